@@ -1,0 +1,67 @@
+//! `dv serve`: the embedded local Dataverse as a server.
+
+use dataverse_emulator::{Config, Emulator, Server};
+
+use crate::cli::{GlobalArgs, ServeArgs};
+use crate::context::local_data_dir;
+use crate::error::{CliError, CliResult};
+
+/// Run `dv serve` until Ctrl-C (or SIGTERM).
+pub async fn run(args: ServeArgs, global: &GlobalArgs) -> CliResult {
+    let dir = match args.data {
+        Some(d) => d,
+        None => local_data_dir()?,
+    };
+    let mut config = Config::new(dir.clone());
+    config.admin_token = args.admin_token;
+    config.hostname = args.hostname;
+    let emulator = tokio::task::spawn_blocking(move || Emulator::open(config))
+        .await
+        .map_err(|e| CliError::Io(format!("the local Dataverse failed to open: {e}")))??;
+    let token = emulator.admin_token()?;
+    let server = Server::start(emulator, args.addr).await?;
+    if !global.quiet {
+        eprintln!(
+            "dv serve: embedded Dataverse {} in {}",
+            dataverse_emulator::DATAVERSE_VERSION,
+            dir.display()
+        );
+        eprintln!("  URL:        {}", server.base_url());
+        eprintln!("  superuser:  dataverseAdmin");
+        eprintln!("  API token:  {token}");
+        eprintln!(
+            "  try:        DATAVERSE_URL={} dv info version",
+            server.base_url()
+        );
+        eprintln!("Press Ctrl-C to stop.");
+    }
+    shutdown_signal().await;
+    if !global.quiet {
+        eprintln!("dv serve: stopping");
+    }
+    server.shutdown().await;
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = term => {},
+    }
+}

@@ -1,0 +1,135 @@
+//! Which installation a command talks to, and with which token.
+//!
+//! Precedence: `--url`/`DATAVERSE_URL`, else the named (or default) profile, else the
+//! embedded local Dataverse. `--token`/`DATAVERSE_API_TOKEN` overrides a profile's token.
+//! `local` starts the embedded server in-process on a free loopback port; without a
+//! token it acts as the local superuser `dataverseAdmin`.
+
+use std::io::IsTerminal;
+use std::net::{Ipv4Addr, SocketAddr};
+use std::path::PathBuf;
+
+use dataverse_client::NativeApi;
+use dataverse_emulator::{Config, Emulator, Server};
+
+use crate::cli::{GlobalArgs, OutputFormat};
+use crate::config::{ConfigFile, config_path};
+use crate::error::{CliError, CliResult};
+
+/// The value of `--url` that selects the embedded local Dataverse.
+pub const LOCAL: &str = "local";
+
+/// A connected command context.
+pub struct Context {
+    /// The client.
+    pub api: NativeApi,
+    /// Output format.
+    pub output: OutputFormat,
+    /// The profile in use, if any (so `token recreate` can update it).
+    pub profile: Option<String>,
+    local: Option<Server>,
+}
+
+/// The local Dataverse's data directory: `$DATAVERSE_LOCAL_DIR`, else `<data dir>/dataverse-rs/local`.
+pub fn local_data_dir() -> CliResult<PathBuf> {
+    if let Some(p) = std::env::var_os("DATAVERSE_LOCAL_DIR") {
+        return Ok(PathBuf::from(p));
+    }
+    dirs::data_dir()
+        .map(|d| d.join("dataverse-rs").join("local"))
+        .ok_or_else(|| {
+            CliError::Usage("cannot find a data directory; set DATAVERSE_LOCAL_DIR".into())
+        })
+}
+
+/// Resolve the output format: the flag, else table on a terminal and JSON otherwise.
+pub fn output_format(global: &GlobalArgs) -> OutputFormat {
+    global.output.unwrap_or(if std::io::stdout().is_terminal() {
+        OutputFormat::Table
+    } else {
+        OutputFormat::Json
+    })
+}
+
+impl Context {
+    /// Resolve the installation and build the client.
+    pub async fn connect(global: &GlobalArgs) -> CliResult<Context> {
+        let output = output_format(global);
+        let (url, mut token, profile) = match &global.url {
+            Some(url) => (url.clone(), None, None),
+            None => {
+                let cfg = ConfigFile::load(&config_path()?)?;
+                let name = global.profile.clone().or(cfg.default_profile.clone());
+                match name {
+                    Some(name) => {
+                        let p = cfg.profiles.get(&name).ok_or_else(|| {
+                            CliError::Usage(format!("no profile named '{name}'; create it with `dv auth login --name {name}`"))
+                        })?;
+                        (p.url.clone(), p.token.clone(), Some(name))
+                    }
+                    None => (LOCAL.to_string(), None, None),
+                }
+            }
+        };
+        if let Some(t) = global.token.as_ref().filter(|t| !t.is_empty()) {
+            token = Some(t.clone());
+        }
+        if url.eq_ignore_ascii_case(LOCAL) {
+            return Self::connect_local(output, global.quiet, token, profile).await;
+        }
+        let api = NativeApi::builder(url).api_token_opt(token).build()?;
+        Ok(Context {
+            api,
+            output,
+            profile,
+            local: None,
+        })
+    }
+
+    async fn connect_local(
+        output: OutputFormat,
+        quiet: bool,
+        token: Option<String>,
+        profile: Option<String>,
+    ) -> CliResult<Context> {
+        let dir = local_data_dir()?;
+        let emulator = tokio::task::spawn_blocking({
+            let dir = dir.clone();
+            move || Emulator::open(Config::new(dir))
+        })
+        .await
+        .map_err(|e| CliError::Io(format!("the local Dataverse failed to open: {e}")))??;
+        let token = match token {
+            Some(t) => t,
+            None => emulator.admin_token()?,
+        };
+        let server = Server::start(emulator, SocketAddr::from((Ipv4Addr::LOCALHOST, 0))).await?;
+        if !quiet {
+            eprintln!(
+                "dv: using the embedded local Dataverse in {} (set --url or DATAVERSE_URL for a server)",
+                dir.display()
+            );
+        }
+        let api = NativeApi::builder(server.base_url())
+            .api_token(token)
+            .build()?;
+        Ok(Context {
+            api,
+            output,
+            profile,
+            local: Some(server),
+        })
+    }
+
+    /// Whether this is the embedded local Dataverse.
+    pub fn is_local(&self) -> bool {
+        self.local.is_some()
+    }
+
+    /// Stop the local server, if one was started.
+    pub async fn close(self) {
+        if let Some(server) = self.local {
+            server.shutdown().await;
+        }
+    }
+}

@@ -1,0 +1,67 @@
+//! CLI errors: one line on stderr and a documented exit code.
+
+use std::process::ExitCode;
+
+/// Why a command failed.
+#[derive(Debug, thiserror::Error)]
+pub enum CliError {
+    /// The library failed (the server refused, or could not be reached).
+    #[error(transparent)]
+    Api(#[from] dataverse_client::Error),
+    /// The command line or configuration is wrong.
+    #[error("{0}")]
+    Usage(String),
+    /// A local file or the terminal failed.
+    #[error("{0}")]
+    Io(String),
+    /// The embedded local Dataverse failed.
+    #[error("local Dataverse: {0}")]
+    Local(#[from] dataverse_emulator::Error),
+}
+
+impl CliError {
+    /// Exit codes: 1 for an error the server answered with (or an unreadable answer),
+    /// 2 for usage, configuration, local and connection errors.
+    pub fn exit_code(&self) -> ExitCode {
+        use dataverse_client::Error as E;
+        match self {
+            CliError::Api(E::Transport { .. } | E::InvalidArgument(_)) => ExitCode::from(2),
+            CliError::Api(_) => ExitCode::from(1),
+            CliError::Usage(_) | CliError::Io(_) | CliError::Local(_) => ExitCode::from(2),
+        }
+    }
+
+    /// The one line printed on stderr.
+    pub fn one_line(&self) -> String {
+        use dataverse_client::Error as E;
+        let text = match self {
+            CliError::Api(e) => match e {
+                E::Transport { url, message, .. } => format!("cannot reach {url}: {message}"),
+                E::InvalidArgument(m) => m.clone(),
+                E::Decode {
+                    url, path, message, ..
+                } => {
+                    format!("unexpected answer from {url} (at {path}): {message}")
+                }
+                other => match other.api_error() {
+                    Some(api) => format!(
+                        "{} ({} {}: HTTP {})",
+                        api.message, api.method, api.url, api.status
+                    ),
+                    None => other.to_string(),
+                },
+            },
+            other => other.to_string(),
+        };
+        text.split_whitespace().collect::<Vec<_>>().join(" ")
+    }
+}
+
+impl From<std::io::Error> for CliError {
+    fn from(e: std::io::Error) -> Self {
+        CliError::Io(e.to_string())
+    }
+}
+
+/// Result of a command.
+pub type CliResult<T = ()> = Result<T, CliError>;

@@ -1,0 +1,65 @@
+//! `dv`: a command-line tool for Dataverse research-data repositories.
+//!
+//! Exit codes: 0 success, 1 the server answered with an error, 2 usage, configuration,
+//! local or connection errors.
+
+mod cli;
+mod commands;
+mod config;
+mod context;
+mod error;
+mod output;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use crate::error::CliError;
+
+fn main() -> ExitCode {
+    std::panic::set_hook(Box::new(|info| {
+        let msg = info
+            .payload()
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| info.payload().downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "unknown".into());
+        eprintln!("dv: internal error: {msg}");
+    }));
+    let cli = cli::Cli::parse();
+    init_tracing(cli.global.verbose, cli.global.quiet);
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("dv: cannot start the async runtime: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    match runtime.block_on(commands::run(cli)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(CliError::Io(m)) if m.contains("Broken pipe") => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("dv: {}", e.one_line());
+            e.exit_code()
+        }
+    }
+}
+
+fn init_tracing(verbose: u8, quiet: bool) {
+    let filter = match (quiet, verbose) {
+        (true, _) => "error",
+        (false, 0) => "warn",
+        (false, 1) => "warn,dataverse_client=debug,dataverse_emulator=info,dataverse_cli=debug",
+        (false, _) => "trace",
+    };
+    let filter = tracing_subscriber::EnvFilter::try_from_env("DV_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(filter));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_target(false)
+        .try_init();
+}

@@ -1,0 +1,122 @@
+//! `/api/metadatablocks`: the metadata block definitions.
+
+use futures_util::{StreamExt, TryStreamExt, stream};
+use indexmap::IndexMap;
+use serde::Serialize;
+
+use crate::client::{NativeApi, Request};
+use crate::error::{Error, Result};
+use crate::models::metadatablocks::{MetadataBlock, MetadataBlockInfo};
+
+/// What [`NativeApi::get_metadatablocks`] returns: brief entries, or full definitions by name.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(untagged)]
+pub enum MetadataBlocks {
+    /// `full = false`: id, name, display name of each block, in the server's order.
+    Brief(Vec<MetadataBlockInfo>),
+    /// `full = true`: each block's complete definition, keyed by block name, in the server's order.
+    Full(IndexMap<String, MetadataBlock>),
+}
+
+impl MetadataBlocks {
+    /// Block names, in the server's order.
+    pub fn names(&self) -> Vec<&str> {
+        match self {
+            MetadataBlocks::Brief(v) => v.iter().map(|b| b.name.as_str()).collect(),
+            MetadataBlocks::Full(m) => m.keys().map(String::as_str).collect(),
+        }
+    }
+
+    /// Number of blocks.
+    pub fn len(&self) -> usize {
+        match self {
+            MetadataBlocks::Brief(v) => v.len(),
+            MetadataBlocks::Full(m) => m.len(),
+        }
+    }
+
+    /// Whether there are no blocks.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The brief list, if this is one.
+    pub fn brief(&self) -> Option<&[MetadataBlockInfo]> {
+        match self {
+            MetadataBlocks::Brief(v) => Some(v),
+            MetadataBlocks::Full(_) => None,
+        }
+    }
+
+    /// The full definitions, if these are.
+    pub fn full(&self) -> Option<&IndexMap<String, MetadataBlock>> {
+        match self {
+            MetadataBlocks::Full(m) => Some(m),
+            MetadataBlocks::Brief(_) => None,
+        }
+    }
+
+    /// The full definitions, consuming `self` (`None` for a brief list).
+    pub fn into_full(self) -> Option<IndexMap<String, MetadataBlock>> {
+        match self {
+            MetadataBlocks::Full(m) => Some(m),
+            MetadataBlocks::Brief(_) => None,
+        }
+    }
+}
+
+impl NativeApi {
+    /// The installation's metadata blocks.
+    ///
+    /// With `full = false`, one request lists each block briefly. With `full = true`, the
+    /// list is followed by one request per block, run concurrently (at most
+    /// [`max_concurrency`](NativeApi::max_concurrency) at once), and the complete
+    /// definitions are returned keyed by block name in the list's order.
+    ///
+    /// Endpoint: `GET /api/metadatablocks`, then `GET /api/metadatablocks/{name}` for each block
+    ///
+    /// ```no_run
+    /// # async fn demo(api: dataverse_client::NativeApi) -> dataverse_client::Result<()> {
+    /// let blocks = api.get_metadatablocks(false).await?;
+    /// for name in blocks.names() {
+    ///     println!("{name}");
+    /// }
+    /// let full_blocks = api.get_metadatablocks(true).await?.into_full().unwrap_or_default();
+    /// println!("{}", full_blocks["citation"].fields[0].name);
+    /// # Ok(()) }
+    /// ```
+    pub async fn get_metadatablocks(&self, full: bool) -> Result<MetadataBlocks> {
+        let brief: Vec<MetadataBlockInfo> = self.execute(Request::get(&["metadatablocks"])).await?;
+        if !full {
+            return Ok(MetadataBlocks::Brief(brief));
+        }
+        let blocks: Vec<MetadataBlock> =
+            stream::iter(brief.iter().map(|b| self.get_metadatablock(&b.name)))
+                .buffered(self.max_concurrency())
+                .try_collect()
+                .await?;
+        Ok(MetadataBlocks::Full(
+            blocks.into_iter().map(|b| (b.name.clone(), b)).collect(),
+        ))
+    }
+
+    /// One block's complete definition, by name (`"citation"`) or database id.
+    ///
+    /// Endpoint: `GET /api/metadatablocks/{idOrName}`
+    ///
+    /// ```no_run
+    /// # async fn demo(api: dataverse_client::NativeApi) -> dataverse_client::Result<()> {
+    /// let geo = api.get_metadatablock("geospatial").await?;
+    /// println!("{:?}", geo.display_name);
+    /// # Ok(()) }
+    /// ```
+    pub async fn get_metadatablock(&self, name: &str) -> Result<MetadataBlock> {
+        let name = name.trim();
+        if name.is_empty() {
+            return Err(Error::InvalidArgument(
+                "metadata block name is empty".into(),
+            ));
+        }
+        self.execute(Request::get(&["metadatablocks", name])).await
+    }
+}

@@ -1,0 +1,7 @@
+//! Endpoint methods of [`NativeApi`](crate::NativeApi), one module per family, each
+//! named after the Dataverse path it wraps.
+
+pub mod info;
+pub mod licenses;
+pub mod metadatablocks;
+pub mod users;

@@ -1,0 +1,866 @@
+//! [`NativeApi`], its builder, and the one request path every endpoint goes through.
+//!
+//! An endpoint method only describes its request as a [`Request`] (method, path, query,
+//! body, idempotent or not) and hands it to [`NativeApi::execute`] and friends. Those add
+//! the token, send, follow redirects safely, retry, unwrap the Dataverse envelope, map
+//! errors by meaning and decode with the JSON path of any failure. No endpoint retries or
+//! checks a status by itself.
+
+use std::net::IpAddr;
+use std::sync::Arc;
+use std::time::{Duration, SystemTime};
+
+use reqwest::header::{HeaderMap, HeaderValue, LOCATION, RETRY_AFTER};
+use reqwest::{Method, StatusCode};
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+use url::Url;
+
+use crate::envelope::{self, Envelope};
+use crate::error::{ApiError, Error, Result};
+use crate::retry::{RetryPolicy, parse_retry_after};
+use crate::secret::ApiToken;
+
+/// Header that carries the API token.
+pub const API_KEY_HEADER: &str = "X-Dataverse-key";
+
+const DEFAULT_USER_AGENT: &str = concat!("dataverse-rs/", env!("CARGO_PKG_VERSION"));
+const MAX_REDIRECTS: usize = 10;
+
+/// The client of a Dataverse installation's Native API.
+///
+/// Cheap to clone (one shared HTTP connection pool inside); build one per installation and
+/// share it between tasks.
+///
+/// ```no_run
+/// # async fn demo() -> dataverse_client::Result<()> {
+/// use dataverse_client::NativeApi;
+/// let api = NativeApi::new("https://demo.dataverse.org")?;
+/// let version = api.get_info_version().await?;
+/// println!("{:?} {:?}", version.version, version.build);
+/// # Ok(()) }
+/// ```
+#[derive(Clone)]
+pub struct NativeApi {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    http: reqwest::Client,
+    base: Url,
+    api_prefix: Vec<String>,
+    token: Option<ApiToken>,
+    retry: RetryPolicy,
+    max_concurrency: usize,
+    request_timeout: Duration,
+}
+
+impl std::fmt::Debug for NativeApi {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("NativeApi")
+            .field("base_url", &self.inner.base.as_str())
+            .field("api_prefix", &self.inner.api_prefix.join("/"))
+            .field("token_set", &self.inner.token.is_some())
+            .field("max_concurrency", &self.inner.max_concurrency)
+            .field("retry", &self.inner.retry)
+            .finish()
+    }
+}
+
+/// Builder of a [`NativeApi`]; start with [`NativeApi::builder`].
+#[derive(Clone)]
+pub struct NativeApiBuilder {
+    base_url: String,
+    api_token: Option<ApiToken>,
+    api_version: Option<String>,
+    connect_timeout: Duration,
+    request_timeout: Duration,
+    transfer_idle_timeout: Duration,
+    max_concurrency: usize,
+    retry: RetryPolicy,
+    user_agent: String,
+    allow_insecure_http: bool,
+}
+
+impl std::fmt::Debug for NativeApiBuilder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("NativeApiBuilder")
+            .field("base_url", &self.base_url)
+            .field("token_set", &self.api_token.is_some())
+            .field("api_version", &self.api_version)
+            .field("max_concurrency", &self.max_concurrency)
+            .finish_non_exhaustive()
+    }
+}
+
+impl NativeApiBuilder {
+    /// The API token, sent as the `X-Dataverse-key` header to the configured host only.
+    pub fn api_token(mut self, token: impl Into<ApiToken>) -> Self {
+        self.api_token = Some(token.into());
+        self
+    }
+
+    /// Like [`api_token`](Self::api_token), but `None` leaves the client anonymous.
+    pub fn api_token_opt(mut self, token: Option<impl Into<ApiToken>>) -> Self {
+        self.api_token = token.map(Into::into);
+        self
+    }
+
+    /// The API version path segment: `None` (the default) sends `/api/...`, `Some("v1")`
+    /// sends `/api/v1/...`. Dataverse treats both the same.
+    pub fn api_version(mut self, version: Option<impl Into<String>>) -> Self {
+        self.api_version = version.map(Into::into);
+        self
+    }
+
+    /// How long opening a connection may take. Default 10 s.
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = timeout;
+        self
+    }
+
+    /// How long a whole ordinary request may take, body included. Default 60 s.
+    /// Uploads and downloads are not bound by it, only by the idle timeout.
+    pub fn request_timeout(mut self, timeout: Duration) -> Self {
+        self.request_timeout = timeout;
+        self
+    }
+
+    /// How long a connection may stay silent while reading (uploads and downloads use this
+    /// instead of a total timeout). Default 60 s.
+    pub fn transfer_idle_timeout(mut self, timeout: Duration) -> Self {
+        self.transfer_idle_timeout = timeout;
+        self
+    }
+
+    /// How many requests bulk methods run at once. Default 8; 0 is treated as 1.
+    pub fn max_concurrency(mut self, n: usize) -> Self {
+        self.max_concurrency = n.max(1);
+        self
+    }
+
+    /// The retry policy. Default [`RetryPolicy::default`] (4 attempts).
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.retry = policy;
+        self
+    }
+
+    /// The `User-Agent` header. Default `dataverse-rs/<version>`.
+    pub fn user_agent(mut self, agent: impl Into<String>) -> Self {
+        self.user_agent = agent.into();
+        self
+    }
+
+    /// Allow sending the token over plain `http://` to a host that is not loopback.
+    /// Off by default: the token would cross the network in clear text.
+    pub fn allow_insecure_http(mut self, allow: bool) -> Self {
+        self.allow_insecure_http = allow;
+        self
+    }
+
+    /// Build the client.
+    ///
+    /// Fails with [`Error::InvalidArgument`] for a base URL that is not `http(s)://host[/path]`,
+    /// or for a token that would go over plain http to a non-loopback host.
+    pub fn build(self) -> Result<NativeApi> {
+        let mut base = Url::parse(self.base_url.trim()).map_err(|e| {
+            Error::InvalidArgument(format!(
+                "base URL '{}' is not a URL: {e}",
+                self.base_url.trim()
+            ))
+        })?;
+        if !matches!(base.scheme(), "http" | "https") || base.host_str().is_none() {
+            return Err(Error::InvalidArgument(format!(
+                "base URL '{base}' must be http:// or https:// with a host"
+            )));
+        }
+        if base.query().is_some() || base.fragment().is_some() {
+            return Err(Error::InvalidArgument(format!(
+                "base URL '{base}' must not have a query or fragment"
+            )));
+        }
+        if !base.username().is_empty() || base.password().is_some() {
+            return Err(Error::InvalidArgument(
+                "base URL must not contain user credentials; use an API token".into(),
+            ));
+        }
+        // Normalise "https://host/prefix/" to "https://host/prefix".
+        let trimmed = base.path().trim_end_matches('/').to_string();
+        base.set_path(&trimmed);
+        if self.api_token.is_some()
+            && base.scheme() == "http"
+            && !self.allow_insecure_http
+            && !is_loopback(&base)
+        {
+            return Err(Error::InvalidArgument(format!(
+                "refusing to send the API token over plain http to {}; use https, or allow insecure http explicitly",
+                base.host_str().unwrap_or_default()
+            )));
+        }
+        let mut api_prefix = vec!["api".to_string()];
+        if let Some(v) = self
+            .api_version
+            .as_deref()
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
+        {
+            if !v
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '_' || c == '-')
+            {
+                return Err(Error::InvalidArgument(format!(
+                    "API version '{v}' is not a path segment"
+                )));
+            }
+            api_prefix.push(v.to_string());
+        }
+        ensure_crypto_provider();
+        let http = reqwest::Client::builder()
+            .user_agent(self.user_agent)
+            .connect_timeout(self.connect_timeout)
+            .read_timeout(self.transfer_idle_timeout)
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .map_err(|e| Error::InvalidArgument(format!("cannot build the HTTP client: {e}")))?;
+        Ok(NativeApi {
+            inner: Arc::new(Inner {
+                http,
+                base,
+                api_prefix,
+                token: self.api_token,
+                retry: self.retry,
+                max_concurrency: self.max_concurrency,
+                request_timeout: self.request_timeout,
+            }),
+        })
+    }
+}
+
+fn ensure_crypto_provider() {
+    if rustls::crypto::CryptoProvider::get_default().is_none() {
+        // Losing the race to another thread that installed a provider is fine.
+        let _ = rustls::crypto::ring::default_provider().install_default();
+    }
+}
+
+fn is_loopback(url: &Url) -> bool {
+    match url.host() {
+        Some(url::Host::Domain(d)) => {
+            d.eq_ignore_ascii_case("localhost") || d.to_ascii_lowercase().ends_with(".localhost")
+        }
+        Some(url::Host::Ipv4(ip)) => IpAddr::V4(ip).is_loopback(),
+        Some(url::Host::Ipv6(ip)) => IpAddr::V6(ip).is_loopback(),
+        None => false,
+    }
+}
+
+fn same_origin(a: &Url, b: &Url) -> bool {
+    a.scheme() == b.scheme()
+        && a.host_str() == b.host_str()
+        && a.port_or_known_default() == b.port_or_known_default()
+}
+
+/// A request body.
+#[derive(Debug, Clone)]
+pub(crate) enum Body {
+    /// `application/json`.
+    Json(Value),
+}
+
+/// One API call, described as plain data (testable without a server).
+#[derive(Debug, Clone)]
+pub(crate) struct Request {
+    pub method: Method,
+    /// Path segments after `/api[/v1]`, each percent-encoded when the URL is built.
+    pub path: Vec<String>,
+    pub query: Vec<(String, String)>,
+    pub body: Option<Body>,
+    /// Whether sending it twice has the effect of sending it once.
+    pub idempotent: bool,
+}
+
+impl Request {
+    fn new(method: Method, path: &[&str], idempotent: bool) -> Self {
+        Request {
+            method,
+            path: path.iter().map(|s| s.to_string()).collect(),
+            query: Vec::new(),
+            body: None,
+            idempotent,
+        }
+    }
+
+    /// A GET (idempotent).
+    pub fn get(path: &[&str]) -> Self {
+        Self::new(Method::GET, path, true)
+    }
+
+    /// A POST that creates or adds something: never re-sent once it may have reached the server.
+    pub fn post(path: &[&str]) -> Self {
+        Self::new(Method::POST, path, false)
+    }
+
+    /// A PUT (idempotent).
+    #[allow(dead_code)] // the first users are the collection and dataset families
+    pub fn put(path: &[&str]) -> Self {
+        Self::new(Method::PUT, path, true)
+    }
+
+    /// A DELETE (idempotent).
+    pub fn delete(path: &[&str]) -> Self {
+        Self::new(Method::DELETE, path, true)
+    }
+
+    /// Add a query parameter.
+    pub fn query(mut self, key: &str, value: impl ToString) -> Self {
+        self.query.push((key.to_string(), value.to_string()));
+        self
+    }
+
+    /// Add the `persistentId` query parameter of a `:persistentId` path, if any.
+    #[allow(dead_code)] // the first users are the dataset and file families
+    pub fn target(mut self, id: &crate::ids::PersistentOrId) -> Self {
+        if let Some((k, v)) = id.query() {
+            self.query.push((k.to_string(), v));
+        }
+        self
+    }
+
+    /// Set a JSON body.
+    #[allow(dead_code)]
+    pub fn json(mut self, body: Value) -> Self {
+        self.body = Some(Body::Json(body));
+        self
+    }
+}
+
+/// What one attempt produced: a 2xx response ready to be read, or an error.
+struct Attempt {
+    response: reqwest::Response,
+    url: Url,
+}
+
+impl NativeApi {
+    /// A client for `base_url` with default settings and no token.
+    ///
+    /// ```no_run
+    /// let api = dataverse_client::NativeApi::new("https://demo.dataverse.org")?;
+    /// # Ok::<(), dataverse_client::Error>(())
+    /// ```
+    pub fn new(base_url: impl Into<String>) -> Result<Self> {
+        Self::builder(base_url).build()
+    }
+
+    /// A builder for `base_url`.
+    ///
+    /// ```no_run
+    /// use std::time::Duration;
+    /// let api = dataverse_client::NativeApi::builder("https://dataverse.example.edu")
+    ///     .api_token("your-api-token-here")
+    ///     .max_concurrency(16)
+    ///     .request_timeout(Duration::from_secs(30))
+    ///     .build()?;
+    /// # Ok::<(), dataverse_client::Error>(())
+    /// ```
+    pub fn builder(base_url: impl Into<String>) -> NativeApiBuilder {
+        NativeApiBuilder {
+            base_url: base_url.into(),
+            api_token: None,
+            api_version: None,
+            connect_timeout: Duration::from_secs(10),
+            request_timeout: Duration::from_secs(60),
+            transfer_idle_timeout: Duration::from_secs(60),
+            max_concurrency: 8,
+            retry: RetryPolicy::default(),
+            user_agent: DEFAULT_USER_AGENT.to_string(),
+            allow_insecure_http: false,
+        }
+    }
+
+    /// The base URL of the installation.
+    pub fn base_url(&self) -> &Url {
+        &self.inner.base
+    }
+
+    /// Whether an API token is configured.
+    pub fn has_token(&self) -> bool {
+        self.inner.token.is_some()
+    }
+
+    /// How many requests bulk methods run at once.
+    pub fn max_concurrency(&self) -> usize {
+        self.inner.max_concurrency
+    }
+
+    /// The retry policy in force.
+    pub fn retry_policy(&self) -> &RetryPolicy {
+        &self.inner.retry
+    }
+
+    pub(crate) fn token(&self) -> Option<&ApiToken> {
+        self.inner.token.as_ref()
+    }
+
+    /// The full URL of a request (no secret is ever part of it).
+    pub(crate) fn url_for(&self, req: &Request) -> Url {
+        let mut url = self.inner.base.clone();
+        if let Ok(mut segs) = url.path_segments_mut() {
+            segs.pop_if_empty();
+            for s in &self.inner.api_prefix {
+                segs.push(s);
+            }
+            for s in &req.path {
+                segs.push(s);
+            }
+        }
+        if !req.query.is_empty() {
+            url.query_pairs_mut().extend_pairs(req.query.iter());
+        }
+        url
+    }
+
+    /// Send, retry, and return the decoded `data` of the envelope.
+    pub(crate) async fn execute<T: DeserializeOwned>(&self, req: Request) -> Result<T> {
+        let (env, url) = self.execute_envelope(&req).await?;
+        decode(&req, &url, env.data)
+    }
+
+    /// Send, retry, and return the whole envelope (for `message`/`totalCount` beside `data`).
+    pub(crate) async fn execute_envelope(&self, req: &Request) -> Result<(Envelope, Url)> {
+        self.run(req, |attempt| async move {
+            let bytes = read_body(&req.method, &attempt.url, attempt.response).await?;
+            let env = envelope::parse(&bytes).map_err(|message| Error::Decode {
+                method: req.method.to_string(),
+                url: attempt.url.to_string(),
+                path: ".".into(),
+                message,
+            })?;
+            Ok((env, attempt.url))
+        })
+        .await
+    }
+
+    /// Send, retry, and return the success message (`data.message`, or a top-level
+    /// `message` as a string or `{"message": ...}`).
+    pub(crate) async fn execute_message(&self, req: Request) -> Result<String> {
+        let (env, url) = self.execute_envelope(&req).await?;
+        env.message_text().ok_or_else(|| Error::Decode {
+            method: req.method.to_string(),
+            url: url.to_string(),
+            path: "data.message".into(),
+            message: "the response carries no message".into(),
+        })
+    }
+
+    /// Send, retry, and decode a body that is not wrapped in an envelope.
+    #[allow(dead_code)]
+    pub(crate) async fn execute_raw<T: DeserializeOwned>(&self, req: Request) -> Result<T> {
+        let req = &req;
+        self.run(req, |attempt| async move {
+            let bytes = read_body(&req.method, &attempt.url, attempt.response).await?;
+            let value: Value = serde_json::from_slice(&bytes).map_err(|e| Error::Decode {
+                method: req.method.to_string(),
+                url: attempt.url.to_string(),
+                path: ".".into(),
+                message: format!("the body is not JSON: {e}"),
+            })?;
+            decode(req, &attempt.url, value)
+        })
+        .await
+    }
+
+    /// The retry loop: run `read` on each successful response; retry retryable failures
+    /// of sending and of reading alike.
+    async fn run<T, F, Fut>(&self, req: &Request, read: F) -> Result<T>
+    where
+        F: Fn(Attempt) -> Fut,
+        Fut: std::future::Future<Output = Result<T>>,
+    {
+        let policy = &self.inner.retry;
+        let mut attempt_no: u32 = 1;
+        let mut previous_delay = None;
+        loop {
+            let outcome = match self.send_once(req).await {
+                Ok(attempt) => read(attempt).await,
+                Err(e) => Err(e),
+            };
+            let err = match outcome {
+                Ok(v) => return Ok(v),
+                Err(e) => e,
+            };
+            if attempt_no >= policy.max_attempts.max(1) || !may_retry(req, &err) {
+                if attempt_no > 1 {
+                    tracing::warn!(method = %req.method, url = %self.url_for(req), attempts = attempt_no, error = %err, "giving up");
+                }
+                return Err(err);
+            }
+            let delay = match &err {
+                Error::RateLimited {
+                    retry_after: Some(d),
+                    ..
+                } => (*d).min(policy.max_retry_after),
+                _ => policy.next_delay(previous_delay),
+            };
+            tracing::warn!(
+                method = %req.method,
+                url = %self.url_for(req),
+                attempt = attempt_no,
+                max_attempts = policy.max_attempts,
+                delay_ms = delay.as_millis() as u64,
+                error = %err,
+                "request failed, retrying"
+            );
+            tokio::time::sleep(delay).await;
+            previous_delay = Some(delay);
+            attempt_no += 1;
+        }
+    }
+
+    /// One attempt: send (following redirects, the token only to the configured origin),
+    /// and turn a non-2xx answer into an [`Error`].
+    async fn send_once(&self, req: &Request) -> Result<Attempt> {
+        let mut url = self.url_for(req);
+        let mut method = req.method.clone();
+        for _ in 0..=MAX_REDIRECTS {
+            let mut builder = self
+                .inner
+                .http
+                .request(method.clone(), url.clone())
+                .timeout(self.inner.request_timeout);
+            if let Some(token) = &self.inner.token
+                && same_origin(&url, &self.inner.base)
+            {
+                let mut value = HeaderValue::from_str(token.expose()).map_err(|_| {
+                    Error::InvalidArgument(
+                        "the API token contains characters not allowed in a header".into(),
+                    )
+                })?;
+                value.set_sensitive(true);
+                builder = builder.header(API_KEY_HEADER, value);
+            }
+            if method == req.method
+                && let Some(Body::Json(v)) = &req.body
+            {
+                builder = builder.json(v);
+            }
+            tracing::debug!(method = %method, url = %url, "sending");
+            let response = builder
+                .send()
+                .await
+                .map_err(|e| transport_error(&method, &url, &e))?;
+            let status = response.status();
+            if status.is_redirection() && status != StatusCode::NOT_MODIFIED {
+                let Some(next) = redirect_target(&url, response.headers()) else {
+                    return Err(Error::from_status(
+                        api_error(
+                            &method,
+                            &url,
+                            status,
+                            "redirect without a usable Location header".into(),
+                        ),
+                        None,
+                    ));
+                };
+                // Only safe methods follow a redirect; a 303 turns anything into a GET.
+                if status == StatusCode::SEE_OTHER {
+                    method = Method::GET;
+                } else if !(method == Method::GET || method == Method::HEAD) {
+                    return Err(Error::from_status(
+                        api_error(
+                            &method,
+                            &url,
+                            status,
+                            format!("unexpected redirect to {}", strip_query(&next)),
+                        ),
+                        None,
+                    ));
+                }
+                if !same_origin(&next, &self.inner.base) {
+                    tracing::debug!(to = %strip_query(&next), "redirect to another host: the token is not sent there");
+                }
+                url = next;
+                continue;
+            }
+            if status.is_success() {
+                return Ok(Attempt { response, url });
+            }
+            let retry_after = response
+                .headers()
+                .get(RETRY_AFTER)
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| parse_retry_after(v, SystemTime::now()));
+            let bytes = response.bytes().await.unwrap_or_default();
+            let mut message = envelope::error_message(&bytes);
+            if let Some(token) = &self.inner.token {
+                message = crate::secret::redact(&message, token.expose());
+            }
+            return Err(Error::from_status(
+                api_error(&method, &url, status, message),
+                retry_after,
+            ));
+        }
+        Err(Error::Transport {
+            method: req.method.to_string(),
+            url: self.url_for(req).to_string(),
+            message: format!("more than {MAX_REDIRECTS} redirects"),
+            maybe_sent: true,
+            timeout: false,
+        })
+    }
+}
+
+fn may_retry(req: &Request, err: &Error) -> bool {
+    if !err.is_retryable() {
+        return false;
+    }
+    if req.idempotent {
+        return true;
+    }
+    // Not idempotent: only when the request certainly had no effect.
+    matches!(
+        err,
+        Error::Transport {
+            maybe_sent: false,
+            ..
+        } | Error::RateLimited { .. }
+    )
+}
+
+fn redirect_target(current: &Url, headers: &HeaderMap) -> Option<Url> {
+    let loc = headers.get(LOCATION)?.to_str().ok()?;
+    let next = current.join(loc).ok()?;
+    matches!(next.scheme(), "http" | "https").then_some(next)
+}
+
+fn strip_query(url: &Url) -> String {
+    let mut u = url.clone();
+    u.set_query(None);
+    u.to_string()
+}
+
+fn api_error(method: &Method, url: &Url, status: StatusCode, message: String) -> ApiError {
+    ApiError {
+        status: status.as_u16(),
+        message,
+        method: method.to_string(),
+        url: url.to_string(),
+    }
+}
+
+fn transport_error(method: &Method, url: &Url, e: &reqwest::Error) -> Error {
+    let mut message = transport_kind(e).to_string();
+    let mut source = std::error::Error::source(e);
+    while let Some(s) = source {
+        message.push_str(": ");
+        message.push_str(&s.to_string());
+        source = s.source();
+    }
+    Error::Transport {
+        method: method.to_string(),
+        url: url.to_string(),
+        message,
+        maybe_sent: !e.is_connect(),
+        timeout: e.is_timeout(),
+    }
+}
+
+async fn read_body(method: &Method, url: &Url, response: reqwest::Response) -> Result<Vec<u8>> {
+    response
+        .bytes()
+        .await
+        .map(|b| b.to_vec())
+        .map_err(|e| transport_error(method, url, &e))
+}
+
+/// What kind of transport failure `e` is, without reqwest's URL (ours is carried separately).
+fn transport_kind(e: &reqwest::Error) -> &'static str {
+    if e.is_timeout() {
+        "timed out"
+    } else if e.is_connect() {
+        "could not connect"
+    } else if e.is_body() || e.is_decode() {
+        "the response body was cut off or unreadable"
+    } else if e.is_request() {
+        "the request could not be sent"
+    } else {
+        "transport failure"
+    }
+}
+
+/// Decode `value` into `T`, reporting the JSON path of a failure.
+pub(crate) fn decode<T: DeserializeOwned>(req: &Request, url: &Url, value: Value) -> Result<T> {
+    serde_path_to_error::deserialize(value).map_err(|e| Error::Decode {
+        method: req.method.to_string(),
+        url: url.to_string(),
+        path: e.path().to_string(),
+        message: e.inner().to_string(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ids::{PersistentOrId, Version};
+
+    fn api(base: &str, version: Option<&str>) -> NativeApi {
+        NativeApi::builder(base)
+            .api_version(version)
+            .build()
+            .unwrap()
+    }
+
+    #[test]
+    fn urls_without_and_with_version() {
+        let req = Request::get(&["info", "version"]);
+        assert_eq!(
+            api("https://demo.dataverse.org", None)
+                .url_for(&req)
+                .as_str(),
+            "https://demo.dataverse.org/api/info/version"
+        );
+        assert_eq!(
+            api("https://demo.dataverse.org/", Some("v1"))
+                .url_for(&req)
+                .as_str(),
+            "https://demo.dataverse.org/api/v1/info/version"
+        );
+        assert_eq!(
+            api("https://host/dv/", None).url_for(&req).as_str(),
+            "https://host/dv/api/info/version"
+        );
+    }
+
+    #[test]
+    fn pid_and_id_paths() {
+        let a = api("https://h", None);
+        let v = Version::Draft;
+        let pid = PersistentOrId::parse("doi:10.5072/FK2/ABC&x=1").unwrap();
+        let req =
+            Request::get(&["datasets", &pid.segment(), "versions", &v.segment()]).target(&pid);
+        assert_eq!(
+            a.url_for(&req).as_str(),
+            "https://h/api/datasets/:persistentId/versions/:draft?persistentId=doi%3A10.5072%2FFK2%2FABC%26x%3D1"
+        );
+        let id = PersistentOrId::Id(42);
+        let req = Request::get(&["datasets", &id.segment(), "versions", "1.2"]).target(&id);
+        assert_eq!(
+            a.url_for(&req).as_str(),
+            "https://h/api/datasets/42/versions/1.2"
+        );
+    }
+
+    #[test]
+    fn path_segments_are_encoded() {
+        let a = api("https://h", None);
+        let req = Request::get(&["metadatablocks", "a/b c"]);
+        assert_eq!(
+            a.url_for(&req).as_str(),
+            "https://h/api/metadatablocks/a%2Fb%20c"
+        );
+    }
+
+    #[test]
+    fn token_over_plain_http_is_refused_except_loopback() {
+        let err = NativeApi::builder("http://dataverse.example.edu")
+            .api_token("t")
+            .build()
+            .unwrap_err();
+        assert!(
+            matches!(err, Error::InvalidArgument(ref m) if m.contains("plain http") && !m.contains(" t "))
+        );
+        assert!(
+            NativeApi::builder("http://dataverse.example.edu")
+                .api_token("t")
+                .allow_insecure_http(true)
+                .build()
+                .is_ok()
+        );
+        assert!(
+            NativeApi::builder("http://127.0.0.1:8080")
+                .api_token("t")
+                .build()
+                .is_ok()
+        );
+        assert!(
+            NativeApi::builder("http://localhost:8080")
+                .api_token("t")
+                .build()
+                .is_ok()
+        );
+        assert!(
+            NativeApi::builder("http://[::1]:8080")
+                .api_token("t")
+                .build()
+                .is_ok()
+        );
+        assert!(
+            NativeApi::builder("http://dataverse.example.edu")
+                .build()
+                .is_ok()
+        );
+    }
+
+    #[test]
+    fn bad_base_urls() {
+        for bad in [
+            "",
+            "demo.dataverse.org",
+            "ftp://h",
+            "https://h/?q=1",
+            "https://u:p@h",
+        ] {
+            assert!(
+                matches!(NativeApi::new(bad), Err(Error::InvalidArgument(_))),
+                "{bad}"
+            );
+        }
+    }
+
+    #[test]
+    fn debug_hides_the_token() {
+        let secret = "5b9d1b1e-aaaa-bbbb-cccc-0123456789ab";
+        let a = NativeApi::builder("https://h")
+            .api_token(secret)
+            .build()
+            .unwrap();
+        let dbg = format!("{a:?}");
+        assert!(dbg.contains("token_set: true"), "{dbg}");
+        assert!(!dbg.contains(secret));
+        let b = NativeApi::builder("https://h").api_token(secret);
+        assert!(!format!("{b:?}").contains(secret));
+    }
+
+    #[test]
+    fn retry_rules() {
+        let get = Request::get(&["x"]);
+        let post = Request::post(&["x"]);
+        let sent = Error::Transport {
+            method: "POST".into(),
+            url: "u".into(),
+            message: "reset".into(),
+            maybe_sent: true,
+            timeout: false,
+        };
+        let unsent = Error::Transport {
+            method: "POST".into(),
+            url: "u".into(),
+            message: "refused".into(),
+            maybe_sent: false,
+            timeout: false,
+        };
+        let e503 = Error::from_status(
+            ApiError {
+                status: 503,
+                message: "m".into(),
+                method: "POST".into(),
+                url: "u".into(),
+            },
+            None,
+        );
+        assert!(may_retry(&get, &sent));
+        assert!(may_retry(&get, &e503));
+        assert!(!may_retry(&post, &sent));
+        assert!(!may_retry(&post, &e503));
+        assert!(may_retry(&post, &unsent));
+    }
+}

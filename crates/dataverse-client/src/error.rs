@@ -1,0 +1,215 @@
+//! The one error type of the library.
+//!
+//! Variants are grouped by meaning, not by HTTP status, so callers can react to
+//! "not found" or "retry later" without knowing Dataverse's status-code quirks
+//! (Dataverse answers a permission denial with 401, a business rule with 403).
+
+use std::time::Duration;
+
+/// A failed call: what the server said, or why no answer could be used.
+///
+/// Every API variant carries an [`ApiError`] with the HTTP status, the server's
+/// message, the method and a URL that never contains a secret.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// 404: the object (or endpoint) does not exist, or is invisible to the caller.
+    #[error("not found: {0}")]
+    NotFound(ApiError),
+    /// 401: bad or missing API token, or (Dataverse's mapping) a permission denial.
+    #[error("unauthorized: {0}")]
+    Unauthorized(ApiError),
+    /// 403: a business rule refused the request (e.g. publishing an already published collection).
+    #[error("forbidden: {0}")]
+    Forbidden(ApiError),
+    /// 400 (and 405, 406, 413, 415, 416): the request itself was refused as malformed.
+    #[error("bad request: {0}")]
+    BadRequest(ApiError),
+    /// 409: the request conflicts with the object's state.
+    #[error("conflict: {0}")]
+    Conflict(ApiError),
+    /// 429: the server's rate limit; `retry_after` is the server's hint, if any.
+    #[error("rate limited: {error}")]
+    RateLimited {
+        /// The server's answer.
+        error: ApiError,
+        /// How long the server asked the client to wait.
+        retry_after: Option<Duration>,
+    },
+    /// 5xx (and any other unexpected status): the server failed.
+    #[error("server error: {0}")]
+    Server(ApiError),
+    /// The request could not be sent or its answer not received (DNS, connect, TLS, timeout, reset).
+    #[error("transport error: {method} {url}: {message}")]
+    Transport {
+        /// HTTP method.
+        method: String,
+        /// URL without secrets.
+        url: String,
+        /// What went wrong.
+        message: String,
+        /// Whether the request may have reached the server (false for connect failures).
+        maybe_sent: bool,
+        /// Whether it was a timeout.
+        timeout: bool,
+    },
+    /// The server answered, but its body was not what the API documents.
+    #[error("could not decode the response of {method} {url} at `{path}`: {message}")]
+    Decode {
+        /// HTTP method.
+        method: String,
+        /// URL without secrets.
+        url: String,
+        /// JSON path of the failure inside the envelope's `data` (`.` when the whole body failed).
+        path: String,
+        /// What was wrong.
+        message: String,
+    },
+    /// An argument was rejected before any request was sent (malformed PID, alias, version,
+    /// or a configuration that would leak the token).
+    #[error("invalid argument: {0}")]
+    InvalidArgument(String),
+}
+
+/// What a Dataverse server answered when a call failed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApiError {
+    /// HTTP status code.
+    pub status: u16,
+    /// The server's message (`message` of the error envelope), or the body's start if it had none.
+    pub message: String,
+    /// HTTP method of the request.
+    pub method: String,
+    /// URL of the request, without secrets (the token is never part of a URL we send).
+    pub url: String,
+}
+
+impl std::fmt::Display for ApiError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} ({} {} -> {})",
+            self.message, self.method, self.url, self.status
+        )
+    }
+}
+
+impl Error {
+    /// Map a non-success status and the server's message to the variant of that meaning.
+    pub(crate) fn from_status(api: ApiError, retry_after: Option<Duration>) -> Self {
+        match api.status {
+            404 => Error::NotFound(api),
+            401 => Error::Unauthorized(api),
+            403 => Error::Forbidden(api),
+            400 | 405 | 406 | 411 | 413 | 414 | 415 | 416 | 422 => Error::BadRequest(api),
+            409 => Error::Conflict(api),
+            429 => Error::RateLimited {
+                error: api,
+                retry_after,
+            },
+            _ => Error::Server(api),
+        }
+    }
+
+    /// Whether trying the same request again later could succeed: connection problems,
+    /// timeouts and the statuses 408, 429, 500, 502, 503 and 504.
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            Error::Transport { .. } | Error::RateLimited { .. } => true,
+            Error::Server(api) => matches!(api.status, 408 | 500 | 502 | 503 | 504),
+            _ => false,
+        }
+    }
+
+    /// The server's answer, for the variants that have one.
+    pub fn api_error(&self) -> Option<&ApiError> {
+        match self {
+            Error::NotFound(a)
+            | Error::Unauthorized(a)
+            | Error::Forbidden(a)
+            | Error::BadRequest(a)
+            | Error::Conflict(a)
+            | Error::Server(a)
+            | Error::RateLimited { error: a, .. } => Some(a),
+            _ => None,
+        }
+    }
+
+    /// HTTP status of the server's answer, if there was one.
+    pub fn status(&self) -> Option<u16> {
+        self.api_error().map(|a| a.status)
+    }
+
+    /// The server's message, if there was one.
+    pub fn server_message(&self) -> Option<&str> {
+        self.api_error().map(|a| a.message.as_str())
+    }
+}
+
+/// Result with the library's [`Error`].
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn api(status: u16) -> ApiError {
+        ApiError {
+            status,
+            message: "m".into(),
+            method: "GET".into(),
+            url: "http://h/api/x".into(),
+        }
+    }
+
+    #[test]
+    fn statuses_map_by_meaning() {
+        assert!(matches!(
+            Error::from_status(api(404), None),
+            Error::NotFound(_)
+        ));
+        assert!(matches!(
+            Error::from_status(api(401), None),
+            Error::Unauthorized(_)
+        ));
+        assert!(matches!(
+            Error::from_status(api(403), None),
+            Error::Forbidden(_)
+        ));
+        assert!(matches!(
+            Error::from_status(api(400), None),
+            Error::BadRequest(_)
+        ));
+        assert!(matches!(
+            Error::from_status(api(405), None),
+            Error::BadRequest(_)
+        ));
+        assert!(matches!(
+            Error::from_status(api(409), None),
+            Error::Conflict(_)
+        ));
+        assert!(matches!(
+            Error::from_status(api(429), None),
+            Error::RateLimited { .. }
+        ));
+        assert!(matches!(
+            Error::from_status(api(500), None),
+            Error::Server(_)
+        ));
+        assert!(matches!(
+            Error::from_status(api(418), None),
+            Error::Server(_)
+        ));
+    }
+
+    #[test]
+    fn retryable_statuses() {
+        for s in [408, 429, 500, 502, 503, 504] {
+            assert!(Error::from_status(api(s), None).is_retryable(), "{s}");
+        }
+        for s in [400, 401, 403, 404, 409, 501] {
+            assert!(!Error::from_status(api(s), None).is_retryable(), "{s}");
+        }
+        assert!(!Error::InvalidArgument("x".into()).is_retryable());
+    }
+}

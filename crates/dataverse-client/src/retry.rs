@@ -1,0 +1,156 @@
+//! Retry policy: which failures are tried again, how often, and how long to wait.
+
+use std::time::Duration;
+
+/// How failed requests are retried.
+///
+/// Connection failures and the statuses 408, 429, 500, 502, 503 and 504 are retried with
+/// exponential backoff and "decorrelated jitter" (each wait is random between `base_delay`
+/// and three times the previous wait, capped at `max_delay`). A `Retry-After` header
+/// replaces the computed wait (capped at `max_retry_after`).
+///
+/// A request that is not idempotent (a POST that creates or adds something) is only
+/// re-sent when it certainly never reached the server (the connection could not be
+/// opened) or when the server refused it unprocessed with 429.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RetryPolicy {
+    /// Attempts in all, the first included (1 = never retry). Default 4.
+    pub max_attempts: u32,
+    /// The smallest wait. Default 250 ms.
+    pub base_delay: Duration,
+    /// The largest computed wait. Default 8 s.
+    pub max_delay: Duration,
+    /// The largest wait a server's `Retry-After` may impose; a longer one is cut to this. Default 60 s.
+    pub max_retry_after: Duration,
+}
+
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        RetryPolicy {
+            max_attempts: 4,
+            base_delay: Duration::from_millis(250),
+            max_delay: Duration::from_secs(8),
+            max_retry_after: Duration::from_secs(60),
+        }
+    }
+}
+
+impl RetryPolicy {
+    /// A policy that never retries.
+    pub fn none() -> Self {
+        RetryPolicy {
+            max_attempts: 1,
+            ..Default::default()
+        }
+    }
+
+    /// The wait before the next attempt, given the previous wait (`None` before the first retry).
+    pub(crate) fn next_delay(&self, previous: Option<Duration>) -> Duration {
+        let base = self.base_delay;
+        let upper = previous
+            .map_or(base.saturating_mul(3), |p| p.saturating_mul(3))
+            .max(base);
+        let span = upper.saturating_sub(base).as_millis() as u64;
+        let jitter = if span == 0 {
+            0
+        } else {
+            fastrand::u64(0..=span)
+        };
+        (base + Duration::from_millis(jitter)).min(self.max_delay)
+    }
+}
+
+/// Parse a `Retry-After` header: delay-seconds or an HTTP date.
+pub(crate) fn parse_retry_after(value: &str, now: std::time::SystemTime) -> Option<Duration> {
+    let v = value.trim();
+    if let Ok(secs) = v.parse::<u64>() {
+        return Some(Duration::from_secs(secs));
+    }
+    let when = parse_http_date(v)?;
+    Some(when.duration_since(now).unwrap_or(Duration::ZERO))
+}
+
+/// Parse an IMF-fixdate (`Sun, 06 Nov 1994 08:49:37 GMT`), the form RFC 9110 requires senders to use.
+fn parse_http_date(s: &str) -> Option<std::time::SystemTime> {
+    let parts: Vec<&str> = s.split_whitespace().collect();
+    if parts.len() != 6 || parts[5] != "GMT" {
+        return None;
+    }
+    let day: u64 = parts[1].parse().ok()?;
+    let month = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ]
+    .iter()
+    .position(|m| *m == parts[2])? as u64
+        + 1;
+    let year: i64 = parts[3].parse().ok()?;
+    let hms: Vec<u64> = parts[4]
+        .split(':')
+        .map(|p| p.parse().ok())
+        .collect::<Option<_>>()?;
+    if hms.len() != 3 || !(1..=31).contains(&day) || hms[0] > 23 || hms[1] > 59 || hms[2] > 60 {
+        return None;
+    }
+    let days = days_from_civil(year, month, day);
+    if days < 0 {
+        return None;
+    }
+    let secs = days as u64 * 86_400 + hms[0] * 3600 + hms[1] * 60 + hms[2];
+    Some(std::time::UNIX_EPOCH + Duration::from_secs(secs))
+}
+
+/// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
+fn days_from_civil(y: i64, m: u64, d: u64) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let m = m as i64;
+    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + d as i64 - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::UNIX_EPOCH;
+
+    #[test]
+    fn delays_stay_within_bounds() {
+        let p = RetryPolicy::default();
+        let mut prev = None;
+        for _ in 0..1000 {
+            let d = p.next_delay(prev);
+            assert!(d >= p.base_delay && d <= p.max_delay, "{d:?}");
+            prev = Some(d);
+        }
+    }
+
+    #[test]
+    fn delays_grow() {
+        let p = RetryPolicy {
+            max_delay: Duration::from_secs(3600),
+            ..Default::default()
+        };
+        // With a previous wait of 10 s the next one lies in [base, 30 s]; over many draws some exceed 10 s.
+        let grew =
+            (0..200).any(|_| p.next_delay(Some(Duration::from_secs(10))) > Duration::from_secs(10));
+        assert!(grew);
+    }
+
+    #[test]
+    fn retry_after_forms() {
+        let now = UNIX_EPOCH + Duration::from_secs(784_111_777); // Sun, 06 Nov 1994 08:49:37 GMT
+        assert_eq!(parse_retry_after("3", now), Some(Duration::from_secs(3)));
+        assert_eq!(
+            parse_retry_after("Sun, 06 Nov 1994 08:49:47 GMT", now),
+            Some(Duration::from_secs(10))
+        );
+        assert_eq!(
+            parse_retry_after("Sun, 06 Nov 1994 08:49:00 GMT", now),
+            Some(Duration::ZERO)
+        );
+        assert_eq!(parse_retry_after("soon", now), None);
+        assert_eq!(parse_retry_after("-1", now), None);
+    }
+}

@@ -1,0 +1,101 @@
+//! Request authentication: `X-Dataverse-key` header or `?key=` query (header wins).
+//!
+//! [`Auth`] is the extractor for `@AuthRequired` routes: no key ⇒ guest; a key that does not
+//! resolve to a user ⇒ 401 `Bad API key` (even for public reads, like Dataverse's AuthFilter).
+//! Routes that ignore keys (info, metadatablocks, GET licenses) simply don't use it.
+
+use std::collections::HashMap;
+
+use axum::extract::{FromRequestParts, Query};
+use axum::http::request::Parts;
+
+use crate::Emulator;
+use crate::envelope::ApiError;
+use crate::store::users::{self, UserRow};
+
+/// Header carrying the API token.
+pub(crate) const API_KEY_HEADER: &str = "X-Dataverse-key";
+
+/// Who is calling.
+#[derive(Debug, Clone)]
+pub(crate) enum Caller {
+    /// No API key: Dataverse's `:guest`.
+    Guest,
+    /// An authenticated user (may be a superuser).
+    User(Box<UserRow>),
+}
+
+impl Caller {
+    /// The authenticated user, if any.
+    pub(crate) fn user(&self) -> Option<&UserRow> {
+        match self {
+            Caller::Guest => None,
+            Caller::User(u) => Some(u),
+        }
+    }
+
+    /// Whether the caller is a superuser.
+    #[allow(dead_code)]
+    pub(crate) fn is_superuser(&self) -> bool {
+        self.user().is_some_and(|u| u.superuser)
+    }
+
+    /// Dataverse identifier (`@name` or `:guest`).
+    pub(crate) fn identifier(&self) -> String {
+        match self {
+            Caller::Guest => ":guest".to_string(),
+            Caller::User(u) => u.identifier(),
+        }
+    }
+}
+
+/// The API key of a request: header first, then `?key=`.
+pub(crate) fn request_api_key(parts: &Parts) -> Option<String> {
+    if let Some(v) = parts.headers.get(API_KEY_HEADER)
+        && let Ok(s) = v.to_str()
+    {
+        return Some(s.trim().to_string());
+    }
+    let Query(q) = Query::<HashMap<String, String>>::try_from_uri(&parts.uri).ok()?;
+    q.get("key").cloned()
+}
+
+/// Resolved caller plus the raw key that was sent.
+#[derive(Debug, Clone)]
+pub(crate) struct Auth {
+    /// The caller.
+    pub caller: Caller,
+    /// The key as sent (header or query), if any.
+    pub key: Option<String>,
+}
+
+impl FromRequestParts<Emulator> for Auth {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &Emulator) -> Result<Self, ApiError> {
+        let key = request_api_key(parts);
+        let Some(k) = key.clone() else {
+            return Ok(Auth {
+                caller: Caller::Guest,
+                key: None,
+            });
+        };
+        let user = state
+            .store()
+            .call(move |conn| {
+                let user = users::by_token(conn, &k)?;
+                if let Some(u) = &user {
+                    users::touch_api_use(conn, u.id)?;
+                }
+                Ok(user)
+            })
+            .await?;
+        match user {
+            Some(u) => Ok(Auth {
+                caller: Caller::User(Box::new(u)),
+                key,
+            }),
+            None => Err(ApiError::unauthorized("Bad API key")),
+        }
+    }
+}

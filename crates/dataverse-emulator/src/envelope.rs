@@ -1,0 +1,196 @@
+//! Dataverse response envelopes and the Dataverse-style JSON body extractor.
+
+use axum::Json;
+use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, Method, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde::de::DeserializeOwned;
+use serde_json::{Map, Value, json};
+
+use crate::normalize::OriginalUri;
+
+/// Message of Dataverse's 404 for unknown endpoints (`WebApplicationExceptionHandler`).
+pub(crate) const ENDPOINT_NOT_FOUND: &str = "API endpoint does not exist on this server. Please check your code for typos, or consult our API guide at http://guides.dataverse.org.";
+/// Message of Dataverse's 405 (`WebApplicationExceptionHandler`).
+pub(crate) const METHOD_NOT_ALLOWED: &str = "API endpoint does not support this method. Consult our API guide at http://guides.dataverse.org.";
+/// Default message of Dataverse's 500 (`JsonResponseBuilder`).
+pub(crate) const INTERNAL_ERROR: &str =
+    "Internal server error. More details available at the server logs.";
+
+/// `{"status":"OK","data":<data>}`.
+pub(crate) fn ok(data: Value) -> Response {
+    (StatusCode::OK, Json(json!({"status": "OK", "data": data}))).into_response()
+}
+
+/// `{"status":"OK","data":{"message":<message>}}` (Dataverse's `ok(String)`).
+pub(crate) fn msg(message: impl Into<String>) -> Response {
+    ok(json!({"message": message.into()}))
+}
+
+/// An error answered as `{"status":"ERROR","message":...}` plus optional extra keys.
+#[derive(Debug)]
+pub(crate) struct ApiError {
+    status: StatusCode,
+    body: Map<String, Value>,
+}
+
+impl ApiError {
+    /// Plain Dataverse error (`AbstractApiBean.error(status, msg)`).
+    pub(crate) fn new(status: StatusCode, message: impl Into<String>) -> Self {
+        let mut body = Map::new();
+        body.insert("status".into(), "ERROR".into());
+        body.insert("message".into(), Value::String(message.into()));
+        ApiError { status, body }
+    }
+
+    /// 400 Bad Request.
+    pub(crate) fn bad_request(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::BAD_REQUEST, message)
+    }
+
+    /// 401 Unauthorized.
+    pub(crate) fn unauthorized(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::UNAUTHORIZED, message)
+    }
+
+    /// 403 Forbidden.
+    pub(crate) fn forbidden(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::FORBIDDEN, message)
+    }
+
+    /// 404 Not Found.
+    pub(crate) fn not_found(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::NOT_FOUND, message)
+    }
+
+    /// A `JsonResponseBuilder`-style error: status, code, message[, requestUrl, requestMethod].
+    pub(crate) fn builder(
+        status: StatusCode,
+        message: &str,
+        request: Option<&RequestInfo>,
+    ) -> Self {
+        let mut body = Map::new();
+        body.insert("status".into(), "ERROR".into());
+        body.insert("code".into(), status.as_u16().into());
+        body.insert("message".into(), message.into());
+        if let Some(r) = request {
+            body.insert("requestUrl".into(), r.url.clone().into());
+            body.insert("requestMethod".into(), r.method.as_str().into());
+        }
+        ApiError { status, body }
+    }
+
+    /// Dataverse's 404 for an endpoint that does not exist.
+    pub(crate) fn endpoint_not_found(request: &RequestInfo) -> Self {
+        Self::builder(StatusCode::NOT_FOUND, ENDPOINT_NOT_FOUND, Some(request))
+    }
+
+    /// Dataverse's 500 with a fresh `incidentId`.
+    pub(crate) fn internal() -> Self {
+        let mut e = Self::builder(StatusCode::INTERNAL_SERVER_ERROR, INTERNAL_ERROR, None);
+        e.body
+            .insert("incidentId".into(), uuid::Uuid::new_v4().to_string().into());
+        e
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        (self.status, Json(Value::Object(self.body))).into_response()
+    }
+}
+
+impl From<crate::Error> for ApiError {
+    fn from(e: crate::Error) -> Self {
+        let err = ApiError::internal();
+        tracing::error!(error = %e, incident = ?err.body.get("incidentId"), "internal error");
+        err
+    }
+}
+
+/// What error bodies echo about the request: the URL as sent and the method.
+#[derive(Clone, Debug)]
+pub(crate) struct RequestInfo {
+    /// Absolute URL of the request as the client sent it.
+    pub url: String,
+    /// The HTTP method.
+    pub method: Method,
+}
+
+impl RequestInfo {
+    /// Build from request parts (uses the pre-normalisation URI if recorded).
+    pub(crate) fn from_parts(parts: &Parts) -> Self {
+        Self::from_pieces(
+            &parts.method,
+            &parts.headers,
+            parts.extensions.get::<OriginalUri>().map(|o| &o.0),
+            &parts.uri,
+        )
+    }
+
+    pub(crate) fn from_pieces(
+        method: &Method,
+        headers: &HeaderMap,
+        original: Option<&axum::http::Uri>,
+        uri: &axum::http::Uri,
+    ) -> Self {
+        let uri = original.unwrap_or(uri);
+        let host = headers
+            .get(header::HOST)
+            .and_then(|h| h.to_str().ok())
+            .or_else(|| uri.authority().map(|a| a.as_str()))
+            .unwrap_or("localhost");
+        let pq = uri.path_and_query().map(|p| p.as_str()).unwrap_or("/");
+        RequestInfo {
+            url: format!("http://{host}{pq}"),
+            method: method.clone(),
+        }
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for RequestInfo {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        Ok(RequestInfo::from_parts(parts))
+    }
+}
+
+/// JSON body extractor answering like Dataverse: malformed JSON ⇒ 400
+/// `Error parsing Json: <detail>`; body over the limit ⇒ 413 envelope.
+#[derive(Debug)]
+pub(crate) struct DvJson<T>(pub T);
+
+impl<S, T> FromRequest<S> for DvJson<T>
+where
+    S: Send + Sync,
+    T: DeserializeOwned,
+{
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let bytes = match axum::body::Bytes::from_request(req, state).await {
+            Ok(b) => b,
+            Err(rej) => {
+                return Err(if rej.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                    payload_too_large()
+                } else {
+                    ApiError::bad_request(format!("Error parsing Json: {}", rej.body_text()))
+                });
+            }
+        };
+        serde_json::from_slice::<T>(&bytes)
+            .map(DvJson)
+            .map_err(|e| ApiError::bad_request(format!("Error parsing Json: {e}")))
+    }
+}
+
+/// 413 envelope for oversized request bodies.
+pub(crate) fn payload_too_large() -> ApiError {
+    ApiError::builder(
+        StatusCode::PAYLOAD_TOO_LARGE,
+        "Request body is larger than the maximum allowed size.",
+        None,
+    )
+}

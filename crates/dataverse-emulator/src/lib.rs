@@ -1,0 +1,204 @@
+//! An embedded, offline **Dataverse 6.x** (IQSS) server speaking the real Native API wire
+//! format, backed by SQLite in a data directory.
+//!
+//! ```no_run
+//! # async fn demo() -> Result<(), dataverse_emulator::Error> {
+//! use dataverse_emulator::{Config, Emulator, Server};
+//! let emulator = Emulator::open(Config::new("/tmp/dv-data"))?;
+//! let token = emulator.admin_token()?;
+//! let server = Server::start(emulator, "127.0.0.1:0".parse().unwrap()).await?;
+//! println!("{} (admin token {token})", server.base_url());
+//! server.shutdown().await;
+//! # Ok(()) }
+//! ```
+
+mod auth;
+mod blocks;
+mod envelope;
+mod error;
+mod normalize;
+mod routes;
+mod store;
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+pub use error::Error;
+
+use blocks::Blocks;
+use store::Store;
+
+/// The Dataverse version this emulator reports (`GET /api/info/version`).
+pub const DATAVERSE_VERSION: &str = "6.11";
+
+/// Emulator configuration.
+#[derive(Clone)]
+pub struct Config {
+    /// Directory holding the SQLite database (created if missing).
+    pub data_dir: PathBuf,
+    /// If set, the API token of `dataverseAdmin` is set to this value on open.
+    pub admin_token: Option<String>,
+    /// Host name reported by `GET /api/info/server` (default `localhost`).
+    pub hostname: String,
+    /// The `:BuiltinUsersKey` required by `POST /api/builtin-users` (default `burrito`).
+    pub builtin_users_key: String,
+    /// Maximum request body size in bytes (default 64 MiB); larger bodies get a 413.
+    pub max_body_bytes: usize,
+}
+
+impl std::fmt::Debug for Config {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Config")
+            .field("data_dir", &self.data_dir)
+            .field("admin_token_set", &self.admin_token.is_some())
+            .field("hostname", &self.hostname)
+            .field("max_body_bytes", &self.max_body_bytes)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Config {
+    /// Defaults for a data directory.
+    pub fn new(data_dir: impl Into<PathBuf>) -> Self {
+        Config {
+            data_dir: data_dir.into(),
+            admin_token: None,
+            hostname: "localhost".to_string(),
+            builtin_users_key: "burrito".to_string(),
+            max_body_bytes: 64 * 1024 * 1024,
+        }
+    }
+}
+
+struct Inner {
+    config: Config,
+    store: Store,
+    blocks: Blocks,
+}
+
+/// An opened emulator: store plus loaded metadata blocks. Cheap to clone.
+#[derive(Clone)]
+pub struct Emulator {
+    inner: Arc<Inner>,
+}
+
+impl std::fmt::Debug for Emulator {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Emulator")
+            .field("config", &self.inner.config)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Emulator {
+    /// Open the data directory, creating the store and bootstrapping a fresh installation
+    /// (superuser `dataverseAdmin`, published root collection, licenses, built-in roles)
+    /// on first open. Sets the admin token if `config.admin_token` is given.
+    pub fn open(config: Config) -> Result<Emulator, Error> {
+        let blocks = Blocks::load()?;
+        let store = Store::open(&config.data_dir)?;
+        store.init(config.admin_token.as_deref())?;
+        Ok(Emulator {
+            inner: Arc::new(Inner {
+                config,
+                store,
+                blocks,
+            }),
+        })
+    }
+
+    /// The current API token of `dataverseAdmin`.
+    pub fn admin_token(&self) -> Result<String, Error> {
+        self.inner.store.blocking(|conn| {
+            let admin = store::users::by_identifier(conn, store::ADMIN_USERNAME)?
+                .ok_or_else(|| Error::Store("admin user missing".into()))?;
+            store::users::token_for_user(conn, admin.id)?
+                .map(|t| t.token)
+                .ok_or_else(|| Error::Store("admin has no API token".into()))
+        })
+    }
+
+    /// Set a database setting such as `:AllowApiTokenLookupViaApi` (what
+    /// `PUT /api/admin/settings/{name}` does on a real installation).
+    pub fn set_setting(&self, name: &str, value: &str) -> Result<(), Error> {
+        self.inner.store.blocking(|conn| {
+            conn.execute(
+                "INSERT INTO settings (name, value) VALUES (?1, ?2)
+                 ON CONFLICT(name) DO UPDATE SET value = excluded.value",
+                [name, value],
+            )?;
+            Ok(())
+        })
+    }
+
+    /// The whole HTTP application, including path normalisation (`/api/v1`, `//`, trailing
+    /// `/`), Dataverse-style 404/405/413/500 bodies and panic catching.
+    pub fn router(&self) -> axum::Router {
+        routes::app(self.clone())
+    }
+
+    /// The configuration this emulator was opened with.
+    pub fn config(&self) -> &Config {
+        &self.inner.config
+    }
+
+    pub(crate) fn store(&self) -> &Store {
+        &self.inner.store
+    }
+
+    pub(crate) fn blocks(&self) -> &Blocks {
+        &self.inner.blocks
+    }
+}
+
+/// A running HTTP server.
+#[derive(Debug)]
+pub struct Server {
+    addr: SocketAddr,
+    shutdown: tokio::sync::oneshot::Sender<()>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl Server {
+    /// Bind `addr` (port 0 picks a free port) and serve the emulator on a spawned task.
+    pub async fn start(emulator: Emulator, addr: SocketAddr) -> Result<Server, Error> {
+        let listener = tokio::net::TcpListener::bind(addr)
+            .await
+            .map_err(|source| Error::Bind { addr, source })?;
+        let local = listener.local_addr()?;
+        let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+        let app = emulator.router();
+        let task = tokio::spawn(async move {
+            let result = axum::serve(listener, app)
+                .with_graceful_shutdown(async move {
+                    let _ = rx.await;
+                })
+                .await;
+            if let Err(e) = result {
+                tracing::error!(error = %e, "server stopped with an error");
+            }
+        });
+        Ok(Server {
+            addr: local,
+            shutdown: tx,
+            task,
+        })
+    }
+
+    /// `http://127.0.0.1:PORT` (the bound address).
+    pub fn base_url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// The bound socket address.
+    pub fn local_addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// Stop accepting connections, finish in-flight requests and wait for the task.
+    pub async fn shutdown(self) {
+        let _ = self.shutdown.send(());
+        let _ = self.task.await;
+    }
+}

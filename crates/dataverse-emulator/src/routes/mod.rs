@@ -1,0 +1,116 @@
+//! The HTTP application: routes per endpoint family, Dataverse-style 404/405/413/500.
+
+mod builtin_users;
+mod info;
+mod licenses;
+mod metadatablocks;
+mod users;
+
+use std::any::Any;
+use std::collections::HashMap;
+
+use axum::Router;
+use axum::body::Body;
+use axum::extract::{DefaultBodyLimit, Request, State};
+use axum::http::{StatusCode, header};
+use axum::middleware::{self, Next};
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::get;
+use tower::ServiceExt;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::trace::TraceLayer;
+
+use crate::Emulator;
+use crate::envelope::{ApiError, RequestInfo, payload_too_large};
+use crate::normalize;
+
+/// Query parameters as a map (unknown ones are simply ignored, like JAX-RS; an
+/// undecodable query string counts as empty).
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Params(pub HashMap<String, String>);
+
+impl<S: Send + Sync> axum::extract::FromRequestParts<S> for Params {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        _state: &S,
+    ) -> Result<Self, Self::Rejection> {
+        Ok(Params(
+            axum::extract::Query::<HashMap<String, String>>::try_from_uri(&parts.uri)
+                .map(|q| q.0)
+                .unwrap_or_default(),
+        ))
+    }
+}
+
+/// JAX-RS boolean query parameter: `true` (any case) ⇒ true, anything else ⇒ false.
+pub(crate) fn flag(params: &HashMap<String, String>, name: &str) -> bool {
+    params
+        .get(name)
+        .is_some_and(|v| v.trim().eq_ignore_ascii_case("true"))
+}
+
+/// Build the whole application (see [`Emulator::router`]).
+pub(crate) fn app(emulator: Emulator) -> Router {
+    let max = emulator.config().max_body_bytes;
+    let inner = Router::new()
+        .route("/", get(root))
+        .merge(info::routes())
+        .merge(metadatablocks::routes())
+        .merge(licenses::routes())
+        .merge(users::routes())
+        .merge(builtin_users::routes())
+        .fallback(not_found)
+        .method_not_allowed_fallback(method_not_allowed)
+        .layer(DefaultBodyLimit::max(max))
+        .with_state(emulator);
+    let normalized = inner.map_request(normalize::rewrite::<Body>);
+    Router::new()
+        .fallback_service(normalized)
+        .layer(middleware::from_fn_with_state(max, limit_body))
+        .layer(CatchPanicLayer::custom(panic_response))
+        .layer(TraceLayer::new_for_http())
+}
+
+async fn root() -> Html<&'static str> {
+    Html(
+        "<!DOCTYPE html><html><head><title>Dataverse emulator</title></head>\
+         <body><p>Dataverse emulator. The Native API is under /api.</p></body></html>",
+    )
+}
+
+async fn not_found(info: RequestInfo) -> ApiError {
+    ApiError::endpoint_not_found(&info)
+}
+
+async fn method_not_allowed(info: RequestInfo) -> ApiError {
+    ApiError::builder(
+        StatusCode::METHOD_NOT_ALLOWED,
+        crate::envelope::METHOD_NOT_ALLOWED,
+        Some(&info),
+    )
+}
+
+/// Reject bodies whose declared length exceeds the limit before any handler runs.
+async fn limit_body(State(max): State<usize>, req: Request, next: Next) -> Response {
+    let declared = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<u64>().ok());
+    if declared.is_some_and(|n| n > max as u64) {
+        return payload_too_large().into_response();
+    }
+    next.run(req).await
+}
+
+fn panic_response(err: Box<dyn Any + Send + 'static>) -> Response {
+    let detail = err
+        .downcast_ref::<String>()
+        .map(String::as_str)
+        .or_else(|| err.downcast_ref::<&str>().copied())
+        .unwrap_or("unknown panic");
+    tracing::error!(panic = detail, "handler panicked");
+    ApiError::internal().into_response()
+}

@@ -1,0 +1,327 @@
+//! The SQLite store: one WAL-mode database file per data directory, schema migrations keyed
+//! on `PRAGMA user_version`, and the first-open bootstrap (admin user, root collection,
+//! licenses, built-in roles).
+
+pub(crate) mod licenses;
+pub(crate) mod sha256;
+pub(crate) mod time_fmt;
+pub(crate) mod users;
+
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
+use serde::Deserialize;
+use serde_json::json;
+
+use crate::Error;
+
+/// File name of the database inside the data directory.
+pub(crate) const DB_FILE: &str = "dataverse.sqlite3";
+
+/// Shared handle on the database connection (cheap clone).
+#[derive(Clone, Debug)]
+pub(crate) struct Store {
+    conn: Arc<Mutex<Connection>>,
+}
+
+impl Store {
+    /// Open (creating if needed) the database in `dir`, apply pragmas and migrations.
+    pub(crate) fn open(dir: &Path) -> Result<Store, Error> {
+        std::fs::create_dir_all(dir)?;
+        let conn = Connection::open(dir.join(DB_FILE))?;
+        conn.busy_timeout(Duration::from_secs(10))?;
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        conn.pragma_update(None, "synchronous", "NORMAL")?;
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        Ok(Store {
+            conn: Arc::new(Mutex::new(conn)),
+        })
+    }
+
+    /// Run `f` with the connection on the current thread (blocking).
+    pub(crate) fn blocking<T>(
+        &self,
+        f: impl FnOnce(&mut Connection) -> Result<T, Error>,
+    ) -> Result<T, Error> {
+        // A poisoned lock only means another closure panicked; the connection itself is
+        // still usable (SQLite rolls back the open transaction when it is dropped).
+        let mut guard = self.conn.lock().unwrap_or_else(|e| e.into_inner());
+        f(&mut guard)
+    }
+
+    /// Run `f` with the connection on the blocking thread pool.
+    pub(crate) async fn call<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&mut Connection) -> Result<T, Error> + Send + 'static,
+    ) -> Result<T, Error> {
+        let store = self.clone();
+        tokio::task::spawn_blocking(move || store.blocking(f))
+            .await
+            .map_err(|e| Error::Store(format!("store task failed: {e}")))?
+    }
+
+    /// Apply migrations and, on a fresh database, the bootstrap; then apply the admin
+    /// token override if given. All in one immediate transaction (safe across processes).
+    pub(crate) fn init(&self, admin_token: Option<&str>) -> Result<(), Error> {
+        self.blocking(|conn| {
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let version: i64 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+            if version < 1 {
+                tx.execute_batch(SCHEMA_V1)?;
+                bootstrap(&tx)?;
+            }
+            if version < SCHEMA_VERSION {
+                tx.pragma_update(None, "user_version", SCHEMA_VERSION)?;
+            }
+            if let Some(token) = admin_token {
+                let admin = users::by_identifier(&tx, ADMIN_USERNAME)?
+                    .ok_or_else(|| Error::Store("admin user missing".into()))?;
+                let current = users::token_for_user(&tx, admin.id)?;
+                if current.as_ref().map(|t| t.token.as_str()) != Some(token) {
+                    users::replace_token(&tx, admin.id, token)?;
+                }
+            }
+            tx.commit()?;
+            Ok(())
+        })
+    }
+
+    /// Value of a database setting (`:AllowApiTokenLookupViaApi`, ...).
+    pub(crate) fn setting(conn: &Connection, name: &str) -> Result<Option<String>, Error> {
+        Ok(conn
+            .query_row("SELECT value FROM settings WHERE name = ?1", [name], |r| {
+                r.get(0)
+            })
+            .optional()?)
+    }
+}
+
+/// Current schema version (`PRAGMA user_version`). Later issues add `if version < N` steps.
+pub(crate) const SCHEMA_VERSION: i64 = 1;
+
+/// Username of the bootstrap superuser.
+pub(crate) const ADMIN_USERNAME: &str = "dataverseAdmin";
+
+const SCHEMA_V1: &str = r#"
+CREATE TABLE settings (
+    name  TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+CREATE TABLE users (
+    id                INTEGER PRIMARY KEY,
+    user_identifier   TEXT NOT NULL UNIQUE COLLATE NOCASE,
+    first_name        TEXT,
+    last_name         TEXT,
+    email             TEXT NOT NULL,
+    affiliation       TEXT,
+    position          TEXT,
+    superuser         INTEGER NOT NULL DEFAULT 0,
+    deactivated       INTEGER NOT NULL DEFAULT 0,
+    created_time      TEXT NOT NULL,
+    last_login_time   TEXT,
+    last_api_use_time TEXT,
+    provider          TEXT NOT NULL DEFAULT 'builtin',
+    password_salt     TEXT,
+    password_hash     TEXT
+);
+CREATE TABLE api_tokens (
+    id             INTEGER PRIMARY KEY,
+    token          TEXT NOT NULL UNIQUE,
+    user_id        INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    create_time_ms INTEGER NOT NULL,
+    expire_time_ms INTEGER NOT NULL,
+    disabled       INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX api_tokens_user ON api_tokens(user_id);
+CREATE TABLE dataverses (
+    id                  INTEGER PRIMARY KEY,
+    alias               TEXT NOT NULL UNIQUE COLLATE NOCASE,
+    name                TEXT NOT NULL,
+    affiliation         TEXT,
+    description         TEXT,
+    dataverse_type      TEXT NOT NULL DEFAULT 'UNCATEGORIZED',
+    owner_id            INTEGER REFERENCES dataverses(id),
+    creator_id          INTEGER REFERENCES users(id),
+    creation_date       TEXT NOT NULL,
+    is_released         INTEGER NOT NULL DEFAULT 0,
+    publication_date    TEXT,
+    permission_root     INTEGER NOT NULL DEFAULT 1,
+    metadata_block_root INTEGER NOT NULL DEFAULT 0,
+    facet_root          INTEGER NOT NULL DEFAULT 0,
+    contacts            TEXT NOT NULL DEFAULT '[]',
+    facets              TEXT NOT NULL DEFAULT '[]',
+    metadata_blocks     TEXT NOT NULL DEFAULT '[]'
+);
+CREATE TABLE licenses (
+    id                       INTEGER PRIMARY KEY,
+    name                     TEXT NOT NULL UNIQUE,
+    short_description        TEXT,
+    uri                      TEXT NOT NULL UNIQUE,
+    icon_url                 TEXT,
+    active                   INTEGER NOT NULL DEFAULT 1,
+    is_default               INTEGER NOT NULL DEFAULT 0,
+    sort_order               INTEGER NOT NULL DEFAULT 0,
+    rights_identifier        TEXT,
+    rights_identifier_scheme TEXT,
+    scheme_uri               TEXT,
+    language_code            TEXT
+);
+CREATE TABLE roles (
+    id          INTEGER PRIMARY KEY,
+    alias       TEXT NOT NULL,
+    name        TEXT NOT NULL,
+    description TEXT,
+    permissions TEXT NOT NULL,
+    owner_id    INTEGER REFERENCES dataverses(id)
+);
+CREATE UNIQUE INDEX roles_alias_owner ON roles(alias, owner_id);
+CREATE TABLE role_assignments (
+    id                  INTEGER PRIMARY KEY,
+    assignee            TEXT NOT NULL,
+    role_id             INTEGER NOT NULL REFERENCES roles(id),
+    definition_point_id INTEGER NOT NULL,
+    private_url_token   TEXT
+);
+"#;
+
+/// Vendored bootstrap data.
+const ADMIN_JSON: &str = include_str!("../data/builtin-user-create-dataverseAdmin.json");
+const LICENSES: [&str; 2] = [
+    include_str!("../data/licenseCC0-1.0.json"),
+    include_str!("../data/licenseCC-BY-4.0.json"),
+];
+/// Built-in roles in `setup-builtin-roles.sh` order (ids 1..8).
+const ROLES: [&str; 8] = [
+    include_str!("../data/role-admin.json"),
+    include_str!("../data/role-filedownloader.json"),
+    include_str!("../data/role-fullContributor.json"),
+    include_str!("../data/role-dvContributor.json"),
+    include_str!("../data/role-dsContributor.json"),
+    include_str!("../data/role-editor.json"),
+    include_str!("../data/role-curator.json"),
+    include_str!("../data/role-member.json"),
+];
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct LicenseJson {
+    name: String,
+    uri: String,
+    short_description: Option<String>,
+    icon_url: Option<String>,
+    active: Option<bool>,
+    sort_order: Option<i64>,
+    rights_identifier: Option<String>,
+    rights_identifier_scheme: Option<String>,
+    scheme_uri: Option<String>,
+    language_code: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct RoleJson {
+    alias: String,
+    name: String,
+    description: Option<String>,
+    permissions: Vec<String>,
+}
+
+/// Password of the bootstrap admin (as in `setup-all.sh`).
+const ADMIN_PASSWORD: &str = "admin";
+
+fn bootstrap(tx: &rusqlite::Transaction<'_>) -> Result<(), Error> {
+    let now = time_fmt::now_iso();
+    // Superuser dataverseAdmin.
+    let admin: users::NewUser =
+        serde_json::from_str(ADMIN_JSON).map_err(|e| Error::Data(format!("admin user: {e}")))?;
+    let admin_id = users::insert_user(tx, &admin, Some(ADMIN_PASSWORD), true, &now)?;
+    users::replace_token(tx, admin_id, &uuid::Uuid::new_v4().to_string())?;
+
+    // Published root collection.
+    tx.execute(
+        "INSERT INTO dataverses (id, alias, name, dataverse_type, owner_id, creator_id, creation_date,
+             is_released, publication_date, permission_root, metadata_block_root, facet_root,
+             contacts, facets, metadata_blocks)
+         VALUES (1, 'root', 'Root', 'UNCATEGORIZED', NULL, ?1, ?2, 1, ?2, 1, 1, 1, ?3, ?4, ?5)",
+        params![
+            admin_id,
+            now,
+            json!([{"displayOrder": 0, "contactEmail": "root@mailinator.com"}]).to_string(),
+            json!(["authorName", "subject", "keywordValue", "dateOfDeposit"]).to_string(),
+            json!(["citation"]).to_string(),
+        ],
+    )?;
+
+    // Licenses: CC0 1.0 (id 1, default), CC BY 4.0 (id 2).
+    for (i, text) in LICENSES.iter().enumerate() {
+        let l: LicenseJson =
+            serde_json::from_str(text).map_err(|e| Error::Data(format!("license: {e}")))?;
+        tx.execute(
+            "INSERT INTO licenses (id, name, short_description, uri, icon_url, active, is_default,
+                 sort_order, rights_identifier, rights_identifier_scheme, scheme_uri, language_code)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+            params![
+                i as i64 + 1,
+                l.name,
+                l.short_description,
+                l.uri,
+                l.icon_url,
+                l.active.unwrap_or(true),
+                i == 0,
+                l.sort_order.unwrap_or(i as i64 + 1),
+                l.rights_identifier,
+                l.rights_identifier_scheme,
+                l.scheme_uri,
+                l.language_code,
+            ],
+        )?;
+    }
+
+    // Built-in roles, owned by root.
+    for (i, text) in ROLES.iter().enumerate() {
+        let r: RoleJson =
+            serde_json::from_str(text).map_err(|e| Error::Data(format!("role: {e}")))?;
+        tx.execute(
+            "INSERT INTO roles (id, alias, name, description, permissions, owner_id)
+             VALUES (?1, ?2, ?3, ?4, ?5, 1)",
+            params![
+                i as i64 + 1,
+                r.alias,
+                r.name,
+                r.description,
+                serde_json::to_string(&r.permissions)?,
+            ],
+        )?;
+    }
+
+    // admin role for @dataverseAdmin on root.
+    tx.execute(
+        "INSERT INTO role_assignments (assignee, role_id, definition_point_id)
+         VALUES (?1, 1, 1)",
+        [format!("@{ADMIN_USERNAME}")],
+    )?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bootstrap_is_idempotent() {
+        let dir = tempfile::tempdir().unwrap();
+        let s = Store::open(dir.path()).unwrap();
+        s.init(None).unwrap();
+        s.init(None).unwrap();
+        let counts = s
+            .blocking(|c| {
+                let n = |t: &str| -> Result<i64, Error> {
+                    Ok(c.query_row(&format!("SELECT count(*) FROM {t}"), [], |r| r.get(0))?)
+                };
+                Ok((n("users")?, n("roles")?, n("licenses")?, n("dataverses")?))
+            })
+            .unwrap();
+        assert_eq!(counts, (1, 8, 2, 1));
+    }
+}
