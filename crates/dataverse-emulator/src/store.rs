@@ -3,7 +3,7 @@
 //! licenses, built-in roles).
 
 pub(crate) mod licenses;
-pub(crate) mod sha256;
+pub(crate) mod password;
 pub(crate) mod time_fmt;
 pub(crate) mod users;
 

@@ -4,7 +4,7 @@ use rusqlite::{Connection, OptionalExtension, Row, params};
 use serde::Deserialize;
 use serde_json::{Map, Value};
 
-use super::{sha256, time_fmt};
+use super::{password, time_fmt};
 use crate::Error;
 
 /// Body of `POST /api/builtin-users` (also the bootstrap admin fixture).
@@ -117,7 +117,7 @@ impl UserRow {
     }
 }
 
-/// Insert a user; returns its id. The password is stored salted and hashed (see `sha256`).
+/// Insert a user; returns its id. The password is stored salted and hashed (see `password`).
 pub(crate) fn insert_user(
     conn: &Connection,
     u: &NewUser,
@@ -128,7 +128,7 @@ pub(crate) fn insert_user(
     let (salt, hash) = match password {
         Some(p) => {
             let salt = uuid::Uuid::new_v4().simple().to_string();
-            let hash = sha256::password_hash(&salt, p);
+            let hash = password::password_hash(&salt, p);
             (Some(salt), Some(hash))
         }
         None => (None, None),
@@ -178,7 +178,7 @@ pub(crate) fn check_password(
         )
         .optional()?;
     Ok(match row {
-        Some((Some(salt), Some(hash))) => sha256::password_hash(&salt, password) == hash,
+        Some((Some(salt), Some(hash))) => password::password_hash(&salt, password) == hash,
         _ => false,
     })
 }

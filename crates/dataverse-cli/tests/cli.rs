@@ -1,0 +1,23 @@
+//! Integration tests of the `dv` binary: each test starts its own embedded Dataverse
+//! (or uses the embedded local one) in a sandbox with its own config file and data
+//! directory, and checks that no known token is ever printed.
+
+#[path = "common/mod.rs"]
+mod common;
+
+#[path = "cli/auth.rs"]
+mod auth;
+#[path = "cli/errors.rs"]
+mod errors;
+#[path = "cli/info.rs"]
+mod info;
+#[path = "cli/licenses.rs"]
+mod licenses;
+#[path = "cli/local.rs"]
+mod local;
+#[path = "cli/metadatablocks.rs"]
+mod metadatablocks;
+#[path = "cli/misc.rs"]
+mod misc;
+#[path = "cli/user.rs"]
+mod user;

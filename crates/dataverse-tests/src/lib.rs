@@ -1,0 +1,100 @@
+//! Helpers shared by the cross-crate tests: an embedded server per test, the real
+//! fixtures, and the optional real installation of the conformance suite.
+
+use std::net::{Ipv4Addr, SocketAddr};
+use std::path::PathBuf;
+
+use dataverse_client::NativeApi;
+use dataverse_emulator::{Config, Emulator, Server};
+
+/// The real Dataverse fixtures (`../shared/dataverse-fixtures` beside the repository, or
+/// `$DATAVERSE_FIXTURES_DIR`).
+pub fn fixtures_dir() -> PathBuf {
+    if let Some(d) = std::env::var_os("DATAVERSE_FIXTURES_DIR") {
+        return PathBuf::from(d);
+    }
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/dataverse-fixtures");
+    assert!(
+        dir.is_dir(),
+        "the real fixtures are expected at {} (the shared/ folder beside the repository); set DATAVERSE_FIXTURES_DIR",
+        dir.display()
+    );
+    dir
+}
+
+/// Read and parse one fixture file.
+pub fn fixture_json(relative: &str) -> serde_json::Value {
+    let path = fixtures_dir().join(relative);
+    let text = std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{} is not JSON: {e}", path.display()))
+}
+
+/// An embedded Dataverse on a free loopback port, with its own temporary data directory.
+pub struct TestServer {
+    server: Option<Server>,
+    /// The superuser's token.
+    pub admin_token: String,
+    /// The server's base URL.
+    pub base_url: String,
+    /// The data directory (removed on drop).
+    pub dir: tempfile::TempDir,
+}
+
+impl TestServer {
+    /// Start one.
+    pub async fn start() -> TestServer {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let emulator = Emulator::open(Config::new(dir.path())).expect("open emulator");
+        let admin_token = emulator.admin_token().expect("admin token");
+        let server = Server::start(emulator, SocketAddr::from((Ipv4Addr::LOCALHOST, 0)))
+            .await
+            .expect("start emulator");
+        TestServer {
+            base_url: server.base_url(),
+            server: Some(server),
+            admin_token,
+            dir,
+        }
+    }
+
+    /// A client with the superuser's token.
+    pub fn admin(&self) -> NativeApi {
+        NativeApi::builder(&self.base_url)
+            .api_token(self.admin_token.as_str())
+            .build()
+            .expect("client")
+    }
+
+    /// A client without a token.
+    pub fn anonymous(&self) -> NativeApi {
+        NativeApi::new(&self.base_url).expect("client")
+    }
+
+    /// Stop the server.
+    pub async fn stop(mut self) {
+        if let Some(s) = self.server.take() {
+            s.shutdown().await;
+        }
+    }
+}
+
+/// A real installation to run the conformance suite against, from `DATAVERSE_URL` and
+/// `DATAVERSE_API_TOKEN`; `None` (with the reason printed) when unset.
+pub fn real_installation() -> Option<NativeApi> {
+    let Ok(url) = std::env::var("DATAVERSE_URL") else {
+        eprintln!("conformance against a real installation skipped: DATAVERSE_URL is not set");
+        return None;
+    };
+    if url == "local" {
+        eprintln!("conformance against a real installation skipped: DATAVERSE_URL=local");
+        return None;
+    }
+    let token = std::env::var("DATAVERSE_API_TOKEN").ok();
+    Some(
+        NativeApi::builder(url)
+            .api_token_opt(token)
+            .build()
+            .expect("DATAVERSE_URL must be a valid base URL"),
+    )
+}

@@ -1,0 +1,54 @@
+//! A scripted HTTP server for edge cases the embedded Dataverse never produces.
+
+#![allow(dead_code)]
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
+
+use dataverse_client::{NativeApi, RetryPolicy};
+
+/// Serve `router` on a free loopback port; returns the base URL.
+pub async fn serve(router: axum::Router) -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr: SocketAddr = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        let _ = axum::serve(listener, router).await;
+    });
+    format!("http://{addr}")
+}
+
+/// A shared request counter.
+#[derive(Clone, Default)]
+pub struct Hits(Arc<AtomicUsize>);
+
+impl Hits {
+    /// Count one and return the number of hits so far (1 for the first).
+    pub fn hit(&self) -> usize {
+        self.0.fetch_add(1, Ordering::SeqCst) + 1
+    }
+    /// How many so far.
+    pub fn get(&self) -> usize {
+        self.0.load(Ordering::SeqCst)
+    }
+}
+
+/// A fast retry policy so tests do not sleep.
+pub fn fast_retries() -> RetryPolicy {
+    RetryPolicy {
+        max_attempts: 4,
+        base_delay: Duration::from_millis(1),
+        max_delay: Duration::from_millis(5),
+        max_retry_after: Duration::from_secs(5),
+    }
+}
+
+/// A client of `base` with `token` and fast retries.
+pub fn client(base: &str, token: Option<&str>) -> NativeApi {
+    NativeApi::builder(base)
+        .api_token_opt(token)
+        .retry_policy(fast_retries())
+        .build()
+        .unwrap()
+}
