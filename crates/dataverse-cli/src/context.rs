@@ -25,7 +25,8 @@ pub struct Context {
     pub api: NativeApi,
     /// Output format.
     pub output: OutputFormat,
-    /// The profile in use, if any (so `token recreate` can update it).
+    /// The profile whose token is in use, if any (so `token recreate` can update it);
+    /// `None` when `--token`/`DATAVERSE_API_TOKEN` overrode the profile's token.
     pub profile: Option<String>,
     local: Option<Server>,
 }
@@ -55,8 +56,19 @@ impl Context {
     /// Resolve the installation and build the client.
     pub async fn connect(global: &GlobalArgs) -> CliResult<Context> {
         let output = output_format(global);
-        let (url, mut token, profile) = match &global.url {
-            Some(url) => (url.clone(), None, None),
+        let url_arg = global
+            .url
+            .as_ref()
+            .map(|u| u.trim())
+            .filter(|u| !u.is_empty());
+        let token_arg = global.token.as_ref().filter(|t| !t.is_empty());
+        if let (Some(url), Some(profile)) = (url_arg, &global.profile) {
+            return Err(CliError::Usage(format!(
+                "both a URL ({url}) and a profile ({profile}) are given; use one (check DATAVERSE_URL and DATAVERSE_PROFILE)"
+            )));
+        }
+        let (url, mut token, mut profile) = match url_arg {
+            Some(url) => (url.to_string(), None, None),
             None => {
                 let cfg = ConfigFile::load(&config_path()?)?;
                 let name = global.profile.clone().or(cfg.default_profile.clone());
@@ -71,8 +83,10 @@ impl Context {
                 }
             }
         };
-        if let Some(t) = global.token.as_ref().filter(|t| !t.is_empty()) {
+        if let Some(t) = token_arg {
             token = Some(t.clone());
+            // The profile's token is not the one in use: never overwrite it.
+            profile = None;
         }
         if url.eq_ignore_ascii_case(LOCAL) {
             return Self::connect_local(output, global.quiet, token, profile).await;

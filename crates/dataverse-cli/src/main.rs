@@ -51,7 +51,9 @@ fn main() -> ExitCode {
 fn init_tracing(verbose: u8, quiet: bool) {
     let filter = match (quiet, verbose) {
         (true, _) => "error",
-        (false, 0) => "warn",
+        // Retries are reported from -v on (see `--verbose`); the final error is the one
+        // line `main` prints, so the library's warnings would only repeat it.
+        (false, 0) => "warn,dataverse_client=error",
         (false, 1) => "warn,dataverse_client=debug,dataverse_emulator=info,dataverse_cli=debug",
         (false, _) => "trace",
     };

@@ -830,6 +830,36 @@ mod tests {
         assert!(!format!("{b:?}").contains(secret));
     }
 
+    #[tokio::test]
+    async fn raw_bodies_go_through_the_same_path() {
+        use axum::routing::get;
+        let router = axum::Router::new().route(
+            "/api/dataverses/{id}/datasetSchema",
+            get(|headers: axum::http::HeaderMap| async move {
+                let key = headers.get(API_KEY_HEADER).and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
+                axum::Json(serde_json::json!({"$schema": "http://json-schema.org/draft-04/schema#", "key": key}))
+            }),
+        );
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        tokio::spawn(async move { axum::serve(listener, router).await });
+        let api = NativeApi::builder(format!("http://{addr}"))
+            .api_token("tok")
+            .build()
+            .unwrap();
+        let schema: Value = api
+            .execute_raw(Request::get(&["dataverses", "root", "datasetSchema"]))
+            .await
+            .unwrap();
+        assert_eq!(schema["$schema"], "http://json-schema.org/draft-04/schema#");
+        assert_eq!(schema["key"], "tok", "the token goes in the header");
+        let err = api
+            .execute_raw::<Vec<u8>>(Request::get(&["dataverses", "root", "datasetSchema"]))
+            .await
+            .unwrap_err();
+        assert!(matches!(err, Error::Decode { .. }), "{err:?}");
+    }
+
     #[test]
     fn retry_rules() {
         let get = Request::get(&["x"]);

@@ -16,7 +16,9 @@ pub async fn run(cmd: InfoCommand, ctx: &Context) -> CliResult {
         }
         InfoCommand::Server => {
             let s = ctx.api.get_info_server().await?;
-            output::emit(ctx.output, &s, || output::line(&s.hostname))
+            // JSON is the server's data: `{"message": "<hostname>"}`.
+            let data = serde_json::json!({ "message": s.hostname });
+            output::emit(ctx.output, &data, || output::line(&s.hostname))
         }
         InfoCommand::Terms => {
             let t = ctx.api.get_info_api_terms_of_use().await?;

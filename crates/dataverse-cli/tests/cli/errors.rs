@@ -14,16 +14,39 @@ fn sandbox() -> Sandbox {
 fn unreachable_server() {
     let sb = sandbox();
     let out = sb
-        .run(
-            sb.dv()
-                .env("DATAVERSE_API_TOKEN", TOKEN)
-                .args(["--url", "http://127.0.0.1:1", "-o", "json", "info", "version"]),
-        )
+        .run(sb.dv().env("DATAVERSE_API_TOKEN", TOKEN).args([
+            "--url",
+            "http://127.0.0.1:1",
+            "-o",
+            "json",
+            "info",
+            "version",
+        ]))
         .code(2)
         .stdout("");
     let line = one_error_line(&out);
     assert!(line.contains("cannot reach"), "{line}");
     assert!(line.contains("http://127.0.0.1:1"), "{line}");
+
+    // -v reports the retries (without the token).
+    let out = sb
+        .run(sb.dv().env("DATAVERSE_API_TOKEN", TOKEN).args([
+            "-v",
+            "--url",
+            "http://127.0.0.1:1",
+            "info",
+            "server",
+        ]))
+        .code(2)
+        .stdout("");
+    let err = crate::common::stderr(&out);
+    assert!(err.contains("retrying"), "{err}");
+    assert!(
+        err.lines()
+            .last()
+            .is_some_and(|l| l.starts_with("dv: cannot reach")),
+        "{err}"
+    );
 }
 
 #[test]
@@ -82,10 +105,7 @@ fn invalid_config_file_is_a_usage_error() {
     let sb = sandbox();
     std::fs::create_dir_all(sb.config_path().parent().expect("parent")).expect("mkdir");
     std::fs::write(sb.config_path(), "profiles = 3\n").expect("write");
-    let out = sb
-        .run(sb.dv().args(["info", "version"]))
-        .code(2)
-        .stdout("");
+    let out = sb.run(sb.dv().args(["info", "version"])).code(2).stdout("");
     let line = one_error_line(&out);
     assert!(line.contains("not valid"), "{line}");
 }

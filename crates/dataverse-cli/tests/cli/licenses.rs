@@ -5,7 +5,9 @@ use crate::common::{TestServer, json, one_error_line, stdout};
 #[test]
 fn list_json_is_the_servers_data() {
     let s = TestServer::start();
-    let out = s.run(s.dv().args(["-o", "json", "licenses", "list"])).success();
+    let out = s
+        .run(s.dv().args(["-o", "json", "licenses", "list"]))
+        .success();
     let v = json(&out);
     let raw = s.get_data("/api/licenses");
     assert_eq!(v, raw);
@@ -23,7 +25,9 @@ fn list_json_is_the_servers_data() {
 fn list_table() {
     let s = TestServer::start();
     let raw = s.get_data("/api/licenses");
-    let out = s.run(s.dv().args(["-o", "table", "licenses", "list"])).success();
+    let out = s
+        .run(s.dv().args(["-o", "table", "licenses", "list"]))
+        .success();
     let text = stdout(&out);
     for l in raw.as_array().expect("list") {
         let name = l["name"].as_str().expect("name");
@@ -39,7 +43,9 @@ fn list_table() {
 fn show_by_id_and_by_name() {
     let s = TestServer::start();
     let first = s.get_data("/api/licenses/1");
-    let out = s.run(s.dv().args(["-o", "json", "licenses", "show", "1"])).success();
+    let out = s
+        .run(s.dv().args(["-o", "json", "licenses", "show", "1"]))
+        .success();
     assert_eq!(json(&out), first);
     assert_eq!(json(&out)["id"], 1);
 

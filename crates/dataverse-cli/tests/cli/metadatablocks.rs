@@ -15,7 +15,9 @@ const BLOCKS: [&str; 7] = [
 #[test]
 fn list_brief_in_order() {
     let s = TestServer::start();
-    let out = s.run(s.dv().args(["-o", "json", "metadatablocks", "list"])).success();
+    let out = s
+        .run(s.dv().args(["-o", "json", "metadatablocks", "list"]))
+        .success();
     let v = json(&out);
     let names: Vec<&str> = v
         .as_array()
@@ -26,7 +28,9 @@ fn list_brief_in_order() {
     assert_eq!(names, BLOCKS);
     assert_eq!(v, s.get_data("/api/metadatablocks"));
 
-    let out = s.run(s.dv().args(["-o", "table", "metadatablocks", "list"])).success();
+    let out = s
+        .run(s.dv().args(["-o", "table", "metadatablocks", "list"]))
+        .success();
     let text = stdout(&out);
     let positions: Vec<usize> = BLOCKS
         .iter()
@@ -42,7 +46,10 @@ fn list_brief_in_order() {
 fn list_full_is_keyed_by_name() {
     let s = TestServer::start();
     let out = s
-        .run(s.dv().args(["-o", "json", "metadatablocks", "list", "--full"]))
+        .run(
+            s.dv()
+                .args(["-o", "json", "metadatablocks", "list", "--full"]),
+        )
         .success();
     let v = json(&out);
     let map = v.as_object().expect("an object keyed by block name");
@@ -59,7 +66,10 @@ fn list_full_is_keyed_by_name() {
     }
 
     let out = s
-        .run(s.dv().args(["-o", "table", "metadatablocks", "list", "--full"]))
+        .run(
+            s.dv()
+                .args(["-o", "table", "metadatablocks", "list", "--full"]),
+        )
         .success();
     let text = stdout(&out);
     assert!(text.contains("top-level fields"), "{text}");
@@ -72,7 +82,10 @@ fn list_full_is_keyed_by_name() {
 fn show_citation_json_is_the_servers_data() {
     let s = TestServer::start();
     let out = s
-        .run(s.dv().args(["-o", "json", "metadatablocks", "show", "citation"]))
+        .run(
+            s.dv()
+                .args(["-o", "json", "metadatablocks", "show", "citation"]),
+        )
         .success();
     let v = json(&out);
     let raw = s.get_data("/api/metadatablocks/citation");
@@ -84,7 +97,10 @@ fn show_citation_json_is_the_servers_data() {
 fn show_citation_table_indents_child_fields() {
     let s = TestServer::start();
     let out = s
-        .run(s.dv().args(["-o", "table", "metadatablocks", "show", "citation"]))
+        .run(
+            s.dv()
+                .args(["-o", "table", "metadatablocks", "show", "citation"]),
+        )
         .success();
     let text = stdout(&out);
     assert!(text.starts_with("Citation Metadata (citation)\n"), "{text}");
@@ -110,7 +126,10 @@ fn show_unknown_block_fails_with_one_line() {
     let s = TestServer::start();
     for format in ["json", "table"] {
         let out = s
-            .run(s.dv().args(["-o", format, "metadatablocks", "show", "nope"]))
+            .run(
+                s.dv()
+                    .args(["-o", format, "metadatablocks", "show", "nope"]),
+            )
             .code(1)
             .stdout("");
         let line = one_error_line(&out);

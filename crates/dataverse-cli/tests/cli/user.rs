@@ -31,7 +31,9 @@ fn token_show_never_prints_the_token() {
         assert!(text.contains("expires on"), "{text}");
         assert!(!contains_uuid(&text), "{text}");
     }
-    let out = s.run(s.dv().args(["-o", "json", "user", "token", "show"])).success();
+    let out = s
+        .run(s.dv().args(["-o", "json", "user", "token", "show"]))
+        .success();
     let v = json(&out);
     let message = v["message"].as_str().expect("message");
     assert!(message.contains("expires on"), "{v}");
@@ -140,11 +142,17 @@ fn verbose_runs_never_print_the_token() {
     }
     // A recreated token revealed under -vv appears once, on stdout only.
     let out = s
-        .run(s.dv().args(["-vv", "user", "token", "recreate", "--reveal"]))
+        .run(
+            s.dv()
+                .args(["-vv", "user", "token", "recreate", "--reveal"]),
+        )
         .success();
     let new = stdout(&out).trim().to_string();
     assert!(!crate::common::stderr(&out).contains(&new));
     s.sandbox.secret(&new);
-    s.run(s.dv_with_token(&new).args(["-vv", "-o", "json", "user", "me"]))
-        .success();
+    s.run(
+        s.dv_with_token(&new)
+            .args(["-vv", "-o", "json", "user", "me"]),
+    )
+    .success();
 }

@@ -53,7 +53,10 @@ impl Sandbox {
 
     /// Remember a token: no later run may print it.
     pub fn secret(&self, token: &str) {
-        assert!(token.len() >= 8, "a secret should be a real token: {token:?}");
+        assert!(
+            token.len() >= 8,
+            "a secret should be a real token: {token:?}"
+        );
         self.secrets.borrow_mut().push(token.to_string());
     }
 
@@ -87,7 +90,12 @@ impl Sandbox {
                 "a token leaked on stderr:\n{stderr}"
             );
         }
-        for bad in ["panicked", "RUST_BACKTRACE", "stack backtrace", "internal error"] {
+        for bad in [
+            "panicked",
+            "RUST_BACKTRACE",
+            "stack backtrace",
+            "internal error",
+        ] {
             assert!(!stderr.contains(bad), "{bad:?} on stderr:\n{stderr}");
         }
         assert

@@ -70,6 +70,7 @@ pub struct AuthenticatedUser {
 /// Dataverse answers with `Token <token> expires on <timestamp>`; the token itself is
 /// replaced by `***` in [`message`](Self::message) so printing this never leaks it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TokenExpiration {
     /// The server's message, the token redacted.
     pub message: String,
