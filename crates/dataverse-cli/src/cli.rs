@@ -55,6 +55,10 @@ pub enum OutputFormat {
     Table,
     /// The server's data as JSON, complete.
     Json,
+    /// One JSON value per line (list items one by one; crawls stream them as found).
+    Ndjson,
+    /// Comma-separated values with a header row (nested values as JSON text).
+    Csv,
 }
 
 /// Commands.
@@ -72,6 +76,9 @@ pub enum Command {
     /// The current user and their API token.
     #[command(subcommand)]
     User(UserCommand),
+    /// Collections (dataverses): read, create, update, publish, delete, crawl.
+    #[command(subcommand)]
+    Collection(CollectionCommand),
     /// Run the embedded local Dataverse as a server.
     Serve(ServeArgs),
     /// Save a server URL and token as a named profile.
@@ -169,6 +176,13 @@ pub struct ServeArgs {
     /// Host name reported by /api/info/server.
     #[arg(long, default_value = "localhost")]
     pub hostname: String,
+    /// Before serving, add generated published collections and datasets under root:
+    /// `collections=N,datasets=M,depth=D[,seed=S]` (deterministic for a given seed).
+    #[arg(long, value_name = "SPEC")]
+    pub generate: Option<dataverse_emulator::GenerateSpec>,
+    /// Delay every API response by this many milliseconds (simulates a slow server).
+    #[arg(long, value_name = "MS", default_value_t = 0)]
+    pub latency: u64,
 }
 
 /// `dv auth ...`
@@ -210,4 +224,123 @@ pub struct DemoArgs {
     /// Keep the demo's Dataverse in this directory instead of a temporary one.
     #[arg(long, value_name = "DIR")]
     pub data: Option<PathBuf>,
+}
+
+/// `dv collection ...`
+#[derive(Debug, Subcommand)]
+pub enum CollectionCommand {
+    /// Show a collection (alias, numeric id or :root).
+    Get {
+        /// Alias, numeric id or :root.
+        id: String,
+    },
+    /// Create a collection (unpublished) under a parent.
+    Create {
+        /// The parent collection.
+        #[arg(long, default_value = ":root")]
+        parent: String,
+        /// The fields, from flags.
+        #[command(flatten)]
+        fields: CollectionFields,
+    },
+    /// Change a collection's fields (only those given).
+    Update {
+        /// Alias, numeric id or :root.
+        id: String,
+        /// The fields, from flags.
+        #[command(flatten)]
+        fields: CollectionFields,
+    },
+    /// Publish a collection (its parent must be published).
+    Publish {
+        /// Alias, numeric id or :root.
+        id: String,
+    },
+    /// Delete an empty, unpublished collection.
+    Delete {
+        /// Alias, numeric id or :root.
+        id: String,
+    },
+    /// List the sub-collections and datasets directly inside a collection.
+    Contents {
+        /// Alias, numeric id or :root.
+        id: String,
+    },
+    /// List the role assignments on a collection.
+    Assignments {
+        /// Alias, numeric id or :root.
+        id: String,
+    },
+    /// List the roles defined on a collection.
+    Roles {
+        /// Alias, numeric id or :root.
+        id: String,
+    },
+    /// List a collection's search facets.
+    Facets {
+        /// Alias, numeric id or :root.
+        id: String,
+        /// With ids and display names.
+        #[arg(long)]
+        details: bool,
+    },
+    /// Walk the whole tree below a collection, concurrently.
+    Crawl(CrawlArgs),
+}
+
+/// Collection fields for `create` and `update`: flags, or a JSON file.
+#[derive(Debug, Args, Clone, Default)]
+pub struct CollectionFields {
+    /// Alias (letters, digits, '_' and '-'; at most 60).
+    #[arg(long)]
+    pub alias: Option<String>,
+    /// Name.
+    #[arg(long)]
+    pub name: Option<String>,
+    /// Contact e-mail (repeat for several).
+    #[arg(long = "contact", value_name = "EMAIL")]
+    pub contacts: Vec<String>,
+    /// Affiliation.
+    #[arg(long)]
+    pub affiliation: Option<String>,
+    /// Description.
+    #[arg(long)]
+    pub description: Option<String>,
+    /// Kind: DEPARTMENT, JOURNALS, LABORATORY, ORGANIZATIONS_INSTITUTIONS, RESEARCHERS,
+    /// RESEARCH_GROUP, RESEARCH_PROJECTS, TEACHING_COURSES or UNCATEGORIZED.
+    #[arg(long = "type", value_name = "TYPE")]
+    pub dataverse_type: Option<String>,
+    /// Read the body from a JSON file (Dataverse's create/update JSON; `-` for stdin);
+    /// flags given too override its fields.
+    #[arg(long, value_name = "FILE")]
+    pub json: Option<PathBuf>,
+}
+
+/// `dv collection crawl`
+#[derive(Debug, Args)]
+pub struct CrawlArgs {
+    /// Where to start: alias, numeric id or :root.
+    #[arg(default_value = ":root")]
+    pub id: String,
+    /// Only collections or only datasets.
+    #[arg(long, value_enum)]
+    pub only: Option<CrawlOnly>,
+    /// Requests at once (default 8).
+    #[arg(long, default_value_t = 8)]
+    pub concurrency: usize,
+    /// Skip reading dataset titles (one request per dataset less).
+    #[arg(long)]
+    pub no_titles: bool,
+    /// Keep going past failed requests and report them at the end.
+    #[arg(long)]
+    pub continue_on_error: bool,
+}
+
+/// `--only` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CrawlOnly {
+    /// Only collections.
+    Collections,
+    /// Only datasets.
+    Datasets,
 }

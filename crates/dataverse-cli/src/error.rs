@@ -14,6 +14,9 @@ pub enum CliError {
     /// A local file or the terminal failed.
     #[error("{0}")]
     Io(String),
+    /// The command finished, but part of its work failed (already reported on stderr).
+    #[error("{0}")]
+    Incomplete(String),
     /// The embedded local Dataverse failed.
     #[error("local Dataverse: {0}")]
     Local(#[from] dataverse_emulator::Error),
@@ -26,35 +29,45 @@ impl CliError {
         use dataverse_client::Error as E;
         match self {
             CliError::Api(E::Transport { .. } | E::InvalidArgument(_)) => ExitCode::from(2),
-            CliError::Api(_) => ExitCode::from(1),
+            CliError::Api(E::Crawl { source, .. }) if matches!(**source, E::Transport { .. }) => {
+                ExitCode::from(2)
+            }
+            CliError::Api(_) | CliError::Incomplete(_) => ExitCode::from(1),
             CliError::Usage(_) | CliError::Io(_) | CliError::Local(_) => ExitCode::from(2),
         }
     }
 
     /// The one line printed on stderr.
     pub fn one_line(&self) -> String {
-        use dataverse_client::Error as E;
         let text = match self {
-            CliError::Api(e) => match e {
-                E::Transport { url, message, .. } => format!("cannot reach {url}: {message}"),
-                E::InvalidArgument(m) => m.clone(),
-                E::Decode {
-                    url, path, message, ..
-                } => {
-                    format!("unexpected answer from {url} (at {path}): {message}")
-                }
-                other => match other.api_error() {
-                    Some(api) => format!(
-                        "{} ({} {}: HTTP {})",
-                        api.message, api.method, api.url, api.status
-                    ),
-                    None => other.to_string(),
-                },
-            },
+            CliError::Api(e) => api_line(e),
             other => other.to_string(),
         };
         text.split_whitespace().collect::<Vec<_>>().join(" ")
     }
+}
+
+/// A library error as one line: the server's message with the request, or what failed.
+pub fn api_line(e: &dataverse_client::Error) -> String {
+    use dataverse_client::Error as E;
+    let text = match e {
+        E::Transport { url, message, .. } => format!("cannot reach {url}: {message}"),
+        E::InvalidArgument(m) => m.clone(),
+        E::Decode {
+            url, path, message, ..
+        } => format!("unexpected answer from {url} (at {path}): {message}"),
+        E::Crawl { collection, source } => {
+            format!("in collection {collection}: {}", api_line(source))
+        }
+        other => match other.api_error() {
+            Some(api) => format!(
+                "{} ({} {}: HTTP {})",
+                api.message, api.method, api.url, api.status
+            ),
+            None => other.to_string(),
+        },
+    };
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 impl From<std::io::Error> for CliError {

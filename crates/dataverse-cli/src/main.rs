@@ -9,6 +9,7 @@ mod config;
 mod context;
 mod error;
 mod output;
+mod progress;
 
 use std::process::ExitCode;
 

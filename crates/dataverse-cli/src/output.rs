@@ -45,7 +45,11 @@ pub fn pairs(rows: Vec<(&str, String)>) -> CliResult {
     line(&t.to_string())
 }
 
-/// Print `value` as JSON, or run `table` for the table format.
+/// Print `value` in `format`; `table` prints the table form.
+///
+/// NDJSON prints each element of an array on its own line (anything else on one line);
+/// CSV prints an array of objects as rows (an object as one row) under a header of all
+/// their keys, nested values as JSON text.
 pub fn emit<T: Serialize + ?Sized>(
     format: OutputFormat,
     value: &T,
@@ -54,6 +58,88 @@ pub fn emit<T: Serialize + ?Sized>(
     match format {
         OutputFormat::Json => json(value),
         OutputFormat::Table => table(),
+        OutputFormat::Ndjson => match to_value(value)? {
+            serde_json::Value::Array(items) => {
+                for item in items {
+                    ndjson_line(&item)?;
+                }
+                Ok(())
+            }
+            other => ndjson_line(&other),
+        },
+        OutputFormat::Csv => {
+            let rows = match to_value(value)? {
+                serde_json::Value::Array(items) => items,
+                other => vec![other],
+            };
+            csv(&rows)
+        }
+    }
+}
+
+fn to_value<T: Serialize + ?Sized>(value: &T) -> CliResult<serde_json::Value> {
+    serde_json::to_value(value).map_err(|e| CliError::Io(format!("cannot encode JSON: {e}")))
+}
+
+/// One compact JSON line.
+pub fn ndjson_line<T: Serialize + ?Sized>(value: &T) -> CliResult {
+    let text = serde_json::to_string(value)
+        .map_err(|e| CliError::Io(format!("cannot encode JSON: {e}")))?;
+    line(&text)
+}
+
+/// Rows of JSON values as CSV: the header is every key in first-seen order.
+pub fn csv(rows: &[serde_json::Value]) -> CliResult {
+    let mut header: Vec<String> = Vec::new();
+    for r in rows {
+        match r {
+            serde_json::Value::Object(o) => {
+                for k in o.keys() {
+                    if !header.contains(k) {
+                        header.push(k.clone());
+                    }
+                }
+            }
+            _ => {
+                if !header.iter().any(|h| h == "value") {
+                    header.push("value".into());
+                }
+            }
+        }
+    }
+    let mut out = header
+        .iter()
+        .map(|h| csv_cell(h))
+        .collect::<Vec<_>>()
+        .join(",");
+    for r in rows {
+        out.push('\n');
+        let cells: Vec<String> = header
+            .iter()
+            .map(|h| {
+                let v = match r {
+                    serde_json::Value::Object(o) => o.get(h),
+                    other if h == "value" => Some(other),
+                    _ => None,
+                };
+                csv_cell(&match v {
+                    None | Some(serde_json::Value::Null) => String::new(),
+                    Some(serde_json::Value::String(s)) => s.clone(),
+                    Some(other) => other.to_string(),
+                })
+            })
+            .collect();
+        out.push_str(&cells.join(","));
+    }
+    line(&out)
+}
+
+/// One CSV cell, quoted when it holds a comma, a quote or a line break.
+pub fn csv_cell(s: &str) -> String {
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_string()
     }
 }
 
@@ -68,5 +154,18 @@ pub fn yes(v: Option<bool>) -> String {
         Some(true) => "yes".into(),
         Some(false) => "no".into(),
         None => String::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::csv_cell;
+
+    #[test]
+    fn csv_quoting() {
+        assert_eq!(csv_cell("plain"), "plain");
+        assert_eq!(csv_cell("a,b"), "\"a,b\"");
+        assert_eq!(csv_cell("say \"hi\""), "\"say \"\"hi\"\"\"");
+        assert_eq!(csv_cell("two\nlines"), "\"two\nlines\"");
     }
 }

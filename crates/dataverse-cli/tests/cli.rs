@@ -7,6 +7,8 @@ mod common;
 
 #[path = "cli/auth.rs"]
 mod auth;
+#[path = "cli/collection.rs"]
+mod collection;
 #[path = "cli/errors.rs"]
 mod errors;
 #[path = "cli/info.rs"]

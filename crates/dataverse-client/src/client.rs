@@ -301,7 +301,6 @@ impl Request {
     }
 
     /// A PUT (idempotent).
-    #[allow(dead_code)] // the first users are the collection and dataset families
     pub fn put(path: &[&str]) -> Self {
         Self::new(Method::PUT, path, true)
     }
@@ -318,7 +317,6 @@ impl Request {
     }
 
     /// Add the `persistentId` query parameter of a `:persistentId` path, if any.
-    #[allow(dead_code)] // the first users are the dataset and file families
     pub fn target(mut self, id: &crate::ids::PersistentOrId) -> Self {
         if let Some((k, v)) = id.query() {
             self.query.push((k.to_string(), v));
@@ -327,7 +325,6 @@ impl Request {
     }
 
     /// Set a JSON body.
-    #[allow(dead_code)]
     pub fn json(mut self, body: Value) -> Self {
         self.body = Some(Body::Json(body));
         self

@@ -65,6 +65,14 @@ pub enum Error {
         /// What was wrong.
         message: String,
     },
+    /// A crawl failed below a collection: which one, and why.
+    #[error("crawling collection {collection}: {source}")]
+    Crawl {
+        /// The collection whose request failed (id or alias).
+        collection: String,
+        /// What went wrong there.
+        source: Box<Error>,
+    },
     /// An argument was rejected before any request was sent (malformed PID, alias, version,
     /// or a configuration that would leak the token).
     #[error("invalid argument: {0}")]
@@ -115,6 +123,7 @@ impl Error {
     /// timeouts and the statuses 408, 429, 500, 502, 503 and 504.
     pub fn is_retryable(&self) -> bool {
         match self {
+            Error::Crawl { source, .. } => source.is_retryable(),
             Error::Transport { .. } | Error::RateLimited { .. } => true,
             Error::Server(api) => matches!(api.status, 408 | 500 | 502 | 503 | 504),
             _ => false,
@@ -131,6 +140,7 @@ impl Error {
             | Error::Conflict(a)
             | Error::Server(a)
             | Error::RateLimited { error: a, .. } => Some(a),
+            Error::Crawl { source, .. } => source.api_error(),
             _ => None,
         }
     }

@@ -31,6 +31,7 @@ pub mod models;
 pub mod retry;
 mod secret;
 
+pub use api::crawl::{CrawlFilter, CrawlItem, CrawlOptions, CrawlReport};
 pub use api::metadatablocks::MetadataBlocks;
 pub use client::{API_KEY_HEADER, NativeApi, NativeApiBuilder};
 pub use error::{ApiError, Error, Result};

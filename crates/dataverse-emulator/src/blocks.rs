@@ -24,8 +24,7 @@ const TSVS: [(&str, &str); 7] = [
 /// One dataset field type (a `#datasetField` row).
 #[derive(Debug, Clone)]
 pub(crate) struct FieldType {
-    /// Database id (sequential in load order, from 1). Used by later features (facets).
-    #[allow(dead_code)]
+    /// Database id (sequential in load order, from 1).
     pub id: i64,
     pub name: String,
     pub title: String,
@@ -91,6 +90,25 @@ impl Blocks {
             return self.blocks.iter().find(|b| b.id == id);
         }
         self.blocks.iter().find(|b| b.name == id_or_name)
+    }
+
+    /// A field type by name in any block: the block and the field's index in it.
+    pub(crate) fn field_anywhere(&self, name: &str) -> Option<(&Block, usize)> {
+        self.blocks
+            .iter()
+            .find_map(|b| b.fields.iter().position(|f| f.name == name).map(|i| (b, i)))
+    }
+
+    /// A facet with details: `{"id":"<field type id>","displayName":..,"name":..}` (the id
+    /// is a string on the wire).
+    pub(crate) fn facet_details(&self, name: &str) -> Option<Value> {
+        let (b, i) = self.field_anywhere(name)?;
+        let f = &b.fields[i];
+        Some(json!({
+            "id": f.id.to_string(),
+            "displayName": b.field_display_name(i),
+            "name": f.name,
+        }))
     }
 }
 

@@ -13,6 +13,9 @@ pub enum Error {
     /// The vendored Dataverse data (TSV/JSON) could not be parsed.
     #[error("bad vendored data: {0}")]
     Data(String),
+    /// The data generator refused the request (see [`crate::GenerateSpec`]).
+    #[error("cannot generate: {0}")]
+    Generate(String),
     /// Binding the listening socket failed.
     #[error("cannot bind {addr}: {source}")]
     Bind {

@@ -16,15 +16,19 @@ mod auth;
 mod blocks;
 mod envelope;
 mod error;
+mod generate;
 mod normalize;
+mod permissions;
 mod routes;
 mod store;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
+use std::time::Duration;
 
 pub use error::Error;
+pub use generate::{GenerateSpec, GenerateSummary};
 
 use blocks::Blocks;
 use store::Store;
@@ -45,6 +49,9 @@ pub struct Config {
     pub builtin_users_key: String,
     /// Maximum request body size in bytes (default 64 MiB); larger bodies get a 413.
     pub max_body_bytes: usize,
+    /// Artificial latency added to every `/api` response (default zero), to exercise
+    /// clients against a slow server.
+    pub latency: Duration,
 }
 
 impl std::fmt::Debug for Config {
@@ -54,6 +61,7 @@ impl std::fmt::Debug for Config {
             .field("admin_token_set", &self.admin_token.is_some())
             .field("hostname", &self.hostname)
             .field("max_body_bytes", &self.max_body_bytes)
+            .field("latency", &self.latency)
             .finish_non_exhaustive()
     }
 }
@@ -67,6 +75,7 @@ impl Config {
             hostname: "localhost".to_string(),
             builtin_users_key: "burrito".to_string(),
             max_body_bytes: 64 * 1024 * 1024,
+            latency: Duration::ZERO,
         }
     }
 }
@@ -130,6 +139,14 @@ impl Emulator {
             )?;
             Ok(())
         })
+    }
+
+    /// Add a deterministic tree of published collections and datasets under the root
+    /// collection (see [`GenerateSpec`]), in one transaction.
+    pub fn generate(&self, spec: &GenerateSpec) -> Result<GenerateSummary, Error> {
+        self.inner
+            .store
+            .blocking(|conn| generate::run(conn, &self.inner.blocks, spec))
     }
 
     /// The whole HTTP application, including path normalisation (`/api/v1`, `//`, trailing

@@ -2,8 +2,11 @@
 //! on `PRAGMA user_version`, and the first-open bootstrap (admin user, root collection,
 //! licenses, built-in roles).
 
+pub(crate) mod collections;
+pub(crate) mod datasets;
 pub(crate) mod licenses;
 pub(crate) mod password;
+pub(crate) mod roles;
 pub(crate) mod time_fmt;
 pub(crate) mod users;
 
@@ -72,6 +75,9 @@ impl Store {
                 tx.execute_batch(SCHEMA_V1)?;
                 bootstrap(&tx)?;
             }
+            if version < 2 {
+                tx.execute_batch(SCHEMA_V2)?;
+            }
             if version < SCHEMA_VERSION {
                 tx.pragma_update(None, "user_version", SCHEMA_VERSION)?;
             }
@@ -99,7 +105,7 @@ impl Store {
 }
 
 /// Current schema version (`PRAGMA user_version`). Later issues add `if version < N` steps.
-pub(crate) const SCHEMA_VERSION: i64 = 1;
+pub(crate) const SCHEMA_VERSION: i64 = 2;
 
 /// Username of the bootstrap superuser.
 pub(crate) const ADMIN_USERNAME: &str = "dataverseAdmin";
@@ -184,6 +190,56 @@ CREATE TABLE role_assignments (
     definition_point_id INTEGER NOT NULL,
     private_url_token   TEXT
 );
+"#;
+
+/// Version 2: a shared DvObject id space (collections and datasets, later files, number
+/// from one sequence as in Dataverse), datasets and their versions, built-in roles owned by
+/// no collection (as `setup-builtin-roles.sh` creates them), lookup indexes.
+const SCHEMA_V2: &str = r#"
+CREATE TABLE dvobjects (
+    id    INTEGER PRIMARY KEY,
+    dtype TEXT NOT NULL
+);
+INSERT INTO dvobjects (id, dtype) SELECT id, 'Dataverse' FROM dataverses;
+CREATE INDEX dataverses_owner ON dataverses(owner_id);
+UPDATE roles SET owner_id = NULL WHERE id <= 8;
+CREATE INDEX role_assignments_point ON role_assignments(definition_point_id);
+CREATE INDEX role_assignments_assignee ON role_assignments(assignee);
+CREATE TABLE datasets (
+    id                 INTEGER PRIMARY KEY,
+    owner_id           INTEGER NOT NULL REFERENCES dataverses(id),
+    protocol           TEXT NOT NULL,
+    authority          TEXT NOT NULL,
+    identifier         TEXT NOT NULL,
+    storage_identifier TEXT NOT NULL,
+    created            TEXT NOT NULL,
+    publication_date   TEXT,
+    dataset_type       TEXT NOT NULL DEFAULT 'dataset',
+    creator_id         INTEGER REFERENCES users(id),
+    metadata_language  TEXT
+);
+CREATE UNIQUE INDEX datasets_pid ON datasets(protocol, authority, identifier COLLATE NOCASE);
+CREATE INDEX datasets_owner ON datasets(owner_id);
+CREATE TABLE dataset_versions (
+    id                   INTEGER PRIMARY KEY,
+    dataset_id           INTEGER NOT NULL REFERENCES datasets(id) ON DELETE CASCADE,
+    version_number       INTEGER,
+    minor_version_number INTEGER,
+    state                TEXT NOT NULL,
+    internal_version     INTEGER NOT NULL DEFAULT 1,
+    metadata_blocks      TEXT NOT NULL,
+    license_name         TEXT,
+    license_uri          TEXT,
+    terms                TEXT NOT NULL DEFAULT '{}',
+    file_access_request  INTEGER NOT NULL DEFAULT 1,
+    create_time          TEXT NOT NULL,
+    last_update_time     TEXT NOT NULL,
+    release_time         TEXT,
+    deaccession_note     TEXT,
+    deaccession_link     TEXT,
+    version_note         TEXT
+);
+CREATE INDEX dataset_versions_dataset ON dataset_versions(dataset_id);
 "#;
 
 /// Vendored bootstrap data.
@@ -278,13 +334,14 @@ fn bootstrap(tx: &rusqlite::Transaction<'_>) -> Result<(), Error> {
         )?;
     }
 
-    // Built-in roles, owned by root.
+    // Built-in roles, owned by no collection (`setup-builtin-roles.sh` posts them to
+    // /api/admin/roles).
     for (i, text) in ROLES.iter().enumerate() {
         let r: RoleJson =
             serde_json::from_str(text).map_err(|e| Error::Data(format!("role: {e}")))?;
         tx.execute(
             "INSERT INTO roles (id, alias, name, description, permissions, owner_id)
-             VALUES (?1, ?2, ?3, ?4, ?5, 1)",
+             VALUES (?1, ?2, ?3, ?4, ?5, NULL)",
             params![
                 i as i64 + 1,
                 r.alias,
@@ -323,5 +380,9 @@ mod tests {
             })
             .unwrap();
         assert_eq!(counts, (1, 8, 2, 1));
+        let v: i64 = s
+            .blocking(|c| Ok(c.query_row("PRAGMA user_version", [], |r| r.get(0))?))
+            .unwrap();
+        assert_eq!(v, SCHEMA_VERSION);
     }
 }

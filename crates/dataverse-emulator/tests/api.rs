@@ -1,58 +1,15 @@
 //! Router-level tests (tower `oneshot`) and one real-socket test.
 
+mod common;
+
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode};
+use common::*;
 use dataverse_emulator::{Config, DATAVERSE_VERSION, Emulator, Server};
 use serde_json::{Value, json};
 use tower::ServiceExt;
 
 const ADMIN_FIXTURE: &str = include_str!("../data/builtin-user-create-dataverseAdmin.json");
-
-fn open() -> (tempfile::TempDir, Emulator) {
-    let dir = tempfile::tempdir().unwrap();
-    let em = Emulator::open(Config::new(dir.path())).unwrap();
-    (dir, em)
-}
-
-async fn call(
-    em: &Emulator,
-    method: Method,
-    uri: &str,
-    key: Option<&str>,
-    body: Option<&str>,
-) -> (StatusCode, Value) {
-    let mut req = Request::builder().method(method).uri(uri);
-    if let Some(k) = key {
-        req = req.header("x-dataverse-KEY", k);
-    }
-    let body = match body {
-        Some(b) => {
-            req = req.header("content-type", "application/json");
-            Body::from(b.to_string())
-        }
-        None => Body::empty(),
-    };
-    let resp = em.router().oneshot(req.body(body).unwrap()).await.unwrap();
-    let status = resp.status();
-    let bytes = axum::body::to_bytes(resp.into_body(), usize::MAX)
-        .await
-        .unwrap();
-    let v = if bytes.is_empty() {
-        Value::Null
-    } else {
-        serde_json::from_slice(&bytes)
-            .unwrap_or(Value::String(String::from_utf8_lossy(&bytes).into()))
-    };
-    (status, v)
-}
-
-async fn get(em: &Emulator, uri: &str) -> (StatusCode, Value) {
-    call(em, Method::GET, uri, None, None).await
-}
-
-fn message(v: &Value) -> &str {
-    v["data"]["message"].as_str().unwrap()
-}
 
 #[tokio::test]
 async fn info_endpoints() {

@@ -5,7 +5,7 @@ use std::net::{Ipv4Addr, SocketAddr};
 use std::path::PathBuf;
 
 use dataverse_client::NativeApi;
-use dataverse_emulator::{Config, Emulator, Server};
+use dataverse_emulator::{Config, Emulator};
 
 /// The real Dataverse fixtures (`../shared/dataverse-fixtures` beside the repository, or
 /// `$DATAVERSE_FIXTURES_DIR`).
@@ -30,9 +30,14 @@ pub fn fixture_json(relative: &str) -> serde_json::Value {
     serde_json::from_str(&text).unwrap_or_else(|e| panic!("{} is not JSON: {e}", path.display()))
 }
 
+struct Running {
+    stop: tokio::sync::oneshot::Sender<()>,
+    task: tokio::task::JoinHandle<()>,
+}
+
 /// An embedded Dataverse on a free loopback port, with its own temporary data directory.
 pub struct TestServer {
-    server: Option<Server>,
+    server: Option<Running>,
     /// The superuser's token.
     pub admin_token: String,
     /// The server's base URL.
@@ -44,15 +49,49 @@ pub struct TestServer {
 impl TestServer {
     /// Start one.
     pub async fn start() -> TestServer {
+        Self::start_with(|_| {}, None, |router| router).await
+    }
+
+    /// Start one with a generated tree (`collections=N,datasets=M,depth=D[,seed=S]`).
+    pub async fn start_generated(spec: &str) -> TestServer {
+        Self::start_with(|_| {}, Some(spec), |router| router).await
+    }
+
+    /// Start one with an adjusted config, an optional generated tree, and extra layers
+    /// around its router (e.g. a request counter or a failure).
+    pub async fn start_with(
+        adjust: impl FnOnce(&mut Config),
+        generate: Option<&str>,
+        wrap: impl FnOnce(axum::Router) -> axum::Router,
+    ) -> TestServer {
         let dir = tempfile::tempdir().expect("temp dir");
-        let emulator = Emulator::open(Config::new(dir.path())).expect("open emulator");
+        let mut config = Config::new(dir.path());
+        adjust(&mut config);
+        let emulator = Emulator::open(config).expect("open emulator");
+        if let Some(spec) = generate {
+            let spec: dataverse_emulator::GenerateSpec = spec.parse().expect("generate spec");
+            emulator.generate(&spec).expect("generate");
+        }
         let admin_token = emulator.admin_token().expect("admin token");
-        let server = Server::start(emulator, SocketAddr::from((Ipv4Addr::LOCALHOST, 0)))
+        let router = wrap(emulator.router());
+        let listener = tokio::net::TcpListener::bind(SocketAddr::from((Ipv4Addr::LOCALHOST, 0)))
             .await
-            .expect("start emulator");
+            .expect("bind");
+        let addr = listener.local_addr().expect("addr");
+        let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
+        let task = tokio::spawn(async move {
+            let _ = axum::serve(listener, router)
+                .with_graceful_shutdown(async {
+                    let _ = stop_rx.await;
+                })
+                .await;
+        });
         TestServer {
-            base_url: server.base_url(),
-            server: Some(server),
+            base_url: format!("http://{addr}"),
+            server: Some(Running {
+                stop: stop_tx,
+                task,
+            }),
             admin_token,
             dir,
         }
@@ -74,7 +113,8 @@ impl TestServer {
     /// Stop the server.
     pub async fn stop(mut self) {
         if let Some(s) = self.server.take() {
-            s.shutdown().await;
+            let _ = s.stop.send(());
+            let _ = s.task.await;
         }
     }
 }
@@ -98,3 +138,9 @@ pub fn real_installation() -> Option<NativeApi> {
             .expect("DATAVERSE_URL must be a valid base URL"),
     )
 }
+
+/// The README's Rust examples, compiled as doctests here (this crate depends on both the
+/// client and the embedded server) so they stay true.
+#[cfg(doctest)]
+#[doc = include_str!("../../../README.md")]
+pub struct ReadmeDoctests;

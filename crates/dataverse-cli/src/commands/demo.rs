@@ -30,6 +30,16 @@ pub async fn run(args: DemoArgs, _global: &GlobalArgs) -> CliResult {
     })
     .await
     .map_err(|e| CliError::Io(format!("the local Dataverse failed to open: {e}")))??;
+    // A small generated tree of published collections and datasets to crawl.
+    let spec: dataverse_emulator::GenerateSpec = "collections=6,datasets=18,depth=3,seed=2026"
+        .parse()
+        .map_err(CliError::Usage)?;
+    tokio::task::spawn_blocking({
+        let emulator = emulator.clone();
+        move || emulator.generate(&spec)
+    })
+    .await
+    .map_err(|e| CliError::Io(format!("the generator failed: {e}")))??;
     let token = emulator.admin_token()?;
     let server = Server::start(emulator, SocketAddr::from((Ipv4Addr::LOCALHOST, 0))).await?;
     let result = steps(&server.base_url(), &token, &dir).await;
@@ -167,8 +177,121 @@ async fn steps(base_url: &str, token: &str, dir: &std::path::Path) -> CliResult 
         Ok(_) => say("  without a token: unexpectedly accepted")?,
     }
 
+    collections(&api).await?;
+
     say(
         "\nDemo finished: every call above went through the client library to the embedded Dataverse.",
     )?;
+    Ok(())
+}
+
+async fn collections(api: &NativeApi) -> CliResult {
+    use dataverse_client::api::crawl::{CrawlFilter, CrawlItem, CrawlOptions};
+    use dataverse_client::models::collections::{
+        CollectionCreateBody, DataverseType, UpdateCollection,
+    };
+
+    let say = |s: &str| output::line(s);
+    say("\n== Collections")?;
+    let lab = CollectionCreateBody::new("Demo Laboratory", "demo-lab", "lab@example.edu")
+        .affiliation("Example University")
+        .dataverse_type(DataverseType::Laboratory);
+    let created = api.create_collection(":root", &lab).await?;
+    say(&format!(
+        "  created {} (id {}), published: {}",
+        created.alias.as_deref().unwrap_or("?"),
+        created.id.unwrap_or(0),
+        created.is_released.unwrap_or(false)
+    ))?;
+    for (alias, name) in [
+        ("demo-genomics", "Genomics Group"),
+        ("demo-imaging", "Imaging Group"),
+    ] {
+        let body = CollectionCreateBody::new(name, alias, "group@example.edu")
+            .dataverse_type(DataverseType::ResearchGroup);
+        api.create_collection("demo-lab", &body).await?;
+    }
+    let update = UpdateCollection {
+        description: Some("Where the demo keeps its data.".into()),
+        ..Default::default()
+    };
+    let updated = api.update_collection("DEMO-LAB", &update).await?;
+    say(&format!(
+        "  updated description: {}",
+        updated.description.as_deref().unwrap_or("")
+    ))?;
+    match api.publish_collection("demo-genomics").await {
+        Err(e) => say(&format!(
+            "  publishing a child first is refused: {}",
+            e.server_message().unwrap_or("?")
+        ))?,
+        Ok(_) => say("  publishing a child first: unexpectedly accepted")?,
+    }
+    for alias in ["demo-lab", "demo-genomics", "demo-imaging"] {
+        api.publish_collection(alias).await?;
+    }
+    say("  published demo-lab and its two groups")?;
+    for item in api.get_collection_contents("demo-lab").await? {
+        if let dataverse_client::models::collections::ContentItem::Collection(c) = item {
+            say(&format!(
+                "  contents: collection {} {}",
+                c.id,
+                c.title.as_deref().unwrap_or("")
+            ))?;
+        }
+    }
+    match api.delete_collection("demo-lab").await {
+        Err(e) => say(&format!(
+            "  deleting a non-empty collection is refused: {}",
+            e.server_message().unwrap_or("?")
+        ))?,
+        Ok(_) => say("  deleting a non-empty collection: unexpectedly accepted")?,
+    }
+    let scratch = CollectionCreateBody::new("Scratch", "demo-scratch", "me@example.edu");
+    api.create_collection(":root", &scratch).await?;
+    say(&format!(
+        "  {}",
+        api.delete_collection("demo-scratch").await?.message
+    ))?;
+    let facets = api.get_collection_facets("demo-lab").await?;
+    say(&format!(
+        "  facets (inherited from root): {}",
+        facets.join(", ")
+    ))?;
+    let admins: Vec<String> = api
+        .get_collection_assignments("demo-lab")
+        .await?
+        .into_iter()
+        .map(|a| format!("{} as {}", a.assignee, a.role_alias.unwrap_or_default()))
+        .collect();
+    say(&format!("  assignments: {}", admins.join(", ")))?;
+
+    say("\n== Crawl of the whole tree (concurrent; titles read per dataset)")?;
+    let report = api
+        .crawl_collection_with(":root", CrawlOptions::new().filter_by(CrawlFilter::All))
+        .await?;
+    for item in &report.items {
+        let indent = "  ".repeat(item.depth());
+        match item {
+            CrawlItem::Collection(c) => say(&format!(
+                "  {indent}[{}] {}",
+                c.id,
+                c.title.as_deref().unwrap_or("")
+            ))?,
+            CrawlItem::Dataset(d) => say(&format!(
+                "  {indent}{} {} (v{})",
+                d.persistent_id.as_deref().unwrap_or("?"),
+                d.title.as_deref().unwrap_or(""),
+                d.version.as_deref().unwrap_or("?")
+            ))?,
+        }
+    }
+    let p = report.progress;
+    say(&format!(
+        "  {} collections and {} datasets in {} requests",
+        p.collections_found.saturating_sub(1),
+        p.datasets_found,
+        p.requests
+    ))?;
     Ok(())
 }

@@ -1,6 +1,7 @@
 //! One module per command family; each verb is a function taking the connected context.
 
 pub mod auth;
+pub mod collection;
 pub mod completions;
 pub mod demo;
 pub mod info;
@@ -28,6 +29,7 @@ pub async fn run(cli: Cli) -> CliResult {
                 Command::Metadatablocks(cmd) => metadatablocks::run(cmd, &ctx).await,
                 Command::Licenses(cmd) => licenses::run(cmd, &ctx).await,
                 Command::User(cmd) => user::run(cmd, &ctx).await,
+                Command::Collection(cmd) => collection::run(cmd, &ctx, &global).await,
                 Command::Serve(_)
                 | Command::Completions(_)
                 | Command::Demo(_)

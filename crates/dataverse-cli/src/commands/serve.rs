@@ -15,9 +15,22 @@ pub async fn run(args: ServeArgs, global: &GlobalArgs) -> CliResult {
     let mut config = Config::new(dir.clone());
     config.admin_token = args.admin_token;
     config.hostname = args.hostname;
+    config.latency = std::time::Duration::from_millis(args.latency);
     let emulator = tokio::task::spawn_blocking(move || Emulator::open(config))
         .await
         .map_err(|e| CliError::Io(format!("the local Dataverse failed to open: {e}")))??;
+    if let Some(spec) = args.generate {
+        let em = emulator.clone();
+        let started = std::time::Instant::now();
+        let summary = tokio::task::spawn_blocking(move || em.generate(&spec))
+            .await
+            .map_err(|e| CliError::Io(format!("the generator failed: {e}")))??;
+        eprintln!(
+            "dv serve: generated {summary} in {:.2?} (seed {})",
+            started.elapsed(),
+            spec.seed
+        );
+    }
     let token = emulator.admin_token()?;
     let server = Server::start(emulator, args.addr).await?;
     if !global.quiet {
@@ -29,6 +42,9 @@ pub async fn run(args: ServeArgs, global: &GlobalArgs) -> CliResult {
         eprintln!("  URL:        {}", server.base_url());
         eprintln!("  superuser:  dataverseAdmin");
         eprintln!("  API token:  {token}");
+        if args.latency > 0 {
+            eprintln!("  latency:    {} ms per API response", args.latency);
+        }
         eprintln!(
             "  try:        DATAVERSE_URL={} dv info version",
             server.base_url()

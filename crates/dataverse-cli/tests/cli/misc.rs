@@ -102,6 +102,8 @@ fn demo_runs_end_to_end() {
         "== Metadata blocks",
         "== Licenses",
         "== User and token",
+        "== Collections",
+        "== Crawl",
         "Demo finished",
     ] {
         assert!(text.contains(header), "{header} missing:\n{text}");
@@ -109,6 +111,30 @@ fn demo_runs_end_to_end() {
     assert!(text.contains("version 6.11"), "{text}");
     assert!(text.contains("7 blocks: citation, geospatial"), "{text}");
     assert!(text.contains("old token now refused"), "{text}");
+    for line in [
+        "host dataverse (demo-lab) has not been published",
+        "deleting a non-empty collection is refused: Cannot delete non-empty dataverses",
+        "Dataverse demo-scratch deleted",
+        "authorName, subject, keywordValue, dateOfDeposit",
+        "@dataverseAdmin as admin",
+        "] Demo Laboratory",
+    ] {
+        assert!(text.contains(line), "{line} missing:\n{text}");
+    }
+    let crawl = text
+        .split("== Crawl")
+        .nth(1)
+        .unwrap_or_else(|| panic!("{text}"));
+    assert!(
+        crawl
+            .lines()
+            .any(|l| l.trim_start().starts_with("doi:10.5072/")),
+        "the crawl lists datasets:\n{crawl}"
+    );
+    assert!(
+        crawl.contains("collections and") && crawl.contains("requests"),
+        "{crawl}"
+    );
     assert!(!text.contains("unexpected"), "{text}");
     assert!(
         !contains_uuid(&text),

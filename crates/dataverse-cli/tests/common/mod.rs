@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use assert_cmd::Command;
 use assert_cmd::assert::Assert;
-use dataverse_emulator::{Config, Emulator, Server};
+use dataverse_emulator::{Config, Emulator, GenerateSpec, Server};
 use serde_json::Value;
 use tempfile::TempDir;
 
@@ -127,10 +127,33 @@ impl TestServer {
 
     /// Start a server after adjusting its configuration.
     pub fn start_with(adjust: impl FnOnce(&mut Config)) -> TestServer {
+        TestServer::start_prepared(adjust, |_| {})
+    }
+
+    /// Start a server holding a generated tree of published collections and datasets
+    /// under root (`collections=N,datasets=M,depth=D[,seed=S]`, see [`GenerateSpec`]).
+    pub fn start_generated(spec: &str) -> TestServer {
+        let spec: GenerateSpec = spec
+            .parse()
+            .unwrap_or_else(|e| panic!("generate spec {spec:?}: {e}"));
+        TestServer::start_prepared(
+            |_| {},
+            |emulator| {
+                emulator.generate(&spec).expect("generate the tree");
+            },
+        )
+    }
+
+    /// Start a server after adjusting its configuration and preparing its store.
+    pub fn start_prepared(
+        adjust: impl FnOnce(&mut Config),
+        prepare: impl FnOnce(&Emulator),
+    ) -> TestServer {
         let data = tempfile::tempdir().expect("temp dir");
         let mut config = Config::new(data.path());
         adjust(&mut config);
         let emulator = Emulator::open(config).expect("open the emulator");
+        prepare(&emulator);
         let admin_token = emulator.admin_token().expect("admin token");
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(1)
@@ -186,6 +209,33 @@ impl TestServer {
         http_get(self.addr, path)
     }
 
+    /// Create a non-superuser builtin user `username` (`POST /api/builtin-users`) and
+    /// return their API token (remembered as a secret).
+    pub fn create_user(&self, username: &str) -> String {
+        let key = &self.emulator.config().builtin_users_key;
+        let body = serde_json::json!({
+            "firstName": "Uma",
+            "lastName": "User",
+            "userName": username,
+            "affiliation": "X",
+            "position": "Y",
+            "email": format!("{username}@example.edu"),
+        });
+        let (status, reply) = http_post_json(
+            self.addr,
+            &format!("/api/builtin-users?password=p4ss&key={key}"),
+            &body,
+        );
+        assert_eq!(status, 200, "create user {username}: {reply}");
+        assert_eq!(reply["status"], "OK", "create user {username}: {reply}");
+        let token = reply["data"]["apiToken"]
+            .as_str()
+            .unwrap_or_else(|| panic!("no apiToken: {reply}"))
+            .to_string();
+        self.sandbox.secret(&token);
+        token
+    }
+
     /// `data` of a raw `GET path` that must answer 200 with `status: OK`.
     pub fn get_data(&self, path: &str) -> Value {
         let (status, body) = self.get(path);
@@ -217,15 +267,43 @@ pub fn http_get(addr: SocketAddr, path: &str) -> (u16, Value) {
 
 /// Like [`http_get`], the body as bytes.
 pub fn http_get_raw(addr: SocketAddr, path: &str) -> (u16, Vec<u8>) {
+    http_raw(addr, "GET", path, None)
+}
+
+/// A hand-written `POST path` with a JSON body, without a token: status and JSON body.
+pub fn http_post_json(addr: SocketAddr, path: &str, body: &Value) -> (u16, Value) {
+    let bytes = serde_json::to_vec(body).expect("encode JSON");
+    let (status, reply) = http_raw(addr, "POST", path, Some(&bytes));
+    let value = serde_json::from_slice(&reply).unwrap_or_else(|e| {
+        panic!(
+            "POST {path}: body is not JSON ({e}): {}",
+            String::from_utf8_lossy(&reply)
+        )
+    });
+    (status, value)
+}
+
+/// One HTTP/1.1 request with `Connection: close` (a body is sent as JSON); the status
+/// and the (de-chunked) body.
+pub fn http_raw(addr: SocketAddr, method: &str, path: &str, body: Option<&[u8]>) -> (u16, Vec<u8>) {
     let mut stream = TcpStream::connect(addr).expect("connect");
     stream
         .set_read_timeout(Some(Duration::from_secs(20)))
         .expect("timeout");
-    write!(
-        stream,
-        "GET {path} HTTP/1.1\r\nHost: {addr}\r\nAccept: application/json\r\nConnection: close\r\n\r\n"
-    )
-    .expect("write request");
+    let mut request = format!(
+        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nAccept: application/json\r\nConnection: close\r\n"
+    );
+    if let Some(body) = body {
+        request.push_str(&format!(
+            "Content-Type: application/json\r\nContent-Length: {}\r\n",
+            body.len()
+        ));
+    }
+    request.push_str("\r\n");
+    stream.write_all(request.as_bytes()).expect("write request");
+    if let Some(body) = body {
+        stream.write_all(body).expect("write body");
+    }
     let mut raw = Vec::new();
     stream.read_to_end(&mut raw).expect("read response");
     let split = raw

@@ -5,10 +5,13 @@
 //! server sent is lost when a model is printed back as JSON; string enums have an
 //! `Other` arm for values a newer server may add.
 
+pub mod collections;
 pub mod common;
+pub mod datasets;
 pub mod info;
 pub mod licenses;
 pub mod metadatablocks;
+pub mod roles;
 pub mod users;
 
 /// Unknown fields of a model, kept as the server sent them.

@@ -1,6 +1,8 @@
 //! The HTTP application: routes per endpoint family, Dataverse-style 404/405/413/500.
 
 mod builtin_users;
+mod collections;
+mod datasets;
 mod info;
 mod licenses;
 mod metadatablocks;
@@ -8,6 +10,7 @@ mod users;
 
 use std::any::Any;
 use std::collections::HashMap;
+use std::time::Duration;
 
 use axum::Router;
 use axum::body::Body;
@@ -54,6 +57,7 @@ pub(crate) fn flag(params: &HashMap<String, String>, name: &str) -> bool {
 /// Build the whole application (see [`Emulator::router`]).
 pub(crate) fn app(emulator: Emulator) -> Router {
     let max = emulator.config().max_body_bytes;
+    let latency = emulator.config().latency;
     let inner = Router::new()
         .route("/", get(root))
         .merge(info::routes())
@@ -61,6 +65,8 @@ pub(crate) fn app(emulator: Emulator) -> Router {
         .merge(licenses::routes())
         .merge(users::routes())
         .merge(builtin_users::routes())
+        .merge(collections::routes())
+        .merge(datasets::routes())
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(max))
@@ -69,6 +75,7 @@ pub(crate) fn app(emulator: Emulator) -> Router {
     Router::new()
         .fallback_service(normalized)
         .layer(middleware::from_fn_with_state(max, limit_body))
+        .layer(middleware::from_fn_with_state(latency, delay))
         .layer(CatchPanicLayer::custom(panic_response))
         .layer(TraceLayer::new_for_http())
 }
@@ -103,6 +110,19 @@ async fn limit_body(State(max): State<usize>, req: Request, next: Next) -> Respo
         return payload_too_large().into_response();
     }
     next.run(req).await
+}
+
+/// Delay every `/api` response by the configured latency (an async sleep, not blocking).
+async fn delay(State(latency): State<Duration>, req: Request, next: Next) -> Response {
+    let api = {
+        let path = req.uri().path();
+        path == "/api" || path.starts_with("/api/")
+    };
+    let response = next.run(req).await;
+    if api && !latency.is_zero() {
+        tokio::time::sleep(latency).await;
+    }
+    response
 }
 
 fn panic_response(err: Box<dyn Any + Send + 'static>) -> Response {

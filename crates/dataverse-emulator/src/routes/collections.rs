@@ -1,0 +1,685 @@
+//! `/api/dataverses/*` (`Dataverses.java`; `@AuthRequired`): collections, their contents,
+//! roles, role assignments and facets.
+
+use axum::Router;
+use axum::extract::{Path, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{delete, get, post};
+use rusqlite::Connection;
+use serde_json::{Map, Value};
+
+use super::{Params, flag};
+use crate::auth::{Auth, Caller};
+use crate::envelope::{ApiError, DvJson, RequestInfo, msg, ok};
+use crate::permissions::{DvObject, Permission, denied, permitted, require};
+use crate::store::collections::{self, CollectionRow, CollectionUpdate, NewCollection};
+use crate::store::{datasets, roles, time_fmt, users};
+use crate::{Emulator, Error};
+
+pub(super) fn routes() -> Router<Emulator> {
+    Router::new()
+        .route(
+            "/api/dataverses/{id}",
+            get(get_one).post(create).put(update).delete(remove),
+        )
+        .route("/api/dataverses/{id}/actions/{action}", post(publish))
+        .route("/api/dataverses/{id}/contents", get(contents))
+        .route("/api/dataverses/{id}/roles", get(list_roles))
+        .route(
+            "/api/dataverses/{id}/assignments",
+            get(list_assignments).post(add_assignment),
+        )
+        .route(
+            "/api/dataverses/{id}/assignments/{aid}",
+            delete(remove_assignment),
+        )
+        .route(
+            "/api/dataverses/{id}/facets",
+            get(get_facets).post(set_facets),
+        )
+}
+
+/// What a store closure answers: a Dataverse error or a value.
+type Answer<T> = Result<Result<T, ApiError>, Error>;
+
+/// `findDataverseOrDie` inside a store closure.
+fn find(conn: &Connection, idtf: &str) -> Result<Result<CollectionRow, ApiError>, Error> {
+    Ok(collections::resolve(conn, idtf)?
+        .ok_or_else(|| ApiError::not_found(collections::not_found_message(idtf))))
+}
+
+/// Published, or the caller may view it unpublished.
+fn visible(conn: &Connection, caller: &Caller, c: &CollectionRow) -> Result<bool, Error> {
+    Ok(c.is_released
+        || permitted(
+            conn,
+            caller,
+            Permission::ViewUnpublishedDataverse,
+            DvObject::Collection(c.id),
+        )?)
+}
+
+/// 401 `Only authenticated users can perform the requested operation` for guests.
+fn authenticated(caller: &Caller) -> Result<i64, ApiError> {
+    caller.user().map(|u| u.id).ok_or_else(|| {
+        ApiError::unauthorized("Only authenticated users can perform the requested operation")
+    })
+}
+
+macro_rules! tryr {
+    ($e:expr) => {
+        match $e {
+            Ok(v) => v,
+            Err(api) => return Ok(Err(api)),
+        }
+    };
+}
+
+async fn get_one(
+    State(em): State<Emulator>,
+    Path(idtf): Path<String>,
+    Params(p): Params,
+    auth: Auth,
+) -> Result<Response, ApiError> {
+    let owners = flag(&p, "returnOwners");
+    let v = em
+        .store()
+        .call(move |conn| -> Answer<Value> {
+            let c = tryr!(find(conn, &idtf)?);
+            if !visible(conn, &auth.caller, &c)? {
+                return Ok(Err(denied(&auth.caller)));
+            }
+            let chain = if owners {
+                collections::owners_json(conn, c.owner_id)?
+            } else {
+                None
+            };
+            Ok(Ok(c.to_json(chain)))
+        })
+        .await??;
+    Ok(ok(v))
+}
+
+/// Prefix of `JsonParseException` answers on create/update.
+const PARSE_PREFIX: &str = "Error parsing the POSTed json into a dataverse: ";
+
+fn parse_error(detail: &str) -> ApiError {
+    ApiError::bad_request(format!("{PARSE_PREFIX}{detail}"))
+}
+
+fn as_object(body: &Value) -> Result<&Map<String, Value>, ApiError> {
+    body.as_object()
+        .ok_or_else(|| ApiError::bad_request("Error parsing Json: Not a JSON object"))
+}
+
+/// `getMandatoryString`.
+fn mandatory(obj: &Map<String, Value>, key: &str) -> Result<String, ApiError> {
+    match obj.get(key) {
+        Some(Value::String(s)) => Ok(s.clone()),
+        _ => Err(parse_error(&format!("Field '{key}' is mandatory"))),
+    }
+}
+
+fn optional_string(obj: &Map<String, Value>, key: &str) -> Option<String> {
+    obj.get(key).and_then(Value::as_str).map(str::to_string)
+}
+
+fn parse_contacts(obj: &Map<String, Value>) -> Result<Option<Vec<String>>, ApiError> {
+    let Some(v) = obj.get("dataverseContacts") else {
+        return Ok(None);
+    };
+    let Some(items) = v.as_array() else {
+        return Err(parse_error("Field 'dataverseContacts' must be an array"));
+    };
+    let mut out = Vec::new();
+    for item in items {
+        let Some(o) = item.as_object() else {
+            return Err(parse_error("Field 'contactEmail' is mandatory"));
+        };
+        out.push(mandatory(o, "contactEmail")?);
+    }
+    Ok(Some(out))
+}
+
+/// Bean validation of `Dataverse` (alias pattern/length, name, contacts).
+fn validate(
+    alias: Option<&str>,
+    name: Option<&str>,
+    contacts: Option<&[String]>,
+) -> Result<(), ApiError> {
+    if let Some(a) = alias {
+        if a.trim().is_empty() {
+            return Err(ApiError::bad_request("Please enter an alias."));
+        }
+        if !a
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+        {
+            return Err(ApiError::bad_request(
+                "Found an illegal character(s). Valid characters are a-Z, 0-9, '_', and '-'.",
+            ));
+        }
+        if a.chars().count() > 60 {
+            return Err(ApiError::bad_request(
+                "Alias must be at most 60 characters.",
+            ));
+        }
+        if a.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(ApiError::bad_request("Alias should not be a number"));
+        }
+    }
+    if let Some(n) = name
+        && n.trim().is_empty()
+    {
+        return Err(ApiError::bad_request("Please enter a name."));
+    }
+    if let Some(c) = contacts {
+        if c.is_empty() {
+            return Err(ApiError::bad_request("At least one contact is required."));
+        }
+        if c.iter().any(|e| !e.contains('@')) {
+            return Err(ApiError::bad_request("Please enter a valid email address."));
+        }
+    }
+    Ok(())
+}
+
+fn alias_exists(alias: &str) -> ApiError {
+    ApiError::forbidden(format!("A dataverse with alias {alias} already exists"))
+}
+
+async fn create(
+    State(em): State<Emulator>,
+    Path(parent): Path<String>,
+    auth: Auth,
+    DvJson(body): DvJson<Value>,
+) -> Result<Response, ApiError> {
+    let obj = as_object(&body)?;
+    let alias = mandatory(obj, "alias")?;
+    let name = mandatory(obj, "name")?;
+    let contacts = parse_contacts(obj)?.unwrap_or_default();
+    let new = NewCollection {
+        alias,
+        name,
+        affiliation: optional_string(obj, "affiliation"),
+        description: optional_string(obj, "description"),
+        dataverse_type: collections::normalize_type(
+            obj.get("dataverseType").and_then(Value::as_str),
+        ),
+        owner_id: 0,
+        creator_id: None,
+        creation_date: time_fmt::now_iso(),
+        permission_root: obj
+            .get("permissionRoot")
+            .and_then(Value::as_bool)
+            .unwrap_or(false),
+        facet_root: obj
+            .get("facetRoot")
+            .and_then(Value::as_bool)
+            .unwrap_or(false),
+        contacts,
+        released: false,
+    };
+    let created = em
+        .store()
+        .call(move |conn| -> Answer<Value> {
+            let tx = conn.transaction()?;
+            let parent = tryr!(find(&tx, &parent)?);
+            let user_id = tryr!(authenticated(&auth.caller));
+            tryr!(require(
+                &tx,
+                &auth.caller,
+                Permission::AddDataverse,
+                DvObject::Collection(parent.id)
+            )?);
+            tryr!(validate(
+                Some(&new.alias),
+                Some(&new.name),
+                Some(&new.contacts)
+            ));
+            if collections::alias_taken(&tx, &new.alias, None)? {
+                return Ok(Err(alias_exists(&new.alias)));
+            }
+            let mut new = new;
+            new.owner_id = parent.id;
+            new.creator_id = Some(user_id);
+            let id = collections::insert(&tx, &new)?;
+            let admin = roles::find_available(&tx, id, "admin")?
+                .ok_or_else(|| Error::Store("built-in role admin missing".into()))?;
+            roles::assign(&tx, &auth.caller.identifier(), admin.id, id)?;
+            let row = collections::by_id(&tx, id)?
+                .ok_or_else(|| Error::Store("inserted collection vanished".into()))?;
+            tx.commit()?;
+            Ok(Ok(row.to_json(None)))
+        })
+        .await??;
+    let alias = created["alias"].as_str().unwrap_or_default().to_string();
+    let body = serde_json::json!({"status": "OK", "data": created});
+    Ok((
+        StatusCode::CREATED,
+        [(header::LOCATION, format!("/dataverses/{alias}"))],
+        axum::Json(body),
+    )
+        .into_response())
+}
+
+async fn update(
+    State(em): State<Emulator>,
+    Path(idtf): Path<String>,
+    auth: Auth,
+    DvJson(body): DvJson<Value>,
+) -> Result<Response, ApiError> {
+    let v = em
+        .store()
+        .call(move |conn| -> Answer<Value> {
+            let tx = conn.transaction()?;
+            let c = tryr!(find(&tx, &idtf)?);
+            let obj = tryr!(as_object(&body));
+            let mut u = CollectionUpdate {
+                alias: optional_string(obj, "alias"),
+                name: optional_string(obj, "name"),
+                affiliation: optional_string(obj, "affiliation"),
+                description: optional_string(obj, "description"),
+                dataverse_type: obj
+                    .get("dataverseType")
+                    .map(|t| collections::normalize_type(t.as_str())),
+                permission_root: obj.get("permissionRoot").and_then(Value::as_bool),
+                facet_root: None,
+                contacts: tryr!(parse_contacts(obj)),
+            };
+            tryr!(authenticated(&auth.caller));
+            tryr!(require(
+                &tx,
+                &auth.caller,
+                Permission::EditDataverse,
+                DvObject::Collection(c.id)
+            )?);
+            tryr!(validate(
+                u.alias.as_deref(),
+                u.name.as_deref(),
+                u.contacts.as_deref()
+            ));
+            if let Some(a) = &u.alias
+                && collections::alias_taken(&tx, a, Some(c.id))?
+            {
+                return Ok(Err(alias_exists(a)));
+            }
+            if let Some(f) = obj.get("facetRoot").and_then(Value::as_bool) {
+                u.facet_root = Some(f);
+            }
+            collections::update(&tx, c.id, &u)?;
+            let row = collections::by_id(&tx, c.id)?
+                .ok_or_else(|| Error::Store("updated collection vanished".into()))?;
+            tx.commit()?;
+            Ok(Ok(row.to_json(None)))
+        })
+        .await??;
+    Ok(ok(v))
+}
+
+/// `POST dataverses/{id}/actions/:publish` (the only action; others are unknown endpoints).
+async fn publish(
+    State(em): State<Emulator>,
+    Path((idtf, action)): Path<(String, String)>,
+    info: RequestInfo,
+    auth: Auth,
+) -> Result<Response, ApiError> {
+    if action != ":publish" {
+        return Err(ApiError::endpoint_not_found(&info));
+    }
+    let v = em
+        .store()
+        .call(move |conn| -> Answer<Value> {
+            let tx = conn.transaction()?;
+            let c = tryr!(find(&tx, &idtf)?);
+            tryr!(require(
+                &tx,
+                &auth.caller,
+                Permission::PublishDataverse,
+                DvObject::Collection(c.id)
+            )?);
+            if c.is_released {
+                return Ok(Err(ApiError::forbidden(format!(
+                    "Dataverse {} has already been published.",
+                    c.alias
+                ))));
+            }
+            if let Some(parent) = c.owner_id.map(|o| collections::by_id(&tx, o)).transpose()?.flatten()
+                && !parent.is_released
+            {
+                return Ok(Err(ApiError::forbidden(format!(
+                    "Dataverse {} may not be published because its host dataverse ({}) has not been published.",
+                    c.alias, parent.alias
+                ))));
+            }
+            collections::publish(&tx, c.id, &time_fmt::now_iso())?;
+            let row = collections::by_id(&tx, c.id)?
+                .ok_or_else(|| Error::Store("published collection vanished".into()))?;
+            tx.commit()?;
+            Ok(Ok(row.to_json(None)))
+        })
+        .await??;
+    Ok(ok(v))
+}
+
+async fn remove(
+    State(em): State<Emulator>,
+    Path(idtf): Path<String>,
+    auth: Auth,
+) -> Result<Response, ApiError> {
+    let given = idtf.clone();
+    em.store()
+        .call(move |conn| -> Answer<()> {
+            let tx = conn.transaction()?;
+            let c = tryr!(find(&tx, &idtf)?);
+            tryr!(require(
+                &tx,
+                &auth.caller,
+                Permission::DeleteDataverse,
+                DvObject::Collection(c.id)
+            )?);
+            if c.owner_id.is_none() {
+                return Ok(Err(ApiError::forbidden("Cannot delete the root dataverse")));
+            }
+            if collections::has_data(&tx, c.id)? {
+                return Ok(Err(ApiError::forbidden(
+                    "Cannot delete non-empty dataverses",
+                )));
+            }
+            collections::delete(&tx, c.id)?;
+            tx.commit()?;
+            Ok(Ok(()))
+        })
+        .await??;
+    Ok(msg(format!("Dataverse {given} deleted")))
+}
+
+async fn contents(
+    State(em): State<Emulator>,
+    Path(idtf): Path<String>,
+    auth: Auth,
+) -> Result<Response, ApiError> {
+    let v = em
+        .store()
+        .call(move |conn| -> Answer<Value> {
+            let c = tryr!(find(conn, &idtf)?);
+            let caller = &auth.caller;
+            if !visible(conn, caller, &c)? {
+                return Ok(Err(denied(caller)));
+            }
+            let mut out = Vec::new();
+            for child in collections::children(conn, c.id)? {
+                if visible(conn, caller, &child)? {
+                    let mut m = Map::new();
+                    m.insert("type".into(), "dataverse".into());
+                    m.insert("id".into(), child.id.into());
+                    m.insert("title".into(), child.name.into());
+                    out.push(Value::Object(m));
+                }
+            }
+            let can_view_all = permitted(
+                conn,
+                caller,
+                Permission::ViewUnpublishedDataset,
+                DvObject::Collection(c.id),
+            )?;
+            let publisher = collections::root(conn)?.map(|r| r.name).unwrap_or_default();
+            for ds in datasets::in_collection(conn, c.id)? {
+                let released = ds.publication_date.is_some();
+                if released
+                    || can_view_all
+                    || permitted(
+                        conn,
+                        caller,
+                        Permission::ViewUnpublishedDataset,
+                        DvObject::Dataset(ds.id),
+                    )?
+                {
+                    let mut m = ds.to_json(&publisher, None);
+                    m.insert("type".into(), "dataset".into());
+                    out.push(Value::Object(m));
+                }
+            }
+            Ok(Ok(Value::Array(out)))
+        })
+        .await??;
+    Ok(ok(v))
+}
+
+async fn list_roles(
+    State(em): State<Emulator>,
+    Path(idtf): Path<String>,
+    auth: Auth,
+) -> Result<Response, ApiError> {
+    let v = em
+        .store()
+        .call(move |conn| -> Answer<Value> {
+            let c = tryr!(find(conn, &idtf)?);
+            tryr!(require(
+                conn,
+                &auth.caller,
+                Permission::ManageDataversePermissions,
+                DvObject::Collection(c.id)
+            )?);
+            let list = roles::defined_on(conn, c.id)?
+                .iter()
+                .map(roles::RoleRow::to_json)
+                .collect();
+            Ok(Ok(Value::Array(list)))
+        })
+        .await??;
+    Ok(ok(v))
+}
+
+async fn list_assignments(
+    State(em): State<Emulator>,
+    Path(idtf): Path<String>,
+    auth: Auth,
+) -> Result<Response, ApiError> {
+    let v = em
+        .store()
+        .call(move |conn| -> Answer<Value> {
+            let c = tryr!(find(conn, &idtf)?);
+            tryr!(require(
+                conn,
+                &auth.caller,
+                Permission::ManageDataversePermissions,
+                DvObject::Collection(c.id)
+            )?);
+            let mut list = Vec::new();
+            for a in roles::assignments_on(conn, c.id)? {
+                list.push(roles::assignment_json(conn, &a)?);
+            }
+            Ok(Ok(Value::Array(list)))
+        })
+        .await??;
+    Ok(ok(v))
+}
+
+/// Whether an assignee identifier names an existing user or a built-in group.
+fn assignee_exists(conn: &Connection, assignee: &str) -> Result<bool, Error> {
+    Ok(match assignee {
+        ":authenticated-users" | ":guest" => true,
+        a => match a.strip_prefix('@') {
+            Some(name) if !name.is_empty() => users::by_identifier(conn, name)?.is_some(),
+            _ => false,
+        },
+    })
+}
+
+async fn add_assignment(
+    State(em): State<Emulator>,
+    Path(idtf): Path<String>,
+    auth: Auth,
+    DvJson(body): DvJson<Value>,
+) -> Result<Response, ApiError> {
+    let v = em
+        .store()
+        .call(move |conn| -> Answer<Value> {
+            let tx = conn.transaction()?;
+            let c = tryr!(find(&tx, &idtf)?);
+            let assignee = body
+                .get("assignee")
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_string();
+            let role_alias = body
+                .get("role")
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_string();
+            if !assignee_exists(&tx, &assignee)? {
+                return Ok(Err(ApiError::bad_request("Assignee not found")));
+            }
+            // Canonical case of the user name, as stored.
+            let assignee = match assignee.strip_prefix('@') {
+                Some(name) => users::by_identifier(&tx, name)?
+                    .map(|u| u.identifier())
+                    .unwrap_or(assignee),
+                None => assignee,
+            };
+            let Some(role) = roles::find_available(&tx, c.id, &role_alias)? else {
+                return Ok(Err(ApiError::bad_request(format!(
+                    "Can't find role named '{role_alias}' in dataverse {}",
+                    c.alias
+                ))));
+            };
+            tryr!(require(
+                &tx,
+                &auth.caller,
+                Permission::ManageDataversePermissions,
+                DvObject::Collection(c.id)
+            )?);
+            if roles::assignment_exists(&tx, &assignee, role.id, c.id)? {
+                return Ok(Err(ApiError::new(
+                    StatusCode::CONFLICT,
+                    "User already has this role for this dataset",
+                )));
+            }
+            let id = roles::assign(&tx, &assignee, role.id, c.id)?;
+            let a = roles::assignment(&tx, id)?
+                .ok_or_else(|| Error::Store("inserted assignment vanished".into()))?;
+            let json = roles::assignment_json(&tx, &a)?;
+            tx.commit()?;
+            Ok(Ok(json))
+        })
+        .await??;
+    Ok(ok(v))
+}
+
+async fn remove_assignment(
+    State(em): State<Emulator>,
+    Path((idtf, aid)): Path<(String, String)>,
+    info: RequestInfo,
+    auth: Auth,
+) -> Result<Response, ApiError> {
+    let Ok(aid) = aid.trim().parse::<i64>() else {
+        return Err(ApiError::endpoint_not_found(&info));
+    };
+    let m = em
+        .store()
+        .call(move |conn| -> Answer<String> {
+            let tx = conn.transaction()?;
+            tryr!(find(&tx, &idtf)?);
+            let Some(a) = roles::assignment(&tx, aid)? else {
+                return Ok(Err(ApiError::not_found(format!(
+                    "Role assignment {aid} not found"
+                ))));
+            };
+            let point = match datasets::by_id(&tx, a.definition_point_id)? {
+                Some(ds) => DvObject::Dataset(ds.id),
+                None => DvObject::Collection(a.definition_point_id),
+            };
+            let perm = match point {
+                DvObject::Dataset(_) => Permission::ManageDatasetPermissions,
+                DvObject::Collection(_) => Permission::ManageDataversePermissions,
+            };
+            tryr!(require(&tx, &auth.caller, perm, point)?);
+            let role_name = roles::by_id(&tx, a.role_id)?
+                .map(|r| r.name)
+                .unwrap_or_default();
+            let point_name = match point {
+                DvObject::Dataset(id) => datasets::latest_title(&tx, id)?.unwrap_or_default(),
+                DvObject::Collection(id) => collections::by_id(&tx, id)?
+                    .map(|c| c.name)
+                    .unwrap_or_default(),
+            };
+            roles::revoke(&tx, aid)?;
+            tx.commit()?;
+            Ok(Ok(format!(
+                "Role {role_name} revoked for assignee {} in {point_name}",
+                a.assignee
+            )))
+        })
+        .await??;
+    Ok(msg(m))
+}
+
+async fn get_facets(
+    State(em): State<Emulator>,
+    Path(idtf): Path<String>,
+    Params(p): Params,
+    auth: Auth,
+) -> Result<Response, ApiError> {
+    let details = flag(&p, "returnDetails");
+    let names = em
+        .store()
+        .call(move |conn| -> Answer<Vec<String>> {
+            let c = tryr!(find(conn, &idtf)?);
+            if !visible(conn, &auth.caller, &c)? {
+                return Ok(Err(denied(&auth.caller)));
+            }
+            Ok(Ok(collections::effective_facets(conn, &c)?))
+        })
+        .await??;
+    let list: Vec<Value> = if details {
+        names
+            .iter()
+            .filter_map(|n| em.blocks().facet_details(n))
+            .collect()
+    } else {
+        names.into_iter().map(Value::String).collect()
+    };
+    Ok(ok(Value::Array(list)))
+}
+
+async fn set_facets(
+    State(em): State<Emulator>,
+    Path(idtf): Path<String>,
+    auth: Auth,
+    DvJson(body): DvJson<Value>,
+) -> Result<Response, ApiError> {
+    let Some(items) = body.as_array() else {
+        return Err(ApiError::bad_request(
+            "Error parsing Json: expected a JSON array of dataset field type names",
+        ));
+    };
+    let mut names = Vec::new();
+    for item in items {
+        let name = item.as_str().unwrap_or_default().to_string();
+        if em.blocks().field_anywhere(&name).is_none() {
+            return Err(ApiError::bad_request(format!(
+                "Can't find dataset field type '{name}'"
+            )));
+        }
+        names.push(name);
+    }
+    let given = idtf.clone();
+    em.store()
+        .call(move |conn| -> Answer<()> {
+            let tx = conn.transaction()?;
+            let c = tryr!(find(&tx, &idtf)?);
+            tryr!(require(
+                &tx,
+                &auth.caller,
+                Permission::EditDataverse,
+                DvObject::Collection(c.id)
+            )?);
+            collections::set_facets(&tx, c.id, &names)?;
+            tx.commit()?;
+            Ok(Ok(()))
+        })
+        .await??;
+    Ok(msg(format!("Facets of dataverse {given} updated.")))
+}
