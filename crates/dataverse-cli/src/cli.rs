@@ -79,6 +79,9 @@ pub enum Command {
     /// Collections (dataverses): read, create, update, publish, delete, crawl.
     #[command(subcommand)]
     Collection(CollectionCommand),
+    /// Datasets: read, create, validate, edit, publish, review, share, export, delete.
+    #[command(subcommand)]
+    Dataset(DatasetCommand),
     /// Run the embedded local Dataverse as a server.
     Serve(ServeArgs),
     /// Save a server URL and token as a named profile.
@@ -343,4 +346,175 @@ pub enum CrawlOnly {
     Collections,
     /// Only datasets.
     Datasets,
+}
+
+/// `dv dataset ...` (ID: a numeric database id or a PID such as `doi:10.5072/FK2/ABC123`).
+#[derive(Debug, Subcommand)]
+pub enum DatasetCommand {
+    /// Show one or more datasets (several are fetched concurrently; JSON: the dataset, or
+    /// with several IDs an array of those that could be read).
+    #[command(disable_version_flag = true)]
+    Get {
+        /// Numeric ids or PIDs.
+        #[arg(required = true, value_name = "ID")]
+        ids: Vec<String>,
+        /// Which version: :latest (default), :latest-published, :draft, N or N.M.
+        #[arg(long, value_name = "V")]
+        version: Option<String>,
+    },
+    /// List a dataset's versions, newest first.
+    Versions {
+        /// Numeric id or PID.
+        id: String,
+    },
+    /// Create a dataset in a collection from Dataverse's create JSON.
+    Create {
+        /// The collection: alias, numeric id or :root.
+        #[arg(long, value_name = "C")]
+        collection: String,
+        /// The create body (`{"datasetVersion": {...}}`; `-` for stdin).
+        #[arg(long, value_name = "FILE")]
+        json: PathBuf,
+        /// Import under this existing PID instead of minting one (superusers only).
+        #[arg(long, value_name = "PID")]
+        pid: Option<String>,
+        /// With --pid: release the imported dataset as 1.0.
+        #[arg(long, requires = "pid")]
+        publish: bool,
+        /// Send the body without checking it against the metadata blocks first.
+        #[arg(long)]
+        no_preflight: bool,
+    },
+    /// Check a create body: locally against the metadata blocks, then by the server.
+    Validate {
+        /// The collection: alias, numeric id or :root.
+        #[arg(long, value_name = "C")]
+        collection: String,
+        /// The create body (`-` for stdin).
+        #[arg(long, value_name = "FILE")]
+        json: PathBuf,
+    },
+    /// Add metadata to the draft (or, with --replace, replace fields).
+    Edit {
+        /// Numeric id or PID.
+        id: String,
+        /// `{"fields": [...]}` or a single field object (`-` for stdin).
+        #[arg(long, value_name = "FILE")]
+        json: PathBuf,
+        /// Replace the named fields instead of adding to them.
+        #[arg(long)]
+        replace: bool,
+    },
+    /// Publish the draft.
+    Publish {
+        /// Numeric id or PID.
+        id: String,
+        /// How to number the new version.
+        #[arg(
+            long = "type",
+            value_enum,
+            default_value = "major",
+            value_name = "TYPE"
+        )]
+        release_type: ReleaseArg,
+        /// Wait until the publication has finished.
+        #[arg(long)]
+        wait: bool,
+        /// With --wait: give up waiting after this many seconds.
+        #[arg(long, requires = "wait", default_value_t = 60, value_name = "SECS")]
+        timeout: u64,
+    },
+    /// List the dataset's locks.
+    Locks {
+        /// Numeric id or PID.
+        id: String,
+        /// Only this lock type (Ingest, Workflow, InReview, finalizePublication, ...).
+        #[arg(long = "type", value_name = "T")]
+        lock_type: Option<String>,
+    },
+    /// List the role assignments on a dataset.
+    Assignments {
+        /// Numeric id or PID.
+        id: String,
+    },
+    /// Delete the draft (a never-published dataset is deleted entirely).
+    Delete {
+        /// Numeric id or PID.
+        id: String,
+    },
+    /// Destroy a dataset with all its versions and files (irreversible).
+    Destroy {
+        /// Numeric id or PID.
+        id: String,
+        /// Confirm: destroying cannot be undone.
+        #[arg(long)]
+        yes: bool,
+    },
+    /// Submit for review, or return to the authors.
+    #[command(subcommand)]
+    Review(ReviewCommand),
+    /// The draft's private URL (share it for review without publishing).
+    #[command(subcommand)]
+    PrivateUrl(PrivateUrlCommand),
+    /// Export the metadata in a format (see `dv info exporters`).
+    Export {
+        /// Numeric id or PID.
+        id: String,
+        /// Export format, e.g. ddi, oai_dc, schema.org, dataverse_json.
+        #[arg(long, value_name = "F")]
+        format: String,
+        /// Write the document to this file instead of stdout.
+        #[arg(long, value_name = "PATH")]
+        file: Option<PathBuf>,
+    },
+}
+
+/// `dv dataset publish --type` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReleaseArg {
+    /// A new major version (N+1).0; the first release is always major.
+    Major,
+    /// A new minor version N.(m+1); only when no file changed.
+    Minor,
+    /// Overwrite the latest published version (superusers only).
+    #[value(name = "updatecurrent")]
+    UpdateCurrent,
+}
+
+/// `dv dataset review ...`
+#[derive(Debug, Subcommand)]
+pub enum ReviewCommand {
+    /// Submit the draft for review.
+    Submit {
+        /// Numeric id or PID.
+        id: String,
+    },
+    /// Return a dataset in review to its authors.
+    Return {
+        /// Numeric id or PID.
+        id: String,
+        /// Why (sent to the authors).
+        #[arg(long)]
+        reason: String,
+    },
+}
+
+/// `dv dataset private-url ...`
+#[derive(Debug, Subcommand)]
+pub enum PrivateUrlCommand {
+    /// Create a private URL; prints its link and token.
+    Create {
+        /// Numeric id or PID.
+        id: String,
+    },
+    /// Show the private URL's link and token.
+    Show {
+        /// Numeric id or PID.
+        id: String,
+    },
+    /// Delete the private URL; its token stops working.
+    Delete {
+        /// Numeric id or PID.
+        id: String,
+    },
 }

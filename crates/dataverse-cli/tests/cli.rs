@@ -9,6 +9,8 @@ mod common;
 mod auth;
 #[path = "cli/collection.rs"]
 mod collection;
+#[path = "cli/dataset.rs"]
+mod dataset;
 #[path = "cli/errors.rs"]
 mod errors;
 #[path = "cli/info.rs"]

@@ -418,8 +418,25 @@ impl NativeApi {
 
     /// Send, retry, and return the decoded `data` of the envelope.
     pub(crate) async fn execute<T: DeserializeOwned>(&self, req: Request) -> Result<T> {
-        let (env, url) = self.execute_envelope(&req).await?;
-        decode(&req, &url, env.data)
+        let req = &req;
+        self.run(req, |attempt| async move {
+            let bytes = read_body(&req.method, &attempt.url, attempt.response).await?;
+            // Fast path: decode `data` straight from the bytes. Anything unusual (not an
+            // OK envelope, a decode failure) goes the careful way for a precise error.
+            if let Ok(env) = serde_json::from_slice::<envelope::Typed<T>>(&bytes)
+                && env.status == "OK"
+            {
+                return Ok(env.data);
+            }
+            let env = envelope::parse(&bytes).map_err(|message| Error::Decode {
+                method: req.method.to_string(),
+                url: attempt.url.to_string(),
+                path: ".".into(),
+                message,
+            })?;
+            decode(req, &attempt.url, env.data)
+        })
+        .await
     }
 
     /// Send, retry, and return the whole envelope (for `message`/`totalCount` beside `data`).
@@ -447,6 +464,21 @@ impl NativeApi {
             path: "data.message".into(),
             message: "the response carries no message".into(),
         })
+    }
+
+    /// Send, retry, and return a body that is not wrapped in an envelope as text.
+    pub(crate) async fn execute_text(&self, req: Request) -> Result<String> {
+        let req = &req;
+        self.run(req, |attempt| async move {
+            let bytes = read_body(&req.method, &attempt.url, attempt.response).await?;
+            String::from_utf8(bytes).map_err(|e| Error::Decode {
+                method: req.method.to_string(),
+                url: attempt.url.to_string(),
+                path: ".".into(),
+                message: format!("the body is not UTF-8: {e}"),
+            })
+        })
+        .await
     }
 
     /// Send, retry, and decode a body that is not wrapped in an envelope.

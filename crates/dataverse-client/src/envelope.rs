@@ -29,6 +29,13 @@ impl Envelope {
     }
 }
 
+/// A success envelope decoded straight into its `data` type (the fast path).
+#[derive(serde::Deserialize)]
+pub(crate) struct Typed<T> {
+    pub status: String,
+    pub data: T,
+}
+
 /// Parse a 2xx body as an envelope.
 pub(crate) fn parse(bytes: &[u8]) -> Result<Envelope, String> {
     let value: Value =

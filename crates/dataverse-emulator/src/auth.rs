@@ -11,6 +11,7 @@ use axum::http::request::Parts;
 
 use crate::Emulator;
 use crate::envelope::ApiError;
+use crate::store::dataset_write;
 use crate::store::users::{self, UserRow};
 
 /// Header carrying the API token.
@@ -23,13 +24,16 @@ pub(crate) enum Caller {
     Guest,
     /// An authenticated user (may be a superuser).
     User(Box<UserRow>),
+    /// A private-URL (preview URL) token of the dataset with this id: Dataverse's
+    /// `PrivateUrlUser`, read-only on that dataset's draft through its `member` assignment.
+    PrivateUrl(i64),
 }
 
 impl Caller {
     /// The authenticated user, if any.
     pub(crate) fn user(&self) -> Option<&UserRow> {
         match self {
-            Caller::Guest => None,
+            Caller::Guest | Caller::PrivateUrl(_) => None,
             Caller::User(u) => Some(u),
         }
     }
@@ -45,6 +49,7 @@ impl Caller {
         match self {
             Caller::Guest => ":guest".to_string(),
             Caller::User(u) => u.identifier(),
+            Caller::PrivateUrl(id) => format!("!{id}"),
         }
     }
 }
@@ -80,21 +85,19 @@ impl FromRequestParts<Emulator> for Auth {
                 key: None,
             });
         };
-        let user = state
+        let caller = state
             .store()
             .call(move |conn| {
                 let user = users::by_token(conn, &k)?;
-                if let Some(u) = &user {
+                if let Some(u) = user {
                     users::touch_api_use(conn, u.id)?;
+                    return Ok(Some(Caller::User(Box::new(u))));
                 }
-                Ok(user)
+                Ok(dataset_write::private_url_dataset(conn, &k)?.map(Caller::PrivateUrl))
             })
             .await?;
-        match user {
-            Some(u) => Ok(Auth {
-                caller: Caller::User(Box::new(u)),
-                key,
-            }),
+        match caller {
+            Some(caller) => Ok(Auth { caller, key }),
             None => Err(ApiError::unauthorized("Bad API key")),
         }
     }

@@ -44,6 +44,14 @@ impl ApiError {
         ApiError { status, body }
     }
 
+    /// The `message` of the body.
+    pub(crate) fn message(&self) -> &str {
+        self.body
+            .get("message")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+    }
+
     /// 400 Bad Request.
     pub(crate) fn bad_request(message: impl Into<String>) -> Self {
         Self::new(StatusCode::BAD_REQUEST, message)

@@ -16,7 +16,9 @@ mod auth;
 mod blocks;
 mod envelope;
 mod error;
+mod export;
 mod generate;
+mod metadata;
 mod normalize;
 mod permissions;
 mod routes;
@@ -52,6 +54,10 @@ pub struct Config {
     /// Artificial latency added to every `/api` response (default zero), to exercise
     /// clients against a slow server.
     pub latency: Duration,
+    /// How long a dataset publication stays in progress (with its `finalizePublication`
+    /// lock) before a background task finalizes it (default 50 ms; zero finalizes before
+    /// the publish call answers).
+    pub publish_delay: Duration,
 }
 
 impl std::fmt::Debug for Config {
@@ -62,6 +68,7 @@ impl std::fmt::Debug for Config {
             .field("hostname", &self.hostname)
             .field("max_body_bytes", &self.max_body_bytes)
             .field("latency", &self.latency)
+            .field("publish_delay", &self.publish_delay)
             .finish_non_exhaustive()
     }
 }
@@ -76,6 +83,7 @@ impl Config {
             builtin_users_key: "burrito".to_string(),
             max_body_bytes: 64 * 1024 * 1024,
             latency: Duration::ZERO,
+            publish_delay: Duration::from_millis(50),
         }
     }
 }
@@ -108,6 +116,16 @@ impl Emulator {
         let blocks = Blocks::load()?;
         let store = Store::open(&config.data_dir)?;
         store.init(config.admin_token.as_deref())?;
+        // Publications interrupted by a crash or shutdown are finished now.
+        store.blocking(|conn| {
+            let tx = conn.transaction()?;
+            let now = store::time_fmt::now_iso();
+            for id in store::locks::pending_publications(&tx)? {
+                store::dataset_write::finalize(&tx, id, &now)?;
+            }
+            tx.commit()?;
+            Ok(())
+        })?;
         Ok(Emulator {
             inner: Arc::new(Inner {
                 config,

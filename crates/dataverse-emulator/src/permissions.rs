@@ -113,6 +113,7 @@ pub(crate) enum DvObject {
 pub(crate) fn assignees(caller: &Caller) -> Vec<String> {
     match caller {
         Caller::Guest => vec![":guest".to_string()],
+        Caller::PrivateUrl(id) => vec![format!("!{id}")],
         Caller::User(u) => vec![
             u.identifier(),
             ":authenticated-users".to_string(),

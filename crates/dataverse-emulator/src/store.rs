@@ -3,8 +3,10 @@
 //! licenses, built-in roles).
 
 pub(crate) mod collections;
+pub(crate) mod dataset_write;
 pub(crate) mod datasets;
 pub(crate) mod licenses;
+pub(crate) mod locks;
 pub(crate) mod password;
 pub(crate) mod roles;
 pub(crate) mod time_fmt;
@@ -78,6 +80,9 @@ impl Store {
             if version < 2 {
                 tx.execute_batch(SCHEMA_V2)?;
             }
+            if version < 3 {
+                tx.execute_batch(SCHEMA_V3)?;
+            }
             if version < SCHEMA_VERSION {
                 tx.pragma_update(None, "user_version", SCHEMA_VERSION)?;
             }
@@ -105,7 +110,7 @@ impl Store {
 }
 
 /// Current schema version (`PRAGMA user_version`). Later issues add `if version < N` steps.
-pub(crate) const SCHEMA_VERSION: i64 = 2;
+pub(crate) const SCHEMA_VERSION: i64 = 3;
 
 /// Username of the bootstrap superuser.
 pub(crate) const ADMIN_USERNAME: &str = "dataverseAdmin";
@@ -240,6 +245,20 @@ CREATE TABLE dataset_versions (
     version_note         TEXT
 );
 CREATE INDEX dataset_versions_dataset ON dataset_versions(dataset_id);
+"#;
+
+/// Version 3: dataset locks (`DatasetLock`) and the private-URL token lookup index.
+const SCHEMA_V3: &str = r#"
+CREATE TABLE dataset_locks (
+    id         INTEGER PRIMARY KEY,
+    dataset_id INTEGER NOT NULL REFERENCES datasets(id) ON DELETE CASCADE,
+    lock_type  TEXT NOT NULL,
+    user_id    INTEGER REFERENCES users(id) ON DELETE SET NULL,
+    created_ms INTEGER NOT NULL,
+    info       TEXT
+);
+CREATE INDEX dataset_locks_dataset ON dataset_locks(dataset_id);
+CREATE INDEX role_assignments_private_url ON role_assignments(private_url_token);
 "#;
 
 /// Vendored bootstrap data.

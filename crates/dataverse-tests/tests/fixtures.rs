@@ -281,3 +281,137 @@ fn create_bodies_metadata_blocks_decode_and_round_trip() {
         );
     }
 }
+
+#[test]
+fn every_real_create_body_round_trips_through_the_model() {
+    use dataverse_client::models::metadata::DatasetCreateBody;
+    for file in [
+        "requests/dataset-create-finch1.json",
+        "requests/dataset-create-finch2.json",
+        "requests/dataset-create-all-default-fields.json",
+        "requests/dataset-create-with-datasetType-software.json",
+        "requests/dataset-create-finch1-nolicense.json",
+        "requests/dataset-create-finch1-fr-metadataLanguage.json",
+        "requests/dataset-create-superuser-with-files.json",
+        "requests/dataset-import-with-files.json",
+        "requests/dataset-create-INVALID-empty.json",
+        "requests/dataset-create-INVALID-missing-required.json",
+    ] {
+        let raw = fixture_json(file);
+        let body: DatasetCreateBody =
+            serde_json::from_value(raw.clone()).unwrap_or_else(|e| panic!("{file}: {e}"));
+        assert_eq!(
+            serde_json::to_value(&body).unwrap(),
+            raw,
+            "{file} does not round-trip"
+        );
+    }
+    let software: DatasetCreateBody = serde_json::from_value(fixture_json(
+        "requests/dataset-create-with-datasetType-software.json",
+    ))
+    .unwrap();
+    assert_eq!(software.dataset_type.as_deref(), Some("software"));
+}
+
+#[test]
+fn every_real_edit_body_decodes() {
+    use dataverse_client::models::metadata::EditMetadataBody;
+    for file in [
+        "requests/dataset-editMetadata-add.json",
+        "requests/dataset-editMetadata-replace-sample.json",
+        "requests/dataset-editMetadata-single-compound.json",
+        "requests/dataset-editMetadata-single-cvoc.json",
+        "requests/dataset-editMetadata-single-field.json",
+        "requests/dataset-editMetadata-subject.json",
+        "requests/dataset-deleteMetadata-authors.json",
+    ] {
+        let body: EditMetadataBody =
+            serde_json::from_value(fixture_json(file)).unwrap_or_else(|e| panic!("{file}: {e}"));
+        assert!(!body.fields.is_empty(), "{file}");
+    }
+}
+
+#[tokio::test]
+async fn preflight_accepts_the_valid_fixtures_and_finds_every_problem_in_the_invalid_ones() {
+    use dataverse_client::models::datasets::DatasetField;
+    use dataverse_client::models::metadata::DatasetCreateBody;
+    let server = TestServer::start().await;
+    let api = server.anonymous();
+    for file in [
+        "requests/dataset-create-finch1.json",
+        "requests/dataset-create-finch2.json",
+        "requests/dataset-create-all-default-fields.json",
+        "requests/dataset-create-with-datasetType-software.json",
+    ] {
+        let body: DatasetCreateBody = serde_json::from_value(fixture_json(file)).unwrap();
+        let problems = api.preflight_dataset(&body).await.unwrap();
+        assert!(problems.is_empty(), "{file}: {problems:?}");
+    }
+    let missing: DatasetCreateBody = serde_json::from_value(fixture_json(
+        "requests/dataset-create-INVALID-missing-required.json",
+    ))
+    .unwrap();
+    let problems = api.preflight_dataset(&missing).await.unwrap();
+    let paths: BTreeSet<String> = problems.iter().map(|p| p.path.clone()).collect();
+    for required in [
+        "citation.author",
+        "citation.datasetContact",
+        "citation.dsDescription",
+        "citation.subject",
+    ] {
+        assert!(
+            paths.contains(required),
+            "{required} missing from {paths:?}"
+        );
+    }
+    let empty: DatasetCreateBody =
+        serde_json::from_value(fixture_json("requests/dataset-create-INVALID-empty.json")).unwrap();
+    assert!(
+        api.preflight_dataset(&empty)
+            .await
+            .unwrap()
+            .iter()
+            .any(|p| p.path == "citation.title")
+    );
+
+    // Each kind of mistake, all reported at once.
+    let mut body: DatasetCreateBody =
+        serde_json::from_value(fixture_json("requests/dataset-create-finch1.json")).unwrap();
+    body.set_field("citation", DatasetField::primitive("titel", "typo"));
+    body.set_field(
+        "citation",
+        DatasetField::vocabulary_multiple("subject", ["Chemistry", "chemistry", "Alchemy"]),
+    );
+    body.set_field(
+        "citation",
+        DatasetField::primitive_multiple("productionDate", ["2020"]),
+    );
+    body.set_field(
+        "citation",
+        DatasetField::primitive("distributionDate", "2020-02-30"),
+    );
+    body.set_field("nosuchblock", DatasetField::primitive("x", "y"));
+    let problems = api.preflight_dataset(&body).await.unwrap();
+    let text: Vec<String> = problems.iter().map(ToString::to_string).collect();
+    let has = |needle: &str| text.iter().any(|t| t.contains(needle));
+    assert!(
+        has("citation.titel: is not a field of block 'citation'"),
+        "{text:?}"
+    );
+    assert!(
+        has("'chemistry' is not in the controlled vocabulary (did you mean 'Chemistry'?)"),
+        "{text:?}"
+    );
+    assert!(
+        has("'Alchemy' is not in the controlled vocabulary"),
+        "{text:?}"
+    );
+    assert!(
+        has("citation.productionDate: `multiple` is true but the field is single"),
+        "{text:?}"
+    );
+    assert!(has("'2020-02-30' is not a date"), "{text:?}");
+    assert!(has("nosuchblock.x: there is no metadata block"), "{text:?}");
+    assert_eq!(problems.len(), 7, "{text:?}");
+    server.stop().await;
+}

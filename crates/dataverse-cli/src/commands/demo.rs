@@ -178,6 +178,7 @@ async fn steps(base_url: &str, token: &str, dir: &std::path::Path) -> CliResult 
     }
 
     collections(&api).await?;
+    datasets(&api).await?;
 
     say(
         "\nDemo finished: every call above went through the client library to the embedded Dataverse.",
@@ -293,5 +294,121 @@ async fn collections(api: &NativeApi) -> CliResult {
         p.datasets_found,
         p.requests
     ))?;
+    Ok(())
+}
+
+async fn datasets(api: &NativeApi) -> CliResult {
+    use std::time::Duration;
+
+    use dataverse_client::Version;
+    use dataverse_client::models::datasets::{DatasetField, ReleaseType};
+    use dataverse_client::models::metadata::{Author, CitationBuilder, EditMetadataBody};
+
+    let say = |s: &str| output::line(s);
+    say("\n== Datasets")?;
+    let metadata = CitationBuilder::new("Darwin's Finches")
+        .author(Author::new("Finch, Fiona").affiliation("Birds Inc.").orcid("0000-0002-1825-0097"))
+        .contact("Finch, Fiona", "finch@mailinator.com")
+        .description("Darwin's finches (also known as the Galapagos finches) are a group of about fifteen species.")
+        .subject("Medicine, Health and Life Sciences")
+        .keyword("birds")
+        .production_date("2024-05")
+        .license("CC0 1.0")
+        .build();
+    let problems = api.preflight_dataset(&metadata).await?;
+    say(&format!(
+        "  pre-flight check against the server's blocks: {} problem(s)",
+        problems.len()
+    ))?;
+    let validation = api.validate_dataset_json("demo-lab", &metadata).await?;
+    say(&format!("  server validation: {}", validation.message))?;
+
+    let mut broken = metadata.clone();
+    broken.remove_field("citation", "subject");
+    broken.set_field(
+        "citation",
+        DatasetField::primitive("titel", "a typo Dataverse would drop"),
+    );
+    for p in api.preflight_dataset(&broken).await? {
+        say(&format!("  pre-flight of a broken body: {p}"))?;
+    }
+
+    let created = api
+        .create_dataset("demo-lab", &metadata, None, false)
+        .await?;
+    let pid = created.persistent_id.clone();
+    say(&format!("  created draft {} (id {})", pid, created.id))?;
+    let edit = EditMetadataBody::new([DatasetField::compound_multiple(
+        "keyword",
+        [vec![DatasetField::primitive("keywordValue", "evolution")]],
+    )]);
+    api.edit_dataset_metadata(pid.as_str(), &edit, false)
+        .await?;
+    say("  added the keyword 'evolution' (appended to the draft)")?;
+    let published = api
+        .publish_dataset_and_wait(pid.as_str(), ReleaseType::Major, Duration::from_secs(30))
+        .await?;
+    say(&format!(
+        "  published: version {} on {}",
+        published
+            .dataset_version
+            .as_ref()
+            .map(|v| v.version_label())
+            .unwrap_or_default(),
+        published.publication_date.as_deref().unwrap_or("?")
+    ))?;
+    let retitle = EditMetadataBody::new([DatasetField::primitive(
+        "title",
+        "Darwin's Finches, revisited",
+    )]);
+    api.edit_dataset_metadata(pid.as_str(), &retitle, true)
+        .await?;
+    api.publish_dataset_and_wait(pid.as_str(), ReleaseType::Minor, Duration::from_secs(30))
+        .await?;
+    for v in api.get_dataset_versions(pid.as_str()).await? {
+        say(&format!(
+            "  version {} {} {}",
+            v.version_label(),
+            v.version_state.as_deref().unwrap_or(""),
+            v.title().unwrap_or("")
+        ))?;
+    }
+    let first = api
+        .get_dataset_version(pid.as_str(), Version::parse("1.0")?)
+        .await?;
+    say(&format!(
+        "  version 1.0 still has the title: {}",
+        first.title().unwrap_or("")
+    ))?;
+
+    for format in ["ddi", "oai_dc", "schema.org", "Datacite"] {
+        let doc = api.get_dataset_export(pid.as_str(), format).await?;
+        let first_line = doc
+            .lines()
+            .next()
+            .unwrap_or("")
+            .chars()
+            .take(70)
+            .collect::<String>();
+        say(&format!(
+            "  export {format:<11} {:>6} bytes  {first_line}",
+            doc.len()
+        ))?;
+    }
+    let results = api
+        .get_datasets([pid.as_str(), "doi:10.5072/FK2/NOPE00", "not a pid"])
+        .await;
+    for r in results {
+        match r {
+            Ok(ds) => say(&format!(
+                "  get_datasets: ok {}",
+                ds.persistent_id().unwrap_or_default()
+            ))?,
+            Err(e) => say(&format!(
+                "  get_datasets: error {}",
+                crate::error::api_line(&e)
+            ))?,
+        }
+    }
     Ok(())
 }

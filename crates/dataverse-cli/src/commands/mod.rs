@@ -3,6 +3,7 @@
 pub mod auth;
 pub mod collection;
 pub mod completions;
+pub mod dataset;
 pub mod demo;
 pub mod info;
 pub mod licenses;
@@ -30,6 +31,7 @@ pub async fn run(cli: Cli) -> CliResult {
                 Command::Licenses(cmd) => licenses::run(cmd, &ctx).await,
                 Command::User(cmd) => user::run(cmd, &ctx).await,
                 Command::Collection(cmd) => collection::run(cmd, &ctx, &global).await,
+                Command::Dataset(cmd) => dataset::run(cmd, &ctx, &global).await,
                 Command::Serve(_)
                 | Command::Completions(_)
                 | Command::Demo(_)

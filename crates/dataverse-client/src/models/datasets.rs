@@ -225,3 +225,139 @@ impl FieldValue {
         }
     }
 }
+
+/// What `POST /api/dataverses/{id}/datasets` (and `:import`) answer.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CreatedDataset {
+    /// Database id.
+    pub id: u64,
+    /// The minted (or imported) PID.
+    pub persistent_id: String,
+    /// For an import with `publish`: whether the release completed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub release_completed: Option<bool>,
+    /// Fields this library does not know.
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+/// The verdict of `POST /api/dataverses/{id}/validateDatasetJson` (which answers 200 either way).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DatasetValidation {
+    /// Whether the server found the JSON valid.
+    pub valid: bool,
+    /// The server's message.
+    pub message: String,
+}
+
+super::string_enum! {
+    /// How a publication numbers the new version.
+    ReleaseType {
+        /// `N.0` → `(N+1).0` (the first release is always major).
+        Major = "major",
+        /// `N.m` → `N.(m+1)`; only when the files did not change.
+        Minor = "minor",
+        /// Overwrite the latest published version without a new number (superusers only).
+        UpdateCurrent = "updatecurrent",
+    }
+}
+
+super::string_enum! {
+    /// Dataset lock types.
+    LockType {
+        /// Tabular ingest in progress.
+        Ingest = "Ingest",
+        /// A workflow is running.
+        Workflow = "Workflow",
+        /// Submitted for review.
+        InReview = "InReview",
+        /// Deprecated DCM upload.
+        DcmUpload = "DcmUpload",
+        /// Globus upload in progress.
+        GlobusUpload = "GlobusUpload",
+        /// Publication being finalized.
+        FinalizePublication = "finalizePublication",
+        /// An edit in progress.
+        EditInProgress = "EditInProgress",
+        /// File validation failed at publication.
+        FileValidationFailed = "FileValidationFailed",
+    }
+}
+
+/// A dataset lock (WIRE §4.8).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Lock {
+    /// The lock type.
+    pub lock_type: LockType,
+    /// When it was set (Java `Date.toString()` text, e.g. `Fri Aug 17 15:05:51 EDT 2018`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date: Option<String>,
+    /// Who set it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user: Option<String>,
+    /// The dataset's PID.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dataset: Option<String>,
+    /// A message.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+    /// Fields this library does not know.
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+/// A private (preview) URL of a draft (WIRE §4.10). Its `token` works as an API key that can
+/// read only that draft; `Debug` does not print it.
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PrivateUrl {
+    /// The token.
+    pub token: String,
+    /// The link to share, e.g. `https://host/previewurl.xhtml?token=...`.
+    pub link: String,
+    /// The role assignment behind it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub role_assignment: Option<super::roles::RoleAssignment>,
+    /// Fields this library does not know.
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+impl std::fmt::Debug for PrivateUrl {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PrivateUrl")
+            .field("token", &"***")
+            .field("link", &"***")
+            .finish_non_exhaustive()
+    }
+}
+
+/// One exported metadata document.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(untagged)]
+pub enum ExportDocument {
+    /// The document as text (XML, HTML, or JSON not parsed).
+    Text(String),
+    /// A JSON document, parsed.
+    Json(serde_json::Value),
+}
+
+impl ExportDocument {
+    /// The text, if not parsed.
+    pub fn as_text(&self) -> Option<&str> {
+        match self {
+            ExportDocument::Text(t) => Some(t),
+            ExportDocument::Json(_) => None,
+        }
+    }
+
+    /// The parsed JSON, if parsed.
+    pub fn as_json(&self) -> Option<&serde_json::Value> {
+        match self {
+            ExportDocument::Json(v) => Some(v),
+            ExportDocument::Text(_) => None,
+        }
+    }
+}

@@ -10,6 +10,7 @@ pub mod common;
 pub mod datasets;
 pub mod info;
 pub mod licenses;
+pub mod metadata;
 pub mod metadatablocks;
 pub mod roles;
 pub mod users;

@@ -20,9 +20,15 @@ use crate::{Emulator, Error};
 
 pub(super) fn routes() -> Router<Emulator> {
     Router::new()
-        .route("/api/datasets/{id}", get(get_one))
+        .route(
+            "/api/datasets/{id}",
+            get(get_one).delete(super::dataset_edit::delete_dataset),
+        )
         .route("/api/datasets/{id}/versions", get(list_versions))
-        .route("/api/datasets/{id}/versions/{v}", get(get_version))
+        .route(
+            "/api/datasets/{id}/versions/{v}",
+            get(get_version).delete(super::dataset_edit::delete_version),
+        )
 }
 
 type Answer<T> = Result<Result<T, ApiError>, Error>;
@@ -69,7 +75,8 @@ fn can_see_draft(conn: &Connection, caller: &Caller, ds: &DatasetRow) -> Result<
     )
 }
 
-fn publisher(conn: &Connection) -> Result<String, Error> {
+/// The installation brand name shown as `publisher` (the root collection's name).
+pub(crate) fn publisher(conn: &Connection) -> Result<String, Error> {
     Ok(collections::root(conn)?.map(|r| r.name).unwrap_or_default())
 }
 

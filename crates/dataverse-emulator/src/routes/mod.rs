@@ -2,7 +2,11 @@
 
 mod builtin_users;
 mod collections;
+mod dataset_access;
+mod dataset_create;
+mod dataset_edit;
 mod datasets;
+mod exports;
 mod info;
 mod licenses;
 mod metadatablocks;
@@ -67,6 +71,10 @@ pub(crate) fn app(emulator: Emulator) -> Router {
         .merge(builtin_users::routes())
         .merge(collections::routes())
         .merge(datasets::routes())
+        .merge(dataset_create::routes())
+        .merge(dataset_edit::routes())
+        .merge(dataset_access::routes())
+        .merge(exports::routes())
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(max))

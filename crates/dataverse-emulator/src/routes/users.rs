@@ -30,7 +30,7 @@ async fn get_user(
     }
     match &auth.caller {
         Caller::User(u) => Ok(ok(u.to_json())),
-        Caller::Guest => Err(ApiError::bad_request(format!(
+        Caller::Guest | Caller::PrivateUrl(_) => Err(ApiError::bad_request(format!(
             "User with token {} not found.",
             auth.key.as_deref().unwrap_or("null")
         ))),

@@ -52,6 +52,17 @@ pub(crate) fn java_timestamp(ms: i64) -> String {
     format!("{base}.{frac}")
 }
 
+/// Java `Date.toString()` of a UTC instant: `Fri Aug 17 15:05:51 UTC 2018`.
+pub(crate) fn java_date(ms: i64) -> String {
+    let Ok(t) = OffsetDateTime::from_unix_timestamp_nanos(ms as i128 * 1_000_000) else {
+        return ms.to_string();
+    };
+    let fmt = format_description!(
+        "[weekday repr:short] [month repr:short] [day] [hour]:[minute]:[second] UTC [year]"
+    );
+    t.format(&fmt).unwrap_or_default()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -62,5 +73,6 @@ mod tests {
         assert_eq!(java_timestamp(1_500), "1970-01-01 00:00:01.5");
         assert_eq!(java_timestamp(345), "1970-01-01 00:00:00.345");
         assert_eq!(one_year_after(0), 365 * 86_400_000);
+        assert_eq!(java_date(1_534_518_351_000), "Fri Aug 17 15:05:51 UTC 2018");
     }
 }

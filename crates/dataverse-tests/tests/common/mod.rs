@@ -52,3 +52,25 @@ pub fn client(base: &str, token: Option<&str>) -> NativeApi {
         .build()
         .unwrap()
 }
+
+/// POST a JSON body with a plain HTTP/1.1 request (independent of the client under test).
+pub async fn post_json(
+    base: &str,
+    path_and_query: &str,
+    body: &serde_json::Value,
+) -> serde_json::Value {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let host = base.strip_prefix("http://").unwrap();
+    let body = body.to_string();
+    let mut sock = tokio::net::TcpStream::connect(host).await.unwrap();
+    let req = format!(
+        "POST {path_and_query} HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    sock.write_all(req.as_bytes()).await.unwrap();
+    let mut buf = Vec::new();
+    sock.read_to_end(&mut buf).await.unwrap();
+    let text = String::from_utf8(buf).unwrap();
+    let (_, json) = text.split_once("\r\n\r\n").unwrap();
+    serde_json::from_str(json).unwrap_or_else(|e| panic!("{e}: {text}"))
+}

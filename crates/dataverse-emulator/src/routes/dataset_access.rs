@@ -1,0 +1,396 @@
+//! Dataset locks, role assignments and private (preview) URLs (`Datasets.java`).
+
+use axum::Router;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use axum::routing::{delete, get, post};
+use rusqlite::Connection;
+use serde_json::{Value, json};
+
+use super::Params;
+use super::datasets::find;
+use crate::auth::{Auth, Caller};
+use crate::envelope::{ApiError, DvJson, RequestInfo, msg, ok};
+use crate::permissions::{DvObject, Permission, require};
+use crate::store::datasets::{self, DRAFT, DatasetRow};
+use crate::store::{collections, dataset_write, locks, roles, users};
+use crate::{Emulator, Error};
+
+pub(super) fn routes() -> Router<Emulator> {
+    Router::new()
+        .route(
+            "/api/datasets/{id}/locks",
+            get(list_locks).delete(remove_locks),
+        )
+        .route("/api/datasets/{id}/lock/{type}", post(add_lock))
+        .route(
+            "/api/datasets/{id}/assignments",
+            get(list_assignments).post(add_assignment),
+        )
+        .route(
+            "/api/datasets/{id}/assignments/{aid}",
+            delete(remove_assignment),
+        )
+        .route(
+            "/api/datasets/{id}/privateUrl",
+            get(get_private_url)
+                .post(create_private_url)
+                .delete(delete_private_url),
+        )
+        .route(
+            "/api/datasets/{id}/previewUrl",
+            get(get_private_url)
+                .post(create_private_url)
+                .delete(delete_private_url),
+        )
+}
+
+type Answer<T> = Result<Result<T, ApiError>, Error>;
+
+macro_rules! tryr {
+    ($e:expr) => {
+        match $e {
+            Ok(v) => v,
+            Err(api) => return Ok(Err(api)),
+        }
+    };
+}
+
+/// `?type=` as a JAX-RS enum: absent ⇒ `None`; unknown ⇒ the 404 of an unknown endpoint.
+fn lock_type_param(
+    p: &std::collections::HashMap<String, String>,
+    info: &RequestInfo,
+) -> Result<Option<&'static str>, ApiError> {
+    match p.get("type") {
+        None => Ok(None),
+        Some(t) => locks::parse_type(t)
+            .map(Some)
+            .ok_or_else(|| ApiError::endpoint_not_found(info)),
+    }
+}
+
+/// `findAuthenticatedUserOrDie` + superuser check of the lock endpoints.
+fn superuser(caller: &Caller) -> Result<(), ApiError> {
+    if caller.user().is_none() {
+        return Err(ApiError::unauthorized(
+            "Only authenticated users can perform the requested operation",
+        ));
+    }
+    if !caller.is_superuser() {
+        return Err(ApiError::forbidden(
+            "This API end point can be used by superusers only.",
+        ));
+    }
+    Ok(())
+}
+
+async fn list_locks(
+    State(em): State<Emulator>,
+    Path(idtf): Path<String>,
+    Params(p): Params,
+    info: RequestInfo,
+    _auth: Auth,
+) -> Result<Response, ApiError> {
+    let only = lock_type_param(&p, &info)?;
+    let v = em
+        .store()
+        .call(move |conn| -> Answer<Value> {
+            let ds = tryr!(find(conn, &idtf, &p)?);
+            let pid = ds.pid();
+            let list: Vec<Value> = locks::on(conn, ds.id)?
+                .iter()
+                .filter(|l| only.is_none_or(|t| l.lock_type == t))
+                .map(|l| locks::lock_json(l, &pid))
+                .collect();
+            Ok(Ok(Value::Array(list)))
+        })
+        .await??;
+    Ok(ok(v))
+}
+
+async fn add_lock(
+    State(em): State<Emulator>,
+    Path((idtf, kind)): Path<(String, String)>,
+    Params(p): Params,
+    info: RequestInfo,
+    auth: Auth,
+) -> Result<Response, ApiError> {
+    let Some(kind) = locks::parse_type(&kind) else {
+        return Err(ApiError::endpoint_not_found(&info));
+    };
+    superuser(&auth.caller)?;
+    let user_id = auth.caller.user().map(|u| u.id);
+    em.store()
+        .call(move |conn| -> Answer<()> {
+            let tx = conn.transaction()?;
+            let ds = tryr!(find(&tx, &idtf, &p)?);
+            if locks::has(&tx, ds.id, kind)? {
+                return Ok(Err(ApiError::forbidden(format!(
+                    "dataset already locked with lock type {kind}"
+                ))));
+            }
+            locks::add(&tx, ds.id, kind, user_id, None)?;
+            tx.commit()?;
+            Ok(Ok(()))
+        })
+        .await??;
+    Ok(msg(format!("dataset locked with lock type {kind}")))
+}
+
+async fn remove_locks(
+    State(em): State<Emulator>,
+    Path(idtf): Path<String>,
+    Params(p): Params,
+    info: RequestInfo,
+    auth: Auth,
+) -> Result<Response, ApiError> {
+    let only = lock_type_param(&p, &info)?;
+    superuser(&auth.caller)?;
+    let m = em
+        .store()
+        .call(move |conn| -> Answer<String> {
+            let tx = conn.transaction()?;
+            let ds = tryr!(find(&tx, &idtf, &p)?);
+            let removed = locks::remove(&tx, ds.id, only)?;
+            tx.commit()?;
+            Ok(Ok(match (only, removed) {
+                (None, 0) => "dataset not locked".to_string(),
+                (None, _) => "locks removed".to_string(),
+                (Some(t), 0) => format!("no lock type {t} on the dataset"),
+                (Some(t), _) => format!("lock type {t} removed"),
+            }))
+        })
+        .await??;
+    Ok(msg(m))
+}
+
+async fn list_assignments(
+    State(em): State<Emulator>,
+    Path(idtf): Path<String>,
+    Params(p): Params,
+    auth: Auth,
+) -> Result<Response, ApiError> {
+    let v = em
+        .store()
+        .call(move |conn| -> Answer<Value> {
+            let ds = tryr!(find(conn, &idtf, &p)?);
+            tryr!(require(
+                conn,
+                &auth.caller,
+                Permission::ManageDatasetPermissions,
+                DvObject::Dataset(ds.id)
+            )?);
+            let mut list = Vec::new();
+            for a in roles::assignments_on(conn, ds.id)? {
+                list.push(roles::assignment_json(conn, &a)?);
+            }
+            Ok(Ok(Value::Array(list)))
+        })
+        .await??;
+    Ok(ok(v))
+}
+
+/// Canonical assignee identifier if it names an existing user or a built-in group.
+fn resolve_assignee(conn: &Connection, assignee: &str) -> Result<Option<String>, Error> {
+    Ok(match assignee {
+        ":authenticated-users" | ":guest" => Some(assignee.to_string()),
+        a => match a.strip_prefix('@') {
+            Some(name) if !name.is_empty() => {
+                users::by_identifier(conn, name)?.map(|u| u.identifier())
+            }
+            _ => None,
+        },
+    })
+}
+
+async fn add_assignment(
+    State(em): State<Emulator>,
+    Path(idtf): Path<String>,
+    Params(p): Params,
+    auth: Auth,
+    DvJson(body): DvJson<Value>,
+) -> Result<Response, ApiError> {
+    let v = em
+        .store()
+        .call(move |conn| -> Answer<Value> {
+            let tx = conn.transaction()?;
+            let ds = tryr!(find(&tx, &idtf, &p)?);
+            let assignee = body
+                .get("assignee")
+                .and_then(Value::as_str)
+                .unwrap_or_default();
+            let role_alias = body.get("role").and_then(Value::as_str).unwrap_or_default();
+            let Some(assignee) = resolve_assignee(&tx, assignee)? else {
+                return Ok(Err(ApiError::bad_request("Assignee not found")));
+            };
+            let Some(role) = roles::find_available(&tx, ds.owner_id, role_alias)? else {
+                let alias = collections::by_id(&tx, ds.owner_id)?
+                    .map(|c| c.alias)
+                    .unwrap_or_default();
+                return Ok(Err(ApiError::bad_request(format!(
+                    "Cannot find role named '{role_alias}' in dataverse {alias}"
+                ))));
+            };
+            tryr!(require(
+                &tx,
+                &auth.caller,
+                Permission::ManageDatasetPermissions,
+                DvObject::Dataset(ds.id)
+            )?);
+            if roles::assignment_exists(&tx, &assignee, role.id, ds.id)? {
+                return Ok(Err(ApiError::new(
+                    StatusCode::CONFLICT,
+                    "User already has this role for this dataset",
+                )));
+            }
+            let id = roles::assign(&tx, &assignee, role.id, ds.id)?;
+            let a = roles::assignment(&tx, id)?
+                .ok_or_else(|| Error::Store("inserted assignment vanished".into()))?;
+            let json = roles::assignment_json(&tx, &a)?;
+            tx.commit()?;
+            Ok(Ok(json))
+        })
+        .await??;
+    Ok(ok(v))
+}
+
+async fn remove_assignment(
+    State(em): State<Emulator>,
+    Path((idtf, aid)): Path<(String, String)>,
+    Params(p): Params,
+    info: RequestInfo,
+    auth: Auth,
+) -> Result<Response, ApiError> {
+    let Ok(aid) = aid.trim().parse::<i64>() else {
+        return Err(ApiError::endpoint_not_found(&info));
+    };
+    let m = em
+        .store()
+        .call(move |conn| -> Answer<String> {
+            let tx = conn.transaction()?;
+            let ds = tryr!(find(&tx, &idtf, &p)?);
+            let Some(a) = roles::assignment(&tx, aid)? else {
+                // The bundle text (`datasets.api.revoke.role.not.found.error`) is quoted.
+                return Ok(Err(ApiError::not_found(format!(
+                    "\"Role assignment {aid} not found\""
+                ))));
+            };
+            tryr!(require(
+                &tx,
+                &auth.caller,
+                Permission::ManageDatasetPermissions,
+                DvObject::Dataset(ds.id)
+            )?);
+            let role_name = roles::by_id(&tx, a.role_id)?
+                .map(|r| r.name)
+                .unwrap_or_default();
+            let point = datasets::latest_title(&tx, a.definition_point_id)?.unwrap_or_default();
+            roles::revoke(&tx, aid)?;
+            tx.commit()?;
+            Ok(Ok(format!(
+                "Role {role_name} revoked for assignee {} in {point}",
+                a.assignee
+            )))
+        })
+        .await??;
+    Ok(msg(m))
+}
+
+/// `JsonPrinter.json(PrivateUrl)`: token, link, roleAssignment.
+fn private_url_json(conn: &Connection, host: &str, aid: i64, token: &str) -> Result<Value, Error> {
+    let a = roles::assignment(conn, aid)?
+        .ok_or_else(|| Error::Store("private URL assignment vanished".into()))?;
+    Ok(json!({
+        "token": token,
+        "link": format!("http://{host}/previewurl.xhtml?token={token}"),
+        "roleAssignment": roles::assignment_json(conn, &a)?,
+    }))
+}
+
+fn manage(conn: &Connection, caller: &Caller, ds: &DatasetRow) -> Answer<()> {
+    require(
+        conn,
+        caller,
+        Permission::ManageDatasetPermissions,
+        DvObject::Dataset(ds.id),
+    )
+}
+
+async fn create_private_url(
+    State(em): State<Emulator>,
+    Path(idtf): Path<String>,
+    Params(p): Params,
+    auth: Auth,
+) -> Result<Response, ApiError> {
+    let host = em.config().hostname.clone();
+    let v = em
+        .store()
+        .call(move |conn| -> Answer<Value> {
+            let tx = conn.transaction()?;
+            let ds = tryr!(find(&tx, &idtf, &p)?);
+            tryr!(manage(&tx, &auth.caller, &ds)?);
+            if dataset_write::private_url(&tx, ds.id)?.is_some() {
+                return Ok(Err(ApiError::forbidden(
+                    "Preview URL already exists for this dataset.",
+                )));
+            }
+            let all = datasets::versions(&tx, ds.id)?;
+            if all.first().is_none_or(|v| v.state != DRAFT) {
+                return Ok(Err(ApiError::forbidden(
+                    "Can't create Preview URL because the latest version of this dataset is not a draft.",
+                )));
+            }
+            let member = roles::find_available(&tx, ds.owner_id, "member")?
+                .ok_or_else(|| Error::Store("built-in role member missing".into()))?;
+            let token = uuid::Uuid::new_v4().to_string();
+            let aid = dataset_write::create_private_url(&tx, ds.id, member.id, &token)?;
+            let json = private_url_json(&tx, &host, aid, &token)?;
+            tx.commit()?;
+            Ok(Ok(json))
+        })
+        .await??;
+    Ok(ok(v))
+}
+
+async fn get_private_url(
+    State(em): State<Emulator>,
+    Path(idtf): Path<String>,
+    Params(p): Params,
+    auth: Auth,
+) -> Result<Response, ApiError> {
+    let host = em.config().hostname.clone();
+    let v = em
+        .store()
+        .call(move |conn| -> Answer<Value> {
+            let ds = tryr!(find(conn, &idtf, &p)?);
+            tryr!(manage(conn, &auth.caller, &ds)?);
+            let Some((aid, token)) = dataset_write::private_url(conn, ds.id)? else {
+                return Ok(Err(ApiError::not_found("Private URL not found.")));
+            };
+            Ok(Ok(private_url_json(conn, &host, aid, &token)?))
+        })
+        .await??;
+    Ok(ok(v))
+}
+
+async fn delete_private_url(
+    State(em): State<Emulator>,
+    Path(idtf): Path<String>,
+    Params(p): Params,
+    auth: Auth,
+) -> Result<Response, ApiError> {
+    em.store()
+        .call(move |conn| -> Answer<()> {
+            let tx = conn.transaction()?;
+            let ds = tryr!(find(&tx, &idtf, &p)?);
+            tryr!(manage(&tx, &auth.caller, &ds)?);
+            if !dataset_write::delete_private_url(&tx, ds.id)? {
+                return Ok(Err(ApiError::not_found("No Private URL to delete.")));
+            }
+            tx.commit()?;
+            Ok(Ok(()))
+        })
+        .await??;
+    Ok(msg("Private URL deleted."))
+}
