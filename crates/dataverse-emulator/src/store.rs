@@ -29,7 +29,14 @@ pub(crate) const DB_FILE: &str = "dataverse.sqlite3";
 #[derive(Clone, Debug)]
 pub(crate) struct Store {
     conn: Arc<Mutex<Connection>>,
+    /// Read-only connections for pure reads, so reads run in parallel beside the writer
+    /// (WAL lets readers proceed while one connection writes).
+    readers: Arc<Vec<Mutex<Connection>>>,
+    next_reader: Arc<std::sync::atomic::AtomicUsize>,
 }
+
+/// How many read-only connections a store keeps.
+const READERS: usize = 4;
 
 impl Store {
     /// Open (creating if needed) the database in `dir`, apply pragmas and migrations.
@@ -40,9 +47,45 @@ impl Store {
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "NORMAL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
+        let mut readers = Vec::with_capacity(READERS);
+        for _ in 0..READERS {
+            let r = Connection::open(dir.join(DB_FILE))?;
+            r.busy_timeout(Duration::from_secs(10))?;
+            r.pragma_update(None, "query_only", "ON")?;
+            readers.push(Mutex::new(r));
+        }
         Ok(Store {
             conn: Arc::new(Mutex::new(conn)),
+            readers: Arc::new(readers),
+            next_reader: Arc::new(std::sync::atomic::AtomicUsize::new(0)),
         })
+    }
+
+    /// Run a read-only `f` on one of the reader connections, on the blocking thread pool.
+    /// A write inside `f` fails (`query_only`); use [`call`](Self::call) for anything that writes.
+    pub(crate) async fn read<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&mut Connection) -> Result<T, Error> + Send + 'static,
+    ) -> Result<T, Error> {
+        let store = self.clone();
+        tokio::task::spawn_blocking(move || {
+            let n = store.readers.len();
+            let start = store
+                .next_reader
+                .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            // Take the first free reader from a rotating start; wait on one if all are busy.
+            for i in 0..n {
+                if let Ok(mut guard) = store.readers[(start + i) % n].try_lock() {
+                    return f(&mut guard);
+                }
+            }
+            let mut guard = store.readers[start % n]
+                .lock()
+                .unwrap_or_else(|e| e.into_inner());
+            f(&mut guard)
+        })
+        .await
+        .map_err(|e| Error::Store(format!("store task failed: {e}")))?
     }
 
     /// Run `f` with the connection on the current thread (blocking).

@@ -85,7 +85,7 @@ async fn get_one(
     let owners = flag(&p, "returnOwners");
     let v = em
         .store()
-        .call(move |conn| -> Answer<Value> {
+        .read(move |conn| -> Answer<Value> {
             let c = tryr!(find(conn, &idtf)?);
             if !visible(conn, &auth.caller, &c)? {
                 return Ok(Err(denied(&auth.caller)));
@@ -402,7 +402,7 @@ async fn contents(
 ) -> Result<Response, ApiError> {
     let v = em
         .store()
-        .call(move |conn| -> Answer<Value> {
+        .read(move |conn| -> Answer<Value> {
             let c = tryr!(find(conn, &idtf)?);
             let caller = &auth.caller;
             if !visible(conn, caller, &c)? {

@@ -95,7 +95,7 @@ async fn get_one(
 ) -> Result<Response, ApiError> {
     let v = em
         .store()
-        .call(move |conn| -> Answer<Value> {
+        .read(move |conn| -> Answer<Value> {
             let ds = tryr!(find(conn, &idtf, &p)?);
             let all = datasets::versions(conn, ds.id)?;
             let draft_ok = can_see_draft(conn, &auth.caller, &ds)?;
@@ -130,7 +130,7 @@ async fn list_versions(
 ) -> Result<Response, ApiError> {
     let v = em
         .store()
-        .call(move |conn| -> Answer<Value> {
+        .read(move |conn| -> Answer<Value> {
             let ds = tryr!(find(conn, &idtf, &p)?);
             let all = datasets::versions(conn, ds.id)?;
             let draft_ok = can_see_draft(conn, &auth.caller, &ds)?;
@@ -166,7 +166,7 @@ async fn get_version(
 ) -> Result<Response, ApiError> {
     let v = em
         .store()
-        .call(move |conn| -> Answer<Value> {
+        .read(move |conn| -> Answer<Value> {
             let ds = tryr!(find(conn, &idtf, &p)?);
             let Some(parsed) = datasets::parse_version_spec(&spec) else {
                 return Ok(Err(ApiError::bad_request(format!(
