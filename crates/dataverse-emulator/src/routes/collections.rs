@@ -9,12 +9,13 @@ use axum::routing::{delete, get, post};
 use rusqlite::Connection;
 use serde_json::{Map, Value};
 
-use super::{Params, flag};
+use super::assignments::{GrantOn, grant};
+use super::{Answer, Params, flag};
 use crate::auth::{Auth, Caller};
 use crate::envelope::{ApiError, DvJson, RequestInfo, msg, ok};
 use crate::permissions::{DvObject, Permission, denied, permitted, require};
 use crate::store::collections::{self, CollectionRow, CollectionUpdate, NewCollection};
-use crate::store::{datasets, roles, time_fmt, users};
+use crate::store::{datasets, roles, time_fmt};
 use crate::{Emulator, Error};
 
 pub(super) fn routes() -> Router<Emulator> {
@@ -40,9 +41,6 @@ pub(super) fn routes() -> Router<Emulator> {
         )
 }
 
-/// What a store closure answers: a Dataverse error or a value.
-type Answer<T> = Result<Result<T, ApiError>, Error>;
-
 /// `findDataverseOrDie` inside a store closure.
 fn find(conn: &Connection, idtf: &str) -> Result<Result<CollectionRow, ApiError>, Error> {
     Ok(collections::resolve(conn, idtf)?
@@ -65,15 +63,6 @@ fn authenticated(caller: &Caller) -> Result<i64, ApiError> {
     caller.user().map(|u| u.id).ok_or_else(|| {
         ApiError::unauthorized("Only authenticated users can perform the requested operation")
     })
-}
-
-macro_rules! tryr {
-    ($e:expr) => {
-        match $e {
-            Ok(v) => v,
-            Err(api) => return Ok(Err(api)),
-        }
-    };
 }
 
 async fn get_one(
@@ -497,17 +486,6 @@ async fn list_assignments(
     Ok(ok(v))
 }
 
-/// Whether an assignee identifier names an existing user or a built-in group.
-fn assignee_exists(conn: &Connection, assignee: &str) -> Result<bool, Error> {
-    Ok(match assignee {
-        ":authenticated-users" | ":guest" => true,
-        a => match a.strip_prefix('@') {
-            Some(name) if !name.is_empty() => users::by_identifier(conn, name)?.is_some(),
-            _ => false,
-        },
-    })
-}
-
 async fn add_assignment(
     State(em): State<Emulator>,
     Path(idtf): Path<String>,
@@ -519,48 +497,16 @@ async fn add_assignment(
         .call(move |conn| -> Answer<Value> {
             let tx = conn.transaction()?;
             let c = tryr!(find(&tx, &idtf)?);
-            let assignee = body
-                .get("assignee")
-                .and_then(Value::as_str)
-                .unwrap_or_default()
-                .to_string();
-            let role_alias = body
-                .get("role")
-                .and_then(Value::as_str)
-                .unwrap_or_default()
-                .to_string();
-            if !assignee_exists(&tx, &assignee)? {
-                return Ok(Err(ApiError::bad_request("Assignee not found")));
-            }
-            // Canonical case of the user name, as stored.
-            let assignee = match assignee.strip_prefix('@') {
-                Some(name) => users::by_identifier(&tx, name)?
-                    .map(|u| u.identifier())
-                    .unwrap_or(assignee),
-                None => assignee,
+            let on = GrantOn {
+                object: DvObject::Collection(c.id),
+                permission: Permission::ManageDataversePermissions,
+                role_scope: c.id,
+                role_not_found: |role, alias| {
+                    format!("Can't find role named '{role}' in dataverse {alias}")
+                },
+                scope_alias: c.alias.clone(),
             };
-            let Some(role) = roles::find_available(&tx, c.id, &role_alias)? else {
-                return Ok(Err(ApiError::bad_request(format!(
-                    "Can't find role named '{role_alias}' in dataverse {}",
-                    c.alias
-                ))));
-            };
-            tryr!(require(
-                &tx,
-                &auth.caller,
-                Permission::ManageDataversePermissions,
-                DvObject::Collection(c.id)
-            )?);
-            if roles::assignment_exists(&tx, &assignee, role.id, c.id)? {
-                return Ok(Err(ApiError::new(
-                    StatusCode::CONFLICT,
-                    "User already has this role for this dataset",
-                )));
-            }
-            let id = roles::assign(&tx, &assignee, role.id, c.id)?;
-            let a = roles::assignment(&tx, id)?
-                .ok_or_else(|| Error::Store("inserted assignment vanished".into()))?;
-            let json = roles::assignment_json(&tx, &a)?;
+            let json = tryr!(grant(&tx, &auth.caller, &on, &body)?);
             tx.commit()?;
             Ok(Ok(json))
         })

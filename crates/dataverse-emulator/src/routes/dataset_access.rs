@@ -2,19 +2,20 @@
 
 use axum::Router;
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{delete, get, post};
 use rusqlite::Connection;
 use serde_json::{Value, json};
 
+use super::Answer;
 use super::Params;
+use super::assignments::{GrantOn, grant};
 use super::datasets::find;
 use crate::auth::{Auth, Caller};
 use crate::envelope::{ApiError, DvJson, RequestInfo, msg, ok};
 use crate::permissions::{DvObject, Permission, require};
 use crate::store::datasets::{self, DRAFT, DatasetRow};
-use crate::store::{collections, dataset_write, locks, roles, users};
+use crate::store::{collections, dataset_write, locks, roles};
 use crate::{Emulator, Error};
 
 pub(super) fn routes() -> Router<Emulator> {
@@ -44,17 +45,6 @@ pub(super) fn routes() -> Router<Emulator> {
                 .post(create_private_url)
                 .delete(delete_private_url),
         )
-}
-
-type Answer<T> = Result<Result<T, ApiError>, Error>;
-
-macro_rules! tryr {
-    ($e:expr) => {
-        match $e {
-            Ok(v) => v,
-            Err(api) => return Ok(Err(api)),
-        }
-    };
 }
 
 /// `?type=` as a JAX-RS enum: absent ⇒ `None`; unknown ⇒ the 404 of an unknown endpoint.
@@ -191,19 +181,6 @@ async fn list_assignments(
     Ok(ok(v))
 }
 
-/// Canonical assignee identifier if it names an existing user or a built-in group.
-fn resolve_assignee(conn: &Connection, assignee: &str) -> Result<Option<String>, Error> {
-    Ok(match assignee {
-        ":authenticated-users" | ":guest" => Some(assignee.to_string()),
-        a => match a.strip_prefix('@') {
-            Some(name) if !name.is_empty() => {
-                users::by_identifier(conn, name)?.map(|u| u.identifier())
-            }
-            _ => None,
-        },
-    })
-}
-
 async fn add_assignment(
     State(em): State<Emulator>,
     Path(idtf): Path<String>,
@@ -216,38 +193,18 @@ async fn add_assignment(
         .call(move |conn| -> Answer<Value> {
             let tx = conn.transaction()?;
             let ds = tryr!(find(&tx, &idtf, &p)?);
-            let assignee = body
-                .get("assignee")
-                .and_then(Value::as_str)
-                .unwrap_or_default();
-            let role_alias = body.get("role").and_then(Value::as_str).unwrap_or_default();
-            let Some(assignee) = resolve_assignee(&tx, assignee)? else {
-                return Ok(Err(ApiError::bad_request("Assignee not found")));
-            };
-            let Some(role) = roles::find_available(&tx, ds.owner_id, role_alias)? else {
-                let alias = collections::by_id(&tx, ds.owner_id)?
+            let on = GrantOn {
+                object: DvObject::Dataset(ds.id),
+                permission: Permission::ManageDatasetPermissions,
+                role_scope: ds.owner_id,
+                role_not_found: |role, alias| {
+                    format!("Cannot find role named '{role}' in dataverse {alias}")
+                },
+                scope_alias: collections::by_id(&tx, ds.owner_id)?
                     .map(|c| c.alias)
-                    .unwrap_or_default();
-                return Ok(Err(ApiError::bad_request(format!(
-                    "Cannot find role named '{role_alias}' in dataverse {alias}"
-                ))));
+                    .unwrap_or_default(),
             };
-            tryr!(require(
-                &tx,
-                &auth.caller,
-                Permission::ManageDatasetPermissions,
-                DvObject::Dataset(ds.id)
-            )?);
-            if roles::assignment_exists(&tx, &assignee, role.id, ds.id)? {
-                return Ok(Err(ApiError::new(
-                    StatusCode::CONFLICT,
-                    "User already has this role for this dataset",
-                )));
-            }
-            let id = roles::assign(&tx, &assignee, role.id, ds.id)?;
-            let a = roles::assignment(&tx, id)?
-                .ok_or_else(|| Error::Store("inserted assignment vanished".into()))?;
-            let json = roles::assignment_json(&tx, &a)?;
+            let json = tryr!(grant(&tx, &auth.caller, &on, &body)?);
             tx.commit()?;
             Ok(Ok(json))
         })

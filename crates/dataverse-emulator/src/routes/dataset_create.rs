@@ -9,6 +9,7 @@ use axum::routing::post;
 use rusqlite::{Connection, OptionalExtension};
 use serde_json::{Map, Value, json};
 
+use super::Answer;
 use super::Params;
 use crate::auth::Auth;
 use crate::blocks::Blocks;
@@ -28,17 +29,6 @@ pub(super) fn routes() -> Router<Emulator> {
             "/api/dataverses/{id}/validateDatasetJson",
             post(validate_json),
         )
-}
-
-type Answer<T> = Result<Result<T, ApiError>, Error>;
-
-macro_rules! tryr {
-    ($e:expr) => {
-        match $e {
-            Ok(v) => v,
-            Err(api) => return Ok(Err(api)),
-        }
-    };
 }
 
 /// Dataset types known to this installation.

@@ -12,7 +12,7 @@ use rusqlite::Connection;
 use serde_json::{Value, json};
 
 use super::datasets::{find, publisher};
-use super::{Params, flag};
+use super::{Answer, Params, flag};
 use crate::auth::{Auth, Caller};
 use crate::envelope::{ApiError, RequestInfo, msg, ok};
 use crate::metadata::{self, MetaError};
@@ -32,17 +32,6 @@ pub(super) fn routes() -> Router<Emulator> {
             post(submit_for_review),
         )
         .route("/api/datasets/{id}/returnToAuthor", post(return_to_author))
-}
-
-type Answer<T> = Result<Result<T, ApiError>, Error>;
-
-macro_rules! tryr {
-    ($e:expr) => {
-        match $e {
-            Ok(v) => v,
-            Err(api) => return Ok(Err(api)),
-        }
-    };
 }
 
 /// 401 for callers that are not authenticated users.

@@ -10,7 +10,7 @@ use axum::routing::get;
 use rusqlite::Connection;
 use serde_json::Value;
 
-use super::{Params, flag};
+use super::{Answer, Params, flag};
 use crate::auth::{Auth, Caller};
 use crate::envelope::{ApiError, ok};
 use crate::permissions::{DvObject, Permission, denied, permitted};
@@ -30,8 +30,6 @@ pub(super) fn routes() -> Router<Emulator> {
             get(get_version).delete(super::dataset_edit::delete_version),
         )
 }
-
-type Answer<T> = Result<Result<T, ApiError>, Error>;
 
 /// Message for a missing (400) or unknown (404) `persistentId`.
 pub(crate) const PID_MISSING: &str = "When accessing a dataset based on Persistent ID, a persistentId query parameter must be present.";
@@ -55,15 +53,6 @@ pub(crate) fn find(
     };
     Ok(datasets::by_id(conn, id)?
         .ok_or_else(|| ApiError::not_found(format!("Dataset with ID {id} not found."))))
-}
-
-macro_rules! tryr {
-    ($e:expr) => {
-        match $e {
-            Ok(v) => v,
-            Err(api) => return Ok(Err(api)),
-        }
-    };
 }
 
 fn can_see_draft(conn: &Connection, caller: &Caller, ds: &DatasetRow) -> Result<bool, Error> {

@@ -9,19 +9,18 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use rusqlite::Connection;
 
+use super::Answer;
 use super::Params;
+use crate::Emulator;
 use crate::auth::{Auth, Caller};
 use crate::envelope::ApiError;
 use crate::export::{ExportContext, Exporter};
 use crate::permissions::{DvObject, Permission, denied, permitted};
 use crate::store::datasets::{self, DatasetRow, VersionRow, VersionSpec};
-use crate::{Emulator, Error};
 
 pub(super) fn routes() -> Router<Emulator> {
     Router::new().route("/api/datasets/export", get(export))
 }
-
-type Answer<T> = Result<Result<T, ApiError>, Error>;
 
 /// 400 for a `version` other than `:latest-published`, `:draft` or the latest number.
 pub(crate) const BAD_VERSION: &str =

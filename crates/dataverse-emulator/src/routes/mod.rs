@@ -1,5 +1,16 @@
 //! The HTTP application: routes per endpoint family, Dataverse-style 404/405/413/500.
 
+/// Unwrap a Dataverse error out of a store closure: `tryr!(check(...)?)`.
+macro_rules! tryr {
+    ($e:expr) => {
+        match $e {
+            Ok(v) => v,
+            Err(api) => return Ok(Err(api)),
+        }
+    };
+}
+
+mod assignments;
 mod builtin_users;
 mod collections;
 mod dataset_access;
@@ -30,6 +41,9 @@ use tower_http::trace::TraceLayer;
 use crate::Emulator;
 use crate::envelope::{ApiError, RequestInfo, payload_too_large};
 use crate::normalize;
+
+/// What a store closure answers: a Dataverse error, or a value.
+pub(crate) type Answer<T> = Result<Result<T, ApiError>, crate::Error>;
 
 /// Query parameters as a map (unknown ones are simply ignored, like JAX-RS; an
 /// undecodable query string counts as empty).
