@@ -4,6 +4,8 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+pub use crate::commands::file::FileCommand;
+
 /// dv: work with Dataverse research-data repositories from the command line.
 ///
 /// Without --url (or DATAVERSE_URL, or a profile) dv uses the embedded local Dataverse
@@ -38,14 +40,61 @@ pub struct GlobalArgs {
     #[arg(long, global = true, env = "DATAVERSE_PROFILE", value_name = "NAME")]
     pub profile: Option<String>,
     /// Output format (default: table on a terminal, JSON otherwise).
-    #[arg(long, short = 'o', global = true, value_enum, value_name = "FORMAT")]
+    #[arg(long, global = true, value_enum, value_name = "FORMAT")]
     pub output: Option<OutputFormat>,
+    /// `-o FORMAT` is short for --output; `dv dataset files` and `dv file download` also
+    /// take `-o FILE` (or a directory), where the table or the download goes.
+    #[arg(
+        short = 'o',
+        global = true,
+        value_name = "FORMAT|FILE",
+        value_parser = parse_output_target
+    )]
+    pub o: Option<OutputTarget>,
     /// Print only errors.
     #[arg(long, short = 'q', global = true, conflicts_with = "verbose")]
     pub quiet: bool,
     /// More detail on stderr (-v: requests and retries, -vv: everything).
     #[arg(long, short = 'v', global = true, action = clap::ArgAction::Count)]
     pub verbose: u8,
+}
+
+/// The value of `-o`: an output format, or a path (for the commands that write files).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum OutputTarget {
+    /// One of the output formats' names.
+    Format(OutputFormat),
+    /// Anything else: a file or directory.
+    Path(PathBuf),
+}
+
+/// `-o json` is a format, `-o out.csv` a path.
+fn parse_output_target(value: &str) -> Result<OutputTarget, String> {
+    if value.is_empty() {
+        return Err("empty value".into());
+    }
+    Ok(match OutputFormat::from_str(value, false) {
+        Ok(f) => OutputTarget::Format(f),
+        Err(_) => OutputTarget::Path(PathBuf::from(value)),
+    })
+}
+
+impl GlobalArgs {
+    /// The output format asked for: `--output`, else `-o FORMAT`.
+    pub fn format(&self) -> Option<OutputFormat> {
+        self.output.or(match &self.o {
+            Some(OutputTarget::Format(f)) => Some(*f),
+            _ => None,
+        })
+    }
+
+    /// The path given as `-o FILE`, if any.
+    pub fn path(&self) -> Option<&std::path::Path> {
+        match &self.o {
+            Some(OutputTarget::Path(p)) => Some(p),
+            _ => None,
+        }
+    }
 }
 
 /// Output formats.
@@ -59,6 +108,8 @@ pub enum OutputFormat {
     Ndjson,
     /// Comma-separated values with a header row (nested values as JSON text).
     Csv,
+    /// Apache Parquet (`dv dataset files` with `-o FILE`; needs the `parquet` feature).
+    Parquet,
 }
 
 /// Commands.
@@ -82,6 +133,9 @@ pub enum Command {
     /// Datasets: read, create, validate, edit, publish, review, share, export, delete.
     #[command(subcommand)]
     Dataset(DatasetCommand),
+    /// Files: read, update, upload, replace, delete, restrict, ingest, download.
+    #[command(subcommand)]
+    File(FileCommand),
     /// Run the embedded local Dataverse as a server.
     Serve(ServeArgs),
     /// Save a server URL and token as a named profile.
@@ -186,6 +240,13 @@ pub struct ServeArgs {
     /// Delay every API response by this many milliseconds (simulates a slow server).
     #[arg(long, value_name = "MS", default_value_t = 0)]
     pub latency: u64,
+    /// Inject faults into a share of API requests, to test clients: 503s, Dataverse 500s
+    /// (with an incidentId), 429s with Retry-After, reset connections, bodies cut off midway
+    /// and slow answers, before or after the request's effect:
+    /// `rate=R[,seed=S][,kinds=503+500+429+reset+truncate+slow][,retry_after=SECS][,slow=MS]`
+    /// (R from 0 to 1; deterministic for a given seed and request order).
+    #[arg(long, value_name = "SPEC")]
+    pub faults: Option<dataverse_emulator::FaultSpec>,
 }
 
 /// `dv auth ...`
@@ -423,6 +484,20 @@ pub enum DatasetCommand {
         /// With --wait: give up waiting after this many seconds.
         #[arg(long, requires = "wait", default_value_t = 60, value_name = "SECS")]
         timeout: u64,
+    },
+    /// List a version's files (JSON: the server's file metadata; CSV and Parquet: the
+    /// files table's columns). `-o FILE` writes the table to a file (format from
+    /// --output or the extension: .json, .ndjson, .csv, .parquet).
+    #[command(disable_version_flag = true)]
+    Files {
+        /// Numeric id or PID.
+        id: String,
+        /// Only files of this content type (`text/csv`, or `text/*`); repeat for several.
+        #[arg(long = "mime", value_name = "TYPE")]
+        mime: Vec<String>,
+        /// Which version: :latest (default), :latest-published, :draft, N or N.M.
+        #[arg(long, value_name = "V")]
+        version: Option<String>,
     },
     /// List the dataset's locks.
     Locks {

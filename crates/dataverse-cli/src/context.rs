@@ -45,11 +45,13 @@ pub fn local_data_dir() -> CliResult<PathBuf> {
 
 /// Resolve the output format: the flag, else table on a terminal and JSON otherwise.
 pub fn output_format(global: &GlobalArgs) -> OutputFormat {
-    global.output.unwrap_or(if std::io::stdout().is_terminal() {
-        OutputFormat::Table
-    } else {
-        OutputFormat::Json
-    })
+    global
+        .format()
+        .unwrap_or(if std::io::stdout().is_terminal() {
+            OutputFormat::Table
+        } else {
+            OutputFormat::Json
+        })
 }
 
 impl Context {

@@ -51,7 +51,18 @@ impl CliError {
 pub fn api_line(e: &dataverse_client::Error) -> String {
     use dataverse_client::Error as E;
     let text = match e {
-        E::Transport { url, message, .. } => format!("cannot reach {url}: {message}"),
+        E::Transport {
+            url,
+            message,
+            maybe_sent: false,
+            ..
+        } => format!("cannot reach {url}: {message}"),
+        E::Transport {
+            method,
+            url,
+            message,
+            ..
+        } => format!("no answer to {method} {url}: {message}"),
         E::InvalidArgument(m) => m.clone(),
         E::Decode {
             url, path, message, ..

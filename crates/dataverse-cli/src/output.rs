@@ -24,6 +24,11 @@ pub fn line(text: &str) -> CliResult {
 
 /// A table with a header row.
 pub fn table(header: &[&str], rows: Vec<Vec<String>>) -> CliResult {
+    line(&table_text(header, rows))
+}
+
+/// [`table`] as text.
+pub fn table_text(header: &[&str], rows: Vec<Vec<String>>) -> String {
     let mut t = Table::new();
     t.load_preset(UTF8_FULL_CONDENSED)
         .set_content_arrangement(ContentArrangement::Dynamic)
@@ -31,7 +36,7 @@ pub fn table(header: &[&str], rows: Vec<Vec<String>>) -> CliResult {
     for r in rows {
         t.add_row(r);
     }
-    line(&t.to_string())
+    t.to_string()
 }
 
 /// Key-value pairs as a two-column table.
@@ -74,6 +79,9 @@ pub fn emit<T: Serialize + ?Sized>(
             };
             csv(&rows)
         }
+        OutputFormat::Parquet => Err(CliError::Usage(
+            "Parquet output is only for `dv dataset files`".into(),
+        )),
     }
 }
 
@@ -90,6 +98,11 @@ pub fn ndjson_line<T: Serialize + ?Sized>(value: &T) -> CliResult {
 
 /// Rows of JSON values as CSV: the header is every key in first-seen order.
 pub fn csv(rows: &[serde_json::Value]) -> CliResult {
+    line(&csv_text(rows))
+}
+
+/// [`csv`] as text (no final line break).
+pub fn csv_text(rows: &[serde_json::Value]) -> String {
     let mut header: Vec<String> = Vec::new();
     for r in rows {
         match r {
@@ -131,7 +144,7 @@ pub fn csv(rows: &[serde_json::Value]) -> CliResult {
             .collect();
         out.push_str(&cells.join(","));
     }
-    line(&out)
+    out
 }
 
 /// One CSV cell, quoted when it holds a comma, a quote or a line break.

@@ -13,6 +13,8 @@ mod collection;
 mod dataset;
 #[path = "cli/errors.rs"]
 mod errors;
+#[path = "cli/files.rs"]
+mod files;
 #[path = "cli/info.rs"]
 mod info;
 #[path = "cli/licenses.rs"]

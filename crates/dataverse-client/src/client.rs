@@ -139,7 +139,7 @@ impl NativeApiBuilder {
         self
     }
 
-    /// The retry policy. Default [`RetryPolicy::default`] (4 attempts).
+    /// The retry policy. Default [`RetryPolicy::default`] (6 attempts).
     pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
         self.retry = policy;
         self
@@ -265,6 +265,29 @@ fn same_origin(a: &Url, b: &Url) -> bool {
 pub(crate) enum Body {
     /// `application/json`.
     Json(Value),
+    /// `multipart/form-data`, built afresh for every attempt.
+    Multipart(MultipartBody),
+}
+
+/// Builds the multipart form of one attempt (a retry reopens a file, say).
+pub(crate) type FormFactory = Arc<dyn Fn() -> Result<reqwest::multipart::Form> + Send + Sync>;
+
+/// A multipart body: the factory of its form, and whether it can be built more than once.
+#[derive(Clone)]
+pub(crate) struct MultipartBody {
+    /// Called once per attempt.
+    pub form: FormFactory,
+    /// False when the form can only be built once (a reader that cannot be rewound):
+    /// the request is then never re-sent by the retry loop.
+    pub rebuildable: bool,
+}
+
+impl std::fmt::Debug for MultipartBody {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MultipartBody")
+            .field("rebuildable", &self.rebuildable)
+            .finish_non_exhaustive()
+    }
 }
 
 /// One API call, described as plain data (testable without a server).
@@ -277,6 +300,11 @@ pub(crate) struct Request {
     pub body: Option<Body>,
     /// Whether sending it twice has the effect of sending it once.
     pub idempotent: bool,
+    /// Extra request headers (e.g. `Range`).
+    pub headers: Vec<(String, String)>,
+    /// A transfer (upload or download): no total request timeout, only the connect
+    /// timeout and the read-idle timeout apply.
+    pub transfer: bool,
 }
 
 impl Request {
@@ -287,6 +315,8 @@ impl Request {
             query: Vec::new(),
             body: None,
             idempotent,
+            headers: Vec::new(),
+            transfer: false,
         }
     }
 
@@ -327,6 +357,18 @@ impl Request {
     /// Set a JSON body.
     pub fn json(mut self, body: Value) -> Self {
         self.body = Some(Body::Json(body));
+        self
+    }
+
+    /// Add a request header.
+    pub fn header(mut self, name: &str, value: impl ToString) -> Self {
+        self.headers.push((name.to_string(), value.to_string()));
+        self
+    }
+
+    /// Mark as a transfer: no total timeout (connect and read-idle timeouts still apply).
+    pub fn transfer(mut self) -> Self {
+        self.transfer = true;
         self
     }
 }
@@ -498,6 +540,14 @@ impl NativeApi {
         .await
     }
 
+    /// Send, retry (sending and non-2xx answers only), and hand back the 2xx response
+    /// unread, for streaming its body. Reading the body is the caller's business, including
+    /// recovering from a body cut off half-way.
+    pub(crate) async fn execute_response(&self, req: Request) -> Result<reqwest::Response> {
+        self.run(&req, |attempt| async move { Ok(attempt.response) })
+            .await
+    }
+
     /// The retry loop: run `read` on each successful response; retry retryable failures
     /// of sending and of reading alike.
     async fn run<T, F, Fut>(&self, req: &Request, read: F) -> Result<T>
@@ -551,11 +601,13 @@ impl NativeApi {
         let mut url = self.url_for(req);
         let mut method = req.method.clone();
         for _ in 0..=MAX_REDIRECTS {
-            let mut builder = self
-                .inner
-                .http
-                .request(method.clone(), url.clone())
-                .timeout(self.inner.request_timeout);
+            let mut builder = self.inner.http.request(method.clone(), url.clone());
+            if !req.transfer {
+                builder = builder.timeout(self.inner.request_timeout);
+            }
+            for (name, value) in &req.headers {
+                builder = builder.header(name.as_str(), value.as_str());
+            }
             if let Some(token) = &self.inner.token
                 && same_origin(&url, &self.inner.base)
             {
@@ -567,10 +619,12 @@ impl NativeApi {
                 value.set_sensitive(true);
                 builder = builder.header(API_KEY_HEADER, value);
             }
-            if method == req.method
-                && let Some(Body::Json(v)) = &req.body
-            {
-                builder = builder.json(v);
+            if method == req.method {
+                match &req.body {
+                    Some(Body::Json(v)) => builder = builder.json(v),
+                    Some(Body::Multipart(m)) => builder = builder.multipart((m.form)()?),
+                    None => {}
+                }
             }
             tracing::debug!(method = %method, url = %url, "sending");
             let response = builder
@@ -642,6 +696,11 @@ fn may_retry(req: &Request, err: &Error) -> bool {
     if !err.is_retryable() {
         return false;
     }
+    if let Some(Body::Multipart(m)) = &req.body
+        && !m.rebuildable
+    {
+        return false;
+    }
     if req.idempotent {
         return true;
     }
@@ -676,7 +735,7 @@ fn api_error(method: &Method, url: &Url, status: StatusCode, message: String) ->
     }
 }
 
-fn transport_error(method: &Method, url: &Url, e: &reqwest::Error) -> Error {
+pub(crate) fn transport_error(method: &Method, url: &Url, e: &reqwest::Error) -> Error {
     let mut message = transport_kind(e).to_string();
     let mut source = std::error::Error::source(e);
     while let Some(s) = source {
@@ -710,7 +769,7 @@ fn transport_kind(e: &reqwest::Error) -> &'static str {
     } else if e.is_body() || e.is_decode() {
         "the response body was cut off or unreadable"
     } else if e.is_request() {
-        "the request could not be sent"
+        "the connection failed before an answer arrived"
     } else {
         "transport failure"
     }

@@ -73,6 +73,46 @@ pub enum Error {
         /// What went wrong there.
         source: Box<Error>,
     },
+    /// A file's checksum differs from the one the server reports for it. After a download
+    /// the partial file was deleted and nothing was written at the destination; after an
+    /// upload the server holds bytes other than those sent.
+    #[error(
+        "checksum mismatch for {file}: the server reports {algorithm} {expected}, the bytes transferred have {actual}"
+    )]
+    ChecksumMismatch {
+        /// The file: id or PID (download), or name (upload).
+        file: String,
+        /// The algorithm (`MD5`, `SHA-1`, `SHA-256`, `SHA-512`).
+        algorithm: String,
+        /// The checksum the server reports.
+        expected: String,
+        /// The checksum of the bytes received (download) or sent (upload).
+        actual: String,
+    },
+    /// A downloaded file's size differs from the one the server reports for it (checked
+    /// when no checksum is available). Nothing was written at the destination.
+    #[error(
+        "size mismatch for {file}: the server reports {expected} bytes, the download has {actual}"
+    )]
+    SizeMismatch {
+        /// The file (id or PID) that was downloaded.
+        file: String,
+        /// The size the server reports.
+        expected: u64,
+        /// The size received.
+        actual: u64,
+    },
+    /// A local file or directory could not be read or written.
+    #[error("{operation} {}: {source}", path.display())]
+    Io {
+        /// What was being done (`creating`, `writing`, `renaming`, ...).
+        operation: String,
+        /// The path concerned.
+        path: std::path::PathBuf,
+        /// The operating system's error.
+        #[source]
+        source: std::io::Error,
+    },
     /// An argument was rejected before any request was sent (malformed PID, alias, version,
     /// or a configuration that would leak the token).
     #[error("invalid argument: {0}")]

@@ -64,6 +64,11 @@ pub fn validate_alias(s: &str) -> Result<()> {
             "collection alias '{s}' contains '{c}'; only letters, digits, '_' and '-' are allowed"
         )));
     }
+    if s.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(Error::InvalidArgument(format!(
+            "collection alias '{s}' must not be all digits"
+        )));
+    }
     Ok(())
 }
 
@@ -416,6 +421,12 @@ mod tests {
             CollectionId::parse("99999999999999999999999"),
             Err(Error::InvalidArgument(_))
         ));
+        // All digits is a number, never an alias (found by tests/proptest_ids.rs).
+        assert!(matches!(
+            validate_alias("123"),
+            Err(Error::InvalidArgument(_))
+        ));
+        assert!(validate_alias("123a").is_ok());
     }
 
     #[test]

@@ -23,6 +23,7 @@
 //! [`Error`], grouped by meaning.
 
 pub mod api;
+pub mod checksum;
 mod client;
 mod envelope;
 pub mod error;
@@ -31,10 +32,24 @@ pub mod models;
 pub mod retry;
 mod secret;
 
+/// The polars crate `datafiles_table` builds its `DataFrame` with (feature `polars`).
+#[cfg(feature = "polars")]
+pub use polars;
+
+pub use api::access::{
+    DatasetDownloadMode, DatasetDownloadOptions, DatasetDownloadReport, DownloadOptions,
+    DownloadReport, Verification,
+};
 pub use api::crawl::{CrawlFilter, CrawlItem, CrawlOptions, CrawlReport};
 pub use api::metadatablocks::MetadataBlocks;
+pub use api::table::{DATAFILES_COLUMNS, DatafileRow, datafiles_rows};
+pub use api::upload::{
+    DirectoryProgress, UploadDirectoryOptions, UploadDirectorySummary, UploadOptions, UploadReport,
+    UploadSource,
+};
 pub use client::{API_KEY_HEADER, NativeApi, NativeApiBuilder};
 pub use error::{ApiError, Error, Result};
 pub use ids::{CollectionId, DatasetId, FileId, PersistentOrId, Pid, Version};
+pub use models::files::{DataFile, FileMetadata, UploadBody, UploadResponse};
 pub use retry::RetryPolicy;
 pub use secret::ApiToken;

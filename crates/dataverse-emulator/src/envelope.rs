@@ -149,7 +149,8 @@ impl RequestInfo {
             .and_then(|h| h.to_str().ok())
             .or_else(|| uri.authority().map(|a| a.as_str()))
             .unwrap_or("localhost");
-        let pq = uri.path_and_query().map(|p| p.as_str()).unwrap_or("/");
+        // The API key may come as `?key=`: never echo it (nor a password) back.
+        let pq = crate::normalize::redacted_path_and_query(uri);
         RequestInfo {
             url: format!("http://{host}{pq}"),
             method: method.clone(),
@@ -192,6 +193,34 @@ where
             .map(DvJson)
             .map_err(|e| ApiError::bad_request(format!("Error parsing Json: {e}")))
     }
+}
+
+/// Raw body extractor answering like Dataverse: a body over the limit (also when it arrives
+/// chunked, without a `Content-Length`) ⇒ the 413 envelope; a body that cannot be read ⇒ 400
+/// envelope with `prefix` and the reason. Use instead of `axum::body::Bytes`/`String`, whose
+/// rejections are plain text.
+#[derive(Debug)]
+pub(crate) struct DvBytes(pub axum::body::Bytes);
+
+impl<S: Send + Sync> FromRequest<S> for DvBytes {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        match axum::body::Bytes::from_request(req, state).await {
+            Ok(b) => Ok(DvBytes(b)),
+            Err(rej) if rej.status() == StatusCode::PAYLOAD_TOO_LARGE => Err(payload_too_large()),
+            Err(rej) => Err(ApiError::bad_request(format!(
+                "Error reading the request body: {}",
+                rej.body_text()
+            ))),
+        }
+    }
+}
+
+/// A text body as `&str`; 400 when it is not UTF-8.
+pub(crate) fn utf8_body(body: &[u8]) -> Result<&str, ApiError> {
+    std::str::from_utf8(body)
+        .map_err(|_| ApiError::bad_request("The request body is not valid UTF-8 text."))
 }
 
 /// 413 envelope for oversized request bodies.

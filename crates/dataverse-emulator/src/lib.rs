@@ -17,12 +17,15 @@ mod blocks;
 mod envelope;
 mod error;
 mod export;
+mod faults;
 mod generate;
+mod ingest;
 mod metadata;
 mod normalize;
 mod permissions;
 mod routes;
 mod store;
+mod zip;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -30,6 +33,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 pub use error::Error;
+pub use faults::{DEFAULT_SEED, FAULT_HEADER, Fault, FaultKind, FaultPhase, FaultSpec};
 pub use generate::{GenerateSpec, GenerateSummary};
 
 use blocks::Blocks;
@@ -49,8 +53,13 @@ pub struct Config {
     pub hostname: String,
     /// The `:BuiltinUsersKey` required by `POST /api/builtin-users` (default `burrito`).
     pub builtin_users_key: String,
-    /// Maximum request body size in bytes (default 64 MiB); larger bodies get a 413.
+    /// Maximum request body size in bytes for everything but file uploads (default 64 MiB);
+    /// larger bodies get a 413.
     pub max_body_bytes: usize,
+    /// Largest file upload (`POST /api/datasets/{id}/add`, `/api/files/{id}/replace`) in
+    /// bytes; `None` (the default) is unlimited, as in Dataverse without
+    /// `:MaxFileUploadSizeInBytes`. Larger uploads get a 413 and leave nothing behind.
+    pub max_upload_bytes: Option<u64>,
     /// Artificial latency added to every `/api` response (default zero), to exercise
     /// clients against a slow server.
     pub latency: Duration,
@@ -58,6 +67,10 @@ pub struct Config {
     /// lock) before a background task finalizes it (default 50 ms; zero finalizes before
     /// the publish call answers).
     pub publish_delay: Duration,
+    /// Fault injection (default none): a seeded share of `/api` requests answered with a
+    /// 503, a 500, a 429, a reset connection, a cut-off body or a delay, before or after the
+    /// request's effect (see [`FaultSpec`]).
+    pub faults: Option<FaultSpec>,
 }
 
 impl std::fmt::Debug for Config {
@@ -67,8 +80,10 @@ impl std::fmt::Debug for Config {
             .field("admin_token_set", &self.admin_token.is_some())
             .field("hostname", &self.hostname)
             .field("max_body_bytes", &self.max_body_bytes)
+            .field("max_upload_bytes", &self.max_upload_bytes)
             .field("latency", &self.latency)
             .field("publish_delay", &self.publish_delay)
+            .field("faults", &self.faults)
             .finish_non_exhaustive()
     }
 }
@@ -82,8 +97,10 @@ impl Config {
             hostname: "localhost".to_string(),
             builtin_users_key: "burrito".to_string(),
             max_body_bytes: 64 * 1024 * 1024,
+            max_upload_bytes: None,
             latency: Duration::ZERO,
             publish_delay: Duration::from_millis(50),
+            faults: None,
         }
     }
 }
@@ -124,6 +141,10 @@ impl Emulator {
                 store::dataset_write::finalize(&tx, id, &now)?;
             }
             tx.commit()?;
+            // Uploads cut off by a crash are dropped; deleted files' bytes are removed.
+            store::files::clear_tmp(&config.data_dir);
+            store::files::sweep(conn, &config.data_dir)?;
+            store::files::recover(conn, &config.data_dir)?;
             Ok(())
         })?;
         Ok(Emulator {
@@ -165,6 +186,17 @@ impl Emulator {
         self.inner
             .store
             .blocking(|conn| generate::run(conn, &self.inner.blocks, spec))
+    }
+
+    /// Add `count` small generated text files (`part-N/file-NNNNN.txt`, deterministic bytes,
+    /// MD5 checksums) to the newest version of dataset `dataset` (database id) in one
+    /// transaction, as published files when that version is released. For benchmarks such
+    /// as listing a dataset of 10,000 files. Returns the new file ids.
+    pub fn generate_files(&self, dataset: i64, count: usize) -> Result<Vec<i64>, Error> {
+        let dir = self.inner.config.data_dir.clone();
+        self.inner
+            .store
+            .blocking(|conn| store::files::generate(conn, &dir, dataset, count))
     }
 
     /// The whole HTTP application, including path normalisation (`/api/v1`, `//`, trailing

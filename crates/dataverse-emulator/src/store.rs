@@ -5,6 +5,7 @@
 pub(crate) mod collections;
 pub(crate) mod dataset_write;
 pub(crate) mod datasets;
+pub(crate) mod files;
 pub(crate) mod licenses;
 pub(crate) mod locks;
 pub(crate) mod password;
@@ -16,6 +17,7 @@ use std::path::Path;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use rusqlite::config::DbConfig;
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 use serde::Deserialize;
 use serde_json::json;
@@ -47,11 +49,16 @@ impl Store {
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "NORMAL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
+        // The query planner stability guarantee: plans never depend on bound values. Without
+        // it, SQLite marks some cached statements to be re-prepared after every rebind, which
+        // made each dataset read parse its SQL again (a quarter of a read's CPU).
+        conn.set_db_config(DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG, true)?;
         let mut readers = Vec::with_capacity(READERS);
         for _ in 0..READERS {
             let r = Connection::open(dir.join(DB_FILE))?;
             r.busy_timeout(Duration::from_secs(10))?;
             r.pragma_update(None, "query_only", "ON")?;
+            r.set_db_config(DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG, true)?;
             readers.push(Mutex::new(r));
         }
         Ok(Store {
@@ -126,6 +133,9 @@ impl Store {
             if version < 3 {
                 tx.execute_batch(SCHEMA_V3)?;
             }
+            if version < 4 {
+                tx.execute_batch(SCHEMA_V4)?;
+            }
             if version < SCHEMA_VERSION {
                 tx.pragma_update(None, "user_version", SCHEMA_VERSION)?;
             }
@@ -153,7 +163,7 @@ impl Store {
 }
 
 /// Current schema version (`PRAGMA user_version`). Later issues add `if version < N` steps.
-pub(crate) const SCHEMA_VERSION: i64 = 3;
+pub(crate) const SCHEMA_VERSION: i64 = 4;
 
 /// Username of the bootstrap superuser.
 pub(crate) const ADMIN_USERNAME: &str = "dataverseAdmin";
@@ -302,6 +312,60 @@ CREATE TABLE dataset_locks (
 );
 CREATE INDEX dataset_locks_dataset ON dataset_locks(dataset_id);
 CREATE INDEX role_assignments_private_url ON role_assignments(private_url_token);
+"#;
+
+/// Version 4: data files (`DataFile`, one row per stored file, shared by the versions that
+/// list it), their per-version metadata (`FileMetadata`), and the blobs waiting to be removed
+/// from disk once the transaction that dropped their rows has committed.
+const SCHEMA_V4: &str = r#"
+CREATE TABLE datafiles (
+    id                 INTEGER PRIMARY KEY,
+    dataset_id         INTEGER NOT NULL REFERENCES datasets(id) ON DELETE CASCADE,
+    storage_identifier TEXT NOT NULL,
+    blob               TEXT NOT NULL,
+    content_type       TEXT NOT NULL,
+    filesize           INTEGER NOT NULL,
+    md5                TEXT NOT NULL,
+    created            TEXT NOT NULL,
+    last_update_time   TEXT NOT NULL,
+    publication_date   TEXT,
+    root_id            INTEGER,
+    previous_id        INTEGER,
+    tabular            INTEGER NOT NULL DEFAULT 0,
+    original_format    TEXT,
+    original_size      INTEGER,
+    original_name      TEXT,
+    ingest_state       TEXT
+);
+CREATE INDEX datafiles_dataset ON datafiles(dataset_id);
+CREATE TABLE filemetadatas (
+    id              INTEGER PRIMARY KEY,
+    version_id      INTEGER NOT NULL REFERENCES dataset_versions(id) ON DELETE CASCADE,
+    datafile_id     INTEGER NOT NULL REFERENCES datafiles(id) ON DELETE CASCADE,
+    label           TEXT NOT NULL,
+    directory_label TEXT,
+    description     TEXT NOT NULL DEFAULT '',
+    restricted      INTEGER NOT NULL DEFAULT 0,
+    categories      TEXT NOT NULL DEFAULT '[]',
+    prov_free_form  TEXT,
+    row_version     INTEGER NOT NULL DEFAULT 1
+);
+CREATE INDEX filemetadatas_version ON filemetadatas(version_id);
+CREATE INDEX filemetadatas_file ON filemetadatas(datafile_id);
+CREATE INDEX filemetadatas_label ON filemetadatas(version_id, label);
+CREATE TABLE blob_trash (
+    path TEXT PRIMARY KEY
+);
+CREATE TRIGGER datafiles_trash AFTER DELETE ON datafiles BEGIN
+    INSERT OR IGNORE INTO blob_trash (path) VALUES (OLD.blob);
+    INSERT OR IGNORE INTO blob_trash (path) VALUES (OLD.blob || '.orig');
+    DELETE FROM dvobjects WHERE id = OLD.id;
+END;
+CREATE TRIGGER filemetadatas_orphan AFTER DELETE ON filemetadatas
+WHEN NOT EXISTS (SELECT 1 FROM filemetadatas WHERE datafile_id = OLD.datafile_id)
+BEGIN
+    DELETE FROM datafiles WHERE id = OLD.datafile_id;
+END;
 "#;
 
 /// Vendored bootstrap data.

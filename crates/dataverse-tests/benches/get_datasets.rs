@@ -1,9 +1,13 @@
-//! `get_datasets` benchmark: `cargo bench -p dataverse-tests --bench get_datasets [-- COUNT LATENCY_MS]`.
+//! `get_datasets` benchmark:
+//! `cargo bench -p dataverse-tests --bench get_datasets [-- COUNT LATENCY_MS] [--url URL]`.
 //!
-//! Generates COUNT published datasets (default 1,000) in a temporary embedded Dataverse,
-//! serves it with a fixed latency per response (default 20 ms, as `dv serve --latency 20`),
-//! and times `get_datasets` of all of them at concurrency 8 and 32, next to the bound
-//! `ceil(requests / concurrency) × latency`.
+//! Without `--url`: generates COUNT published datasets (default 1,000) in a temporary embedded
+//! Dataverse and serves it in this process with a fixed latency per response (default 20 ms).
+//! With `--url`: uses a server already running in another process, e.g.
+//! `dv serve --generate collections=20,datasets=1000,depth=2,seed=4 --latency 20`, and takes
+//! every dataset below its root (LATENCY_MS then only sets the bound).
+//! Either way it times `get_datasets` of all of them at concurrency 8 and 32, next to the
+//! bound `ceil(requests / concurrency) × latency`.
 
 use std::net::{Ipv4Addr, SocketAddr};
 use std::time::{Duration, Instant};
@@ -14,12 +18,27 @@ use dataverse_emulator::{Config, Emulator, GenerateSpec, Server};
 
 #[tokio::main(flavor = "multi_thread")]
 async fn main() {
-    let args: Vec<String> = std::env::args()
-        .skip(1)
-        .filter(|a| !a.starts_with("--"))
+    let all: Vec<String> = std::env::args().skip(1).collect();
+    let external = all
+        .iter()
+        .position(|a| a == "--url")
+        .and_then(|i| all.get(i + 1).cloned());
+    let args: Vec<String> = all
+        .iter()
+        .filter(|a| !a.starts_with("--") && Some(*a) != external.as_ref())
+        .cloned()
         .collect();
     let count: usize = args.first().and_then(|s| s.parse().ok()).unwrap_or(1000);
     let latency_ms: u64 = args.get(1).and_then(|s| s.parse().ok()).unwrap_or(20);
+    if let Some(url) = external {
+        let pids = dataset_pids(&url).await;
+        println!(
+            "get_datasets of {} datasets from {url} (another process), latency {latency_ms} ms",
+            pids.len()
+        );
+        run(&url, &pids, latency_ms).await;
+        return;
+    }
 
     let dir = tempfile::tempdir().expect("temp dir");
     let spec: GenerateSpec = format!("collections=20,datasets={count},depth=2,seed=4")
@@ -37,7 +56,26 @@ async fn main() {
     )
     .await
     .expect("start");
-    let pids: Vec<String> = NativeApi::new(fast.base_url())
+    let pids = dataset_pids(&fast.base_url()).await;
+    fast.shutdown().await;
+    assert_eq!(pids.len(), count);
+
+    let mut config = Config::new(dir.path());
+    config.latency = Duration::from_millis(latency_ms);
+    let slow = Server::start(
+        Emulator::open(config).expect("open"),
+        SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
+    )
+    .await
+    .expect("start");
+    println!("get_datasets of {count} datasets, server latency {latency_ms} ms per response");
+    run(&slow.base_url(), &pids, latency_ms).await;
+    slow.shutdown().await;
+}
+
+/// Every dataset PID below the root, from a crawl.
+async fn dataset_pids(url: &str) -> Vec<String> {
+    NativeApi::new(url)
         .expect("client")
         .crawl_collection_with(
             ":root",
@@ -53,23 +91,16 @@ async fn main() {
             CrawlItem::Dataset(d) => d.persistent_id.clone(),
             CrawlItem::Collection(_) => None,
         })
-        .collect();
-    fast.shutdown().await;
-    assert_eq!(pids.len(), count);
+        .collect()
+}
 
-    let mut config = Config::new(dir.path());
-    config.latency = Duration::from_millis(latency_ms);
-    let slow = Server::start(
-        Emulator::open(config).expect("open"),
-        SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
-    )
-    .await
-    .expect("start");
-    println!("get_datasets of {count} datasets, server latency {latency_ms} ms per response");
+/// Time `get_datasets` of `pids` at concurrency 8 and 32 and print a table row for each.
+async fn run(url: &str, pids: &[String], latency_ms: u64) {
+    let count = pids.len();
     println!("| concurrency | requests | bound (s) | time (s) | time / bound | ok |");
     println!("|---|---|---|---|---|---|");
     for concurrency in [8usize, 32] {
-        let api = NativeApi::builder(slow.base_url())
+        let api = NativeApi::builder(url)
             .max_concurrency(concurrency)
             .retry_policy(RetryPolicy::none())
             .build()
@@ -84,5 +115,4 @@ async fn main() {
             secs / bound
         );
     }
-    slow.shutdown().await;
 }

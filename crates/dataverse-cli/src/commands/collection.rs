@@ -337,7 +337,10 @@ async fn crawl(args: CrawlArgs, ctx: &Context, global: &GlobalArgs) -> CliResult
     spinner.finish();
     let report = report?;
     match ctx.output {
-        OutputFormat::Json | OutputFormat::Ndjson => output::json(&report.items)?,
+        // Parquet is refused before any command runs (commands::check_output_path).
+        OutputFormat::Json | OutputFormat::Ndjson | OutputFormat::Parquet => {
+            output::json(&report.items)?
+        }
         OutputFormat::Csv => {
             let rows: Vec<serde_json::Value> = report
                 .items

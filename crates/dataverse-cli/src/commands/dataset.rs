@@ -159,6 +159,9 @@ pub async fn run(cmd: DatasetCommand, ctx: &Context, global: &GlobalArgs) -> Cli
             };
             emit_datasets(ctx.output, &ds, std::slice::from_ref(&ds))
         }
+        DatasetCommand::Files { id, mime, version } => {
+            super::file::dataset_files(ctx, global, &id, &mime, version.as_deref()).await
+        }
         DatasetCommand::Locks { id, lock_type } => {
             let lock_type = lock_type.as_deref().map(parse_lock_type).transpose()?;
             let list = api.get_dataset_lock(id.as_str(), lock_type).await?;
@@ -464,7 +467,7 @@ fn read_body<T: DeserializeOwned>(path: &Path, what: &str) -> CliResult<T> {
 }
 
 /// Write `bytes` to a temporary file next to `path`, then rename it into place.
-fn write_atomically(path: &Path, bytes: &[u8]) -> CliResult {
+pub(crate) fn write_atomically(path: &Path, bytes: &[u8]) -> CliResult {
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),

@@ -16,6 +16,7 @@ pub async fn run(args: ServeArgs, global: &GlobalArgs) -> CliResult {
     config.admin_token = args.admin_token;
     config.hostname = args.hostname;
     config.latency = std::time::Duration::from_millis(args.latency);
+    config.faults = args.faults.clone();
     let emulator = tokio::task::spawn_blocking(move || Emulator::open(config))
         .await
         .map_err(|e| CliError::Io(format!("the local Dataverse failed to open: {e}")))??;
@@ -44,6 +45,9 @@ pub async fn run(args: ServeArgs, global: &GlobalArgs) -> CliResult {
         eprintln!("  API token:  {token}");
         if args.latency > 0 {
             eprintln!("  latency:    {} ms per API response", args.latency);
+        }
+        if let Some(faults) = &args.faults {
+            eprintln!("  faults:     {faults}");
         }
         eprintln!(
             "  try:        DATAVERSE_URL={} dv info version",

@@ -104,6 +104,7 @@ fn demo_runs_end_to_end() {
         "== User and token",
         "== Collections",
         "== Crawl",
+        "== Files",
         "Demo finished",
     ] {
         assert!(text.contains(header), "{header} missing:\n{text}");
@@ -118,6 +119,8 @@ fn demo_runs_end_to_end() {
         "authorName, subject, keywordValue, dateOfDeposit",
         "@dataverseAdmin as admin",
         "] Demo Laboratory",
+        "ingested: finches.tab as text/tab-separated-values (tabular: true",
+        "verified by the library; byte-identical to the upload: true",
     ] {
         assert!(text.contains(line), "{line} missing:\n{text}");
     }

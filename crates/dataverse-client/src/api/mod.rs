@@ -1,10 +1,14 @@
 //! Endpoint methods of [`NativeApi`](crate::NativeApi), one module per family, each
 //! named after the Dataverse path it wraps.
 
+pub mod access;
 pub mod collections;
 pub mod crawl;
 pub mod datasets;
+pub mod files;
 pub mod info;
 pub mod licenses;
 pub mod metadatablocks;
+pub mod table;
+pub mod upload;
 pub mod users;

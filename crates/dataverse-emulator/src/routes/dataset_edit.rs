@@ -14,7 +14,7 @@ use serde_json::{Value, json};
 use super::datasets::{find, publisher};
 use super::{Answer, Params, flag};
 use crate::auth::{Auth, Caller};
-use crate::envelope::{ApiError, RequestInfo, msg, ok};
+use crate::envelope::{ApiError, DvBytes, RequestInfo, msg, ok};
 use crate::metadata::{self, MetaError};
 use crate::permissions::{DvObject, Permission, permitted, require};
 use crate::store::dataset_write::{self, Release};
@@ -78,20 +78,25 @@ async fn edit_metadata(
     Path(idtf): Path<String>,
     Params(p): Params,
     auth: Auth,
-    body: axum::body::Bytes,
+    DvBytes(body): DvBytes,
 ) -> Result<Response, ApiError> {
     let replace = flag(&p, "replace");
     let parsed: Result<Vec<metadata::ParsedField>, ApiError> = (|| {
-        let body: Value = serde_json::from_slice(&body)
-            .map_err(|e| ApiError::bad_request(format!("Error parsing dataset update: {e}")))?;
+        let bad =
+            |what: &str| ApiError::bad_request(format!("Error parsing dataset update: {what}"));
+        let body: Value = serde_json::from_slice(&body).map_err(|e| bad(&e.to_string()))?;
+        if !body.is_object() {
+            return Err(bad("the body is not a JSON object"));
+        }
         let items: Vec<Value> = match body.get("fields") {
             Some(Value::Array(a)) => a.clone(),
-            _ => vec![body],
+            Some(_) => return Err(bad("\"fields\" is not an array")),
+            None => vec![body],
         };
         let mut out = Vec::new();
         for item in items {
             let Some(obj) = item.as_object() else {
-                continue;
+                return Err(bad(&format!("a field is not a JSON object: {item}")));
             };
             match metadata::parse_field(em.blocks(), obj, false) {
                 Ok(Some(f)) => out.push(f),
@@ -218,6 +223,11 @@ fn verify_publish(
     if minor && all.len() == 1 && latest.state == DRAFT {
         return Ok(Err(ApiError::forbidden(
             "Cannot publish as minor version. Re-try as major release.",
+        )));
+    }
+    if minor && !crate::store::files::minor_allowed(conn, all)? {
+        return Ok(Err(ApiError::forbidden(
+            "Cannot release as minor version. Re-try as major release.",
         )));
     }
     Ok(Ok(()))

@@ -10,6 +10,7 @@ macro_rules! tryr {
     };
 }
 
+mod access;
 mod assignments;
 mod builtin_users;
 mod collections;
@@ -18,6 +19,8 @@ mod dataset_create;
 mod dataset_edit;
 mod datasets;
 mod exports;
+mod file_add;
+mod files;
 mod info;
 mod licenses;
 mod metadatablocks;
@@ -75,7 +78,12 @@ pub(crate) fn flag(params: &HashMap<String, String>, name: &str) -> bool {
 /// Build the whole application (see [`Emulator::router`]).
 pub(crate) fn app(emulator: Emulator) -> Router {
     let max = emulator.config().max_body_bytes;
+    let limits = BodyLimits {
+        body: max as u64,
+        upload: emulator.config().max_upload_bytes,
+    };
     let latency = emulator.config().latency;
+    let faults = emulator.config().faults.clone();
     let inner = Router::new()
         .route("/", get(root))
         .merge(info::routes())
@@ -89,17 +97,32 @@ pub(crate) fn app(emulator: Emulator) -> Router {
         .merge(dataset_edit::routes())
         .merge(dataset_access::routes())
         .merge(exports::routes())
+        .merge(files::routes())
+        .merge(file_add::routes())
+        .merge(access::routes())
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(max))
+        .layer(middleware::from_fn_with_state(
+            emulator.clone(),
+            files::sweep_after_delete,
+        ))
         .with_state(emulator);
     let normalized = inner.map_request(normalize::rewrite::<Body>);
-    Router::new()
+    let mut outer = Router::new()
         .fallback_service(normalized)
-        .layer(middleware::from_fn_with_state(max, limit_body))
-        .layer(middleware::from_fn_with_state(latency, delay))
-        .layer(CatchPanicLayer::custom(panic_response))
-        .layer(TraceLayer::new_for_http())
+        .layer(middleware::from_fn_with_state(limits, limit_body))
+        .layer(middleware::from_fn_with_state(latency, delay));
+    if let Some(spec) = faults {
+        outer = outer.layer(middleware::from_fn_with_state(
+            crate::faults::Injector::new(spec),
+            crate::faults::inject,
+        ));
+    }
+    outer.layer(CatchPanicLayer::custom(panic_response)).layer(
+        TraceLayer::new_for_http()
+            .make_span_with(crate::normalize::request_span::<axum::body::Body>),
+    )
 }
 
 async fn root() -> Html<&'static str> {
@@ -122,13 +145,36 @@ async fn method_not_allowed(info: RequestInfo) -> ApiError {
 }
 
 /// Reject bodies whose declared length exceeds the limit before any handler runs.
-async fn limit_body(State(max): State<usize>, req: Request, next: Next) -> Response {
+/// Body size limits: one for file uploads, one for everything else.
+#[derive(Debug, Clone, Copy)]
+struct BodyLimits {
+    body: u64,
+    upload: Option<u64>,
+}
+
+/// Whether a request is a multipart file upload (add or replace), which has its own limit.
+pub(crate) fn is_upload(method: &axum::http::Method, path: &str) -> bool {
+    method == axum::http::Method::POST
+        && ((path.starts_with("/api/datasets/") || path.starts_with("/api/v1/datasets/"))
+            && path.ends_with("/add")
+            || (path.starts_with("/api/files/") || path.starts_with("/api/v1/files/"))
+                && path.ends_with("/replace"))
+}
+
+async fn limit_body(State(limits): State<BodyLimits>, req: Request, next: Next) -> Response {
+    let max = if is_upload(req.method(), req.uri().path()) {
+        limits.upload
+    } else {
+        Some(limits.body)
+    };
     let declared = req
         .headers()
         .get(header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.trim().parse::<u64>().ok());
-    if declared.is_some_and(|n| n > max as u64) {
+    if let (Some(n), Some(max)) = (declared, max)
+        && n > max
+    {
         return payload_too_large().into_response();
     }
     next.run(req).await

@@ -125,6 +125,7 @@ pub(crate) fn ensure_draft(
         params![latest.id, now],
     )?;
     let id = conn.last_insert_rowid();
+    super::files::copy_metadatas(conn, latest.id, id)?;
     datasets::versions(conn, dataset)?
         .into_iter()
         .find(|v| v.id == id)
@@ -210,6 +211,7 @@ pub(crate) fn finalize(conn: &Connection, dataset: i64, now: &str) -> Result<boo
             "UPDATE datasets SET publication_date = coalesce(publication_date, ?2) WHERE id = ?1",
             params![dataset, now],
         )?;
+        super::files::mark_published(conn, d.id, now)?;
         delete_private_url(conn, dataset)?;
         done = true;
     }
@@ -237,6 +239,17 @@ pub(crate) fn update_current(
              internal_version = internal_version + 1 WHERE id = ?1",
         params![target.id, draft.metadata_blocks, draft.id, draft.terms, now],
     )?;
+    // The draft's file list becomes the released version's (files dropped from it go when
+    // no other version lists them).
+    conn.execute(
+        "DELETE FROM filemetadatas WHERE version_id = ?1",
+        [target.id],
+    )?;
+    conn.execute(
+        "UPDATE filemetadatas SET version_id = ?1 WHERE version_id = ?2",
+        [target.id, draft.id],
+    )?;
+    super::files::mark_published(conn, target.id, now)?;
     conn.execute("DELETE FROM dataset_versions WHERE id = ?1", [draft.id])?;
     delete_private_url(conn, dataset)?;
     Ok(())

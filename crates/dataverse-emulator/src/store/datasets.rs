@@ -391,7 +391,10 @@ pub(crate) fn version_json(
         m.insert("metadataBlocks".into(), blocks);
     }
     if !opts.exclude_files {
-        m.insert("files".into(), Value::Array(Vec::new()));
+        m.insert(
+            "files".into(),
+            super::files::version_files_json(conn, v.id, v.file_access_request)?,
+        );
     }
     Ok(Value::Object(m))
 }

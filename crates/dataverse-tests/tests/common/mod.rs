@@ -34,10 +34,10 @@ impl Hits {
     }
 }
 
-/// A fast retry policy so tests do not sleep.
+/// The default retry policy with short waits, so tests do not sleep.
 pub fn fast_retries() -> RetryPolicy {
     RetryPolicy {
-        max_attempts: 4,
+        max_attempts: RetryPolicy::default().max_attempts,
         base_delay: Duration::from_millis(1),
         max_delay: Duration::from_millis(5),
         max_retry_after: Duration::from_secs(5),

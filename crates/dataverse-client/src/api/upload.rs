@@ -1,0 +1,1403 @@
+//! Streaming uploads: adding and replacing files, and syncing a whole directory.
+//!
+//! A file goes up as `multipart/form-data` with a `jsonData` part ([`UploadBody`]) and a
+//! `file` part streamed in 256 KiB chunks, never read whole into memory. Its MD5 is
+//! computed while it streams and compared with the checksum the server reports.
+//!
+//! Adding a file is not idempotent, so a failed add is never blindly sent again: when the
+//! request may have reached the server (connection cut after sending, a 5xx answer, an
+//! unreadable answer), the dataset's files are listed first, and a file with the same
+//! name, folder and checksum is taken as the upload having succeeded. Only when none is
+//! found is a path source sent again (a reader cannot be rewound: one attempt only).
+
+use std::path::{Path, PathBuf};
+use std::pin::Pin;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use futures_util::{StreamExt, stream};
+use tokio::io::AsyncRead;
+use tokio_util::io::ReaderStream;
+
+use crate::checksum::{ChecksumAlgorithm, Hasher, digests_match, hash_file};
+use crate::client::{Body, FormFactory, MultipartBody, NativeApi, Request};
+use crate::error::{Error, Result};
+use crate::ids::{IntoPersistentOrId, PersistentOrId, Version};
+use crate::models::files::{Checksum, FileMetadata, UploadBody, UploadResponse};
+
+/// A progress callback of one upload: (bytes sent, total bytes if known).
+pub type UploadProgress = Arc<dyn Fn(u64, Option<u64>) + Send + Sync>;
+
+const CHUNK: usize = 256 * 1024;
+
+type BoxReader = Pin<Box<dyn AsyncRead + Send>>;
+
+enum SourceKind {
+    Path(PathBuf),
+    Reader(Arc<Mutex<Option<BoxReader>>>),
+}
+
+/// What to upload: a file on disk, or any async reader with a file name.
+///
+/// A path can be sent again when an attempt fails (the file is reopened); a reader only once.
+///
+/// ```no_run
+/// use dataverse_client::api::upload::UploadSource;
+/// let from_disk = UploadSource::path("data/results.csv");
+/// let from_memory = UploadSource::reader(std::io::Cursor::new(b"a,b\n1,2\n".to_vec()), "t.csv")
+///     .with_size(8)
+///     .with_content_type("text/csv");
+/// ```
+pub struct UploadSource {
+    kind: SourceKind,
+    name: String,
+    size: Option<u64>,
+    content_type: Option<String>,
+}
+
+impl std::fmt::Debug for UploadSource {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let kind = match &self.kind {
+            SourceKind::Path(p) => format!("path {}", p.display()),
+            SourceKind::Reader(_) => "reader".to_string(),
+        };
+        f.debug_struct("UploadSource")
+            .field("kind", &kind)
+            .field("name", &self.name)
+            .field("size", &self.size)
+            .field("content_type", &self.content_type)
+            .finish()
+    }
+}
+
+impl UploadSource {
+    /// A file on disk; its name on the server is the path's file name.
+    pub fn path(path: impl Into<PathBuf>) -> Self {
+        let path = path.into();
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        UploadSource {
+            kind: SourceKind::Path(path),
+            name,
+            size: None,
+            content_type: None,
+        }
+    }
+
+    /// Any async reader, stored under `name`. Sent once, never retried. Without
+    /// [`with_size`](Self::with_size) the body goes chunked and progress has no total.
+    pub fn reader(reader: impl AsyncRead + Send + 'static, name: impl Into<String>) -> Self {
+        UploadSource {
+            kind: SourceKind::Reader(Arc::new(Mutex::new(Some(Box::pin(reader))))),
+            name: name.into(),
+            size: None,
+            content_type: None,
+        }
+    }
+
+    /// The reader's size in bytes (ignored for paths, whose size is read from disk).
+    pub fn with_size(mut self, size: u64) -> Self {
+        self.size = Some(size);
+        self
+    }
+
+    /// The content type of the `file` part. Default: guessed from the name's extension,
+    /// else `application/octet-stream` (the server then detects the type itself).
+    pub fn with_content_type(mut self, content_type: impl Into<String>) -> Self {
+        self.content_type = Some(content_type.into());
+        self
+    }
+
+    /// The file name sent to the server.
+    pub fn with_name(mut self, name: impl Into<String>) -> Self {
+        self.name = name.into();
+        self
+    }
+
+    /// The file name sent to the server.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The path, for a file on disk.
+    pub fn local_path(&self) -> Option<&Path> {
+        match &self.kind {
+            SourceKind::Path(p) => Some(p),
+            SourceKind::Reader(_) => None,
+        }
+    }
+
+    /// Whether a failed attempt can be sent again (paths yes, readers no).
+    pub fn is_rebuildable(&self) -> bool {
+        matches!(self.kind, SourceKind::Path(_))
+    }
+
+    fn content_type(&self) -> String {
+        self.content_type
+            .clone()
+            .unwrap_or_else(|| guess_content_type(&self.name).to_string())
+    }
+}
+
+impl From<PathBuf> for UploadSource {
+    fn from(p: PathBuf) -> Self {
+        UploadSource::path(p)
+    }
+}
+
+impl From<&Path> for UploadSource {
+    fn from(p: &Path) -> Self {
+        UploadSource::path(p)
+    }
+}
+
+/// A string names a file on disk.
+impl From<&str> for UploadSource {
+    fn from(p: &str) -> Self {
+        UploadSource::path(p)
+    }
+}
+
+/// A string names a file on disk.
+impl From<String> for UploadSource {
+    fn from(p: String) -> Self {
+        UploadSource::path(p)
+    }
+}
+
+impl From<&PathBuf> for UploadSource {
+    fn from(p: &PathBuf) -> Self {
+        UploadSource::path(p.clone())
+    }
+}
+
+/// A content type for a file name, by extension (`application/octet-stream` when unknown).
+pub fn guess_content_type(name: &str) -> &'static str {
+    let ext = name
+        .rsplit_once('.')
+        .map(|(_, e)| e.to_ascii_lowercase())
+        .unwrap_or_default();
+    match ext.as_str() {
+        "csv" => "text/csv",
+        "tsv" => "text/tab-separated-values",
+        "tab" => "text/tab-separated-values",
+        "txt" | "text" => "text/plain",
+        "md" => "text/markdown",
+        "html" | "htm" => "text/html",
+        "xml" => "text/xml",
+        "json" => "application/json",
+        "pdf" => "application/pdf",
+        "zip" => "application/zip",
+        "gz" | "tgz" => "application/gzip",
+        "png" => "image/png",
+        "jpg" | "jpeg" => "image/jpeg",
+        "gif" => "image/gif",
+        "tif" | "tiff" => "image/tiff",
+        "py" => "text/x-python",
+        "r" => "type/x-r-syntax",
+        "dta" => "application/x-stata",
+        "sav" => "application/x-spss-sav",
+        "por" => "application/x-spss-por",
+        "rdata" => "application/x-rlang-transport",
+        "xlsx" => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "xls" => "application/vnd.ms-excel",
+        "docx" => "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        _ => "application/octet-stream",
+    }
+}
+
+/// Options of [`NativeApi::upload_datafile_with`] and [`NativeApi::replace_datafile_with`].
+#[derive(Clone, Default)]
+pub struct UploadOptions {
+    /// Called as bytes go out with (bytes sent, total if known).
+    pub progress: Option<UploadProgress>,
+}
+
+impl std::fmt::Debug for UploadOptions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("UploadOptions")
+            .field("progress", &self.progress.is_some())
+            .finish()
+    }
+}
+
+impl UploadOptions {
+    /// No progress callback.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// A progress callback: (bytes sent, total if known).
+    pub fn progress(mut self, progress: impl Fn(u64, Option<u64>) + Send + Sync + 'static) -> Self {
+        self.progress = Some(Arc::new(progress));
+        self
+    }
+}
+
+/// What an upload or replace did.
+#[derive(Debug, Clone)]
+pub struct UploadReport {
+    /// The server's answer (`files[0]` is the new file).
+    pub response: UploadResponse,
+    /// MD5 (lowercase hex) of the bytes sent, computed while they streamed.
+    pub md5: String,
+    /// How many bytes were sent.
+    pub bytes: u64,
+    /// The checksum the server reports for the new file.
+    pub server_checksum: Option<Checksum>,
+    /// Whether the server's checksum was compared with the bytes sent and matched (false
+    /// when the server reports none, or an algorithm other than MD5 for a reader source).
+    pub checksum_verified: bool,
+    /// How many times the file was sent (retries of refused or unsent attempts included).
+    pub attempts: u32,
+    /// Set when the answer was lost (the error is given here) but the file was then found
+    /// on the server, with the same name, folder and checksum, and taken as uploaded.
+    /// Such a file may also have been there before the upload.
+    pub recovered_from: Option<String>,
+    /// A warning the server added (e.g. that the same content is already in the dataset).
+    pub server_message: Option<String>,
+}
+
+impl UploadReport {
+    /// The new file (`files[0]` of the answer).
+    pub fn file(&self) -> Option<&FileMetadata> {
+        self.response.files.first()
+    }
+}
+
+/// What the hashing stream of the current attempt saw.
+struct Tally {
+    generation: u64,
+    hasher: Hasher,
+    bytes: u64,
+}
+
+impl Tally {
+    fn take(&mut self) -> (String, u64) {
+        let h = std::mem::replace(&mut self.hasher, Hasher::new(ChecksumAlgorithm::Md5));
+        (h.finalize(), self.bytes)
+    }
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// Where a file goes: added to a dataset, or replacing a file.
+#[derive(Debug, Clone)]
+enum Target {
+    Add(PersistentOrId),
+    Replace {
+        file: PersistentOrId,
+        /// The dataset of the file, for finding the result after a lost answer.
+        dataset: Option<u64>,
+    },
+}
+
+impl Target {
+    fn request(&self) -> Request {
+        match self {
+            Target::Add(id) => {
+                let seg = id.segment();
+                Request::post(&["datasets", &seg, "add"]).target(id)
+            }
+            Target::Replace { file, .. } => {
+                let seg = file.segment();
+                Request::post(&["files", &seg, "replace"]).target(file)
+            }
+        }
+    }
+}
+
+fn form_factory(
+    source: &UploadSource,
+    json: String,
+    tally: Arc<Mutex<Tally>>,
+    progress: Option<UploadProgress>,
+) -> FormFactory {
+    let name = source.name.clone();
+    let content_type = source.content_type();
+    let declared = source.size;
+    let kind = match &source.kind {
+        SourceKind::Path(p) => SourceKind::Path(p.clone()),
+        SourceKind::Reader(r) => SourceKind::Reader(r.clone()),
+    };
+    Arc::new(move || {
+        let (reader, len): (BoxReader, Option<u64>) = match &kind {
+            SourceKind::Path(path) => {
+                let io = |operation: &str, source| Error::Io {
+                    operation: operation.into(),
+                    path: path.clone(),
+                    source,
+                };
+                let file = std::fs::File::open(path).map_err(|e| io("opening", e))?;
+                let len = file.metadata().map_err(|e| io("reading", e))?.len();
+                (Box::pin(tokio::fs::File::from_std(file)), Some(len))
+            }
+            SourceKind::Reader(slot) => {
+                let reader = lock(slot).take().ok_or_else(|| {
+                    Error::InvalidArgument(format!(
+                        "the reader of '{name}' was already sent once and cannot be sent again"
+                    ))
+                })?;
+                (reader, declared)
+            }
+        };
+        let generation = {
+            let mut t = lock(&tally);
+            t.generation += 1;
+            t.hasher = Hasher::new(ChecksumAlgorithm::Md5);
+            t.bytes = 0;
+            t.generation
+        };
+        let tally = tally.clone();
+        let progress = progress.clone();
+        let chunks = ReaderStream::with_capacity(reader, CHUNK).map(move |chunk| {
+            if let Ok(bytes) = &chunk {
+                let done = {
+                    let mut t = lock(&tally);
+                    if t.generation == generation {
+                        t.hasher.update(bytes);
+                        t.bytes += bytes.len() as u64;
+                        Some(t.bytes)
+                    } else {
+                        None
+                    }
+                };
+                if let (Some(done), Some(p)) = (done, &progress) {
+                    p(done, len);
+                }
+            }
+            chunk
+        });
+        let body = reqwest::Body::wrap_stream(chunks);
+        let part = match len {
+            Some(n) => reqwest::multipart::Part::stream_with_length(body, n),
+            None => reqwest::multipart::Part::stream(body),
+        };
+        let part = part
+            .file_name(name.clone())
+            .mime_str(&content_type)
+            .map_err(|e| {
+                Error::InvalidArgument(format!("content type '{content_type}' is not valid: {e}"))
+            })?;
+        Ok(reqwest::multipart::Form::new()
+            .text("jsonData", json.clone())
+            .part("file", part))
+    })
+}
+
+/// Whether a failed request may have had its effect on the server.
+fn may_have_reached(err: &Error) -> bool {
+    match err {
+        Error::Transport { maybe_sent, .. } => *maybe_sent,
+        Error::Server(api) => api.status >= 500,
+        Error::Decode { .. } => true,
+        _ => false,
+    }
+}
+
+fn norm_dir(d: Option<&str>) -> &str {
+    d.map(|d| d.trim_matches('/')).unwrap_or("")
+}
+
+/// Whether remote file `f` is stored under `name` (its label, or its original name when
+/// tabular ingest renamed it to `.tab`).
+fn has_name(f: &FileMetadata, name: &str) -> bool {
+    f.label == name
+        || (f.data_file.is_tabular() && f.data_file.original_file_name.as_deref() == Some(name))
+}
+
+/// The local side of a checksum comparison.
+struct LocalDigest<'a> {
+    path: Option<&'a Path>,
+    md5: Option<String>,
+}
+
+impl LocalDigest<'_> {
+    /// Whether the local bytes have the checksum the server reports for `f`.
+    async fn matches(&mut self, f: &FileMetadata) -> bool {
+        let Some((alg, expected)) = f.data_file.verifiable_checksum() else {
+            return false;
+        };
+        if alg == ChecksumAlgorithm::Md5 {
+            if self.md5.is_none()
+                && let Some(p) = self.path
+            {
+                self.md5 = hash_file(p, alg).await.ok();
+            }
+            return self
+                .md5
+                .as_deref()
+                .is_some_and(|m| digests_match(expected, m));
+        }
+        match self.path {
+            Some(p) => hash_file(p, alg)
+                .await
+                .is_ok_and(|h| digests_match(expected, &h)),
+            None => false,
+        }
+    }
+}
+
+impl NativeApi {
+    /// Add a file to a dataset (creating its draft if needed), streamed from disk or a
+    /// reader, with `metadata` as its `jsonData`. Returns the server's answer; the new
+    /// file is `files[0]`. The MD5 of the bytes sent is compared with the server's
+    /// checksum: a difference is [`Error::ChecksumMismatch`].
+    ///
+    /// See [`upload_datafile_with`](Self::upload_datafile_with) for progress and details.
+    ///
+    /// Endpoint: `POST /api/datasets/{id}/add` (multipart `file` + `jsonData`)
+    ///
+    /// ```no_run
+    /// # async fn demo(api: dataverse_client::NativeApi) -> dataverse_client::Result<()> {
+    /// use dataverse_client::api::upload::UploadSource;
+    /// use dataverse_client::models::files::UploadBody;
+    /// let body = UploadBody {
+    ///     description: Some("Analysis results".into()),
+    ///     directory_label: Some("analysis".into()),
+    ///     restrict: Some(false),
+    ///     ..Default::default()
+    /// };
+    /// let response = api
+    ///     .upload_datafile("doi:10.5072/FK2/ABC123", UploadSource::path("data/results.csv"), &body)
+    ///     .await?;
+    /// println!("{:?}", response.files[0].data_file.id);
+    /// # Ok(()) }
+    /// ```
+    pub async fn upload_datafile(
+        &self,
+        identifier: impl IntoPersistentOrId,
+        file: impl Into<UploadSource>,
+        metadata: &UploadBody,
+    ) -> Result<UploadResponse> {
+        Ok(self
+            .upload_datafile_with(identifier, file, metadata, UploadOptions::default())
+            .await?
+            .response)
+    }
+
+    /// [`upload_datafile`](Self::upload_datafile) with options (a progress callback), and
+    /// a report: the MD5 and size of what was sent, whether the server's checksum matched,
+    /// how many attempts it took, and whether a lost answer was recovered.
+    ///
+    /// The upload has no total timeout (only the connect and idle timeouts apply). When an
+    /// attempt fails after it may have reached the server, the dataset's draft is listed:
+    /// a file there with the same name, folder and checksum ends the upload as a success
+    /// (`recovered_from` says so); otherwise a path source is sent again, up to the retry
+    /// policy's attempts, and a reader source fails with the error.
+    ///
+    /// Endpoint: `POST /api/datasets/{id}/add` (+ `GET /api/datasets/{id}/versions/:draft/files`
+    /// after a failure)
+    pub async fn upload_datafile_with(
+        &self,
+        identifier: impl IntoPersistentOrId,
+        file: impl Into<UploadSource>,
+        metadata: &UploadBody,
+        options: UploadOptions,
+    ) -> Result<UploadReport> {
+        let id = identifier.into_persistent_or_id()?;
+        self.send_file(Target::Add(id), file.into(), metadata, options)
+            .await
+    }
+
+    /// Replace a file with new content. The server does not carry the old file's metadata
+    /// over: give description, folder, categories again in `metadata`. When the content
+    /// type differs from the old file's the server refuses unless `force_replace` is set.
+    /// The new file keeps the lineage (`rootDataFileId`, `previousDataFileId`).
+    ///
+    /// Endpoint: `POST /api/files/{id}/replace` (multipart `file` + `jsonData`)
+    ///
+    /// ```no_run
+    /// # async fn demo(api: dataverse_client::NativeApi) -> dataverse_client::Result<()> {
+    /// use dataverse_client::api::upload::UploadSource;
+    /// use dataverse_client::models::files::UploadBody;
+    /// let body = UploadBody { description: Some("Updated analysis results".into()), ..Default::default() };
+    /// api.replace_datafile(12345, UploadSource::path("data/results_v2.csv"), &body).await?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn replace_datafile(
+        &self,
+        file: impl IntoPersistentOrId,
+        new_file: impl Into<UploadSource>,
+        metadata: &UploadBody,
+    ) -> Result<UploadResponse> {
+        Ok(self
+            .replace_datafile_with(file, new_file, metadata, UploadOptions::default())
+            .await?
+            .response)
+    }
+
+    /// [`replace_datafile`](Self::replace_datafile) with options and a report, like
+    /// [`upload_datafile_with`](Self::upload_datafile_with). After a failure that may have
+    /// reached the server, a file in the draft whose `previousDataFileId` is the replaced
+    /// file and whose checksum matches is taken as the result.
+    ///
+    /// Endpoint: `GET /api/files/{id}?returnDatasetVersion=true`, then
+    /// `POST /api/files/{id}/replace`
+    pub async fn replace_datafile_with(
+        &self,
+        file: impl IntoPersistentOrId,
+        new_file: impl Into<UploadSource>,
+        metadata: &UploadBody,
+        options: UploadOptions,
+    ) -> Result<UploadReport> {
+        let file = file.into_persistent_or_id()?;
+        // The dataset, to look for the result if the answer gets lost. A failure here is
+        // left to the replace itself to report.
+        let dataset = match self
+            .execute::<FileMetadata>(
+                crate::api::files::file_request(Request::get, &file, &[])
+                    .query("returnDatasetVersion", true),
+            )
+            .await
+        {
+            Ok(fm) => fm.dataset_version.and_then(|v| v.dataset_id),
+            Err(e @ (Error::NotFound(_) | Error::Unauthorized(_))) => return Err(e),
+            Err(_) => None,
+        };
+        self.send_file(
+            Target::Replace { file, dataset },
+            new_file.into(),
+            metadata,
+            options,
+        )
+        .await
+    }
+
+    async fn send_file(
+        &self,
+        target: Target,
+        source: UploadSource,
+        metadata: &UploadBody,
+        options: UploadOptions,
+    ) -> Result<UploadReport> {
+        if source.name.trim().is_empty() {
+            return Err(Error::InvalidArgument(
+                "the file to upload has no name".into(),
+            ));
+        }
+        if let Some(dir) = metadata.directory_label.as_deref() {
+            check_directory_label(dir)?;
+        }
+        let tally = Arc::new(Mutex::new(Tally {
+            generation: 0,
+            hasher: Hasher::new(ChecksumAlgorithm::Md5),
+            bytes: 0,
+        }));
+        let factory = form_factory(
+            &source,
+            metadata.to_json_string(),
+            tally.clone(),
+            options.progress.clone(),
+        );
+        let rebuildable = source.is_rebuildable();
+        let policy = self.retry_policy().clone();
+        let max_attempts = if rebuildable {
+            policy.max_attempts.max(1)
+        } else {
+            1
+        };
+        let mut attempt: u32 = 1;
+        let mut previous_delay: Option<Duration> = None;
+        loop {
+            let mut req = target.request().transfer();
+            req.body = Some(Body::Multipart(MultipartBody {
+                form: factory.clone(),
+                rebuildable,
+            }));
+            let err = match self.execute_envelope(&req).await {
+                Ok((env, url)) => {
+                    let response: UploadResponse =
+                        crate::client::decode(&req, &url, env.data.clone())?;
+                    let (md5, bytes, sends) = {
+                        let mut t = lock(&tally);
+                        let (md5, bytes) = t.take();
+                        (md5, bytes, t.generation)
+                    };
+                    let mut report = UploadReport {
+                        response,
+                        md5,
+                        bytes,
+                        server_checksum: None,
+                        checksum_verified: false,
+                        attempts: u32::try_from(sends).unwrap_or(u32::MAX).max(attempt),
+                        recovered_from: None,
+                        server_message: env.message_text(),
+                    };
+                    self.verify(&mut report, &source).await?;
+                    return Ok(report);
+                }
+                Err(e) => e,
+            };
+            if !may_have_reached(&err) {
+                return Err(err);
+            }
+            tracing::warn!(file = %source.name, attempt, error = %err, "upload failed after it may have reached the server; looking for the file");
+            let (md5, bytes) = lock(&tally).take();
+            let mut local = LocalDigest {
+                path: source.local_path(),
+                // A path is hashed whole (the attempt may have stopped half-way); a
+                // reader's hash is what was read of it.
+                md5: (!rebuildable).then(|| md5.clone()),
+            };
+            match self.find_sent(&target, &source, metadata, &mut local).await {
+                Ok(Some(found)) => {
+                    let md5 = local.md5.clone().unwrap_or(md5);
+                    let sends = lock(&tally).generation;
+                    return Ok(UploadReport {
+                        server_checksum: found.data_file.checksum.clone(),
+                        // Found by comparing its checksum with the local bytes.
+                        checksum_verified: true,
+                        response: UploadResponse {
+                            files: vec![found],
+                            extra: Default::default(),
+                        },
+                        md5,
+                        bytes: if rebuildable {
+                            source
+                                .local_path()
+                                .and_then(|p| std::fs::metadata(p).ok())
+                                .map_or(bytes, |m| m.len())
+                        } else {
+                            bytes
+                        },
+                        attempts: u32::try_from(sends).unwrap_or(u32::MAX).max(attempt),
+                        recovered_from: Some(err.to_string()),
+                        server_message: None,
+                    });
+                }
+                Ok(None) => {}
+                Err(list_err) => {
+                    tracing::warn!(error = %list_err, "could not list the dataset's files; not sending the file again");
+                    return Err(err);
+                }
+            }
+            if attempt >= max_attempts {
+                return Err(err);
+            }
+            let delay = policy.next_delay(previous_delay);
+            tracing::warn!(file = %source.name, attempt, delay_ms = delay.as_millis() as u64, "the file is not on the server; sending it again");
+            tokio::time::sleep(delay).await;
+            previous_delay = Some(delay);
+            attempt += 1;
+        }
+    }
+
+    /// Compare the server's checksum of the new file with the bytes sent.
+    async fn verify(&self, report: &mut UploadReport, source: &UploadSource) -> Result<()> {
+        let Some(f) = report.response.files.first() else {
+            return Ok(());
+        };
+        report.server_checksum = f.data_file.checksum.clone();
+        let Some((alg, expected)) = f.data_file.verifiable_checksum() else {
+            return Ok(());
+        };
+        let actual = if alg == ChecksumAlgorithm::Md5 {
+            Some(report.md5.clone())
+        } else if let Some(p) = source.local_path() {
+            hash_file(p, alg).await.ok()
+        } else {
+            None
+        };
+        let Some(actual) = actual else {
+            return Ok(());
+        };
+        if digests_match(expected, &actual) {
+            report.checksum_verified = true;
+            return Ok(());
+        }
+        Err(Error::ChecksumMismatch {
+            file: format!(
+                "uploaded '{}' (file id {})",
+                source.name,
+                f.data_file
+                    .id
+                    .map_or_else(|| "unknown".to_string(), |i| i.to_string())
+            ),
+            algorithm: alg.as_str().to_string(),
+            expected: expected.to_string(),
+            actual,
+        })
+    }
+
+    /// After a failure: the file the failed request may have created, if it is there.
+    async fn find_sent(
+        &self,
+        target: &Target,
+        source: &UploadSource,
+        metadata: &UploadBody,
+        local: &mut LocalDigest<'_>,
+    ) -> Result<Option<FileMetadata>> {
+        let (dataset, replaced) = match target {
+            Target::Add(id) => (id.clone(), None),
+            Target::Replace {
+                dataset: Some(ds),
+                file,
+            } => (PersistentOrId::Id(*ds), Some(file)),
+            Target::Replace { dataset: None, .. } => return Ok(None),
+        };
+        let files = match self
+            .get_datafiles_metadata(&dataset, Some(Version::Draft), &[])
+            .await
+        {
+            Ok(f) => f,
+            // No draft: nothing was added.
+            Err(Error::NotFound(_)) => return Ok(None),
+            Err(e) => return Err(e),
+        };
+        let name = metadata.label.as_deref().unwrap_or(&source.name);
+        let dir = norm_dir(metadata.directory_label.as_deref());
+        for f in files {
+            let candidate = match replaced {
+                None => has_name(&f, name) && norm_dir(f.directory_label.as_deref()) == dir,
+                Some(PersistentOrId::Id(old)) => {
+                    f.data_file.previous_data_file_id == Some(*old as i64)
+                }
+                // A replaced file named by PID: match on the name instead.
+                Some(PersistentOrId::Pid(_)) => has_name(&f, name),
+            };
+            if candidate && local.matches(&f).await {
+                return Ok(Some(f));
+            }
+        }
+        Ok(None)
+    }
+}
+
+/// Refuse directory labels the server would refuse (absolute, `..`).
+fn check_directory_label(dir: &str) -> Result<()> {
+    if dir.starts_with('/') || dir.starts_with('\\') || dir.split(['/', '\\']).any(|s| s == "..") {
+        return Err(Error::InvalidArgument(format!(
+            "directory label '{dir}' must be a relative path without '..'"
+        )));
+    }
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------------------
+// upload_directory
+
+/// Progress of [`NativeApi::upload_directory`].
+#[derive(Debug, Clone, Default)]
+pub struct DirectoryProgress {
+    /// Files finished (uploaded, replaced, skipped or failed).
+    pub files_done: usize,
+    /// Files found in the directory.
+    pub files_total: usize,
+    /// Bytes sent or found already on the server.
+    pub bytes_done: u64,
+    /// Bytes of all files found.
+    pub bytes_total: u64,
+}
+
+/// A progress callback of [`NativeApi::upload_directory`].
+pub type DirectoryProgressFn = Arc<dyn Fn(&DirectoryProgress) + Send + Sync>;
+
+/// Options of [`NativeApi::upload_directory`].
+#[derive(Clone, Default)]
+pub struct UploadDirectoryOptions {
+    /// Files sent at once; default [`NativeApi::max_concurrency`]. 0 is taken as 1.
+    pub concurrency: Option<usize>,
+    /// Metadata applied to every file (description, categories, restrict, tabIngest...).
+    /// Its `directory_label`, if set, is the folder the directory goes into; `label` is ignored.
+    pub metadata: UploadBody,
+    /// Replace files whose path exists in the dataset with other content (default true when
+    /// built with [`new`](Self::new)); false leaves them and reports them as skipped.
+    pub replace_changed: bool,
+    /// Also send files and folders whose name starts with `.` (default false).
+    pub include_hidden: bool,
+    /// Called after each chunk and each file.
+    pub progress: Option<DirectoryProgressFn>,
+}
+
+impl std::fmt::Debug for UploadDirectoryOptions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("UploadDirectoryOptions")
+            .field("concurrency", &self.concurrency)
+            .field("metadata", &self.metadata)
+            .field("replace_changed", &self.replace_changed)
+            .field("include_hidden", &self.include_hidden)
+            .field("progress", &self.progress.is_some())
+            .finish()
+    }
+}
+
+impl UploadDirectoryOptions {
+    /// Defaults: the client's concurrency, changed files replaced, hidden files left out.
+    pub fn new() -> Self {
+        UploadDirectoryOptions {
+            replace_changed: true,
+            ..Default::default()
+        }
+    }
+
+    /// How many files are sent at once.
+    pub fn concurrency(mut self, n: usize) -> Self {
+        self.concurrency = Some(n);
+        self
+    }
+
+    /// Metadata for every file.
+    pub fn metadata(mut self, metadata: UploadBody) -> Self {
+        self.metadata = metadata;
+        self
+    }
+
+    /// Whether changed files are replaced.
+    pub fn replace_changed(mut self, replace: bool) -> Self {
+        self.replace_changed = replace;
+        self
+    }
+
+    /// Whether dot files are sent too.
+    pub fn include_hidden(mut self, include: bool) -> Self {
+        self.include_hidden = include;
+        self
+    }
+
+    /// A progress callback.
+    pub fn progress(mut self, f: impl Fn(&DirectoryProgress) + Send + Sync + 'static) -> Self {
+        self.progress = Some(Arc::new(f));
+        self
+    }
+}
+
+/// One file of an [`UploadDirectorySummary`] that is on the server.
+#[derive(Debug, Clone)]
+pub struct DirectoryFile {
+    /// Path relative to the uploaded directory.
+    pub path: PathBuf,
+    /// The file on the server.
+    pub file: FileMetadata,
+}
+
+/// What [`NativeApi::upload_directory`] did, file by file.
+#[derive(Debug, Default)]
+pub struct UploadDirectorySummary {
+    /// New files added.
+    pub uploaded: Vec<DirectoryFile>,
+    /// Files already in the dataset at the same path with the same checksum (or changed
+    /// ones when `replace_changed` is off).
+    pub skipped: Vec<DirectoryFile>,
+    /// Files whose path was in the dataset with other content, now replaced.
+    pub replaced: Vec<DirectoryFile>,
+    /// Files that could not be sent, with the reason.
+    pub failed: Vec<(PathBuf, Error)>,
+    /// Bytes sent.
+    pub bytes_sent: u64,
+}
+
+impl UploadDirectorySummary {
+    /// Whether every file is on the server.
+    pub fn is_success(&self) -> bool {
+        self.failed.is_empty()
+    }
+}
+
+struct LocalFile {
+    path: PathBuf,
+    relative: PathBuf,
+    /// `a/b` of the relative parent (with the options' folder in front), or empty.
+    dir: String,
+    name: String,
+    size: u64,
+}
+
+/// The files found, and the entries that could not be read.
+type Walked = (Vec<LocalFile>, Vec<(PathBuf, Error)>);
+
+enum Outcome {
+    Uploaded(DirectoryFile, u64),
+    Replaced(DirectoryFile, u64),
+    Skipped(DirectoryFile),
+    Failed(PathBuf, Error),
+}
+
+fn walk(root: &Path, prefix: &str, include_hidden: bool) -> Result<Walked> {
+    let io = |operation: &str, path: &Path, source| Error::Io {
+        operation: operation.into(),
+        path: path.to_path_buf(),
+        source,
+    };
+    let meta = std::fs::metadata(root).map_err(|e| io("reading", root, e))?;
+    if !meta.is_dir() {
+        return Err(Error::InvalidArgument(format!(
+            "{} is not a directory",
+            root.display()
+        )));
+    }
+    let mut files = Vec::new();
+    let mut failed = Vec::new();
+    let mut stack = vec![root.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        let entries = match std::fs::read_dir(&dir) {
+            Ok(e) => e,
+            Err(e) => {
+                let rel = dir.strip_prefix(root).unwrap_or(&dir).to_path_buf();
+                failed.push((rel, io("listing", &dir, e)));
+                continue;
+            }
+        };
+        for entry in entries {
+            let entry = match entry {
+                Ok(e) => e,
+                Err(e) => {
+                    let rel = dir.strip_prefix(root).unwrap_or(&dir).to_path_buf();
+                    failed.push((rel, io("listing", &dir, e)));
+                    continue;
+                }
+            };
+            let path = entry.path();
+            let rel = path.strip_prefix(root).unwrap_or(&path).to_path_buf();
+            let file_name = entry.file_name();
+            let Some(name) = file_name.to_str() else {
+                failed.push((
+                    rel,
+                    Error::InvalidArgument(format!(
+                        "{} has a name that is not UTF-8",
+                        path.display()
+                    )),
+                ));
+                continue;
+            };
+            if !include_hidden && name.starts_with('.') {
+                continue;
+            }
+            // Symbolic links are not followed (no loops, nothing outside the directory).
+            let ft = match entry.file_type() {
+                Ok(t) => t,
+                Err(e) => {
+                    failed.push((rel, io("reading", &path, e)));
+                    continue;
+                }
+            };
+            if ft.is_dir() {
+                stack.push(path);
+            } else if ft.is_file() {
+                let size = match entry.metadata() {
+                    Ok(m) => m.len(),
+                    Err(e) => {
+                        failed.push((rel, io("reading", &path, e)));
+                        continue;
+                    }
+                };
+                let mut parts: Vec<String> = Vec::new();
+                if !prefix.is_empty() {
+                    parts.push(prefix.to_string());
+                }
+                let mut bad = false;
+                if let Some(parent) = rel.parent() {
+                    for c in parent.components() {
+                        match c.as_os_str().to_str() {
+                            Some(s) => parts.push(s.to_string()),
+                            None => bad = true,
+                        }
+                    }
+                }
+                if bad {
+                    failed.push((
+                        rel.clone(),
+                        Error::InvalidArgument(format!(
+                            "{} has a folder name that is not UTF-8",
+                            path.display()
+                        )),
+                    ));
+                    continue;
+                }
+                files.push(LocalFile {
+                    path,
+                    relative: rel,
+                    dir: parts.join("/"),
+                    name: name.to_string(),
+                    size,
+                });
+            }
+        }
+    }
+    files.sort_by(|a, b| a.relative.cmp(&b.relative));
+    Ok((files, failed))
+}
+
+impl NativeApi {
+    /// Send a local directory to a dataset: every file under `dir` (recursively; symbolic
+    /// links and, unless asked, dot files left out), with its relative folder as its
+    /// directory label. Files already in the dataset at the same path with the same
+    /// checksum are skipped, files at the same path with other content are replaced
+    /// (`forceReplace`; a file never published, which Dataverse will not replace, is
+    /// deleted from the draft and added again), the rest are added; up to `concurrency`
+    /// at once. Running it twice
+    /// sends nothing the second time. A tabular file ingested into `name.tab` is matched by
+    /// its original name.
+    ///
+    /// Failures of single files do not stop the others: they are listed in the summary.
+    /// Note that a real Dataverse may refuse concurrent adds to one dataset (optimistic
+    /// locking); use `concurrency(1)` there if files fail that way.
+    ///
+    /// Endpoint: `GET /api/datasets/{id}/versions/:latest/files`, then per file
+    /// `POST /api/datasets/{id}/add`, `POST /api/files/{id}/replace` or
+    /// `DELETE /api/files/{id}` + add
+    ///
+    /// ```no_run
+    /// # async fn demo(api: dataverse_client::NativeApi) -> dataverse_client::Result<()> {
+    /// use dataverse_client::api::upload::UploadDirectoryOptions;
+    /// let summary = api
+    ///     .upload_directory("doi:10.5072/FK2/ABC123", "data/".as_ref(), UploadDirectoryOptions::new().concurrency(4))
+    ///     .await?;
+    /// println!("{} up, {} skipped, {} replaced, {} failed",
+    ///     summary.uploaded.len(), summary.skipped.len(), summary.replaced.len(), summary.failed.len());
+    /// # Ok(()) }
+    /// ```
+    pub async fn upload_directory(
+        &self,
+        identifier: impl IntoPersistentOrId,
+        dir: &Path,
+        options: UploadDirectoryOptions,
+    ) -> Result<UploadDirectorySummary> {
+        let id = identifier.into_persistent_or_id()?;
+        let prefix = options
+            .metadata
+            .directory_label
+            .as_deref()
+            .map(|d| d.trim_matches('/').to_string())
+            .unwrap_or_default();
+        if !prefix.is_empty() {
+            check_directory_label(&prefix)?;
+        }
+        let root = dir.to_path_buf();
+        let include_hidden = options.include_hidden;
+        let walk_prefix = prefix.clone();
+        let (files, walk_failed) =
+            tokio::task::spawn_blocking(move || walk(&root, &walk_prefix, include_hidden))
+                .await
+                .map_err(|e| {
+                    Error::InvalidArgument(format!("walking the directory failed: {e}"))
+                })??;
+
+        let remote = match self
+            .get_datafiles_metadata(&id, Some(Version::Latest), &[])
+            .await
+        {
+            Ok(f) => f,
+            Err(e) => return Err(e),
+        };
+        let mut by_path: std::collections::HashMap<(String, String), FileMetadata> =
+            std::collections::HashMap::new();
+        for f in remote {
+            let dir = norm_dir(f.directory_label.as_deref()).to_string();
+            if f.data_file.is_tabular()
+                && let Some(orig) = f.data_file.original_file_name.clone()
+            {
+                by_path
+                    .entry((dir.clone(), orig))
+                    .or_insert_with(|| f.clone());
+            }
+            by_path.insert((dir, f.label.clone()), f);
+        }
+
+        let total = DirectoryProgress {
+            files_done: 0,
+            files_total: files.len(),
+            bytes_done: 0,
+            bytes_total: files.iter().map(|f| f.size).sum(),
+        };
+        let files_done = Arc::new(AtomicUsize::new(0));
+        let bytes_done = Arc::new(AtomicU64::new(0));
+        let report = {
+            let progress = options.progress.clone();
+            let files_done = files_done.clone();
+            let bytes_done = bytes_done.clone();
+            move || {
+                if let Some(p) = &progress {
+                    p(&DirectoryProgress {
+                        files_done: files_done.load(Ordering::Relaxed),
+                        bytes_done: bytes_done.load(Ordering::Relaxed),
+                        ..total.clone()
+                    });
+                }
+            }
+        };
+        let report = Arc::new(report);
+        let concurrency = options.concurrency.unwrap_or(self.max_concurrency()).max(1);
+        let by_path = Arc::new(by_path);
+
+        let outcomes: Vec<Outcome> = stream::iter(files)
+            .map(|local| {
+                let by_path = by_path.clone();
+                let report = report.clone();
+                let files_done = files_done.clone();
+                let bytes_done = bytes_done.clone();
+                let options = &options;
+                let id = &id;
+                async move {
+                    let outcome = self
+                        .sync_one(
+                            id,
+                            &local,
+                            &by_path,
+                            options,
+                            bytes_done.clone(),
+                            report.clone(),
+                        )
+                        .await;
+                    files_done.fetch_add(1, Ordering::Relaxed);
+                    report();
+                    outcome
+                }
+            })
+            .buffer_unordered(concurrency)
+            .collect()
+            .await;
+
+        let mut summary = UploadDirectorySummary {
+            failed: walk_failed,
+            ..Default::default()
+        };
+        for o in outcomes {
+            match o {
+                Outcome::Uploaded(f, n) => {
+                    summary.bytes_sent += n;
+                    summary.uploaded.push(f);
+                }
+                Outcome::Replaced(f, n) => {
+                    summary.bytes_sent += n;
+                    summary.replaced.push(f);
+                }
+                Outcome::Skipped(f) => summary.skipped.push(f),
+                Outcome::Failed(p, e) => summary.failed.push((p, e)),
+            }
+        }
+        for list in [
+            &mut summary.uploaded,
+            &mut summary.skipped,
+            &mut summary.replaced,
+        ] {
+            list.sort_by(|a, b| a.path.cmp(&b.path));
+        }
+        summary.failed.sort_by(|a, b| a.0.cmp(&b.0));
+        Ok(summary)
+    }
+
+    async fn sync_one(
+        &self,
+        dataset: &PersistentOrId,
+        local: &LocalFile,
+        by_path: &std::collections::HashMap<(String, String), FileMetadata>,
+        options: &UploadDirectoryOptions,
+        bytes_done: Arc<AtomicU64>,
+        report: Arc<dyn Fn() + Send + Sync>,
+    ) -> Outcome {
+        let mut body = options.metadata.clone();
+        body.label = None;
+        body.directory_label = (!local.dir.is_empty()).then(|| local.dir.clone());
+        let existing = by_path.get(&(local.dir.clone(), local.name.clone()));
+        if let Some(remote) = existing {
+            let mut digest = LocalDigest {
+                path: Some(&local.path),
+                md5: None,
+            };
+            let same = digest.matches(remote).await;
+            if same || !options.replace_changed {
+                bytes_done.fetch_add(local.size, Ordering::Relaxed);
+                return Outcome::Skipped(DirectoryFile {
+                    path: local.relative.clone(),
+                    file: remote.clone(),
+                });
+            }
+        }
+        // Per-file progress feeds the directory's byte count.
+        let sent = Arc::new(AtomicU64::new(0));
+        let upload_options = UploadOptions {
+            progress: Some({
+                let sent = sent.clone();
+                let bytes_done = bytes_done.clone();
+                let report = report.clone();
+                Arc::new(move |done: u64, _total: Option<u64>| {
+                    let before = sent.swap(done, Ordering::Relaxed);
+                    if done >= before {
+                        bytes_done.fetch_add(done - before, Ordering::Relaxed);
+                    } else {
+                        // A new attempt started from zero.
+                        bytes_done.fetch_sub(before - done, Ordering::Relaxed);
+                    }
+                    report();
+                })
+            }),
+        };
+        let source = UploadSource::path(&local.path);
+        let existing = existing.and_then(|r| {
+            r.data_file
+                .id
+                .map(|id| (id, r.data_file.publication_date.is_some()))
+        });
+        let result = match existing {
+            Some((old, true)) => {
+                body.force_replace = Some(true);
+                self.replace_datafile_with(old, source, &body, upload_options)
+                    .await
+                    .map(|r| (true, r))
+            }
+            // Dataverse replaces published files only: a file that exists in the draft
+            // alone is deleted and added again.
+            Some((old, false)) => match self.delete_datafile(old).await {
+                Ok(_) => self
+                    .upload_datafile_with(dataset, source, &body, upload_options)
+                    .await
+                    .map(|r| (true, r)),
+                Err(e) => Err(e),
+            },
+            None => self
+                .upload_datafile_with(dataset, source, &body, upload_options)
+                .await
+                .map(|r| (false, r)),
+        };
+        match result {
+            Ok((replaced, r)) => {
+                let bytes = r.bytes;
+                let Some(file) = r.response.files.into_iter().next() else {
+                    return Outcome::Failed(
+                        local.relative.clone(),
+                        Error::InvalidArgument("the server's answer lists no file".into()),
+                    );
+                };
+                let f = DirectoryFile {
+                    path: local.relative.clone(),
+                    file,
+                };
+                if replaced {
+                    Outcome::Replaced(f, bytes)
+                } else {
+                    Outcome::Uploaded(f, bytes)
+                }
+            }
+            Err(e) => {
+                let before = sent.swap(0, Ordering::Relaxed);
+                bytes_done.fetch_sub(before, Ordering::Relaxed);
+                Outcome::Failed(local.relative.clone(), e)
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn content_types() {
+        assert_eq!(guess_content_type("a.CSV"), "text/csv");
+        assert_eq!(guess_content_type("noext"), "application/octet-stream");
+        assert_eq!(guess_content_type("x.tar.gz"), "application/gzip");
+    }
+
+    #[test]
+    fn directory_labels() {
+        assert!(check_directory_label("a/b").is_ok());
+        assert!(check_directory_label("/a").is_err());
+        assert!(check_directory_label("a/../b").is_err());
+        assert!(check_directory_label("..").is_err());
+        assert_eq!(norm_dir(Some("/a/b/")), "a/b");
+        assert_eq!(norm_dir(None), "");
+    }
+
+    #[test]
+    fn reached_or_not() {
+        let t = |maybe_sent| Error::Transport {
+            method: "POST".into(),
+            url: "u".into(),
+            message: "m".into(),
+            maybe_sent,
+            timeout: false,
+        };
+        assert!(may_have_reached(&t(true)));
+        assert!(!may_have_reached(&t(false)));
+        assert!(!may_have_reached(&Error::InvalidArgument("x".into())));
+    }
+
+    #[tokio::test]
+    async fn the_form_streams_and_hashes_each_attempt_afresh() {
+        let dir = std::env::temp_dir().join(format!("dv-upload-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("f.bin");
+        let data: Vec<u8> = (0..600_000u32).map(|i| (i % 253) as u8).collect();
+        std::fs::write(&path, &data).unwrap();
+        let tally = Arc::new(Mutex::new(Tally {
+            generation: 0,
+            hasher: Hasher::new(ChecksumAlgorithm::Md5),
+            bytes: 0,
+        }));
+        let seen = Arc::new(AtomicU64::new(0));
+        let seen2 = seen.clone();
+        let factory = form_factory(
+            &UploadSource::path(&path),
+            "{}".into(),
+            tally.clone(),
+            Some(Arc::new(move |done, total| {
+                assert_eq!(total, Some(600_000));
+                seen2.store(done, Ordering::Relaxed);
+            })),
+        );
+        for _ in 0..2 {
+            let form = factory().unwrap();
+            let boundary = form.boundary().to_string();
+            let mut body = form.into_stream();
+            let mut out = Vec::new();
+            while let Some(chunk) = body.next().await {
+                out.extend_from_slice(&chunk.unwrap());
+            }
+            let text = String::from_utf8_lossy(&out);
+            assert!(text.contains("name=\"jsonData\""));
+            assert!(text.contains("filename=\"f.bin\""));
+            assert!(text.contains(&boundary));
+            let (md5, bytes) = lock(&tally).take();
+            assert_eq!(bytes, 600_000);
+            let mut h = Hasher::new(ChecksumAlgorithm::Md5);
+            h.update(&data);
+            assert_eq!(md5, h.finalize());
+            assert_eq!(seen.load(Ordering::Relaxed), 600_000);
+        }
+        // A reader can be turned into a form only once.
+        let once = form_factory(
+            &UploadSource::reader(std::io::Cursor::new(vec![1u8, 2, 3]), "r.bin"),
+            "{}".into(),
+            tally,
+            None,
+        );
+        assert!(once().is_ok());
+        assert!(matches!(once(), Err(Error::InvalidArgument(_))));
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn walking_keeps_relative_folders() {
+        let dir = std::env::temp_dir().join(format!("dv-walk-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(dir.join("a/b")).unwrap();
+        std::fs::create_dir_all(dir.join(".git")).unwrap();
+        std::fs::write(dir.join("top.txt"), "t").unwrap();
+        std::fs::write(dir.join("a/b/deep.csv"), "x,y\n").unwrap();
+        std::fs::write(dir.join(".git/config"), "c").unwrap();
+        std::fs::write(dir.join(".hidden"), "h").unwrap();
+        let (files, failed) = walk(&dir, "pre", false).unwrap();
+        assert!(failed.is_empty());
+        let got: Vec<(String, String, u64)> = files
+            .iter()
+            .map(|f| (f.dir.clone(), f.name.clone(), f.size))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                ("pre/a/b".to_string(), "deep.csv".to_string(), 4),
+                ("pre".to_string(), "top.txt".to_string(), 1)
+            ]
+        );
+        let (all, _) = walk(&dir, "", true).unwrap();
+        assert_eq!(all.len(), 4);
+        assert!(walk(&dir.join("top.txt"), "", false).is_err());
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}

@@ -1,0 +1,545 @@
+//! The Data Access API (`Access.java`): one file streamed from disk (with a single `Range`,
+//! `format=original` for ingested files), several files or a whole dataset version as a
+//! streamed ZIP with folders from directory labels and `MANIFEST.TXT` last.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+
+use axum::Router;
+use axum::body::Body;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use rusqlite::Connection;
+use serde_json::Value;
+use tokio::io::{AsyncReadExt, AsyncSeekExt};
+use tokio_util::io::ReaderStream;
+
+use super::datasets::find;
+use super::files::{can_see_draft, find_file, latest_visible};
+use super::{Answer, Params, flag};
+use crate::auth::{Auth, Caller};
+use crate::envelope::{ApiError, DvBytes, RequestInfo};
+use crate::permissions::{DvObject, Permission, denied, permitted};
+use crate::store::datasets::{self, DRAFT, VersionSpec};
+use crate::store::files::{self, DataFileRow, FileMetaRow};
+use crate::zip::ZipWriter;
+use crate::{Emulator, Error};
+
+pub(super) fn routes() -> Router<Emulator> {
+    Router::new()
+        .route("/api/access/datafile/{id}", get(datafile))
+        .route("/api/access/datafiles/{ids}", get(datafiles_get))
+        .route("/api/access/datafiles", axum::routing::post(datafiles_post))
+        .route("/api/access/dataset/{id}", get(dataset_zip))
+        .route(
+            "/api/access/dataset/{id}/versions/{v}",
+            get(dataset_version_zip),
+        )
+}
+
+/// `WebApplicationExceptionHandler`'s 403 text.
+const FORBIDDEN: &str = "Not authorized to access this object via this API endpoint. Please check your code for typos, or consult our API guide at http://guides.dataverse.org.";
+
+fn forbidden(info: &RequestInfo) -> ApiError {
+    ApiError::builder(StatusCode::FORBIDDEN, FORBIDDEN, Some(info))
+}
+
+/// One file to send: where its bytes are, its name and type.
+#[derive(Debug, Clone)]
+struct Sendable {
+    path: PathBuf,
+    /// `directoryLabel/label` inside a zip.
+    zip_path: String,
+    name: String,
+    content_type: String,
+    size: u64,
+}
+
+/// Why a file cannot be sent to this caller.
+enum Refusal {
+    NotFound,
+    Forbidden,
+}
+
+/// The file as this caller may download it: a released version (or the draft for those who
+/// may see it) must list it; restricted files need `DownloadFile`.
+fn sendable(
+    conn: &Connection,
+    data_dir: &std::path::Path,
+    caller: &Caller,
+    df: &DataFileRow,
+    fm_in: Option<&FileMetaRow>,
+    original: bool,
+) -> Result<Result<Sendable, Refusal>, Error> {
+    let fm = match fm_in {
+        Some(f) => f.clone(),
+        None => match latest_visible(conn, caller, df, false)? {
+            Some((_, fm)) => fm,
+            None => {
+                return Ok(Err(if files::versions_listing(conn, df.id)?.is_empty() {
+                    Refusal::NotFound
+                } else {
+                    Refusal::Forbidden
+                }));
+            }
+        },
+    };
+    if fm.restricted
+        && !permitted(
+            conn,
+            caller,
+            Permission::DownloadFile,
+            DvObject::Dataset(df.dataset_id),
+        )?
+    {
+        return Ok(Err(Refusal::Forbidden));
+    }
+    let use_original = original && df.tabular && df.original_format.is_some();
+    let (path, name, content_type, size) = if use_original {
+        let name = df.original_name.clone().unwrap_or_else(|| fm.label.clone());
+        (
+            files::blob_path(data_dir, &format!("{}.orig", df.blob)),
+            name,
+            df.original_format.clone().unwrap_or_default(),
+            df.original_size.unwrap_or(0) as u64,
+        )
+    } else {
+        (
+            files::blob_path(data_dir, &df.blob),
+            fm.label.clone(),
+            df.content_type.clone(),
+            df.filesize as u64,
+        )
+    };
+    let zip_path = match fm.directory_label.as_deref().filter(|d| !d.is_empty()) {
+        Some(d) => format!("{d}/{name}"),
+        None => name.clone(),
+    };
+    Ok(Ok(Sendable {
+        path,
+        zip_path,
+        name,
+        content_type,
+        size,
+    }))
+}
+
+/// `java.net.URLEncoder.encode(name, "UTF-8")`.
+fn url_encode(s: &str) -> String {
+    let mut out = String::new();
+    for b in s.bytes() {
+        match b {
+            b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'.' | b'-' | b'*' | b'_' => {
+                out.push(b as char)
+            }
+            b' ' => out.push('+'),
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}
+
+/// A single `Range: bytes=...` against `size`: `Ok(None)` without a header, `Err` when it
+/// cannot be satisfied (416).
+fn parse_range(headers: &HeaderMap, size: u64) -> Result<Option<(u64, u64)>, ()> {
+    let Some(v) = headers.get(header::RANGE) else {
+        return Ok(None);
+    };
+    let v = v.to_str().map_err(|_| ())?.trim();
+    let spec = v.strip_prefix("bytes=").ok_or(())?.trim();
+    if spec.contains(',') {
+        return Err(());
+    }
+    let (a, b) = spec.split_once('-').ok_or(())?;
+    let (a, b) = (a.trim(), b.trim());
+    let range = if a.is_empty() {
+        let n: u64 = b.parse().map_err(|_| ())?;
+        if n == 0 || size == 0 {
+            return Err(());
+        }
+        (size.saturating_sub(n), size - 1)
+    } else {
+        let start: u64 = a.parse().map_err(|_| ())?;
+        let end: u64 = if b.is_empty() {
+            size.saturating_sub(1)
+        } else {
+            b.parse::<u64>()
+                .map_err(|_| ())?
+                .min(size.saturating_sub(1))
+        };
+        if start >= size || end < start {
+            return Err(());
+        }
+        (start, end)
+    };
+    Ok(Some(range))
+}
+
+fn header_value(s: &str) -> HeaderValue {
+    HeaderValue::from_str(s)
+        .unwrap_or_else(|_| HeaderValue::from_static("application/octet-stream"))
+}
+
+async fn datafile(
+    State(em): State<Emulator>,
+    Path(idtf): Path<String>,
+    Params(p): Params,
+    info: RequestInfo,
+    headers: HeaderMap,
+    auth: Auth,
+) -> Result<Response, ApiError> {
+    let original = p.get("format").is_some_and(|f| f == "original");
+    let data_dir = em.config().data_dir.clone();
+    let info2 = info.clone();
+    let file = em
+        .store()
+        .read(move |conn| -> Answer<Sendable> {
+            let df = match find_file(conn, &idtf, &p)? {
+                Ok(df) => df,
+                Err(_) => return Ok(Err(ApiError::endpoint_not_found(&info2))),
+            };
+            Ok(
+                match sendable(conn, &data_dir, &auth.caller, &df, None, original)? {
+                    Ok(s) => Ok(s),
+                    Err(Refusal::NotFound) => Err(ApiError::endpoint_not_found(&info2)),
+                    Err(Refusal::Forbidden) => Err(forbidden(&info2)),
+                },
+            )
+        })
+        .await??;
+    let mut f = tokio::fs::File::open(&file.path)
+        .await
+        .map_err(|e| ApiError::from(Error::Io(e)))?;
+    let size = f
+        .metadata()
+        .await
+        .map_err(|e| ApiError::from(Error::Io(e)))?
+        .len();
+    let range = match parse_range(&headers, size) {
+        Ok(r) => r,
+        Err(()) => {
+            return Ok((
+                StatusCode::RANGE_NOT_SATISFIABLE,
+                [
+                    (header::CONTENT_RANGE, format!("bytes */{size}")),
+                    (header::ACCEPT_RANGES, "bytes".to_string()),
+                ],
+            )
+                .into_response());
+        }
+    };
+    let _ = file.size;
+    let mut resp_headers = HeaderMap::new();
+    resp_headers.insert(
+        header::CONTENT_TYPE,
+        header_value(&format!(
+            "{}; name=\"{}\"",
+            file.content_type,
+            file.name.replace('"', "")
+        )),
+    );
+    resp_headers.insert(
+        header::CONTENT_DISPOSITION,
+        header_value(&format!(
+            "attachment; filename=\"{}\"",
+            url_encode(&file.name)
+        )),
+    );
+    resp_headers.insert(header::ACCEPT_RANGES, HeaderValue::from_static("bytes"));
+    let (status, len) = match range {
+        Some((start, end)) => {
+            f.seek(std::io::SeekFrom::Start(start))
+                .await
+                .map_err(|e| ApiError::from(Error::Io(e)))?;
+            resp_headers.insert(
+                header::CONTENT_RANGE,
+                header_value(&format!("bytes {start}-{end}/{size}")),
+            );
+            (StatusCode::PARTIAL_CONTENT, end - start + 1)
+        }
+        None => (StatusCode::OK, size),
+    };
+    resp_headers.insert(header::CONTENT_LENGTH, HeaderValue::from(len));
+    let stream = ReaderStream::with_capacity(f.take(len), 256 * 1024);
+    Ok((status, resp_headers, Body::from_stream(stream)).into_response())
+}
+
+/// `doi:10.5072/FK2/ABCDEF` ⇒ `doi-10.5072-fk2-abcdef`.
+fn pid_slug(pid: &str) -> String {
+    pid.to_lowercase().replace([':', '/'], "-")
+}
+
+/// Stream a zip of `entries` plus `MANIFEST.TXT` (last).
+fn zip_response(name: &str, entries: Vec<Sendable>, skipped: Vec<String>) -> Response {
+    let (writer, reader) = tokio::io::duplex(64 * 1024);
+    tokio::spawn(async move {
+        let mut z = ZipWriter::new(writer);
+        let mut manifest = String::new();
+        for e in &entries {
+            if let Err(err) = z.add_file(&e.zip_path, &e.path).await {
+                tracing::warn!(error = %err, "zip download aborted");
+                return;
+            }
+            manifest.push_str(&format!(
+                "{} ({}) {} bytes.\n",
+                e.zip_path, e.content_type, e.size
+            ));
+        }
+        for s in &skipped {
+            manifest.push_str(&format!(
+                "{s} was not included: you are not authorized to download it.\n"
+            ));
+        }
+        if z.add_bytes("MANIFEST.TXT", manifest.as_bytes())
+            .await
+            .is_ok()
+            && let Err(err) = z.finish().await
+        {
+            tracing::warn!(error = %err, "zip download aborted");
+        }
+    });
+    let mut headers = HeaderMap::new();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/zip"),
+    );
+    headers.insert(
+        header::CONTENT_DISPOSITION,
+        header_value(&format!("attachment; filename=\"{name}\"")),
+    );
+    (
+        StatusCode::OK,
+        headers,
+        Body::from_stream(ReaderStream::with_capacity(reader, 64 * 1024)),
+    )
+        .into_response()
+}
+
+/// Several files by id: one dataset only; those the caller may not download are skipped and
+/// named in the manifest; none allowed ⇒ 403.
+async fn zip_of_ids(
+    em: Emulator,
+    ids_text: String,
+    original: bool,
+    auth: Auth,
+    info: RequestInfo,
+) -> Result<Response, ApiError> {
+    let mut ids = Vec::new();
+    for part in ids_text.split(',').map(str::trim).filter(|s| !s.is_empty()) {
+        match part.parse::<i64>() {
+            Ok(id) => ids.push(id),
+            Err(_) => {
+                return Err(ApiError::bad_request(format!("Invalid file id: {part}")));
+            }
+        }
+    }
+    if ids.is_empty() {
+        return Err(ApiError::bad_request("No file ids were given."));
+    }
+    let data_dir = em.config().data_dir.clone();
+    let info2 = info.clone();
+    let (name, entries, skipped) = em
+        .store()
+        .read(
+            move |conn| -> Answer<(String, Vec<Sendable>, Vec<String>)> {
+                let mut dataset = None;
+                let mut entries = Vec::new();
+                let mut skipped = Vec::new();
+                for id in ids {
+                    let Some(df) = files::datafile(conn, id)? else {
+                        return Ok(Err(ApiError::endpoint_not_found(&info2)));
+                    };
+                    if dataset.is_some_and(|d| d != df.dataset_id) {
+                        return Ok(Err(ApiError::bad_request(
+                            "All files must belong to the same dataset.",
+                        )));
+                    }
+                    dataset = Some(df.dataset_id);
+                    match sendable(conn, &data_dir, &auth.caller, &df, None, original)? {
+                        Ok(s) => entries.push(s),
+                        Err(_) => skipped.push(format!("file {id}")),
+                    }
+                }
+                if entries.is_empty() {
+                    return Ok(Err(forbidden(&info2)));
+                }
+                let pid = match dataset {
+                    Some(d) => datasets::by_id(conn, d)?.map(|ds| ds.pid()),
+                    None => None,
+                };
+                let name = format!(
+                    "{}.zip",
+                    pid_slug(&pid.unwrap_or_else(|| "dataverse_files".into()))
+                );
+                Ok(Ok((name, entries, skipped)))
+            },
+        )
+        .await??;
+    Ok(zip_response(&name, entries, skipped))
+}
+
+async fn datafiles_get(
+    State(em): State<Emulator>,
+    Path(ids): Path<String>,
+    Params(p): Params,
+    info: RequestInfo,
+    auth: Auth,
+) -> Result<Response, ApiError> {
+    let original = p.get("format").is_some_and(|f| f == "original");
+    zip_of_ids(em, ids, original, auth, info).await
+}
+
+async fn datafiles_post(
+    State(em): State<Emulator>,
+    Params(p): Params,
+    info: RequestInfo,
+    auth: Auth,
+    DvBytes(body): DvBytes,
+) -> Result<Response, ApiError> {
+    let original = p.get("format").is_some_and(|f| f == "original");
+    let body = crate::envelope::utf8_body(&body)?;
+    let trimmed = body.trim();
+    let ids = if trimmed.starts_with('{') {
+        let v: Value = serde_json::from_str(trimmed)
+            .map_err(|e| ApiError::bad_request(format!("Error parsing Json: {e}")))?;
+        v.get("fileIds")
+            .and_then(Value::as_array)
+            .map(|a| {
+                a.iter()
+                    .map(|x| match x {
+                        Value::String(s) => s.clone(),
+                        other => other.to_string(),
+                    })
+                    .collect::<Vec<_>>()
+                    .join(",")
+            })
+            .unwrap_or_default()
+    } else {
+        trimmed
+            .strip_prefix("fileIds=")
+            .unwrap_or(trimmed)
+            .to_string()
+    };
+    zip_of_ids(em, ids, original, auth, info).await
+}
+
+async fn dataset_zip(
+    State(em): State<Emulator>,
+    Path(idtf): Path<String>,
+    Params(p): Params,
+    info: RequestInfo,
+    auth: Auth,
+) -> Result<Response, ApiError> {
+    whole_dataset(em, idtf, None, p, info, auth).await
+}
+
+async fn dataset_version_zip(
+    State(em): State<Emulator>,
+    Path((idtf, v)): Path<(String, String)>,
+    Params(p): Params,
+    info: RequestInfo,
+    auth: Auth,
+) -> Result<Response, ApiError> {
+    whole_dataset(em, idtf, Some(v), p, info, auth).await
+}
+
+async fn whole_dataset(
+    em: Emulator,
+    idtf: String,
+    spec: Option<String>,
+    p: HashMap<String, String>,
+    info: RequestInfo,
+    auth: Auth,
+) -> Result<Response, ApiError> {
+    let original = p.get("format").is_some_and(|f| f == "original");
+    let data_dir = em.config().data_dir.clone();
+    let (name, entries, skipped) = em
+        .store()
+        .read(
+            move |conn| -> Answer<(String, Vec<Sendable>, Vec<String>)> {
+                let ds = tryr!(find(conn, &idtf, &p)?);
+                let draft_ok = can_see_draft(conn, &auth.caller, ds.id)?;
+                let text = spec.clone().unwrap_or_else(|| ":latest".into());
+                let Some(parsed) = datasets::parse_version_spec(&text) else {
+                    return Ok(Err(ApiError::bad_request(format!(
+                        "Illegal version identifier '{text}'"
+                    ))));
+                };
+                if parsed == VersionSpec::Draft && !draft_ok {
+                    return Ok(Err(denied(&auth.caller)));
+                }
+                let all = datasets::versions(conn, ds.id)?;
+                let Some(version) =
+                    datasets::select(&all, &parsed, draft_ok, flag(&p, "includeDeaccessioned"))
+                else {
+                    return Ok(Err(if draft_ok || all.iter().any(|v| v.state != DRAFT) {
+                        ApiError::not_found(format!(
+                            "Dataset version {text} of dataset {} not found",
+                            ds.id
+                        ))
+                    } else {
+                        forbidden(&info)
+                    }));
+                };
+                let mut entries = Vec::new();
+                let mut skipped = Vec::new();
+                for (fm, df) in files::in_version(conn, version.id)? {
+                    match sendable(conn, &data_dir, &auth.caller, &df, Some(&fm), original)? {
+                        Ok(s) => entries.push(s),
+                        Err(_) => skipped.push(fm.path()),
+                    }
+                }
+                if entries.is_empty() && !skipped.is_empty() {
+                    return Ok(Err(forbidden(&info)));
+                }
+                let suffix = match (&version.state[..], spec.is_some()) {
+                    (DRAFT, _) => "_draft".to_string(),
+                    (_, true) => format!(
+                        "_{}.{}",
+                        version.version_number.unwrap_or(0),
+                        version.minor_version_number.unwrap_or(0)
+                    ),
+                    _ => String::new(),
+                };
+                Ok(Ok((
+                    format!("{}{suffix}.zip", pid_slug(&ds.pid())),
+                    entries,
+                    skipped,
+                )))
+            },
+        )
+        .await??;
+    Ok(zip_response(&name, entries, skipped))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ranges() {
+        let h = |v: &str| {
+            let mut m = HeaderMap::new();
+            m.insert(header::RANGE, HeaderValue::from_str(v).unwrap());
+            m
+        };
+        assert_eq!(parse_range(&HeaderMap::new(), 10), Ok(None));
+        assert_eq!(parse_range(&h("bytes=0-3"), 10), Ok(Some((0, 3))));
+        assert_eq!(parse_range(&h("bytes=5-"), 10), Ok(Some((5, 9))));
+        assert_eq!(parse_range(&h("bytes=-4"), 10), Ok(Some((6, 9))));
+        assert_eq!(parse_range(&h("bytes=8-100"), 10), Ok(Some((8, 9))));
+        for bad in [
+            "bytes=10-",
+            "bytes=5-2",
+            "bytes=0-1,3-4",
+            "items=0-1",
+            "bytes=-0",
+        ] {
+            assert_eq!(parse_range(&h(bad), 10), Err(()), "{bad}");
+        }
+        assert_eq!(url_encode("a b/ü.csv"), "a+b%2F%C3%BC.csv");
+        assert_eq!(pid_slug("doi:10.5072/FK2/ABC"), "doi-10.5072-fk2-abc");
+    }
+}
