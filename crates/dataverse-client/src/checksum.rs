@@ -201,6 +201,47 @@ pub async fn hash_file(path: &Path, algorithm: ChecksumAlgorithm) -> std::io::Re
     Ok(h.finalize())
 }
 
+/// A [`Hasher`] on a blocking thread, fed through a bounded queue, so that hashing a large
+/// transfer overlaps receiving and writing it instead of adding to their time.
+pub(crate) struct BackgroundHasher {
+    queue: Option<tokio::sync::mpsc::Sender<bytes::Bytes>>,
+    task: tokio::task::JoinHandle<Hasher>,
+}
+
+impl BackgroundHasher {
+    /// Continue `hasher` on a thread of its own.
+    pub(crate) fn new(hasher: Hasher) -> Self {
+        let (queue, mut chunks) = tokio::sync::mpsc::channel::<bytes::Bytes>(8);
+        let task = tokio::task::spawn_blocking(move || {
+            let mut hasher = hasher;
+            while let Some(chunk) = chunks.blocking_recv() {
+                hasher.update(&chunk);
+            }
+            hasher
+        });
+        BackgroundHasher {
+            queue: Some(queue),
+            task,
+        }
+    }
+
+    /// Hash `chunk` next (waits only when the queue is full).
+    pub(crate) async fn update(&mut self, chunk: bytes::Bytes) -> std::io::Result<()> {
+        match &self.queue {
+            Some(q) if q.send(chunk).await.is_ok() => Ok(()),
+            _ => Err(std::io::Error::other("the checksum thread stopped")),
+        }
+    }
+
+    /// Wait for everything queued to be hashed; the hasher.
+    pub(crate) async fn finish(mut self) -> std::io::Result<Hasher> {
+        drop(self.queue.take());
+        (&mut self.task)
+            .await
+            .map_err(|e| std::io::Error::other(format!("the checksum thread failed: {e}")))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

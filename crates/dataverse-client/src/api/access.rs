@@ -19,7 +19,7 @@ use reqwest::header::{CONTENT_DISPOSITION, CONTENT_RANGE, CONTENT_TYPE, HeaderMa
 use tokio::io::{AsyncSeekExt, AsyncWriteExt, BufWriter};
 
 use crate::api::datasets::BulkProgress;
-use crate::checksum::{ChecksumAlgorithm, Hasher, digests_match, hash_file_into};
+use crate::checksum::{BackgroundHasher, ChecksumAlgorithm, Hasher, digests_match, hash_file_into};
 use crate::client::{NativeApi, Request, transport_error};
 use crate::error::{Error, Result};
 use crate::ids::{IntoPersistentOrId, PersistentOrId, Version};
@@ -642,7 +642,7 @@ impl NativeApi {
         progress: &Option<DownloadProgress>,
     ) -> Result<Transferred> {
         let algorithm = expected.checksum.as_ref().map(|(a, _)| *a);
-        let mut hasher = algorithm.map(Hasher::new);
+        let mut hasher = algorithm.map(|a| BackgroundHasher::new(Hasher::new(a)));
         if offset > 0 {
             let mut h = algorithm.map(Hasher::new);
             let read = match h.as_mut() {
@@ -652,7 +652,7 @@ impl NativeApi {
                 None => offset,
             };
             if read == offset {
-                hasher = h;
+                hasher = h.map(BackgroundHasher::new);
             } else {
                 offset = 0;
             }
@@ -710,7 +710,7 @@ impl NativeApi {
                             );
                             reset(&mut out, part).await?;
                             offset = 0;
-                            hasher = algorithm.map(Hasher::new);
+                            hasher = algorithm.map(|a| BackgroundHasher::new(Hasher::new(a)));
                             restarts += 1;
                             continue;
                         }
@@ -742,7 +742,7 @@ impl NativeApi {
                         drop(response);
                         reset(&mut out, part).await?;
                         offset = 0;
-                        hasher = algorithm.map(Hasher::new);
+                        hasher = algorithm.map(|a| BackgroundHasher::new(Hasher::new(a)));
                         restarts += 1;
                         failures += 1;
                         if failures >= max_attempts {
@@ -770,7 +770,7 @@ impl NativeApi {
                 );
                 reset(&mut out, part).await?;
                 offset = 0;
-                hasher = algorithm.map(Hasher::new);
+                hasher = algorithm.map(|a| BackgroundHasher::new(Hasher::new(a)));
                 restarts += 1;
             }
             report(offset, total);
@@ -778,12 +778,14 @@ impl NativeApi {
             let interruption = loop {
                 match response.chunk().await {
                     Ok(Some(bytes)) => {
+                        if let Some(h) = hasher.as_mut() {
+                            h.update(bytes.clone())
+                                .await
+                                .map_err(io_error("hashing", part))?;
+                        }
                         out.write_all(&bytes)
                             .await
                             .map_err(io_error("writing", part))?;
-                        if let Some(h) = hasher.as_mut() {
-                            h.update(&bytes);
-                        }
                         offset += bytes.len() as u64;
                         report(offset, total);
                     }
@@ -841,19 +843,34 @@ async fn finish(
     mut out: BufWriter<tokio::fs::File>,
     part: &Path,
     bytes: u64,
-    hasher: Option<Hasher>,
+    hasher: Option<BackgroundHasher>,
     total: Option<u64>,
     content_type: Option<String>,
     resumes: u32,
     restarts: u32,
 ) -> Result<Transferred> {
-    out.flush().await.map_err(io_error("writing", part))?;
-    let file = out.into_inner();
-    file.sync_all().await.map_err(io_error("syncing", part))?;
-    drop(file);
+    // The last of the hashing overlaps writing the file out to disk.
+    let write_out = async {
+        out.flush().await.map_err(io_error("writing", part))?;
+        let file = out.into_inner();
+        file.sync_all().await.map_err(io_error("syncing", part))
+    };
+    let hashed = async {
+        match hasher {
+            Some(h) => h
+                .finish()
+                .await
+                .map(|h| Some(h.finalize()))
+                .map_err(io_error("hashing", part)),
+            None => Ok(None),
+        }
+    };
+    let (written, digest) = tokio::join!(write_out, hashed);
+    written?;
+    let digest = digest?;
     Ok(Transferred {
         bytes,
-        digest: hasher.map(Hasher::finalize),
+        digest,
         total,
         content_type,
         resumes,

@@ -462,11 +462,7 @@ async fn whole_dataset(
                 let ds = tryr!(find(conn, &idtf, &p)?);
                 let draft_ok = can_see_draft(conn, &auth.caller, ds.id)?;
                 let text = spec.clone().unwrap_or_else(|| ":latest".into());
-                let Some(parsed) = datasets::parse_version_spec(&text) else {
-                    return Ok(Err(ApiError::bad_request(format!(
-                        "Illegal version identifier '{text}'"
-                    ))));
-                };
+                let parsed = tryr!(super::datasets::version_spec(&text));
                 if parsed == VersionSpec::Draft && !draft_ok {
                     return Ok(Err(denied(&auth.caller)));
                 }

@@ -55,6 +55,12 @@ pub(crate) fn find(
         .ok_or_else(|| ApiError::not_found(format!("Dataset with ID {id} not found."))))
 }
 
+/// Parse a `{v}` version segment; 400 `Illegal version identifier '<v>'` when it is not one.
+pub(crate) fn version_spec(spec: &str) -> Result<VersionSpec, ApiError> {
+    datasets::parse_version_spec(spec)
+        .ok_or_else(|| ApiError::bad_request(format!("Illegal version identifier '{spec}'")))
+}
+
 fn can_see_draft(conn: &Connection, caller: &Caller, ds: &DatasetRow) -> Result<bool, Error> {
     permitted(
         conn,
@@ -160,11 +166,7 @@ async fn get_version(
         .store()
         .read(move |conn| -> Answer<Value> {
             let ds = tryr!(find(conn, &idtf, &p)?);
-            let Some(parsed) = datasets::parse_version_spec(&spec) else {
-                return Ok(Err(ApiError::bad_request(format!(
-                    "Illegal version identifier '{spec}'"
-                ))));
-            };
+            let parsed = tryr!(version_spec(&spec));
             let draft_ok = can_see_draft(conn, &auth.caller, &ds)?;
             if parsed == VersionSpec::Draft && !draft_ok {
                 return Ok(Err(denied(&auth.caller)));

@@ -211,11 +211,7 @@ async fn get_file_version(
         .store()
         .read(move |conn| -> Answer<Value> {
             let df = tryr!(find_file(conn, &idtf, &p)?);
-            let Some(parsed) = datasets::parse_version_spec(&spec) else {
-                return Ok(Err(ApiError::bad_request(format!(
-                    "Illegal version identifier '{spec}'"
-                ))));
-            };
+            let parsed = tryr!(super::datasets::version_spec(&spec));
             let draft_ok = can_see_draft(conn, &auth.caller, df.dataset_id)?;
             if parsed == VersionSpec::Draft && !draft_ok {
                 return Ok(Err(denied(&auth.caller)));
@@ -751,11 +747,7 @@ fn filtered(
     access: Option<bool>,
 ) -> Answer<(VersionRow, FileRows)> {
     let ds = tryr!(find(conn, idtf, p)?);
-    let Some(parsed) = datasets::parse_version_spec(spec) else {
-        return Ok(Err(ApiError::bad_request(format!(
-            "Illegal version identifier '{spec}'"
-        ))));
-    };
+    let parsed = tryr!(super::datasets::version_spec(spec));
     let draft_ok = can_see_draft(conn, caller, ds.id)?;
     if parsed == VersionSpec::Draft && !draft_ok {
         return Ok(Err(denied(caller)));
