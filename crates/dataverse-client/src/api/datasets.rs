@@ -56,8 +56,9 @@ impl NativeApi {
     /// # async fn demo(api: dataverse_client::NativeApi) -> dataverse_client::Result<()> {
     /// use dataverse_client::Version;
     /// let ds = api.get_dataset("doi:10.5072/FK2/ABC123", None).await?;
-    /// let v = ds.dataset_version.as_ref().expect("a version");
-    /// println!("{:?} {:?}", v.version_number, v.metadata_blocks.as_ref().map(|b| b.keys().cloned().collect::<Vec<_>>()));
+    /// if let Some(v) = &ds.dataset_version {
+    ///     println!("{:?} {:?}", v.version_number, v.metadata_blocks.as_ref().map(|b| b.keys().cloned().collect::<Vec<_>>()));
+    /// }
     /// let first = api.get_dataset(42, Some(Version::parse("1.0")?)).await?;
     /// # Ok(()) }
     /// ```

@@ -12,6 +12,23 @@ use crate::envelope::ApiError;
 use crate::permissions::{DvObject, Permission, require};
 use crate::store::{roles, users};
 
+/// The role assignments defined on a collection or dataset (`GET .../assignments`), after
+/// checking that the caller may manage its permissions.
+pub(crate) fn list(
+    conn: &Connection,
+    caller: &Caller,
+    permission: Permission,
+    point: DvObject,
+    point_id: i64,
+) -> Answer<Value> {
+    tryr!(require(conn, caller, permission, point)?);
+    let mut list = Vec::new();
+    for a in roles::assignments_on(conn, point_id)? {
+        list.push(roles::assignment_json(conn, &a)?);
+    }
+    Ok(Ok(Value::Array(list)))
+}
+
 /// The canonical assignee identifier if it names an existing user or a built-in group.
 pub(crate) fn resolve_assignee(conn: &Connection, assignee: &str) -> Result<Option<String>, Error> {
     Ok(match assignee {

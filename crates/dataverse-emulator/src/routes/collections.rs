@@ -470,17 +470,13 @@ async fn list_assignments(
         .store()
         .call(move |conn| -> Answer<Value> {
             let c = tryr!(find(conn, &idtf)?);
-            tryr!(require(
+            super::assignments::list(
                 conn,
                 &auth.caller,
                 Permission::ManageDataversePermissions,
-                DvObject::Collection(c.id)
-            )?);
-            let mut list = Vec::new();
-            for a in roles::assignments_on(conn, c.id)? {
-                list.push(roles::assignment_json(conn, &a)?);
-            }
-            Ok(Ok(Value::Array(list)))
+                DvObject::Collection(c.id),
+                c.id,
+            )
         })
         .await??;
     Ok(ok(v))

@@ -165,17 +165,13 @@ async fn list_assignments(
         .store()
         .call(move |conn| -> Answer<Value> {
             let ds = tryr!(find(conn, &idtf, &p)?);
-            tryr!(require(
+            super::assignments::list(
                 conn,
                 &auth.caller,
                 Permission::ManageDatasetPermissions,
-                DvObject::Dataset(ds.id)
-            )?);
-            let mut list = Vec::new();
-            for a in roles::assignments_on(conn, ds.id)? {
-                list.push(roles::assignment_json(conn, &a)?);
-            }
-            Ok(Ok(Value::Array(list)))
+                DvObject::Dataset(ds.id),
+                ds.id,
+            )
         })
         .await??;
     Ok(ok(v))
