@@ -187,7 +187,8 @@ pub async fn hash_file_into(
     Ok(done)
 }
 
-/// The hex digest of a whole file, read in chunks (never whole into memory).
+/// The hex digest of a whole file, read in chunks on a blocking thread (never whole into
+/// memory).
 ///
 /// ```no_run
 /// # async fn demo() -> std::io::Result<()> {
@@ -196,50 +197,15 @@ pub async fn hash_file_into(
 /// # Ok(()) }
 /// ```
 pub async fn hash_file(path: &Path, algorithm: ChecksumAlgorithm) -> std::io::Result<String> {
-    let mut h = Hasher::new(algorithm);
-    hash_file_into(&mut h, path, None).await?;
-    Ok(h.finalize())
-}
-
-/// A [`Hasher`] on a blocking thread, fed through a bounded queue, so that hashing a large
-/// transfer overlaps receiving and writing it instead of adding to their time.
-pub(crate) struct BackgroundHasher {
-    queue: Option<tokio::sync::mpsc::Sender<bytes::Bytes>>,
-    task: tokio::task::JoinHandle<Hasher>,
-}
-
-impl BackgroundHasher {
-    /// Continue `hasher` on a thread of its own.
-    pub(crate) fn new(hasher: Hasher) -> Self {
-        let (queue, mut chunks) = tokio::sync::mpsc::channel::<bytes::Bytes>(8);
-        let task = tokio::task::spawn_blocking(move || {
-            let mut hasher = hasher;
-            while let Some(chunk) = chunks.blocking_recv() {
-                hasher.update(&chunk);
-            }
-            hasher
-        });
-        BackgroundHasher {
-            queue: Some(queue),
-            task,
-        }
-    }
-
-    /// Hash `chunk` next (waits only when the queue is full).
-    pub(crate) async fn update(&mut self, chunk: bytes::Bytes) -> std::io::Result<()> {
-        match &self.queue {
-            Some(q) if q.send(chunk).await.is_ok() => Ok(()),
-            _ => Err(std::io::Error::other("the checksum thread stopped")),
-        }
-    }
-
-    /// Wait for everything queued to be hashed; the hasher.
-    pub(crate) async fn finish(mut self) -> std::io::Result<Hasher> {
-        drop(self.queue.take());
-        (&mut self.task)
-            .await
-            .map_err(|e| std::io::Error::other(format!("the checksum thread failed: {e}")))
-    }
+    let path = path.to_path_buf();
+    tokio::task::spawn_blocking(move || {
+        let mut h = Hasher::new(algorithm);
+        let never = std::sync::atomic::AtomicBool::new(false);
+        crate::background::hash_until(&path, &mut h, &never)?;
+        Ok(h.finalize())
+    })
+    .await
+    .map_err(|e| std::io::Error::other(format!("the checksum thread failed: {e}")))?
 }
 
 #[cfg(test)]

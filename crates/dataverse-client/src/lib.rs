@@ -23,6 +23,7 @@
 //! [`Error`], grouped by meaning.
 
 pub mod api;
+mod background;
 pub mod checksum;
 mod client;
 mod envelope;

@@ -6,9 +6,21 @@
 //! cargo build --release -p dataverse-cli          # the `dv` under test (or set DV_BIN)
 //! cargo bench -p dataverse-tests --bench transfer              # 256 MiB, then 1 GiB
 //! cargo bench -p dataverse-tests --bench transfer -- 64 128    # other sizes, in MiB
+//! TRANSFER_REPS=5 cargo bench -p dataverse-tests --bench transfer  # runs per figure (3)
 //! ```
 //!
-//! Needs `curl` and GNU `/usr/bin/time` (for the peak resident set size of child
+//! Each figure is the median of several runs; the clients take turns within a run, and
+//! `sync` empties the page cache's dirty pages before each timed transfer, so that writing
+//! back one transfer's file does not slow the next. Files are deleted as soon as they have
+//! been measured (see `delete_uploads`).
+//!
+//! Next to plain curl, "curl + md5sum" does what the library does on top of moving the
+//! bytes: MD5 of the file beside the upload, and MD5 of the download as it is written
+//! (`curl | tee FILE | md5sum`). The bench also times MD5 of the file in this process: a
+//! verified MD5 download cannot go faster than that on one core. CPU time is user + system
+//! time of the client (for the library, of this process).
+//!
+//! Needs `curl`, `sync` and GNU `/usr/bin/time` (for the peak resident set size of child
 //! processes). The library runs in this process; its peak is this process's `VmHWM`.
 
 use std::path::{Path, PathBuf};
@@ -17,6 +29,8 @@ use std::time::{Duration, Instant};
 
 use dataverse_client::api::access::DownloadOptions;
 use dataverse_client::api::upload::UploadSource;
+use dataverse_client::checksum::ChecksumAlgorithm;
+use dataverse_client::ids::Version;
 use dataverse_client::models::files::UploadBody;
 use dataverse_client::models::metadata::{Author, CitationBuilder};
 use dataverse_client::{NativeApi, RetryPolicy};
@@ -29,7 +43,15 @@ struct Row {
     size_mib: u64,
     direction: &'static str,
     tool: &'static str,
+    m: Measured,
+}
+
+/// One timed transfer: wall time, CPU time of the client (user + system) and its peak
+/// resident set size.
+#[derive(Clone, Copy)]
+struct Measured {
     secs: f64,
+    cpu: Option<f64>,
     peak_kib: Option<u64>,
 }
 
@@ -44,6 +66,11 @@ async fn main() {
     } else {
         sizes
     };
+    let reps: usize = std::env::var("TRANSFER_REPS")
+        .ok()
+        .and_then(|r| r.parse().ok())
+        .filter(|r| *r > 0)
+        .unwrap_or(3);
     let dv = dv_binary();
     let work = tempfile::tempdir().expect("temp dir");
     let port = free_port();
@@ -65,8 +92,13 @@ async fn main() {
     wait_ready(&api, &mut server).await;
     let header = work.path().join("key.header");
     std::fs::write(&header, format!("X-Dataverse-key: {TOKEN}\n")).expect("header file");
+    let key = format!("@{}", header.display());
+    let stats = work.path().join("client.time");
+    let out = work.path().join("out");
+    std::fs::create_dir_all(&out).expect("out dir");
 
     let mut rows = Vec::new();
+    let mut md5_secs = Vec::new();
     for &size in &sizes {
         let pid = api
             .create_dataset(
@@ -85,119 +117,132 @@ async fn main() {
             .persistent_id;
         let data = work.path().join(format!("data-{size}.bin"));
         write_random(&data, size * MIB).await;
+        let start = Instant::now();
+        dataverse_client::checksum::hash_file(&data, ChecksumAlgorithm::Md5)
+            .await
+            .expect("hash data");
+        md5_secs.push((size, start.elapsed().as_secs_f64()));
         let body = UploadBody {
             tab_ingest: Some(false),
             ..Default::default()
         };
+        let add_url = format!("{url}/api/datasets/:persistentId/add?persistentId={pid}");
+        let curl_upload = format!(
+            "curl -sS -f -o /dev/null -H '{key}' -F 'file=@{}' -F 'jsonData={{\"tabIngest\":false}}' '{add_url}'",
+            data.display()
+        );
+        let mut push = |direction, tool, m| {
+            rows.push(Row {
+                size_mib: size,
+                direction,
+                tool,
+                m,
+            })
+        };
 
-        // Upload: library (in this process), dv, curl.
-        let start = Instant::now();
-        let report = api
-            .upload_datafile(pid.as_str(), UploadSource::path(&data), &body)
-            .await
-            .expect("library upload");
-        let lib_up = start.elapsed().as_secs_f64();
-        let file_id = report.files[0].data_file.id.expect("file id");
-        rows.push(Row {
-            size_mib: size,
-            direction: "upload",
-            tool: "library",
-            secs: lib_up,
-            peak_kib: own_peak_kib(),
-        });
-        let (secs, peak) = run_timed(
-            Command::new(&dv)
-                .args(["--url", &url, "file", "upload", &pid])
-                .arg(&data)
-                .arg("--no-ingest")
-                .env("DATAVERSE_API_TOKEN", TOKEN)
-                .stdout(Stdio::null()),
-            &work.path().join("dv-up.time"),
-        );
-        rows.push(Row {
-            size_mib: size,
-            direction: "upload",
-            tool: "dv",
-            secs,
-            peak_kib: peak,
-        });
-        let (secs, peak) = run_timed(
-            Command::new("curl")
-                .args(["-sS", "-f", "-o", "/dev/null", "-H"])
-                .arg(format!("@{}", header.display()))
-                .arg("-F")
-                .arg(format!("file=@{}", data.display()))
-                .args(["-F", r#"jsonData={"tabIngest":false}"#])
-                .arg(format!(
-                    "{url}/api/datasets/:persistentId/add?persistentId={pid}"
-                )),
-            &work.path().join("curl-up.time"),
-        );
-        rows.push(Row {
-            size_mib: size,
-            direction: "upload",
-            tool: "curl",
-            secs,
-            peak_kib: peak,
-        });
+        for rep in 0..reps {
+            // Uploads. The library's file stays for the downloads; the others are deleted.
+            settle();
+            let cpu0 = own_cpu_secs();
+            let start = Instant::now();
+            let report = api
+                .upload_datafile(pid.as_str(), UploadSource::path(&data), &body)
+                .await
+                .expect("library upload");
+            push("upload", "library", in_process(start, cpu0));
+            let file_id = report.files[0].data_file.id.expect("file id");
 
-        // Download the library's upload: library (checksum verified), dv, curl.
-        let out = work.path().join("out");
-        std::fs::create_dir_all(&out).expect("out dir");
-        let start = Instant::now();
-        api.download_datafile(file_id, out.join("lib.bin"), &DownloadOptions::new())
-            .await
-            .expect("library download");
-        rows.push(Row {
-            size_mib: size,
-            direction: "download",
-            tool: "library",
-            secs: start.elapsed().as_secs_f64(),
-            peak_kib: own_peak_kib(),
-        });
-        let (secs, peak) = run_timed(
-            Command::new(&dv)
-                .args([
-                    "--url",
-                    &url,
-                    "file",
-                    "download",
-                    &file_id.to_string(),
-                    "-o",
-                ])
-                .arg(out.join("dv.bin"))
-                .env("DATAVERSE_API_TOKEN", TOKEN)
-                .stdout(Stdio::null()),
-            &work.path().join("dv-down.time"),
-        );
-        rows.push(Row {
-            size_mib: size,
-            direction: "download",
-            tool: "dv",
-            secs,
-            peak_kib: peak,
-        });
-        let (secs, peak) = run_timed(
-            Command::new("curl")
-                .args(["-sS", "-f", "-H"])
-                .arg(format!("@{}", header.display()))
-                .arg("-o")
-                .arg(out.join("curl.bin"))
-                .arg(format!("{url}/api/access/datafile/{file_id}")),
-            &work.path().join("curl-down.time"),
-        );
-        rows.push(Row {
-            size_mib: size,
-            direction: "download",
-            tool: "curl",
-            secs,
-            peak_kib: peak,
-        });
-        for name in ["lib.bin", "dv.bin", "curl.bin"] {
-            let len = std::fs::metadata(out.join(name)).map(|m| m.len()).ok();
-            assert_eq!(len, Some(size * MIB), "{name} has the wrong size");
+            settle();
+            let m = run_timed(
+                Command::new(&dv)
+                    .args(["--url", &url, "file", "upload", &pid])
+                    .arg(&data)
+                    .arg("--no-ingest")
+                    .env("DATAVERSE_API_TOKEN", TOKEN)
+                    .stdout(Stdio::null()),
+                &stats,
+            );
+            push("upload", "dv", m);
+            delete_uploads(&api, &pid, Some(file_id)).await;
+
+            settle();
+            push(
+                "upload",
+                "curl",
+                run_timed(&mut shell(&curl_upload), &stats),
+            );
+            delete_uploads(&api, &pid, Some(file_id)).await;
+
+            // curl checked like the library checks: MD5 of the file beside the upload.
+            settle();
+            let both = format!(
+                "md5sum '{}' > /dev/null & {curl_upload} && wait",
+                data.display()
+            );
+            push(
+                "upload",
+                "curl + md5sum",
+                run_timed(&mut shell(&both), &stats),
+            );
+            delete_uploads(&api, &pid, Some(file_id)).await;
+
+            // Downloads of the library's upload; each file is checked and removed at once.
+            let file_url = format!("{url}/api/access/datafile/{file_id}");
+            settle();
+            let cpu0 = own_cpu_secs();
+            let start = Instant::now();
+            api.download_datafile(file_id, out.join("lib.bin"), &DownloadOptions::new())
+                .await
+                .expect("library download");
+            push("download", "library", in_process(start, cpu0));
+            remove_checked(&out.join("lib.bin"), size * MIB);
+
+            settle();
+            let m = run_timed(
+                Command::new(&dv)
+                    .args([
+                        "--url",
+                        &url,
+                        "file",
+                        "download",
+                        &file_id.to_string(),
+                        "-o",
+                    ])
+                    .arg(out.join("dv.bin"))
+                    .env("DATAVERSE_API_TOKEN", TOKEN)
+                    .stdout(Stdio::null()),
+                &stats,
+            );
+            push("download", "dv", m);
+            remove_checked(&out.join("dv.bin"), size * MIB);
+
+            settle();
+            let curl_download = format!(
+                "curl -sS -f -H '{key}' -o '{}' '{file_url}'",
+                out.join("curl.bin").display()
+            );
+            push(
+                "download",
+                "curl",
+                run_timed(&mut shell(&curl_download), &stats),
+            );
+            remove_checked(&out.join("curl.bin"), size * MIB);
+
+            settle();
+            let both = format!(
+                "curl -sS -f -H '{key}' '{file_url}' | tee '{}' | md5sum > /dev/null",
+                out.join("both.bin").display()
+            );
+            push(
+                "download",
+                "curl + md5sum",
+                run_timed(&mut shell(&both), &stats),
+            );
+            remove_checked(&out.join("both.bin"), size * MIB);
+
+            delete_uploads(&api, &pid, None).await;
+            eprintln!("{size} MiB: run {} of {reps} done", rep + 1);
         }
-        std::fs::remove_dir_all(&out).ok();
         std::fs::remove_file(&data).ok();
     }
 
@@ -207,36 +252,159 @@ async fn main() {
         .status()
         .ok();
     let _ = server.wait();
-    let server_peak = peak_from(&server_stats);
+    let server_stats = Measured::from_stats(&server_stats, f64::NAN);
 
-    println!("| size | direction | client | time (s) | MiB/s | vs curl | client peak RSS (MiB) |");
-    println!("|---|---|---|---|---|---|---|");
+    println!(
+        "| size | direction | client | median time (s) | all runs (s) | MiB/s | vs curl | client CPU (s) | client peak RSS (MiB) |"
+    );
+    println!("|---|---|---|---|---|---|---|---|---|");
+    let mut seen = Vec::new();
     for r in &rows {
-        let curl = rows
-            .iter()
-            .find(|c| c.size_mib == r.size_mib && c.direction == r.direction && c.tool == "curl")
-            .map(|c| c.secs)
-            .unwrap_or(f64::NAN);
+        let key = (r.size_mib, r.direction, r.tool);
+        if seen.contains(&key) {
+            continue;
+        }
+        seen.push(key);
+        let runs = |tool: &str| -> Vec<Measured> {
+            rows.iter()
+                .filter(|c| {
+                    c.size_mib == r.size_mib && c.direction == r.direction && c.tool == tool
+                })
+                .map(|c| c.m)
+                .collect()
+        };
+        let mine = runs(r.tool);
+        let secs = median(mine.iter().map(|m| m.secs).collect());
+        let curl = median(runs("curl").iter().map(|m| m.secs).collect());
+        let cpu = median(mine.iter().filter_map(|m| m.cpu).collect());
+        let all: Vec<String> = mine.iter().map(|m| format!("{:.2}", m.secs)).collect();
+        let peak = mine.iter().filter_map(|m| m.peak_kib).max();
         println!(
-            "| {} MiB | {} | {} | {:.2} | {:.0} | {:.0}% | {} |",
+            "| {} MiB | {} | {} | {:.2} | {} | {:.0} | {:.0}% | {:.2} | {} |",
             r.size_mib,
             r.direction,
             r.tool,
-            r.secs,
-            r.size_mib as f64 / r.secs,
-            100.0 * curl / r.secs,
-            r.peak_kib
-                .map(|k| format!("{:.1}", k as f64 / 1024.0))
+            secs,
+            all.join(", "),
+            r.size_mib as f64 / secs,
+            100.0 * curl / secs,
+            cpu,
+            peak.map(|k| format!("{:.1}", k as f64 / 1024.0))
                 .unwrap_or_else(|| "?".into()),
         );
     }
+    println!();
+    for (size, secs) in &md5_secs {
+        println!(
+            "MD5 of the {size} MiB file in this process (one core, file in the page cache): {secs:.2} s, {:.0} MiB/s",
+            *size as f64 / secs
+        );
+    }
     println!(
-        "\nserver (`dv serve`) peak RSS over the whole run: {} MiB",
-        server_peak
+        "server (`dv serve`): peak RSS over the whole run {} MiB, CPU {} s",
+        server_stats
+            .peak_kib
             .map(|k| format!("{:.1}", k as f64 / 1024.0))
-            .unwrap_or_else(|| "?".into())
+            .unwrap_or_else(|| "?".into()),
+        server_stats
+            .cpu
+            .map(|c| format!("{c:.1}"))
+            .unwrap_or_else(|| "?".into()),
     );
-    println!("library peak is this bench process's VmHWM (cumulative over the run)");
+    println!(
+        "the library runs in this process: its peak is the process's VmHWM (cumulative), its CPU the process's"
+    );
+}
+
+/// `sh -c script`.
+fn shell(script: &str) -> Command {
+    let mut c = Command::new("sh");
+    c.arg("-c").arg(script);
+    c
+}
+
+/// A transfer timed in this process since `start`, with this process's CPU since `cpu0`.
+fn in_process(start: Instant, cpu0: Option<f64>) -> Measured {
+    let secs = start.elapsed().as_secs_f64();
+    Measured {
+        secs,
+        cpu: own_cpu_secs().zip(cpu0).map(|(now, then)| now - then),
+        peak_kib: own_peak_kib(),
+    }
+}
+
+/// CPU seconds (user + system) of this process so far, from `/proc/self/stat` (clock
+/// ticks, 100 per second on Linux).
+fn own_cpu_secs() -> Option<f64> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    // Fields after the command name (which may hold spaces) start at the state, field 3.
+    let rest = &stat[stat.rfind(')')? + 2..];
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    let utime: f64 = fields.get(11)?.parse().ok()?;
+    let stime: f64 = fields.get(12)?.parse().ok()?;
+    Some((utime + stime) / 100.0)
+}
+
+impl Measured {
+    /// What GNU `time -v` wrote to `stats`, with the wall time measured outside.
+    fn from_stats(stats: &Path, secs: f64) -> Measured {
+        let text = std::fs::read_to_string(stats).unwrap_or_default();
+        let field = |name: &str| {
+            text.lines()
+                .find_map(|l| l.trim().strip_prefix(name).map(|v| v.trim().to_string()))
+        };
+        let user: Option<f64> = field("User time (seconds):").and_then(|v| v.parse().ok());
+        let system: Option<f64> = field("System time (seconds):").and_then(|v| v.parse().ok());
+        Measured {
+            secs,
+            cpu: user.zip(system).map(|(u, s)| u + s),
+            peak_kib: field("Maximum resident set size (kbytes):").and_then(|v| v.parse().ok()),
+        }
+    }
+}
+
+/// Delete the dataset's files except `keep`. Files are deleted (and downloads removed) as
+/// soon as they have been measured, so that the page cache recycles their pages: a working
+/// set that grows from one transfer to the next makes the guest touch fresh memory, which
+/// on a VM slows every write by a varying amount and hides differences between clients.
+async fn delete_uploads(api: &NativeApi, pid: &str, keep: Option<u64>) {
+    let files = api
+        .get_datafiles_metadata(pid, Some(Version::Draft), &[])
+        .await
+        .expect("list files");
+    for id in files.iter().filter_map(|f| f.data_file.id) {
+        if Some(id) != keep {
+            api.delete_datafile(id).await.expect("delete upload");
+        }
+    }
+}
+
+/// Check that a download has the size of the file, then remove it.
+fn remove_checked(path: &Path, len: u64) {
+    let got = std::fs::metadata(path).map(|m| m.len()).ok();
+    assert_eq!(got, Some(len), "{} has the wrong size", path.display());
+    std::fs::remove_file(path).expect("remove download");
+}
+
+/// The median of `values` (NaN for none).
+fn median(mut values: Vec<f64>) -> f64 {
+    if values.is_empty() {
+        return f64::NAN;
+    }
+    values.sort_by(f64::total_cmp);
+    let mid = values.len() / 2;
+    if values.len() % 2 == 1 {
+        values[mid]
+    } else {
+        (values[mid - 1] + values[mid]) / 2.0
+    }
+}
+
+/// Write every dirty page back to the disk, so that the next timed transfer does not pay
+/// for the last one's writeback.
+fn settle() {
+    let ok = Command::new("sync").status().is_ok_and(|s| s.success());
+    assert!(ok, "`sync` failed");
 }
 
 /// The `dv` binary: `DV_BIN`, or `target/release/dv` of this workspace.
@@ -282,25 +450,18 @@ fn timed(command: &mut Command, stats: &Path) -> Child {
         .expect("spawn under /usr/bin/time")
 }
 
-/// Run `command` to completion under `/usr/bin/time -v`: (seconds, peak RSS in KiB).
-fn run_timed(command: &mut Command, stats: &Path) -> (f64, Option<u64>) {
+/// Run `command` to completion under `/usr/bin/time -v`, its report going to `stats`.
+fn run_timed(command: &mut Command, stats: &Path) -> Measured {
     let start = Instant::now();
     let status = timed(command, stats).wait().expect("wait");
     let secs = start.elapsed().as_secs_f64();
     assert!(
         status.success(),
-        "{:?} failed: {status}",
-        command.get_program()
+        "{:?} {:?} failed: {status}",
+        command.get_program(),
+        command.get_args().collect::<Vec<_>>()
     );
-    (secs, peak_from(stats))
-}
-
-fn peak_from(stats: &Path) -> Option<u64> {
-    std::fs::read_to_string(stats).ok()?.lines().find_map(|l| {
-        l.trim()
-            .strip_prefix("Maximum resident set size (kbytes):")
-            .and_then(|v| v.trim().parse().ok())
-    })
+    Measured::from_stats(stats, secs)
 }
 
 fn own_peak_kib() -> Option<u64> {

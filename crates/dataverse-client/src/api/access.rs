@@ -8,7 +8,6 @@
 //! is renamed into place only when it matches; on a mismatch the temporary file is deleted
 //! and nothing appears at the destination.
 
-use std::io::SeekFrom;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
@@ -16,10 +15,10 @@ use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use futures_util::{StreamExt, stream};
 use reqwest::StatusCode;
 use reqwest::header::{CONTENT_DISPOSITION, CONTENT_RANGE, CONTENT_TYPE, HeaderMap};
-use tokio::io::{AsyncSeekExt, AsyncWriteExt, BufWriter};
 
 use crate::api::datasets::BulkProgress;
-use crate::checksum::{BackgroundHasher, ChecksumAlgorithm, Hasher, digests_match, hash_file_into};
+use crate::background::PartSink;
+use crate::checksum::{ChecksumAlgorithm, Hasher, digests_match, hash_file_into};
 use crate::client::{NativeApi, Request, transport_error};
 use crate::error::{Error, Result};
 use crate::ids::{IntoPersistentOrId, PersistentOrId, Version};
@@ -27,8 +26,6 @@ use crate::models::files::FileMetadata;
 
 /// A progress callback of a transfer: (bytes done, total bytes if known).
 pub type DownloadProgress = Arc<dyn Fn(u64, Option<u64>) + Send + Sync>;
-
-const WRITE_BUFFER: usize = 256 * 1024;
 
 /// Options of [`NativeApi::download_datafile`].
 #[derive(Clone)]
@@ -642,8 +639,9 @@ impl NativeApi {
         progress: &Option<DownloadProgress>,
     ) -> Result<Transferred> {
         let algorithm = expected.checksum.as_ref().map(|(a, _)| *a);
-        let mut hasher = algorithm.map(|a| BackgroundHasher::new(Hasher::new(a)));
+        let mut hasher = algorithm.map(Hasher::new);
         if offset > 0 {
+            // Hash what the leftover holds, then go on from there.
             let mut h = algorithm.map(Hasher::new);
             let read = match h.as_mut() {
                 Some(h) => hash_file_into(h, part, Some(offset))
@@ -652,25 +650,14 @@ impl NativeApi {
                 None => offset,
             };
             if read == offset {
-                hasher = h.map(BackgroundHasher::new);
+                hasher = h;
             } else {
                 offset = 0;
             }
         }
-        let mut out = tokio::fs::OpenOptions::new()
-            .create(true)
-            .write(true)
-            .truncate(false)
-            .open(part)
+        let mut out = PartSink::open(part, offset, hasher)
             .await
             .map_err(io_error("creating", part))?;
-        out.set_len(offset)
-            .await
-            .map_err(io_error("truncating", part))?;
-        out.seek(SeekFrom::Start(offset))
-            .await
-            .map_err(io_error("seeking in", part))?;
-        let mut out = BufWriter::with_capacity(WRITE_BUFFER, out);
         let report = |done: u64, total: Option<u64>| {
             if let Some(p) = progress {
                 p(done, total);
@@ -684,7 +671,7 @@ impl NativeApi {
         if offset > 0 && expected.size == Some(offset) {
             // A complete leftover: nothing to fetch, only to check.
             report(offset, total);
-            return finish(out, part, offset, hasher, total, content_type, 0, 0).await;
+            return finish(out, part, offset, total, content_type, 0, 0).await;
         }
         let policy = self.retry_policy().clone();
         let max_attempts = policy.max_attempts.max(1);
@@ -708,9 +695,8 @@ impl NativeApi {
                                 offset,
                                 "416 for the resume range; starting over"
                             );
-                            reset(&mut out, part).await?;
+                            reset(&mut out, part, algorithm).await?;
                             offset = 0;
-                            hasher = algorithm.map(|a| BackgroundHasher::new(Hasher::new(a)));
                             restarts += 1;
                             continue;
                         }
@@ -740,9 +726,8 @@ impl NativeApi {
                             "unusable Content-Range in a 206 answer; starting over"
                         );
                         drop(response);
-                        reset(&mut out, part).await?;
+                        reset(&mut out, part, algorithm).await?;
                         offset = 0;
-                        hasher = algorithm.map(|a| BackgroundHasher::new(Hasher::new(a)));
                         restarts += 1;
                         failures += 1;
                         if failures >= max_attempts {
@@ -768,9 +753,8 @@ impl NativeApi {
                     offset,
                     "the server sent the whole file again; restarting from zero"
                 );
-                reset(&mut out, part).await?;
+                reset(&mut out, part, algorithm).await?;
                 offset = 0;
-                hasher = algorithm.map(|a| BackgroundHasher::new(Hasher::new(a)));
                 restarts += 1;
             }
             report(offset, total);
@@ -778,15 +762,8 @@ impl NativeApi {
             let interruption = loop {
                 match response.chunk().await {
                     Ok(Some(bytes)) => {
-                        if let Some(h) = hasher.as_mut() {
-                            h.update(bytes.clone())
-                                .await
-                                .map_err(io_error("hashing", part))?;
-                        }
-                        out.write_all(&bytes)
-                            .await
-                            .map_err(io_error("writing", part))?;
                         offset += bytes.len() as u64;
+                        out.write(&bytes).await.map_err(io_error("writing", part))?;
                         report(offset, total);
                     }
                     Ok(None) => {
@@ -807,17 +784,7 @@ impl NativeApi {
                 }
             };
             let Some(err) = interruption else {
-                return finish(
-                    out,
-                    part,
-                    offset,
-                    hasher,
-                    total,
-                    content_type,
-                    resumes,
-                    restarts,
-                )
-                .await;
+                return finish(out, part, offset, total, content_type, resumes, restarts).await;
             };
             out.flush().await.map_err(io_error("writing", part))?;
             if offset > before {
@@ -840,37 +807,18 @@ impl NativeApi {
 /// Flush and sync the part file, and hand back what was transferred.
 #[allow(clippy::too_many_arguments)]
 async fn finish(
-    mut out: BufWriter<tokio::fs::File>,
+    out: PartSink,
     part: &Path,
     bytes: u64,
-    hasher: Option<BackgroundHasher>,
     total: Option<u64>,
     content_type: Option<String>,
     resumes: u32,
     restarts: u32,
 ) -> Result<Transferred> {
-    // The last of the hashing overlaps writing the file out to disk.
-    let write_out = async {
-        out.flush().await.map_err(io_error("writing", part))?;
-        let file = out.into_inner();
-        file.sync_all().await.map_err(io_error("syncing", part))
-    };
-    let hashed = async {
-        match hasher {
-            Some(h) => h
-                .finish()
-                .await
-                .map(|h| Some(h.finalize()))
-                .map_err(io_error("hashing", part)),
-            None => Ok(None),
-        }
-    };
-    let (written, digest) = tokio::join!(write_out, hashed);
-    written?;
-    let digest = digest?;
+    let hasher = out.finish().await.map_err(io_error("writing", part))?;
     Ok(Transferred {
         bytes,
-        digest,
+        digest: hasher.map(Hasher::finalize),
         total,
         content_type,
         resumes,
@@ -878,15 +826,15 @@ async fn finish(
     })
 }
 
-/// Empty the part file and write from its start again.
-async fn reset(out: &mut BufWriter<tokio::fs::File>, part: &Path) -> Result<()> {
-    out.flush().await.map_err(io_error("writing", part))?;
-    let f = out.get_mut();
-    f.set_len(0).await.map_err(io_error("truncating", part))?;
-    f.seek(SeekFrom::Start(0))
+/// Empty the part file and write from its start again, hashing afresh.
+async fn reset(
+    out: &mut PartSink,
+    part: &Path,
+    algorithm: Option<ChecksumAlgorithm>,
+) -> Result<()> {
+    out.reset(algorithm.map(Hasher::new))
         .await
-        .map_err(io_error("seeking in", part))?;
-    Ok(())
+        .map_err(io_error("truncating", part))
 }
 
 fn verify(file: &str, expected: &Expected, t: &Transferred) -> Result<Verification> {

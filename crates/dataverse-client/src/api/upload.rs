@@ -20,6 +20,7 @@ use futures_util::{StreamExt, stream};
 use tokio::io::AsyncRead;
 use tokio_util::io::ReaderStream;
 
+use crate::background::hash_queue;
 use crate::checksum::{ChecksumAlgorithm, Hasher, digests_match, hash_file};
 use crate::client::{Body, FormFactory, MultipartBody, NativeApi, Request};
 use crate::error::{Error, Result};
@@ -268,18 +269,38 @@ impl UploadReport {
     }
 }
 
-/// What the hashing stream of the current attempt saw.
+/// What the stream of the current attempt saw.
 struct Tally {
     generation: u64,
-    hasher: Hasher,
+    /// The thread hashing the current attempt's bytes (MD5); it ends with the stream.
+    hashing: Option<tokio::task::JoinHandle<Hasher>>,
     bytes: u64,
 }
 
 impl Tally {
-    fn take(&mut self) -> (String, u64) {
-        let h = std::mem::replace(&mut self.hasher, Hasher::new(ChecksumAlgorithm::Md5));
-        (h.finalize(), self.bytes)
+    fn new() -> Arc<Mutex<Tally>> {
+        Arc::new(Mutex::new(Tally {
+            generation: 0,
+            hashing: None,
+            bytes: 0,
+        }))
     }
+}
+
+/// The MD5 of what the current attempt's stream read, and how many bytes that was. Waits
+/// for the hashing thread, which ends once the stream has ended or been dropped.
+async fn take_digest(tally: &Mutex<Tally>) -> std::io::Result<(String, u64)> {
+    let (hashing, bytes) = {
+        let mut t = lock(tally);
+        (t.hashing.take(), t.bytes)
+    };
+    let hasher = match hashing {
+        Some(task) => task
+            .await
+            .map_err(|e| std::io::Error::other(format!("the checksum thread failed: {e}")))?,
+        None => Hasher::new(ChecksumAlgorithm::Md5),
+    };
+    Ok((hasher.finalize(), bytes))
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -346,32 +367,47 @@ fn form_factory(
                 (reader, declared)
             }
         };
+        // Bytes are hashed on a thread of their own, so that sending does not wait for MD5.
+        let (queue, hashing) = hash_queue(Hasher::new(ChecksumAlgorithm::Md5));
         let generation = {
             let mut t = lock(&tally);
             t.generation += 1;
-            t.hasher = Hasher::new(ChecksumAlgorithm::Md5);
+            t.hashing = Some(hashing);
             t.bytes = 0;
             t.generation
         };
         let tally = tally.clone();
         let progress = progress.clone();
-        let chunks = ReaderStream::with_capacity(reader, CHUNK).map(move |chunk| {
-            if let Ok(bytes) = &chunk {
+        let state = (ReaderStream::with_capacity(reader, CHUNK), Some(queue));
+        let chunks = stream::unfold(state, move |(mut inner, queue)| {
+            let tally = tally.clone();
+            let progress = progress.clone();
+            async move {
+                let bytes = match inner.next().await {
+                    Some(Ok(bytes)) => bytes,
+                    // The queue is dropped with the error or at the end: the thread stops.
+                    Some(Err(e)) => return Some((Err(e), (inner, None))),
+                    None => return None,
+                };
                 let done = {
                     let mut t = lock(&tally);
-                    if t.generation == generation {
-                        t.hasher.update(bytes);
+                    (t.generation == generation).then(|| {
                         t.bytes += bytes.len() as u64;
-                        Some(t.bytes)
-                    } else {
-                        None
-                    }
+                        t.bytes
+                    })
                 };
+                if done.is_some()
+                    && let Some(q) = &queue
+                    && q.send(bytes.clone()).await.is_err()
+                {
+                    let stopped = std::io::Error::other("the checksum thread stopped");
+                    return Some((Err(stopped), (inner, None)));
+                }
                 if let (Some(done), Some(p)) = (done, &progress) {
                     p(done, len);
                 }
+                Some((Ok(bytes), (inner, queue)))
             }
-            chunk
         });
         let body = reqwest::Body::wrap_stream(chunks);
         let part = match len {
@@ -388,6 +424,17 @@ fn form_factory(
             .text("jsonData", json.clone())
             .part("file", part))
     })
+}
+
+/// A failure of the hashing thread of an upload of `source`.
+fn hashing_error(source: &UploadSource, e: std::io::Error) -> Error {
+    Error::Io {
+        operation: "hashing".into(),
+        path: source
+            .local_path()
+            .map_or_else(|| PathBuf::from(&source.name), Path::to_path_buf),
+        source: e,
+    }
 }
 
 /// Whether a failed request may have had its effect on the server.
@@ -584,11 +631,7 @@ impl NativeApi {
         if let Some(dir) = metadata.directory_label.as_deref() {
             check_directory_label(dir)?;
         }
-        let tally = Arc::new(Mutex::new(Tally {
-            generation: 0,
-            hasher: Hasher::new(ChecksumAlgorithm::Md5),
-            bytes: 0,
-        }));
+        let tally = Tally::new();
         let factory = form_factory(
             &source,
             metadata.to_json_string(),
@@ -614,11 +657,10 @@ impl NativeApi {
                 Ok((env, url)) => {
                     let response: UploadResponse =
                         crate::client::decode(&req, &url, env.data.clone())?;
-                    let (md5, bytes, sends) = {
-                        let mut t = lock(&tally);
-                        let (md5, bytes) = t.take();
-                        (md5, bytes, t.generation)
-                    };
+                    let (md5, bytes) = take_digest(&tally)
+                        .await
+                        .map_err(|e| hashing_error(&source, e))?;
+                    let sends = lock(&tally).generation;
                     let mut report = UploadReport {
                         response,
                         md5,
@@ -638,7 +680,9 @@ impl NativeApi {
                 return Err(err);
             }
             tracing::warn!(file = %source.name, attempt, error = %err, "upload failed after it may have reached the server; looking for the file");
-            let (md5, bytes) = lock(&tally).take();
+            let (md5, bytes) = take_digest(&tally)
+                .await
+                .map_err(|e| hashing_error(&source, e))?;
             let mut local = LocalDigest {
                 path: source.local_path(),
                 // A path is hashed whole (the attempt may have stopped half-way); a
@@ -1325,11 +1369,10 @@ mod tests {
         let path = dir.join("f.bin");
         let data: Vec<u8> = (0..600_000u32).map(|i| (i % 253) as u8).collect();
         std::fs::write(&path, &data).unwrap();
-        let tally = Arc::new(Mutex::new(Tally {
-            generation: 0,
-            hasher: Hasher::new(ChecksumAlgorithm::Md5),
-            bytes: 0,
-        }));
+        let mut h = Hasher::new(ChecksumAlgorithm::Md5);
+        h.update(&data);
+        let expected = h.finalize();
+        let tally = Tally::new();
         let seen = Arc::new(AtomicU64::new(0));
         let seen2 = seen.clone();
         let factory = form_factory(
@@ -1353,21 +1396,25 @@ mod tests {
             assert!(text.contains("name=\"jsonData\""));
             assert!(text.contains("filename=\"f.bin\""));
             assert!(text.contains(&boundary));
-            let (md5, bytes) = lock(&tally).take();
+            let (md5, bytes) = take_digest(&tally).await.unwrap();
             assert_eq!(bytes, 600_000);
-            let mut h = Hasher::new(ChecksumAlgorithm::Md5);
-            h.update(&data);
-            assert_eq!(md5, h.finalize());
+            assert_eq!(md5, expected);
             assert_eq!(seen.load(Ordering::Relaxed), 600_000);
         }
-        // A reader can be turned into a form only once.
+        // A reader too, and it can be turned into a form only once.
         let once = form_factory(
-            &UploadSource::reader(std::io::Cursor::new(vec![1u8, 2, 3]), "r.bin"),
+            &UploadSource::reader(std::io::Cursor::new(data.clone()), "r.bin"),
             "{}".into(),
-            tally,
+            tally.clone(),
             None,
         );
-        assert!(once().is_ok());
+        let mut body = once().unwrap().into_stream();
+        while let Some(chunk) = body.next().await {
+            chunk.unwrap();
+        }
+        let (md5, bytes) = take_digest(&tally).await.unwrap();
+        assert_eq!(bytes, 600_000);
+        assert_eq!(md5, expected);
         assert!(matches!(once(), Err(Error::InvalidArgument(_))));
         let _ = std::fs::remove_dir_all(&dir);
     }
