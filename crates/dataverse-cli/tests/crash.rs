@@ -118,7 +118,7 @@ fn create_dataset(addr: SocketAddr) -> i64 {
     v["data"]["id"].as_i64().expect("dataset id")
 }
 
-/// A `datafiles` row: id, blob, filesize, md5, tabular, original size, ingest state.
+/// A `datafiles` row: id, blob, filesize, checksum (MD5), tabular, original size, ingest state.
 type FileRow = (i64, String, i64, String, bool, Option<i64>, Option<String>);
 
 /// Regular files below `dir`, recursively.
@@ -237,7 +237,7 @@ fn a_server_killed_during_uploads_restarts_consistent() {
     let files_dir = data.path().join("files");
     let mut stmt = db
         .prepare(
-            "SELECT id, blob, filesize, md5, tabular, original_size, ingest_state
+            "SELECT id, blob, filesize, checksum_value, tabular, original_size, ingest_state
              FROM datafiles WHERE dataset_id = ?1",
         )
         .expect("prepare");

@@ -13,9 +13,8 @@
 //! memory stays bounded whatever the size of the file.
 
 use std::fs::File;
-use std::io::{self, Read, Seek, SeekFrom, Write};
+use std::io::{self, Seek, SeekFrom, Write};
 use std::path::Path;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
 use bytes::Bytes;
@@ -52,29 +51,6 @@ pub(crate) fn hash_queue(hasher: Hasher) -> (mpsc::Sender<Bytes>, tokio::task::J
         hasher
     });
     (queue, task)
-}
-
-/// Feed all of `path` into `hasher` (blocking), unless `stop` is raised first.
-pub(crate) fn hash_until(path: &Path, hasher: &mut Hasher, stop: &AtomicBool) -> io::Result<u64> {
-    let mut file = File::open(path)?;
-    let mut buf = vec![0u8; BLOCK];
-    let mut done = 0u64;
-    loop {
-        if stop.load(Ordering::Relaxed) {
-            return Err(io::Error::new(
-                io::ErrorKind::Interrupted,
-                "hashing stopped",
-            ));
-        }
-        let n = match file.read(&mut buf) {
-            Ok(0) => return Ok(done),
-            Ok(n) => n,
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-            Err(e) => return Err(e),
-        };
-        hasher.update(&buf[..n]);
-        done += n as u64;
-    }
 }
 
 /// Spare block buffers, kept for reuse.

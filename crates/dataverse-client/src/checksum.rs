@@ -9,15 +9,19 @@
 //! assert_eq!(h.finalize(), "5eb63bbbe01eeed093cb22bb8f5acdc3");
 //! ```
 
+use std::io::Read;
 use std::path::Path;
+use std::sync::atomic::{AtomicU8, Ordering};
 
 use md5::Digest;
-use tokio::io::AsyncReadExt;
 
 /// A checksum algorithm Dataverse uses for files (`DataFile.checksum.type`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+///
+/// The default is MD5, Dataverse's own default (`:FileFixityChecksumAlgorithm`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum ChecksumAlgorithm {
     /// `MD5` (Dataverse's default; also reported as `DataFile.md5`).
+    #[default]
     Md5,
     /// `SHA-1`.
     Sha1,
@@ -28,6 +32,14 @@ pub enum ChecksumAlgorithm {
 }
 
 impl ChecksumAlgorithm {
+    /// Every algorithm, in the order MD5, SHA-1, SHA-256, SHA-512.
+    pub const ALL: [ChecksumAlgorithm; 4] = [
+        ChecksumAlgorithm::Md5,
+        ChecksumAlgorithm::Sha1,
+        ChecksumAlgorithm::Sha256,
+        ChecksumAlgorithm::Sha512,
+    ];
+
     /// The wire name: `MD5`, `SHA-1`, `SHA-256` or `SHA-512`.
     pub fn as_str(&self) -> &'static str {
         match self {
@@ -67,6 +79,44 @@ impl ChecksumAlgorithm {
     }
 }
 
+/// A [`ChecksumAlgorithm`] shared between tasks, read and replaced without a lock.
+#[derive(Debug)]
+pub(crate) struct AtomicAlgorithm(AtomicU8);
+
+impl AtomicAlgorithm {
+    pub(crate) fn new(algorithm: ChecksumAlgorithm) -> Self {
+        AtomicAlgorithm(AtomicU8::new(Self::encode(algorithm)))
+    }
+
+    /// The algorithm last stored.
+    pub(crate) fn load(&self) -> ChecksumAlgorithm {
+        Self::decode(self.0.load(Ordering::Relaxed))
+    }
+
+    /// Replace the algorithm.
+    pub(crate) fn store(&self, algorithm: ChecksumAlgorithm) {
+        self.0.store(Self::encode(algorithm), Ordering::Relaxed);
+    }
+
+    /// The algorithm's position in [`ChecksumAlgorithm::ALL`].
+    fn encode(algorithm: ChecksumAlgorithm) -> u8 {
+        match algorithm {
+            ChecksumAlgorithm::Md5 => 0,
+            ChecksumAlgorithm::Sha1 => 1,
+            ChecksumAlgorithm::Sha256 => 2,
+            ChecksumAlgorithm::Sha512 => 3,
+        }
+    }
+
+    /// The inverse of [`encode`](Self::encode) (only ever given what it produced).
+    fn decode(n: u8) -> ChecksumAlgorithm {
+        ChecksumAlgorithm::ALL
+            .get(usize::from(n))
+            .copied()
+            .unwrap_or_default()
+    }
+}
+
 impl std::fmt::Display for ChecksumAlgorithm {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
@@ -84,6 +134,7 @@ impl std::str::FromStr for ChecksumAlgorithm {
     }
 }
 
+#[derive(Clone)]
 enum State {
     Md5(md5::Md5),
     Sha1(sha1::Sha1),
@@ -93,6 +144,7 @@ enum State {
 
 /// A running checksum: feed it bytes with [`update`](Self::update), read the hex digest
 /// with [`finalize`](Self::finalize). Also counts the bytes it saw.
+#[derive(Clone)]
 pub struct Hasher {
     state: State,
     algorithm: ChecksumAlgorithm,
@@ -162,14 +214,29 @@ pub fn digests_match(expected: &str, actual: &str) -> bool {
 }
 
 /// Feed the first `limit` bytes of `path` (all of it for `None`) into `hasher`, reading in
-/// chunks. Returns how many bytes were read (fewer than `limit` if the file is shorter).
+/// 1 MiB chunks on a blocking thread. Returns how many bytes were read (fewer than `limit` if
+/// the file is shorter).
 pub async fn hash_file_into(
     hasher: &mut Hasher,
     path: &Path,
     limit: Option<u64>,
 ) -> std::io::Result<u64> {
-    let mut file = tokio::fs::File::open(path).await?;
-    let mut buf = vec![0u8; 256 * 1024];
+    let path = path.to_path_buf();
+    let mut h = hasher.clone();
+    let (h, done) = tokio::task::spawn_blocking(move || {
+        let done = hash_prefix(&path, &mut h, limit)?;
+        Ok::<_, std::io::Error>((h, done))
+    })
+    .await
+    .map_err(|e| std::io::Error::other(format!("the checksum thread failed: {e}")))??;
+    *hasher = h;
+    Ok(done)
+}
+
+/// The blocking loop of [`hash_file_into`].
+fn hash_prefix(path: &Path, hasher: &mut Hasher, limit: Option<u64>) -> std::io::Result<u64> {
+    let mut file = std::fs::File::open(path)?;
+    let mut buf = vec![0u8; 1024 * 1024];
     let mut done: u64 = 0;
     loop {
         let want = match limit {
@@ -177,10 +244,12 @@ pub async fn hash_file_into(
             Some(l) => ((l - done).min(buf.len() as u64)) as usize,
             None => buf.len(),
         };
-        let n = file.read(&mut buf[..want]).await?;
-        if n == 0 {
-            break;
-        }
+        let n = match file.read(&mut buf[..want]) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
         hasher.update(&buf[..n]);
         done += n as u64;
     }
@@ -197,15 +266,9 @@ pub async fn hash_file_into(
 /// # Ok(()) }
 /// ```
 pub async fn hash_file(path: &Path, algorithm: ChecksumAlgorithm) -> std::io::Result<String> {
-    let path = path.to_path_buf();
-    tokio::task::spawn_blocking(move || {
-        let mut h = Hasher::new(algorithm);
-        let never = std::sync::atomic::AtomicBool::new(false);
-        crate::background::hash_until(&path, &mut h, &never)?;
-        Ok(h.finalize())
-    })
-    .await
-    .map_err(|e| std::io::Error::other(format!("the checksum thread failed: {e}")))?
+    let mut h = Hasher::new(algorithm);
+    hash_file_into(&mut h, path, None).await?;
+    Ok(h.finalize())
 }
 
 #[cfg(test)]
@@ -241,12 +304,7 @@ mod tests {
             digest(ChecksumAlgorithm::Sha512, abc),
             "ddaf35a193617abacc417349ae20413112e6fa4e89a97ea20a9eeee64b55d39a2192992a274fc1a836ba3c23a3feebbd454d4423643ce80e2a9ac94fa54ca49f"
         );
-        for alg in [
-            ChecksumAlgorithm::Md5,
-            ChecksumAlgorithm::Sha1,
-            ChecksumAlgorithm::Sha256,
-            ChecksumAlgorithm::Sha512,
-        ] {
+        for alg in ChecksumAlgorithm::ALL {
             assert_eq!(digest(alg, b"").len(), alg.hex_len());
             assert_eq!(ChecksumAlgorithm::parse(alg.as_str()), Some(alg));
         }
@@ -270,6 +328,18 @@ mod tests {
         assert!("crc32".parse::<ChecksumAlgorithm>().is_err());
         assert!(digests_match("ABCdef", " abcDEF"));
         assert!(!digests_match("abc", "abd"));
+    }
+
+    #[test]
+    fn shared_algorithm() {
+        assert_eq!(ChecksumAlgorithm::default(), ChecksumAlgorithm::Md5);
+        let shared = AtomicAlgorithm::new(ChecksumAlgorithm::default());
+        assert_eq!(shared.load(), ChecksumAlgorithm::Md5);
+        for alg in ChecksumAlgorithm::ALL {
+            shared.store(alg);
+            assert_eq!(shared.load(), alg);
+            assert_eq!(AtomicAlgorithm::decode(AtomicAlgorithm::encode(alg)), alg);
+        }
     }
 
     #[tokio::test]

@@ -16,6 +16,7 @@ use serde::de::DeserializeOwned;
 use serde_json::Value;
 use url::Url;
 
+use crate::checksum::{AtomicAlgorithm, ChecksumAlgorithm};
 use crate::envelope::{self, Envelope};
 use crate::error::{ApiError, Error, Result};
 use crate::retry::{RetryPolicy, parse_retry_after};
@@ -53,6 +54,9 @@ struct Inner {
     retry: RetryPolicy,
     max_concurrency: usize,
     request_timeout: Duration,
+    /// What uploads hash the bytes they send with: the algorithm the server last reported
+    /// for an uploaded file.
+    upload_checksum: AtomicAlgorithm,
 }
 
 impl std::fmt::Debug for NativeApi {
@@ -63,6 +67,7 @@ impl std::fmt::Debug for NativeApi {
             .field("token_set", &self.inner.token.is_some())
             .field("max_concurrency", &self.inner.max_concurrency)
             .field("retry", &self.inner.retry)
+            .field("upload_checksum", &self.upload_checksum_algorithm())
             .finish()
     }
 }
@@ -80,6 +85,7 @@ pub struct NativeApiBuilder {
     retry: RetryPolicy,
     user_agent: String,
     allow_insecure_http: bool,
+    upload_checksum: ChecksumAlgorithm,
 }
 
 impl std::fmt::Debug for NativeApiBuilder {
@@ -158,6 +164,15 @@ impl NativeApiBuilder {
         self
     }
 
+    /// The checksum algorithm uploads compute while they send, until the server reports
+    /// the one it uses (`:FileFixityChecksumAlgorithm`). Default MD5. Setting the server's
+    /// algorithm spares the first upload a second read of its file to verify it; see
+    /// [`NativeApi::upload_checksum_algorithm`].
+    pub fn upload_checksum_algorithm(mut self, algorithm: ChecksumAlgorithm) -> Self {
+        self.upload_checksum = algorithm;
+        self
+    }
+
     /// Build the client.
     ///
     /// Fails with [`Error::InvalidArgument`] for a base URL that is not `http(s)://host[/path]`,
@@ -231,6 +246,7 @@ impl NativeApiBuilder {
                 retry: self.retry,
                 max_concurrency: self.max_concurrency,
                 request_timeout: self.request_timeout,
+                upload_checksum: AtomicAlgorithm::new(self.upload_checksum),
             }),
         })
     }
@@ -413,6 +429,7 @@ impl NativeApi {
             retry: RetryPolicy::default(),
             user_agent: DEFAULT_USER_AGENT.to_string(),
             allow_insecure_http: false,
+            upload_checksum: ChecksumAlgorithm::default(),
         }
     }
 
@@ -434,6 +451,21 @@ impl NativeApi {
     /// The retry policy in force.
     pub fn retry_policy(&self) -> &RetryPolicy {
         &self.inner.retry
+    }
+
+    /// The checksum algorithm the next upload computes while it sends: the one the
+    /// server last reported for a file uploaded through this client or its clones (the
+    /// builder's [`upload_checksum_algorithm`](NativeApiBuilder::upload_checksum_algorithm),
+    /// MD5 by default, until then). When the server answers with another algorithm the
+    /// upload is verified by reading a path source once more; a reader source then stays
+    /// unverified.
+    pub fn upload_checksum_algorithm(&self) -> ChecksumAlgorithm {
+        self.inner.upload_checksum.load()
+    }
+
+    /// Remember the algorithm the server reported for an uploaded file.
+    pub(crate) fn remember_upload_checksum(&self, algorithm: ChecksumAlgorithm) {
+        self.inner.upload_checksum.store(algorithm);
     }
 
     pub(crate) fn token(&self) -> Option<&ApiToken> {

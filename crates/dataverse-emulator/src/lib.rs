@@ -14,6 +14,7 @@
 
 mod auth;
 mod blocks;
+mod checksum;
 mod envelope;
 mod error;
 mod export;
@@ -170,14 +171,9 @@ impl Emulator {
     /// Set a database setting such as `:AllowApiTokenLookupViaApi` (what
     /// `PUT /api/admin/settings/{name}` does on a real installation).
     pub fn set_setting(&self, name: &str, value: &str) -> Result<(), Error> {
-        self.inner.store.blocking(|conn| {
-            conn.execute(
-                "INSERT INTO settings (name, value) VALUES (?1, ?2)
-                 ON CONFLICT(name) DO UPDATE SET value = excluded.value",
-                [name, value],
-            )?;
-            Ok(())
-        })
+        self.inner
+            .store
+            .blocking(|conn| store::Store::put_setting(conn, name, value))
     }
 
     /// Add a deterministic tree of published collections and datasets under the root

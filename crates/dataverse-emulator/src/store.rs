@@ -136,6 +136,9 @@ impl Store {
             if version < 4 {
                 tx.execute_batch(SCHEMA_V4)?;
             }
+            if version < 5 {
+                tx.execute_batch(SCHEMA_V5)?;
+            }
             if version < SCHEMA_VERSION {
                 tx.pragma_update(None, "user_version", SCHEMA_VERSION)?;
             }
@@ -152,6 +155,16 @@ impl Store {
         })
     }
 
+    /// Set a database setting.
+    pub(crate) fn put_setting(conn: &Connection, name: &str, value: &str) -> Result<(), Error> {
+        conn.execute(
+            "INSERT INTO settings (name, value) VALUES (?1, ?2)
+             ON CONFLICT(name) DO UPDATE SET value = excluded.value",
+            [name, value],
+        )?;
+        Ok(())
+    }
+
     /// Value of a database setting (`:AllowApiTokenLookupViaApi`, ...).
     pub(crate) fn setting(conn: &Connection, name: &str) -> Result<Option<String>, Error> {
         Ok(conn
@@ -163,7 +176,7 @@ impl Store {
 }
 
 /// Current schema version (`PRAGMA user_version`). Later issues add `if version < N` steps.
-pub(crate) const SCHEMA_VERSION: i64 = 4;
+pub(crate) const SCHEMA_VERSION: i64 = 5;
 
 /// Username of the bootstrap superuser.
 pub(crate) const ADMIN_USERNAME: &str = "dataverseAdmin";
@@ -368,6 +381,13 @@ BEGIN
 END;
 "#;
 
+/// Files carry the checksum algorithm they were stored with (`:FileFixityChecksumAlgorithm`
+/// at upload time); earlier files are MD5.
+const SCHEMA_V5: &str = r#"
+ALTER TABLE datafiles RENAME COLUMN md5 TO checksum_value;
+ALTER TABLE datafiles ADD COLUMN checksum_type TEXT NOT NULL DEFAULT 'MD5';
+"#;
+
 /// Vendored bootstrap data.
 const ADMIN_JSON: &str = include_str!("../data/builtin-user-create-dataverseAdmin.json");
 const LICENSES: [&str; 2] = [
@@ -510,5 +530,42 @@ mod tests {
             .blocking(|c| Ok(c.query_row("PRAGMA user_version", [], |r| r.get(0))?))
             .unwrap();
         assert_eq!(v, SCHEMA_VERSION);
+    }
+
+    #[test]
+    fn files_of_a_version_4_store_become_md5_files() {
+        let dir = tempfile::tempdir().unwrap();
+        {
+            // A store as version 4 left it, with one file row.
+            let mut conn = Connection::open(dir.path().join(DB_FILE)).unwrap();
+            conn.execute_batch("PRAGMA foreign_keys = OFF").unwrap();
+            let tx = conn.transaction().unwrap();
+            tx.execute_batch(SCHEMA_V1).unwrap();
+            bootstrap(&tx).unwrap();
+            for schema in [SCHEMA_V2, SCHEMA_V3, SCHEMA_V4] {
+                tx.execute_batch(schema).unwrap();
+            }
+            tx.execute(
+                "INSERT INTO datafiles (id, dataset_id, storage_identifier, blob, content_type,
+                     filesize, md5, created, last_update_time)
+                 VALUES (900, 1, 'local://x', '1/x', 'text/plain', 3, 'abc123', 't', 't')",
+                [],
+            )
+            .unwrap();
+            tx.pragma_update(None, "user_version", 4).unwrap();
+            tx.commit().unwrap();
+        }
+        let s = Store::open(dir.path()).unwrap();
+        s.init(None).unwrap();
+        let row = s
+            .blocking(|c| {
+                Ok(c.query_row(
+                    "SELECT checksum_type, checksum_value FROM datafiles WHERE id = 900",
+                    [],
+                    |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)),
+                )?)
+            })
+            .unwrap();
+        assert_eq!(row, ("MD5".to_string(), "abc123".to_string()));
     }
 }

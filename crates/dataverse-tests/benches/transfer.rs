@@ -7,6 +7,7 @@
 //! cargo bench -p dataverse-tests --bench transfer              # 256 MiB, then 1 GiB
 //! cargo bench -p dataverse-tests --bench transfer -- 64 128    # other sizes, in MiB
 //! TRANSFER_REPS=5 cargo bench -p dataverse-tests --bench transfer  # runs per figure (3)
+//! TRANSFER_CHECKSUM=SHA-1 cargo bench -p dataverse-tests --bench transfer  # server's algorithm
 //! ```
 //!
 //! Each figure is the median of several runs; the clients take turns within a run, and
@@ -14,11 +15,12 @@
 //! back one transfer's file does not slow the next. Files are deleted as soon as they have
 //! been measured (see `delete_uploads`).
 //!
-//! Next to plain curl, "curl + md5sum" does what the library does on top of moving the
-//! bytes: MD5 of the file beside the upload, and MD5 of the download as it is written
-//! (`curl | tee FILE | md5sum`). The bench also times MD5 of the file in this process: a
-//! verified MD5 download cannot go faster than that on one core. CPU time is user + system
-//! time of the client (for the library, of this process).
+//! Next to plain curl, "curl + md5sum" (`sha1sum`, ... with `TRANSFER_CHECKSUM`) does what
+//! the library does on top of moving the bytes: the checksum of the file beside the upload,
+//! and of the download as it is written (`curl | tee FILE | md5sum`). The bench also times
+//! the checksum of the file in this process: a verified download cannot go faster than that
+//! on one core. CPU time is user + system time of the client (for the library, of this
+//! process).
 //!
 //! Needs `curl`, `sync` and GNU `/usr/bin/time` (for the peak resident set size of child
 //! processes). The library runs in this process; its peak is this process's `VmHWM`.
@@ -93,12 +95,32 @@ async fn main() {
     let header = work.path().join("key.header");
     std::fs::write(&header, format!("X-Dataverse-key: {TOKEN}\n")).expect("header file");
     let key = format!("@{}", header.display());
+    // The server's checksum algorithm, as an installation sets it (MD5 when unset).
+    let algorithm = std::env::var("TRANSFER_CHECKSUM").ok();
+    if let Some(a) = &algorithm {
+        let put = format!(
+            "curl -sS -f -o /dev/null -X PUT -H '{key}' --data-binary '{a}' '{url}/api/admin/settings/:FileFixityChecksumAlgorithm'"
+        );
+        let ok = shell(&put).status().is_ok_and(|s| s.success());
+        assert!(ok, "setting the checksum algorithm failed");
+    }
     let stats = work.path().join("client.time");
     let out = work.path().join("out");
     std::fs::create_dir_all(&out).expect("out dir");
 
     let mut rows = Vec::new();
-    let mut md5_secs = Vec::new();
+    let mut hash_secs = Vec::new();
+    let hash_algorithm = algorithm
+        .as_deref()
+        .and_then(ChecksumAlgorithm::parse)
+        .unwrap_or(ChecksumAlgorithm::Md5);
+    // The coreutils tool of the algorithm, and the reference row's name.
+    let (sum, with_sum) = match hash_algorithm {
+        ChecksumAlgorithm::Md5 => ("md5sum", "curl + md5sum"),
+        ChecksumAlgorithm::Sha1 => ("sha1sum", "curl + sha1sum"),
+        ChecksumAlgorithm::Sha256 => ("sha256sum", "curl + sha256sum"),
+        ChecksumAlgorithm::Sha512 => ("sha512sum", "curl + sha512sum"),
+    };
     for &size in &sizes {
         let pid = api
             .create_dataset(
@@ -118,10 +140,10 @@ async fn main() {
         let data = work.path().join(format!("data-{size}.bin"));
         write_random(&data, size * MIB).await;
         let start = Instant::now();
-        dataverse_client::checksum::hash_file(&data, ChecksumAlgorithm::Md5)
+        dataverse_client::checksum::hash_file(&data, hash_algorithm)
             .await
             .expect("hash data");
-        md5_secs.push((size, start.elapsed().as_secs_f64()));
+        hash_secs.push((size, start.elapsed().as_secs_f64()));
         let body = UploadBody {
             tab_ingest: Some(false),
             ..Default::default()
@@ -176,14 +198,10 @@ async fn main() {
             // curl checked like the library checks: MD5 of the file beside the upload.
             settle();
             let both = format!(
-                "md5sum '{}' > /dev/null & {curl_upload} && wait",
+                "{sum} '{}' > /dev/null & {curl_upload} && wait",
                 data.display()
             );
-            push(
-                "upload",
-                "curl + md5sum",
-                run_timed(&mut shell(&both), &stats),
-            );
+            push("upload", with_sum, run_timed(&mut shell(&both), &stats));
             delete_uploads(&api, &pid, Some(file_id)).await;
 
             // Downloads of the library's upload; each file is checked and removed at once.
@@ -230,14 +248,10 @@ async fn main() {
 
             settle();
             let both = format!(
-                "curl -sS -f -H '{key}' '{file_url}' | tee '{}' | md5sum > /dev/null",
+                "curl -sS -f -H '{key}' '{file_url}' | tee '{}' | {sum} > /dev/null",
                 out.join("both.bin").display()
             );
-            push(
-                "download",
-                "curl + md5sum",
-                run_timed(&mut shell(&both), &stats),
-            );
+            push("download", with_sum, run_timed(&mut shell(&both), &stats));
             remove_checked(&out.join("both.bin"), size * MIB);
 
             delete_uploads(&api, &pid, None).await;
@@ -294,9 +308,11 @@ async fn main() {
         );
     }
     println!();
-    for (size, secs) in &md5_secs {
+    println!("server checksum algorithm: {}", hash_algorithm.as_str());
+    for (size, secs) in &hash_secs {
         println!(
-            "MD5 of the {size} MiB file in this process (one core, file in the page cache): {secs:.2} s, {:.0} MiB/s",
+            "{} of the {size} MiB file in this process (one core, file in the page cache): {secs:.2} s, {:.0} MiB/s",
+            hash_algorithm.as_str(),
             *size as f64 / secs
         );
     }

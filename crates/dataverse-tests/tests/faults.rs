@@ -16,6 +16,7 @@ use dataverse_client::api::crawl::{CrawlFilter, CrawlItem, CrawlOptions};
 use dataverse_client::api::upload::{UploadOptions, UploadSource};
 use dataverse_client::checksum::{ChecksumAlgorithm, hash_file};
 use dataverse_client::models::datasets::{DatasetField, LockType, ReleaseType};
+use dataverse_client::models::files::Checksum;
 use dataverse_client::models::metadata::{DatasetCreateBody, EditMetadataBody};
 use dataverse_client::{Error, NativeApi, RetryPolicy, UploadBody};
 use dataverse_emulator::{
@@ -810,7 +811,10 @@ async fn uploads_under_faults_are_never_silently_duplicated() {
             .await;
         match &result {
             Ok(report) => {
-                assert_eq!(report.md5, md5);
+                assert_eq!(
+                    report.checksum,
+                    Checksum::new(ChecksumAlgorithm::Md5, md5.as_str())
+                );
                 *outcomes
                     .entry(if report.recovered_from.is_some() {
                         "recovered"

@@ -10,8 +10,9 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use dataverse_client::api::upload::{UploadDirectoryOptions, UploadOptions, UploadSource};
+use dataverse_client::checksum::ChecksumAlgorithm;
 use dataverse_client::models::datasets::ReleaseType;
-use dataverse_client::models::files::UploadBody;
+use dataverse_client::models::files::{Checksum, UploadBody};
 use dataverse_client::models::metadata::DatasetCreateBody;
 use dataverse_client::{Error, NativeApi, Version};
 use dataverse_tests::{TestServer, fixture_json};
@@ -28,8 +29,7 @@ fn finch() -> DatasetCreateBody {
 }
 
 fn md5_hex(data: &[u8]) -> String {
-    let mut h =
-        dataverse_client::checksum::Hasher::new(dataverse_client::checksum::ChecksumAlgorithm::Md5);
+    let mut h = dataverse_client::checksum::Hasher::new(ChecksumAlgorithm::Md5);
     h.update(data);
     h.finalize()
 }
@@ -84,7 +84,10 @@ async fn upload_metadata_update_and_delete() {
         )
         .await
         .unwrap();
-    assert_eq!(report.md5, HELLO_MD5);
+    assert_eq!(
+        report.checksum,
+        Checksum::new(ChecksumAlgorithm::Md5, HELLO_MD5)
+    );
     assert_eq!(report.bytes, 12);
     assert!(report.checksum_verified);
     assert_eq!(report.attempts, 1);
@@ -181,7 +184,10 @@ async fn reader_uploads_stream_with_progress() {
         )
         .await
         .unwrap();
-    assert_eq!(report.md5, md5_hex(&data));
+    assert_eq!(
+        report.checksum,
+        Checksum::new(ChecksumAlgorithm::Md5, md5_hex(&data))
+    );
     assert!(report.checksum_verified);
     let seen = seen.lock().unwrap().clone();
     assert!(seen.len() > 3, "progress in chunks: {}", seen.len());
@@ -802,7 +808,10 @@ async fn a_lost_answer_is_found_in_the_listing_and_not_sent_again() {
         "{:?}",
         report.recovered_from
     );
-    assert_eq!(report.md5, HELLO_MD5);
+    assert_eq!(
+        report.checksum,
+        Checksum::new(ChecksumAlgorithm::Md5, HELLO_MD5)
+    );
     assert!(report.checksum_verified);
     assert_eq!(report.attempts, 1);
     // The add went out once (checked by `expect(1)` when the server drops).

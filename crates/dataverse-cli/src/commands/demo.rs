@@ -458,9 +458,10 @@ async fn files(api: &NativeApi, pid: &str) -> CliResult {
         .and_then(|f| f.data_file.id)
         .ok_or_else(|| CliError::Io("the server did not return the new file's id".into()))?;
     say(&format!(
-        "  uploaded finches.csv ({} bytes, MD5 {}, {}) as file {id}",
+        "  uploaded finches.csv ({} bytes, {} {}, {}) as file {id}",
         report.bytes,
-        report.md5,
+        report.checksum.r#type,
+        report.checksum.value,
         if report.checksum_verified {
             "matches the server's"
         } else {

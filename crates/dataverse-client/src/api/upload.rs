@@ -1,8 +1,11 @@
 //! Streaming uploads: adding and replacing files, and syncing a whole directory.
 //!
 //! A file goes up as `multipart/form-data` with a `jsonData` part ([`UploadBody`]) and a
-//! `file` part streamed in 256 KiB chunks, never read whole into memory. Its MD5 is
-//! computed while it streams and compared with the checksum the server reports.
+//! `file` part streamed in 256 KiB chunks, never read whole into memory. Its checksum is
+//! computed while it streams, in the algorithm the server last reported for an uploaded
+//! file (MD5 until then: [`NativeApi::upload_checksum_algorithm`]), and compared with the
+//! checksum the server reports. When the server uses another algorithm, a file on disk is
+//! read once more to check it, and the client remembers the algorithm for the next upload.
 //!
 //! Adding a file is not idempotent, so a failed add is never blindly sent again: when the
 //! request may have reached the server (connection cut after sending, a 5xx answer, an
@@ -243,14 +246,18 @@ impl UploadOptions {
 pub struct UploadReport {
     /// The server's answer (`files[0]` is the new file).
     pub response: UploadResponse,
-    /// MD5 (lowercase hex) of the bytes sent, computed while they streamed.
-    pub md5: String,
+    /// The checksum computed on this side (lowercase hex): of the bytes sent, while they
+    /// streamed, in [`NativeApi::upload_checksum_algorithm`]. When the server reports
+    /// another algorithm, that of a file on disk read again in the server's algorithm; after
+    /// a lost answer, the one that matched the file found on the server.
+    pub checksum: Checksum,
     /// How many bytes were sent.
     pub bytes: u64,
     /// The checksum the server reports for the new file.
     pub server_checksum: Option<Checksum>,
-    /// Whether the server's checksum was compared with the bytes sent and matched (false
-    /// when the server reports none, or an algorithm other than MD5 for a reader source).
+    /// Whether the server's checksum was compared with the local one and matched (false
+    /// when the server reports none, or, for a reader source, an algorithm other than the
+    /// one its bytes were hashed with as they streamed).
     pub checksum_verified: bool,
     /// How many times the file was sent (retries of refused or unsent attempts included).
     pub attempts: u32,
@@ -271,15 +278,18 @@ impl UploadReport {
 
 /// What the stream of the current attempt saw.
 struct Tally {
+    /// What every attempt hashes its bytes with.
+    algorithm: ChecksumAlgorithm,
     generation: u64,
-    /// The thread hashing the current attempt's bytes (MD5); it ends with the stream.
+    /// The thread hashing the current attempt's bytes; it ends with the stream.
     hashing: Option<tokio::task::JoinHandle<Hasher>>,
     bytes: u64,
 }
 
 impl Tally {
-    fn new() -> Arc<Mutex<Tally>> {
+    fn new(algorithm: ChecksumAlgorithm) -> Arc<Mutex<Tally>> {
         Arc::new(Mutex::new(Tally {
+            algorithm,
             generation: 0,
             hashing: None,
             bytes: 0,
@@ -287,20 +297,20 @@ impl Tally {
     }
 }
 
-/// The MD5 of what the current attempt's stream read, and how many bytes that was. Waits
-/// for the hashing thread, which ends once the stream has ended or been dropped.
-async fn take_digest(tally: &Mutex<Tally>) -> std::io::Result<(String, u64)> {
-    let (hashing, bytes) = {
+/// The checksum of what the current attempt's stream read, and how many bytes that was.
+/// Waits for the hashing thread, which ends once the stream has ended or been dropped.
+async fn take_digest(tally: &Mutex<Tally>) -> std::io::Result<(Checksum, u64)> {
+    let (hashing, algorithm, bytes) = {
         let mut t = lock(tally);
-        (t.hashing.take(), t.bytes)
+        (t.hashing.take(), t.algorithm, t.bytes)
     };
     let hasher = match hashing {
         Some(task) => task
             .await
             .map_err(|e| std::io::Error::other(format!("the checksum thread failed: {e}")))?,
-        None => Hasher::new(ChecksumAlgorithm::Md5),
+        None => Hasher::new(algorithm),
     };
-    Ok((hasher.finalize(), bytes))
+    Ok((Checksum::new(hasher.algorithm(), hasher.finalize()), bytes))
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -342,6 +352,7 @@ fn form_factory(
     let name = source.name.clone();
     let content_type = source.content_type();
     let declared = source.size;
+    let algorithm = lock(&tally).algorithm;
     let kind = match &source.kind {
         SourceKind::Path(p) => SourceKind::Path(p.clone()),
         SourceKind::Reader(r) => SourceKind::Reader(r.clone()),
@@ -367,8 +378,8 @@ fn form_factory(
                 (reader, declared)
             }
         };
-        // Bytes are hashed on a thread of their own, so that sending does not wait for MD5.
-        let (queue, hashing) = hash_queue(Hasher::new(ChecksumAlgorithm::Md5));
+        // Bytes are hashed on a thread of their own, so that sending does not wait for it.
+        let (queue, hashing) = hash_queue(Hasher::new(algorithm));
         let generation = {
             let mut t = lock(&tally);
             t.generation += 1;
@@ -458,43 +469,60 @@ fn has_name(f: &FileMetadata, name: &str) -> bool {
         || (f.data_file.is_tabular() && f.data_file.original_file_name.as_deref() == Some(name))
 }
 
-/// The local side of a checksum comparison.
+/// The local side of checksum comparisons, in whatever algorithm each remote file has.
 struct LocalDigest<'a> {
+    /// A file on disk, hashed whole the first time an algorithm is asked for.
     path: Option<&'a Path>,
-    md5: Option<String>,
+    /// The digests known so far; `None` for an algorithm the bytes cannot be hashed with
+    /// (a file that could not be read, or a reader's bytes that are gone).
+    known: Vec<(ChecksumAlgorithm, Option<String>)>,
 }
 
-impl LocalDigest<'_> {
-    /// Whether the local bytes have the checksum the server reports for `f`.
-    async fn matches(&mut self, f: &FileMetadata) -> bool {
-        let Some((alg, expected)) = f.data_file.verifiable_checksum() else {
-            return false;
-        };
-        if alg == ChecksumAlgorithm::Md5 {
-            if self.md5.is_none()
-                && let Some(p) = self.path
-            {
-                self.md5 = hash_file(p, alg).await.ok();
+impl<'a> LocalDigest<'a> {
+    /// A file on disk.
+    fn path(path: &'a Path) -> Self {
+        LocalDigest {
+            path: Some(path),
+            known: Vec::new(),
+        }
+    }
+
+    /// Bytes that were read once (a reader's): only their checksum as streamed is known.
+    fn streamed(checksum: &Checksum) -> Self {
+        LocalDigest {
+            path: None,
+            known: checksum
+                .algorithm()
+                .map(|alg| (alg, Some(checksum.value.clone())))
+                .into_iter()
+                .collect(),
+        }
+    }
+
+    /// The local checksum, when it equals the one the server reports for `f` (compared in
+    /// the algorithm of `f`).
+    async fn matches(&mut self, f: &FileMetadata) -> Option<Checksum> {
+        let (alg, expected) = f.data_file.verifiable_checksum()?;
+        let actual = match self.known.iter().find(|(a, _)| *a == alg) {
+            Some((_, digest)) => digest.clone(),
+            None => {
+                let digest = match self.path {
+                    Some(p) => hash_file(p, alg).await.ok(),
+                    None => None,
+                };
+                self.known.push((alg, digest.clone()));
+                digest
             }
-            return self
-                .md5
-                .as_deref()
-                .is_some_and(|m| digests_match(expected, m));
-        }
-        match self.path {
-            Some(p) => hash_file(p, alg)
-                .await
-                .is_ok_and(|h| digests_match(expected, &h)),
-            None => false,
-        }
+        }?;
+        digests_match(expected, &actual).then(|| Checksum::new(alg, actual))
     }
 }
 
 impl NativeApi {
     /// Add a file to a dataset (creating its draft if needed), streamed from disk or a
     /// reader, with `metadata` as its `jsonData`. Returns the server's answer; the new
-    /// file is `files[0]`. The MD5 of the bytes sent is compared with the server's
-    /// checksum: a difference is [`Error::ChecksumMismatch`].
+    /// file is `files[0]`. The checksum of the bytes sent, computed while they stream, is
+    /// compared with the server's: a difference is [`Error::ChecksumMismatch`].
     ///
     /// See [`upload_datafile_with`](Self::upload_datafile_with) for progress and details.
     ///
@@ -529,8 +557,14 @@ impl NativeApi {
     }
 
     /// [`upload_datafile`](Self::upload_datafile) with options (a progress callback), and
-    /// a report: the MD5 and size of what was sent, whether the server's checksum matched,
-    /// how many attempts it took, and whether a lost answer was recovered.
+    /// a report: the checksum and size of what was sent, whether the server's checksum
+    /// matched, how many attempts it took, and whether a lost answer was recovered.
+    ///
+    /// The bytes are hashed as they stream with
+    /// [`upload_checksum_algorithm`](Self::upload_checksum_algorithm), and the algorithm
+    /// the server reports for the new file is remembered for the next upload. When the two
+    /// differ (the first upload to a server configured for SHA-1, SHA-256 or SHA-512), a
+    /// path source is read once more to verify it, and a reader source is left unverified.
     ///
     /// The upload has no total timeout (only the connect and idle timeouts apply). When an
     /// attempt fails after it may have reached the server, the dataset's draft is listed:
@@ -631,7 +665,7 @@ impl NativeApi {
         if let Some(dir) = metadata.directory_label.as_deref() {
             check_directory_label(dir)?;
         }
-        let tally = Tally::new();
+        let tally = Tally::new(self.upload_checksum_algorithm());
         let factory = form_factory(
             &source,
             metadata.to_json_string(),
@@ -657,13 +691,13 @@ impl NativeApi {
                 Ok((env, url)) => {
                     let response: UploadResponse =
                         crate::client::decode(&req, &url, env.data.clone())?;
-                    let (md5, bytes) = take_digest(&tally)
+                    let (checksum, bytes) = take_digest(&tally)
                         .await
                         .map_err(|e| hashing_error(&source, e))?;
                     let sends = lock(&tally).generation;
                     let mut report = UploadReport {
                         response,
-                        md5,
+                        checksum,
                         bytes,
                         server_checksum: None,
                         checksum_verified: false,
@@ -680,18 +714,20 @@ impl NativeApi {
                 return Err(err);
             }
             tracing::warn!(file = %source.name, attempt, error = %err, "upload failed after it may have reached the server; looking for the file");
-            let (md5, bytes) = take_digest(&tally)
+            let (streamed, bytes) = take_digest(&tally)
                 .await
                 .map_err(|e| hashing_error(&source, e))?;
-            let mut local = LocalDigest {
-                path: source.local_path(),
-                // A path is hashed whole (the attempt may have stopped half-way); a
-                // reader's hash is what was read of it.
-                md5: (!rebuildable).then(|| md5.clone()),
+            // A path is hashed whole (the attempt may have stopped half-way); of a reader
+            // only the checksum of what was read of it is known.
+            let mut local = match source.local_path() {
+                Some(p) => LocalDigest::path(p),
+                None => LocalDigest::streamed(&streamed),
             };
             match self.find_sent(&target, &source, metadata, &mut local).await {
-                Ok(Some(found)) => {
-                    let md5 = local.md5.clone().unwrap_or(md5);
+                Ok(Some((found, checksum))) => {
+                    if let Some((alg, _)) = found.data_file.verifiable_checksum() {
+                        self.remember_upload_checksum(alg);
+                    }
                     let sends = lock(&tally).generation;
                     return Ok(UploadReport {
                         server_checksum: found.data_file.checksum.clone(),
@@ -701,7 +737,7 @@ impl NativeApi {
                             files: vec![found],
                             extra: Default::default(),
                         },
-                        md5,
+                        checksum,
                         bytes: if rebuildable {
                             source
                                 .local_path()
@@ -732,7 +768,8 @@ impl NativeApi {
         }
     }
 
-    /// Compare the server's checksum of the new file with the bytes sent.
+    /// Compare the server's checksum of the new file with the bytes sent, and remember the
+    /// server's algorithm for the next upload.
     async fn verify(&self, report: &mut UploadReport, source: &UploadSource) -> Result<()> {
         let Some(f) = report.response.files.first() else {
             return Ok(());
@@ -741,17 +778,23 @@ impl NativeApi {
         let Some((alg, expected)) = f.data_file.verifiable_checksum() else {
             return Ok(());
         };
-        let actual = if alg == ChecksumAlgorithm::Md5 {
-            Some(report.md5.clone())
-        } else if let Some(p) = source.local_path() {
-            hash_file(p, alg).await.ok()
-        } else {
-            None
-        };
-        let Some(actual) = actual else {
-            return Ok(());
-        };
-        if digests_match(expected, &actual) {
+        self.remember_upload_checksum(alg);
+        if report.checksum.algorithm() != Some(alg) {
+            // Hashed in another algorithm as it streamed: only a file on disk can be read
+            // again in the server's.
+            let Some(p) = source.local_path() else {
+                return Ok(());
+            };
+            match hash_file(p, alg).await {
+                Ok(digest) => report.checksum = Checksum::new(alg, digest),
+                Err(e) => {
+                    tracing::warn!(file = %p.display(), error = %e, "could not read the file again to verify its {alg} checksum");
+                    return Ok(());
+                }
+            }
+        }
+        let actual = &report.checksum.value;
+        if digests_match(expected, actual) {
             report.checksum_verified = true;
             return Ok(());
         }
@@ -765,18 +808,19 @@ impl NativeApi {
             ),
             algorithm: alg.as_str().to_string(),
             expected: expected.to_string(),
-            actual,
+            actual: actual.clone(),
         })
     }
 
-    /// After a failure: the file the failed request may have created, if it is there.
+    /// After a failure: the file the failed request may have created, if it is there, and
+    /// the local checksum that matched its checksum.
     async fn find_sent(
         &self,
         target: &Target,
         source: &UploadSource,
         metadata: &UploadBody,
         local: &mut LocalDigest<'_>,
-    ) -> Result<Option<FileMetadata>> {
+    ) -> Result<Option<(FileMetadata, Checksum)>> {
         let (dataset, replaced) = match target {
             Target::Add(id) => (id.clone(), None),
             Target::Replace {
@@ -805,8 +849,11 @@ impl NativeApi {
                 // A replaced file named by PID: match on the name instead.
                 Some(PersistentOrId::Pid(_)) => has_name(&f, name),
             };
-            if candidate && local.matches(&f).await {
-                return Ok(Some(f));
+            if !candidate {
+                continue;
+            }
+            if let Some(checksum) = local.matches(&f).await {
+                return Ok(Some((f, checksum)));
             }
         }
         Ok(None)
@@ -1240,11 +1287,10 @@ impl NativeApi {
         body.directory_label = (!local.dir.is_empty()).then(|| local.dir.clone());
         let existing = by_path.get(&(local.dir.clone(), local.name.clone()));
         if let Some(remote) = existing {
-            let mut digest = LocalDigest {
-                path: Some(&local.path),
-                md5: None,
-            };
-            let same = digest.matches(remote).await;
+            let same = LocalDigest::path(&local.path)
+                .matches(remote)
+                .await
+                .is_some();
             if same || !options.replace_changed {
                 bytes_done.fetch_add(local.size, Ordering::Relaxed);
                 return Outcome::Skipped(DirectoryFile {
@@ -1362,6 +1408,12 @@ mod tests {
         assert!(!may_have_reached(&Error::InvalidArgument("x".into())));
     }
 
+    fn digest(algorithm: ChecksumAlgorithm, data: &[u8]) -> String {
+        let mut h = Hasher::new(algorithm);
+        h.update(data);
+        h.finalize()
+    }
+
     #[tokio::test]
     async fn the_form_streams_and_hashes_each_attempt_afresh() {
         let dir = std::env::temp_dir().join(format!("dv-upload-{}", std::process::id()));
@@ -1369,53 +1421,326 @@ mod tests {
         let path = dir.join("f.bin");
         let data: Vec<u8> = (0..600_000u32).map(|i| (i % 253) as u8).collect();
         std::fs::write(&path, &data).unwrap();
-        let mut h = Hasher::new(ChecksumAlgorithm::Md5);
-        h.update(&data);
-        let expected = h.finalize();
-        let tally = Tally::new();
-        let seen = Arc::new(AtomicU64::new(0));
-        let seen2 = seen.clone();
-        let factory = form_factory(
-            &UploadSource::path(&path),
-            "{}".into(),
-            tally.clone(),
-            Some(Arc::new(move |done, total| {
-                assert_eq!(total, Some(600_000));
-                seen2.store(done, Ordering::Relaxed);
-            })),
-        );
-        for _ in 0..2 {
-            let form = factory().unwrap();
-            let boundary = form.boundary().to_string();
-            let mut body = form.into_stream();
-            let mut out = Vec::new();
-            while let Some(chunk) = body.next().await {
-                out.extend_from_slice(&chunk.unwrap());
+        for alg in [ChecksumAlgorithm::Md5, ChecksumAlgorithm::Sha256] {
+            let expected = Checksum::new(alg, digest(alg, &data));
+            let tally = Tally::new(alg);
+            let seen = Arc::new(AtomicU64::new(0));
+            let seen2 = seen.clone();
+            let factory = form_factory(
+                &UploadSource::path(&path),
+                "{}".into(),
+                tally.clone(),
+                Some(Arc::new(move |done, total| {
+                    assert_eq!(total, Some(600_000));
+                    seen2.store(done, Ordering::Relaxed);
+                })),
+            );
+            for _ in 0..2 {
+                let form = factory().unwrap();
+                let boundary = form.boundary().to_string();
+                let mut body = form.into_stream();
+                let mut out = Vec::new();
+                while let Some(chunk) = body.next().await {
+                    out.extend_from_slice(&chunk.unwrap());
+                }
+                let text = String::from_utf8_lossy(&out);
+                assert!(text.contains("name=\"jsonData\""));
+                assert!(text.contains("filename=\"f.bin\""));
+                assert!(text.contains(&boundary));
+                let (checksum, bytes) = take_digest(&tally).await.unwrap();
+                assert_eq!(bytes, 600_000);
+                assert_eq!(checksum, expected);
+                assert_eq!(seen.load(Ordering::Relaxed), 600_000);
             }
-            let text = String::from_utf8_lossy(&out);
-            assert!(text.contains("name=\"jsonData\""));
-            assert!(text.contains("filename=\"f.bin\""));
-            assert!(text.contains(&boundary));
-            let (md5, bytes) = take_digest(&tally).await.unwrap();
+            // A reader too, and it can be turned into a form only once.
+            let once = form_factory(
+                &UploadSource::reader(std::io::Cursor::new(data.clone()), "r.bin"),
+                "{}".into(),
+                tally.clone(),
+                None,
+            );
+            let mut body = once().unwrap().into_stream();
+            while let Some(chunk) = body.next().await {
+                chunk.unwrap();
+            }
+            let (checksum, bytes) = take_digest(&tally).await.unwrap();
             assert_eq!(bytes, 600_000);
-            assert_eq!(md5, expected);
-            assert_eq!(seen.load(Ordering::Relaxed), 600_000);
+            assert_eq!(checksum, expected);
+            assert!(matches!(once(), Err(Error::InvalidArgument(_))));
         }
-        // A reader too, and it can be turned into a form only once.
-        let once = form_factory(
-            &UploadSource::reader(std::io::Cursor::new(data.clone()), "r.bin"),
-            "{}".into(),
-            tally.clone(),
-            None,
+        // Nothing streamed yet: the empty digest, still in the tally's algorithm.
+        let (checksum, bytes) = take_digest(&Tally::new(ChecksumAlgorithm::Sha1))
+            .await
+            .unwrap();
+        assert_eq!(bytes, 0);
+        assert_eq!(
+            checksum,
+            Checksum::new(
+                ChecksumAlgorithm::Sha1,
+                digest(ChecksumAlgorithm::Sha1, b"")
+            )
         );
-        let mut body = once().unwrap().into_stream();
-        while let Some(chunk) = body.next().await {
-            chunk.unwrap();
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[tokio::test]
+    async fn local_digests_compare_in_the_remote_files_algorithm() {
+        let dir = std::env::temp_dir().join(format!("dv-local-digest-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("f.bin");
+        let data = b"some bytes\n".repeat(100);
+        std::fs::write(&path, &data).unwrap();
+        let remote = |alg: ChecksumAlgorithm, value: String| {
+            serde_json::from_value::<FileMetadata>(serde_json::json!({
+                "label": "f.bin",
+                "dataFile": {"id": 1, "filesize": data.len(), "checksum": {"type": alg.as_str(), "value": value}}
+            }))
+            .unwrap()
+        };
+        let mut on_disk = LocalDigest::path(&path);
+        for alg in ChecksumAlgorithm::ALL {
+            let expected = Checksum::new(alg, digest(alg, &data));
+            let same = remote(alg, expected.value.to_uppercase());
+            assert_eq!(on_disk.matches(&same).await, Some(expected));
+            assert_eq!(on_disk.matches(&remote(alg, "00".into())).await, None);
         }
-        let (md5, bytes) = take_digest(&tally).await.unwrap();
-        assert_eq!(bytes, 600_000);
-        assert_eq!(md5, expected);
-        assert!(matches!(once(), Err(Error::InvalidArgument(_))));
+        assert_eq!(on_disk.known.len(), 4, "each algorithm hashed once");
+        // A reader's bytes are gone: only the algorithm they streamed with can match.
+        let sha256 = Checksum::new(
+            ChecksumAlgorithm::Sha256,
+            digest(ChecksumAlgorithm::Sha256, &data),
+        );
+        let mut streamed = LocalDigest::streamed(&sha256);
+        assert_eq!(
+            streamed
+                .matches(&remote(ChecksumAlgorithm::Sha256, sha256.value.clone()))
+                .await,
+            Some(sha256)
+        );
+        let md5 = digest(ChecksumAlgorithm::Md5, &data);
+        assert_eq!(
+            streamed.matches(&remote(ChecksumAlgorithm::Md5, md5)).await,
+            None
+        );
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    /// What the scripted server of the algorithm tests does.
+    struct Script {
+        /// The checksum type it reports.
+        algorithm: ChecksumAlgorithm,
+        /// The bytes whose checksum it reports.
+        content: Vec<u8>,
+        /// Report a wrong checksum.
+        corrupt: bool,
+        /// Answer every add with a 500 (the draft listing still has the file).
+        fail_add: bool,
+    }
+
+    /// The one file of the scripted server, as it describes it.
+    fn scripted_file(s: &Script) -> serde_json::Value {
+        let value = if s.corrupt {
+            "0".repeat(s.algorithm.hex_len())
+        } else {
+            digest(s.algorithm, &s.content)
+        };
+        let mut data_file = serde_json::json!({
+            "id": 7, "filename": "f.bin", "contentType": "application/octet-stream",
+            "filesize": s.content.len(), "checksum": {"type": s.algorithm.as_str(), "value": value},
+            "tabularData": false, "rootDataFileId": -1
+        });
+        if s.algorithm == ChecksumAlgorithm::Md5 {
+            data_file["md5"] = value.into();
+        }
+        serde_json::json!({"label": "f.bin", "restricted": false, "version": 1, "dataFile": data_file})
+    }
+
+    /// A server with `POST /api/datasets/1/add` and the draft listing of dataset 1, run by
+    /// the returned script.
+    async fn scripted_server(script: Script) -> (String, Arc<Mutex<Script>>) {
+        use axum::extract::State;
+        use axum::http::StatusCode;
+        use axum::routing::{get, post};
+        type Shared = State<Arc<Mutex<Script>>>;
+        let script = Arc::new(Mutex::new(script));
+        let router = axum::Router::new()
+            .route(
+                "/api/datasets/1/add",
+                post(|State(s): Shared, _body: axum::body::Bytes| async move {
+                    let s = lock(&s);
+                    if s.fail_add {
+                        let body = serde_json::json!({"status": "ERROR", "message": "Internal server error."});
+                        return (StatusCode::INTERNAL_SERVER_ERROR, axum::Json(body));
+                    }
+                    let body = serde_json::json!({"status": "OK", "data": {"files": [scripted_file(&s)]}});
+                    (StatusCode::OK, axum::Json(body))
+                }),
+            )
+            .route(
+                "/api/datasets/1/versions/{version}/files",
+                get(|State(s): Shared| async move {
+                    let files = vec![scripted_file(&lock(&s))];
+                    axum::Json(serde_json::json!({"status": "OK", "data": files}))
+                }),
+            )
+            .with_state(script.clone());
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        tokio::spawn(async move { axum::serve(listener, router).await });
+        (format!("http://{addr}"), script)
+    }
+
+    fn reader(data: &[u8]) -> UploadSource {
+        UploadSource::reader(std::io::Cursor::new(data.to_vec()), "f.bin")
+            .with_size(data.len() as u64)
+    }
+
+    #[tokio::test]
+    async fn uploads_learn_the_servers_checksum_algorithm() {
+        use ChecksumAlgorithm::{Md5, Sha256, Sha512};
+        let data = b"a,b\n1,2\n".repeat(50_000);
+        let (base, script) = scripted_server(Script {
+            algorithm: Sha256,
+            content: data.clone(),
+            corrupt: false,
+            fail_add: false,
+        })
+        .await;
+        let api = NativeApi::new(&base).unwrap();
+        let body = UploadBody::default();
+        assert_eq!(api.upload_checksum_algorithm(), Md5);
+
+        // The first upload streams MD5; the server answers SHA-256, which a reader cannot
+        // be checked with any more. The algorithm is learnt.
+        let r = api
+            .upload_datafile_with(1, reader(&data), &body, UploadOptions::new())
+            .await
+            .unwrap();
+        assert_eq!(r.checksum, Checksum::new(Md5, digest(Md5, &data)));
+        assert!(!r.checksum_verified);
+        assert_eq!(
+            r.server_checksum.as_ref().and_then(Checksum::algorithm),
+            Some(Sha256)
+        );
+        assert_eq!(api.upload_checksum_algorithm(), Sha256);
+
+        // The next one streams SHA-256 and is verified; clones share what was learnt.
+        let r = api
+            .clone()
+            .upload_datafile_with(1, reader(&data), &body, UploadOptions::new())
+            .await
+            .unwrap();
+        assert_eq!(r.checksum, Checksum::new(Sha256, digest(Sha256, &data)));
+        assert!(r.checksum_verified);
+        assert_eq!(r.bytes, data.len() as u64);
+
+        // The server moves to SHA-512: a path is read again to verify it, in SHA-512.
+        lock(&script).algorithm = Sha512;
+        let dir = std::env::temp_dir().join(format!("dv-upload-alg-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("f.bin");
+        std::fs::write(&path, &data).unwrap();
+        let r = api
+            .upload_datafile_with(1, &path, &body, UploadOptions::new())
+            .await
+            .unwrap();
+        assert_eq!(r.checksum, Checksum::new(Sha512, digest(Sha512, &data)));
+        assert!(r.checksum_verified);
+        assert_eq!(api.upload_checksum_algorithm(), Sha512);
+
+        // A wrong checksum from the server is a mismatch in its algorithm, streamed or not.
+        lock(&script).corrupt = true;
+        for source in [UploadSource::path(&path), reader(&data)] {
+            let err = api
+                .upload_datafile_with(1, source, &body, UploadOptions::new())
+                .await
+                .unwrap_err();
+            assert!(
+                matches!(&err, Error::ChecksumMismatch { algorithm, actual, .. }
+                    if algorithm == "SHA-512" && *actual == digest(Sha512, &data)),
+                "{err:?}"
+            );
+        }
+
+        // A client built for the server's algorithm verifies a reader at once.
+        lock(&script).corrupt = false;
+        let preset = NativeApi::builder(&base)
+            .upload_checksum_algorithm(Sha512)
+            .build()
+            .unwrap();
+        let r = preset
+            .upload_datafile_with(1, reader(&data), &body, UploadOptions::new())
+            .await
+            .unwrap();
+        assert!(r.checksum_verified);
+        assert_eq!(r.checksum.algorithm(), Some(Sha512));
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[tokio::test]
+    async fn a_lost_answer_is_matched_in_the_servers_algorithm() {
+        use ChecksumAlgorithm::{Md5, Sha1};
+        let data = b"lost answers\n".repeat(1000);
+        let (base, _script) = scripted_server(Script {
+            algorithm: Sha1,
+            content: data.clone(),
+            corrupt: false,
+            fail_add: true,
+        })
+        .await;
+        let body = UploadBody::default();
+        let fast = crate::retry::RetryPolicy {
+            max_attempts: 2,
+            base_delay: Duration::from_millis(1),
+            max_delay: Duration::from_millis(2),
+            ..Default::default()
+        };
+        let api = NativeApi::builder(&base)
+            .retry_policy(fast)
+            .build()
+            .unwrap();
+
+        // A reader hashed with MD5 cannot be recognised in a SHA-1 listing: the error stays.
+        let err = api
+            .upload_datafile_with(1, reader(&data), &body, UploadOptions::new())
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(&err, Error::Server(e) if e.status == 500),
+            "{err:?}"
+        );
+        assert_eq!(
+            api.upload_checksum_algorithm(),
+            Md5,
+            "nothing learnt from a failure"
+        );
+
+        // A path is hashed again in the listed file's algorithm and found there.
+        let dir = std::env::temp_dir().join(format!("dv-upload-lost-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("f.bin");
+        std::fs::write(&path, &data).unwrap();
+        let r = api
+            .upload_datafile_with(1, &path, &body, UploadOptions::new())
+            .await
+            .unwrap();
+        assert!(r.recovered_from.is_some());
+        assert!(r.checksum_verified);
+        assert_eq!(r.checksum, Checksum::new(Sha1, digest(Sha1, &data)));
+        assert_eq!(
+            api.upload_checksum_algorithm(),
+            Sha1,
+            "learnt from the file found"
+        );
+
+        // Now a reader streams SHA-1, and its digest finds the file.
+        let r = api
+            .upload_datafile_with(1, reader(&data), &body, UploadOptions::new())
+            .await
+            .unwrap();
+        assert!(r.recovered_from.is_some());
+        assert_eq!(r.checksum, Checksum::new(Sha1, digest(Sha1, &data)));
+        assert_eq!(r.bytes, data.len() as u64);
         let _ = std::fs::remove_dir_all(&dir);
     }
 

@@ -197,6 +197,14 @@ pub struct Checksum {
 }
 
 impl Checksum {
+    /// A checksum of `algorithm` (its wire name as the type) with hex digest `value`.
+    pub fn new(algorithm: ChecksumAlgorithm, value: impl Into<String>) -> Self {
+        Checksum {
+            r#type: algorithm.as_str().to_string(),
+            value: value.into(),
+        }
+    }
+
     /// The algorithm, or `None` for one this library cannot compute.
     pub fn algorithm(&self) -> Option<ChecksumAlgorithm> {
         ChecksumAlgorithm::parse(&self.r#type)

@@ -8,9 +8,9 @@ use rusqlite::Connection;
 use serde_json::{Value, json};
 
 use super::Answer;
-use super::Params;
 use super::assignments::{GrantOn, grant};
 use super::datasets::find;
+use super::{Params, superuser};
 use crate::auth::{Auth, Caller};
 use crate::envelope::{ApiError, DvJson, RequestInfo, msg, ok};
 use crate::permissions::{DvObject, Permission, require};
@@ -58,21 +58,6 @@ fn lock_type_param(
             .map(Some)
             .ok_or_else(|| ApiError::endpoint_not_found(info)),
     }
-}
-
-/// `findAuthenticatedUserOrDie` + superuser check of the lock endpoints.
-fn superuser(caller: &Caller) -> Result<(), ApiError> {
-    if caller.user().is_none() {
-        return Err(ApiError::unauthorized(
-            "Only authenticated users can perform the requested operation",
-        ));
-    }
-    if !caller.is_superuser() {
-        return Err(ApiError::forbidden(
-            "This API end point can be used by superusers only.",
-        ));
-    }
-    Ok(())
 }
 
 async fn list_locks(

@@ -5,6 +5,7 @@
 
 use std::path::{Path as FsPath, PathBuf};
 
+use crate::checksum::{self, Algorithm};
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::extract::multipart::{Multipart, MultipartError, MultipartRejection};
@@ -12,7 +13,6 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
-use md5::{Digest, Md5};
 use rusqlite::Connection;
 use serde_json::{Value, json};
 use tokio::io::AsyncWriteExt;
@@ -100,7 +100,9 @@ pub(crate) struct Upload {
     pub filename: String,
     pub part_type: Option<String>,
     pub size: u64,
-    pub md5: String,
+    /// Checksum in the algorithm of `:FileFixityChecksumAlgorithm` when it arrived.
+    pub checksum: String,
+    pub algorithm: Algorithm,
     /// The first bytes (for type sniffing).
     pub head: Vec<u8>,
 }
@@ -154,7 +156,8 @@ pub(crate) fn directory_label(raw: &str) -> Result<Option<String>, ApiError> {
 }
 
 /// Read the whole multipart body: `jsonData` (text field or file part, UTF-8 required) and
-/// the `file` part streamed to a temporary file with its MD5. Other parts are skipped.
+/// the `file` part streamed to a temporary file with its checksum (in the algorithm of
+/// `:FileFixityChecksumAlgorithm`). Other parts are skipped.
 pub(crate) async fn read_form(
     em: &Emulator,
     multipart: Result<Multipart, MultipartRejection>,
@@ -166,6 +169,12 @@ pub(crate) async fn read_form(
         ))
     })?;
     let mut form = Form::default();
+    let setting = em
+        .store()
+        .call(|c| crate::store::Store::setting(c, checksum::SETTING))
+        .await
+        .map_err(ApiError::from)?;
+    let algorithm = Algorithm::from_setting(setting.as_deref());
     while let Some(mut field) = mp.next_field().await.map_err(multipart_error)? {
         let name = field.name().unwrap_or("").to_string();
         match name.as_str() {
@@ -191,15 +200,15 @@ pub(crate) async fn read_form(
                     .await
                     .map_err(|e| ApiError::from(Error::Io(e)))?;
                 let mut out = tokio::io::BufWriter::with_capacity(1024 * 1024, file);
-                // MD5 runs on a blocking thread beside the receiving task (a bounded queue of
-                // shared chunks), so hashing and receiving use two cores.
+                // The checksum runs on a blocking thread beside the receiving task (a bounded
+                // queue of shared chunks), so hashing and receiving use two cores.
                 let (to_hasher, mut chunks) = tokio::sync::mpsc::channel::<axum::body::Bytes>(32);
                 let hasher = tokio::task::spawn_blocking(move || {
-                    let mut h = Md5::new();
+                    let mut h = checksum::Hasher::new(algorithm);
                     while let Some(b) = chunks.blocking_recv() {
                         h.update(&b);
                     }
-                    hex::encode(h.finalize())
+                    h.finalize()
                 });
                 let mut size = 0u64;
                 let mut head = Vec::new();
@@ -226,7 +235,7 @@ pub(crate) async fn read_form(
                     .map_err(|e| ApiError::from(Error::Io(e)))?;
                 drop(out);
                 drop(to_hasher);
-                let md5 = hasher
+                let checksum = hasher
                     .await
                     .map_err(|e| ApiError::from(Error::Store(format!("checksum task: {e}"))))?;
                 form.file = Some(Upload {
@@ -234,7 +243,8 @@ pub(crate) async fn read_form(
                     filename,
                     part_type,
                     size,
-                    md5,
+                    checksum,
+                    algorithm,
                     head,
                 });
             }
@@ -381,7 +391,8 @@ fn commit_upload(
     if let Some(old) = &place.replaces {
         files::remove_from_version(&tx, draft.id, old.id)?;
     }
-    let duplicate_of = files::label_with_md5(&tx, draft.id, &upload.md5)?;
+    let duplicate_of =
+        files::label_with_checksum(&tx, draft.id, &upload.checksum, upload.algorithm)?;
     let directory = params.directory_label.as_deref();
     let label = files::unique_label(&tx, draft.id, directory, &place.label, None)?;
     let name = files::new_storage_name();
@@ -392,7 +403,8 @@ fn commit_upload(
         blob: blob.clone(),
         content_type: place.content_type,
         filesize: upload.size as i64,
-        md5: upload.md5.clone(),
+        checksum: upload.checksum.clone(),
+        checksum_type: upload.algorithm,
         root_id: place.replaces.as_ref().map(|o| o.root_id.unwrap_or(o.id)),
         previous_id: place.replaces.as_ref().map(|o| o.id),
         label,

@@ -11,6 +11,7 @@ macro_rules! tryr {
 }
 
 mod access;
+mod admin;
 mod assignments;
 mod builtin_users;
 mod collections;
@@ -68,6 +69,21 @@ impl<S: Send + Sync> axum::extract::FromRequestParts<S> for Params {
     }
 }
 
+/// `findAuthenticatedUserOrDie` plus the superuser check of superuser-only endpoints.
+pub(crate) fn superuser(caller: &crate::auth::Caller) -> Result<(), ApiError> {
+    if caller.user().is_none() {
+        return Err(ApiError::unauthorized(
+            "Only authenticated users can perform the requested operation",
+        ));
+    }
+    if !caller.is_superuser() {
+        return Err(ApiError::forbidden(
+            "This API end point can be used by superusers only.",
+        ));
+    }
+    Ok(())
+}
+
 /// JAX-RS boolean query parameter: `true` (any case) ⇒ true, anything else ⇒ false.
 pub(crate) fn flag(params: &HashMap<String, String>, name: &str) -> bool {
     params
@@ -87,6 +103,7 @@ pub(crate) fn app(emulator: Emulator) -> Router {
     let inner = Router::new()
         .route("/", get(root))
         .merge(info::routes())
+        .merge(admin::routes())
         .merge(metadatablocks::routes())
         .merge(licenses::routes())
         .merge(users::routes())

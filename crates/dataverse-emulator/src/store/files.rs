@@ -10,6 +10,7 @@ use rusqlite::{Connection, OptionalExtension, Row, params};
 use serde_json::{Map, Value};
 
 use crate::Error;
+use crate::checksum::Algorithm;
 use crate::ingest;
 
 /// Folder (under the data directory) holding the stored files.
@@ -29,8 +30,10 @@ pub(crate) struct DataFileRow {
     pub blob: String,
     pub content_type: String,
     pub filesize: i64,
-    /// MD5 of the upload (for an ingested file: of the original, as in Dataverse).
-    pub md5: String,
+    /// Checksum of the upload (for an ingested file: of the original, as in Dataverse).
+    pub checksum: String,
+    /// Its algorithm's wire name (`MD5`, `SHA-1`, `SHA-256`, `SHA-512`).
+    pub checksum_type: String,
     pub created: String,
     pub last_update_time: String,
     pub publication_date: Option<String>,
@@ -45,9 +48,9 @@ pub(crate) struct DataFileRow {
 }
 
 const DATAFILE_COLUMNS: &str = "df.id, df.dataset_id, df.storage_identifier, df.blob,
-    df.content_type, df.filesize, df.md5, df.created, df.last_update_time, df.publication_date,
+    df.content_type, df.filesize, df.checksum_value, df.created, df.last_update_time, df.publication_date,
     df.root_id, df.previous_id, df.tabular, df.original_format, df.original_size,
-    df.original_name, df.ingest_state";
+    df.original_name, df.ingest_state, df.checksum_type";
 
 fn datafile_row(r: &Row<'_>, o: usize) -> rusqlite::Result<DataFileRow> {
     Ok(DataFileRow {
@@ -57,7 +60,7 @@ fn datafile_row(r: &Row<'_>, o: usize) -> rusqlite::Result<DataFileRow> {
         blob: r.get(o + 3)?,
         content_type: r.get(o + 4)?,
         filesize: r.get(o + 5)?,
-        md5: r.get(o + 6)?,
+        checksum: r.get(o + 6)?,
         created: r.get(o + 7)?,
         last_update_time: r.get(o + 8)?,
         publication_date: r.get(o + 9)?,
@@ -68,6 +71,7 @@ fn datafile_row(r: &Row<'_>, o: usize) -> rusqlite::Result<DataFileRow> {
         original_size: r.get(o + 14)?,
         original_name: r.get(o + 15)?,
         ingest_state: r.get(o + 16)?,
+        checksum_type: r.get(o + 17)?,
     })
 }
 
@@ -134,7 +138,9 @@ pub(crate) struct NewFile {
     pub blob: String,
     pub content_type: String,
     pub filesize: i64,
-    pub md5: String,
+    /// Checksum of the bytes and its algorithm.
+    pub checksum: String,
+    pub checksum_type: Algorithm,
     pub root_id: Option<i64>,
     pub previous_id: Option<i64>,
     pub label: String,
@@ -162,8 +168,8 @@ pub(crate) fn insert(
     let id = super::collections::new_dvobject(conn, "DataFile")?;
     conn.prepare_cached(
         "INSERT INTO datafiles (id, dataset_id, storage_identifier, blob, content_type, filesize,
-             md5, created, last_update_time, root_id, previous_id)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8, ?9, ?10)",
+             checksum_value, checksum_type, created, last_update_time, root_id, previous_id)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9, ?10, ?11)",
     )?
     .execute(params![
         id,
@@ -172,7 +178,8 @@ pub(crate) fn insert(
         f.blob,
         f.content_type,
         f.filesize,
-        f.md5,
+        f.checksum,
+        f.checksum_type.as_str(),
         now,
         f.root_id,
         f.previous_id,
@@ -298,18 +305,20 @@ pub(crate) fn remove_from_version(
     Ok(left == 0)
 }
 
-/// The label of a file of a version with this MD5, if any (duplicate-content warning).
-pub(crate) fn label_with_md5(
+/// The label of a file of a version with this checksum, if any (duplicate-content warning).
+pub(crate) fn label_with_checksum(
     conn: &Connection,
     version: i64,
-    md5: &str,
+    checksum: &str,
+    algorithm: Algorithm,
 ) -> Result<Option<String>, Error> {
     Ok(conn
         .prepare_cached(
             "SELECT fm.label FROM filemetadatas fm JOIN datafiles df ON df.id = fm.datafile_id
-             WHERE fm.version_id = ?1 AND df.md5 = ?2 ORDER BY fm.id LIMIT 1",
+             WHERE fm.version_id = ?1 AND df.checksum_value = ?2 AND df.checksum_type = ?3
+             ORDER BY fm.id LIMIT 1",
         )?
-        .query_row(params![version, md5], |r| r.get(0))
+        .query_row(params![version, checksum, algorithm.as_str()], |r| r.get(0))
         .optional()?)
 }
 
@@ -500,10 +509,13 @@ pub(crate) fn datafile_json(
     if let Some(p) = df.previous_id {
         m.insert("previousDataFileId".into(), p.into());
     }
-    m.insert("md5".into(), df.md5.clone().into());
+    // `md5` only for MD5 files, as `JsonPrinter` does.
+    if df.checksum_type == Algorithm::Md5.as_str() {
+        m.insert("md5".into(), df.checksum.clone().into());
+    }
     let mut checksum = Map::new();
-    checksum.insert("type".into(), "MD5".into());
-    checksum.insert("value".into(), df.md5.clone().into());
+    checksum.insert("type".into(), df.checksum_type.clone().into());
+    checksum.insert("value".into(), df.checksum.clone().into());
     m.insert("checksum".into(), Value::Object(checksum));
     m.insert("tabularData".into(), df.tabular.into());
     m.insert("creationDate".into(), date_part(&df.created).into());
@@ -638,7 +650,8 @@ pub(crate) fn generate(
                 blob,
                 content_type: "text/plain".into(),
                 filesize: bytes.len() as i64,
-                md5: hex::encode(Md5::digest(bytes.as_bytes())),
+                checksum: hex::encode(Md5::digest(bytes.as_bytes())),
+                checksum_type: Algorithm::Md5,
                 root_id: None,
                 previous_id: None,
                 label: format!("file-{i:05}.txt"),

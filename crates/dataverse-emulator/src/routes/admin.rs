@@ -1,0 +1,95 @@
+//! `/api/admin/settings`: the database settings (`Admin.java`), such as
+//! `:FileFixityChecksumAlgorithm`.
+//!
+//! A real installation blocks `/api/admin` to all but localhost and asks for no key there.
+//! The emulator may listen on any address, so it asks for a superuser's key instead.
+
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::response::Response;
+use axum::routing::get;
+use serde_json::{Map, Value};
+
+use super::superuser;
+use crate::Emulator;
+use crate::auth::Auth;
+use crate::envelope::{ApiError, msg, ok};
+use crate::store::Store;
+
+pub(super) fn routes() -> Router<Emulator> {
+    Router::new().route("/api/admin/settings", get(list)).route(
+        "/api/admin/settings/{name}",
+        get(read).put(write).delete(remove),
+    )
+}
+
+/// `GET /api/admin/settings`: every setting, `{name: value}`.
+async fn list(State(em): State<Emulator>, auth: Auth) -> Result<Response, ApiError> {
+    superuser(&auth.caller)?;
+    let all = em
+        .store()
+        .call(|c| {
+            let mut stmt = c.prepare("SELECT name, value FROM settings ORDER BY name")?;
+            let rows =
+                stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
+            let mut out = Map::new();
+            for row in rows {
+                let (name, value) = row?;
+                out.insert(name, Value::String(value));
+            }
+            Ok::<_, crate::Error>(out)
+        })
+        .await?;
+    Ok(ok(Value::Object(all)))
+}
+
+/// `GET /api/admin/settings/{name}`: the value as the message.
+async fn read(
+    State(em): State<Emulator>,
+    Path(name): Path<String>,
+    auth: Auth,
+) -> Result<Response, ApiError> {
+    superuser(&auth.caller)?;
+    let key = name.clone();
+    match em.store().call(move |c| Store::setting(c, &key)).await? {
+        Some(v) => Ok(msg(v)),
+        None => Err(ApiError::not_found(format!("Setting {name} not found"))),
+    }
+}
+
+/// `PUT /api/admin/settings/{name}` with the value as the body: `{name: value}`.
+async fn write(
+    State(em): State<Emulator>,
+    Path(name): Path<String>,
+    auth: Auth,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    superuser(&auth.caller)?;
+    let value = String::from_utf8(body.to_vec())
+        .map_err(|_| ApiError::bad_request("The setting's value is not valid UTF-8 text."))?;
+    let (key, val) = (name.clone(), value.clone());
+    em.store()
+        .call(move |c| Store::put_setting(c, &key, &val))
+        .await?;
+    let mut out = Map::new();
+    out.insert(name, Value::String(value));
+    Ok(ok(Value::Object(out)))
+}
+
+/// `DELETE /api/admin/settings/{name}`.
+async fn remove(
+    State(em): State<Emulator>,
+    Path(name): Path<String>,
+    auth: Auth,
+) -> Result<Response, ApiError> {
+    superuser(&auth.caller)?;
+    let key = name.clone();
+    em.store()
+        .call(move |c| {
+            c.execute("DELETE FROM settings WHERE name = ?1", [&key])?;
+            Ok::<_, crate::Error>(())
+        })
+        .await?;
+    Ok(msg(format!("Setting {name} deleted.")))
+}
