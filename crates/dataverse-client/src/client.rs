@@ -463,8 +463,10 @@ impl NativeApi {
         self.inner.upload_checksum.load()
     }
 
-    /// Remember the algorithm the server reported for an uploaded file.
-    pub(crate) fn remember_upload_checksum(&self, algorithm: ChecksumAlgorithm) {
+    /// Make the next uploads (of this client and its clones) compute `algorithm` while they
+    /// send: what the server's `:FileFixityChecksumAlgorithm` is set to, when known. Uploads
+    /// also set it themselves from each answer.
+    pub fn set_upload_checksum_algorithm(&self, algorithm: ChecksumAlgorithm) {
         self.inner.upload_checksum.store(algorithm);
     }
 

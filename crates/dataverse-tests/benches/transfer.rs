@@ -175,15 +175,18 @@ async fn main() {
             let file_id = report.files[0].data_file.id.expect("file id");
 
             settle();
-            let m = run_timed(
-                Command::new(&dv)
-                    .args(["--url", &url, "file", "upload", &pid])
-                    .arg(&data)
-                    .arg("--no-ingest")
-                    .env("DATAVERSE_API_TOKEN", TOKEN)
-                    .stdout(Stdio::null()),
-                &stats,
-            );
+            let mut upload = Command::new(&dv);
+            upload
+                .args(["--url", &url, "file", "upload", &pid])
+                .arg(&data)
+                .arg("--no-ingest")
+                .env("DATAVERSE_API_TOKEN", TOKEN)
+                .stdout(Stdio::null());
+            if let Some(a) = &algorithm {
+                // As a user who knows the server's setting would; see `dv file upload --help`.
+                upload.args(["--checksum", a]);
+            }
+            let m = run_timed(&mut upload, &stats);
             push("upload", "dv", m);
             delete_uploads(&api, &pid, Some(file_id)).await;
 
@@ -233,6 +236,21 @@ async fn main() {
             );
             push("download", "dv", m);
             remove_checked(&out.join("dv.bin"), size * MIB);
+
+            // The same without the fsync before the rename.
+            settle();
+            let m = run_timed(
+                Command::new(&dv)
+                    .args(["--url", &url, "file", "download", "--no-sync"])
+                    .arg(file_id.to_string())
+                    .arg("-o")
+                    .arg(out.join("dv-nosync.bin"))
+                    .env("DATAVERSE_API_TOKEN", TOKEN)
+                    .stdout(Stdio::null()),
+                &stats,
+            );
+            push("download", "dv --no-sync", m);
+            remove_checked(&out.join("dv-nosync.bin"), size * MIB);
 
             settle();
             let curl_download = format!(

@@ -4,7 +4,7 @@
 //! and the admin settings endpoints themselves.
 
 use dataverse_client::api::access::{DownloadOptions, Verification};
-use dataverse_client::api::upload::{UploadOptions, UploadSource};
+use dataverse_client::api::upload::{UploadDirectoryOptions, UploadOptions, UploadSource};
 use dataverse_client::checksum::{ChecksumAlgorithm, Hasher};
 use dataverse_client::models::files::UploadBody;
 use dataverse_client::models::metadata::DatasetCreateBody;
@@ -221,6 +221,23 @@ async fn files_take_the_algorithm_set_when_they_arrive() {
         assert!(types.iter().any(|x| x == t), "{t} missing from {types:?}");
     }
     assert_eq!(seen.len(), 3);
+
+    // A fresh client learns the algorithm from the dataset's newest file before a directory
+    // upload sends anything (here it sends nothing: the file is there already).
+    let fresh = server.admin();
+    assert_eq!(fresh.upload_checksum_algorithm(), ChecksumAlgorithm::Md5);
+    let again = tempfile::tempdir().unwrap();
+    std::fs::copy(
+        dir.path().join("SHA-512.bin"),
+        again.path().join("SHA-512.bin"),
+    )
+    .unwrap();
+    let summary = fresh
+        .upload_directory(ds, again.path(), UploadDirectoryOptions::default())
+        .await
+        .unwrap();
+    assert_eq!(summary.skipped.len(), 1, "{summary:?}");
+    assert_eq!(fresh.upload_checksum_algorithm(), ChecksumAlgorithm::Sha512);
     server.stop().await;
 }
 

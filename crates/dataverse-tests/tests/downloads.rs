@@ -325,6 +325,42 @@ async fn a_cut_off_download_resumes_with_range_and_ends_byte_identical() {
 }
 
 #[tokio::test]
+async fn without_sync_a_cut_download_still_resumes_checked_and_whole() {
+    let body = data(5 * MIB + 9);
+    let sha1 = digest(ChecksumAlgorithm::Sha1, &body);
+    let server = {
+        let body = body.clone();
+        Scripted::start(move |req, n| {
+            if req.target.starts_with("/api/files/7") {
+                return Reply::ok(file_metadata(7, "nosync.bin", body.len(), "SHA-1", &sha1));
+            }
+            let reply = Reply::ranged(&body, "nosync.bin", req);
+            if n == 1 { reply.cut(2 * MIB) } else { reply }
+        })
+        .await
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let dest = dir.path().join("out.bin");
+    let options = DownloadOptions::new().sync(false);
+    assert!(!options.sync);
+    let report = server
+        .api()
+        .download_datafile(7, &dest, &options)
+        .await
+        .unwrap();
+    assert_eq!(std::fs::read(&dest).unwrap(), body, "byte-identical");
+    assert_eq!(report.resumes, 1);
+    assert!(matches!(
+        report.verification,
+        Verification::Checksum {
+            algorithm: ChecksumAlgorithm::Sha1,
+            ..
+        }
+    ));
+    assert_eq!(dir_entries(dir.path()), vec!["out.bin"], "no .part left");
+}
+
+#[tokio::test]
 async fn a_server_ignoring_range_restarts_cleanly() {
     let body = data(3 * MIB + 7);
     let sha256 = digest(ChecksumAlgorithm::Sha256, &body);

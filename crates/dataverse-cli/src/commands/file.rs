@@ -12,6 +12,7 @@ use dataverse_client::api::access::{
 use dataverse_client::api::upload::{
     UploadDirectoryOptions, UploadOptions, UploadReport, UploadSource,
 };
+use dataverse_client::checksum::ChecksumAlgorithm;
 use dataverse_client::models::files::{Checksum, FileMetadata, UploadBody};
 use dataverse_client::{DATAFILES_COLUMNS, DatafileRow, Version, datafiles_rows};
 use futures_util::{StreamExt, stream};
@@ -161,6 +162,15 @@ pub struct UploadArgs {
     /// Files sent at once.
     #[arg(long, default_value_t = 4, value_name = "N")]
     pub concurrency: usize,
+    /// The server's checksum algorithm (MD5, SHA-1, SHA-256, SHA-512), if not MD5. Without
+    /// it the first file sent to such a server is read a second time to be verified.
+    #[arg(long, value_name = "ALG", value_parser = parse_checksum)]
+    pub checksum: Option<ChecksumAlgorithm>,
+}
+
+fn parse_checksum(s: &str) -> Result<ChecksumAlgorithm, String> {
+    ChecksumAlgorithm::parse(s)
+        .ok_or_else(|| format!("unknown checksum algorithm '{s}' (MD5, SHA-1, SHA-256, SHA-512)"))
 }
 
 /// `dv file download`
@@ -188,6 +198,10 @@ pub struct DownloadArgs {
     /// Start again from zero instead of resuming a `.part` file of an earlier run.
     #[arg(long)]
     pub no_resume: bool,
+    /// Do not flush files to the disk before renaming them into place: faster, but a crash
+    /// soon after may leave a file empty or cut short.
+    #[arg(long)]
+    pub no_sync: bool,
     /// Files downloaded at once (--dataset).
     #[arg(long, default_value_t = 4, value_name = "N")]
     pub concurrency: usize,
@@ -607,6 +621,9 @@ struct UploadOutput {
 
 async fn upload(args: UploadArgs, ctx: &Context, global: &GlobalArgs) -> CliResult {
     let api = &ctx.api;
+    if let Some(algorithm) = args.checksum {
+        api.set_upload_checksum_algorithm(algorithm);
+    }
     let mut files = Vec::new();
     let mut dirs = Vec::new();
     for p in &args.paths {
@@ -835,6 +852,7 @@ async fn download(args: DownloadArgs, ctx: &Context, global: &GlobalArgs) -> Cli
             version,
             original: args.original,
             no_resume: args.no_resume,
+            no_sync: args.no_sync,
             max_concurrency: Some(args.concurrency.max(1)),
             progress: Some(Arc::new(bar.callback(0, 0))),
             file_progress: Some(Arc::new(move |done: usize, total: usize| {
@@ -884,6 +902,7 @@ async fn download(args: DownloadArgs, ctx: &Context, global: &GlobalArgs) -> Cli
         let options = DownloadOptions::new()
             .original(args.original)
             .resume(!args.no_resume)
+            .sync(!args.no_sync)
             .progress(bar.callback(base, base));
         let r = api.download_datafile(id.as_str(), &dest, &options).await;
         match r {

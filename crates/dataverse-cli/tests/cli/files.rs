@@ -375,11 +375,19 @@ fn downloads_are_byte_identical() {
     assert_eq!(std::fs::read(many.join("blob.bin")).expect("blob"), bytes);
     assert_eq!(std::fs::read(many.join("two.txt")).expect("two"), b"two\n");
 
-    // A whole dataset, file by file into its folders.
+    // A whole dataset, file by file into its folders (without the fsync, same result).
     let whole = dir.path().join("whole");
     let report = ok(
         &s,
-        &["file", "download", "--dataset", &pid, "-o", ps(&whole)],
+        &[
+            "file",
+            "download",
+            "--dataset",
+            &pid,
+            "--no-sync",
+            "-o",
+            ps(&whole),
+        ],
     );
     assert_eq!(report.as_array().map(Vec::len), Some(2), "{report}");
     assert_eq!(std::fs::read(whole.join("blob.bin")).expect("blob"), bytes);
@@ -517,4 +525,37 @@ fn parquet_files_table() {
         assert!(line.contains("Parquet"), "{line}");
         assert!(!dest.exists());
     }
+}
+
+#[test]
+fn uploads_to_a_sha256_server_with_and_without_the_checksum_flag() {
+    let s = TestServer::start();
+    s.emulator
+        .set_setting(":FileFixityChecksumAlgorithm", "SHA-256")
+        .expect("setting");
+    let pid = dataset(&s);
+    let dir = TempDir::new().expect("temp dir");
+    // Without the flag the first file is verified by reading it again; with it, while sent.
+    for (name, extra) in [("a.bin", vec![]), ("b.bin", vec!["--checksum", "SHA-256"])] {
+        let path = write(dir.path(), name, name.as_bytes());
+        let mut args = vec!["file", "upload", pid.as_str(), ps(&path)];
+        args.extend(extra);
+        let out = ok(&s, &args);
+        let file = &out["uploaded"][0];
+        assert_eq!(file["checksum_verified"], true, "{out}");
+        assert_eq!(file["checksum"]["type"], "SHA-256", "{out}");
+    }
+    let path = write(dir.path(), "c.bin", b"c");
+    let err = s
+        .run(&mut dv(
+            &s,
+            &["file", "upload", &pid, ps(&path), "--checksum", "CRC32"],
+        ))
+        .failure()
+        .code(2);
+    let stderr = String::from_utf8_lossy(&err.get_output().stderr).to_string();
+    assert!(
+        stderr.contains("unknown checksum algorithm 'CRC32'"),
+        "{stderr}"
+    );
 }

@@ -23,7 +23,7 @@ use futures_util::{StreamExt, stream};
 use tokio::io::AsyncRead;
 use tokio_util::io::ReaderStream;
 
-use crate::background::hash_queue;
+use crate::background::{file_chunks, hash_queue};
 use crate::checksum::{ChecksumAlgorithm, Hasher, digests_match, hash_file};
 use crate::client::{Body, FormFactory, MultipartBody, NativeApi, Request};
 use crate::error::{Error, Result};
@@ -36,6 +36,9 @@ pub type UploadProgress = Arc<dyn Fn(u64, Option<u64>) + Send + Sync>;
 const CHUNK: usize = 256 * 1024;
 
 type BoxReader = Pin<Box<dyn AsyncRead + Send>>;
+
+/// The bytes of a source, in chunks.
+type ChunkStream = Pin<Box<dyn futures_util::Stream<Item = std::io::Result<bytes::Bytes>> + Send>>;
 
 enum SourceKind {
     Path(PathBuf),
@@ -358,7 +361,7 @@ fn form_factory(
         SourceKind::Reader(r) => SourceKind::Reader(r.clone()),
     };
     Arc::new(move || {
-        let (reader, len): (BoxReader, Option<u64>) = match &kind {
+        let (inner, len): (ChunkStream, Option<u64>) = match &kind {
             SourceKind::Path(path) => {
                 let io = |operation: &str, source| Error::Io {
                     operation: operation.into(),
@@ -367,7 +370,7 @@ fn form_factory(
                 };
                 let file = std::fs::File::open(path).map_err(|e| io("opening", e))?;
                 let len = file.metadata().map_err(|e| io("reading", e))?.len();
-                (Box::pin(tokio::fs::File::from_std(file)), Some(len))
+                (Box::pin(file_chunks(file, CHUNK)), Some(len))
             }
             SourceKind::Reader(slot) => {
                 let reader = lock(slot).take().ok_or_else(|| {
@@ -375,7 +378,10 @@ fn form_factory(
                         "the reader of '{name}' was already sent once and cannot be sent again"
                     ))
                 })?;
-                (reader, declared)
+                (
+                    Box::pin(ReaderStream::with_capacity(reader, CHUNK)),
+                    declared,
+                )
             }
         };
         // Bytes are hashed on a thread of their own, so that sending does not wait for it.
@@ -389,7 +395,7 @@ fn form_factory(
         };
         let tally = tally.clone();
         let progress = progress.clone();
-        let state = (ReaderStream::with_capacity(reader, CHUNK), Some(queue));
+        let state = (inner, Some(queue));
         let chunks = stream::unfold(state, move |(mut inner, queue)| {
             let tally = tally.clone();
             let progress = progress.clone();
@@ -726,7 +732,7 @@ impl NativeApi {
             match self.find_sent(&target, &source, metadata, &mut local).await {
                 Ok(Some((found, checksum))) => {
                     if let Some((alg, _)) = found.data_file.verifiable_checksum() {
-                        self.remember_upload_checksum(alg);
+                        self.set_upload_checksum_algorithm(alg);
                     }
                     let sends = lock(&tally).generation;
                     return Ok(UploadReport {
@@ -778,7 +784,7 @@ impl NativeApi {
         let Some((alg, expected)) = f.data_file.verifiable_checksum() else {
             return Ok(());
         };
-        self.remember_upload_checksum(alg);
+        self.set_upload_checksum_algorithm(alg);
         if report.checksum.algorithm() != Some(alg) {
             // Hashed in another algorithm as it streamed: only a file on disk can be read
             // again in the server's.
@@ -1176,6 +1182,15 @@ impl NativeApi {
             Ok(f) => f,
             Err(e) => return Err(e),
         };
+        // The dataset's newest file tells which algorithm the server uses now, so that even
+        // the first upload streams the right checksum.
+        if let Some((_, alg)) = remote
+            .iter()
+            .filter_map(|f| Some((f.data_file.id?, f.data_file.verifiable_checksum()?.0)))
+            .max_by_key(|(id, _)| *id)
+        {
+            self.set_upload_checksum_algorithm(alg);
+        }
         let mut by_path: std::collections::HashMap<(String, String), FileMetadata> =
             std::collections::HashMap::new();
         for f in remote {
