@@ -32,18 +32,23 @@ const QUEUE: usize = 4;
 /// Bytes written between two background `fdatasync` calls of a part file.
 const SYNC_EVERY: u64 = 64 * 1024 * 1024;
 
-fn thread_stopped(what: &str) -> io::Error {
+/// The error of a helper thread that is gone (it panicked, or its queue closed early).
+pub(crate) fn thread_stopped(what: &str) -> io::Error {
     io::Error::other(format!("the {what} thread stopped"))
 }
 
-fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+/// Lock `m`, also after a panic elsewhere poisoned it (the data stays usable here).
+pub(crate) fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|e| e.into_inner())
 }
 
-/// A thread hashing what is sent into the returned queue, until the queue is dropped; the
-/// task gives back the hasher. For a stream that hands over its own chunks as it yields them.
-pub(crate) fn hash_queue(hasher: Hasher) -> (mpsc::Sender<Bytes>, tokio::task::JoinHandle<Hasher>) {
-    let (queue, mut chunks) = mpsc::channel::<Bytes>(QUEUE * 4);
+/// A thread hashing what is sent into the returned queue (holding up to `capacity` chunks),
+/// until the queue is dropped; [`hashed`] of the task gives back the hasher.
+pub(crate) fn hash_queue(
+    hasher: Hasher,
+    capacity: usize,
+) -> (mpsc::Sender<Bytes>, tokio::task::JoinHandle<Hasher>) {
+    let (queue, mut chunks) = mpsc::channel::<Bytes>(capacity);
     let task = tokio::task::spawn_blocking(move || {
         let mut hasher = hasher;
         while let Some(chunk) = chunks.blocking_recv() {
@@ -52,6 +57,13 @@ pub(crate) fn hash_queue(hasher: Hasher) -> (mpsc::Sender<Bytes>, tokio::task::J
         hasher
     });
     (queue, task)
+}
+
+/// The hasher of a [`hash_queue`] task, once its queue has been dropped and everything sent
+/// is hashed.
+pub(crate) async fn hashed(task: tokio::task::JoinHandle<Hasher>) -> io::Result<Hasher> {
+    task.await
+        .map_err(|e| io::Error::other(format!("the checksum thread failed: {e}")))
 }
 
 /// A stream of a file's bytes for an upload: read on a blocking thread in `chunk`-byte
@@ -98,7 +110,8 @@ fn read_loop(mut file: File, chunk: usize, pool: &Pool, queue: &mpsc::Sender<io:
     }
 }
 
-/// A buffer lent out as [`Bytes`]; back to its pool when dropped.
+/// A buffer lent out as [`Bytes`] (to the HTTP client, or to the hashing and writing
+/// threads of a download); back to its pool, emptied, when the last holder drops it.
 struct Pooled {
     data: Vec<u8>,
     pool: Pool,
@@ -112,7 +125,8 @@ impl AsRef<[u8]> for Pooled {
 
 impl Drop for Pooled {
     fn drop(&mut self) {
-        let data = std::mem::take(&mut self.data);
+        let mut data = std::mem::take(&mut self.data);
+        data.clear();
         let mut pool = lock(&self.pool);
         if pool.len() < POOL {
             pool.push(data);
@@ -126,66 +140,21 @@ type Pool = Arc<Mutex<Vec<Vec<u8>>>>;
 /// Buffers a pool keeps; more than the queues can hold at once is never needed.
 const POOL: usize = 2 * QUEUE + 2;
 
-/// A filled block shared by the hashing and writing threads; its buffer goes back to the
-/// pool when the last of them drops it.
-struct Block {
-    data: Vec<u8>,
-    pool: Pool,
-}
-
-impl Drop for Block {
-    fn drop(&mut self) {
-        let mut data = std::mem::take(&mut self.data);
-        data.clear();
-        let mut pool = lock(&self.pool);
-        if pool.len() < POOL {
-            pool.push(data);
-        }
-    }
-}
-
 /// What the writer thread is asked to do, in order.
 enum Command {
-    Write(Arc<Block>),
+    Write(Bytes),
     /// Empty the file and write from its start again.
     Reset,
     /// Answer once everything before has been written (or with the first error).
     Flush(oneshot::Sender<io::Result<()>>),
 }
 
-/// The hashing thread of a [`PartSink`].
-struct HashThread {
-    queue: mpsc::Sender<Arc<Block>>,
-    task: tokio::task::JoinHandle<Hasher>,
-}
-
-impl HashThread {
-    fn start(hasher: Hasher) -> Self {
-        let (queue, mut blocks) = mpsc::channel::<Arc<Block>>(QUEUE);
-        let task = tokio::task::spawn_blocking(move || {
-            let mut hasher = hasher;
-            while let Some(block) = blocks.blocking_recv() {
-                hasher.update(&block.data);
-            }
-            hasher
-        });
-        HashThread { queue, task }
-    }
-
-    async fn finish(self) -> io::Result<Hasher> {
-        drop(self.queue);
-        self.task
-            .await
-            .map_err(|e| io::Error::other(format!("the checksum thread failed: {e}")))
-    }
-}
-
 /// Where a download's bytes go: the `.part` file, written on a blocking thread of its own,
 /// and optionally a [`Hasher`] on another.
 ///
-/// Unless told not to, every [`SYNC_EVERY`] bytes the writer asks a third thread to `fdatasync` what has been
-/// written so far, so that writing back to the disk overlaps the transfer; [`finish`]
-/// (`fsync`) then only waits for the tail. A failed write stops the writer; the error comes
+/// Unless told not to, every [`SYNC_EVERY`] bytes the writer asks a third thread to
+/// `fdatasync` what has been written so far, so that writing back to the disk overlaps the
+/// transfer; [`finish`] (`fsync`) then only waits for the tail. A failed write stops the writer; the error comes
 /// back from the next [`write`], [`flush`] or [`finish`].
 ///
 /// [`finish`]: PartSink::finish
@@ -194,7 +163,8 @@ impl HashThread {
 pub(crate) struct PartSink {
     pool: Pool,
     current: Vec<u8>,
-    hasher: Option<HashThread>,
+    /// The queue and task of the hashing thread ([`hash_queue`]).
+    hasher: Option<(mpsc::Sender<Bytes>, tokio::task::JoinHandle<Hasher>)>,
     queue: Option<mpsc::Sender<Command>>,
     task: tokio::task::JoinHandle<io::Result<()>>,
 }
@@ -229,7 +199,7 @@ impl PartSink {
         Ok(PartSink {
             pool: Pool::default(),
             current: Vec::with_capacity(BLOCK),
-            hasher: hasher.map(HashThread::start),
+            hasher: hasher.map(|h| hash_queue(h, QUEUE)),
             queue: Some(queue),
             task,
         })
@@ -257,12 +227,12 @@ impl PartSink {
         let spare = lock(&self.pool)
             .pop()
             .unwrap_or_else(|| Vec::with_capacity(BLOCK));
-        let block = Arc::new(Block {
+        let block = Bytes::from_owner(Pooled {
             data: std::mem::replace(&mut self.current, spare),
             pool: self.pool.clone(),
         });
-        if let Some(h) = &self.hasher
-            && h.queue.send(block.clone()).await.is_err()
+        if let Some((queue, _)) = &self.hasher
+            && queue.send(block.clone()).await.is_err()
         {
             return Err(thread_stopped("checksum"));
         }
@@ -283,11 +253,12 @@ impl PartSink {
     /// Empty the file and write from its start again, hashing afresh with `hasher`.
     pub(crate) async fn reset(&mut self, hasher: Option<Hasher>) -> io::Result<()> {
         self.current.clear();
-        if let Some(old) = self.hasher.take() {
+        if let Some((queue, task)) = self.hasher.take() {
             // What it hashed is thrown away; only its end is awaited.
-            let _ = old.finish().await;
+            drop(queue);
+            let _ = hashed(task).await;
         }
-        self.hasher = hasher.map(HashThread::start);
+        self.hasher = hasher.map(|h| hash_queue(h, QUEUE));
         self.send(Command::Reset).await?;
         self.flush().await
     }
@@ -305,7 +276,10 @@ impl PartSink {
         };
         let hashed = async {
             match hasher {
-                Some(h) => h.finish().await.map(Some),
+                Some((queue, task)) => {
+                    drop(queue);
+                    hashed(task).await.map(Some)
+                }
                 None => Ok(None),
             }
         };
@@ -345,8 +319,8 @@ fn write_loop(mut file: File, mut commands: mpsc::Receiver<Command>, sync: bool)
     while let Some(command) = commands.blocking_recv() {
         match command {
             Command::Write(block) => {
-                file.write_all(&block.data)?;
-                unsynced += block.data.len() as u64;
+                file.write_all(&block)?;
+                unsynced += block.len() as u64;
                 if unsynced >= SYNC_EVERY {
                     if let Some(s) = syncer.as_mut() {
                         s.request();
@@ -532,15 +506,31 @@ mod tests {
         std::fs::remove_dir_all(&dir).unwrap();
     }
 
+    #[cfg(target_os = "linux")]
+    #[tokio::test]
+    async fn a_read_error_ends_file_chunks_with_the_error() {
+        use futures_util::StreamExt;
+        // A directory opens as a file on Linux, and every read of it fails (EISDIR).
+        let dir = tempfile_dir();
+        let mut stream = Box::pin(file_chunks(File::open(&dir).unwrap(), 1024));
+        let err = stream.next().await.unwrap().unwrap_err();
+        assert_eq!(err.raw_os_error(), Some(21), "{err}");
+        assert!(
+            stream.next().await.is_none(),
+            "the stream ends after the error"
+        );
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
     #[tokio::test]
     async fn the_hash_queue_hashes_what_it_is_given() {
         let bytes = data(BLOCK + 3);
-        let (queue, task) = hash_queue(Hasher::new(ChecksumAlgorithm::Md5));
+        let (queue, task) = hash_queue(Hasher::new(ChecksumAlgorithm::Md5), QUEUE);
         for c in bytes.chunks(100_000) {
             queue.send(Bytes::copy_from_slice(c)).await.unwrap();
         }
         drop(queue);
-        assert_eq!(task.await.unwrap().finalize(), md5(&bytes));
+        assert_eq!(hashed(task).await.unwrap().finalize(), md5(&bytes));
     }
 
     fn tempfile_dir() -> std::path::PathBuf {

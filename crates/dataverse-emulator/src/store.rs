@@ -165,6 +165,19 @@ impl Store {
         Ok(())
     }
 
+    /// Every database setting, by name.
+    pub(crate) fn settings(conn: &Connection) -> Result<Vec<(String, String)>, Error> {
+        let mut stmt = conn.prepare("SELECT name, value FROM settings ORDER BY name")?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Remove a database setting (nothing happens when it is not set).
+    pub(crate) fn delete_setting(conn: &Connection, name: &str) -> Result<(), Error> {
+        conn.execute("DELETE FROM settings WHERE name = ?1", [name])?;
+        Ok(())
+    }
+
     /// Value of a database setting (`:AllowApiTokenLookupViaApi`, ...).
     pub(crate) fn setting(conn: &Connection, name: &str) -> Result<Option<String>, Error> {
         Ok(conn

@@ -97,6 +97,17 @@ async fn admin_settings_round_trip_for_superusers_only() {
     let (status, v) = call(&server, Method::GET, &path, Some(&admin), None).await;
     assert_eq!(status, 404, "{v}");
     assert_eq!(v["message"], format!("Setting {SETTING} not found"));
+    // A value that is not UTF-8 text is refused with Dataverse's JSON error.
+    let resp = reqwest::Client::new()
+        .put(format!("{}{path}", server.base_url))
+        .header("X-Dataverse-key", &admin)
+        .body(vec![0xff, 0xfe, 0x41])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status().as_u16(), 400);
+    let refused: Value = resp.json().await.unwrap();
+    assert_eq!(refused["status"], "ERROR", "{refused}");
 
     let (status, v) = call(&server, Method::PUT, &path, Some(&admin), Some("SHA-256")).await;
     assert_eq!(status, 200, "{v}");

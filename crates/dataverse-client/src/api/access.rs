@@ -841,7 +841,6 @@ impl NativeApi {
 }
 
 /// Flush and sync the part file, and hand back what was transferred.
-#[allow(clippy::too_many_arguments)]
 async fn finish(
     out: PartSink,
     part: &Path,

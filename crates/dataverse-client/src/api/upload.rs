@@ -23,7 +23,7 @@ use futures_util::{StreamExt, stream};
 use tokio::io::AsyncRead;
 use tokio_util::io::ReaderStream;
 
-use crate::background::{file_chunks, hash_queue};
+use crate::background::{file_chunks, hash_queue, hashed, lock, thread_stopped};
 use crate::checksum::{ChecksumAlgorithm, Hasher, digests_match, hash_file};
 use crate::client::{Body, FormFactory, MultipartBody, NativeApi, Request};
 use crate::error::{Error, Result};
@@ -34,6 +34,9 @@ use crate::models::files::{Checksum, FileMetadata, UploadBody, UploadResponse};
 pub type UploadProgress = Arc<dyn Fn(u64, Option<u64>) + Send + Sync>;
 
 const CHUNK: usize = 256 * 1024;
+
+/// Chunks waiting for the hashing thread before sending waits for it (4 MiB).
+const HASH_QUEUE: usize = 16;
 
 type BoxReader = Pin<Box<dyn AsyncRead + Send>>;
 
@@ -308,16 +311,10 @@ async fn take_digest(tally: &Mutex<Tally>) -> std::io::Result<(Checksum, u64)> {
         (t.hashing.take(), t.algorithm, t.bytes)
     };
     let hasher = match hashing {
-        Some(task) => task
-            .await
-            .map_err(|e| std::io::Error::other(format!("the checksum thread failed: {e}")))?,
+        Some(task) => hashed(task).await?,
         None => Hasher::new(algorithm),
     };
     Ok((Checksum::new(hasher.algorithm(), hasher.finalize()), bytes))
-}
-
-fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 /// Where a file goes: added to a dataset, or replacing a file.
@@ -385,7 +382,7 @@ fn form_factory(
             }
         };
         // Bytes are hashed on a thread of their own, so that sending does not wait for it.
-        let (queue, hashing) = hash_queue(Hasher::new(algorithm));
+        let (queue, hashing) = hash_queue(Hasher::new(algorithm), HASH_QUEUE);
         let generation = {
             let mut t = lock(&tally);
             t.generation += 1;
@@ -417,8 +414,7 @@ fn form_factory(
                     && let Some(q) = &queue
                     && q.send(bytes.clone()).await.is_err()
                 {
-                    let stopped = std::io::Error::other("the checksum thread stopped");
-                    return Some((Err(stopped), (inner, None)));
+                    return Some((Err(thread_stopped("checksum")), (inner, None)));
                 }
                 if let (Some(done), Some(p)) = (done, &progress) {
                     p(done, len);

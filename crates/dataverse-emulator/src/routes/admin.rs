@@ -27,20 +27,13 @@ pub(super) fn routes() -> Router<Emulator> {
 /// `GET /api/admin/settings`: every setting, `{name: value}`.
 async fn list(State(em): State<Emulator>, auth: Auth) -> Result<Response, ApiError> {
     superuser(&auth.caller)?;
-    let all = em
+    let all: Map<String, Value> = em
         .store()
-        .call(|c| {
-            let mut stmt = c.prepare("SELECT name, value FROM settings ORDER BY name")?;
-            let rows =
-                stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
-            let mut out = Map::new();
-            for row in rows {
-                let (name, value) = row?;
-                out.insert(name, Value::String(value));
-            }
-            Ok::<_, crate::Error>(out)
-        })
-        .await?;
+        .call(|c| Store::settings(c))
+        .await?
+        .into_iter()
+        .map(|(name, value)| (name, Value::String(value)))
+        .collect();
     Ok(ok(Value::Object(all)))
 }
 
@@ -86,10 +79,7 @@ async fn remove(
     superuser(&auth.caller)?;
     let key = name.clone();
     em.store()
-        .call(move |c| {
-            c.execute("DELETE FROM settings WHERE name = ?1", [&key])?;
-            Ok::<_, crate::Error>(())
-        })
+        .call(move |c| Store::delete_setting(c, &key))
         .await?;
     Ok(msg(format!("Setting {name} deleted.")))
 }
