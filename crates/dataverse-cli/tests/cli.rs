@@ -25,5 +25,7 @@ mod local;
 mod metadatablocks;
 #[path = "cli/misc.rs"]
 mod misc;
+#[path = "cli/secrets.rs"]
+mod secrets;
 #[path = "cli/user.rs"]
 mod user;

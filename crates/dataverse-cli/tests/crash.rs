@@ -1,7 +1,8 @@
 //! A `dv serve` killed (SIGKILL) in the middle of uploads and ingests restarts with its
 //! store consistent: SQLite's integrity check passes, every file row has its bytes (the
 //! right size, and the right MD5 where the row's bytes are the upload), every stored blob
-//! has its row, and no ingest is left pending or locked.
+//! has its row, and no ingest is left pending or locked. The test checks that the kill
+//! really landed mid-upload or mid-ingest (the evidence on disk before the restart).
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpStream};
@@ -206,6 +207,39 @@ fn a_server_killed_during_uploads_restarts_consistent() {
     assert!(
         stored.load(Ordering::Relaxed) >= 8,
         "uploads were stored before the kill"
+    );
+
+    // The kill must have landed in the middle of work, or this test shows nothing: before
+    // the restart (whose recovery clears the evidence), the data directory holds an upload
+    // cut off half-way (a blob under files/tmp) or an ingest that had not finished (a row
+    // still `pending`, or an Ingest lock).
+    let cut_uploads = files_below(&data.path().join("files").join("tmp")).len();
+    let (pending_ingests, ingest_locks_at_kill) = {
+        let db = rusqlite::Connection::open(data.path().join("dataverse.sqlite3"))
+            .expect("open the store after the kill");
+        let pending: i64 = db
+            .query_row(
+                "SELECT count(*) FROM datafiles WHERE ingest_state = 'pending'",
+                [],
+                |r| r.get(0),
+            )
+            .expect("pending ingests");
+        let locks: i64 = db
+            .query_row(
+                "SELECT count(*) FROM dataset_locks WHERE lock_type = 'Ingest'",
+                [],
+                |r| r.get(0),
+            )
+            .expect("ingest locks");
+        (pending, locks)
+    };
+    assert!(
+        cut_uploads + pending_ingests as usize + ingest_locks_at_kill as usize > 0,
+        "the kill landed between requests: no cut-off upload, no pending ingest, no Ingest lock"
+    );
+    eprintln!(
+        "at the kill: {cut_uploads} cut-off uploads, {pending_ingests} pending ingests, \
+         {ingest_locks_at_kill} Ingest locks"
     );
 
     // Restart: the recovery runs on open. Then stop it for good and look at the store.

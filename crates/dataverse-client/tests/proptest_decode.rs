@@ -40,7 +40,7 @@ fn fixtures_dir() -> PathBuf {
         })
 }
 
-/// Real response shapes to mutate: fixtures where present, plus the documented shapes of
+/// Real response shapes to mutate: the fixtures (all required), plus the documented shapes of
 /// the small objects (WIRE §4).
 fn seeds() -> Vec<Value> {
     let mut out = vec![
@@ -70,16 +70,22 @@ fn seeds() -> Vec<Value> {
         "licenses/licenseCC0-1.0.json",
         "doc-examples/dataset-locks.response.json",
     ] {
-        let Ok(text) = std::fs::read_to_string(dir.join(rel)) else {
-            continue;
-        };
-        if let Ok(v) = serde_json::from_str::<Value>(&text) {
-            // Some fixtures are whole envelopes: seed with their `data` too.
-            if let Some(data) = v.get("data") {
-                out.push(data.clone());
-            }
-            out.push(v);
+        // A missing or unreadable fixture fails the test: seeding only with the small
+        // shapes above would quietly weaken every property below.
+        let path = dir.join(rel);
+        let text = std::fs::read_to_string(&path).unwrap_or_else(|e| {
+            panic!(
+                "fixture {} is missing ({e}); set DATAVERSE_FIXTURES_DIR",
+                path.display()
+            )
+        });
+        let v: Value = serde_json::from_str(&text)
+            .unwrap_or_else(|e| panic!("fixture {} is not JSON: {e}", path.display()));
+        // Some fixtures are whole envelopes: seed with their `data` too.
+        if let Some(data) = v.get("data") {
+            out.push(data.clone());
         }
+        out.push(v);
     }
     out
 }

@@ -1,6 +1,7 @@
 //! Every method of the info, metadata block, license and user families against the
 //! embedded Dataverse, with their error cases. The read-only part also runs against a
-//! real installation when `DATAVERSE_URL` (and optionally `DATAVERSE_API_TOKEN`) are set.
+//! real installation, explicitly: set `DATAVERSE_URL` (and optionally
+//! `DATAVERSE_API_TOKEN`) and run the ignored test with `-- --ignored`.
 
 mod common;
 
@@ -118,11 +119,12 @@ async fn read_only_suite_on_the_embedded_server() {
     server.stop().await;
 }
 
+/// Run explicitly against a real installation:
+/// `DATAVERSE_URL=https://demo.dataverse.org cargo test -p dataverse-tests --test conformance -- --ignored`.
 #[tokio::test]
+#[ignore = "needs DATAVERSE_URL (a real installation); run with --ignored"]
 async fn read_only_suite_on_a_real_installation() {
-    let Some(api) = real_installation() else {
-        return;
-    };
+    let api = real_installation();
     let authenticated = api.has_token();
     read_only_suite(&api, authenticated).await;
 }

@@ -23,6 +23,20 @@ fn fails(sb: &Sandbox, cmd: &mut Command, code: i32) -> String {
     one_error_line(&out)
 }
 
+/// `cmd` fails with exit code 1 because the server answered `status` with a message
+/// containing `message` (exit code 1 alone would also pass on a 500 or an undecodable
+/// answer); its one line.
+#[track_caller]
+fn refused(sb: &Sandbox, cmd: &mut Command, status: u16, message: &str) -> String {
+    let line = fails(sb, cmd, 1);
+    assert!(
+        line.ends_with(&format!(": HTTP {status})")),
+        "expected HTTP {status}: {line}"
+    );
+    assert!(line.contains(message), "expected {message:?}: {line}");
+    line
+}
+
 /// `dv -o json collection <args>` as the admin.
 fn admin(s: &TestServer, args: &[&str]) -> Command {
     let mut cmd = s.dv();
@@ -183,23 +197,29 @@ fn lifecycle_create_get_update_publish_delete() {
     assert!(row.contains("collection"), "{row}");
 
     // Publishing: parent first, and only once.
-    let line = fails(&s.sandbox, &mut admin(&s, &["publish", "sub"]), 1);
-    assert!(
-        line.contains("host dataverse (lab) has not been published"),
-        "{line}"
+    refused(
+        &s.sandbox,
+        &mut admin(&s, &["publish", "sub"]),
+        403,
+        "Dataverse sub may not be published because its host dataverse (lab) has not been published.",
     );
     let published = ok_json(&s, &mut admin(&s, &["publish", "lab"]));
     assert_eq!(published["isReleased"], true, "{published}");
     let published = ok_json(&s, &mut admin(&s, &["publish", "sub"]));
     assert_eq!(published["isReleased"], true, "{published}");
-    let line = fails(&s.sandbox, &mut admin(&s, &["publish", "lab"]), 1);
-    assert!(line.contains("already been published"), "{line}");
+    refused(
+        &s.sandbox,
+        &mut admin(&s, &["publish", "lab"]),
+        403,
+        "Dataverse lab has already been published.",
+    );
 
     // Deleting: refused while not empty; an empty one goes away.
-    let line = fails(&s.sandbox, &mut admin(&s, &["delete", "lab"]), 1);
-    assert!(
-        line.contains("Cannot delete non-empty dataverses"),
-        "{line}"
+    refused(
+        &s.sandbox,
+        &mut admin(&s, &["delete", "lab"]),
+        403,
+        "Cannot delete non-empty dataverses",
     );
     ok_json(&s, &mut admin(&s, &["get", "lab"]));
     create(&s, ":root", "scratch", "Scratch");
@@ -210,9 +230,12 @@ fn lifecycle_create_get_update_publish_delete() {
             .is_some_and(|m| m.contains("deleted")),
         "{deleted}"
     );
-    let line = fails(&s.sandbox, &mut admin(&s, &["get", "scratch"]), 1);
-    assert!(line.contains("Can't find dataverse"), "{line}");
-    assert!(line.contains("scratch"), "{line}");
+    refused(
+        &s.sandbox,
+        &mut admin(&s, &["get", "scratch"]),
+        404,
+        "Can't find dataverse with identifier='scratch'",
+    );
     let ids: Vec<Value> = root_contents(&s)
         .iter()
         .map(|i| i["title"].clone())
@@ -448,8 +471,12 @@ fn create_and_update_are_checked_locally() {
         "assignments",
         "facets",
     ] {
-        let line = fails(&s.sandbox, &mut admin(&s, &[sub, "no-such-alias"]), 1);
-        assert!(line.contains("no-such-alias"), "{sub}: {line}");
+        refused(
+            &s.sandbox,
+            &mut admin(&s, &[sub, "no-such-alias"]),
+            404,
+            "Can't find dataverse with identifier='no-such-alias'",
+        );
     }
 }
 
@@ -527,7 +554,7 @@ fn a_second_user_and_anonymous_users_see_only_what_is_published() {
         cmd
     };
 
-    let line = fails(
+    refused(
         &s.sandbox,
         &mut as_uma(&[
             "create",
@@ -538,20 +565,39 @@ fn a_second_user_and_anonymous_users_see_only_what_is_published() {
             "--contact",
             "u@b.org",
         ]),
-        1,
+        401,
+        "User @uma is not permitted to perform requested action.",
     );
-    assert!(line.contains("@uma is not permitted"), "{line}");
     assert!(root_contents(&s).is_empty(), "nothing was created");
 
     create(&s, ":root", "hidden", "Hidden");
-    let line = fails(&s.sandbox, &mut as_uma(&["get", "hidden"]), 1);
-    assert!(line.contains("@uma is not permitted"), "{line}");
-    let line = fails(&s.sandbox, &mut as_uma(&["contents", "hidden"]), 1);
-    assert!(line.contains("not permitted"), "{line}");
-    let line = fails(&s.sandbox, &mut anon(&["get", "hidden"]), 1);
-    assert!(line.contains(":guest is not permitted"), "{line}");
-    let line = fails(&s.sandbox, &mut anon(&["crawl", "hidden"]), 1);
-    assert!(line.contains("hidden"), "{line}");
+    let uma_refused = "User @uma is not permitted to perform requested action.";
+    let guest_refused = "User :guest is not permitted to perform requested action.";
+    refused(
+        &s.sandbox,
+        &mut as_uma(&["get", "hidden"]),
+        401,
+        uma_refused,
+    );
+    refused(
+        &s.sandbox,
+        &mut as_uma(&["contents", "hidden"]),
+        401,
+        uma_refused,
+    );
+    refused(
+        &s.sandbox,
+        &mut anon(&["get", "hidden"]),
+        401,
+        guest_refused,
+    );
+    let line = refused(
+        &s.sandbox,
+        &mut anon(&["crawl", "hidden"]),
+        401,
+        guest_refused,
+    );
+    assert!(line.starts_with("dv: in collection hidden: "), "{line}");
 
     ok_json(&s, &mut admin(&s, &["publish", "hidden"]));
     let got = ok_json(&s, &mut as_uma(&["get", "hidden"]));
@@ -563,14 +609,18 @@ fn a_second_user_and_anonymous_users_see_only_what_is_published() {
     assert_eq!(contents, serde_json::json!([]));
 
     // Uma may not change or delete it either.
-    let line = fails(
+    refused(
         &s.sandbox,
         &mut as_uma(&["update", "hidden", "--name", "Mine"]),
-        1,
+        401,
+        uma_refused,
     );
-    assert!(line.contains("not permitted"), "{line}");
-    let line = fails(&s.sandbox, &mut as_uma(&["delete", "hidden"]), 1);
-    assert!(line.contains("not permitted"), "{line}");
+    refused(
+        &s.sandbox,
+        &mut as_uma(&["delete", "hidden"]),
+        401,
+        uma_refused,
+    );
     assert_eq!(
         ok_json(&s, &mut admin(&s, &["get", "hidden"]))["name"],
         "Hidden"
@@ -860,9 +910,12 @@ fn crawl_csv_quotes_titles_with_commas() {
 fn crawl_errors() {
     let s = TestServer::start_generated("collections=2,datasets=2,depth=1,seed=1");
     for format in ["json", "ndjson", "csv", "table"] {
-        let line = fails(&s.sandbox, &mut crawl(&s, format, &["no-such-alias"]), 1);
-        assert!(line.contains("no-such-alias"), "{format}: {line}");
-        assert!(line.contains("Can't find dataverse"), "{format}: {line}");
+        refused(
+            &s.sandbox,
+            &mut crawl(&s, format, &["no-such-alias"]),
+            404,
+            "Can't find dataverse with identifier='no-such-alias'",
+        );
     }
     for format in ["json", "ndjson"] {
         let line = fails(&s.sandbox, &mut crawl(&s, format, &["bad alias"]), 2);

@@ -46,6 +46,20 @@ fn fails(s: &TestServer, mut cmd: Command, code: i32) -> String {
     one_error_line(&out)
 }
 
+/// `cmd` fails with exit code 1 because the server answered `status` with a message
+/// containing `message` (exit code 1 alone would also pass on a 500 or an undecodable
+/// answer); its one line.
+#[track_caller]
+fn refused(s: &TestServer, cmd: Command, status: u16, message: &str) -> String {
+    let line = fails(s, cmd, 1);
+    assert!(
+        line.ends_with(&format!(": HTTP {status})")),
+        "expected HTTP {status}: {line}"
+    );
+    assert!(line.contains(message), "expected {message:?}: {line}");
+    line
+}
+
 /// Create the finch dataset in `:root` as the admin: `(id, pid)`.
 fn create_finch(s: &TestServer, dir: &TempDir) -> (u64, String) {
     let body = fixture(dir, FINCH);
@@ -321,7 +335,12 @@ fn get_many_prints_the_good_and_reports_each_failure() {
         line.contains("not a pid") || line.contains("identifier"),
         "{line}"
     );
-    fails(&s, ds(s.dv(), &["get", "987654321"]), 1);
+    refused(
+        &s,
+        ds(s.dv(), &["get", "987654321"]),
+        404,
+        "Dataset with ID 987654321 not found.",
+    );
 }
 
 #[test]
@@ -454,11 +473,22 @@ fn destroy_and_delete_with_the_server() {
     let dir = tempfile::tempdir().expect("temp dir");
     let (id, pid) = create_finch(&s, &dir);
     ok_json(&s, ds(s.dv(), &["delete", &pid]));
-    fails(&s, ds(s.dv(), &["get", &id.to_string()]), 1);
+    refused(
+        &s,
+        ds(s.dv(), &["get", &id.to_string()]),
+        404,
+        &format!("Dataset with ID {id} not found."),
+    );
     let (_, pid) = create_finch(&s, &dir);
     ok_json(&s, ds(s.dv(), &["publish", &pid, "--wait"]));
     ok_json(&s, ds(s.dv(), &["destroy", &pid, "--yes"]));
-    fails(&s, ds(s.dv(), &["get", &pid]), 1);
+    // Dataverse's answer for a PID it does not know.
+    refused(
+        &s,
+        ds(s.dv(), &["get", &pid]),
+        404,
+        "a persistentId query parameter must be present",
+    );
 }
 
 #[test]
@@ -487,7 +517,12 @@ fn private_url_create_show_delete() {
         .success();
 
     ok_json(&s, ds(s.dv(), &["private-url", "delete", &pid]));
-    fails(&s, ds(s.dv(), &["private-url", "show", &pid]), 1);
+    refused(
+        &s,
+        ds(s.dv(), &["private-url", "show", &pid]),
+        404,
+        "Private URL not found.",
+    );
 }
 
 #[test]
@@ -519,17 +554,33 @@ fn other_user_cannot_publish_or_edit_and_anonymous_cannot_see_the_draft() {
     let (id, pid) = create_finch(&s, &dir);
     let token = s.create_user("uma");
     let edit = keyword_edit(&dir, "intruder");
-    fails(
+    let not_permitted = "is not permitted to perform requested action.";
+    let line = refused(
         &s,
         ds(
             s.dv_with_token(&token),
             &["edit", &pid, "--json", edit.to_str().expect("path")],
         ),
-        1,
+        401,
+        not_permitted,
     );
-    fails(&s, ds(s.dv_with_token(&token), &["publish", &pid]), 1);
-    fails(&s, ds(s.dv_anonymous(), &["get", &id.to_string()]), 1);
-    fails(&s, ds(s.dv_anonymous(), &["get", &pid]), 1);
+    assert!(line.starts_with("dv: User @uma "), "{line}");
+    let line = refused(
+        &s,
+        ds(s.dv_with_token(&token), &["publish", &pid]),
+        401,
+        not_permitted,
+    );
+    assert!(line.starts_with("dv: User @uma "), "{line}");
+    for target in [id.to_string(), pid.clone()] {
+        let line = refused(
+            &s,
+            ds(s.dv_anonymous(), &["get", &target]),
+            401,
+            not_permitted,
+        );
+        assert!(line.starts_with("dv: User :guest "), "{line}");
+    }
     // Still an unchanged draft.
     let v = ok_json(&s, ds(s.dv(), &["get", &pid]));
     assert_eq!(v["latestVersion"]["versionState"], "DRAFT", "{v}");
