@@ -1,6 +1,7 @@
 //! `dv -v` against an embedded Dataverse that injects faults: each retry shows on stderr,
 //! and the give-up names the request and the last error.
 
+// The shared helpers serve the `cli` test binary too; this one uses only the server.
 #[allow(dead_code)]
 #[path = "common/mod.rs"]
 mod common;

@@ -1,5 +1,7 @@
 //! Helpers shared by the emulator's tests: a fresh store, and requests through the router.
 
+// Each integration test binary compiles this module and uses only some of its helpers;
+// what one binary leaves unused is used by another.
 #![allow(dead_code)]
 
 use axum::body::Body;

@@ -1,5 +1,7 @@
 //! A scripted HTTP server for edge cases the embedded Dataverse never produces.
 
+// Each integration test binary compiles this module and uses only some of its helpers;
+// what one binary leaves unused is used by another.
 #![allow(dead_code)]
 
 use std::net::SocketAddr;
