@@ -249,13 +249,19 @@ mod tests {
             assert_eq!(cli.global.path(), Some(Path::new(path)), "{path}");
             assert_eq!(cli.global.format(), None, "{path}");
         }
-        // With a format as well (in either order); -O wins over the old spelling.
+        // With a format as well, in either order. (-O with the old spelling as well is
+        // refused before the command runs: `commands::check_output`.)
         let cli =
             parse(&["-o", "out.txt", "--output", "csv", "dataset", "files", "1"]).expect("parses");
         assert_eq!(cli.global.format(), Some(OutputFormat::Csv));
         assert_eq!(cli.global.path(), Some(Path::new("out.txt")));
         let cli = parse(&["-o", "a.txt", "-O", "b.txt", "dataset", "files", "1"]).expect("parses");
         assert_eq!(cli.global.path(), Some(Path::new("b.txt")));
+        // Given before and after the subcommand: the subcommand's values count (as before,
+        // when -o was a separate option from --output).
+        let cli = parse(&["-o", "json", "file", "download", "1", "-o", "x.bin"]).expect("parses");
+        assert_eq!(cli.global.path(), Some(Path::new("x.bin")));
+        assert_eq!(cli.global.format(), None);
     }
 
     #[test]
