@@ -62,35 +62,34 @@ impl ConfigFile {
                 ))
             }),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(ConfigFile::default()),
-            Err(e) => Err(CliError::Io(format!("cannot read {}: {e}", path.display()))),
+            Err(e) => Err(CliError::io_at(
+                format!("cannot read {}", path.display()),
+                e,
+            )),
         }
     }
 
     /// Write the file atomically (temporary file, then rename), readable by the owner only.
     pub fn save(&self, path: &Path) -> CliResult<()> {
         let text = toml::to_string(self)
-            .map_err(|e| CliError::Io(format!("cannot encode the config: {e}")))?;
+            .map_err(|e| CliError::io(format!("cannot encode the config: {e}")))?;
         let dir = path.parent().unwrap_or(Path::new("."));
         std::fs::create_dir_all(dir)
-            .map_err(|e| CliError::Io(format!("cannot create {}: {e}", dir.display())))?;
+            .map_err(|e| CliError::io_at(format!("cannot create {}", dir.display()), e))?;
         let mut tmp = tempfile::NamedTempFile::new_in(dir)
-            .map_err(|e| CliError::Io(format!("cannot write in {}: {e}", dir.display())))?;
+            .map_err(|e| CliError::io_at(format!("cannot write in {}", dir.display()), e))?;
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
             tmp.as_file()
                 .set_permissions(std::fs::Permissions::from_mode(0o600))
-                .map_err(|e| {
-                    CliError::Io(format!(
-                        "cannot restrict the config file's permissions: {e}"
-                    ))
-                })?;
+                .map_err(|e| CliError::io_at("cannot restrict the config file's permissions", e))?;
         }
         tmp.write_all(text.as_bytes())
             .and_then(|_| tmp.as_file().sync_all())
-            .map_err(|e| CliError::Io(format!("cannot write the config: {e}")))?;
+            .map_err(|e| CliError::io_at("cannot write the config", e))?;
         tmp.persist(path)
-            .map_err(|e| CliError::Io(format!("cannot replace {}: {}", path.display(), e.error)))?;
+            .map_err(|e| CliError::io_at(format!("cannot replace {}", path.display()), e.error))?;
         Ok(())
     }
 }

@@ -23,8 +23,14 @@ pub const LOCAL: &str = "local";
 pub struct Context {
     /// The client.
     pub api: NativeApi,
-    /// Output format.
+    /// Output format: the one asked for, else table on a terminal and JSON otherwise.
     pub output: OutputFormat,
+    /// The output format asked for with `-o/--output`, if any.
+    pub asked_format: Option<OutputFormat>,
+    /// Where the command's file output goes: `-O/--out`, or the deprecated `-o PATH`.
+    pub out: Option<PathBuf>,
+    /// `-q`: print only errors (no progress, no notes).
+    pub quiet: bool,
     /// The profile whose token is in use, if any (so `token recreate` can update it);
     /// `None` when `--token`/`DATAVERSE_API_TOKEN` overrode the profile's token.
     pub profile: Option<String>,
@@ -57,7 +63,6 @@ pub fn output_format(global: &GlobalArgs) -> OutputFormat {
 impl Context {
     /// Resolve the installation and build the client.
     pub async fn connect(global: &GlobalArgs) -> CliResult<Context> {
-        let output = output_format(global);
         let url_arg = global
             .url
             .as_ref()
@@ -91,30 +96,39 @@ impl Context {
             profile = None;
         }
         if url.eq_ignore_ascii_case(LOCAL) {
-            return Self::connect_local(output, global.quiet, token, profile).await;
+            let (api, server) = Self::connect_local(global.quiet, token).await?;
+            return Ok(Self::new(global, api, profile, Some(server)));
         }
         let api = NativeApi::builder(url).api_token_opt(token).build()?;
-        Ok(Context {
-            api,
-            output,
-            profile,
-            local: None,
-        })
+        Ok(Self::new(global, api, profile, None))
     }
 
-    async fn connect_local(
-        output: OutputFormat,
-        quiet: bool,
-        token: Option<String>,
+    fn new(
+        global: &GlobalArgs,
+        api: NativeApi,
         profile: Option<String>,
-    ) -> CliResult<Context> {
+        local: Option<Server>,
+    ) -> Context {
+        Context {
+            api,
+            output: output_format(global),
+            asked_format: global.format(),
+            out: global.path().map(PathBuf::from),
+            quiet: global.quiet,
+            profile,
+            local,
+        }
+    }
+
+    /// Start the embedded local Dataverse; its client, and the server to stop at the end.
+    async fn connect_local(quiet: bool, token: Option<String>) -> CliResult<(NativeApi, Server)> {
         let dir = local_data_dir()?;
         let emulator = tokio::task::spawn_blocking({
             let dir = dir.clone();
             move || Emulator::open(Config::new(dir))
         })
         .await
-        .map_err(|e| CliError::Io(format!("the local Dataverse failed to open: {e}")))??;
+        .map_err(|e| CliError::io(format!("the local Dataverse failed to open: {e}")))??;
         let token = match token {
             Some(t) => t,
             None => emulator.admin_token()?,
@@ -129,12 +143,7 @@ impl Context {
         let api = NativeApi::builder(server.base_url())
             .api_token(token)
             .build()?;
-        Ok(Context {
-            api,
-            output,
-            profile,
-            local: Some(server),
-        })
+        Ok((api, server))
     }
 
     /// Whether this is the embedded local Dataverse.

@@ -1,5 +1,7 @@
 //! CLI errors: one line on stderr and a documented exit code.
 
+use std::fmt::Display;
+use std::io::ErrorKind;
 use std::process::ExitCode;
 
 /// Why a command failed.
@@ -11,9 +13,10 @@ pub enum CliError {
     /// The command line or configuration is wrong.
     #[error("{0}")]
     Usage(String),
-    /// A local file or the terminal failed.
+    /// A local file or the terminal failed. The error keeps its kind, so that a closed
+    /// stdout is recognised as [`ErrorKind::BrokenPipe`] (see [`CliError::is_broken_pipe`]).
     #[error("{0}")]
-    Io(String),
+    Io(std::io::Error),
     /// The command finished, but part of its work failed (already reported on stderr).
     #[error("{0}")]
     Incomplete(String),
@@ -23,6 +26,25 @@ pub enum CliError {
 }
 
 impl CliError {
+    /// A local failure that has no I/O error behind it (an encoding error, a task that
+    /// died): [`CliError::Io`] of kind [`ErrorKind::Other`] with this message.
+    pub fn io(message: impl Into<String>) -> CliError {
+        CliError::Io(std::io::Error::other(message.into()))
+    }
+
+    /// An I/O error with what was being done: `"{context}: {error}"`, of the error's kind.
+    pub fn io_at(context: impl Display, error: std::io::Error) -> CliError {
+        CliError::Io(std::io::Error::new(
+            error.kind(),
+            format!("{context}: {error}"),
+        ))
+    }
+
+    /// Whether this is a write to a closed pipe (`dv ... | head`): not worth reporting.
+    pub fn is_broken_pipe(&self) -> bool {
+        matches!(self, CliError::Io(e) if e.kind() == ErrorKind::BrokenPipe)
+    }
+
     /// Exit codes: 1 for an error the server answered with (or an unreadable answer),
     /// 2 for usage, configuration, local and connection errors.
     pub fn exit_code(&self) -> ExitCode {
@@ -83,9 +105,40 @@ pub fn api_line(e: &dataverse_client::Error) -> String {
 
 impl From<std::io::Error> for CliError {
     fn from(e: std::io::Error) -> Self {
-        CliError::Io(e.to_string())
+        CliError::Io(e)
     }
 }
 
 /// Result of a command.
 pub type CliResult<T = ()> = Result<T, CliError>;
+
+#[cfg(test)]
+mod tests {
+    use std::io::{Error, ErrorKind};
+
+    use super::CliError;
+
+    #[test]
+    fn a_broken_pipe_is_recognised_by_its_kind() {
+        let e = CliError::from(Error::from(ErrorKind::BrokenPipe));
+        assert!(e.is_broken_pipe());
+        // With context, the kind survives.
+        let e = CliError::io_at("cannot write out.csv", Error::from(ErrorKind::BrokenPipe));
+        assert!(e.is_broken_pipe());
+        assert!(e.one_line().starts_with("cannot write out.csv: "), "{e}");
+        // Not by its text.
+        assert!(!CliError::io("Broken pipe").is_broken_pipe());
+        assert!(!CliError::Usage("Broken pipe".into()).is_broken_pipe());
+        let other = CliError::from(Error::from(ErrorKind::PermissionDenied));
+        assert!(!other.is_broken_pipe());
+        assert_eq!(other.exit_code(), std::process::ExitCode::from(2));
+    }
+
+    #[test]
+    fn io_messages_are_unchanged() {
+        let e = CliError::io("cannot encode JSON: x");
+        assert_eq!(e.one_line(), "cannot encode JSON: x");
+        let e = CliError::from(Error::new(ErrorKind::NotFound, "no such file"));
+        assert_eq!(e.one_line(), "no such file");
+    }
+}

@@ -8,14 +8,13 @@ mod commands;
 mod config;
 mod context;
 mod error;
+mod input;
 mod output;
 mod progress;
 
 use std::process::ExitCode;
 
 use clap::Parser;
-
-use crate::error::CliError;
 
 fn main() -> ExitCode {
     std::panic::set_hook(Box::new(|info| {
@@ -41,7 +40,8 @@ fn main() -> ExitCode {
     };
     match runtime.block_on(commands::run(cli)) {
         Ok(()) => ExitCode::SUCCESS,
-        Err(CliError::Io(m)) if m.contains("Broken pipe") => ExitCode::SUCCESS,
+        // `dv ... | head`: the reader stopped early; what it read is all it wanted.
+        Err(e) if e.is_broken_pipe() => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("dv: {}", e.one_line());
             e.exit_code()

@@ -1,6 +1,7 @@
-//! Printing: tables for people, JSON for programs.
+//! Printing: tables for people, JSON for programs; files written whole or not at all.
 
 use std::io::Write;
+use std::path::Path;
 
 use comfy_table::{ContentArrangement, Table, presets::UTF8_FULL_CONDENSED};
 use serde::Serialize;
@@ -11,7 +12,7 @@ use crate::error::{CliError, CliResult};
 /// Print `value` as pretty JSON on stdout.
 pub fn json<T: Serialize + ?Sized>(value: &T) -> CliResult {
     let text = serde_json::to_string_pretty(value)
-        .map_err(|e| CliError::Io(format!("cannot encode JSON: {e}")))?;
+        .map_err(|e| CliError::io(format!("cannot encode JSON: {e}")))?;
     line(&text)
 }
 
@@ -86,13 +87,13 @@ pub fn emit<T: Serialize + ?Sized>(
 }
 
 fn to_value<T: Serialize + ?Sized>(value: &T) -> CliResult<serde_json::Value> {
-    serde_json::to_value(value).map_err(|e| CliError::Io(format!("cannot encode JSON: {e}")))
+    serde_json::to_value(value).map_err(|e| CliError::io(format!("cannot encode JSON: {e}")))
 }
 
 /// One compact JSON line.
 pub fn ndjson_line<T: Serialize + ?Sized>(value: &T) -> CliResult {
     let text = serde_json::to_string(value)
-        .map_err(|e| CliError::Io(format!("cannot encode JSON: {e}")))?;
+        .map_err(|e| CliError::io(format!("cannot encode JSON: {e}")))?;
     line(&text)
 }
 
@@ -154,6 +155,52 @@ pub fn csv_cell(s: &str) -> String {
     } else {
         s.to_string()
     }
+}
+
+/// A server's message: `{"message": ...}` as data, the text itself in a table.
+pub fn message(format: OutputFormat, text: &str) -> CliResult {
+    let v = serde_json::json!({ "message": text });
+    emit(format, &v, || line(text))
+}
+
+/// Write `bytes` to a temporary file next to `path`, then rename it into place.
+pub fn write_atomically(path: &Path, bytes: &[u8]) -> CliResult {
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    let fail = |e: std::io::Error| CliError::io_at(format!("cannot write {}", path.display()), e);
+    if !dir.is_dir() {
+        return Err(CliError::Io(std::io::Error::new(
+            std::io::ErrorKind::NotFound,
+            format!(
+                "cannot write {}: the directory {} does not exist",
+                path.display(),
+                dir.display()
+            ),
+        )));
+    }
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".dv-export-");
+    // Keep the mode of a file being replaced; a new file gets the usual mode (0666 less
+    // the umask) rather than the temporary file's 0600.
+    match std::fs::metadata(path) {
+        Ok(meta) => {
+            builder.permissions(meta.permissions());
+        }
+        Err(_) => {
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::PermissionsExt;
+                builder.permissions(std::fs::Permissions::from_mode(0o666));
+            }
+        }
+    }
+    let mut tmp = builder.tempfile_in(dir).map_err(fail)?;
+    tmp.write_all(bytes).map_err(fail)?;
+    tmp.as_file().sync_all().map_err(fail)?;
+    tmp.persist(path).map_err(|e| fail(e.error))?;
+    Ok(())
 }
 
 /// `Some(x)` as text, `None` as empty.

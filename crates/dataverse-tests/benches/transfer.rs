@@ -227,7 +227,7 @@ async fn main() {
                         "file",
                         "download",
                         &file_id.to_string(),
-                        "-o",
+                        "-O",
                     ])
                     .arg(out.join("dv.bin"))
                     .env("DATAVERSE_API_TOKEN", TOKEN)
@@ -243,7 +243,7 @@ async fn main() {
                 Command::new(&dv)
                     .args(["--url", &url, "file", "download", "--no-sync"])
                     .arg(file_id.to_string())
-                    .arg("-o")
+                    .arg("-O")
                     .arg(out.join("dv-nosync.bin"))
                     .env("DATAVERSE_API_TOKEN", TOKEN)
                     .stdout(Stdio::null()),

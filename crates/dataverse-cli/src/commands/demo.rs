@@ -10,18 +10,27 @@ use std::net::{Ipv4Addr, SocketAddr};
 use dataverse_client::{Error, NativeApi};
 use dataverse_emulator::{Config, Emulator, Server};
 
-use crate::cli::{DemoArgs, GlobalArgs};
+use std::path::PathBuf;
+
 use crate::error::{CliError, CliResult};
 use crate::output;
 
+/// `dv demo`
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Keep the demo's Dataverse in this directory instead of a temporary one.
+    #[arg(long, value_name = "DIR")]
+    pub data: Option<PathBuf>,
+}
+
 /// Run `dv demo`.
-pub async fn run(args: DemoArgs, _global: &GlobalArgs) -> CliResult {
+pub async fn execute(args: Args) -> CliResult {
     let temp;
     let dir = match args.data {
         Some(d) => d,
         None => {
             temp = tempfile::tempdir()
-                .map_err(|e| CliError::Io(format!("cannot create a temporary directory: {e}")))?;
+                .map_err(|e| CliError::io_at("cannot create a temporary directory", e))?;
             temp.path().to_path_buf()
         }
     };
@@ -30,7 +39,7 @@ pub async fn run(args: DemoArgs, _global: &GlobalArgs) -> CliResult {
         move || Emulator::open(Config::new(dir))
     })
     .await
-    .map_err(|e| CliError::Io(format!("the local Dataverse failed to open: {e}")))??;
+    .map_err(|e| CliError::io(format!("the local Dataverse failed to open: {e}")))??;
     // A small generated tree of published collections and datasets to crawl.
     let spec: dataverse_emulator::GenerateSpec = "collections=6,datasets=18,depth=3,seed=2026"
         .parse()
@@ -40,7 +49,7 @@ pub async fn run(args: DemoArgs, _global: &GlobalArgs) -> CliResult {
         move || emulator.generate(&spec)
     })
     .await
-    .map_err(|e| CliError::Io(format!("the generator failed: {e}")))??;
+    .map_err(|e| CliError::io(format!("the generator failed: {e}")))??;
     let token = emulator.admin_token()?;
     let server = Server::start(emulator, SocketAddr::from((Ipv4Addr::LOCALHOST, 0))).await?;
     let result = steps(&server.base_url(), &token, &dir).await;
@@ -158,7 +167,7 @@ async fn steps(base_url: &str, token: &str, dir: &std::path::Path) -> CliResult 
     say(&format!("  recreated: {}", recreated.message))?;
     let new_token = recreated
         .token
-        .ok_or_else(|| CliError::Io("the server did not return the new token".into()))?;
+        .ok_or_else(|| CliError::io("the server did not return the new token"))?;
     match api.get_user().await {
         Err(Error::Unauthorized(e)) => say(&format!("  old token now refused: {}", e.message))?,
         other => say(&format!("  old token: unexpected {other:?}"))?,
@@ -436,7 +445,7 @@ async fn files(api: &NativeApi, pid: &str) -> CliResult {
     let say = |s: &str| output::line(s);
     say("\n== Files")?;
     let work = tempfile::tempdir()
-        .map_err(|e| CliError::Io(format!("cannot create a temporary directory: {e}")))?;
+        .map_err(|e| CliError::io_at("cannot create a temporary directory", e))?;
     let csv_path = work.path().join("finches.csv");
     std::fs::write(&csv_path, FINCHES_CSV)?;
     let body = UploadBody {
@@ -456,7 +465,7 @@ async fn files(api: &NativeApi, pid: &str) -> CliResult {
     let id = report
         .file()
         .and_then(|f| f.data_file.id)
-        .ok_or_else(|| CliError::Io("the server did not return the new file's id".into()))?;
+        .ok_or_else(|| CliError::io("the server did not return the new file's id"))?;
     say(&format!(
         "  uploaded finches.csv ({} bytes, {} {}, {}) as file {id}",
         report.bytes,

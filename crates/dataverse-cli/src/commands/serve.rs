@@ -1,13 +1,51 @@
 //! `dv serve`: the embedded local Dataverse as a server.
 
+use std::path::PathBuf;
+
 use dataverse_emulator::{Config, Emulator, Server};
 
-use crate::cli::{GlobalArgs, ServeArgs};
+use crate::cli::GlobalArgs;
 use crate::context::local_data_dir;
 use crate::error::{CliError, CliResult};
 
+/// `dv serve`
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Address to listen on.
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    pub addr: std::net::SocketAddr,
+    /// Data directory (default: the local Dataverse in your data directory).
+    #[arg(long, env = "DATAVERSE_LOCAL_DIR", value_name = "DIR")]
+    pub data: Option<PathBuf>,
+    /// Set the superuser dataverseAdmin's API token.
+    #[arg(
+        long,
+        env = "DATAVERSE_ADMIN_TOKEN",
+        hide_env_values = true,
+        value_name = "TOKEN"
+    )]
+    pub admin_token: Option<String>,
+    /// Host name reported by /api/info/server.
+    #[arg(long, default_value = "localhost")]
+    pub hostname: String,
+    /// Before serving, add generated published collections and datasets under root:
+    /// `collections=N,datasets=M,depth=D[,seed=S]` (deterministic for a given seed).
+    #[arg(long, value_name = "SPEC")]
+    pub generate: Option<dataverse_emulator::GenerateSpec>,
+    /// Delay every API response by this many milliseconds (simulates a slow server).
+    #[arg(long, value_name = "MS", default_value_t = 0)]
+    pub latency: u64,
+    /// Inject faults into a share of API requests, to test clients: 503s, Dataverse 500s
+    /// (with an incidentId), 429s with Retry-After, reset connections, bodies cut off midway
+    /// and slow answers, before or after the request's effect:
+    /// `rate=R[,seed=S][,kinds=503+500+429+reset+truncate+slow][,retry_after=SECS][,slow=MS]`
+    /// (R from 0 to 1; deterministic for a given seed and request order).
+    #[arg(long, value_name = "SPEC")]
+    pub faults: Option<dataverse_emulator::FaultSpec>,
+}
+
 /// Run `dv serve` until Ctrl-C (or SIGTERM).
-pub async fn run(args: ServeArgs, global: &GlobalArgs) -> CliResult {
+pub async fn execute(global: &GlobalArgs, args: Args) -> CliResult {
     let dir = match args.data {
         Some(d) => d,
         None => local_data_dir()?,
@@ -19,13 +57,13 @@ pub async fn run(args: ServeArgs, global: &GlobalArgs) -> CliResult {
     config.faults = args.faults.clone();
     let emulator = tokio::task::spawn_blocking(move || Emulator::open(config))
         .await
-        .map_err(|e| CliError::Io(format!("the local Dataverse failed to open: {e}")))??;
+        .map_err(|e| CliError::io(format!("the local Dataverse failed to open: {e}")))??;
     if let Some(spec) = args.generate {
         let em = emulator.clone();
         let started = std::time::Instant::now();
         let summary = tokio::task::spawn_blocking(move || em.generate(&spec))
             .await
-            .map_err(|e| CliError::Io(format!("the generator failed: {e}")))??;
+            .map_err(|e| CliError::io(format!("the generator failed: {e}")))??;
         eprintln!(
             "dv serve: generated {summary} in {:.2?} (seed {})",
             started.elapsed(),

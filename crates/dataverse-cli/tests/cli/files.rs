@@ -224,17 +224,120 @@ fn upload_files_and_directories_then_the_files_table() {
     );
     assert!(text.contains("notes.txt") && text.contains("a.txt") && !text.contains("b.bin"));
 
-    // -o FILE: the format from the extension.
+    // -O FILE: the format from the extension.
     let csv_out = dir.path().join("files.csv");
-    s.run(s.dv().args(["dataset", "files", &pid, "-o", ps(&csv_out)]))
+    s.run(s.dv().args(["dataset", "files", &pid, "-O", ps(&csv_out)]))
         .success()
         .stdout("");
     let written = std::fs::read_to_string(&csv_out).expect("files.csv");
     assert!(written.starts_with("id,persistent_id,label,"), "{written}");
     assert_eq!(written.lines().count(), 4);
-    // -o FILE elsewhere is a usage error, before anything starts.
+    // -O FILE (or the old -o FILE) elsewhere is a usage error, before anything starts.
+    for flag in ["-O", "-o"] {
+        let out = s
+            .run(s.dv().args([flag, "out.txt", "info", "version"]))
+            .code(2)
+            .stdout("");
+        one_error_line(&out);
+    }
+}
+
+#[test]
+fn o_is_a_format_and_big_o_a_file() {
+    let s = TestServer::start();
+    let pid = dataset(&s);
+    let dir = TempDir::new().expect("temp dir");
+    upload_one(&s, &pid, &write(dir.path(), "in/a.txt", b"a\n"), &[]);
+    let cwd = dir.path().join("cwd");
+    std::fs::create_dir_all(&cwd).expect("cwd");
+    let header = "id,persistent_id,label,";
+
+    // -o csv prints CSV, and writes no file.
     let out = s
-        .run(s.dv().args(["-o", "out.txt", "info", "version"]))
+        .run(
+            s.dv()
+                .current_dir(&cwd)
+                .args(["-o", "csv", "dataset", "files", &pid]),
+        )
+        .success()
+        .stderr("");
+    assert!(stdout(&out).starts_with(header), "{}", stdout(&out));
+    assert_eq!(std::fs::read_dir(&cwd).expect("cwd").count(), 0);
+
+    // -O csv writes a file named `csv` (here in the format --output names).
+    s.run(
+        s.dv()
+            .current_dir(&cwd)
+            .args(["--output", "csv", "dataset", "files", &pid, "-O", "csv"]),
+    )
+    .success()
+    .stdout("");
+    let written = std::fs::read_to_string(cwd.join("csv")).expect("a file named csv");
+    assert!(written.starts_with(header), "{written}");
+    // --out is -O's long form; a name without a known extension needs --output.
+    s.run(
+        s.dv()
+            .current_dir(&cwd)
+            .args(["dataset", "files", &pid, "--out", "json.csv"]),
+    )
+    .success()
+    .stdout("");
+    let written = std::fs::read_to_string(cwd.join("json.csv")).expect("json.csv");
+    assert!(written.starts_with(header), "{written}");
+    let out = s
+        .run(
+            s.dv()
+                .current_dir(&cwd)
+                .args(["dataset", "files", &pid, "-O", "table"]),
+        )
+        .code(2)
+        .stdout("");
+    let line = one_error_line(&out);
+    assert!(line.contains("--output"), "{line}");
+
+    // The old spelling still works, with a one-line note on stderr (none with -q).
+    let old = dir.path().join("old.csv");
+    let out = s
+        .run(s.dv().args(["dataset", "files", &pid, "-o", ps(&old)]))
+        .success()
+        .stdout("");
+    let err = crate::common::stderr(&out);
+    let notes: Vec<&str> = err.lines().filter(|l| l.contains("deprecated")).collect();
+    assert_eq!(notes.len(), 1, "{err}");
+    assert!(
+        notes[0].starts_with("dv: -o PATH is deprecated: use -O/--out PATH"),
+        "{err}"
+    );
+    assert!(
+        std::fs::read_to_string(&old)
+            .expect("old.csv")
+            .starts_with(header)
+    );
+    let back = dir.path().join("old-download.txt");
+    let files = ok(&s, &["dataset", "files", &pid]);
+    let id = files[0]["dataFile"]["id"].to_string();
+    s.run(
+        s.dv()
+            .args(["-q", "file", "download", &id, "-o", ps(&back)]),
+    )
+    .success()
+    .stderr("");
+    assert_eq!(std::fs::read(&back).expect("download"), b"a\n");
+
+    // Neither a format nor a path: refused, with the formats and the hint.
+    let out = s
+        .run(s.dv().args(["dataset", "files", &pid, "-o", "yaml"]))
+        .code(2)
+        .stdout("");
+    let err = crate::common::stderr(&out);
+    assert!(err.contains("possible values"), "{err}");
+    assert!(err.contains("-O/--out"), "{err}");
+    // Both spellings of the path at once: refused.
+    let out = s
+        .run(
+            s.dv()
+                .args(["dataset", "files", &pid, "-o", ps(&old), "-O", ps(&old)]),
+        )
         .code(2)
         .stdout("");
     one_error_line(&out);
@@ -326,7 +429,7 @@ fn get_update_restrict_and_delete() {
     let got = ok(&s, &["file", "get", &new_id, "--draft"]);
     assert_eq!(got["description"], "Second", "{got}");
     let back = dir.path().join("back.txt");
-    ok(&s, &["file", "download", &new_id, "-o", ps(&back)]);
+    ok(&s, &["file", "download", &new_id, "-O", ps(&back)]);
     assert_eq!(std::fs::read(&back).expect("back"), b"second edition\n");
     let id = new_id;
 
@@ -353,7 +456,7 @@ fn downloads_are_byte_identical() {
     let out_file = dir.path().join("out.bin");
     let report = ok(
         &s,
-        &["file", "download", &id.to_string(), "-o", ps(&out_file)],
+        &["file", "download", &id.to_string(), "-O", ps(&out_file)],
     );
     assert_eq!(std::fs::read(&out_file).expect("out.bin"), bytes);
     assert_eq!(report[0]["verified"], true, "{report}");
@@ -368,7 +471,7 @@ fn downloads_are_byte_identical() {
             "download",
             &id.to_string(),
             &id2.to_string(),
-            "-o",
+            "-O",
             ps(&many),
         ],
     );
@@ -385,7 +488,7 @@ fn downloads_are_byte_identical() {
             "--dataset",
             &pid,
             "--no-sync",
-            "-o",
+            "-O",
             ps(&whole),
         ],
     );
@@ -414,7 +517,7 @@ fn original_of_an_ingested_csv() {
     assert_eq!(got["label"], "table.tab", "{got}");
 
     let tab = dir.path().join("table.tab");
-    let report = ok(&s, &["file", "download", &id.to_string(), "-o", ps(&tab)]);
+    let report = ok(&s, &["file", "download", &id.to_string(), "-O", ps(&tab)]);
     assert_eq!(report[0]["verified"], false, "{report}");
     let text = std::fs::read_to_string(&tab).expect("tab");
     assert!(text.starts_with("name\tvalue"), "{text}");
@@ -427,7 +530,7 @@ fn original_of_an_ingested_csv() {
             "download",
             &id.to_string(),
             "--original",
-            "-o",
+            "-O",
             ps(&original),
         ],
     );
@@ -471,7 +574,7 @@ fn a_missing_file_is_one_line_and_nothing_written() {
     let out = s
         .run(&mut dv(
             &s,
-            &["file", "download", "987654", "-o", ps(&dest)],
+            &["file", "download", "987654", "-O", ps(&dest)],
         ))
         .code(1)
         .stdout("");
@@ -515,7 +618,7 @@ fn parquet_files_table() {
         .stdout("");
     one_error_line(&out);
     let mut cmd = s.dv();
-    cmd.args(["dataset", "files", &pid, "-o", ps(&dest)]);
+    cmd.args(["dataset", "files", &pid, "-O", ps(&dest)]);
     if cfg!(feature = "parquet") {
         s.run(&mut cmd).success().stdout("");
         let bytes = std::fs::read(&dest).expect("files.parquet");

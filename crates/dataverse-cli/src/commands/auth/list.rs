@@ -1,0 +1,48 @@
+//! `dv auth list`
+
+use crate::cli::GlobalArgs;
+use crate::config::{ConfigFile, config_path};
+use crate::context::output_format;
+use crate::error::CliResult;
+use crate::output;
+
+/// `dv auth list` takes no arguments.
+#[derive(Debug, clap::Args)]
+pub struct Args {}
+
+/// List the saved profiles: name, URL, whether a token is set, the default.
+pub(crate) fn execute(global: &GlobalArgs, _args: Args) -> CliResult {
+    let cfg = ConfigFile::load(&config_path()?)?;
+    let rows: Vec<serde_json::Value> = cfg
+        .profiles
+        .iter()
+        .map(|(name, p)| {
+            serde_json::json!({
+                "name": name,
+                "url": p.url,
+                "tokenSet": p.token.is_some(),
+                "default": cfg.default_profile.as_deref() == Some(name.as_str()),
+            })
+        })
+        .collect();
+    output::emit(output_format(global), &rows, || {
+        let table = cfg
+            .profiles
+            .iter()
+            .map(|(name, p)| {
+                vec![
+                    name.clone(),
+                    p.url.clone(),
+                    if p.token.is_some() { "set" } else { "" }.to_string(),
+                    if cfg.default_profile.as_deref() == Some(name.as_str()) {
+                        "*"
+                    } else {
+                        ""
+                    }
+                    .to_string(),
+                ]
+            })
+            .collect();
+        output::table(&["profile", "url", "token", "default"], table)
+    })
+}

@@ -1,0 +1,85 @@
+//! `dv auth login`
+
+use std::io::{BufRead, IsTerminal};
+
+use dataverse_client::NativeApi;
+
+use crate::cli::GlobalArgs;
+use crate::config::{ConfigFile, Profile, config_path};
+use crate::context::LOCAL;
+use crate::error::{CliError, CliResult};
+
+/// `dv auth login`
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Profile name.
+    #[arg(long, default_value = "default")]
+    pub name: String,
+    /// Do not check the token against the server first.
+    #[arg(long)]
+    pub no_verify: bool,
+    /// Make this the profile used when none is named.
+    #[arg(long)]
+    pub set_default: bool,
+}
+
+/// Save `--url` and the token as a profile, after checking the token (unless told not to).
+pub(crate) async fn execute(global: &GlobalArgs, args: Args) -> CliResult {
+    let path = config_path()?;
+    let Args {
+        name,
+        no_verify,
+        set_default,
+    } = args;
+    let url = global
+        .url
+        .clone()
+        .ok_or_else(|| CliError::Usage("dv auth login needs --url (or DATAVERSE_URL)".into()))?;
+    let token = match global.token.clone().filter(|t| !t.is_empty()) {
+        Some(t) => Some(t),
+        None if url.eq_ignore_ascii_case(LOCAL) => None,
+        None => Some(read_token()?),
+    };
+    if !no_verify && !url.eq_ignore_ascii_case(LOCAL) {
+        let api = NativeApi::builder(url.clone())
+            .api_token_opt(token.clone())
+            .build()?;
+        let user = api.get_user().await?;
+        if !global.quiet {
+            eprintln!(
+                "dv: token accepted for {}",
+                user.identifier
+                    .as_deref()
+                    .or(user.display_name.as_deref())
+                    .unwrap_or("the user")
+            );
+        }
+    }
+    let mut cfg = ConfigFile::load(&path)?;
+    cfg.profiles.insert(name.clone(), Profile { url, token });
+    if set_default || cfg.default_profile.is_none() {
+        cfg.default_profile = Some(name.clone());
+    }
+    cfg.save(&path)?;
+    if !global.quiet {
+        eprintln!("dv: saved profile '{name}' in {}", path.display());
+    }
+    Ok(())
+}
+
+/// The token from stdin (prompting on a terminal).
+fn read_token() -> CliResult<String> {
+    let stdin = std::io::stdin();
+    if stdin.is_terminal() {
+        eprint!("API token (input is shown; prefer DATAVERSE_API_TOKEN or a pipe): ");
+    }
+    let mut line = String::new();
+    stdin.lock().read_line(&mut line)?;
+    let token = line.trim().to_string();
+    if token.is_empty() {
+        return Err(CliError::Usage(
+            "no token given: pass it on stdin or in DATAVERSE_API_TOKEN".into(),
+        ));
+    }
+    Ok(token)
+}

@@ -1,0 +1,60 @@
+//! `dv collection get|create|update|publish|delete|contents|assignments|roles|facets|crawl`
+
+mod assignments;
+mod contents;
+mod crawl;
+mod create;
+mod delete;
+mod display;
+mod facets;
+mod fields;
+mod get;
+mod publish;
+mod roles;
+mod update;
+
+use clap::Subcommand;
+
+use crate::context::Context;
+use crate::error::CliResult;
+
+/// `dv collection ...`
+#[derive(Debug, Subcommand)]
+pub enum CollectionCommand {
+    /// Show a collection (alias, numeric id or :root).
+    Get(get::Args),
+    /// Create a collection (unpublished) under a parent.
+    Create(create::Args),
+    /// Change a collection's fields (only those given).
+    Update(update::Args),
+    /// Publish a collection (its parent must be published).
+    Publish(publish::Args),
+    /// Delete an empty, unpublished collection.
+    Delete(delete::Args),
+    /// List the sub-collections and datasets directly inside a collection.
+    Contents(contents::Args),
+    /// List the role assignments on a collection.
+    Assignments(assignments::Args),
+    /// List the roles defined on a collection.
+    Roles(roles::Args),
+    /// List a collection's search facets.
+    Facets(facets::Args),
+    /// Walk the whole tree below a collection, concurrently.
+    Crawl(crawl::Args),
+}
+
+/// Run `dv collection ...`.
+pub async fn run(ctx: &Context, cmd: CollectionCommand) -> CliResult {
+    match cmd {
+        CollectionCommand::Get(args) => get::execute(ctx, args).await,
+        CollectionCommand::Create(args) => create::execute(ctx, args).await,
+        CollectionCommand::Update(args) => update::execute(ctx, args).await,
+        CollectionCommand::Publish(args) => publish::execute(ctx, args).await,
+        CollectionCommand::Delete(args) => delete::execute(ctx, args).await,
+        CollectionCommand::Contents(args) => contents::execute(ctx, args).await,
+        CollectionCommand::Assignments(args) => assignments::execute(ctx, args).await,
+        CollectionCommand::Roles(args) => roles::execute(ctx, args).await,
+        CollectionCommand::Facets(args) => facets::execute(ctx, args).await,
+        CollectionCommand::Crawl(args) => crawl::execute(ctx, args).await,
+    }
+}

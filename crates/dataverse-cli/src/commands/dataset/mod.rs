@@ -1,0 +1,90 @@
+//! `dv dataset get|versions|create|validate|edit|publish|files|locks|assignments|delete|
+//! destroy|review|private-url|export`
+
+mod assignments;
+mod create;
+mod delete;
+mod destroy;
+mod display;
+mod edit;
+mod export;
+mod files;
+mod get;
+mod locks;
+mod private_url;
+mod publish;
+mod review;
+mod validate;
+mod versions;
+
+use clap::Subcommand;
+
+use crate::context::Context;
+use crate::error::CliResult;
+
+/// `dv dataset ...` (ID: a numeric database id or a PID such as `doi:10.5072/FK2/ABC123`).
+#[derive(Debug, Subcommand)]
+pub enum DatasetCommand {
+    /// Show one or more datasets (several are fetched concurrently; JSON: the dataset, or
+    /// with several IDs an array of those that could be read).
+    #[command(disable_version_flag = true)]
+    Get(get::Args),
+    /// List a dataset's versions, newest first.
+    Versions(versions::Args),
+    /// Create a dataset in a collection from Dataverse's create JSON.
+    Create(create::Args),
+    /// Check a create body: locally against the metadata blocks, then by the server.
+    Validate(validate::Args),
+    /// Add metadata to the draft (or, with --replace, replace fields).
+    Edit(edit::Args),
+    /// Publish the draft.
+    Publish(publish::Args),
+    /// List a version's files (JSON: the server's file metadata; CSV and Parquet: the
+    /// files table's columns). `-O FILE` writes the table to a file (format from
+    /// --output or the extension: .json, .ndjson, .csv, .parquet).
+    #[command(disable_version_flag = true)]
+    Files(files::Args),
+    /// List the dataset's locks.
+    Locks(locks::Args),
+    /// List the role assignments on a dataset.
+    Assignments(assignments::Args),
+    /// Delete the draft (a never-published dataset is deleted entirely).
+    Delete(delete::Args),
+    /// Destroy a dataset with all its versions and files (irreversible).
+    Destroy(destroy::Args),
+    /// Submit for review, or return to the authors.
+    #[command(subcommand)]
+    Review(review::ReviewCommand),
+    /// The draft's private URL (share it for review without publishing).
+    #[command(subcommand)]
+    PrivateUrl(private_url::PrivateUrlCommand),
+    /// Export the metadata in a format (see `dv info exporters`).
+    Export(export::Args),
+}
+
+impl DatasetCommand {
+    /// Whether this command writes a file to `-O/--out`.
+    pub fn writes_files(&self) -> bool {
+        matches!(self, DatasetCommand::Files(_))
+    }
+}
+
+/// Run `dv dataset ...`.
+pub async fn run(ctx: &Context, cmd: DatasetCommand) -> CliResult {
+    match cmd {
+        DatasetCommand::Get(args) => get::execute(ctx, args).await,
+        DatasetCommand::Versions(args) => versions::execute(ctx, args).await,
+        DatasetCommand::Create(args) => create::execute(ctx, args).await,
+        DatasetCommand::Validate(args) => validate::execute(ctx, args).await,
+        DatasetCommand::Edit(args) => edit::execute(ctx, args).await,
+        DatasetCommand::Publish(args) => publish::execute(ctx, args).await,
+        DatasetCommand::Files(args) => files::execute(ctx, args).await,
+        DatasetCommand::Locks(args) => locks::execute(ctx, args).await,
+        DatasetCommand::Assignments(args) => assignments::execute(ctx, args).await,
+        DatasetCommand::Delete(args) => delete::execute(ctx, args).await,
+        DatasetCommand::Destroy(args) => destroy::execute(ctx, args).await,
+        DatasetCommand::Review(cmd) => review::execute(ctx, cmd).await,
+        DatasetCommand::PrivateUrl(cmd) => private_url::execute(ctx, cmd).await,
+        DatasetCommand::Export(args) => export::execute(ctx, args).await,
+    }
+}

@@ -1,0 +1,195 @@
+//! `dv file download FILE... | --dataset ID` into `-O FILE` or `-O DIR`.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use dataverse_client::Version;
+use dataverse_client::api::access::{
+    DatasetDownloadMode, DatasetDownloadOptions, DownloadOptions, DownloadReport, Verification,
+};
+use serde::Serialize;
+
+use crate::context::Context;
+use crate::error::{CliError, CliResult, api_line};
+use crate::output;
+use crate::progress::Transfer;
+
+/// `dv file download`
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// File ids or PIDs.
+    #[arg(
+        value_name = "FILE",
+        required_unless_present = "dataset",
+        conflicts_with = "dataset"
+    )]
+    pub ids: Vec<String>,
+    /// Download a whole dataset (numeric id or PID), file by file into its folders.
+    #[arg(long, value_name = "ID")]
+    pub dataset: Option<String>,
+    /// With --dataset: the version (:latest, :latest-published, :draft, N or N.M).
+    #[arg(long, value_name = "V", requires = "dataset")]
+    pub version: Option<String>,
+    /// With --dataset: one zip built by the server instead of file by file.
+    #[arg(long, requires = "dataset")]
+    pub zip: bool,
+    /// The file as uploaded, not its ingested tab-separated form.
+    #[arg(long)]
+    pub original: bool,
+    /// Start again from zero instead of resuming a `.part` file of an earlier run.
+    #[arg(long)]
+    pub no_resume: bool,
+    /// Do not flush files to the disk before renaming them into place: faster, but a crash
+    /// soon after may leave a file empty or cut short.
+    #[arg(long)]
+    pub no_sync: bool,
+    /// Files downloaded at once (--dataset).
+    #[arg(long, default_value_t = 4, value_name = "N")]
+    pub concurrency: usize,
+}
+
+/// One downloaded file in the output.
+#[derive(Debug, Serialize)]
+struct Downloaded {
+    file: String,
+    path: String,
+    bytes: u64,
+    content_type: Option<String>,
+    /// `MD5`, `SHA-1`, ... when the bytes were checked against the server's checksum.
+    checksum_type: Option<String>,
+    checksum_value: Option<String>,
+    verified: bool,
+    resumed_from: u64,
+}
+
+impl From<&DownloadReport> for Downloaded {
+    fn from(r: &DownloadReport) -> Self {
+        let (t, v) = match &r.verification {
+            Verification::Checksum { algorithm, value } => {
+                (Some(algorithm.as_str().to_string()), Some(value.clone()))
+            }
+            Verification::Unverified { .. } => (None, None),
+        };
+        Downloaded {
+            file: r.file.clone(),
+            path: r.path.display().to_string(),
+            bytes: r.bytes,
+            content_type: r.content_type.clone(),
+            verified: r.verification.is_verified(),
+            checksum_type: t,
+            checksum_value: v,
+            resumed_from: r.resumed_from,
+        }
+    }
+}
+
+/// Print the downloaded files: where, how many bytes, how they were checked.
+fn print_downloads(ctx: &Context, list: &[Downloaded]) -> CliResult {
+    output::emit(ctx.output, list, || {
+        for d in list {
+            let check = match (&d.checksum_type, &d.checksum_value) {
+                (Some(t), Some(v)) => format!("{t} {v} verified"),
+                _ => "no checksum on the server for this form".into(),
+            };
+            output::line(&format!("saved {} ({} bytes, {check})", d.path, d.bytes))?;
+        }
+        Ok(())
+    })
+}
+
+/// Download the files (or the dataset), each checked against the server's checksum.
+pub(crate) async fn execute(ctx: &Context, args: Args) -> CliResult {
+    let api = &ctx.api;
+    let bar = Transfer::new(ctx.quiet);
+    if let Some(dataset) = &args.dataset {
+        let dir = ctx.out.as_deref().unwrap_or(Path::new(".")).to_path_buf();
+        let version = args
+            .version
+            .as_deref()
+            .map(Version::parse)
+            .transpose()
+            .map_err(|e| CliError::Usage(api_line(&e)))?;
+        let b = bar.clone();
+        let options = DatasetDownloadOptions {
+            mode: if args.zip {
+                DatasetDownloadMode::Zip
+            } else {
+                DatasetDownloadMode::Files
+            },
+            version,
+            original: args.original,
+            no_resume: args.no_resume,
+            no_sync: args.no_sync,
+            max_concurrency: Some(args.concurrency.max(1)),
+            progress: Some(Arc::new(bar.callback(0, 0))),
+            file_progress: Some(Arc::new(move |done: usize, total: usize| {
+                b.set_message(format!("{done}/{total} files"))
+            })),
+        };
+        let report = api.download_dataset(dataset.as_str(), &dir, &options).await;
+        bar.finish();
+        let report = report?;
+        let mut list: Vec<Downloaded> = report.zip.iter().map(Downloaded::from).collect();
+        let mut failed = 0;
+        for f in &report.files {
+            match &f.result {
+                Ok(r) => list.push(Downloaded::from(r)),
+                Err(e) => {
+                    failed += 1;
+                    eprintln!("dv: {}: {}", f.relative_path.display(), api_line(e));
+                }
+            }
+        }
+        print_downloads(ctx, &list)?;
+        if failed > 0 {
+            return Err(CliError::Incomplete(format!(
+                "{failed} of {} file(s) could not be downloaded",
+                report.files.len()
+            )));
+        }
+        return Ok(());
+    }
+
+    // File ids: one goes to -O FILE (or DIR); several go into -O DIR.
+    let several = args.ids.len() > 1;
+    let dest: PathBuf = ctx.out.clone().unwrap_or_else(|| PathBuf::from("."));
+    if several {
+        std::fs::create_dir_all(&dest)
+            .map_err(|e| CliError::io_at(format!("cannot create {}", dest.display()), e))?;
+    }
+    let mut list = Vec::new();
+    let mut base = 0u64;
+    for (i, id) in args.ids.iter().enumerate() {
+        if several {
+            bar.set_message(format!("{}/{} files", i + 1, args.ids.len()));
+        }
+        let options = DownloadOptions::new()
+            .original(args.original)
+            .resume(!args.no_resume)
+            .sync(!args.no_sync)
+            .progress(bar.callback(base, base));
+        let r = api.download_datafile(id.as_str(), &dest, &options).await;
+        match r {
+            Ok(r) => {
+                base += r.bytes;
+                list.push(Downloaded::from(&r));
+            }
+            Err(e) if !several => {
+                bar.finish();
+                return Err(e.into());
+            }
+            Err(e) => {
+                bar.finish();
+                print_downloads(ctx, &list)?;
+                eprintln!("dv: {id}: {}", api_line(&e));
+                return Err(CliError::Incomplete(format!(
+                    "stopped at file {id}: {} of {} downloaded",
+                    list.len(),
+                    args.ids.len()
+                )));
+            }
+        }
+    }
+    bar.finish();
+    print_downloads(ctx, &list)
+}

@@ -1,0 +1,77 @@
+//! `dv file get|update|upload|replace|delete|restrict|unrestrict|redetect|reingest|
+//! uningest|download`
+
+mod delete;
+mod download;
+mod fields;
+mod get;
+mod redetect;
+mod reingest;
+mod replace;
+mod restrict;
+mod uningest;
+mod unrestrict;
+mod update;
+mod upload;
+mod uploaded;
+
+use clap::Subcommand;
+
+use crate::context::Context;
+use crate::error::CliResult;
+
+/// `dv file ...` (FILE: a numeric file id or a file PID such as `doi:10.5072/FK2/ABC/X1`).
+#[derive(Debug, Subcommand)]
+pub enum FileCommand {
+    /// Show a file's metadata (latest version the caller may see, or the draft).
+    Get(get::Args),
+    /// Change a file's metadata in the draft (only what is given).
+    Update(update::Args),
+    /// Upload files and directories to a dataset. A directory goes up with its relative
+    /// folders as directory labels; files already there with the same path and checksum
+    /// are skipped, changed ones replaced. Exits 1 when any file failed.
+    Upload(upload::Args),
+    /// Replace a file with new content (give its metadata again: nothing carries over).
+    Replace(replace::Args),
+    /// Delete a file from the draft (a never-published file is gone entirely).
+    Delete(delete::Args),
+    /// Restrict a file in the draft (the dataset needs terms of access or access requests).
+    Restrict(restrict::Args),
+    /// Make a restricted file public again in the draft.
+    Unrestrict(unrestrict::Args),
+    /// Detect a file's content type again.
+    Redetect(redetect::Args),
+    /// Ingest a file as a table again (superusers).
+    Reingest(reingest::Args),
+    /// Undo a file's tabular ingest, back to the uploaded original.
+    Uningest(uningest::Args),
+    /// Download files (checked against the server's checksum; resumes interrupted
+    /// transfers): `-O FILE` for one file, `-O DIR` for several or a dataset (default: the
+    /// current directory, under the server's names).
+    #[command(disable_version_flag = true)]
+    Download(download::Args),
+}
+
+impl FileCommand {
+    /// Whether this command writes to `-O/--out`.
+    pub fn writes_files(&self) -> bool {
+        matches!(self, FileCommand::Download(_))
+    }
+}
+
+/// Run `dv file ...`.
+pub async fn run(ctx: &Context, cmd: FileCommand) -> CliResult {
+    match cmd {
+        FileCommand::Get(args) => get::execute(ctx, args).await,
+        FileCommand::Update(args) => update::execute(ctx, args).await,
+        FileCommand::Upload(args) => upload::execute(ctx, args).await,
+        FileCommand::Replace(args) => replace::execute(ctx, args).await,
+        FileCommand::Delete(args) => delete::execute(ctx, args).await,
+        FileCommand::Restrict(args) => restrict::execute(ctx, args).await,
+        FileCommand::Unrestrict(args) => unrestrict::execute(ctx, args).await,
+        FileCommand::Redetect(args) => redetect::execute(ctx, args).await,
+        FileCommand::Reingest(args) => reingest::execute(ctx, args).await,
+        FileCommand::Uningest(args) => uningest::execute(ctx, args).await,
+        FileCommand::Download(args) => download::execute(ctx, args).await,
+    }
+}

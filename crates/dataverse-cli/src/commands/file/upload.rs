@@ -1,0 +1,228 @@
+//! `dv file upload DATASET PATH... [metadata flags]`: files and directories, concurrently.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use dataverse_client::api::upload::{
+    UploadDirectoryOptions, UploadOptions, UploadReport, UploadSource,
+};
+use dataverse_client::checksum::ChecksumAlgorithm;
+use futures_util::{StreamExt, stream};
+use serde::Serialize;
+
+use super::fields::FileFields;
+use super::uploaded::UploadedFile;
+use crate::context::Context;
+use crate::error::{CliError, CliResult, api_line};
+use crate::output::{self, opt};
+use crate::progress::Transfer;
+
+/// `dv file upload`
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The dataset: numeric id or PID.
+    pub dataset: String,
+    /// Files and directories to upload.
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    /// The metadata of every file.
+    #[command(flatten)]
+    pub fields: FileFields,
+    /// Do not ingest CSV/TSV files as tables.
+    #[arg(long)]
+    pub no_ingest: bool,
+    /// Files sent at once.
+    #[arg(long, default_value_t = 4, value_name = "N")]
+    pub concurrency: usize,
+    /// The server's checksum algorithm (MD5, SHA-1, SHA-256, SHA-512), if not MD5. Without
+    /// it the first file sent to such a server is read a second time to be verified.
+    #[arg(long, value_name = "ALG", value_parser = parse_checksum)]
+    pub checksum: Option<ChecksumAlgorithm>,
+}
+
+/// `--checksum`: an algorithm's name.
+fn parse_checksum(s: &str) -> Result<ChecksumAlgorithm, String> {
+    ChecksumAlgorithm::parse(s)
+        .ok_or_else(|| format!("unknown checksum algorithm '{s}' (MD5, SHA-1, SHA-256, SHA-512)"))
+}
+
+/// A file that could not be uploaded.
+#[derive(Debug, Serialize)]
+struct FailedFile {
+    path: String,
+    error: String,
+}
+
+/// What `dv file upload` prints.
+#[derive(Debug, Default, Serialize)]
+struct UploadOutput {
+    uploaded: Vec<UploadedFile>,
+    skipped: Vec<UploadedFile>,
+    replaced: Vec<UploadedFile>,
+    failed: Vec<FailedFile>,
+}
+
+/// Upload the files (at most `--concurrency` at once) and sync the directories; exit 1
+/// when any file failed (a single file's error is the command's error).
+pub(crate) async fn execute(ctx: &Context, args: Args) -> CliResult {
+    let api = &ctx.api;
+    if let Some(algorithm) = args.checksum {
+        api.set_upload_checksum_algorithm(algorithm);
+    }
+    let mut files = Vec::new();
+    let mut dirs = Vec::new();
+    for p in &args.paths {
+        match std::fs::metadata(p) {
+            Ok(m) if m.is_dir() => dirs.push(p.clone()),
+            Ok(m) if m.is_file() => files.push((p.clone(), m.len())),
+            Ok(_) => {
+                return Err(CliError::Usage(format!(
+                    "{} is neither a file nor a directory",
+                    p.display()
+                )));
+            }
+            Err(e) => return Err(CliError::Usage(format!("{}: {e}", p.display()))),
+        }
+    }
+    let body = args.fields.body(None, args.no_ingest);
+    let concurrency = args.concurrency.max(1);
+    let bar = Transfer::new(ctx.quiet);
+    let mut out = UploadOutput::default();
+
+    // Plain files: added, at most `concurrency` at once; the bar sums their bytes.
+    if !files.is_empty() {
+        let total: u64 = files.iter().map(|(_, n)| n).sum();
+        let count = files.len();
+        bar.set(0, Some(total));
+        let sent: Arc<Vec<AtomicU64>> = Arc::new(files.iter().map(|_| AtomicU64::new(0)).collect());
+        let done = AtomicU64::new(0);
+        let bar_ref = &bar;
+        let results: Vec<(PathBuf, dataverse_client::Result<UploadReport>)> =
+            stream::iter(files.iter().enumerate().map(|(i, (path, _))| {
+                let sent = sent.clone();
+                let b = bar.clone();
+                let body = &body;
+                let dataset = args.dataset.as_str();
+                let done = &done;
+                async move {
+                    let options = UploadOptions::new().progress(move |n, _| {
+                        if let Some(slot) = sent.get(i) {
+                            slot.store(n, Ordering::Relaxed);
+                        }
+                        let sum = sent.iter().map(|s| s.load(Ordering::Relaxed)).sum();
+                        b.set(sum, None);
+                    });
+                    let r = api
+                        .upload_datafile_with(dataset, UploadSource::path(path), body, options)
+                        .await;
+                    let n = done.fetch_add(1, Ordering::SeqCst) + 1;
+                    bar_ref.set_message(format!("{n}/{count} files"));
+                    (path.clone(), r)
+                }
+            }))
+            .buffer_unordered(concurrency)
+            .collect()
+            .await;
+        if count == 1 && dirs.is_empty() {
+            // One file: its error is the command's error.
+            bar.finish();
+            if let Some((path, r)) = results.into_iter().next() {
+                out.uploaded.push(UploadedFile::of(&path, &r?));
+            }
+            return print_upload(ctx, &out);
+        }
+        for (path, r) in results {
+            match r {
+                Ok(report) => out.uploaded.push(UploadedFile::of(&path, &report)),
+                Err(e) => out.failed.push(FailedFile {
+                    path: path.display().to_string(),
+                    error: api_line(&e),
+                }),
+            }
+        }
+    }
+
+    // Directories: synced by the library (skip unchanged, replace changed).
+    for dir in &dirs {
+        let b = bar.clone();
+        let options = UploadDirectoryOptions::new()
+            .concurrency(concurrency)
+            .metadata(body.clone())
+            .progress(move |p| {
+                b.set(p.bytes_done, Some(p.bytes_total));
+                b.set_message(format!("{}/{} files", p.files_done, p.files_total));
+            });
+        let summary = api
+            .upload_directory(args.dataset.as_str(), dir, options)
+            .await;
+        let summary = match summary {
+            Ok(s) => s,
+            Err(e) => {
+                bar.finish();
+                return Err(e.into());
+            }
+        };
+        let local = |rel: &Path| dir.join(rel);
+        for f in &summary.uploaded {
+            out.uploaded
+                .push(UploadedFile::from_meta(&local(&f.path), Some(&f.file)));
+        }
+        for f in &summary.skipped {
+            out.skipped
+                .push(UploadedFile::from_meta(&local(&f.path), Some(&f.file)));
+        }
+        for f in &summary.replaced {
+            out.replaced
+                .push(UploadedFile::from_meta(&local(&f.path), Some(&f.file)));
+        }
+        for (rel, e) in &summary.failed {
+            out.failed.push(FailedFile {
+                path: local(rel).display().to_string(),
+                error: api_line(e),
+            });
+        }
+    }
+    bar.finish();
+    print_upload(ctx, &out)?;
+    if out.failed.is_empty() {
+        return Ok(());
+    }
+    for f in &out.failed {
+        eprintln!("dv: {}: {}", f.path, f.error);
+    }
+    Err(CliError::Incomplete(format!(
+        "{} file(s) could not be uploaded",
+        out.failed.len()
+    )))
+}
+
+/// Print what was uploaded, replaced and skipped, and the counts.
+fn print_upload(ctx: &Context, out: &UploadOutput) -> CliResult {
+    output::emit(ctx.output, out, || {
+        for (what, list) in [
+            ("uploaded", &out.uploaded),
+            ("replaced", &out.replaced),
+            ("skipped", &out.skipped),
+        ] {
+            for f in list {
+                let dest = match &f.directory {
+                    Some(d) => format!("{d}/{}", f.label),
+                    None => f.label.clone(),
+                };
+                output::line(&format!(
+                    "{what:<8} {} -> file {} {dest}",
+                    f.path,
+                    opt(&f.id)
+                ))?;
+            }
+        }
+        output::line(&format!(
+            "uploaded {}, skipped {}, replaced {}, failed {}",
+            out.uploaded.len(),
+            out.skipped.len(),
+            out.replaced.len(),
+            out.failed.len()
+        ))
+    })
+}
