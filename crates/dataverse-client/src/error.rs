@@ -4,7 +4,10 @@
 //! "not found" or "retry later" without knowing Dataverse's status-code quirks
 //! (Dataverse answers a permission denial with 401, a business rule with 403).
 
+use std::fmt;
 use std::time::Duration;
+
+use crate::checksum::ChecksumAlgorithm;
 
 /// A failed call: what the server said, or why no answer could be used.
 ///
@@ -46,12 +49,17 @@ pub enum Error {
         method: String,
         /// URL without secrets.
         url: String,
-        /// What went wrong.
+        /// What went wrong, in a few words (`timed out`, `could not connect`, ...); the
+        /// causes below it are in [`source`](std::error::Error::source).
         message: String,
         /// Whether the request may have reached the server (false for connect failures).
         maybe_sent: bool,
         /// Whether it was a timeout.
         timeout: bool,
+        /// The failure of the HTTP stack behind it; `None` when there was none (too many
+        /// redirects, a body shorter than announced, ...).
+        #[source]
+        source: Option<TransportSource>,
     },
     /// The server answered, but its body was not what the API documents.
     #[error("could not decode the response of {method} {url} at `{path}`: {message}")]
@@ -82,8 +90,8 @@ pub enum Error {
     ChecksumMismatch {
         /// The file: id or PID (download), or name (upload).
         file: String,
-        /// The algorithm (`MD5`, `SHA-1`, `SHA-256`, `SHA-512`).
-        algorithm: String,
+        /// The algorithm of both checksums.
+        algorithm: ChecksumAlgorithm,
         /// The checksum the server reports.
         expected: String,
         /// The checksum of the bytes received (download) or sent (upload).
@@ -142,7 +150,76 @@ impl std::fmt::Display for ApiError {
     }
 }
 
+/// The failure of the HTTP stack behind an [`Error::Transport`] (an I/O, TLS or protocol
+/// error), kept opaque so no third-party type is part of this library's API.
+///
+/// Its text is the chain of causes (`client error (Connect): tcp connect error: Connection
+/// refused (os error 111)`), so it has no further [`source`](std::error::Error::source);
+/// [`get_ref`](Self::get_ref) gives the error itself, to inspect or downcast.
+pub struct TransportSource {
+    error: Box<dyn std::error::Error + Send + Sync>,
+}
+
+impl TransportSource {
+    /// Wrap the HTTP stack's error.
+    pub(crate) fn new(error: impl std::error::Error + Send + Sync + 'static) -> Self {
+        TransportSource {
+            error: Box::new(error),
+        }
+    }
+
+    /// The underlying error.
+    pub fn get_ref(&self) -> &(dyn std::error::Error + Send + Sync + 'static) {
+        &*self.error
+    }
+}
+
+impl fmt::Debug for TransportSource {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&self.error, f)
+    }
+}
+
+impl fmt::Display for TransportSource {
+    /// The causes below the HTTP client's own message (which repeats the URL the
+    /// [`Error::Transport`] carries), joined by `: `; that message when there are none.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut cause = self.error.source();
+        if cause.is_none() {
+            return fmt::Display::fmt(&self.error, f);
+        }
+        let mut first = true;
+        while let Some(c) = cause {
+            if !first {
+                f.write_str(": ")?;
+            }
+            write!(f, "{c}")?;
+            first = false;
+            cause = c.source();
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for TransportSource {}
+
 impl Error {
+    /// A response body that is not what the API documents: `path` is the JSON path of the
+    /// failure (`.` for the whole body), `message` what was wrong.
+    pub(crate) fn decode(
+        method: impl fmt::Display,
+        url: impl fmt::Display,
+        path: impl Into<String>,
+        message: impl Into<String>,
+    ) -> Self {
+        Error::Decode {
+            method: method.to_string(),
+            url: url.to_string(),
+            path: path.into(),
+            message: message.into(),
+        }
+    }
+
     /// Map a non-success status and the server's message to the variant of that meaning.
     pub(crate) fn from_status(api: ApiError, retry_after: Option<Duration>) -> Self {
         match api.status {
