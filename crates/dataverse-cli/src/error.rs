@@ -49,7 +49,10 @@ impl CliError {
 
 /// `: ` and the causes below a transport error, if it has any.
 fn causes(source: &Option<dataverse_client::TransportSource>) -> String {
-    source.as_ref().map(|s| format!(": {s}")).unwrap_or_default()
+    source
+        .as_ref()
+        .map(|s| format!(": {s}"))
+        .unwrap_or_default()
 }
 
 /// A library error as one line: the server's message with the request, or what failed.

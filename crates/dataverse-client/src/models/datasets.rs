@@ -4,6 +4,8 @@ use indexmap::IndexMap;
 use serde::{Deserialize, Serialize};
 
 use super::Extra;
+use super::files::FileMetadata;
+use super::metadatablocks::TypeClass;
 
 /// A dataset (`GET /api/datasets/{id}`, a contents entry, or an export's outer object).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -41,7 +43,7 @@ pub struct Dataset {
     pub dataset_type: Option<String>,
     /// Lock types in force.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub locks: Option<Vec<String>>,
+    pub locks: Option<Vec<LockType>>,
     /// The latest version the caller may see (`GET /api/datasets/{id}` only).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub latest_version: Option<Box<DatasetVersion>>,
@@ -116,7 +118,7 @@ pub struct DatasetVersion {
     pub version_minor_number: Option<u64>,
     /// `DRAFT`, `RELEASED`, `ARCHIVED` or `DEACCESSIONED`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub version_state: Option<String>,
+    pub version_state: Option<VersionState>,
     /// Last update time.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_update_time: Option<String>,
@@ -132,9 +134,9 @@ pub struct DatasetVersion {
     /// Metadata by block name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata_blocks: Option<IndexMap<String, MetadataBlockValues>>,
-    /// Files, as the server sent them.
+    /// The files of the version (absent when the request excluded them).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub files: Option<Vec<serde_json::Value>>,
+    pub files: Option<Vec<FileMetadata>>,
     /// Fields this library does not know (terms of use and access, `UNF`, ...).
     #[serde(flatten)]
     pub extra: Extra,
@@ -145,7 +147,10 @@ impl DatasetVersion {
     pub fn version_label(&self) -> String {
         match (self.version_number, self.version_minor_number) {
             (Some(major), minor) => format!("{major}.{}", minor.unwrap_or(0)),
-            _ => self.version_state.clone().unwrap_or_else(|| "DRAFT".into()),
+            _ => self
+                .version_state
+                .as_ref()
+                .map_or_else(|| "DRAFT".into(), ToString::to_string),
         }
     }
 
@@ -162,6 +167,20 @@ impl DatasetVersion {
     /// The citation title.
     pub fn title(&self) -> Option<&str> {
         self.field("citation", "title")?.value.as_str()
+    }
+}
+
+super::string_enum! {
+    /// The state of a dataset version.
+    VersionState {
+        /// Not published yet.
+        Draft = "DRAFT",
+        /// Published.
+        Released = "RELEASED",
+        /// Published, then superseded by a newer published version.
+        Archived = "ARCHIVED",
+        /// Withdrawn from view.
+        Deaccessioned = "DEACCESSIONED",
     }
 }
 
@@ -194,7 +213,7 @@ pub struct DatasetField {
     pub multiple: Option<bool>,
     /// `primitive`, `compound` or `controlledVocabulary`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub type_class: Option<String>,
+    pub type_class: Option<TypeClass>,
     /// The value.
     pub value: FieldValue,
     /// Fields this library does not know (e.g. `expandedvalue`).
