@@ -329,6 +329,73 @@ mod tests {
         ));
     }
 
+    #[derive(Debug)]
+    struct Layer(&'static str, Option<Box<Layer>>);
+
+    impl fmt::Display for Layer {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str(self.0)
+        }
+    }
+
+    impl std::error::Error for Layer {
+        fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+            self.1.as_deref().map(|l| l as _)
+        }
+    }
+
+    #[test]
+    fn transport_errors_keep_their_source() {
+        let chain = Layer(
+            "error sending request for url (http://h/api/x)",
+            Some(Box::new(Layer(
+                "client error (Connect)",
+                Some(Box::new(Layer("Connection refused", None))),
+            ))),
+        );
+        let err = Error::Transport {
+            method: "GET".into(),
+            url: "http://h/api/x".into(),
+            message: "could not connect".into(),
+            maybe_sent: false,
+            timeout: false,
+            source: Some(TransportSource::new(chain)),
+        };
+        assert_eq!(
+            err.to_string(),
+            "transport error: GET http://h/api/x: could not connect"
+        );
+        let source = std::error::Error::source(&err).expect("a source");
+        assert_eq!(
+            source.to_string(),
+            "client error (Connect): Connection refused"
+        );
+        assert!(source.source().is_none(), "the causes are in its text");
+        assert!(
+            source
+                .downcast_ref::<TransportSource>()
+                .unwrap()
+                .get_ref()
+                .is::<Layer>()
+        );
+        let alone = TransportSource::new(Layer("reset", None));
+        assert_eq!(alone.to_string(), "reset");
+    }
+
+    #[test]
+    fn decode_errors_name_the_request() {
+        let err = Error::decode("POST", "http://h/api/files/1/metadata", "[0].id", "bad");
+        assert!(matches!(
+            &err,
+            Error::Decode { method, url, path, message }
+                if method == "POST" && url == "http://h/api/files/1/metadata" && path == "[0].id" && message == "bad"
+        ));
+        assert_eq!(
+            err.to_string(),
+            "could not decode the response of POST http://h/api/files/1/metadata at `[0].id`: bad"
+        );
+    }
+
     #[test]
     fn retryable_statuses() {
         for s in [408, 429, 500, 502, 503, 504] {

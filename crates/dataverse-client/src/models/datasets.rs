@@ -380,3 +380,65 @@ impl ExportDocument {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn a_version_decodes_typed_and_round_trips_unknown_values() {
+        let raw = json!({
+            "id": 3,
+            "versionState": "PENDING_REVIEW",
+            "metadataBlocks": {"citation": {"fields": [
+                {"typeName": "title", "multiple": false, "typeClass": "primitive", "value": "T"},
+                {"typeName": "x", "multiple": false, "typeClass": "somethingNew", "value": "v"}
+            ]}},
+            "files": [{
+                "label": "a.csv",
+                "restricted": false,
+                "futureField": 1,
+                "dataFile": {"id": 7, "filesize": 3, "contentType": "text/csv"}
+            }]
+        });
+        let v: DatasetVersion = serde_json::from_value(raw.clone()).unwrap();
+        assert_eq!(
+            v.version_state,
+            Some(VersionState::Other("PENDING_REVIEW".into()))
+        );
+        assert_eq!(v.version_label(), "PENDING_REVIEW");
+        let fields = &v.metadata_blocks.as_ref().unwrap()["citation"].fields;
+        assert_eq!(fields[0].type_class, Some(TypeClass::Primitive));
+        assert_eq!(
+            fields[1].type_class,
+            Some(TypeClass::Other("somethingNew".into()))
+        );
+        let files = v.files.as_ref().unwrap();
+        assert_eq!(files[0].data_file.id, Some(7));
+        assert_eq!(files[0].extra["futureField"], 1);
+        assert_eq!(serde_json::to_value(&v).unwrap(), raw);
+    }
+
+    #[test]
+    fn version_states_and_locks() {
+        let v: DatasetVersion = serde_json::from_value(json!({"versionState": "DRAFT"})).unwrap();
+        assert_eq!(v.version_state, Some(VersionState::Draft));
+        assert_eq!(v.version_label(), "DRAFT");
+        let ds: Dataset =
+            serde_json::from_value(json!({"locks": ["Ingest", "finalizePublication", "Frozen"]}))
+                .unwrap();
+        assert_eq!(
+            ds.locks,
+            Some(vec![
+                LockType::Ingest,
+                LockType::FinalizePublication,
+                LockType::Other("Frozen".into())
+            ])
+        );
+        assert_eq!(
+            serde_json::to_value(&ds).unwrap(),
+            json!({"locks": ["Ingest", "finalizePublication", "Frozen"]})
+        );
+    }
+}
