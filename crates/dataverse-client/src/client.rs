@@ -401,8 +401,12 @@ impl Request {
 
     /// Append a path segment (percent-encoded when the URL is built): a name, a number, a
     /// [`Version`](crate::ids::Version), a [`CollectionId`](crate::ids::CollectionId), ...
+    ///
+    /// Never `:persistentId`: [`id`](Self::id) adds that segment with its query parameter.
     pub fn seg(mut self, segment: impl std::fmt::Display) -> Self {
-        self.path.push(segment.to_string());
+        let segment = segment.to_string();
+        debug_assert_ne!(segment, ":persistentId", "use Request::id for a PID");
+        self.path.push(segment);
         self
     }
 
@@ -945,6 +949,13 @@ mod tests {
             a.url_for(&req).as_str(),
             "https://h/api/v1/dataverses/:root/datasets/:import"
         );
+    }
+
+    #[test]
+    #[cfg(debug_assertions)]
+    #[should_panic(expected = "use Request::id")]
+    fn a_pid_segment_without_its_query_is_refused() {
+        let _ = Request::get("datasets").seg(":persistentId");
     }
 
     #[test]
