@@ -69,6 +69,14 @@ impl CliError {
     }
 }
 
+/// `: ` and the causes below a transport error, if it has any.
+fn causes(source: &Option<dataverse_client::TransportSource>) -> String {
+    source
+        .as_ref()
+        .map(|s| format!(": {s}"))
+        .unwrap_or_default()
+}
+
 /// A library error as one line: the server's message with the request, or what failed.
 pub fn api_line(e: &dataverse_client::Error) -> String {
     use dataverse_client::Error as E;
@@ -77,14 +85,16 @@ pub fn api_line(e: &dataverse_client::Error) -> String {
             url,
             message,
             maybe_sent: false,
+            source,
             ..
-        } => format!("cannot reach {url}: {message}"),
+        } => format!("cannot reach {url}: {message}{}", causes(source)),
         E::Transport {
             method,
             url,
             message,
+            source,
             ..
-        } => format!("no answer to {method} {url}: {message}"),
+        } => format!("no answer to {method} {url}: {message}{}", causes(source)),
         E::InvalidArgument(m) => m.clone(),
         E::Decode {
             url, path, message, ..

@@ -9,9 +9,6 @@ pub(crate) struct Envelope {
     pub data: Value,
     /// The top-level `message`, a string (Dataverse ≥ 6.12) or `{"message": ...}` (before).
     pub message: Option<Value>,
-    /// The top-level `totalCount` of paged lists.
-    #[allow(dead_code)]
-    pub total_count: Option<u64>,
 }
 
 impl Envelope {
@@ -56,7 +53,6 @@ pub(crate) fn parse(bytes: &[u8]) -> Result<Envelope, String> {
     Ok(Envelope {
         data: obj.remove("data").unwrap_or(Value::Null),
         message: obj.remove("message"),
-        total_count: obj.get("totalCount").and_then(Value::as_u64),
     })
 }
 
@@ -108,9 +104,9 @@ mod tests {
     }
 
     #[test]
-    fn total_count_and_missing_data() {
+    fn missing_data() {
         let e = parse(br#"{"status":"OK","totalCount":3,"data":[]}"#).unwrap();
-        assert_eq!(e.total_count, Some(3));
+        assert_eq!(e.data, Value::Array(Vec::new()));
         let e = parse(br#"{"status":"OK"}"#).unwrap();
         assert!(e.data.is_null());
         assert_eq!(e.message_text(), None);

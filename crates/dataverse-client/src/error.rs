@@ -4,7 +4,10 @@
 //! "not found" or "retry later" without knowing Dataverse's status-code quirks
 //! (Dataverse answers a permission denial with 401, a business rule with 403).
 
+use std::fmt;
 use std::time::Duration;
+
+use crate::checksum::ChecksumAlgorithm;
 
 /// A failed call: what the server said, or why no answer could be used.
 ///
@@ -46,12 +49,17 @@ pub enum Error {
         method: String,
         /// URL without secrets.
         url: String,
-        /// What went wrong.
+        /// What went wrong, in a few words (`timed out`, `could not connect`, ...); the
+        /// causes below it are in [`source`](std::error::Error::source).
         message: String,
         /// Whether the request may have reached the server (false for connect failures).
         maybe_sent: bool,
         /// Whether it was a timeout.
         timeout: bool,
+        /// The failure of the HTTP stack behind it; `None` when there was none (too many
+        /// redirects, a body shorter than announced, ...).
+        #[source]
+        source: Option<TransportSource>,
     },
     /// The server answered, but its body was not what the API documents.
     #[error("could not decode the response of {method} {url} at `{path}`: {message}")]
@@ -82,8 +90,8 @@ pub enum Error {
     ChecksumMismatch {
         /// The file: id or PID (download), or name (upload).
         file: String,
-        /// The algorithm (`MD5`, `SHA-1`, `SHA-256`, `SHA-512`).
-        algorithm: String,
+        /// The algorithm of both checksums.
+        algorithm: ChecksumAlgorithm,
         /// The checksum the server reports.
         expected: String,
         /// The checksum of the bytes received (download) or sent (upload).
@@ -142,7 +150,76 @@ impl std::fmt::Display for ApiError {
     }
 }
 
+/// The failure of the HTTP stack behind an [`Error::Transport`] (an I/O, TLS or protocol
+/// error), kept opaque so no third-party type is part of this library's API.
+///
+/// Its text is the chain of causes (`client error (Connect): tcp connect error: Connection
+/// refused (os error 111)`), so it has no further [`source`](std::error::Error::source);
+/// [`get_ref`](Self::get_ref) gives the error itself, to inspect or downcast.
+pub struct TransportSource {
+    error: Box<dyn std::error::Error + Send + Sync>,
+}
+
+impl TransportSource {
+    /// Wrap the HTTP stack's error.
+    pub(crate) fn new(error: impl std::error::Error + Send + Sync + 'static) -> Self {
+        TransportSource {
+            error: Box::new(error),
+        }
+    }
+
+    /// The underlying error.
+    pub fn get_ref(&self) -> &(dyn std::error::Error + Send + Sync + 'static) {
+        &*self.error
+    }
+}
+
+impl fmt::Debug for TransportSource {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&self.error, f)
+    }
+}
+
+impl fmt::Display for TransportSource {
+    /// The causes below the HTTP client's own message (which repeats the URL the
+    /// [`Error::Transport`] carries), joined by `: `; that message when there are none.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut cause = self.error.source();
+        if cause.is_none() {
+            return fmt::Display::fmt(&self.error, f);
+        }
+        let mut first = true;
+        while let Some(c) = cause {
+            if !first {
+                f.write_str(": ")?;
+            }
+            write!(f, "{c}")?;
+            first = false;
+            cause = c.source();
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for TransportSource {}
+
 impl Error {
+    /// A response body that is not what the API documents: `path` is the JSON path of the
+    /// failure (`.` for the whole body), `message` what was wrong.
+    pub(crate) fn decode(
+        method: impl fmt::Display,
+        url: impl fmt::Display,
+        path: impl Into<String>,
+        message: impl Into<String>,
+    ) -> Self {
+        Error::Decode {
+            method: method.to_string(),
+            url: url.to_string(),
+            path: path.into(),
+            message: message.into(),
+        }
+    }
+
     /// Map a non-success status and the server's message to the variant of that meaning.
     pub(crate) fn from_status(api: ApiError, retry_after: Option<Duration>) -> Self {
         match api.status {
@@ -250,6 +327,73 @@ mod tests {
             Error::from_status(api(418), None),
             Error::Server(_)
         ));
+    }
+
+    #[derive(Debug)]
+    struct Layer(&'static str, Option<Box<Layer>>);
+
+    impl fmt::Display for Layer {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str(self.0)
+        }
+    }
+
+    impl std::error::Error for Layer {
+        fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+            self.1.as_deref().map(|l| l as _)
+        }
+    }
+
+    #[test]
+    fn transport_errors_keep_their_source() {
+        let chain = Layer(
+            "error sending request for url (http://h/api/x)",
+            Some(Box::new(Layer(
+                "client error (Connect)",
+                Some(Box::new(Layer("Connection refused", None))),
+            ))),
+        );
+        let err = Error::Transport {
+            method: "GET".into(),
+            url: "http://h/api/x".into(),
+            message: "could not connect".into(),
+            maybe_sent: false,
+            timeout: false,
+            source: Some(TransportSource::new(chain)),
+        };
+        assert_eq!(
+            err.to_string(),
+            "transport error: GET http://h/api/x: could not connect"
+        );
+        let source = std::error::Error::source(&err).expect("a source");
+        assert_eq!(
+            source.to_string(),
+            "client error (Connect): Connection refused"
+        );
+        assert!(source.source().is_none(), "the causes are in its text");
+        assert!(
+            source
+                .downcast_ref::<TransportSource>()
+                .unwrap()
+                .get_ref()
+                .is::<Layer>()
+        );
+        let alone = TransportSource::new(Layer("reset", None));
+        assert_eq!(alone.to_string(), "reset");
+    }
+
+    #[test]
+    fn decode_errors_name_the_request() {
+        let err = Error::decode("POST", "http://h/api/files/1/metadata", "[0].id", "bad");
+        assert!(matches!(
+            &err,
+            Error::Decode { method, url, path, message }
+                if method == "POST" && url == "http://h/api/files/1/metadata" && path == "[0].id" && message == "bad"
+        ));
+        assert_eq!(
+            err.to_string(),
+            "could not decode the response of POST http://h/api/files/1/metadata at `[0].id`: bad"
+        );
     }
 
     #[test]

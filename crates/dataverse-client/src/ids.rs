@@ -239,7 +239,8 @@ impl PersistentOrId {
         Pid::parse(t).map(PersistentOrId::Pid)
     }
 
-    /// The path segment (`42` or `:persistentId`).
+    /// The path segment (`42` or `:persistentId`). A `:persistentId` segment needs the
+    /// [`query`](Self::query) parameter beside it; the library's requests add both at once.
     pub fn segment(&self) -> String {
         match self {
             PersistentOrId::Id(n) => n.to_string(),

@@ -49,7 +49,7 @@ pub use api::upload::{
     UploadSource,
 };
 pub use client::{API_KEY_HEADER, NativeApi, NativeApiBuilder};
-pub use error::{ApiError, Error, Result};
+pub use error::{ApiError, Error, Result, TransportSource};
 pub use ids::{CollectionId, DatasetId, FileId, PersistentOrId, Pid, Version};
 pub use models::files::{DataFile, FileMetadata, UploadBody, UploadResponse};
 pub use retry::RetryPolicy;

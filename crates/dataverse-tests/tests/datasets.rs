@@ -56,7 +56,10 @@ async fn lifecycle_and_version_history() {
     let ds = api.get_dataset(pid, None).await.unwrap();
     assert_eq!(ds.id, Some(created.id));
     let draft = ds.dataset_version.as_ref().unwrap();
-    assert_eq!(draft.version_state.as_deref(), Some("DRAFT"));
+    assert_eq!(
+        draft.version_state.as_ref().map(|s| s.as_str()),
+        Some("DRAFT")
+    );
     assert_eq!(draft.version_number, None);
     assert_eq!(draft.title(), Some("Darwin's Finches"));
     assert!(
@@ -112,7 +115,10 @@ async fn lifecycle_and_version_history() {
         (v1.version_number, v1.version_minor_number),
         (Some(1), Some(0))
     );
-    assert_eq!(v1.version_state.as_deref(), Some("RELEASED"));
+    assert_eq!(
+        v1.version_state.as_ref().map(|s| s.as_str()),
+        Some("RELEASED")
+    );
     assert!(published.publication_date.is_some());
     assert!(api.get_dataset_lock(pid, None).await.unwrap().is_empty());
 
@@ -158,7 +164,7 @@ async fn lifecycle_and_version_history() {
     assert!(
         versions
             .iter()
-            .all(|v| v.version_state.as_deref() == Some("RELEASED"))
+            .all(|v| v.version_state.as_ref().map(|s| s.as_str()) == Some("RELEASED"))
     );
     assert_eq!(versions[1].title(), Some("Finches 1.1"));
 

@@ -471,7 +471,7 @@ async fn a_wrong_checksum_leaves_nothing_and_reports_the_mismatch() {
             actual,
         } => {
             assert_eq!(file, "5");
-            assert_eq!(algorithm, "MD5");
+            assert_eq!(algorithm.as_str(), "MD5");
             assert_eq!(expected, &wrong);
             assert_eq!(actual, &digest(ChecksumAlgorithm::Md5, &body));
         }

@@ -655,7 +655,7 @@ async fn publish_and_edit_under_faults_end_whole_or_with_a_clear_error() {
             .unwrap();
         let now = truth.get_dataset(pid, None).await.unwrap();
         let v = now.dataset_version.unwrap();
-        let state = v.version_state.as_deref();
+        let state = v.version_state.as_ref().map(|s| s.as_str());
         match state {
             Some("RELEASED") => {
                 assert_eq!(

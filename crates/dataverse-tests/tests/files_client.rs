@@ -962,7 +962,7 @@ async fn a_wrong_server_checksum_is_a_typed_error() {
             actual,
             file,
         } => {
-            assert_eq!(algorithm, "MD5");
+            assert_eq!(algorithm.as_str(), "MD5");
             assert_eq!(expected, "ffffffffffffffffffffffffffffffff");
             assert_eq!(actual, HELLO_MD5);
             assert!(file.contains("hello.txt") && file.contains('9'), "{file}");

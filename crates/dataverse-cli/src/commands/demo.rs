@@ -381,7 +381,7 @@ async fn datasets(api: &NativeApi) -> CliResult<String> {
         say(&format!(
             "  version {} {} {}",
             v.version_label(),
-            v.version_state.as_deref().unwrap_or(""),
+            v.version_state.as_ref().map_or("", |s| s.as_str()),
             v.title().unwrap_or("")
         ))?;
     }

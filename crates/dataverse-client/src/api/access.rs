@@ -774,6 +774,7 @@ impl NativeApi {
                                     .into(),
                                 maybe_sent: true,
                                 timeout: false,
+                                source: None,
                             });
                         }
                         continue;
@@ -812,11 +813,12 @@ impl NativeApi {
                                 ),
                                 maybe_sent: true,
                                 timeout: false,
+                                source: None,
                             }),
                             _ => None,
                         };
                     }
-                    Err(e) => break Some(transport_error(&reqwest::Method::GET, &url, &e)),
+                    Err(e) => break Some(transport_error(&reqwest::Method::GET, &url, e)),
                 }
             };
             let Some(err) = interruption else {
@@ -882,7 +884,7 @@ fn verify(file: &str, expected: &Expected, t: &Transferred) -> Result<Verificati
         }
         return Err(Error::ChecksumMismatch {
             file: file.to_string(),
-            algorithm: algorithm.as_str().to_string(),
+            algorithm: *algorithm,
             expected: want.to_ascii_lowercase(),
             actual: got.clone(),
         });

@@ -29,8 +29,7 @@ impl NativeApi {
     /// ```
     pub async fn get_collection(&self, identifier: impl IntoCollectionId) -> Result<Collection> {
         let id = identifier.into_collection_id()?;
-        self.execute(Request::get(&["dataverses", &id.segment()]))
-            .await
+        self.execute(Request::get("dataverses").seg(&id)).await
     }
 
     /// Create a collection under `parent`. The body is checked locally first
@@ -55,7 +54,9 @@ impl NativeApi {
     ) -> Result<Collection> {
         let parent = parent.into_collection_id()?;
         metadata.validate()?;
-        let req = Request::post(&["dataverses", &parent.segment()]).json(to_json(metadata)?);
+        let req = Request::post("dataverses")
+            .seg(&parent)
+            .json(to_json(metadata)?);
         self.execute(req).await
     }
 
@@ -82,7 +83,7 @@ impl NativeApi {
     ) -> Result<Collection> {
         let id = identifier.into_collection_id()?;
         metadata.validate()?;
-        let req = Request::put(&["dataverses", &id.segment()]).json(to_json(metadata)?);
+        let req = Request::put("dataverses").seg(&id).json(to_json(metadata)?);
         self.execute(req).await
     }
 
@@ -102,12 +103,12 @@ impl NativeApi {
         identifier: impl IntoCollectionId,
     ) -> Result<Collection> {
         let id = identifier.into_collection_id()?;
-        self.execute(Request::post(&[
-            "dataverses",
-            &id.segment(),
-            "actions",
-            ":publish",
-        ]))
+        self.execute(
+            Request::post("dataverses")
+                .seg(&id)
+                .seg("actions")
+                .seg(":publish"),
+        )
         .await
     }
 
@@ -123,7 +124,7 @@ impl NativeApi {
     /// ```
     pub async fn delete_collection(&self, identifier: impl IntoCollectionId) -> Result<Message> {
         let id = identifier.into_collection_id()?;
-        let mut req = Request::delete(&["dataverses", &id.segment()]);
+        let mut req = Request::delete("dataverses").seg(&id);
         req.idempotent = false;
         let message = self.execute_message(req).await?;
         Ok(Message { message })
@@ -150,7 +151,7 @@ impl NativeApi {
         identifier: impl IntoCollectionId,
     ) -> Result<Vec<ContentItem>> {
         let id = identifier.into_collection_id()?;
-        self.execute(Request::get(&["dataverses", &id.segment(), "contents"]))
+        self.execute(Request::get("dataverses").seg(&id).seg("contents"))
             .await
     }
 
@@ -170,7 +171,7 @@ impl NativeApi {
         identifier: impl IntoCollectionId,
     ) -> Result<Vec<RoleAssignment>> {
         let id = identifier.into_collection_id()?;
-        self.execute(Request::get(&["dataverses", &id.segment(), "assignments"]))
+        self.execute(Request::get("dataverses").seg(&id).seg("assignments"))
             .await
     }
 
@@ -190,7 +191,7 @@ impl NativeApi {
         identifier: impl IntoCollectionId,
     ) -> Result<Vec<Role>> {
         let id = identifier.into_collection_id()?;
-        self.execute(Request::get(&["dataverses", &id.segment(), "roles"]))
+        self.execute(Request::get("dataverses").seg(&id).seg("roles"))
             .await
     }
 
@@ -209,7 +210,7 @@ impl NativeApi {
         identifier: impl IntoCollectionId,
     ) -> Result<Vec<String>> {
         let id = identifier.into_collection_id()?;
-        self.execute(Request::get(&["dataverses", &id.segment(), "facets"]))
+        self.execute(Request::get("dataverses").seg(&id).seg("facets"))
             .await
     }
 
@@ -229,8 +230,10 @@ impl NativeApi {
         identifier: impl IntoCollectionId,
     ) -> Result<Vec<FacetDetail>> {
         let id = identifier.into_collection_id()?;
-        let req =
-            Request::get(&["dataverses", &id.segment(), "facets"]).query("returnDetails", "true");
+        let req = Request::get("dataverses")
+            .seg(&id)
+            .seg("facets")
+            .query("returnDetails", "true");
         self.execute(req).await
     }
 }

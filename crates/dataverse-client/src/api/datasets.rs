@@ -25,22 +25,9 @@ fn to_json<T: serde::Serialize>(body: &T) -> Result<serde_json::Value> {
         .map_err(|e| Error::InvalidArgument(format!("cannot encode the request body: {e}")))
 }
 
-fn dataset_path<'a>(id: &'a PersistentOrId, rest: &[&'a str]) -> Vec<String> {
-    let mut p = vec!["datasets".to_string(), id.segment()];
-    p.extend(rest.iter().map(|s| s.to_string()));
-    p
-}
-
-fn req_get(id: &PersistentOrId, rest: &[&str]) -> Request {
-    let path = dataset_path(id, rest);
-    let refs: Vec<&str> = path.iter().map(String::as_str).collect();
-    Request::get(&refs).target(id)
-}
-
-fn req_with(method: fn(&[&str]) -> Request, id: &PersistentOrId, rest: &[&str]) -> Request {
-    let path = dataset_path(id, rest);
-    let refs: Vec<&str> = path.iter().map(String::as_str).collect();
-    method(&refs).target(id)
+/// A request on one dataset: `/api/datasets/{id}`, the path going on from there.
+fn dataset(method: fn(&'static str) -> Request, id: &PersistentOrId) -> Request {
+    method("datasets").id(id)
 }
 
 /// A progress callback of bulk calls: (finished, total).
@@ -70,13 +57,13 @@ impl NativeApi {
         let id = identifier.into_persistent_or_id()?;
         match version.unwrap_or_default() {
             Version::Latest => {
-                let mut ds: Dataset = self.execute(req_get(&id, &[])).await?;
+                let mut ds: Dataset = self.execute(dataset(Request::get, &id)).await?;
                 ds.dataset_version = ds.latest_version.clone();
                 Ok(ds)
             }
             v => {
                 let (ds, version) = tokio::join!(
-                    self.execute::<Dataset>(req_get(&id, &[])),
+                    self.execute::<Dataset>(dataset(Request::get, &id)),
                     self.get_dataset_version(&id, v)
                 );
                 let mut ds = ds?;
@@ -104,7 +91,8 @@ impl NativeApi {
         identifier: impl IntoPersistentOrId,
     ) -> Result<Vec<DatasetVersion>> {
         let id = identifier.into_persistent_or_id()?;
-        self.execute(req_get(&id, &["versions"])).await
+        self.execute(dataset(Request::get, &id).seg("versions"))
+            .await
     }
 
     /// One version of a dataset.
@@ -124,7 +112,7 @@ impl NativeApi {
         version: Version,
     ) -> Result<DatasetVersion> {
         let id = identifier.into_persistent_or_id()?;
-        self.execute(req_get(&id, &["versions", &version.segment()]))
+        self.execute(dataset(Request::get, &id).seg("versions").seg(version))
             .await
     }
 
@@ -136,8 +124,13 @@ impl NativeApi {
         id: &PersistentOrId,
         version: Version,
     ) -> Result<DatasetVersion> {
-        self.execute(req_get(id, &["versions", &version.segment()]).query("excludeFiles", "true"))
-            .await
+        self.execute(
+            dataset(Request::get, id)
+                .seg("versions")
+                .seg(version)
+                .query("excludeFiles", "true"),
+        )
+        .await
     }
 
     /// Many datasets at once (`:latest` of each), at most
@@ -260,11 +253,14 @@ impl NativeApi {
                         "publish on create is only for imports with a PID; create, then publish_dataset".into(),
                     ));
                 }
-                Request::post(&["dataverses", &collection.segment(), "datasets"])
+                Request::post("dataverses").seg(&collection).seg("datasets")
             }
             Some(pid) => {
                 let pid = crate::ids::Pid::parse(pid)?;
-                Request::post(&["dataverses", &collection.segment(), "datasets", ":import"])
+                Request::post("dataverses")
+                    .seg(&collection)
+                    .seg("datasets")
+                    .seg(":import")
                     .query("pid", pid.as_str())
                     .query("release", if publish { "yes" } else { "no" })
             }
@@ -289,7 +285,9 @@ impl NativeApi {
         metadata: &DatasetCreateBody,
     ) -> Result<DatasetValidation> {
         let collection = collection.into_collection_id()?;
-        let mut req = Request::post(&["dataverses", &collection.segment(), "validateDatasetJson"])
+        let mut req = Request::post("dataverses")
+            .seg(&collection)
+            .seg("validateDatasetJson")
             .json(to_json(metadata)?);
         req.idempotent = true; // it changes nothing
         let message = self.execute_message(req).await?;
@@ -352,7 +350,8 @@ impl NativeApi {
         if metadata.fields.is_empty() {
             return Err(Error::InvalidArgument("no fields to edit".into()));
         }
-        let mut req = req_with(Request::put, &id, &["editMetadata"])
+        let mut req = dataset(Request::put, &id)
+            .seg("editMetadata")
             .query("replace", replace)
             .json(to_json(metadata)?);
         req.idempotent = replace;
@@ -384,7 +383,9 @@ impl NativeApi {
                 "'{t}' is not a release type; expected major, minor or updatecurrent"
             )));
         }
-        let req = req_with(Request::post, &id, &["actions", ":publish"])
+        let req = dataset(Request::post, &id)
+            .seg("actions")
+            .seg(":publish")
             .query("type", release_type.as_str());
         self.execute(req).await
     }
@@ -442,11 +443,12 @@ impl NativeApi {
                 return Ok(());
             }
             if start.elapsed() >= timeout {
+                let req = dataset(Request::get, &id).seg("locks");
                 return Err(Error::Server(crate::error::ApiError {
                     status: 0,
                     message: format!("the dataset is still locked ({lock_type}) after {timeout:?}"),
-                    method: "GET".into(),
-                    url: self.url_for(&req_get(&id, &["locks"])).to_string(),
+                    method: req.method.to_string(),
+                    url: self.url_for(&req).to_string(),
                 }));
             }
             tokio::time::sleep(interval.min(timeout.saturating_sub(start.elapsed()))).await;
@@ -471,7 +473,7 @@ impl NativeApi {
         lock_type: Option<LockType>,
     ) -> Result<Vec<Lock>> {
         let id = identifier.into_persistent_or_id()?;
-        let mut req = req_get(&id, &["locks"]);
+        let mut req = dataset(Request::get, &id).seg("locks");
         if let Some(t) = lock_type {
             req = req.query("type", t.as_str());
         }
@@ -494,7 +496,8 @@ impl NativeApi {
         identifier: impl IntoPersistentOrId,
     ) -> Result<Vec<RoleAssignment>> {
         let id = identifier.into_persistent_or_id()?;
-        self.execute(req_get(&id, &["assignments"])).await
+        self.execute(dataset(Request::get, &id).seg("assignments"))
+            .await
     }
 
     /// Delete the dataset's draft; a dataset that was never published is deleted entirely.
@@ -509,7 +512,9 @@ impl NativeApi {
     /// ```
     pub async fn delete_dataset(&self, identifier: impl IntoPersistentOrId) -> Result<Message> {
         let id = identifier.into_persistent_or_id()?;
-        let mut req = req_with(Request::delete, &id, &["versions", ":draft"]);
+        let mut req = dataset(Request::delete, &id)
+            .seg("versions")
+            .seg(Version::Draft);
         req.idempotent = false;
         Ok(Message {
             message: self.execute_message(req).await?,
@@ -528,7 +533,7 @@ impl NativeApi {
     /// ```
     pub async fn destroy_dataset(&self, identifier: impl IntoPersistentOrId) -> Result<Message> {
         let id = identifier.into_persistent_or_id()?;
-        let mut req = req_with(Request::delete, &id, &["destroy"]);
+        let mut req = dataset(Request::delete, &id).seg("destroy");
         req.idempotent = false;
         Ok(Message {
             message: self.execute_message(req).await?,
@@ -551,7 +556,7 @@ impl NativeApi {
     ) -> Result<Message> {
         let id = identifier.into_persistent_or_id()?;
         let (env, _) = self
-            .execute_envelope(&req_with(Request::post, &id, &["submitForReview"]))
+            .execute_envelope(&dataset(Request::post, &id).seg("submitForReview"))
             .await?;
         Ok(Message {
             message: env
@@ -580,7 +585,8 @@ impl NativeApi {
                 "a reason for returning the dataset is required".into(),
             ));
         }
-        let req = req_with(Request::post, &id, &["returnToAuthor"])
+        let req = dataset(Request::post, &id)
+            .seg("returnToAuthor")
             .json(serde_json::json!({ "reasonForReturn": reason }));
         let (env, _) = self.execute_envelope(&req).await?;
         Ok(Message {
@@ -605,7 +611,7 @@ impl NativeApi {
         identifier: impl IntoPersistentOrId,
     ) -> Result<PrivateUrl> {
         let id = identifier.into_persistent_or_id()?;
-        self.execute(req_with(Request::post, &id, &["privateUrl"]))
+        self.execute(dataset(Request::post, &id).seg("privateUrl"))
             .await
     }
 
@@ -623,7 +629,8 @@ impl NativeApi {
         identifier: impl IntoPersistentOrId,
     ) -> Result<PrivateUrl> {
         let id = identifier.into_persistent_or_id()?;
-        self.execute(req_get(&id, &["privateUrl"])).await
+        self.execute(dataset(Request::get, &id).seg("privateUrl"))
+            .await
     }
 
     /// Delete the draft's private URL; its token stops working.
@@ -642,7 +649,7 @@ impl NativeApi {
         let id = identifier.into_persistent_or_id()?;
         Ok(Message {
             message: self
-                .execute_message(req_with(Request::delete, &id, &["privateUrl"]))
+                .execute_message(dataset(Request::delete, &id).seg("privateUrl"))
                 .await?,
         })
     }
@@ -665,24 +672,31 @@ impl NativeApi {
         export_format: &str,
     ) -> Result<String> {
         let id = identifier.into_persistent_or_id()?;
+        let req = self.export_request(&id, export_format).await?;
+        self.execute_text(req).await
+    }
+
+    /// The request of a dataset's export. The endpoint takes only PIDs: a numeric id is
+    /// looked up first.
+    async fn export_request(&self, id: &PersistentOrId, export_format: &str) -> Result<Request> {
         let format = export_format.trim();
         if format.is_empty() {
             return Err(Error::InvalidArgument("the export format is empty".into()));
         }
-        let pid = match &id {
+        let pid = match id {
             PersistentOrId::Pid(p) => p.as_str().to_string(),
             PersistentOrId::Id(_) => self
-                .get_dataset(&id, None)
+                .get_dataset(id, None)
                 .await?
                 .persistent_id()
                 .ok_or_else(|| {
                     Error::InvalidArgument(format!("dataset {id} has no persistent identifier"))
                 })?,
         };
-        let req = Request::get(&["datasets", "export"])
+        Ok(Request::get("datasets")
+            .seg("export")
             .query("exporter", format)
-            .query("persistentId", pid);
-        self.execute_text(req).await
+            .query("persistentId", pid))
     }
 
     /// Exports of many datasets, concurrently (bounded), one entry per identifier in input
@@ -717,17 +731,21 @@ impl NativeApi {
         self.bulk(ids, None, |api, id| {
             let format = format.clone();
             async move {
-                let text = api.get_dataset_export(&id, &format).await?;
+                let req = api.export_request(&id, &format).await?;
+                let (method, url) = (req.method.clone(), api.url_for(&req));
+                let text = api.execute_text(req).await?;
                 if !as_dict {
                     return Ok(ExportDocument::Text(text));
                 }
                 serde_json::from_str(&text)
                     .map(ExportDocument::Json)
-                    .map_err(|e| Error::Decode {
-                        method: "GET".into(),
-                        url: format!("export {format} of {id}"),
-                        path: ".".into(),
-                        message: format!("the {format} export is not JSON: {e}"),
+                    .map_err(|e| {
+                        Error::decode(
+                            &method,
+                            &url,
+                            ".",
+                            format!("the {format} export is not JSON: {e}"),
+                        )
                     })
             }
         })

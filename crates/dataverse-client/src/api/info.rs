@@ -19,7 +19,7 @@ impl NativeApi {
     /// # Ok(()) }
     /// ```
     pub async fn get_info_version(&self) -> Result<VersionInfo> {
-        self.execute(Request::get(&["info", "version"])).await
+        self.execute(Request::get("info").seg("version")).await
     }
 
     /// The host name the installation reports.
@@ -34,7 +34,7 @@ impl NativeApi {
     /// ```
     pub async fn get_info_server(&self) -> Result<ServerInfo> {
         let hostname = self
-            .execute_message(Request::get(&["info", "server"]))
+            .execute_message(Request::get("info").seg("server"))
             .await?;
         Ok(ServerInfo { hostname })
     }
@@ -51,7 +51,7 @@ impl NativeApi {
     /// ```
     pub async fn get_info_api_terms_of_use(&self) -> Result<Message> {
         let message = self
-            .execute_message(Request::get(&["info", "apiTermsOfUse"]))
+            .execute_message(Request::get("info").seg("apiTermsOfUse"))
             .await?;
         Ok(Message { message })
     }
@@ -68,6 +68,7 @@ impl NativeApi {
     /// # Ok(()) }
     /// ```
     pub async fn get_export_formats(&self) -> Result<BTreeMap<String, Exporter>> {
-        self.execute(Request::get(&["info", "exportFormats"])).await
+        self.execute(Request::get("info").seg("exportFormats"))
+            .await
     }
 }

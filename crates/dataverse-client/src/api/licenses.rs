@@ -17,7 +17,7 @@ impl NativeApi {
     /// # Ok(()) }
     /// ```
     pub async fn get_available_licenses(&self) -> Result<Vec<License>> {
-        self.execute(Request::get(&["licenses"])).await
+        self.execute(Request::get("licenses")).await
     }
 
     /// One license, by database id or by name.
@@ -38,25 +38,25 @@ impl NativeApi {
     /// ```
     pub async fn get_license(&self, license: impl Into<LicenseRef>) -> Result<License> {
         match license.into() {
-            LicenseRef::Id(id) => {
-                self.execute(Request::get(&["licenses", &id.to_string()]))
-                    .await
-            }
+            LicenseRef::Id(id) => self.execute(Request::get("licenses").seg(id)).await,
             LicenseRef::Name(name) => {
                 if name.is_empty() {
                     return Err(Error::InvalidArgument("license name is empty".into()));
                 }
                 let all = self.get_available_licenses().await?;
                 pick_license(all, &name).map_err(|e| match e {
-                    Pick::None(names) => Error::NotFound(ApiError {
-                        status: 404,
-                        message: format!(
-                            "no license named '{name}' (available: {})",
-                            names.join(", ")
-                        ),
-                        method: "GET".into(),
-                        url: self.url_for(&Request::get(&["licenses"])).to_string(),
-                    }),
+                    Pick::None(names) => {
+                        let list = Request::get("licenses");
+                        Error::NotFound(ApiError {
+                            status: 404,
+                            message: format!(
+                                "no license named '{name}' (available: {})",
+                                names.join(", ")
+                            ),
+                            method: list.method.to_string(),
+                            url: self.url_for(&list).to_string(),
+                        })
+                    }
                     Pick::Ambiguous(names) => Error::InvalidArgument(format!(
                         "license '{name}' is ambiguous: {}",
                         names.join(", ")

@@ -86,7 +86,7 @@ impl NativeApi {
     /// # Ok(()) }
     /// ```
     pub async fn get_metadatablocks(&self, full: bool) -> Result<MetadataBlocks> {
-        let brief: Vec<MetadataBlockInfo> = self.execute(Request::get(&["metadatablocks"])).await?;
+        let brief: Vec<MetadataBlockInfo> = self.execute(Request::get("metadatablocks")).await?;
         if !full {
             return Ok(MetadataBlocks::Brief(brief));
         }
@@ -117,6 +117,6 @@ impl NativeApi {
                 "metadata block name is empty".into(),
             ));
         }
-        self.execute(Request::get(&["metadatablocks", name])).await
+        self.execute(Request::get("metadatablocks").seg(name)).await
     }
 }

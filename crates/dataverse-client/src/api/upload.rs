@@ -808,7 +808,7 @@ impl NativeApi {
                     .id
                     .map_or_else(|| "unknown".to_string(), |i| i.to_string())
             ),
-            algorithm: alg.as_str().to_string(),
+            algorithm: alg,
             expected: expected.to_string(),
             actual: actual.clone(),
         })
@@ -1413,6 +1413,7 @@ mod tests {
             message: "m".into(),
             maybe_sent,
             timeout: false,
+            source: None,
         };
         assert!(may_have_reached(&t(true)));
         assert!(!may_have_reached(&t(false)));
@@ -1668,7 +1669,7 @@ mod tests {
                 .unwrap_err();
             assert!(
                 matches!(&err, Error::ChecksumMismatch { algorithm, actual, .. }
-                    if algorithm == "SHA-512" && *actual == digest(Sha512, &data)),
+                    if *algorithm == Sha512 && *actual == digest(Sha512, &data)),
                 "{err:?}"
             );
         }

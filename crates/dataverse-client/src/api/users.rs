@@ -26,7 +26,7 @@ impl NativeApi {
     /// # Ok(()) }
     /// ```
     pub async fn get_user(&self) -> Result<AuthenticatedUser> {
-        self.execute(Request::get(&["users", ":me"])).await
+        self.execute(Request::get("users").seg(":me")).await
     }
 
     /// When the API token expires. The token itself is redacted from the message.
@@ -42,7 +42,7 @@ impl NativeApi {
     pub async fn get_user_api_token_expiration_date(&self) -> Result<TokenExpiration> {
         self.require_token("reading the token's expiry")?;
         let message = self
-            .execute_message(Request::get(&["users", "token"]))
+            .execute_message(Request::get("users").seg("token"))
             .await?;
         Ok(TokenExpiration::from_message(&message))
     }
@@ -62,7 +62,10 @@ impl NativeApi {
     /// ```
     pub async fn recreate_user_api_token(&self) -> Result<RecreatedToken> {
         self.require_token("recreating the token")?;
-        let req = Request::post(&["users", "token", "recreate"]).query("returnExpiration", "true");
+        let req = Request::post("users")
+            .seg("token")
+            .seg("recreate")
+            .query("returnExpiration", "true");
         let message = self.execute_message(req).await?;
         Ok(RecreatedToken::from_message(&message))
     }
@@ -79,7 +82,7 @@ impl NativeApi {
     /// ```
     pub async fn delete_user_api_token(&self) -> Result<Message> {
         self.require_token("deleting the token")?;
-        let mut req = Request::delete(&["users", "token"]);
+        let mut req = Request::delete("users").seg("token");
         // A second DELETE would present the deleted token and fail with 401.
         req.idempotent = false;
         let message = self.execute_message(req).await?;

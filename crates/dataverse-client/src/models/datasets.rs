@@ -4,6 +4,8 @@ use indexmap::IndexMap;
 use serde::{Deserialize, Serialize};
 
 use super::Extra;
+use super::files::FileMetadata;
+use super::metadatablocks::TypeClass;
 
 /// A dataset (`GET /api/datasets/{id}`, a contents entry, or an export's outer object).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -41,7 +43,7 @@ pub struct Dataset {
     pub dataset_type: Option<String>,
     /// Lock types in force.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub locks: Option<Vec<String>>,
+    pub locks: Option<Vec<LockType>>,
     /// The latest version the caller may see (`GET /api/datasets/{id}` only).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub latest_version: Option<Box<DatasetVersion>>,
@@ -116,7 +118,7 @@ pub struct DatasetVersion {
     pub version_minor_number: Option<u64>,
     /// `DRAFT`, `RELEASED`, `ARCHIVED` or `DEACCESSIONED`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub version_state: Option<String>,
+    pub version_state: Option<VersionState>,
     /// Last update time.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_update_time: Option<String>,
@@ -132,9 +134,9 @@ pub struct DatasetVersion {
     /// Metadata by block name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata_blocks: Option<IndexMap<String, MetadataBlockValues>>,
-    /// Files, as the server sent them.
+    /// The files of the version (absent when the request excluded them).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub files: Option<Vec<serde_json::Value>>,
+    pub files: Option<Vec<FileMetadata>>,
     /// Fields this library does not know (terms of use and access, `UNF`, ...).
     #[serde(flatten)]
     pub extra: Extra,
@@ -145,7 +147,10 @@ impl DatasetVersion {
     pub fn version_label(&self) -> String {
         match (self.version_number, self.version_minor_number) {
             (Some(major), minor) => format!("{major}.{}", minor.unwrap_or(0)),
-            _ => self.version_state.clone().unwrap_or_else(|| "DRAFT".into()),
+            _ => self
+                .version_state
+                .as_ref()
+                .map_or_else(|| "DRAFT".into(), ToString::to_string),
         }
     }
 
@@ -162,6 +167,20 @@ impl DatasetVersion {
     /// The citation title.
     pub fn title(&self) -> Option<&str> {
         self.field("citation", "title")?.value.as_str()
+    }
+}
+
+super::string_enum! {
+    /// The state of a dataset version.
+    VersionState {
+        /// Not published yet.
+        Draft = "DRAFT",
+        /// Published.
+        Released = "RELEASED",
+        /// Published, then superseded by a newer published version.
+        Archived = "ARCHIVED",
+        /// Withdrawn from view.
+        Deaccessioned = "DEACCESSIONED",
     }
 }
 
@@ -194,7 +213,7 @@ pub struct DatasetField {
     pub multiple: Option<bool>,
     /// `primitive`, `compound` or `controlledVocabulary`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub type_class: Option<String>,
+    pub type_class: Option<TypeClass>,
     /// The value.
     pub value: FieldValue,
     /// Fields this library does not know (e.g. `expandedvalue`).
@@ -359,5 +378,67 @@ impl ExportDocument {
             ExportDocument::Json(v) => Some(v),
             ExportDocument::Text(_) => None,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn a_version_decodes_typed_and_round_trips_unknown_values() {
+        let raw = json!({
+            "id": 3,
+            "versionState": "PENDING_REVIEW",
+            "metadataBlocks": {"citation": {"fields": [
+                {"typeName": "title", "multiple": false, "typeClass": "primitive", "value": "T"},
+                {"typeName": "x", "multiple": false, "typeClass": "somethingNew", "value": "v"}
+            ]}},
+            "files": [{
+                "label": "a.csv",
+                "restricted": false,
+                "futureField": 1,
+                "dataFile": {"id": 7, "filesize": 3, "contentType": "text/csv"}
+            }]
+        });
+        let v: DatasetVersion = serde_json::from_value(raw.clone()).unwrap();
+        assert_eq!(
+            v.version_state,
+            Some(VersionState::Other("PENDING_REVIEW".into()))
+        );
+        assert_eq!(v.version_label(), "PENDING_REVIEW");
+        let fields = &v.metadata_blocks.as_ref().unwrap()["citation"].fields;
+        assert_eq!(fields[0].type_class, Some(TypeClass::Primitive));
+        assert_eq!(
+            fields[1].type_class,
+            Some(TypeClass::Other("somethingNew".into()))
+        );
+        let files = v.files.as_ref().unwrap();
+        assert_eq!(files[0].data_file.id, Some(7));
+        assert_eq!(files[0].extra["futureField"], 1);
+        assert_eq!(serde_json::to_value(&v).unwrap(), raw);
+    }
+
+    #[test]
+    fn version_states_and_locks() {
+        let v: DatasetVersion = serde_json::from_value(json!({"versionState": "DRAFT"})).unwrap();
+        assert_eq!(v.version_state, Some(VersionState::Draft));
+        assert_eq!(v.version_label(), "DRAFT");
+        let ds: Dataset =
+            serde_json::from_value(json!({"locks": ["Ingest", "finalizePublication", "Frozen"]}))
+                .unwrap();
+        assert_eq!(
+            ds.locks,
+            Some(vec![
+                LockType::Ingest,
+                LockType::FinalizePublication,
+                LockType::Other("Frozen".into())
+            ])
+        );
+        assert_eq!(
+            serde_json::to_value(&ds).unwrap(),
+            json!({"locks": ["Ingest", "finalizePublication", "Frozen"]})
+        );
     }
 }

@@ -10,11 +10,11 @@ use super::datasets::{DatasetField, FieldValue, MetadataBlockValues, VersionLice
 use super::metadatablocks::{FieldInputType, FieldType, MetadataBlock, TypeClass};
 
 impl DatasetField {
-    fn make(type_name: &str, multiple: bool, type_class: &str, value: FieldValue) -> Self {
+    fn make(type_name: &str, multiple: bool, type_class: TypeClass, value: FieldValue) -> Self {
         DatasetField {
             type_name: type_name.to_string(),
             multiple: Some(multiple),
-            type_class: Some(type_class.to_string()),
+            type_class: Some(type_class),
             value,
             extra: Extra::new(),
         }
@@ -25,7 +25,7 @@ impl DatasetField {
         Self::make(
             type_name,
             false,
-            "primitive",
+            TypeClass::Primitive,
             FieldValue::Single(value.into()),
         )
     }
@@ -38,7 +38,7 @@ impl DatasetField {
         Self::make(
             type_name,
             true,
-            "primitive",
+            TypeClass::Primitive,
             FieldValue::Multiple(values.into_iter().map(Into::into).collect()),
         )
     }
@@ -48,7 +48,7 @@ impl DatasetField {
         Self::make(
             type_name,
             false,
-            "controlledVocabulary",
+            TypeClass::ControlledVocabulary,
             FieldValue::Single(value.into()),
         )
     }
@@ -61,7 +61,7 @@ impl DatasetField {
         Self::make(
             type_name,
             true,
-            "controlledVocabulary",
+            TypeClass::ControlledVocabulary,
             FieldValue::Multiple(values.into_iter().map(Into::into).collect()),
         )
     }
@@ -71,7 +71,7 @@ impl DatasetField {
         Self::make(
             type_name,
             false,
-            "compound",
+            TypeClass::Compound,
             FieldValue::Compound(keyed(children)),
         )
     }
@@ -84,7 +84,7 @@ impl DatasetField {
         Self::make(
             type_name,
             true,
-            "compound",
+            TypeClass::Compound,
             FieldValue::CompoundList(values.into_iter().map(keyed).collect()),
         )
     }
@@ -611,7 +611,7 @@ fn check_field(def: &FieldType, f: &DatasetField, path: &str, problems: &mut Vec
     }
     let class = def.type_class.clone().unwrap_or(TypeClass::Primitive);
     if let Some(tc) = &f.type_class
-        && tc != class.as_str()
+        && *tc != class
     {
         push(format!(
             "`typeClass` is '{tc}' but the field is '{}'",

@@ -30,6 +30,18 @@ pub struct Role {
     pub extra: Extra,
 }
 
+super::string_enum! {
+    /// The kind of object a role is granted on.
+    DefinitionPointType {
+        /// A collection.
+        Dataverse = "Dataverse",
+        /// A dataset.
+        Dataset = "Dataset",
+        /// A file.
+        DataFile = "DataFile",
+    }
+}
+
 /// A role granted to someone on a collection, dataset or file.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -69,7 +81,7 @@ pub struct RoleAssignment {
     pub definition_point_name: Option<String>,
     /// `Dataverse`, `Dataset` or `DataFile`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub definition_point_type: Option<String>,
+    pub definition_point_type: Option<DefinitionPointType>,
     /// Its PID, for datasets and files.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub definition_point_global_id: Option<String>,

@@ -51,7 +51,9 @@ fn show_datasets(list: &[Dataset]) -> CliResult {
                 opt(&ds.id),
                 ds.persistent_id().unwrap_or_default(),
                 v.map(DatasetVersion::version_label).unwrap_or_default(),
-                v.and_then(|v| v.version_state.clone()).unwrap_or_default(),
+                v.and_then(|v| v.version_state.as_ref())
+                    .map(ToString::to_string)
+                    .unwrap_or_default(),
                 v.and_then(|v| v.title()).unwrap_or_default().to_string(),
             ]
         })
