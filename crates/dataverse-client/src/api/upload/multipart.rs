@@ -60,6 +60,7 @@ pub(super) async fn take_digest(tally: &Mutex<Tally>) -> std::io::Result<(Checks
     };
     Ok((Checksum::new(hasher.algorithm(), hasher.finalize()), bytes))
 }
+
 /// The multipart form of every attempt: `jsonData`, then the `file` part streamed from a
 /// freshly opened `source`, hashed on a thread of its own and counted in `tally`.
 pub(super) fn form_factory(
