@@ -305,6 +305,157 @@ mod tests {
         assert!(!may_have_landed(&Error::InvalidArgument("x".into())));
     }
 
+    mod reconcile {
+        use std::sync::Arc;
+        use std::sync::atomic::{AtomicU16, AtomicUsize, Ordering};
+
+        use super::*;
+        use crate::client::{Body, MultipartBody, NativeApi, Request};
+
+        /// A server whose `POST /api/x` answers `status` (200: an OK envelope), counting hits.
+        async fn server(status: u16) -> (NativeApi, Arc<AtomicUsize>, Arc<AtomicU16>) {
+            use axum::http::StatusCode;
+            let hits = Arc::new(AtomicUsize::new(0));
+            let answer = Arc::new(AtomicU16::new(status));
+            let (h, a) = (hits.clone(), answer.clone());
+            let router = axum::Router::new().route(
+                "/api/x",
+                axum::routing::post(move || async move {
+                    h.fetch_add(1, Ordering::SeqCst);
+                    let status = StatusCode::from_u16(a.load(Ordering::SeqCst)).unwrap();
+                    let body = if status.is_success() {
+                        serde_json::json!({"status": "OK", "data": {"n": 1}})
+                    } else {
+                        serde_json::json!({"status": "ERROR", "message": "no"})
+                    };
+                    (status, axum::Json(body))
+                }),
+            );
+            let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+            let addr = listener.local_addr().unwrap();
+            tokio::spawn(async move { axum::serve(listener, router).await });
+            let api = NativeApi::builder(format!("http://{addr}"))
+                .retry_policy(
+                    RetryPolicy::new()
+                        .max_attempts(3)
+                        .base_delay(Duration::from_millis(1))
+                        .max_delay(Duration::from_millis(2)),
+                )
+                .build()
+                .unwrap();
+            (api, hits, answer)
+        }
+
+        /// A hook that answers `answers` in turn (the last one from then on), counting calls.
+        fn hook(
+            answers: Vec<fn() -> Reconciled<&'static str>>,
+            calls: &AtomicUsize,
+        ) -> impl Fn(&Error) -> std::future::Ready<crate::error::Result<Reconciled<&'static str>>> + '_
+        {
+            move |err: &Error| {
+                assert!(
+                    may_have_landed(err),
+                    "only asked after an ambiguous failure"
+                );
+                let n = calls.fetch_add(1, Ordering::SeqCst);
+                let answer = answers[n.min(answers.len() - 1)];
+                std::future::ready(Ok(answer()))
+            }
+        }
+
+        #[tokio::test]
+        async fn not_landed_is_sent_again_under_the_policy() {
+            let (api, hits, _) = server(500).await;
+            let calls = AtomicUsize::new(0);
+            let err = api
+                .execute_envelope_with(
+                    &Request::post(&["x"]),
+                    hook(vec![|| Reconciled::NotLanded], &calls),
+                )
+                .await
+                .unwrap_err();
+            assert_eq!(err.status(), Some(500));
+            assert_eq!(hits.load(Ordering::SeqCst), 3, "max_attempts in all");
+            assert_eq!(calls.load(Ordering::SeqCst), 3, "asked after every attempt");
+        }
+
+        #[tokio::test]
+        async fn landed_ends_the_request_with_what_was_found() {
+            let (api, hits, _) = server(503).await;
+            let calls = AtomicUsize::new(0);
+            let settled = api
+                .execute_envelope_with(
+                    &Request::post(&["x"]),
+                    hook(
+                        vec![|| Reconciled::NotLanded, || Reconciled::Landed("found")],
+                        &calls,
+                    ),
+                )
+                .await
+                .unwrap();
+            assert!(matches!(settled, Settled::Found("found")));
+            assert_eq!(hits.load(Ordering::SeqCst), 2);
+        }
+
+        #[tokio::test]
+        async fn unknown_ends_the_request_with_the_failure() {
+            let (api, hits, _) = server(500).await;
+            let calls = AtomicUsize::new(0);
+            let err = api
+                .execute_envelope_with(
+                    &Request::post(&["x"]),
+                    hook(vec![|| Reconciled::Unknown], &calls),
+                )
+                .await
+                .unwrap_err();
+            assert_eq!(err.status(), Some(500));
+            assert_eq!(hits.load(Ordering::SeqCst), 1);
+        }
+
+        #[tokio::test]
+        async fn answers_and_certain_failures_never_ask() {
+            let (api, hits, answer) = server(200).await;
+            let calls = AtomicUsize::new(0);
+            let settled = api
+                .execute_envelope_with(
+                    &Request::post(&["x"]),
+                    hook(vec![|| Reconciled::Unknown], &calls),
+                )
+                .await
+                .unwrap();
+            assert!(matches!(settled, Settled::Answered((ref env, _)) if env.data["n"] == 1));
+            answer.store(400, Ordering::SeqCst);
+            let err = api
+                .execute_envelope_with(
+                    &Request::post(&["x"]),
+                    hook(vec![|| Reconciled::Unknown], &calls),
+                )
+                .await
+                .unwrap_err();
+            assert_eq!(err.status(), Some(400));
+            assert_eq!(hits.load(Ordering::SeqCst), 2);
+            assert_eq!(calls.load(Ordering::SeqCst), 0);
+        }
+
+        #[tokio::test]
+        async fn a_body_that_cannot_be_rebuilt_is_not_sent_again() {
+            let (api, hits, _) = server(500).await;
+            let calls = AtomicUsize::new(0);
+            let mut req = Request::post(&["x"]);
+            req.body = Some(Body::Multipart(MultipartBody {
+                form: Arc::new(|| Ok(reqwest::multipart::Form::new().text("a", "b"))),
+                rebuildable: false,
+            }));
+            let err = api
+                .execute_envelope_with(&req, hook(vec![|| Reconciled::NotLanded], &calls))
+                .await
+                .unwrap_err();
+            assert_eq!(err.status(), Some(500));
+            assert_eq!(hits.load(Ordering::SeqCst), 1);
+            assert_eq!(calls.load(Ordering::SeqCst), 1);
+        }
+    }
+
     #[test]
     fn retry_after_forms() {
         let now = UNIX_EPOCH + Duration::from_secs(784_111_777); // Sun, 06 Nov 1994 08:49:37 GMT
