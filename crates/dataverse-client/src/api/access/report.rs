@@ -2,10 +2,10 @@
 
 use std::path::PathBuf;
 
-#[cfg(doc)]
-use crate::NativeApi;
 use crate::checksum::ChecksumAlgorithm;
 use crate::error::Result;
+#[cfg(doc)]
+use {super::options::DatasetDownloadMode, crate::NativeApi};
 
 /// How a download was checked.
 #[derive(Debug, Clone, PartialEq, Eq)]

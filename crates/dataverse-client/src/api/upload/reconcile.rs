@@ -22,10 +22,15 @@ use crate::retry::Reconciled;
 /// What an upload's reconcile hook looks with: the upload's target, source and metadata,
 /// and the tally of what its last attempt sent.
 pub(super) struct Lookup<'a> {
+    /// The client that lists the dataset's files.
     pub api: &'a NativeApi,
+    /// Where the file went.
     pub target: &'a Target,
+    /// What was sent.
     pub source: &'a UploadSource,
+    /// Its `jsonData` (the name and folder it is stored under).
     pub metadata: &'a UploadBody,
+    /// What the last attempt streamed.
     pub tally: &'a Mutex<Tally>,
 }
 
@@ -34,11 +39,7 @@ impl Lookup<'_> {
     /// is on the server; not landed when it is not; unknown when the listing fails.
     pub(super) async fn after_failure(&self, lost: String) -> Result<Reconciled<UploadReport>> {
         let Lookup {
-            api,
-            target,
-            source,
-            metadata,
-            tally,
+            api, source, tally, ..
         } = *self;
         tracing::warn!(file = %source.name(), error = %lost, "upload failed after it may have reached the server; looking for the file");
         let (streamed, bytes) = take_digest(tally)
@@ -50,7 +51,7 @@ impl Lookup<'_> {
             Some(p) => LocalDigest::path(p),
             None => LocalDigest::streamed(&streamed),
         };
-        match api.find_sent(target, source, metadata, &mut local).await {
+        match self.find_sent(&mut local).await {
             Ok(Some((found, checksum))) => {
                 if let Some((alg, _)) = found.data_file.verifiable_checksum() {
                     api.set_upload_checksum_algorithm(alg);
@@ -83,19 +84,15 @@ impl Lookup<'_> {
             }
         }
     }
-}
 
-impl NativeApi {
-    /// After a failure: the file the failed request may have created, if it is there, and
-    /// the local checksum that matched its checksum.
-    pub(super) async fn find_sent(
+    /// The file the failed request may have created, if it is in the draft, and the local
+    /// checksum that matched its checksum.
+    async fn find_sent(
         &self,
-        target: &Target,
-        source: &UploadSource,
-        metadata: &UploadBody,
         local: &mut LocalDigest<'_>,
     ) -> Result<Option<(FileMetadata, Checksum)>> {
-        let (dataset, replaced) = match target {
+        let (source, metadata) = (self.source, self.metadata);
+        let (dataset, replaced) = match self.target {
             Target::Add(id) => (id.clone(), None),
             Target::Replace {
                 dataset: Some(ds),
@@ -104,6 +101,7 @@ impl NativeApi {
             Target::Replace { dataset: None, .. } => return Ok(None),
         };
         let files = match self
+            .api
             .get_datafiles_metadata(&dataset, Some(Version::Draft), &[])
             .await
         {
