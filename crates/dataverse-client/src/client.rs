@@ -574,8 +574,9 @@ impl NativeApi {
             .await
     }
 
-    /// The retry loop: run `read` on each successful response; retry retryable failures
-    /// of sending and of reading alike.
+    /// The retry loop ([`run_with`](Self::run_with)) of an ordinary request, without a
+    /// reconcile hook: run `read` on each successful response; retry retryable failures of
+    /// sending and of reading alike.
     async fn run<T, F, Fut>(&self, req: &Request, read: F) -> Result<T>
     where
         F: Fn(Attempt) -> Fut,
