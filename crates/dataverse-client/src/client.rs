@@ -20,7 +20,9 @@ use crate::checksum::{AtomicAlgorithm, ChecksumAlgorithm};
 use crate::envelope::{self, Envelope};
 use crate::error::{ApiError, Error, Result, TransportSource};
 use crate::ids::PersistentOrId;
-use crate::retry::{RetryPolicy, parse_retry_after};
+use crate::retry::{
+    NoReconcile, Reconciled, RetryPolicy, Settled, may_have_landed, parse_retry_after,
+};
 use crate::secret::ApiToken;
 
 /// Header that carries the API token.
@@ -586,13 +588,7 @@ impl NativeApi {
 
     /// Send, retry, and return the whole envelope (for a `message` beside `data`).
     pub(crate) async fn execute_envelope(&self, req: &Request) -> Result<(Envelope, Url)> {
-        self.run(req, |attempt| async move {
-            let bytes = read_body(&req.method, &attempt.url, attempt.response).await?;
-            let env = envelope::parse(&bytes)
-                .map_err(|message| Error::decode(&req.method, &attempt.url, ".", message))?;
-            Ok((env, attempt.url))
-        })
-        .await
+        self.run(req, |attempt| read_envelope(req, attempt)).await
     }
 
     /// Send, retry, and return the success message (`data.message`, or a top-level
@@ -634,12 +630,60 @@ impl NativeApi {
             .await
     }
 
-    /// The retry loop: run `read` on each successful response; retry retryable failures
-    /// of sending and of reading alike.
+    /// The retry loop ([`run_with`](Self::run_with)) of an ordinary request, without a
+    /// reconcile hook: run `read` on each successful response; retry retryable failures of
+    /// sending and of reading alike.
     async fn run<T, F, Fut>(&self, req: &Request, read: F) -> Result<T>
     where
         F: Fn(Attempt) -> Fut,
         Fut: std::future::Future<Output = Result<T>>,
+    {
+        self.run_with(req, read, None::<NoReconcile<T>>).await
+    }
+
+    /// [`execute_envelope`](Self::execute_envelope) for a request that is not idempotent
+    /// but can be checked on: after a failure that may have reached the server,
+    /// `reconcile` says whether it landed (the request then ends with what it found),
+    /// did not (it is sent again under the retry policy, when its body can be rebuilt), or
+    /// cannot be told (the request ends with the failure).
+    pub(crate) async fn execute_envelope_with<L, R, RFut>(
+        &self,
+        req: &Request,
+        reconcile: R,
+    ) -> Result<Settled<(Envelope, Url), L>>
+    where
+        R: Fn(&Error) -> RFut,
+        RFut: std::future::Future<Output = Result<Reconciled<L>>>,
+    {
+        let reconcile = |err: &Error| {
+            let found = reconcile(err);
+            async move { Ok(found.await?.map(Settled::Found)) }
+        };
+        self.run_with(
+            req,
+            |attempt| async move { read_envelope(req, attempt).await.map(Settled::Answered) },
+            Some(reconcile),
+        )
+        .await
+    }
+
+    /// The one retry loop, under the client's [`RetryPolicy`]: run `read` on each
+    /// successful response; retry retryable failures of sending and of reading alike.
+    /// With a `reconcile` hook, a failure that may have reached the server
+    /// ([`may_have_landed`]) is first checked on with it: a request found to have landed
+    /// ends with the hook's result, one found not to have landed is sent again like a
+    /// request that never left (when its body can be rebuilt and attempts are left).
+    async fn run_with<T, F, Fut, R, RFut>(
+        &self,
+        req: &Request,
+        read: F,
+        reconcile: Option<R>,
+    ) -> Result<T>
+    where
+        F: Fn(Attempt) -> Fut,
+        Fut: std::future::Future<Output = Result<T>>,
+        R: Fn(&Error) -> RFut,
+        RFut: std::future::Future<Output = Result<Reconciled<T>>>,
     {
         let policy = &self.inner.retry;
         let mut attempt_no: u32 = 1;
@@ -653,7 +697,23 @@ impl NativeApi {
                 Ok(v) => return Ok(v),
                 Err(e) => e,
             };
-            if attempt_no >= policy.max_attempts.max(1) || !may_retry(req, &err) {
+            let mut not_landed = false;
+            if let Some(reconcile) = &reconcile
+                && may_have_landed(&err)
+            {
+                match reconcile(&err).await? {
+                    Reconciled::Landed(v) => return Ok(v),
+                    Reconciled::Unknown => return Err(err),
+                    Reconciled::NotLanded => not_landed = true,
+                }
+            }
+            let retry = if not_landed {
+                // Known to have had no effect: only a body that cannot be rebuilt stops it.
+                !matches!(&req.body, Some(Body::Multipart(m)) if !m.rebuildable)
+            } else {
+                may_retry(req, &err)
+            };
+            if attempt_no >= policy.max_attempts.max(1) || !retry {
                 if attempt_no > 1 {
                     tracing::warn!(method = %req.method, url = %self.url_for(req), attempts = attempt_no, error = %err, "giving up");
                 }
@@ -833,6 +893,14 @@ pub(crate) fn transport_error(method: &Method, url: &Url, e: reqwest::Error) -> 
         timeout: e.is_timeout(),
         source: Some(TransportSource::new(e)),
     }
+}
+
+/// The whole envelope of a 2xx answer, and the URL it came from.
+async fn read_envelope(req: &Request, attempt: Attempt) -> Result<(Envelope, Url)> {
+    let bytes = read_body(&req.method, &attempt.url, attempt.response).await?;
+    let env = envelope::parse(&bytes)
+        .map_err(|message| Error::decode(&req.method, &attempt.url, ".", message))?;
+    Ok((env, attempt.url))
 }
 
 async fn read_body(method: &Method, url: &Url, response: reqwest::Response) -> Result<Vec<u8>> {

@@ -1,6 +1,9 @@
-//! Retry policy: which failures are tried again, how often, and how long to wait.
+//! Retry policy: which failures are tried again, how often, and how long to wait; and
+//! what a request that is not idempotent asks before it is sent again.
 
 use std::time::Duration;
+
+use crate::error::Error;
 
 /// How failed requests are retried.
 ///
@@ -11,8 +14,25 @@ use std::time::Duration;
 ///
 /// A request that is not idempotent (a POST that creates or adds something) is only
 /// re-sent when it certainly never reached the server (the connection could not be
-/// opened) or when the server refused it unprocessed with 429.
+/// opened) or when the server refused it unprocessed with 429. An upload is also re-sent
+/// after a failure that may have reached the server once the dataset's file list shows
+/// that it did not land; every attempt counts against the same `max_attempts`.
+///
+/// Built from [`RetryPolicy::default`] (or [`none`](RetryPolicy::none)) and its setters;
+/// the fields stay readable.
+///
+/// ```
+/// use std::time::Duration;
+/// use dataverse_client::RetryPolicy;
+/// let quick = RetryPolicy::new()
+///     .max_attempts(3)
+///     .base_delay(Duration::from_millis(10))
+///     .max_delay(Duration::from_millis(100));
+/// assert_eq!(quick.max_attempts, 3);
+/// assert_eq!(quick.max_retry_after, Duration::from_secs(60));
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct RetryPolicy {
     /// Attempts in all, the first included (1 = never retry). Default 6: at a 10% failure
     /// rate a request is lost once in a million.
@@ -37,12 +57,38 @@ impl Default for RetryPolicy {
 }
 
 impl RetryPolicy {
+    /// The default policy (6 attempts, waits from 250 ms to 8 s).
+    pub fn new() -> Self {
+        Self::default()
+    }
+
     /// A policy that never retries.
     pub fn none() -> Self {
-        RetryPolicy {
-            max_attempts: 1,
-            ..Default::default()
-        }
+        Self::default().max_attempts(1)
+    }
+
+    /// Attempts in all, the first included (1 = never retry; 0 is taken as 1).
+    pub fn max_attempts(mut self, attempts: u32) -> Self {
+        self.max_attempts = attempts;
+        self
+    }
+
+    /// The smallest wait between attempts.
+    pub fn base_delay(mut self, delay: Duration) -> Self {
+        self.base_delay = delay;
+        self
+    }
+
+    /// The largest computed wait between attempts.
+    pub fn max_delay(mut self, delay: Duration) -> Self {
+        self.max_delay = delay;
+        self
+    }
+
+    /// The largest wait a server's `Retry-After` may impose.
+    pub fn max_retry_after(mut self, delay: Duration) -> Self {
+        self.max_retry_after = delay;
+        self
     }
 
     /// The wait before the next attempt, given the previous wait (`None` before the first retry).
@@ -58,6 +104,58 @@ impl RetryPolicy {
             fastrand::u64(0..=span)
         };
         (base + Duration::from_millis(jitter)).min(self.max_delay)
+    }
+}
+
+/// What a reconcile hook found out after a failure that may have reached the server
+/// ([`may_have_landed`]).
+///
+/// A request that is not idempotent (adding a file) is never re-sent blindly after such a
+/// failure: its hook looks at the server first (the dataset's file list, say) and answers.
+/// The request path then ends the request or re-sends it under the one [`RetryPolicy`].
+#[derive(Debug)]
+pub(crate) enum Reconciled<T> {
+    /// The request had its effect, and this is its result: the request ends with it.
+    Landed(T),
+    /// It certainly had none: sending it again is safe, if attempts are left.
+    NotLanded,
+    /// It cannot be told: the request ends with the failure.
+    Unknown,
+}
+
+impl<T> Reconciled<T> {
+    /// The same answer with the result of a landed request mapped.
+    pub(crate) fn map<U>(self, f: impl FnOnce(T) -> U) -> Reconciled<U> {
+        match self {
+            Reconciled::Landed(v) => Reconciled::Landed(f(v)),
+            Reconciled::NotLanded => Reconciled::NotLanded,
+            Reconciled::Unknown => Reconciled::Unknown,
+        }
+    }
+}
+
+/// The type of the absent reconcile hook of an ordinary request.
+pub(crate) type NoReconcile<T> =
+    fn(&Error) -> std::future::Ready<crate::error::Result<Reconciled<T>>>;
+
+/// How a request with a reconcile hook ended: with the server's answer, or with what the
+/// hook found on the server after the answer was lost.
+#[derive(Debug)]
+pub(crate) enum Settled<A, L> {
+    /// The server answered.
+    Answered(A),
+    /// The answer was lost, but the request had landed: what the hook found.
+    Found(L),
+}
+
+/// Whether a failed request may have had its effect on the server: the connection broke
+/// after sending, the server failed (5xx), or its answer could not be read.
+pub(crate) fn may_have_landed(err: &Error) -> bool {
+    match err {
+        Error::Transport { maybe_sent, .. } => *maybe_sent,
+        Error::Server(api) => api.status >= 500,
+        Error::Decode { .. } => true,
+        _ => false,
     }
 }
 
@@ -128,15 +226,235 @@ mod tests {
     }
 
     #[test]
-    fn delays_grow() {
-        let p = RetryPolicy {
-            max_delay: Duration::from_secs(3600),
-            ..Default::default()
+    fn delays_grow_at_most_threefold() {
+        let p = RetryPolicy::new().max_delay(Duration::from_secs(3600));
+        // With a previous wait of 10 s the next one lies in [base, 30 s]; over many draws
+        // some exceed 10 s, none exceeds 30 s.
+        let previous = Duration::from_secs(10);
+        let draws: Vec<Duration> = (0..1000).map(|_| p.next_delay(Some(previous))).collect();
+        assert!(draws.iter().any(|d| *d > previous));
+        assert!(
+            draws
+                .iter()
+                .all(|d| *d >= p.base_delay && *d <= previous * 3),
+            "{draws:?}"
+        );
+        // The first wait lies in [base, 3 x base].
+        for _ in 0..1000 {
+            let first = p.next_delay(None);
+            assert!(
+                first >= p.base_delay && first <= p.base_delay * 3,
+                "{first:?}"
+            );
+        }
+        // A wait that would grow past `max_delay` is cut to it.
+        let capped = RetryPolicy::new().max_delay(Duration::from_secs(12));
+        let draws: Vec<Duration> = (0..1000)
+            .map(|_| capped.next_delay(Some(previous)))
+            .collect();
+        assert!(draws.iter().all(|d| *d <= capped.max_delay), "{draws:?}");
+        assert!(draws.contains(&capped.max_delay));
+    }
+
+    #[test]
+    fn builders_set_each_field() {
+        let p = RetryPolicy::new()
+            .max_attempts(2)
+            .base_delay(Duration::from_millis(1))
+            .max_delay(Duration::from_millis(2))
+            .max_retry_after(Duration::from_secs(3));
+        assert_eq!(
+            (p.max_attempts, p.base_delay, p.max_delay, p.max_retry_after),
+            (
+                2,
+                Duration::from_millis(1),
+                Duration::from_millis(2),
+                Duration::from_secs(3)
+            )
+        );
+        assert_eq!(RetryPolicy::none().max_attempts, 1);
+        assert_eq!(RetryPolicy::new(), RetryPolicy::default());
+    }
+
+    #[test]
+    fn what_may_have_landed() {
+        let transport = |maybe_sent| Error::Transport {
+            method: "POST".into(),
+            url: "u".into(),
+            message: "m".into(),
+            maybe_sent,
+            timeout: false,
+            source: None,
         };
-        // With a previous wait of 10 s the next one lies in [base, 30 s]; over many draws some exceed 10 s.
-        let grew =
-            (0..200).any(|_| p.next_delay(Some(Duration::from_secs(10))) > Duration::from_secs(10));
-        assert!(grew);
+        let status = |status| {
+            Error::from_status(
+                crate::error::ApiError {
+                    status,
+                    message: "m".into(),
+                    method: "POST".into(),
+                    url: "u".into(),
+                },
+                None,
+            )
+        };
+        assert!(may_have_landed(&transport(true)));
+        assert!(!may_have_landed(&transport(false)));
+        assert!(may_have_landed(&status(500)));
+        assert!(may_have_landed(&status(503)));
+        assert!(!may_have_landed(&status(429)));
+        assert!(!may_have_landed(&status(400)));
+        assert!(!may_have_landed(&Error::InvalidArgument("x".into())));
+    }
+
+    mod reconcile {
+        use std::sync::Arc;
+        use std::sync::atomic::{AtomicU16, AtomicUsize, Ordering};
+
+        use super::*;
+        use crate::client::{Body, MultipartBody, NativeApi, Request};
+
+        /// A server whose `POST /api/x` answers `status` (200: an OK envelope), counting hits.
+        async fn server(status: u16) -> (NativeApi, Arc<AtomicUsize>, Arc<AtomicU16>) {
+            use axum::http::StatusCode;
+            let hits = Arc::new(AtomicUsize::new(0));
+            let answer = Arc::new(AtomicU16::new(status));
+            let (h, a) = (hits.clone(), answer.clone());
+            let router = axum::Router::new().route(
+                "/api/x",
+                axum::routing::post(move || async move {
+                    h.fetch_add(1, Ordering::SeqCst);
+                    let status = StatusCode::from_u16(a.load(Ordering::SeqCst)).unwrap();
+                    let body = if status.is_success() {
+                        serde_json::json!({"status": "OK", "data": {"n": 1}})
+                    } else {
+                        serde_json::json!({"status": "ERROR", "message": "no"})
+                    };
+                    (status, axum::Json(body))
+                }),
+            );
+            let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+            let addr = listener.local_addr().unwrap();
+            tokio::spawn(async move { axum::serve(listener, router).await });
+            let api = NativeApi::builder(format!("http://{addr}"))
+                .retry_policy(
+                    RetryPolicy::new()
+                        .max_attempts(3)
+                        .base_delay(Duration::from_millis(1))
+                        .max_delay(Duration::from_millis(2)),
+                )
+                .build()
+                .unwrap();
+            (api, hits, answer)
+        }
+
+        /// A hook that answers `answers` in turn (the last one from then on), counting calls.
+        fn hook(
+            answers: Vec<fn() -> Reconciled<&'static str>>,
+            calls: &AtomicUsize,
+        ) -> impl Fn(&Error) -> std::future::Ready<crate::error::Result<Reconciled<&'static str>>> + '_
+        {
+            move |err: &Error| {
+                assert!(
+                    may_have_landed(err),
+                    "only asked after an ambiguous failure"
+                );
+                let n = calls.fetch_add(1, Ordering::SeqCst);
+                let answer = answers[n.min(answers.len() - 1)];
+                std::future::ready(Ok(answer()))
+            }
+        }
+
+        #[tokio::test]
+        async fn not_landed_is_sent_again_under_the_policy() {
+            let (api, hits, _) = server(500).await;
+            let calls = AtomicUsize::new(0);
+            let err = api
+                .execute_envelope_with(
+                    &Request::post(&["x"]),
+                    hook(vec![|| Reconciled::NotLanded], &calls),
+                )
+                .await
+                .unwrap_err();
+            assert_eq!(err.status(), Some(500));
+            assert_eq!(hits.load(Ordering::SeqCst), 3, "max_attempts in all");
+            assert_eq!(calls.load(Ordering::SeqCst), 3, "asked after every attempt");
+        }
+
+        #[tokio::test]
+        async fn landed_ends_the_request_with_what_was_found() {
+            let (api, hits, _) = server(503).await;
+            let calls = AtomicUsize::new(0);
+            let settled = api
+                .execute_envelope_with(
+                    &Request::post(&["x"]),
+                    hook(
+                        vec![|| Reconciled::NotLanded, || Reconciled::Landed("found")],
+                        &calls,
+                    ),
+                )
+                .await
+                .unwrap();
+            assert!(matches!(settled, Settled::Found("found")));
+            assert_eq!(hits.load(Ordering::SeqCst), 2);
+        }
+
+        #[tokio::test]
+        async fn unknown_ends_the_request_with_the_failure() {
+            let (api, hits, _) = server(500).await;
+            let calls = AtomicUsize::new(0);
+            let err = api
+                .execute_envelope_with(
+                    &Request::post(&["x"]),
+                    hook(vec![|| Reconciled::Unknown], &calls),
+                )
+                .await
+                .unwrap_err();
+            assert_eq!(err.status(), Some(500));
+            assert_eq!(hits.load(Ordering::SeqCst), 1);
+        }
+
+        #[tokio::test]
+        async fn answers_and_certain_failures_never_ask() {
+            let (api, hits, answer) = server(200).await;
+            let calls = AtomicUsize::new(0);
+            let settled = api
+                .execute_envelope_with(
+                    &Request::post(&["x"]),
+                    hook(vec![|| Reconciled::Unknown], &calls),
+                )
+                .await
+                .unwrap();
+            assert!(matches!(settled, Settled::Answered((ref env, _)) if env.data["n"] == 1));
+            answer.store(400, Ordering::SeqCst);
+            let err = api
+                .execute_envelope_with(
+                    &Request::post(&["x"]),
+                    hook(vec![|| Reconciled::Unknown], &calls),
+                )
+                .await
+                .unwrap_err();
+            assert_eq!(err.status(), Some(400));
+            assert_eq!(hits.load(Ordering::SeqCst), 2);
+            assert_eq!(calls.load(Ordering::SeqCst), 0);
+        }
+
+        #[tokio::test]
+        async fn a_body_that_cannot_be_rebuilt_is_not_sent_again() {
+            let (api, hits, _) = server(500).await;
+            let calls = AtomicUsize::new(0);
+            let mut req = Request::post(&["x"]);
+            req.body = Some(Body::Multipart(MultipartBody {
+                form: Arc::new(|| Ok(reqwest::multipart::Form::new().text("a", "b"))),
+                rebuildable: false,
+            }));
+            let err = api
+                .execute_envelope_with(&req, hook(vec![|| Reconciled::NotLanded], &calls))
+                .await
+                .unwrap_err();
+            assert_eq!(err.status(), Some(500));
+            assert_eq!(hits.load(Ordering::SeqCst), 1);
+            assert_eq!(calls.load(Ordering::SeqCst), 1);
+        }
     }
 
     #[test]

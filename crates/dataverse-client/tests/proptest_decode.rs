@@ -329,10 +329,7 @@ impl Scripted {
         });
         let api = NativeApi::builder(&base)
             .api_token(TOKEN)
-            .retry_policy(RetryPolicy {
-                max_attempts: 1,
-                ..RetryPolicy::default()
-            })
+            .retry_policy(RetryPolicy::none())
             .build()
             .expect("client");
         Scripted { body, api, runtime }

@@ -733,14 +733,10 @@ async fn a_dataset_downloads_file_by_file_into_its_folders() {
     let dest = dir.path().join("ds");
     let finished = Arc::new(Mutex::new(Vec::new()));
     let f = finished.clone();
-    let options = DatasetDownloadOptions {
-        mode: DatasetDownloadMode::Files,
-        max_concurrency: Some(2),
-        file_progress: Some(Arc::new(move |done, total| {
-            f.lock().unwrap().push((done, total))
-        })),
-        ..Default::default()
-    };
+    let options = DatasetDownloadOptions::new()
+        .mode(DatasetDownloadMode::Files)
+        .max_concurrency(2)
+        .file_progress(move |done, total| f.lock().unwrap().push((done, total)));
     let report = server
         .api()
         .download_dataset(77, &dest, &options)
@@ -783,10 +779,8 @@ async fn a_dataset_zip_is_saved_under_the_server_name() {
         .await
     };
     let dir = tempfile::tempdir().unwrap();
-    let options = DatasetDownloadOptions {
-        version: Some("1.0".parse().unwrap()),
-        ..Default::default()
-    };
+    let options =
+        DatasetDownloadOptions::new().version("1.0".parse::<dataverse_client::Version>().unwrap());
     let report = server
         .api()
         .download_dataset("doi:10.5072/FK2/ABCDEF", dir.path(), &options)
@@ -958,11 +952,9 @@ async fn embedded_round_trip_with_checksums_resume_and_originals() {
 
     // The whole dataset, file by file (originals) and as a zip.
     let files_dir = out.path().join("files");
-    let options = DatasetDownloadOptions {
-        mode: DatasetDownloadMode::Files,
-        original: true,
-        ..Default::default()
-    };
+    let options = DatasetDownloadOptions::new()
+        .mode(DatasetDownloadMode::Files)
+        .original(true);
     let report = api
         .download_dataset(ds, &files_dir, &options)
         .await

@@ -84,12 +84,11 @@ async fn clean_view(server: &TestServer) -> (Server, NativeApi) {
 
 /// Retries without real waits; `attempts` in all.
 fn quick(attempts: u32) -> RetryPolicy {
-    RetryPolicy {
-        max_attempts: attempts,
-        base_delay: Duration::from_millis(1),
-        max_delay: Duration::from_millis(5),
-        max_retry_after: Duration::from_secs(2),
-    }
+    RetryPolicy::new()
+        .max_attempts(attempts)
+        .base_delay(Duration::from_millis(1))
+        .max_delay(Duration::from_millis(5))
+        .max_retry_after(Duration::from_secs(2))
 }
 
 fn client(server: &TestServer, policy: RetryPolicy) -> NativeApi {
@@ -545,12 +544,11 @@ async fn retries_are_bounded_in_count_and_time_and_the_give_up_names_the_request
             move |r: Router| r.layer(middleware::from_fn_with_state(h, count)),
         )
         .await;
-        let policy = RetryPolicy {
-            max_attempts: 3,
-            base_delay: Duration::from_millis(20),
-            max_delay: Duration::from_millis(100),
-            max_retry_after: Duration::from_secs(1),
-        };
+        let policy = RetryPolicy::new()
+            .max_attempts(3)
+            .base_delay(Duration::from_millis(20))
+            .max_delay(Duration::from_millis(100))
+            .max_retry_after(Duration::from_secs(1));
         let api = client(&server, policy);
         let started = Instant::now();
         let err = api.get_collection("root").await.unwrap_err();

@@ -222,11 +222,11 @@ async fn retry_after_is_capped_and_rate_limit_reported() {
     ))
     .await;
     let api = NativeApi::builder(&base)
-        .retry_policy(RetryPolicy {
-            max_attempts: 2,
-            max_retry_after: Duration::from_millis(10),
-            ..common::fast_retries()
-        })
+        .retry_policy(
+            common::fast_retries()
+                .max_attempts(2)
+                .max_retry_after(Duration::from_millis(10)),
+        )
         .build()
         .unwrap();
     let err = api.get_info_version().await.unwrap_err();

@@ -94,7 +94,11 @@ pub struct CrawlProgress {
 pub type ProgressFn = Arc<dyn Fn(&CrawlProgress) + Send + Sync>;
 
 /// How to crawl.
+///
+/// Built with [`CrawlOptions::new`] (or `Default`) and its setters; the fields stay
+/// readable.
 #[derive(Clone)]
+#[non_exhaustive]
 pub struct CrawlOptions {
     /// Which items to return.
     pub filter_by: CrawlFilter,

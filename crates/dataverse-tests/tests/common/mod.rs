@@ -38,12 +38,10 @@ impl Hits {
 
 /// The default retry policy with short waits, so tests do not sleep.
 pub fn fast_retries() -> RetryPolicy {
-    RetryPolicy {
-        max_attempts: RetryPolicy::default().max_attempts,
-        base_delay: Duration::from_millis(1),
-        max_delay: Duration::from_millis(5),
-        max_retry_after: Duration::from_secs(5),
-    }
+    RetryPolicy::new()
+        .base_delay(Duration::from_millis(1))
+        .max_delay(Duration::from_millis(5))
+        .max_retry_after(Duration::from_secs(5))
 }
 
 /// A client of `base` with `token` and fast retries.

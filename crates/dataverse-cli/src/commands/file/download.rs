@@ -1,7 +1,6 @@
 //! `dv file download FILE... | --dataset ID` into `-O FILE` or `-O DIR`.
 
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 
 use dataverse_client::Version;
 use dataverse_client::api::access::{
@@ -110,22 +109,21 @@ pub(crate) async fn execute(ctx: &Context, args: Args) -> CliResult {
             .transpose()
             .map_err(|e| CliError::Usage(api_line(&e)))?;
         let b = bar.clone();
-        let options = DatasetDownloadOptions {
-            mode: if args.zip {
+        let options = DatasetDownloadOptions::new()
+            .mode(if args.zip {
                 DatasetDownloadMode::Zip
             } else {
                 DatasetDownloadMode::Files
-            },
-            version,
-            original: args.original,
-            no_resume: args.no_resume,
-            no_sync: args.no_sync,
-            max_concurrency: Some(args.concurrency.max(1)),
-            progress: Some(Arc::new(bar.callback(0, 0))),
-            file_progress: Some(Arc::new(move |done: usize, total: usize| {
+            })
+            .version(version)
+            .original(args.original)
+            .resume(!args.no_resume)
+            .sync(!args.no_sync)
+            .max_concurrency(args.concurrency.max(1))
+            .progress(bar.callback(0, 0))
+            .file_progress(move |done: usize, total: usize| {
                 b.set_message(format!("{done}/{total} files"))
-            })),
-        };
+            });
         let report = api.download_dataset(dataset.as_str(), &dir, &options).await;
         bar.finish();
         let report = report?;

@@ -1,0 +1,139 @@
+//! Options of single uploads and of directory uploads, built with `new()` and setters.
+//!
+//! ```
+//! use dataverse_client::api::upload::{UploadDirectoryOptions, UploadOptions};
+//! let single = UploadOptions::new().progress(|sent, total| eprintln!("{sent} of {total:?}"));
+//! let dir = UploadDirectoryOptions::new().concurrency(2).include_hidden(true);
+//! assert!(single.progress.is_some());
+//! assert_eq!((dir.concurrency, dir.replace_changed), (Some(2), true));
+//! ```
+
+use std::sync::Arc;
+
+#[cfg(doc)]
+use crate::NativeApi;
+use crate::models::files::UploadBody;
+
+/// A progress callback of one upload: (bytes sent, total bytes if known).
+pub type UploadProgress = Arc<dyn Fn(u64, Option<u64>) + Send + Sync>;
+
+/// Options of [`NativeApi::upload_datafile_with`] and [`NativeApi::replace_datafile_with`].
+///
+/// Built with [`UploadOptions::new`] (or `Default`) and its setters; the fields stay
+/// readable.
+#[derive(Clone, Default)]
+#[non_exhaustive]
+pub struct UploadOptions {
+    /// Called as bytes go out with (bytes sent, total if known).
+    pub progress: Option<UploadProgress>,
+}
+
+impl std::fmt::Debug for UploadOptions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("UploadOptions")
+            .field("progress", &self.progress.is_some())
+            .finish()
+    }
+}
+
+impl UploadOptions {
+    /// No progress callback.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// A progress callback: (bytes sent, total if known).
+    pub fn progress(mut self, progress: impl Fn(u64, Option<u64>) + Send + Sync + 'static) -> Self {
+        self.progress = Some(Arc::new(progress));
+        self
+    }
+}
+
+/// Progress of [`NativeApi::upload_directory`].
+#[derive(Debug, Clone, Default)]
+pub struct DirectoryProgress {
+    /// Files finished (uploaded, replaced, skipped or failed).
+    pub files_done: usize,
+    /// Files found in the directory.
+    pub files_total: usize,
+    /// Bytes sent or found already on the server.
+    pub bytes_done: u64,
+    /// Bytes of all files found.
+    pub bytes_total: u64,
+}
+
+/// A progress callback of [`NativeApi::upload_directory`].
+pub type DirectoryProgressFn = Arc<dyn Fn(&DirectoryProgress) + Send + Sync>;
+
+/// Options of [`NativeApi::upload_directory`].
+///
+/// Built with [`UploadDirectoryOptions::new`] and its setters; the fields stay readable.
+/// Note that `Default` leaves `replace_changed` off, where `new` turns it on.
+#[derive(Clone, Default)]
+#[non_exhaustive]
+pub struct UploadDirectoryOptions {
+    /// Files sent at once; default [`NativeApi::max_concurrency`]. 0 is taken as 1.
+    pub concurrency: Option<usize>,
+    /// Metadata applied to every file (description, categories, restrict, tabIngest...).
+    /// Its `directory_label`, if set, is the folder the directory goes into; `label` is ignored.
+    pub metadata: UploadBody,
+    /// Replace files whose path exists in the dataset with other content (default true when
+    /// built with [`new`](Self::new)); false leaves them and reports them as skipped.
+    pub replace_changed: bool,
+    /// Also send files and folders whose name starts with `.` (default false).
+    pub include_hidden: bool,
+    /// Called after each chunk and each file.
+    pub progress: Option<DirectoryProgressFn>,
+}
+
+impl std::fmt::Debug for UploadDirectoryOptions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("UploadDirectoryOptions")
+            .field("concurrency", &self.concurrency)
+            .field("metadata", &self.metadata)
+            .field("replace_changed", &self.replace_changed)
+            .field("include_hidden", &self.include_hidden)
+            .field("progress", &self.progress.is_some())
+            .finish()
+    }
+}
+
+impl UploadDirectoryOptions {
+    /// Defaults: the client's concurrency, changed files replaced, hidden files left out.
+    pub fn new() -> Self {
+        UploadDirectoryOptions {
+            replace_changed: true,
+            ..Default::default()
+        }
+    }
+
+    /// How many files are sent at once.
+    pub fn concurrency(mut self, n: usize) -> Self {
+        self.concurrency = Some(n);
+        self
+    }
+
+    /// Metadata for every file.
+    pub fn metadata(mut self, metadata: UploadBody) -> Self {
+        self.metadata = metadata;
+        self
+    }
+
+    /// Whether changed files are replaced.
+    pub fn replace_changed(mut self, replace: bool) -> Self {
+        self.replace_changed = replace;
+        self
+    }
+
+    /// Whether dot files are sent too.
+    pub fn include_hidden(mut self, include: bool) -> Self {
+        self.include_hidden = include;
+        self
+    }
+
+    /// A progress callback.
+    pub fn progress(mut self, f: impl Fn(&DirectoryProgress) + Send + Sync + 'static) -> Self {
+        self.progress = Some(Arc::new(f));
+        self
+    }
+}
