@@ -18,7 +18,7 @@ use url::Url;
 
 use crate::checksum::{AtomicAlgorithm, ChecksumAlgorithm};
 use crate::envelope::{self, Envelope};
-use crate::error::{ApiError, Error, Result, TransportSource};
+use crate::error::{ApiError, Error, Result, TransportSource, WithCauses};
 use crate::ids::PersistentOrId;
 use crate::retry::{
     NoReconcile, Reconciled, RetryPolicy, Settled, may_have_landed, parse_retry_after,
@@ -335,44 +335,13 @@ pub(crate) struct Request {
     pub transfer: bool,
 }
 
-/// The start of a request's path: one segment (`"datasets"`).
-///
-/// Slices of segments are accepted too, only for `api/upload.rs` and `api/access.rs`
-/// (removed once upload/access use the path builder).
-pub(crate) trait PathStart {
-    /// The segments.
-    fn into_segments(self) -> Vec<String>;
-}
-
-impl PathStart for &str {
-    fn into_segments(self) -> Vec<String> {
-        vec![self.to_string()]
-    }
-}
-
-// Removed once upload/access use the path builder.
-#[doc(hidden)]
-impl<const N: usize> PathStart for &[&str; N] {
-    fn into_segments(self) -> Vec<String> {
-        self.iter().map(|s| s.to_string()).collect()
-    }
-}
-
-// Removed once upload/access use the path builder.
-#[doc(hidden)]
-impl PathStart for &Vec<&str> {
-    fn into_segments(self) -> Vec<String> {
-        self.iter().map(|s| s.to_string()).collect()
-    }
-}
-
 impl Request {
-    /// A request of `method` whose path starts with `path`; sending it twice has the
+    /// A request of `method` whose path starts with the segment `path` (`"datasets"`); sending it twice has the
     /// effect of sending it once when `idempotent`.
-    fn new(method: Method, path: impl PathStart, idempotent: bool) -> Self {
+    fn new(method: Method, path: &str, idempotent: bool) -> Self {
         Request {
             method,
-            path: path.into_segments(),
+            path: vec![path.to_string()],
             query: Vec::new(),
             body: None,
             idempotent,
@@ -382,22 +351,22 @@ impl Request {
     }
 
     /// A GET (idempotent).
-    pub fn get(path: impl PathStart) -> Self {
+    pub fn get(path: &str) -> Self {
         Self::new(Method::GET, path, true)
     }
 
     /// A POST that creates or adds something: never re-sent once it may have reached the server.
-    pub fn post(path: impl PathStart) -> Self {
+    pub fn post(path: &str) -> Self {
         Self::new(Method::POST, path, false)
     }
 
     /// A PUT (idempotent).
-    pub fn put(path: impl PathStart) -> Self {
+    pub fn put(path: &str) -> Self {
         Self::new(Method::PUT, path, true)
     }
 
     /// A DELETE (idempotent).
-    pub fn delete(path: impl PathStart) -> Self {
+    pub fn delete(path: &str) -> Self {
         Self::new(Method::DELETE, path, true)
     }
 
@@ -429,19 +398,6 @@ impl Request {
     /// Add a query parameter.
     pub fn query(mut self, key: &str, value: impl ToString) -> Self {
         self.query.push((key.to_string(), value.to_string()));
-        self
-    }
-
-    /// Add the `persistentId` query parameter of a `:persistentId` path, if any.
-    ///
-    /// Only for `api/upload.rs` and `api/access.rs`, which still build the `:persistentId`
-    /// segment themselves (removed once upload/access use the path builder); everything
-    /// else uses [`id`](Self::id).
-    #[doc(hidden)]
-    pub fn target(mut self, id: &PersistentOrId) -> Self {
-        if let Some((k, v)) = id.query() {
-            self.query.push((k.to_string(), v));
-        }
         self
     }
 
@@ -715,7 +671,7 @@ impl NativeApi {
             };
             if attempt_no >= policy.max_attempts.max(1) || !retry {
                 if attempt_no > 1 {
-                    tracing::warn!(method = %req.method, url = %self.url_for(req), attempts = attempt_no, error = %err, "giving up");
+                    tracing::warn!(method = %req.method, url = %self.url_for(req), attempts = attempt_no, error = %WithCauses(&err), "giving up");
                 }
                 return Err(err);
             }
@@ -732,7 +688,7 @@ impl NativeApi {
                 attempt = attempt_no,
                 max_attempts = policy.max_attempts,
                 delay_ms = delay.as_millis() as u64,
-                error = %err,
+                error = %WithCauses(&err),
                 "request failed, retrying"
             );
             tokio::time::sleep(delay).await;
@@ -1017,17 +973,6 @@ mod tests {
             a.url_for(&req).as_str(),
             "https://h/api/v1/dataverses/:root/datasets/:import"
         );
-    }
-
-    #[test]
-    fn legacy_slices_build_the_same_path() {
-        // Removed once upload/access use the path builder.
-        let a = api("https://h", None);
-        let pid = PersistentOrId::parse("doi:10.5072/FK2/X").unwrap();
-        let seg = pid.segment();
-        let old = Request::get(&["access", "datafile", &seg]).target(&pid);
-        let new = Request::get("access").seg("datafile").id(&pid);
-        assert_eq!(a.url_for(&old), a.url_for(&new));
     }
 
     #[test]

@@ -203,6 +203,22 @@ impl fmt::Display for TransportSource {
 
 impl std::error::Error for TransportSource {}
 
+/// An error with its causes, for log lines: `Display` writes the error, then `: cause` for
+/// each source below it (a transport error's own text names only its kind).
+pub(crate) struct WithCauses<'a>(pub &'a Error);
+
+impl std::fmt::Display for WithCauses<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}", self.0)?;
+        let mut source = std::error::Error::source(self.0);
+        while let Some(cause) = source {
+            write!(f, ": {cause}")?;
+            source = cause.source();
+        }
+        Ok(())
+    }
+}
+
 impl Error {
     /// A response body that is not what the API documents: `path` is the JSON path of the
     /// failure (`.` for the whole body), `message` what was wrong.

@@ -370,7 +370,7 @@ mod tests {
             let calls = AtomicUsize::new(0);
             let err = api
                 .execute_envelope_with(
-                    &Request::post(&["x"]),
+                    &Request::post("x"),
                     hook(vec![|| Reconciled::NotLanded], &calls),
                 )
                 .await
@@ -386,7 +386,7 @@ mod tests {
             let calls = AtomicUsize::new(0);
             let settled = api
                 .execute_envelope_with(
-                    &Request::post(&["x"]),
+                    &Request::post("x"),
                     hook(
                         vec![|| Reconciled::NotLanded, || Reconciled::Landed("found")],
                         &calls,
@@ -404,7 +404,7 @@ mod tests {
             let calls = AtomicUsize::new(0);
             let err = api
                 .execute_envelope_with(
-                    &Request::post(&["x"]),
+                    &Request::post("x"),
                     hook(vec![|| Reconciled::Unknown], &calls),
                 )
                 .await
@@ -419,7 +419,7 @@ mod tests {
             let calls = AtomicUsize::new(0);
             let settled = api
                 .execute_envelope_with(
-                    &Request::post(&["x"]),
+                    &Request::post("x"),
                     hook(vec![|| Reconciled::Unknown], &calls),
                 )
                 .await
@@ -428,7 +428,7 @@ mod tests {
             answer.store(400, Ordering::SeqCst);
             let err = api
                 .execute_envelope_with(
-                    &Request::post(&["x"]),
+                    &Request::post("x"),
                     hook(vec![|| Reconciled::Unknown], &calls),
                 )
                 .await
@@ -442,7 +442,7 @@ mod tests {
         async fn a_body_that_cannot_be_rebuilt_is_not_sent_again() {
             let (api, hits, _) = server(500).await;
             let calls = AtomicUsize::new(0);
-            let mut req = Request::post(&["x"]);
+            let mut req = Request::post("x");
             req.body = Some(Body::Multipart(MultipartBody {
                 form: Arc::new(|| Ok(reqwest::multipart::Form::new().text("a", "b"))),
                 rebuildable: false,

@@ -19,19 +19,6 @@ use crate::models::files::{FileMetadata, FileMetadataSummary, RedetectResult, Up
 /// The text `POST /api/files/{id}/metadata` puts before the JSON it echoes.
 const METADATA_UPDATED_PREFIX: &str = "File Metadata update has been completed:";
 
-/// A request on one file: `/api/files/{id}`, then `rest`.
-///
-/// Kept for `api/upload.rs` (removed once upload/access use the path builder); this module
-/// builds its requests with [`Request::id`] directly.
-pub(crate) fn file_request(
-    method: fn(&'static str) -> Request,
-    id: &PersistentOrId,
-    rest: &[&str],
-) -> Request {
-    rest.iter()
-        .fold(method("files").id(id), |req, segment| req.seg(segment))
-}
-
 /// `/api/datasets/{id}/versions/{v}/files`.
 pub(crate) fn version_files_request(id: &PersistentOrId, version: Version) -> Request {
     Request::get("datasets")
@@ -276,12 +263,17 @@ mod tests {
     fn file_paths() {
         let a = api();
         let pid = PersistentOrId::parse("doi:10.5072/FK2/F1").unwrap();
-        let req = file_request(Request::get, &pid, &["versions", ":draft"]);
+        let req = Request::get("files")
+            .id(&pid)
+            .seg("versions")
+            .seg(Version::Draft);
         assert_eq!(
             a.url_for(&req).as_str(),
             "https://h/api/files/:persistentId/versions/:draft?persistentId=doi%3A10.5072%2FFK2%2FF1"
         );
-        let req = file_request(Request::post, &PersistentOrId::Id(9), &["redetect"])
+        let req = Request::post("files")
+            .id(&PersistentOrId::Id(9))
+            .seg("redetect")
             .query("dryRun", true);
         assert_eq!(
             a.url_for(&req).as_str(),

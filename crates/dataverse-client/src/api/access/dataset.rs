@@ -55,13 +55,11 @@ impl NativeApi {
             .map_err(io_error("creating directory", &dir))?;
         match options.mode {
             DatasetDownloadMode::Zip => {
-                let mut path = vec!["access".to_string(), "dataset".into(), id.segment()];
+                let mut req = Request::get("access").seg("dataset").id(&id);
                 if let Some(v) = options.version {
-                    path.push("versions".into());
-                    path.push(v.segment());
+                    req = req.seg("versions").seg(v);
                 }
-                let refs: Vec<&str> = path.iter().map(String::as_str).collect();
-                let mut req = Request::get(&refs).target(&id).transfer();
+                let mut req = req.transfer();
                 if options.file.original {
                     req = req.query("format", "original");
                 }

@@ -14,9 +14,7 @@ use {super::report::Verification, crate::error::Error};
 
 /// `GET /api/access/datafile/{id}`, as a transfer.
 pub(super) fn datafile_request(id: &PersistentOrId, original: bool) -> Request {
-    let mut req = Request::get(&["access", "datafile", &id.segment()])
-        .target(id)
-        .transfer();
+    let mut req = Request::get("access").seg("datafile").id(id).transfer();
     if original {
         req = req.query("format", "original");
     }

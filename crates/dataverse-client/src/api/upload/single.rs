@@ -66,14 +66,8 @@ impl Target {
     /// The request, without its body.
     fn request(&self) -> Request {
         match self {
-            Target::Add(id) => {
-                let seg = id.segment();
-                Request::post(&["datasets", &seg, "add"]).target(id)
-            }
-            Target::Replace { file, .. } => {
-                let seg = file.segment();
-                Request::post(&["files", &seg, "replace"]).target(file)
-            }
+            Target::Add(id) => Request::post("datasets").id(id).seg("add"),
+            Target::Replace { file, .. } => Request::post("files").id(file).seg("replace"),
         }
     }
 }
@@ -192,7 +186,8 @@ impl NativeApi {
         // left to the replace itself to report.
         let dataset = match self
             .execute::<FileMetadata>(
-                crate::api::files::file_request(Request::get, &file, &[])
+                Request::get("files")
+                    .id(&file)
                     .query("returnDatasetVersion", true),
             )
             .await
