@@ -106,6 +106,11 @@ pub(crate) fn root(conn: &Connection) -> Result<Option<CollectionRow>, Error> {
         .optional()?)
 }
 
+/// The installation brand name shown as `publisher` (the root collection's name).
+pub(crate) fn publisher(conn: &Connection) -> Result<String, Error> {
+    Ok(root(conn)?.map(|r| r.name).unwrap_or_default())
+}
+
 /// `findDataverseOrDie`: `:root`, a numeric database id, or an alias (case-insensitive).
 pub(crate) fn resolve(conn: &Connection, idtf: &str) -> Result<Option<CollectionRow>, Error> {
     if idtf == ":root" {

@@ -6,6 +6,7 @@ use rusqlite::{Connection, OptionalExtension, Row, params};
 use serde_json::{Map, Value};
 
 use crate::Error;
+use crate::model::VersionState;
 
 /// A stored dataset.
 #[derive(Debug, Clone)]
@@ -130,13 +131,6 @@ pub(crate) fn in_collection(conn: &Connection, owner: i64) -> Result<Vec<Dataset
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
-/// Version states (`DatasetVersion.VersionState`).
-pub(crate) const DRAFT: &str = "DRAFT";
-/// A published version.
-pub(crate) const RELEASED: &str = "RELEASED";
-/// A deaccessioned version.
-pub(crate) const DEACCESSIONED: &str = "DEACCESSIONED";
-
 /// A stored dataset version.
 #[derive(Debug, Clone)]
 pub(crate) struct VersionRow {
@@ -144,7 +138,7 @@ pub(crate) struct VersionRow {
     pub dataset_id: i64,
     pub version_number: Option<i64>,
     pub minor_version_number: Option<i64>,
-    pub state: String,
+    pub state: VersionState,
     pub internal_version: i64,
     /// Wire-form `metadataBlocks` object as JSON text.
     pub metadata_blocks: String,
@@ -241,12 +235,13 @@ pub(crate) fn select<'a>(
     include_deaccessioned: bool,
 ) -> Option<&'a VersionRow> {
     let published = |v: &&VersionRow| {
-        v.state == RELEASED || (include_deaccessioned && v.state == DEACCESSIONED)
+        v.state == VersionState::Released
+            || (include_deaccessioned && v.state == VersionState::Deaccessioned)
     };
     match spec {
-        VersionSpec::Draft => all.iter().find(|v| v.state == DRAFT),
+        VersionSpec::Draft => all.iter().find(|v| v.state == VersionState::Draft),
         VersionSpec::Latest => {
-            if can_see_draft && let Some(d) = all.iter().find(|v| v.state == DRAFT) {
+            if can_see_draft && let Some(d) = all.iter().find(|v| v.state == VersionState::Draft) {
                 return Some(d);
             }
             all.iter().find(published)
@@ -260,8 +255,8 @@ pub(crate) fn select<'a>(
 }
 
 /// `latestVersionPublishingState`: the state of the newest version.
-pub(crate) fn latest_state(all: &[VersionRow]) -> &str {
-    all.first().map(|v| v.state.as_str()).unwrap_or(DRAFT)
+pub(crate) fn latest_state(all: &[VersionRow]) -> VersionState {
+    all.first().map_or(VersionState::Draft, |v| v.state)
 }
 
 /// The license object of a version (`{name, uri, iconUri?, ...}`) from the licenses table.
@@ -306,7 +301,7 @@ pub(crate) fn version_json(
     conn: &Connection,
     ds: &DatasetRow,
     v: &VersionRow,
-    latest_state: &str,
+    latest_state: VersionState,
     opts: VersionJsonOptions,
 ) -> Result<Value, Error> {
     let mut m = Map::new();
@@ -325,10 +320,10 @@ pub(crate) fn version_json(
     if let Some(n) = v.minor_version_number {
         m.insert("versionMinorNumber".into(), n.into());
     }
-    m.insert("versionState".into(), v.state.clone().into());
+    m.insert("versionState".into(), v.state.as_str().into());
     m.insert(
         "latestVersionPublishingState".into(),
-        latest_state.to_string().into(),
+        latest_state.as_str().into(),
     );
     if let Some(n) = &v.deaccession_note {
         m.insert("deaccessionNote".into(), n.clone().into());

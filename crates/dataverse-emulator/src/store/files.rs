@@ -12,6 +12,7 @@ use serde_json::{Map, Value};
 use crate::Error;
 use crate::checksum::Algorithm;
 use crate::ingest;
+use crate::model::{IngestState, LockType, VersionState};
 
 /// Folder (under the data directory) holding the stored files.
 pub(crate) const FILES_DIR: &str = "files";
@@ -44,7 +45,7 @@ pub(crate) struct DataFileRow {
     pub original_size: Option<i64>,
     pub original_name: Option<String>,
     /// `pending` while an ingest runs, `failed` after one failed, else none.
-    pub ingest_state: Option<String>,
+    pub ingest_state: Option<IngestState>,
 }
 
 const DATAFILE_COLUMNS: &str = "df.id, df.dataset_id, df.storage_identifier, df.blob,
@@ -254,8 +255,8 @@ pub(crate) fn minor_allowed(
     conn: &Connection,
     all: &[super::datasets::VersionRow],
 ) -> Result<bool, Error> {
-    let draft = all.iter().find(|v| v.state == super::datasets::DRAFT);
-    let released = all.iter().find(|v| v.state == super::datasets::RELEASED);
+    let draft = all.iter().find(|v| v.state == VersionState::Draft);
+    let released = all.iter().find(|v| v.state == VersionState::Released);
     Ok(match (draft, released) {
         (Some(d), Some(r)) => file_ids(conn, d.id)? == file_ids(conn, r.id)?,
         _ => true,
@@ -419,6 +420,28 @@ pub(crate) fn versions_listing(
         .into_iter()
         .filter(|v| ids.contains(&v.id))
         .collect())
+}
+
+/// Set (or, with `None`, clear) the ingest state of a file.
+pub(crate) fn set_ingest_state(
+    conn: &Connection,
+    file: i64,
+    state: Option<IngestState>,
+) -> Result<(), Error> {
+    conn.execute(
+        "UPDATE datafiles SET ingest_state = ?2 WHERE id = ?1",
+        params![file, state],
+    )?;
+    Ok(())
+}
+
+/// How many files of the dataset wait for their ingest.
+pub(crate) fn pending_ingests(conn: &Connection, dataset: i64) -> Result<i64, Error> {
+    Ok(conn.query_row(
+        "SELECT count(*) FROM datafiles WHERE dataset_id = ?1 AND ingest_state = ?2",
+        params![dataset, IngestState::Pending],
+        |r| r.get(0),
+    )?)
 }
 
 /// Absolute path of a blob.
@@ -626,7 +649,7 @@ pub(crate) fn generate(
     let Some(version) = super::datasets::versions(&tx, dataset)?.into_iter().next() else {
         return Err(Error::Generate(format!("no dataset with id {dataset}")));
     };
-    let published = (version.state != super::datasets::DRAFT).then(|| {
+    let published = (version.state != VersionState::Draft).then(|| {
         version
             .release_time
             .clone()
@@ -690,9 +713,11 @@ pub(crate) fn generate(
 pub(crate) fn recover(conn: &mut Connection, data_dir: &Path) -> Result<(), Error> {
     let tx = conn.transaction()?;
     let pending: Vec<(i64, i64, String)> = {
-        let mut stmt = tx
-            .prepare("SELECT id, dataset_id, blob FROM datafiles WHERE ingest_state = 'pending'")?;
-        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+        let mut stmt =
+            tx.prepare("SELECT id, dataset_id, blob FROM datafiles WHERE ingest_state = ?1")?;
+        let rows = stmt.query_map([IngestState::Pending], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+        })?;
         rows.collect::<Result<_, _>>()?
     };
     for (id, dataset, blob) in &pending {
@@ -700,11 +725,8 @@ pub(crate) fn recover(conn: &mut Connection, data_dir: &Path) -> Result<(), Erro
         if orig.exists() {
             std::fs::rename(&orig, blob_path(data_dir, blob))?;
         }
-        tx.execute(
-            "UPDATE datafiles SET ingest_state = 'failed' WHERE id = ?1",
-            [id],
-        )?;
-        crate::store::locks::remove(&tx, *dataset, Some(INGEST_LOCK))?;
+        set_ingest_state(&tx, *id, Some(IngestState::Failed))?;
+        crate::store::locks::remove(&tx, *dataset, Some(LockType::Ingest))?;
         tracing::warn!(
             file = id,
             "tabular ingest interrupted by a restart: marked failed"
@@ -742,6 +764,3 @@ pub(crate) fn recover(conn: &mut Connection, data_dir: &Path) -> Result<(), Erro
     }
     Ok(())
 }
-
-/// The lock type held while a tabular ingest runs (as `routes::file_add::INGEST`).
-const INGEST_LOCK: &str = "Ingest";

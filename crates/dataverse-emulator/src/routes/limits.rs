@@ -1,0 +1,73 @@
+//! Request body limits, attached to the routes in the route table: every route answers a
+//! body over `Config::max_body_bytes` with Dataverse's 413, and the upload routes
+//! (`POST .../add`, `POST .../replace`) have their own limit, `Config::max_upload_bytes`
+//! (none by default). A declared `Content-Length` over the limit is refused before the
+//! handler runs; a body without one is counted while it is read (`DefaultBodyLimit` for
+//! JSON and raw bodies, the multipart reader for uploads).
+
+use axum::Router;
+use axum::extract::{DefaultBodyLimit, Request, State};
+use axum::http::{Method, header};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+
+use crate::Emulator;
+use crate::envelope::payload_too_large;
+
+/// The limit of every route but the uploads, on `routes` (with their fallbacks).
+pub(super) fn general(routes: Router<Emulator>, max: usize) -> Router<Emulator> {
+    routes
+        .layer(middleware::from_fn_with_state(
+            Some(max as u64),
+            declared_length,
+        ))
+        .layer(DefaultBodyLimit::max(max))
+}
+
+/// The limits of the upload routes: `POST` carries the file and has the upload limit (the
+/// multipart reader counts it, so axum's own limit is off); any other method is answered
+/// (405) under the general limit, like every other route.
+pub(super) fn uploads(
+    routes: Router<Emulator>,
+    max_body: usize,
+    max_upload: Option<u64>,
+) -> Router<Emulator> {
+    let limits = UploadLimits {
+        body: max_body as u64,
+        upload: max_upload,
+    };
+    routes
+        .layer(middleware::from_fn_with_state(limits, upload_length))
+        .layer(DefaultBodyLimit::disable())
+}
+
+/// The limits an upload route applies, by method.
+#[derive(Debug, Clone, Copy)]
+struct UploadLimits {
+    body: u64,
+    upload: Option<u64>,
+}
+
+async fn upload_length(State(limits): State<UploadLimits>, req: Request, next: Next) -> Response {
+    let max = if req.method() == Method::POST {
+        limits.upload
+    } else {
+        Some(limits.body)
+    };
+    declared_length(State(max), req, next).await
+}
+
+/// Refuse a request whose declared `Content-Length` is over `max` (none: no limit).
+async fn declared_length(State(max): State<Option<u64>>, req: Request, next: Next) -> Response {
+    let declared = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<u64>().ok());
+    if let (Some(n), Some(max)) = (declared, max)
+        && n > max
+    {
+        return payload_too_large().into_response();
+    }
+    next.run(req).await
+}
