@@ -25,6 +25,7 @@ mod metadata;
 mod model;
 mod normalize;
 mod permissions;
+mod printer;
 mod routes;
 mod store;
 mod zip;

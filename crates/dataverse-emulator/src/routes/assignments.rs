@@ -11,6 +11,7 @@ use crate::Error;
 use crate::auth::Caller;
 use crate::envelope::ApiError;
 use crate::permissions::{DvObject, Permission};
+use crate::printer;
 use crate::store::{roles, users};
 
 /// The role assignments defined on a collection or dataset (`GET .../assignments`), after
@@ -25,7 +26,7 @@ pub(crate) fn list(
     require(conn, caller, permission, point)?;
     let mut list = Vec::new();
     for a in roles::assignments_on(conn, point_id)? {
-        list.push(roles::assignment_json(conn, &a)?);
+        list.push(printer::roles::assignment(conn, &a)?);
     }
     Ok(Value::Array(list))
 }
@@ -90,5 +91,5 @@ pub(crate) fn grant(
     let id = roles::assign(conn, &assignee, role.id, point)?;
     let a = roles::assignment(conn, id)?
         .ok_or_else(|| Error::Store("inserted assignment vanished".into()))?;
-    Ok(roles::assignment_json(conn, &a)?)
+    Ok(printer::roles::assignment(conn, &a)?)
 }

@@ -9,6 +9,7 @@ use super::extract::DvJson;
 use super::extract::Params;
 use crate::Emulator;
 use crate::envelope::{ApiError, msg, ok};
+use crate::printer;
 use crate::store::users::{self, NewUser};
 use crate::store::{Store, time_fmt};
 
@@ -71,7 +72,7 @@ pub(super) async fn create(
         }
         Outcome::Created(row, token) => Ok(ok(json!({
             "user": {"id": row.id, "userName": row.user_identifier},
-            "authenticatedUser": row.to_json(),
+            "authenticatedUser": printer::users::user(&row),
             "apiToken": token,
         }))),
     }

@@ -15,6 +15,7 @@ use super::guards::{authenticated, collection_visible, find_collection};
 use crate::auth::Auth;
 use crate::envelope::{ApiError, RequestInfo, msg, ok};
 use crate::permissions::{DvObject, Permission, denied, permitted};
+use crate::printer;
 use crate::store::collections::{self, CollectionUpdate, NewCollection};
 use crate::store::{datasets, roles, time_fmt};
 use crate::{Emulator, Error};
@@ -34,11 +35,11 @@ pub(super) async fn get_one(
                 return Err(denied(&auth.caller).into());
             }
             let chain = if owners {
-                collections::owners_json(conn, c.owner_id)?
+                printer::collections::is_part_of(conn, c.owner_id)?
             } else {
                 None
             };
-            Ok(c.to_json(chain))
+            Ok(printer::collections::collection(&c, chain))
         })
         .await?;
     Ok(ok(v))
@@ -190,7 +191,7 @@ pub(super) async fn create(
             let row = collections::by_id(&tx, id)?
                 .ok_or_else(|| Error::Store("inserted collection vanished".into()))?;
             tx.commit()?;
-            Ok(row.to_json(None))
+            Ok(printer::collections::collection(&row, None))
         })
         .await?;
     let alias = created["alias"].as_str().unwrap_or_default().to_string();
@@ -247,7 +248,7 @@ pub(super) async fn update(
             let row = collections::by_id(&tx, c.id)?
                 .ok_or_else(|| Error::Store("updated collection vanished".into()))?;
             tx.commit()?;
-            Ok(row.to_json(None))
+            Ok(printer::collections::collection(&row, None))
         })
         .await?;
     Ok(ok(v))
@@ -292,7 +293,7 @@ pub(super) async fn publish(
             let row = collections::by_id(&tx, c.id)?
                 .ok_or_else(|| Error::Store("published collection vanished".into()))?;
             tx.commit()?;
-            Ok(row.to_json(None))
+            Ok(printer::collections::collection(&row, None))
         })
         .await?;
     Ok(ok(v))
@@ -369,7 +370,7 @@ pub(super) async fn contents(
                         DvObject::Dataset(ds.id),
                     )?
                 {
-                    let mut m = ds.to_json(&publisher, None);
+                    let mut m = printer::datasets::dataset(&ds, &publisher, None);
                     m.insert("type".into(), "dataset".into());
                     out.push(Value::Object(m));
                 }
@@ -397,7 +398,7 @@ pub(super) async fn list_roles(
             )?;
             let list = roles::defined_on(conn, c.id)?
                 .iter()
-                .map(roles::RoleRow::to_json)
+                .map(printer::roles::role)
                 .collect();
             Ok(Value::Array(list))
         })

@@ -16,6 +16,7 @@ use crate::auth::{Auth, Caller};
 use crate::envelope::{ApiError, RequestInfo, msg, ok};
 use crate::model::{LockType, VersionState};
 use crate::permissions::{DvObject, Permission};
+use crate::printer;
 use crate::store::datasets::{self, DatasetRow};
 use crate::store::{collections, dataset_write, locks, roles};
 use crate::{Emulator, Error};
@@ -50,7 +51,7 @@ pub(super) async fn list_locks(
             let list: Vec<Value> = locks::on(conn, ds.id)?
                 .iter()
                 .filter(|l| only.is_none_or(|t| l.lock_type == t))
-                .map(|l| locks::lock_json(l, &pid))
+                .map(|l| printer::locks::lock(l, &pid))
                 .collect();
             Ok(Value::Array(list))
         })
@@ -217,7 +218,7 @@ fn private_url_json(conn: &Connection, host: &str, aid: i64, token: &str) -> Res
     Ok(json!({
         "token": token,
         "link": format!("http://{host}/previewurl.xhtml?token={token}"),
-        "roleAssignment": roles::assignment_json(conn, &a)?,
+        "roleAssignment": printer::roles::assignment(conn, &a)?,
     }))
 }
 

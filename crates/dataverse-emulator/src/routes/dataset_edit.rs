@@ -17,8 +17,10 @@ use crate::envelope::{ApiError, RequestInfo, msg, ok};
 use crate::metadata::{self, MetaError};
 use crate::model::{LockType, VersionState};
 use crate::permissions::{DvObject, Permission};
+use crate::printer;
+use crate::printer::datasets::VersionOptions;
 use crate::store::dataset_write::{self, Release};
-use crate::store::datasets::{self, DatasetRow, VersionJsonOptions};
+use crate::store::datasets::{self, DatasetRow};
 use crate::store::{blobs, collections, locks, time_fmt};
 use crate::{Emulator, Error};
 
@@ -99,12 +101,12 @@ pub(super) async fn edit_metadata(
             let Some(d) = all.iter().find(|v| v.state == VersionState::Draft) else {
                 return Err(Error::Store("draft vanished".into()).into());
             };
-            let json = datasets::version_json(
+            let json = printer::datasets::version(
                 &tx,
                 &ds,
                 d,
                 datasets::latest_state(&all),
-                VersionJsonOptions::default(),
+                VersionOptions::default(),
             )?;
             tx.commit()?;
             Ok(json)
@@ -279,7 +281,7 @@ pub(super) async fn publish(
             }
             let ds = datasets::by_id(&tx, ds.id)?
                 .ok_or_else(|| Error::Store("published dataset vanished".into()))?;
-            let json = Value::Object(ds.to_json(&collections::publisher(&tx)?, None));
+            let json = Value::Object(printer::datasets::dataset(&ds, &collections::publisher(&tx)?, None));
             tx.commit()?;
             Ok((json, pending))
         })

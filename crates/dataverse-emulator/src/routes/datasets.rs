@@ -15,11 +15,13 @@ use crate::auth::Auth;
 use crate::envelope::{ApiError, ok};
 use crate::model::VersionState;
 use crate::permissions::denied;
+use crate::printer;
+use crate::printer::datasets::VersionOptions;
 use crate::store::collections;
-use crate::store::datasets::{self, VersionJsonOptions, VersionSpec};
+use crate::store::datasets::{self, VersionSpec};
 
-fn options(p: &HashMap<String, String>) -> VersionJsonOptions {
-    VersionJsonOptions {
+fn options(p: &HashMap<String, String>) -> VersionOptions {
+    VersionOptions {
         exclude_files: flag(p, "excludeFiles"),
         exclude_metadata_blocks: flag(p, "excludeMetadataBlocks"),
     }
@@ -44,17 +46,17 @@ pub(super) async fn get_one(
                 return Err(denied(&auth.caller).into());
             };
             let owners = if flag(&p, "returnOwners") {
-                collections::owners_json(conn, Some(ds.owner_id))?
+                printer::collections::is_part_of(conn, Some(ds.owner_id))?
             } else {
                 None
             };
-            let mut m = ds.to_json(&collections::publisher(conn)?, owners);
-            let version = datasets::version_json(
+            let mut m = printer::datasets::dataset(&ds, &collections::publisher(conn)?, owners);
+            let version = printer::datasets::version(
                 conn,
                 &ds,
                 latest,
                 datasets::latest_state(&all),
-                VersionJsonOptions::default(),
+                VersionOptions::default(),
             )?;
             m.insert("latestVersion".into(), version);
             Ok(Value::Object(m))
@@ -91,7 +93,13 @@ pub(super) async fn list_versions(
                 .skip(offset)
                 .take(limit)
             {
-                out.push(datasets::version_json(conn, &ds, v, state, options(&p))?);
+                out.push(printer::datasets::version(
+                    conn,
+                    &ds,
+                    v,
+                    state,
+                    options(&p),
+                )?);
             }
             Ok(Value::Array(out))
         })
@@ -124,7 +132,7 @@ pub(super) async fn get_version(
                 ))
                 .into());
             };
-            let mut json = datasets::version_json(
+            let mut json = printer::datasets::version(
                 conn,
                 &ds,
                 version,
@@ -133,7 +141,7 @@ pub(super) async fn get_version(
             )?;
             if flag(&p, "returnOwners")
                 && let Value::Object(m) = &mut json
-                && let Some(o) = collections::owners_json(conn, Some(ds.owner_id))?
+                && let Some(o) = printer::collections::is_part_of(conn, Some(ds.owner_id))?
             {
                 m.insert("isPartOf".into(), o);
             }

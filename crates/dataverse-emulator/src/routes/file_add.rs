@@ -19,6 +19,7 @@ use crate::auth::{Auth, Caller};
 use crate::envelope::{ApiError, ok};
 use crate::ingest;
 use crate::permissions::{DvObject, Permission, permitted};
+use crate::printer;
 use crate::store::datasets;
 use crate::store::files::{self, NewFile};
 use crate::store::{dataset_write, time_fmt};
@@ -196,7 +197,7 @@ fn commit_upload(
     let fm = files::meta_in_version(&tx, draft.id, id)?
         .ok_or_else(|| Error::Store("new file metadata vanished".into()))?;
     let df = files::datafile(&tx, id)?.ok_or_else(|| Error::Store("new file vanished".into()))?;
-    let json = files::filemetadata_json(&fm, &df, draft.file_access_request);
+    let json = printer::files::filemetadata(&fm, &df, draft.file_access_request);
     let dest = files::blob_path(data_dir, &blob);
     upload.tmp.commit(&dest)?;
     if let Err(e) = tx.commit() {

@@ -23,6 +23,7 @@ use crate::envelope::{ApiError, msg, ok};
 use crate::ingest;
 use crate::model::{IngestState, LockType, VersionState};
 use crate::permissions::denied;
+use crate::printer;
 use crate::store::datasets::{self, VersionRow, VersionSpec};
 use crate::store::files::{self, DataFileRow, FileMetaRow};
 use crate::store::{blobs, dataset_write, locks, time_fmt};
@@ -57,7 +58,7 @@ fn file_response(
     fm: &FileMetaRow,
     p: &HashMap<String, String>,
 ) -> Result<Value, Error> {
-    let mut json = files::filemetadata_json(fm, df, v.file_access_request);
+    let mut json = printer::files::filemetadata(fm, df, v.file_access_request);
     if flag(p, "returnOwners")
         && let Some(ds) = datasets::by_id(conn, df.dataset_id)?
         && let Some(Value::Object(data_file)) = json.get_mut("dataFile")
@@ -74,7 +75,7 @@ fn file_response(
         if let Some(t) = datasets::title_of(&v.metadata_blocks) {
             owner.insert("displayName".into(), t.into());
         }
-        if let Some(c) = crate::store::collections::owners_json(conn, Some(ds.owner_id))? {
+        if let Some(c) = printer::collections::is_part_of(conn, Some(ds.owner_id))? {
             owner.insert("isPartOf".into(), c);
         }
         data_file.insert("isPartOf".into(), Value::Object(owner));
@@ -84,12 +85,12 @@ fn file_response(
         && let Some(ds) = datasets::by_id(conn, df.dataset_id)?
     {
         let all = datasets::versions(conn, ds.id)?;
-        let version = datasets::version_json(
+        let version = printer::datasets::version(
             conn,
             &ds,
             v,
             datasets::latest_state(&all),
-            datasets::VersionJsonOptions {
+            printer::datasets::VersionOptions {
                 exclude_files: true,
                 exclude_metadata_blocks: false,
             },
@@ -159,7 +160,7 @@ pub(super) async fn get_raw_metadata(
                 if v.state == VersionState::Released
                     && let Some(fm) = files::meta_in_version(conn, v.id, df.id)?
                 {
-                    return Ok(files::raw_metadata_json(&fm));
+                    return Ok(printer::files::raw_metadata(&fm));
                 }
             }
             Err(ApiError::bad_request(format!(
@@ -191,9 +192,11 @@ pub(super) async fn get_raw_draft(
                 Some(d) => files::meta_in_version(conn, d.id, df.id)?,
                 None => None,
             };
-            Ok(fm.map(|fm| files::raw_metadata_json(&fm)).ok_or_else(|| {
-                ApiError::bad_request("Dataset version cannot be found or unpublished")
-            })?)
+            Ok(fm
+                .map(|fm| printer::files::raw_metadata(&fm))
+                .ok_or_else(|| {
+                    ApiError::bad_request("Dataset version cannot be found or unpublished")
+                })?)
         })
         .await?;
     Ok(plain(StatusCode::OK, v.to_string()))
@@ -695,7 +698,7 @@ pub(super) async fn list_files(
                 .iter()
                 .skip(offset)
                 .take(limit)
-                .map(|(fm, df)| files::filemetadata_json(fm, df, version.file_access_request))
+                .map(|(fm, df)| printer::files::filemetadata(fm, df, version.file_access_request))
                 .collect();
             Ok((total, items))
         })

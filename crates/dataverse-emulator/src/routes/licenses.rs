@@ -7,11 +7,14 @@ use serde_json::Value;
 use super::AppError;
 use crate::Emulator;
 use crate::envelope::{ApiError, RequestInfo, msg, ok};
+use crate::printer;
 use crate::store::licenses;
 
 pub(super) async fn list(State(em): State<Emulator>) -> Result<Response, AppError> {
     let all = em.store().call(|c| licenses::list(c)).await?;
-    Ok(ok(Value::Array(all)))
+    Ok(ok(Value::Array(
+        all.iter().map(printer::licenses::license).collect(),
+    )))
 }
 
 pub(super) async fn default(State(em): State<Emulator>) -> Result<Response, AppError> {
@@ -33,6 +36,6 @@ pub(super) async fn one(
     };
     let license = em.store().call(move |c| licenses::get(c, id)).await?;
     license
-        .map(ok)
+        .map(|l| ok(printer::licenses::license(&l)))
         .ok_or_else(|| ApiError::not_found(format!("License with ID {id} not found")).into())
 }

@@ -9,6 +9,7 @@ use super::extract::{Params, flag};
 use crate::Emulator;
 use crate::auth::{Auth, Caller};
 use crate::envelope::{ApiError, RequestInfo, msg, ok};
+use crate::printer;
 use crate::store::{time_fmt, users};
 
 /// `GET /api/users/:me` (other identifiers are not endpoints here).
@@ -21,7 +22,7 @@ pub(super) async fn get_user(
         return Err(ApiError::endpoint_not_found(&info).into());
     }
     match &auth.caller {
-        Caller::User(u) => Ok(ok(u.to_json())),
+        Caller::User(u) => Ok(ok(printer::users::user(u))),
         Caller::Guest | Caller::PrivateUrl(_) => Err(ApiError::bad_request(format!(
             "User with token {} not found.",
             auth.key.as_deref().unwrap_or("null")

@@ -1,7 +1,6 @@
-//! Dataset locks (`DatasetLock`) and `JsonPrinter.json(DatasetLock)` (§4.8).
+//! Dataset locks (`DatasetLock`).
 
 use rusqlite::{Connection, OptionalExtension, params};
-use serde_json::{Map, Value};
 
 use super::time_fmt;
 use crate::Error;
@@ -85,19 +84,4 @@ pub(crate) fn pending_publications(conn: &Connection) -> Result<Vec<i64>, Error>
     )?;
     let rows = stmt.query_map([LockType::FinalizePublication], |r| r.get(0))?;
     Ok(rows.collect::<Result<_, _>>()?)
-}
-
-/// `{"lockType","date","user","dataset","message"?}`.
-pub(crate) fn lock_json(l: &LockRow, pid: &str) -> Value {
-    let mut m = Map::new();
-    m.insert("lockType".into(), l.lock_type.as_str().into());
-    m.insert("date".into(), time_fmt::java_date(l.created_ms).into());
-    if let Some(u) = &l.user {
-        m.insert("user".into(), u.clone().into());
-    }
-    m.insert("dataset".into(), pid.into());
-    if let Some(i) = &l.info {
-        m.insert("message".into(), i.clone().into());
-    }
-    Value::Object(m)
 }
