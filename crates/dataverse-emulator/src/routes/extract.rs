@@ -12,6 +12,7 @@ use axum::http::StatusCode;
 use serde::de::DeserializeOwned;
 use tokio::io::AsyncWriteExt;
 
+use super::AppError;
 use crate::checksum::{self, Algorithm};
 use crate::envelope::{ApiError, payload_too_large};
 use crate::store::blobs::{self, TempBlob};
@@ -172,7 +173,7 @@ pub(crate) fn directory_label(raw: &str) -> Result<Option<String>, ApiError> {
 pub(crate) async fn read_form(
     em: &Emulator,
     multipart: Result<Multipart, MultipartRejection>,
-) -> Result<Form, ApiError> {
+) -> Result<Form, AppError> {
     let mut mp = multipart.map_err(|e| {
         ApiError::bad_request(format!(
             "A multipart/form-data body is required: {}",
@@ -183,8 +184,7 @@ pub(crate) async fn read_form(
     let setting = em
         .store()
         .call(|c| crate::store::Store::setting(c, checksum::SETTING))
-        .await
-        .map_err(ApiError::from)?;
+        .await?;
     let algorithm = Algorithm::from_setting(setting.as_deref());
     while let Some(mut field) = mp.next_field().await.map_err(multipart_error)? {
         let name = field.name().unwrap_or("").to_string();
@@ -193,7 +193,7 @@ pub(crate) async fn read_form(
                 let mut bytes = Vec::new();
                 while let Some(chunk) = field.chunk().await.map_err(multipart_error)? {
                     if bytes.len() + chunk.len() > MAX_JSON {
-                        return Err(ApiError::bad_request("jsonData is too large."));
+                        return Err(ApiError::bad_request("jsonData is too large.").into());
                     }
                     bytes.extend_from_slice(&chunk);
                 }
@@ -205,11 +205,8 @@ pub(crate) async fn read_form(
             "file" if form.file.is_none() => {
                 let filename = sanitize_filename(field.file_name().unwrap_or("file"))?;
                 let part_type = field.content_type().map(str::to_string);
-                let tmp = blobs::create(&em.config().data_dir)
-                    .map_err(|e| ApiError::from(Error::Io(e)))?;
-                let file = tokio::fs::File::create(tmp.path())
-                    .await
-                    .map_err(|e| ApiError::from(Error::Io(e)))?;
+                let tmp = blobs::create(&em.config().data_dir)?;
+                let file = tokio::fs::File::create(tmp.path()).await?;
                 let mut out = tokio::io::BufWriter::with_capacity(1024 * 1024, file);
                 // The checksum runs on a blocking thread beside the receiving task (a bounded
                 // queue of shared chunks), so hashing and receiving use two cores.
@@ -225,7 +222,7 @@ pub(crate) async fn read_form(
                 let mut head = Vec::new();
                 while let Some(chunk) = field.chunk().await.map_err(multipart_error)? {
                     if to_hasher.send(chunk.clone()).await.is_err() {
-                        return Err(ApiError::from(Error::Store("checksum task stopped".into())));
+                        return Err(Error::Store("checksum task stopped".into()).into());
                     }
                     if head.len() < 512 {
                         let take = (512 - head.len()).min(chunk.len());
@@ -233,22 +230,18 @@ pub(crate) async fn read_form(
                     }
                     size += chunk.len() as u64;
                     if em.config().max_upload_bytes.is_some_and(|max| size > max) {
-                        return Err(payload_too_large());
+                        return Err(payload_too_large().into());
                     }
-                    out.write_all(&chunk)
-                        .await
-                        .map_err(|e| ApiError::from(Error::Io(e)))?;
+                    out.write_all(&chunk).await?;
                 }
                 // Flushing the buffer writes everything out (tokio's File flush waits for
                 // its pending write); the file is closed before it is renamed into place.
-                out.flush()
-                    .await
-                    .map_err(|e| ApiError::from(Error::Io(e)))?;
+                out.flush().await?;
                 drop(out);
                 drop(to_hasher);
                 let checksum = hasher
                     .await
-                    .map_err(|e| ApiError::from(Error::Store(format!("checksum task: {e}"))))?;
+                    .map_err(|e| Error::Store(format!("checksum task: {e}")))?;
                 form.file = Some(Upload {
                     tmp,
                     filename,

@@ -30,7 +30,7 @@ pub(super) async fn app_terms() -> Response {
 
 pub(super) async fn export_formats() -> Result<Response, AppError> {
     let v: Value = serde_json::from_str(EXPORT_FORMATS)
-        .map_err(|e| ApiError::from(crate::Error::Data(format!("exportFormats: {e}"))))?;
+        .map_err(|e| crate::Error::Data(format!("exportFormats: {e}")))?;
     Ok(ok(v.get("data").cloned().unwrap_or(v)))
 }
 

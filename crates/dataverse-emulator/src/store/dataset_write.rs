@@ -120,10 +120,10 @@ pub(crate) fn ensure_draft(
     conn.execute(
         "INSERT INTO dataset_versions (dataset_id, state, internal_version, metadata_blocks,
              license_name, license_uri, terms, file_access_request, create_time, last_update_time)
-         SELECT dataset_id, 'DRAFT', 1, metadata_blocks, license_name, license_uri, terms,
+         SELECT dataset_id, ?3, 1, metadata_blocks, license_name, license_uri, terms,
              file_access_request, ?2, ?2
          FROM dataset_versions WHERE id = ?1",
-        params![latest.id, now],
+        params![latest.id, now, VersionState::Draft],
     )?;
     let id = conn.last_insert_rowid();
     super::files::copy_metadatas(conn, latest.id, id)?;
@@ -209,10 +209,10 @@ pub(crate) fn finalize(conn: &Connection, dataset: i64, now: &str) -> Result<boo
             _ => next_numbers(&all, first, Release::Major),
         };
         conn.execute(
-            "UPDATE dataset_versions SET state = 'RELEASED', version_number = ?2,
+            "UPDATE dataset_versions SET state = ?5, version_number = ?2,
                  minor_version_number = ?3, release_time = ?4, last_update_time = ?4,
                  internal_version = internal_version + 1 WHERE id = ?1",
-            params![d.id, numbers.0, numbers.1, now],
+            params![d.id, numbers.0, numbers.1, now, VersionState::Released],
         )?;
         conn.execute(
             "UPDATE datasets SET publication_date = coalesce(publication_date, ?2) WHERE id = ?1",
