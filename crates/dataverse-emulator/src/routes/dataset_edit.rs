@@ -297,6 +297,8 @@ pub(super) async fn publish(
         });
     }
     if update_current {
+        // Files the draft had dropped went with the released version's old file list.
+        blobs::remove_trashed(em.store(), &em.config().data_dir).await;
         return Ok((
             axum::http::StatusCode::OK,
             axum::Json(json!({
