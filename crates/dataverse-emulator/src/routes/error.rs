@@ -66,3 +66,43 @@ impl IntoResponse for AppError {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use axum::http::StatusCode;
+    use serde_json::Value;
+
+    use super::*;
+
+    async fn answer(e: AppError) -> (StatusCode, Value) {
+        let r = e.into_response();
+        let status = r.status();
+        let bytes = axum::body::to_bytes(r.into_body(), usize::MAX)
+            .await
+            .unwrap();
+        (status, serde_json::from_slice(&bytes).unwrap())
+    }
+
+    #[tokio::test]
+    async fn api_errors_pass_through_and_internal_ones_are_dataverse_500s() {
+        let (s, v) = answer(ApiError::not_found("gone").into()).await;
+        assert_eq!(s, StatusCode::NOT_FOUND);
+        assert_eq!(v["message"], "gone");
+        let (s, v) = answer(Error::Store("disk on fire".into()).into()).await;
+        assert_eq!(s, StatusCode::INTERNAL_SERVER_ERROR);
+        assert_eq!(v["status"], "ERROR");
+        assert_eq!(v["code"], 500);
+        assert!(v["incidentId"].is_string());
+        assert!(!v.to_string().contains("disk on fire"));
+    }
+
+    #[test]
+    fn replace_api_keeps_internal_errors() {
+        let replaced =
+            AppError::from(ApiError::not_found("x")).replace_api(|_| ApiError::bad_request("y"));
+        assert!(matches!(replaced, AppError::Api(e) if e.message() == "y"));
+        let kept =
+            AppError::from(Error::Store("z".into())).replace_api(|_| ApiError::bad_request("y"));
+        assert!(matches!(kept, AppError::Internal(_)));
+    }
+}

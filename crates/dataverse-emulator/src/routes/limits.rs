@@ -71,3 +71,62 @@ async fn declared_length(State(max): State<Option<u64>>, req: Request, next: Nex
     }
     next.run(req).await
 }
+
+#[cfg(test)]
+mod tests {
+    use axum::body::Body;
+    use axum::http::{Method, Request, StatusCode};
+    use tower::ServiceExt;
+
+    use crate::{Config, Emulator};
+
+    /// The status of a request declaring a body of `declared` bytes (none sent).
+    async fn status(em: &Emulator, method: Method, uri: &str, declared: u64) -> StatusCode {
+        let req = Request::builder()
+            .method(method)
+            .uri(uri)
+            .header("content-length", declared.to_string())
+            .body(Body::empty())
+            .unwrap();
+        em.router().oneshot(req).await.unwrap().status()
+    }
+
+    #[tokio::test]
+    async fn each_route_has_its_limit() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut config = Config::new(dir.path());
+        config.max_body_bytes = 100;
+        config.max_upload_bytes = Some(1000);
+        let em = Emulator::open(config).unwrap();
+        let too_large = StatusCode::PAYLOAD_TOO_LARGE;
+        // An upload between the two limits gets past the check (and is refused for lack of
+        // an API key); over the upload limit it is a 413.
+        for uri in ["/api/datasets/1/add", "/api/v1/files/1/replace"] {
+            assert_ne!(
+                status(&em, Method::POST, uri, 500).await,
+                too_large,
+                "{uri}"
+            );
+            assert_eq!(
+                status(&em, Method::POST, uri, 5000).await,
+                too_large,
+                "{uri}"
+            );
+            // Any other method on an upload path has the general limit.
+            assert_eq!(status(&em, Method::PUT, uri, 500).await, too_large, "{uri}");
+        }
+        // Every other route, and paths that name no route, have the general limit.
+        for uri in [
+            "/api/info/version",
+            "/api/datasets/1/editMetadata",
+            "/api/no/such",
+        ] {
+            assert_eq!(
+                status(&em, Method::POST, uri, 500).await,
+                too_large,
+                "{uri}"
+            );
+            assert_ne!(status(&em, Method::POST, uri, 50).await, too_large, "{uri}");
+        }
+    }
+}

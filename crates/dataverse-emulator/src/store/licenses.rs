@@ -62,7 +62,13 @@ pub(crate) fn get(conn: &Connection, id: i64) -> Result<Option<LicenseRow>, Erro
 /// One license by name (what a dataset version stores).
 pub(crate) fn by_name(conn: &Connection, name: &str) -> Result<Option<LicenseRow>, Error> {
     Ok(conn
-        .prepare_cached(&format!("SELECT {COLUMNS} FROM licenses WHERE name = ?1"))?
+        // A literal (not built from COLUMNS) so the cached statement is found without
+        // formatting: every dataset version rendered looks its license up.
+        .prepare_cached(
+            "SELECT id, name, short_description, uri, icon_url, active, is_default, sort_order,
+                 rights_identifier, rights_identifier_scheme, scheme_uri, language_code
+             FROM licenses WHERE name = ?1",
+        )?
         .query_row([name], row)
         .optional()?)
 }
