@@ -1,7 +1,8 @@
-//! `JsonPrinter.json(DataverseRole)` and `JsonPrinter.json(RoleAssignment)`.
+//! `JsonPrinter.json(DataverseRole)`, `JsonPrinter.json(RoleAssignment)` and
+//! `JsonPrinter.json(PrivateUrl)`.
 
 use rusqlite::Connection;
-use serde_json::{Map, Value};
+use serde_json::{Map, Value, json};
 
 use crate::Error;
 use crate::permissions::role_permissions;
@@ -66,4 +67,20 @@ pub(crate) fn assignment(conn: &Connection, a: &AssignmentRow) -> Result<Value, 
         }
     }
     Ok(Value::Object(m))
+}
+
+/// `JsonPrinter.json(PrivateUrl)`: token, link, roleAssignment.
+pub(crate) fn private_url(
+    conn: &Connection,
+    host: &str,
+    aid: i64,
+    token: &str,
+) -> Result<Value, Error> {
+    let a = roles::assignment(conn, aid)?
+        .ok_or_else(|| Error::Store("private URL assignment vanished".into()))?;
+    Ok(json!({
+        "token": token,
+        "link": format!("http://{host}/previewurl.xhtml?token={token}"),
+        "roleAssignment": assignment(conn, &a)?,
+    }))
 }

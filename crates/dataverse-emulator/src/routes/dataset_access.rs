@@ -3,7 +3,7 @@
 use axum::extract::{Path, State};
 use axum::response::Response;
 use rusqlite::Connection;
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use super::AppError;
 use super::assignments::{GrantOn, grant};
@@ -211,17 +211,6 @@ pub(super) async fn remove_assignment(
     Ok(msg(m))
 }
 
-/// `JsonPrinter.json(PrivateUrl)`: token, link, roleAssignment.
-fn private_url_json(conn: &Connection, host: &str, aid: i64, token: &str) -> Result<Value, Error> {
-    let a = roles::assignment(conn, aid)?
-        .ok_or_else(|| Error::Store("private URL assignment vanished".into()))?;
-    Ok(json!({
-        "token": token,
-        "link": format!("http://{host}/previewurl.xhtml?token={token}"),
-        "roleAssignment": printer::roles::assignment(conn, &a)?,
-    }))
-}
-
 fn manage(conn: &Connection, caller: &Caller, ds: &DatasetRow) -> Result<(), AppError> {
     require(
         conn,
@@ -259,7 +248,7 @@ pub(super) async fn create_private_url(
                 .ok_or_else(|| Error::Store("built-in role member missing".into()))?;
             let token = uuid::Uuid::new_v4().to_string();
             let aid = dataset_write::create_private_url(&tx, ds.id, member.id, &token)?;
-            let json = private_url_json(&tx, &host, aid, &token)?;
+            let json = printer::roles::private_url(&tx, &host, aid, &token)?;
             tx.commit()?;
             Ok(json)
         })
@@ -282,7 +271,7 @@ pub(super) async fn get_private_url(
             let Some((aid, token)) = dataset_write::private_url(conn, ds.id)? else {
                 return Err(ApiError::not_found("Private URL not found.").into());
             };
-            Ok(private_url_json(conn, &host, aid, &token)?)
+            Ok(printer::roles::private_url(conn, &host, aid, &token)?)
         })
         .await?;
     Ok(ok(v))
