@@ -5,8 +5,9 @@
 //!
 //! Handlers live in one file per endpoint family and import no other family: what they share
 //! is in [`guards`] (lookups, visibility, permission and edit checks), [`extract`] (query,
-//! JSON, raw and multipart bodies), [`error`] (the one error type) and, outside the routes,
-//! the store, the JSON printer and the ingest job.
+//! JSON, raw and multipart bodies), [`error`] (the one error type), [`assignments`] (the
+//! role-assignment steps collections and datasets both take; it serves no route itself) and,
+//! outside the routes, the store, the JSON printer and the ingest job.
 
 mod access;
 mod admin;
