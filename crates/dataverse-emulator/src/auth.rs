@@ -87,7 +87,7 @@ impl FromRequestParts<Emulator> for Auth {
         };
         let caller = state
             .store()
-            .call(move |conn| {
+            .call(move |conn| -> Result<_, crate::Error> {
                 let user = users::by_token(conn, &k)?;
                 if let Some(u) = user {
                     users::touch_api_use(conn, u.id)?;

@@ -1,11 +1,10 @@
-//! Dataverse response envelopes and the Dataverse-style JSON body extractor.
+//! Dataverse response envelopes: `{"status":"OK","data":...}` and the error bodies.
 
 use axum::Json;
-use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use serde::de::DeserializeOwned;
 use serde_json::{Map, Value, json};
 
 use crate::normalize::OriginalUri;
@@ -164,63 +163,6 @@ impl<S: Send + Sync> FromRequestParts<S> for RequestInfo {
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
         Ok(RequestInfo::from_parts(parts))
     }
-}
-
-/// JSON body extractor answering like Dataverse: malformed JSON ⇒ 400
-/// `Error parsing Json: <detail>`; body over the limit ⇒ 413 envelope.
-#[derive(Debug)]
-pub(crate) struct DvJson<T>(pub T);
-
-impl<S, T> FromRequest<S> for DvJson<T>
-where
-    S: Send + Sync,
-    T: DeserializeOwned,
-{
-    type Rejection = ApiError;
-
-    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        let bytes = match axum::body::Bytes::from_request(req, state).await {
-            Ok(b) => b,
-            Err(rej) => {
-                return Err(if rej.status() == StatusCode::PAYLOAD_TOO_LARGE {
-                    payload_too_large()
-                } else {
-                    ApiError::bad_request(format!("Error parsing Json: {}", rej.body_text()))
-                });
-            }
-        };
-        serde_json::from_slice::<T>(&bytes)
-            .map(DvJson)
-            .map_err(|e| ApiError::bad_request(format!("Error parsing Json: {e}")))
-    }
-}
-
-/// Raw body extractor answering like Dataverse: a body over the limit (also when it arrives
-/// chunked, without a `Content-Length`) ⇒ the 413 envelope; a body that cannot be read ⇒ 400
-/// envelope with `prefix` and the reason. Use instead of `axum::body::Bytes`/`String`, whose
-/// rejections are plain text.
-#[derive(Debug)]
-pub(crate) struct DvBytes(pub axum::body::Bytes);
-
-impl<S: Send + Sync> FromRequest<S> for DvBytes {
-    type Rejection = ApiError;
-
-    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        match axum::body::Bytes::from_request(req, state).await {
-            Ok(b) => Ok(DvBytes(b)),
-            Err(rej) if rej.status() == StatusCode::PAYLOAD_TOO_LARGE => Err(payload_too_large()),
-            Err(rej) => Err(ApiError::bad_request(format!(
-                "Error reading the request body: {}",
-                rej.body_text()
-            ))),
-        }
-    }
-}
-
-/// A text body as `&str`; 400 when it is not UTF-8.
-pub(crate) fn utf8_body(body: &[u8]) -> Result<&str, ApiError> {
-    std::str::from_utf8(body)
-        .map_err(|_| ApiError::bad_request("The request body is not valid UTF-8 text."))
 }
 
 /// 413 envelope for oversized request bodies.

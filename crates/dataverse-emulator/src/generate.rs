@@ -16,6 +16,7 @@ use time::OffsetDateTime;
 
 use crate::Error;
 use crate::blocks::Blocks;
+use crate::model::VersionState;
 use crate::store::collections::{self, NewCollection};
 use crate::store::{ADMIN_USERNAME, time_fmt, users};
 
@@ -363,7 +364,7 @@ pub(crate) fn run(
         "INSERT INTO dataset_versions (dataset_id, version_number, minor_version_number, state,
              internal_version, metadata_blocks, license_name, license_uri, terms,
              file_access_request, create_time, last_update_time, release_time)
-         VALUES (?1, 1, 0, 'RELEASED', 2, ?2, 'CC0 1.0',
+         VALUES (?1, 1, 0, ?5, 2, ?2, 'CC0 1.0',
              'http://creativecommons.org/publicdomain/zero/1.0', '{}', 1, ?3, ?4, ?4)",
     )?;
     let mut dv_stmt = tx.prepare("INSERT INTO dvobjects (dtype) VALUES ('Dataset')")?;
@@ -397,7 +398,13 @@ pub(crate) fn run(
             released,
             admin.id,
         ])?;
-        v_stmt.execute(params![id, blocks_json, created, released])?;
+        v_stmt.execute(params![
+            id,
+            blocks_json,
+            created,
+            released,
+            VersionState::Released
+        ])?;
     }
     drop(ds_stmt);
     drop(v_stmt);

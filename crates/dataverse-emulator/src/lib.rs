@@ -22,8 +22,10 @@ mod faults;
 mod generate;
 mod ingest;
 mod metadata;
+mod model;
 mod normalize;
 mod permissions;
+mod printer;
 mod routes;
 mod store;
 mod zip;
@@ -135,7 +137,7 @@ impl Emulator {
         let store = Store::open(&config.data_dir)?;
         store.init(config.admin_token.as_deref())?;
         // Publications interrupted by a crash or shutdown are finished now.
-        store.blocking(|conn| {
+        store.blocking(|conn| -> Result<(), Error> {
             let tx = conn.transaction()?;
             let now = store::time_fmt::now_iso();
             for id in store::locks::pending_publications(&tx)? {

@@ -185,20 +185,6 @@ pub(crate) fn denied(caller: &Caller) -> ApiError {
     ))
 }
 
-/// `Ok(())` when permitted, the 401 of [`denied`] otherwise (wrapped for store closures).
-pub(crate) fn require(
-    conn: &Connection,
-    caller: &Caller,
-    permission: Permission,
-    object: DvObject,
-) -> Result<Result<(), ApiError>, Error> {
-    Ok(if permitted(conn, caller, permission, object)? {
-        Ok(())
-    } else {
-        Err(denied(caller))
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -2,6 +2,7 @@
 //! on `PRAGMA user_version`, and the first-open bootstrap (admin user, root collection,
 //! licenses, built-in roles).
 
+pub(crate) mod blobs;
 pub(crate) mod collections;
 pub(crate) mod dataset_write;
 pub(crate) mod datasets;
@@ -70,10 +71,17 @@ impl Store {
 
     /// Run a read-only `f` on one of the reader connections, on the blocking thread pool.
     /// A write inside `f` fails (`query_only`); use [`call`](Self::call) for anything that writes.
-    pub(crate) async fn read<T: Send + 'static>(
+    ///
+    /// `f` fails with the caller's error type (anything a store [`Error`] converts into), so
+    /// a handler's closure can also fail with a Dataverse answer.
+    pub(crate) async fn read<T, E>(
         &self,
-        f: impl FnOnce(&mut Connection) -> Result<T, Error> + Send + 'static,
-    ) -> Result<T, Error> {
+        f: impl FnOnce(&mut Connection) -> Result<T, E> + Send + 'static,
+    ) -> Result<T, E>
+    where
+        T: Send + 'static,
+        E: From<Error> + Send + 'static,
+    {
         let store = self.clone();
         tokio::task::spawn_blocking(move || {
             let n = store.readers.len();
@@ -92,29 +100,34 @@ impl Store {
             f(&mut guard)
         })
         .await
-        .map_err(|e| Error::Store(format!("store task failed: {e}")))?
+        .map_err(|e| E::from(Error::Store(format!("store task failed: {e}"))))?
     }
 
     /// Run `f` with the connection on the current thread (blocking).
-    pub(crate) fn blocking<T>(
+    pub(crate) fn blocking<T, E>(
         &self,
-        f: impl FnOnce(&mut Connection) -> Result<T, Error>,
-    ) -> Result<T, Error> {
+        f: impl FnOnce(&mut Connection) -> Result<T, E>,
+    ) -> Result<T, E> {
         // A poisoned lock only means another closure panicked; the connection itself is
         // still usable (SQLite rolls back the open transaction when it is dropped).
         let mut guard = self.conn.lock().unwrap_or_else(|e| e.into_inner());
         f(&mut guard)
     }
 
-    /// Run `f` with the connection on the blocking thread pool.
-    pub(crate) async fn call<T: Send + 'static>(
+    /// Run `f` with the connection on the blocking thread pool (`f` fails with the caller's
+    /// error type, as in [`read`](Self::read)).
+    pub(crate) async fn call<T, E>(
         &self,
-        f: impl FnOnce(&mut Connection) -> Result<T, Error> + Send + 'static,
-    ) -> Result<T, Error> {
+        f: impl FnOnce(&mut Connection) -> Result<T, E> + Send + 'static,
+    ) -> Result<T, E>
+    where
+        T: Send + 'static,
+        E: From<Error> + Send + 'static,
+    {
         let store = self.clone();
         tokio::task::spawn_blocking(move || store.blocking(f))
             .await
-            .map_err(|e| Error::Store(format!("store task failed: {e}")))?
+            .map_err(|e| E::from(Error::Store(format!("store task failed: {e}"))))?
     }
 
     /// Apply migrations and, on a fresh database, the bootstrap; then apply the admin
@@ -531,7 +544,7 @@ mod tests {
         s.init(None).unwrap();
         s.init(None).unwrap();
         let counts = s
-            .blocking(|c| {
+            .blocking(|c| -> Result<_, Error> {
                 let n = |t: &str| -> Result<i64, Error> {
                     Ok(c.query_row(&format!("SELECT count(*) FROM {t}"), [], |r| r.get(0))?)
                 };
@@ -540,7 +553,7 @@ mod tests {
             .unwrap();
         assert_eq!(counts, (1, 8, 2, 1));
         let v: i64 = s
-            .blocking(|c| Ok(c.query_row("PRAGMA user_version", [], |r| r.get(0))?))
+            .blocking(|c| Ok::<_, Error>(c.query_row("PRAGMA user_version", [], |r| r.get(0))?))
             .unwrap();
         assert_eq!(v, SCHEMA_VERSION);
     }
@@ -571,7 +584,7 @@ mod tests {
         let s = Store::open(dir.path()).unwrap();
         s.init(None).unwrap();
         let row = s
-            .blocking(|c| {
+            .blocking(|c| -> Result<_, Error> {
                 Ok(c.query_row(
                     "SELECT checksum_type, checksum_value FROM datafiles WHERE id = 900",
                     [],

@@ -5,10 +5,11 @@ use serde_json::Value;
 
 use super::{ExportContext, to_pretty};
 use crate::Error;
+use crate::printer;
 
 /// The document as JSON.
 pub(crate) fn document(ctx: &ExportContext) -> Value {
-    let mut m = ctx.dataset.to_json(&ctx.publisher, None);
+    let mut m = printer::datasets::dataset(&ctx.dataset, &ctx.publisher, None);
     let mut version = ctx.version_json.clone();
     if let Value::Object(v) = &mut version {
         v.insert("citation".into(), ctx.citation_text().into());

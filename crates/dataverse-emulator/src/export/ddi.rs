@@ -31,7 +31,7 @@ fn ver_stmt(w: &mut XmlWriter, ctx: &ExportContext) {
     w.open("verStmt", &[("source", "archive")]);
     w.leaf(
         "version",
-        &[("date", &date), ("type", &ctx.version.state)],
+        &[("date", &date), ("type", ctx.version.state.as_str())],
         &number,
     );
     w.close();

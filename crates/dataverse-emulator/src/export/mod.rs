@@ -19,8 +19,10 @@ use rusqlite::Connection;
 use serde_json::{Map, Value};
 
 use crate::Error;
+use crate::printer;
+use crate::printer::datasets::VersionOptions;
 use crate::store::collections::{self, CollectionRow};
-use crate::store::datasets::{self, DatasetRow, VersionJsonOptions, VersionRow};
+use crate::store::datasets::{self, DatasetRow, VersionRow};
 
 /// A metadata exporter (`ExportService`'s exporter names).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -345,12 +347,12 @@ impl ExportContext {
         all: &[VersionRow],
         site_url: String,
     ) -> Result<ExportContext, Error> {
-        let version_json = datasets::version_json(
+        let version_json = printer::datasets::version(
             conn,
             &dataset,
             &version,
             datasets::latest_state(all),
-            VersionJsonOptions::default(),
+            VersionOptions::default(),
         )?;
         let blocks: Value = serde_json::from_str(&version.metadata_blocks)?;
         let citation = Citation::from_blocks(&blocks);

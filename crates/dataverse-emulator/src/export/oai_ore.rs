@@ -136,7 +136,7 @@ pub(crate) fn document(ctx: &ExportContext) -> Value {
     }
     describes.insert(
         "schema:creativeWorkStatus".into(),
-        ctx.version.state.clone().into(),
+        ctx.version.state.as_str().into(),
     );
     if let Some(l) = &ctx.license {
         describes.insert("schema:license".into(), l.uri.clone().into());

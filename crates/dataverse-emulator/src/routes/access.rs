@@ -5,39 +5,29 @@
 use std::collections::HashMap;
 use std::path::PathBuf;
 
-use axum::Router;
 use axum::body::Body;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
 use rusqlite::Connection;
 use serde_json::Value;
 use tokio::io::{AsyncReadExt, AsyncSeekExt};
 use tokio_util::io::ReaderStream;
 
-use super::datasets::find;
-use super::files::{can_see_draft, find_file, latest_visible};
-use super::{Answer, Params, flag};
+use super::AppError;
+use super::extract::{DvBytes, utf8_body};
+use super::extract::{Params, flag};
+use super::guards;
+use super::guards::find_dataset;
+use super::guards::{can_see_draft, find_file, latest_visible};
 use crate::auth::{Auth, Caller};
-use crate::envelope::{ApiError, DvBytes, RequestInfo};
+use crate::envelope::{ApiError, RequestInfo};
+use crate::model::VersionState;
 use crate::permissions::{DvObject, Permission, denied, permitted};
-use crate::store::datasets::{self, DRAFT, VersionSpec};
+use crate::store::datasets::{self, VersionSpec};
 use crate::store::files::{self, DataFileRow, FileMetaRow};
 use crate::zip::ZipWriter;
 use crate::{Emulator, Error};
-
-pub(super) fn routes() -> Router<Emulator> {
-    Router::new()
-        .route("/api/access/datafile/{id}", get(datafile))
-        .route("/api/access/datafiles/{ids}", get(datafiles_get))
-        .route("/api/access/datafiles", axum::routing::post(datafiles_post))
-        .route("/api/access/dataset/{id}", get(dataset_zip))
-        .route(
-            "/api/access/dataset/{id}/versions/{v}",
-            get(dataset_version_zip),
-        )
-}
 
 /// `WebApplicationExceptionHandler`'s 403 text.
 const FORBIDDEN: &str = "Not authorized to access this object via this API endpoint. Please check your code for typos, or consult our API guide at http://guides.dataverse.org.";
@@ -57,9 +47,13 @@ struct Sendable {
     size: u64,
 }
 
-/// Why a file cannot be sent to this caller.
-enum Refusal {
+/// Whether this caller may have a file's bytes.
+enum Access {
+    /// Yes: what to send.
+    Granted(Sendable),
+    /// No version the caller may see lists the file.
     NotFound,
+    /// The caller may not download it.
     Forbidden,
 }
 
@@ -72,17 +66,17 @@ fn sendable(
     df: &DataFileRow,
     fm_in: Option<&FileMetaRow>,
     original: bool,
-) -> Result<Result<Sendable, Refusal>, Error> {
+) -> Result<Access, Error> {
     let fm = match fm_in {
         Some(f) => f.clone(),
         None => match latest_visible(conn, caller, df, false)? {
             Some((_, fm)) => fm,
             None => {
-                return Ok(Err(if files::versions_listing(conn, df.id)?.is_empty() {
-                    Refusal::NotFound
+                return Ok(if files::versions_listing(conn, df.id)?.is_empty() {
+                    Access::NotFound
                 } else {
-                    Refusal::Forbidden
-                }));
+                    Access::Forbidden
+                });
             }
         },
     };
@@ -94,7 +88,7 @@ fn sendable(
             DvObject::Dataset(df.dataset_id),
         )?
     {
-        return Ok(Err(Refusal::Forbidden));
+        return Ok(Access::Forbidden);
     }
     let use_original = original && df.tabular && df.original_format.is_some();
     let (path, name, content_type, size) = if use_original {
@@ -117,7 +111,7 @@ fn sendable(
         Some(d) => format!("{d}/{name}"),
         None => name.clone(),
     };
-    Ok(Ok(Sendable {
+    Ok(Access::Granted(Sendable {
         path,
         zip_path,
         name,
@@ -182,33 +176,29 @@ fn header_value(s: &str) -> HeaderValue {
         .unwrap_or_else(|_| HeaderValue::from_static("application/octet-stream"))
 }
 
-async fn datafile(
+pub(super) async fn datafile(
     State(em): State<Emulator>,
     Path(idtf): Path<String>,
     Params(p): Params,
     info: RequestInfo,
     headers: HeaderMap,
     auth: Auth,
-) -> Result<Response, ApiError> {
+) -> Result<Response, AppError> {
     let original = p.get("format").is_some_and(|f| f == "original");
     let data_dir = em.config().data_dir.clone();
     let info2 = info.clone();
     let file = em
         .store()
-        .read(move |conn| -> Answer<Sendable> {
-            let df = match find_file(conn, &idtf, &p)? {
-                Ok(df) => df,
-                Err(_) => return Ok(Err(ApiError::endpoint_not_found(&info2))),
-            };
-            Ok(
-                match sendable(conn, &data_dir, &auth.caller, &df, None, original)? {
-                    Ok(s) => Ok(s),
-                    Err(Refusal::NotFound) => Err(ApiError::endpoint_not_found(&info2)),
-                    Err(Refusal::Forbidden) => Err(forbidden(&info2)),
-                },
-            )
+        .read(move |conn| -> Result<Sendable, AppError> {
+            let df = find_file(conn, &idtf, &p)
+                .map_err(|e| e.replace_api(|_| ApiError::endpoint_not_found(&info2)))?;
+            match sendable(conn, &data_dir, &auth.caller, &df, None, original)? {
+                Access::Granted(s) => Ok(s),
+                Access::NotFound => Err(ApiError::endpoint_not_found(&info2).into()),
+                Access::Forbidden => Err(forbidden(&info2).into()),
+            }
         })
-        .await??;
+        .await?;
     let mut f = tokio::fs::File::open(&file.path)
         .await
         .map_err(|e| ApiError::from(Error::Io(e)))?;
@@ -325,45 +315,46 @@ async fn zip_of_ids(
     original: bool,
     auth: Auth,
     info: RequestInfo,
-) -> Result<Response, ApiError> {
+) -> Result<Response, AppError> {
     let mut ids = Vec::new();
     for part in ids_text.split(',').map(str::trim).filter(|s| !s.is_empty()) {
         match part.parse::<i64>() {
             Ok(id) => ids.push(id),
             Err(_) => {
-                return Err(ApiError::bad_request(format!("Invalid file id: {part}")));
+                return Err(ApiError::bad_request(format!("Invalid file id: {part}")).into());
             }
         }
     }
     if ids.is_empty() {
-        return Err(ApiError::bad_request("No file ids were given."));
+        return Err(ApiError::bad_request("No file ids were given.").into());
     }
     let data_dir = em.config().data_dir.clone();
     let info2 = info.clone();
     let (name, entries, skipped) = em
         .store()
         .read(
-            move |conn| -> Answer<(String, Vec<Sendable>, Vec<String>)> {
+            move |conn| -> Result<(String, Vec<Sendable>, Vec<String>), AppError> {
                 let mut dataset = None;
                 let mut entries = Vec::new();
                 let mut skipped = Vec::new();
                 for id in ids {
                     let Some(df) = files::datafile(conn, id)? else {
-                        return Ok(Err(ApiError::endpoint_not_found(&info2)));
+                        return Err(ApiError::endpoint_not_found(&info2).into());
                     };
                     if dataset.is_some_and(|d| d != df.dataset_id) {
-                        return Ok(Err(ApiError::bad_request(
+                        return Err(ApiError::bad_request(
                             "All files must belong to the same dataset.",
-                        )));
+                        )
+                        .into());
                     }
                     dataset = Some(df.dataset_id);
                     match sendable(conn, &data_dir, &auth.caller, &df, None, original)? {
-                        Ok(s) => entries.push(s),
-                        Err(_) => skipped.push(format!("file {id}")),
+                        Access::Granted(s) => entries.push(s),
+                        Access::NotFound | Access::Forbidden => skipped.push(format!("file {id}")),
                     }
                 }
                 if entries.is_empty() {
-                    return Ok(Err(forbidden(&info2)));
+                    return Err(forbidden(&info2).into());
                 }
                 let pid = match dataset {
                     Some(d) => datasets::by_id(conn, d)?.map(|ds| ds.pid()),
@@ -373,33 +364,33 @@ async fn zip_of_ids(
                     "{}.zip",
                     pid_slug(&pid.unwrap_or_else(|| "dataverse_files".into()))
                 );
-                Ok(Ok((name, entries, skipped)))
+                Ok((name, entries, skipped))
             },
         )
-        .await??;
+        .await?;
     Ok(zip_response(&name, entries, skipped))
 }
 
-async fn datafiles_get(
+pub(super) async fn datafiles_get(
     State(em): State<Emulator>,
     Path(ids): Path<String>,
     Params(p): Params,
     info: RequestInfo,
     auth: Auth,
-) -> Result<Response, ApiError> {
+) -> Result<Response, AppError> {
     let original = p.get("format").is_some_and(|f| f == "original");
     zip_of_ids(em, ids, original, auth, info).await
 }
 
-async fn datafiles_post(
+pub(super) async fn datafiles_post(
     State(em): State<Emulator>,
     Params(p): Params,
     info: RequestInfo,
     auth: Auth,
     DvBytes(body): DvBytes,
-) -> Result<Response, ApiError> {
+) -> Result<Response, AppError> {
     let original = p.get("format").is_some_and(|f| f == "original");
-    let body = crate::envelope::utf8_body(&body)?;
+    let body = utf8_body(&body)?;
     let trimmed = body.trim();
     let ids = if trimmed.starts_with('{') {
         let v: Value = serde_json::from_str(trimmed)
@@ -425,23 +416,23 @@ async fn datafiles_post(
     zip_of_ids(em, ids, original, auth, info).await
 }
 
-async fn dataset_zip(
+pub(super) async fn dataset_zip(
     State(em): State<Emulator>,
     Path(idtf): Path<String>,
     Params(p): Params,
     info: RequestInfo,
     auth: Auth,
-) -> Result<Response, ApiError> {
+) -> Result<Response, AppError> {
     whole_dataset(em, idtf, None, p, info, auth).await
 }
 
-async fn dataset_version_zip(
+pub(super) async fn dataset_version_zip(
     State(em): State<Emulator>,
     Path((idtf, v)): Path<(String, String)>,
     Params(p): Params,
     info: RequestInfo,
     auth: Auth,
-) -> Result<Response, ApiError> {
+) -> Result<Response, AppError> {
     whole_dataset(em, idtf, Some(v), p, info, auth).await
 }
 
@@ -452,46 +443,49 @@ async fn whole_dataset(
     p: HashMap<String, String>,
     info: RequestInfo,
     auth: Auth,
-) -> Result<Response, ApiError> {
+) -> Result<Response, AppError> {
     let original = p.get("format").is_some_and(|f| f == "original");
     let data_dir = em.config().data_dir.clone();
     let (name, entries, skipped) = em
         .store()
         .read(
-            move |conn| -> Answer<(String, Vec<Sendable>, Vec<String>)> {
-                let ds = tryr!(find(conn, &idtf, &p)?);
+            move |conn| -> Result<(String, Vec<Sendable>, Vec<String>), AppError> {
+                let ds = find_dataset(conn, &idtf, &p)?;
                 let draft_ok = can_see_draft(conn, &auth.caller, ds.id)?;
                 let text = spec.clone().unwrap_or_else(|| ":latest".into());
-                let parsed = tryr!(super::datasets::version_spec(&text));
+                let parsed = guards::version_spec(&text)?;
                 if parsed == VersionSpec::Draft && !draft_ok {
-                    return Ok(Err(denied(&auth.caller)));
+                    return Err(denied(&auth.caller).into());
                 }
                 let all = datasets::versions(conn, ds.id)?;
                 let Some(version) =
                     datasets::select(&all, &parsed, draft_ok, flag(&p, "includeDeaccessioned"))
                 else {
-                    return Ok(Err(if draft_ok || all.iter().any(|v| v.state != DRAFT) {
-                        ApiError::not_found(format!(
-                            "Dataset version {text} of dataset {} not found",
-                            ds.id
-                        ))
-                    } else {
-                        forbidden(&info)
-                    }));
+                    return Err(
+                        if draft_ok || all.iter().any(|v| v.state != VersionState::Draft) {
+                            ApiError::not_found(format!(
+                                "Dataset version {text} of dataset {} not found",
+                                ds.id
+                            ))
+                        } else {
+                            forbidden(&info)
+                        }
+                        .into(),
+                    );
                 };
                 let mut entries = Vec::new();
                 let mut skipped = Vec::new();
                 for (fm, df) in files::in_version(conn, version.id)? {
                     match sendable(conn, &data_dir, &auth.caller, &df, Some(&fm), original)? {
-                        Ok(s) => entries.push(s),
-                        Err(_) => skipped.push(fm.path()),
+                        Access::Granted(s) => entries.push(s),
+                        Access::NotFound | Access::Forbidden => skipped.push(fm.path()),
                     }
                 }
                 if entries.is_empty() && !skipped.is_empty() {
-                    return Ok(Err(forbidden(&info)));
+                    return Err(forbidden(&info).into());
                 }
-                let suffix = match (&version.state[..], spec.is_some()) {
-                    (DRAFT, _) => "_draft".to_string(),
+                let suffix = match (version.state, spec.is_some()) {
+                    (VersionState::Draft, _) => "_draft".to_string(),
                     (_, true) => format!(
                         "_{}.{}",
                         version.version_number.unwrap_or(0),
@@ -499,14 +493,14 @@ async fn whole_dataset(
                     ),
                     _ => String::new(),
                 };
-                Ok(Ok((
+                Ok((
                     format!("{}{suffix}.zip", pid_slug(&ds.pid())),
                     entries,
                     skipped,
-                )))
+                ))
             },
         )
-        .await??;
+        .await?;
     Ok(zip_response(&name, entries, skipped))
 }
 

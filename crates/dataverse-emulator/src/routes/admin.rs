@@ -4,28 +4,20 @@
 //! A real installation blocks `/api/admin` to all but localhost and asks for no key there.
 //! The emulator may listen on any address, so it asks for a superuser's key instead.
 
-use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::response::Response;
-use axum::routing::get;
 use serde_json::{Map, Value};
 
-use super::superuser;
+use super::AppError;
+use super::guards::superuser;
 use crate::Emulator;
 use crate::auth::Auth;
 use crate::envelope::{ApiError, msg, ok};
 use crate::store::Store;
 
-pub(super) fn routes() -> Router<Emulator> {
-    Router::new().route("/api/admin/settings", get(list)).route(
-        "/api/admin/settings/{name}",
-        get(read).put(write).delete(remove),
-    )
-}
-
 /// `GET /api/admin/settings`: every setting, `{name: value}`.
-async fn list(State(em): State<Emulator>, auth: Auth) -> Result<Response, ApiError> {
+pub(super) async fn list(State(em): State<Emulator>, auth: Auth) -> Result<Response, AppError> {
     superuser(&auth.caller)?;
     let all: Map<String, Value> = em
         .store()
@@ -38,26 +30,26 @@ async fn list(State(em): State<Emulator>, auth: Auth) -> Result<Response, ApiErr
 }
 
 /// `GET /api/admin/settings/{name}`: the value as the message.
-async fn read(
+pub(super) async fn read(
     State(em): State<Emulator>,
     Path(name): Path<String>,
     auth: Auth,
-) -> Result<Response, ApiError> {
+) -> Result<Response, AppError> {
     superuser(&auth.caller)?;
     let key = name.clone();
     match em.store().call(move |c| Store::setting(c, &key)).await? {
         Some(v) => Ok(msg(v)),
-        None => Err(ApiError::not_found(format!("Setting {name} not found"))),
+        None => Err(ApiError::not_found(format!("Setting {name} not found")).into()),
     }
 }
 
 /// `PUT /api/admin/settings/{name}` with the value as the body: `{name: value}`.
-async fn write(
+pub(super) async fn write(
     State(em): State<Emulator>,
     Path(name): Path<String>,
     auth: Auth,
     body: Bytes,
-) -> Result<Response, ApiError> {
+) -> Result<Response, AppError> {
     superuser(&auth.caller)?;
     let value = String::from_utf8(body.to_vec())
         .map_err(|_| ApiError::bad_request("The setting's value is not valid UTF-8 text."))?;
@@ -71,11 +63,11 @@ async fn write(
 }
 
 /// `DELETE /api/admin/settings/{name}`.
-async fn remove(
+pub(super) async fn remove(
     State(em): State<Emulator>,
     Path(name): Path<String>,
     auth: Auth,
-) -> Result<Response, ApiError> {
+) -> Result<Response, AppError> {
     superuser(&auth.caller)?;
     let key = name.clone();
     em.store()

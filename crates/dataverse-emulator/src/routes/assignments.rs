@@ -5,11 +5,13 @@ use axum::http::StatusCode;
 use rusqlite::Connection;
 use serde_json::Value;
 
-use super::Answer;
+use super::AppError;
+use super::guards::require;
 use crate::Error;
 use crate::auth::Caller;
 use crate::envelope::ApiError;
-use crate::permissions::{DvObject, Permission, require};
+use crate::permissions::{DvObject, Permission};
+use crate::printer;
 use crate::store::{roles, users};
 
 /// The role assignments defined on a collection or dataset (`GET .../assignments`), after
@@ -20,13 +22,13 @@ pub(crate) fn list(
     permission: Permission,
     point: DvObject,
     point_id: i64,
-) -> Answer<Value> {
-    tryr!(require(conn, caller, permission, point)?);
+) -> Result<Value, AppError> {
+    require(conn, caller, permission, point)?;
     let mut list = Vec::new();
     for a in roles::assignments_on(conn, point_id)? {
-        list.push(roles::assignment_json(conn, &a)?);
+        list.push(printer::roles::assignment(conn, &a)?);
     }
-    Ok(Ok(Value::Array(list)))
+    Ok(Value::Array(list))
 }
 
 /// The canonical assignee identifier if it names an existing user or a built-in group.
@@ -63,33 +65,31 @@ pub(crate) fn grant(
     caller: &Caller,
     on: &GrantOn,
     body: &Value,
-) -> Answer<Value> {
+) -> Result<Value, AppError> {
     let assignee = body
         .get("assignee")
         .and_then(Value::as_str)
         .unwrap_or_default();
     let role_alias = body.get("role").and_then(Value::as_str).unwrap_or_default();
     let Some(assignee) = resolve_assignee(conn, assignee)? else {
-        return Ok(Err(ApiError::bad_request("Assignee not found")));
+        return Err(ApiError::bad_request("Assignee not found").into());
     };
     let Some(role) = roles::find_available(conn, on.role_scope, role_alias)? else {
-        return Ok(Err(ApiError::bad_request((on.role_not_found)(
-            role_alias,
-            &on.scope_alias,
-        ))));
+        return Err(ApiError::bad_request((on.role_not_found)(role_alias, &on.scope_alias)).into());
     };
     let point = match on.object {
         DvObject::Collection(id) | DvObject::Dataset(id) => id,
     };
-    tryr!(require(conn, caller, on.permission, on.object)?);
+    require(conn, caller, on.permission, on.object)?;
     if roles::assignment_exists(conn, &assignee, role.id, point)? {
-        return Ok(Err(ApiError::new(
+        return Err(ApiError::new(
             StatusCode::CONFLICT,
             "User already has this role for this dataset",
-        )));
+        )
+        .into());
     }
     let id = roles::assign(conn, &assignee, role.id, point)?;
     let a = roles::assignment(conn, id)?
         .ok_or_else(|| Error::Store("inserted assignment vanished".into()))?;
-    Ok(Ok(roles::assignment_json(conn, &a)?))
+    Ok(printer::roles::assignment(conn, &a)?)
 }

@@ -1,92 +1,47 @@
 //! `/api/dataverses/*` (`Dataverses.java`; `@AuthRequired`): collections, their contents,
 //! roles, role assignments and facets.
 
-use axum::Router;
 use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{delete, get, post};
-use rusqlite::Connection;
 use serde_json::{Map, Value};
 
+use super::AppError;
 use super::assignments::{GrantOn, grant};
-use super::{Answer, Params, flag};
-use crate::auth::{Auth, Caller};
-use crate::envelope::{ApiError, DvJson, RequestInfo, msg, ok};
-use crate::permissions::{DvObject, Permission, denied, permitted, require};
-use crate::store::collections::{self, CollectionRow, CollectionUpdate, NewCollection};
+use super::extract::DvJson;
+use super::extract::{Params, flag};
+use super::guards::require;
+use super::guards::{authenticated, collection_visible, find_collection};
+use crate::auth::Auth;
+use crate::envelope::{ApiError, RequestInfo, msg, ok};
+use crate::permissions::{DvObject, Permission, denied, permitted};
+use crate::printer;
+use crate::store::collections::{self, CollectionUpdate, NewCollection};
 use crate::store::{datasets, roles, time_fmt};
 use crate::{Emulator, Error};
 
-pub(super) fn routes() -> Router<Emulator> {
-    Router::new()
-        .route(
-            "/api/dataverses/{id}",
-            get(get_one).post(create).put(update).delete(remove),
-        )
-        .route("/api/dataverses/{id}/actions/{action}", post(publish))
-        .route("/api/dataverses/{id}/contents", get(contents))
-        .route("/api/dataverses/{id}/roles", get(list_roles))
-        .route(
-            "/api/dataverses/{id}/assignments",
-            get(list_assignments).post(add_assignment),
-        )
-        .route(
-            "/api/dataverses/{id}/assignments/{aid}",
-            delete(remove_assignment),
-        )
-        .route(
-            "/api/dataverses/{id}/facets",
-            get(get_facets).post(set_facets),
-        )
-}
-
-/// `findDataverseOrDie` inside a store closure.
-fn find(conn: &Connection, idtf: &str) -> Result<Result<CollectionRow, ApiError>, Error> {
-    Ok(collections::resolve(conn, idtf)?
-        .ok_or_else(|| ApiError::not_found(collections::not_found_message(idtf))))
-}
-
-/// Published, or the caller may view it unpublished.
-fn visible(conn: &Connection, caller: &Caller, c: &CollectionRow) -> Result<bool, Error> {
-    Ok(c.is_released
-        || permitted(
-            conn,
-            caller,
-            Permission::ViewUnpublishedDataverse,
-            DvObject::Collection(c.id),
-        )?)
-}
-
-/// 401 `Only authenticated users can perform the requested operation` for guests.
-fn authenticated(caller: &Caller) -> Result<i64, ApiError> {
-    caller.user().map(|u| u.id).ok_or_else(|| {
-        ApiError::unauthorized("Only authenticated users can perform the requested operation")
-    })
-}
-
-async fn get_one(
+pub(super) async fn get_one(
     State(em): State<Emulator>,
     Path(idtf): Path<String>,
     Params(p): Params,
     auth: Auth,
-) -> Result<Response, ApiError> {
+) -> Result<Response, AppError> {
     let owners = flag(&p, "returnOwners");
     let v = em
         .store()
-        .read(move |conn| -> Answer<Value> {
-            let c = tryr!(find(conn, &idtf)?);
-            if !visible(conn, &auth.caller, &c)? {
-                return Ok(Err(denied(&auth.caller)));
+        .read(move |conn| -> Result<Value, AppError> {
+            let c = find_collection(conn, &idtf)?;
+            if !collection_visible(conn, &auth.caller, &c)? {
+                return Err(denied(&auth.caller).into());
             }
             let chain = if owners {
-                collections::owners_json(conn, c.owner_id)?
+                printer::collections::is_part_of(conn, c.owner_id)?
             } else {
                 None
             };
-            Ok(Ok(c.to_json(chain)))
+            Ok(printer::collections::collection(&c, chain))
         })
-        .await??;
+        .await?;
     Ok(ok(v))
 }
 
@@ -178,12 +133,12 @@ fn alias_exists(alias: &str) -> ApiError {
     ApiError::forbidden(format!("A dataverse with alias {alias} already exists"))
 }
 
-async fn create(
+pub(super) async fn create(
     State(em): State<Emulator>,
     Path(parent): Path<String>,
     auth: Auth,
     DvJson(body): DvJson<Value>,
-) -> Result<Response, ApiError> {
+) -> Result<Response, AppError> {
     let obj = as_object(&body)?;
     let alias = mandatory(obj, "alias")?;
     let name = mandatory(obj, "name")?;
@@ -212,23 +167,19 @@ async fn create(
     };
     let created = em
         .store()
-        .call(move |conn| -> Answer<Value> {
+        .call(move |conn| -> Result<Value, AppError> {
             let tx = conn.transaction()?;
-            let parent = tryr!(find(&tx, &parent)?);
-            let user_id = tryr!(authenticated(&auth.caller));
-            tryr!(require(
+            let parent = find_collection(&tx, &parent)?;
+            let user_id = authenticated(&auth.caller)?;
+            require(
                 &tx,
                 &auth.caller,
                 Permission::AddDataverse,
-                DvObject::Collection(parent.id)
-            )?);
-            tryr!(validate(
-                Some(&new.alias),
-                Some(&new.name),
-                Some(&new.contacts)
-            ));
+                DvObject::Collection(parent.id),
+            )?;
+            validate(Some(&new.alias), Some(&new.name), Some(&new.contacts))?;
             if collections::alias_taken(&tx, &new.alias, None)? {
-                return Ok(Err(alias_exists(&new.alias)));
+                return Err(alias_exists(&new.alias).into());
             }
             let mut new = new;
             new.owner_id = parent.id;
@@ -240,9 +191,9 @@ async fn create(
             let row = collections::by_id(&tx, id)?
                 .ok_or_else(|| Error::Store("inserted collection vanished".into()))?;
             tx.commit()?;
-            Ok(Ok(row.to_json(None)))
+            Ok(printer::collections::collection(&row, None))
         })
-        .await??;
+        .await?;
     let alias = created["alias"].as_str().unwrap_or_default().to_string();
     let body = serde_json::json!({"status": "OK", "data": created});
     Ok((
@@ -253,18 +204,18 @@ async fn create(
         .into_response())
 }
 
-async fn update(
+pub(super) async fn update(
     State(em): State<Emulator>,
     Path(idtf): Path<String>,
     auth: Auth,
     DvJson(body): DvJson<Value>,
-) -> Result<Response, ApiError> {
+) -> Result<Response, AppError> {
     let v = em
         .store()
-        .call(move |conn| -> Answer<Value> {
+        .call(move |conn| -> Result<Value, AppError> {
             let tx = conn.transaction()?;
-            let c = tryr!(find(&tx, &idtf)?);
-            let obj = tryr!(as_object(&body));
+            let c = find_collection(&tx, &idtf)?;
+            let obj = as_object(&body)?;
             let mut u = CollectionUpdate {
                 alias: optional_string(obj, "alias"),
                 name: optional_string(obj, "name"),
@@ -275,24 +226,20 @@ async fn update(
                     .map(|t| collections::normalize_type(t.as_str())),
                 permission_root: obj.get("permissionRoot").and_then(Value::as_bool),
                 facet_root: None,
-                contacts: tryr!(parse_contacts(obj)),
+                contacts: parse_contacts(obj)?,
             };
-            tryr!(authenticated(&auth.caller));
-            tryr!(require(
+            authenticated(&auth.caller)?;
+            require(
                 &tx,
                 &auth.caller,
                 Permission::EditDataverse,
-                DvObject::Collection(c.id)
-            )?);
-            tryr!(validate(
-                u.alias.as_deref(),
-                u.name.as_deref(),
-                u.contacts.as_deref()
-            ));
+                DvObject::Collection(c.id),
+            )?;
+            validate(u.alias.as_deref(), u.name.as_deref(), u.contacts.as_deref())?;
             if let Some(a) = &u.alias
                 && collections::alias_taken(&tx, a, Some(c.id))?
             {
-                return Ok(Err(alias_exists(a)));
+                return Err(alias_exists(a).into());
             }
             if let Some(f) = obj.get("facetRoot").and_then(Value::as_bool) {
                 u.facet_root = Some(f);
@@ -301,105 +248,103 @@ async fn update(
             let row = collections::by_id(&tx, c.id)?
                 .ok_or_else(|| Error::Store("updated collection vanished".into()))?;
             tx.commit()?;
-            Ok(Ok(row.to_json(None)))
+            Ok(printer::collections::collection(&row, None))
         })
-        .await??;
+        .await?;
     Ok(ok(v))
 }
 
 /// `POST dataverses/{id}/actions/:publish` (the only action; others are unknown endpoints).
-async fn publish(
+pub(super) async fn publish(
     State(em): State<Emulator>,
     Path((idtf, action)): Path<(String, String)>,
     info: RequestInfo,
     auth: Auth,
-) -> Result<Response, ApiError> {
+) -> Result<Response, AppError> {
     if action != ":publish" {
-        return Err(ApiError::endpoint_not_found(&info));
+        return Err(ApiError::endpoint_not_found(&info).into());
     }
     let v = em
         .store()
-        .call(move |conn| -> Answer<Value> {
+        .call(move |conn| -> Result<Value, AppError> {
             let tx = conn.transaction()?;
-            let c = tryr!(find(&tx, &idtf)?);
-            tryr!(require(
+            let c = find_collection(&tx, &idtf)?;
+            require(
                 &tx,
                 &auth.caller,
                 Permission::PublishDataverse,
                 DvObject::Collection(c.id)
-            )?);
+            )?;
             if c.is_released {
-                return Ok(Err(ApiError::forbidden(format!(
+                return Err(ApiError::forbidden(format!(
                     "Dataverse {} has already been published.",
                     c.alias
-                ))));
+                )).into());
             }
             if let Some(parent) = c.owner_id.map(|o| collections::by_id(&tx, o)).transpose()?.flatten()
                 && !parent.is_released
             {
-                return Ok(Err(ApiError::forbidden(format!(
+                return Err(ApiError::forbidden(format!(
                     "Dataverse {} may not be published because its host dataverse ({}) has not been published.",
                     c.alias, parent.alias
-                ))));
+                )).into());
             }
             collections::publish(&tx, c.id, &time_fmt::now_iso())?;
             let row = collections::by_id(&tx, c.id)?
                 .ok_or_else(|| Error::Store("published collection vanished".into()))?;
             tx.commit()?;
-            Ok(Ok(row.to_json(None)))
+            Ok(printer::collections::collection(&row, None))
         })
-        .await??;
+        .await?;
     Ok(ok(v))
 }
 
-async fn remove(
+pub(super) async fn remove(
     State(em): State<Emulator>,
     Path(idtf): Path<String>,
     auth: Auth,
-) -> Result<Response, ApiError> {
+) -> Result<Response, AppError> {
     let given = idtf.clone();
     em.store()
-        .call(move |conn| -> Answer<()> {
+        .call(move |conn| -> Result<(), AppError> {
             let tx = conn.transaction()?;
-            let c = tryr!(find(&tx, &idtf)?);
-            tryr!(require(
+            let c = find_collection(&tx, &idtf)?;
+            require(
                 &tx,
                 &auth.caller,
                 Permission::DeleteDataverse,
-                DvObject::Collection(c.id)
-            )?);
+                DvObject::Collection(c.id),
+            )?;
             if c.owner_id.is_none() {
-                return Ok(Err(ApiError::forbidden("Cannot delete the root dataverse")));
+                return Err(ApiError::forbidden("Cannot delete the root dataverse").into());
             }
             if collections::has_data(&tx, c.id)? {
-                return Ok(Err(ApiError::forbidden(
-                    "Cannot delete non-empty dataverses",
-                )));
+                return Err(ApiError::forbidden("Cannot delete non-empty dataverses").into());
             }
             collections::delete(&tx, c.id)?;
             tx.commit()?;
-            Ok(Ok(()))
+            Ok(())
         })
-        .await??;
+        .await?;
     Ok(msg(format!("Dataverse {given} deleted")))
 }
 
-async fn contents(
+pub(super) async fn contents(
     State(em): State<Emulator>,
     Path(idtf): Path<String>,
     auth: Auth,
-) -> Result<Response, ApiError> {
+) -> Result<Response, AppError> {
     let v = em
         .store()
-        .read(move |conn| -> Answer<Value> {
-            let c = tryr!(find(conn, &idtf)?);
+        .read(move |conn| -> Result<Value, AppError> {
+            let c = find_collection(conn, &idtf)?;
             let caller = &auth.caller;
-            if !visible(conn, caller, &c)? {
-                return Ok(Err(denied(caller)));
+            if !collection_visible(conn, caller, &c)? {
+                return Err(denied(caller).into());
             }
             let mut out = Vec::new();
             for child in collections::children(conn, c.id)? {
-                if visible(conn, caller, &child)? {
+                if collection_visible(conn, caller, &child)? {
                     let mut m = Map::new();
                     m.insert("type".into(), "dataverse".into());
                     m.insert("id".into(), child.id.into());
@@ -425,51 +370,51 @@ async fn contents(
                         DvObject::Dataset(ds.id),
                     )?
                 {
-                    let mut m = ds.to_json(&publisher, None);
+                    let mut m = printer::datasets::dataset(&ds, &publisher, None);
                     m.insert("type".into(), "dataset".into());
                     out.push(Value::Object(m));
                 }
             }
-            Ok(Ok(Value::Array(out)))
+            Ok(Value::Array(out))
         })
-        .await??;
+        .await?;
     Ok(ok(v))
 }
 
-async fn list_roles(
+pub(super) async fn list_roles(
     State(em): State<Emulator>,
     Path(idtf): Path<String>,
     auth: Auth,
-) -> Result<Response, ApiError> {
+) -> Result<Response, AppError> {
     let v = em
         .store()
-        .call(move |conn| -> Answer<Value> {
-            let c = tryr!(find(conn, &idtf)?);
-            tryr!(require(
+        .call(move |conn| -> Result<Value, AppError> {
+            let c = find_collection(conn, &idtf)?;
+            require(
                 conn,
                 &auth.caller,
                 Permission::ManageDataversePermissions,
-                DvObject::Collection(c.id)
-            )?);
+                DvObject::Collection(c.id),
+            )?;
             let list = roles::defined_on(conn, c.id)?
                 .iter()
-                .map(roles::RoleRow::to_json)
+                .map(printer::roles::role)
                 .collect();
-            Ok(Ok(Value::Array(list)))
+            Ok(Value::Array(list))
         })
-        .await??;
+        .await?;
     Ok(ok(v))
 }
 
-async fn list_assignments(
+pub(super) async fn list_assignments(
     State(em): State<Emulator>,
     Path(idtf): Path<String>,
     auth: Auth,
-) -> Result<Response, ApiError> {
+) -> Result<Response, AppError> {
     let v = em
         .store()
-        .call(move |conn| -> Answer<Value> {
-            let c = tryr!(find(conn, &idtf)?);
+        .call(move |conn| -> Result<Value, AppError> {
+            let c = find_collection(conn, &idtf)?;
             super::assignments::list(
                 conn,
                 &auth.caller,
@@ -478,21 +423,21 @@ async fn list_assignments(
                 c.id,
             )
         })
-        .await??;
+        .await?;
     Ok(ok(v))
 }
 
-async fn add_assignment(
+pub(super) async fn add_assignment(
     State(em): State<Emulator>,
     Path(idtf): Path<String>,
     auth: Auth,
     DvJson(body): DvJson<Value>,
-) -> Result<Response, ApiError> {
+) -> Result<Response, AppError> {
     let v = em
         .store()
-        .call(move |conn| -> Answer<Value> {
+        .call(move |conn| -> Result<Value, AppError> {
             let tx = conn.transaction()?;
-            let c = tryr!(find(&tx, &idtf)?);
+            let c = find_collection(&tx, &idtf)?;
             let on = GrantOn {
                 object: DvObject::Collection(c.id),
                 permission: Permission::ManageDataversePermissions,
@@ -502,32 +447,30 @@ async fn add_assignment(
                 },
                 scope_alias: c.alias.clone(),
             };
-            let json = tryr!(grant(&tx, &auth.caller, &on, &body)?);
+            let json = grant(&tx, &auth.caller, &on, &body)?;
             tx.commit()?;
-            Ok(Ok(json))
+            Ok(json)
         })
-        .await??;
+        .await?;
     Ok(ok(v))
 }
 
-async fn remove_assignment(
+pub(super) async fn remove_assignment(
     State(em): State<Emulator>,
     Path((idtf, aid)): Path<(String, String)>,
     info: RequestInfo,
     auth: Auth,
-) -> Result<Response, ApiError> {
+) -> Result<Response, AppError> {
     let Ok(aid) = aid.trim().parse::<i64>() else {
-        return Err(ApiError::endpoint_not_found(&info));
+        return Err(ApiError::endpoint_not_found(&info).into());
     };
     let m = em
         .store()
-        .call(move |conn| -> Answer<String> {
+        .call(move |conn| -> Result<String, AppError> {
             let tx = conn.transaction()?;
-            tryr!(find(&tx, &idtf)?);
+            find_collection(&tx, &idtf)?;
             let Some(a) = roles::assignment(&tx, aid)? else {
-                return Ok(Err(ApiError::not_found(format!(
-                    "Role assignment {aid} not found"
-                ))));
+                return Err(ApiError::not_found(format!("Role assignment {aid} not found")).into());
             };
             let point = match datasets::by_id(&tx, a.definition_point_id)? {
                 Some(ds) => DvObject::Dataset(ds.id),
@@ -537,7 +480,7 @@ async fn remove_assignment(
                 DvObject::Dataset(_) => Permission::ManageDatasetPermissions,
                 DvObject::Collection(_) => Permission::ManageDataversePermissions,
             };
-            tryr!(require(&tx, &auth.caller, perm, point)?);
+            require(&tx, &auth.caller, perm, point)?;
             let role_name = roles::by_id(&tx, a.role_id)?
                 .map(|r| r.name)
                 .unwrap_or_default();
@@ -549,32 +492,32 @@ async fn remove_assignment(
             };
             roles::revoke(&tx, aid)?;
             tx.commit()?;
-            Ok(Ok(format!(
+            Ok(format!(
                 "Role {role_name} revoked for assignee {} in {point_name}",
                 a.assignee
-            )))
+            ))
         })
-        .await??;
+        .await?;
     Ok(msg(m))
 }
 
-async fn get_facets(
+pub(super) async fn get_facets(
     State(em): State<Emulator>,
     Path(idtf): Path<String>,
     Params(p): Params,
     auth: Auth,
-) -> Result<Response, ApiError> {
+) -> Result<Response, AppError> {
     let details = flag(&p, "returnDetails");
     let names = em
         .store()
-        .call(move |conn| -> Answer<Vec<String>> {
-            let c = tryr!(find(conn, &idtf)?);
-            if !visible(conn, &auth.caller, &c)? {
-                return Ok(Err(denied(&auth.caller)));
+        .call(move |conn| -> Result<Vec<String>, AppError> {
+            let c = find_collection(conn, &idtf)?;
+            if !collection_visible(conn, &auth.caller, &c)? {
+                return Err(denied(&auth.caller).into());
             }
-            Ok(Ok(collections::effective_facets(conn, &c)?))
+            Ok(collections::effective_facets(conn, &c)?)
         })
-        .await??;
+        .await?;
     let list: Vec<Value> = if details {
         names
             .iter()
@@ -586,42 +529,43 @@ async fn get_facets(
     Ok(ok(Value::Array(list)))
 }
 
-async fn set_facets(
+pub(super) async fn set_facets(
     State(em): State<Emulator>,
     Path(idtf): Path<String>,
     auth: Auth,
     DvJson(body): DvJson<Value>,
-) -> Result<Response, ApiError> {
+) -> Result<Response, AppError> {
     let Some(items) = body.as_array() else {
         return Err(ApiError::bad_request(
             "Error parsing Json: expected a JSON array of dataset field type names",
-        ));
+        )
+        .into());
     };
     let mut names = Vec::new();
     for item in items {
         let name = item.as_str().unwrap_or_default().to_string();
         if em.blocks().field_anywhere(&name).is_none() {
-            return Err(ApiError::bad_request(format!(
-                "Can't find dataset field type '{name}'"
-            )));
+            return Err(
+                ApiError::bad_request(format!("Can't find dataset field type '{name}'")).into(),
+            );
         }
         names.push(name);
     }
     let given = idtf.clone();
     em.store()
-        .call(move |conn| -> Answer<()> {
+        .call(move |conn| -> Result<(), AppError> {
             let tx = conn.transaction()?;
-            let c = tryr!(find(&tx, &idtf)?);
-            tryr!(require(
+            let c = find_collection(&tx, &idtf)?;
+            require(
                 &tx,
                 &auth.caller,
                 Permission::EditDataverse,
-                DvObject::Collection(c.id)
-            )?);
+                DvObject::Collection(c.id),
+            )?;
             collections::set_facets(&tx, c.id, &names)?;
             tx.commit()?;
-            Ok(Ok(()))
+            Ok(())
         })
-        .await??;
+        .await?;
     Ok(msg(format!("Facets of dataverse {given} updated.")))
 }

@@ -1,155 +1,131 @@
 //! Dataset locks, role assignments and private (preview) URLs (`Datasets.java`).
 
-use axum::Router;
 use axum::extract::{Path, State};
 use axum::response::Response;
-use axum::routing::{delete, get, post};
 use rusqlite::Connection;
-use serde_json::{Value, json};
+use serde_json::Value;
 
-use super::Answer;
+use super::AppError;
 use super::assignments::{GrantOn, grant};
-use super::datasets::find;
-use super::{Params, superuser};
+use super::extract::DvJson;
+use super::extract::Params;
+use super::guards::find_dataset;
+use super::guards::require;
+use super::guards::superuser;
 use crate::auth::{Auth, Caller};
-use crate::envelope::{ApiError, DvJson, RequestInfo, msg, ok};
-use crate::permissions::{DvObject, Permission, require};
-use crate::store::datasets::{self, DRAFT, DatasetRow};
+use crate::envelope::{ApiError, RequestInfo, msg, ok};
+use crate::model::{LockType, VersionState};
+use crate::permissions::{DvObject, Permission};
+use crate::printer;
+use crate::store::datasets::{self, DatasetRow};
 use crate::store::{collections, dataset_write, locks, roles};
 use crate::{Emulator, Error};
-
-pub(super) fn routes() -> Router<Emulator> {
-    Router::new()
-        .route(
-            "/api/datasets/{id}/locks",
-            get(list_locks).delete(remove_locks),
-        )
-        .route("/api/datasets/{id}/lock/{type}", post(add_lock))
-        .route(
-            "/api/datasets/{id}/assignments",
-            get(list_assignments).post(add_assignment),
-        )
-        .route(
-            "/api/datasets/{id}/assignments/{aid}",
-            delete(remove_assignment),
-        )
-        .route(
-            "/api/datasets/{id}/privateUrl",
-            get(get_private_url)
-                .post(create_private_url)
-                .delete(delete_private_url),
-        )
-        .route(
-            "/api/datasets/{id}/previewUrl",
-            get(get_private_url)
-                .post(create_private_url)
-                .delete(delete_private_url),
-        )
-}
 
 /// `?type=` as a JAX-RS enum: absent ⇒ `None`; unknown ⇒ the 404 of an unknown endpoint.
 fn lock_type_param(
     p: &std::collections::HashMap<String, String>,
     info: &RequestInfo,
-) -> Result<Option<&'static str>, ApiError> {
+) -> Result<Option<LockType>, ApiError> {
     match p.get("type") {
         None => Ok(None),
-        Some(t) => locks::parse_type(t)
+        Some(t) => t
+            .parse()
             .map(Some)
-            .ok_or_else(|| ApiError::endpoint_not_found(info)),
+            .map_err(|_| ApiError::endpoint_not_found(info)),
     }
 }
 
-async fn list_locks(
+pub(super) async fn list_locks(
     State(em): State<Emulator>,
     Path(idtf): Path<String>,
     Params(p): Params,
     info: RequestInfo,
     _auth: Auth,
-) -> Result<Response, ApiError> {
+) -> Result<Response, AppError> {
     let only = lock_type_param(&p, &info)?;
     let v = em
         .store()
-        .call(move |conn| -> Answer<Value> {
-            let ds = tryr!(find(conn, &idtf, &p)?);
+        .call(move |conn| -> Result<Value, AppError> {
+            let ds = find_dataset(conn, &idtf, &p)?;
             let pid = ds.pid();
             let list: Vec<Value> = locks::on(conn, ds.id)?
                 .iter()
                 .filter(|l| only.is_none_or(|t| l.lock_type == t))
-                .map(|l| locks::lock_json(l, &pid))
+                .map(|l| printer::locks::lock(l, &pid))
                 .collect();
-            Ok(Ok(Value::Array(list)))
+            Ok(Value::Array(list))
         })
-        .await??;
+        .await?;
     Ok(ok(v))
 }
 
-async fn add_lock(
+pub(super) async fn add_lock(
     State(em): State<Emulator>,
     Path((idtf, kind)): Path<(String, String)>,
     Params(p): Params,
     info: RequestInfo,
     auth: Auth,
-) -> Result<Response, ApiError> {
-    let Some(kind) = locks::parse_type(&kind) else {
-        return Err(ApiError::endpoint_not_found(&info));
+) -> Result<Response, AppError> {
+    let Ok(kind) = kind.parse::<LockType>() else {
+        return Err(ApiError::endpoint_not_found(&info).into());
     };
     superuser(&auth.caller)?;
     let user_id = auth.caller.user().map(|u| u.id);
     em.store()
-        .call(move |conn| -> Answer<()> {
+        .call(move |conn| -> Result<(), AppError> {
             let tx = conn.transaction()?;
-            let ds = tryr!(find(&tx, &idtf, &p)?);
+            let ds = find_dataset(&tx, &idtf, &p)?;
             if locks::has(&tx, ds.id, kind)? {
-                return Ok(Err(ApiError::forbidden(format!(
+                return Err(ApiError::forbidden(format!(
                     "dataset already locked with lock type {kind}"
-                ))));
+                ))
+                .into());
             }
             locks::add(&tx, ds.id, kind, user_id, None)?;
             tx.commit()?;
-            Ok(Ok(()))
+            Ok(())
         })
-        .await??;
+        .await?;
     Ok(msg(format!("dataset locked with lock type {kind}")))
 }
 
-async fn remove_locks(
+pub(super) async fn remove_locks(
     State(em): State<Emulator>,
     Path(idtf): Path<String>,
     Params(p): Params,
     info: RequestInfo,
     auth: Auth,
-) -> Result<Response, ApiError> {
+) -> Result<Response, AppError> {
     let only = lock_type_param(&p, &info)?;
     superuser(&auth.caller)?;
     let m = em
         .store()
-        .call(move |conn| -> Answer<String> {
+        .call(move |conn| -> Result<String, AppError> {
             let tx = conn.transaction()?;
-            let ds = tryr!(find(&tx, &idtf, &p)?);
+            let ds = find_dataset(&tx, &idtf, &p)?;
             let removed = locks::remove(&tx, ds.id, only)?;
             tx.commit()?;
-            Ok(Ok(match (only, removed) {
+            Ok(match (only, removed) {
                 (None, 0) => "dataset not locked".to_string(),
                 (None, _) => "locks removed".to_string(),
                 (Some(t), 0) => format!("no lock type {t} on the dataset"),
                 (Some(t), _) => format!("lock type {t} removed"),
-            }))
+            })
         })
-        .await??;
+        .await?;
     Ok(msg(m))
 }
 
-async fn list_assignments(
+pub(super) async fn list_assignments(
     State(em): State<Emulator>,
     Path(idtf): Path<String>,
     Params(p): Params,
     auth: Auth,
-) -> Result<Response, ApiError> {
+) -> Result<Response, AppError> {
     let v = em
         .store()
-        .call(move |conn| -> Answer<Value> {
-            let ds = tryr!(find(conn, &idtf, &p)?);
+        .call(move |conn| -> Result<Value, AppError> {
+            let ds = find_dataset(conn, &idtf, &p)?;
             super::assignments::list(
                 conn,
                 &auth.caller,
@@ -158,22 +134,22 @@ async fn list_assignments(
                 ds.id,
             )
         })
-        .await??;
+        .await?;
     Ok(ok(v))
 }
 
-async fn add_assignment(
+pub(super) async fn add_assignment(
     State(em): State<Emulator>,
     Path(idtf): Path<String>,
     Params(p): Params,
     auth: Auth,
     DvJson(body): DvJson<Value>,
-) -> Result<Response, ApiError> {
+) -> Result<Response, AppError> {
     let v = em
         .store()
-        .call(move |conn| -> Answer<Value> {
+        .call(move |conn| -> Result<Value, AppError> {
             let tx = conn.transaction()?;
-            let ds = tryr!(find(&tx, &idtf, &p)?);
+            let ds = find_dataset(&tx, &idtf, &p)?;
             let on = GrantOn {
                 object: DvObject::Dataset(ds.id),
                 permission: Permission::ManageDatasetPermissions,
@@ -185,68 +161,57 @@ async fn add_assignment(
                     .map(|c| c.alias)
                     .unwrap_or_default(),
             };
-            let json = tryr!(grant(&tx, &auth.caller, &on, &body)?);
+            let json = grant(&tx, &auth.caller, &on, &body)?;
             tx.commit()?;
-            Ok(Ok(json))
+            Ok(json)
         })
-        .await??;
+        .await?;
     Ok(ok(v))
 }
 
-async fn remove_assignment(
+pub(super) async fn remove_assignment(
     State(em): State<Emulator>,
     Path((idtf, aid)): Path<(String, String)>,
     Params(p): Params,
     info: RequestInfo,
     auth: Auth,
-) -> Result<Response, ApiError> {
+) -> Result<Response, AppError> {
     let Ok(aid) = aid.trim().parse::<i64>() else {
-        return Err(ApiError::endpoint_not_found(&info));
+        return Err(ApiError::endpoint_not_found(&info).into());
     };
     let m = em
         .store()
-        .call(move |conn| -> Answer<String> {
+        .call(move |conn| -> Result<String, AppError> {
             let tx = conn.transaction()?;
-            let ds = tryr!(find(&tx, &idtf, &p)?);
+            let ds = find_dataset(&tx, &idtf, &p)?;
             let Some(a) = roles::assignment(&tx, aid)? else {
                 // The bundle text (`datasets.api.revoke.role.not.found.error`) is quoted.
-                return Ok(Err(ApiError::not_found(format!(
-                    "\"Role assignment {aid} not found\""
-                ))));
+                return Err(
+                    ApiError::not_found(format!("\"Role assignment {aid} not found\"")).into(),
+                );
             };
-            tryr!(require(
+            require(
                 &tx,
                 &auth.caller,
                 Permission::ManageDatasetPermissions,
-                DvObject::Dataset(ds.id)
-            )?);
+                DvObject::Dataset(ds.id),
+            )?;
             let role_name = roles::by_id(&tx, a.role_id)?
                 .map(|r| r.name)
                 .unwrap_or_default();
             let point = datasets::latest_title(&tx, a.definition_point_id)?.unwrap_or_default();
             roles::revoke(&tx, aid)?;
             tx.commit()?;
-            Ok(Ok(format!(
+            Ok(format!(
                 "Role {role_name} revoked for assignee {} in {point}",
                 a.assignee
-            )))
+            ))
         })
-        .await??;
+        .await?;
     Ok(msg(m))
 }
 
-/// `JsonPrinter.json(PrivateUrl)`: token, link, roleAssignment.
-fn private_url_json(conn: &Connection, host: &str, aid: i64, token: &str) -> Result<Value, Error> {
-    let a = roles::assignment(conn, aid)?
-        .ok_or_else(|| Error::Store("private URL assignment vanished".into()))?;
-    Ok(json!({
-        "token": token,
-        "link": format!("http://{host}/previewurl.xhtml?token={token}"),
-        "roleAssignment": roles::assignment_json(conn, &a)?,
-    }))
-}
-
-fn manage(conn: &Connection, caller: &Caller, ds: &DatasetRow) -> Answer<()> {
+fn manage(conn: &Connection, caller: &Caller, ds: &DatasetRow) -> Result<(), AppError> {
     require(
         conn,
         caller,
@@ -255,80 +220,80 @@ fn manage(conn: &Connection, caller: &Caller, ds: &DatasetRow) -> Answer<()> {
     )
 }
 
-async fn create_private_url(
+pub(super) async fn create_private_url(
     State(em): State<Emulator>,
     Path(idtf): Path<String>,
     Params(p): Params,
     auth: Auth,
-) -> Result<Response, ApiError> {
+) -> Result<Response, AppError> {
     let host = em.config().hostname.clone();
     let v = em
         .store()
-        .call(move |conn| -> Answer<Value> {
+        .call(move |conn| -> Result<Value, AppError> {
             let tx = conn.transaction()?;
-            let ds = tryr!(find(&tx, &idtf, &p)?);
-            tryr!(manage(&tx, &auth.caller, &ds)?);
+            let ds = find_dataset(&tx, &idtf, &p)?;
+            manage(&tx, &auth.caller, &ds)?;
             if dataset_write::private_url(&tx, ds.id)?.is_some() {
-                return Ok(Err(ApiError::forbidden(
+                return Err(ApiError::forbidden(
                     "Preview URL already exists for this dataset.",
-                )));
+                ).into());
             }
             let all = datasets::versions(&tx, ds.id)?;
-            if all.first().is_none_or(|v| v.state != DRAFT) {
-                return Ok(Err(ApiError::forbidden(
+            if all.first().is_none_or(|v| v.state != VersionState::Draft) {
+                return Err(ApiError::forbidden(
                     "Can't create Preview URL because the latest version of this dataset is not a draft.",
-                )));
+                ).into());
             }
             let member = roles::find_available(&tx, ds.owner_id, "member")?
                 .ok_or_else(|| Error::Store("built-in role member missing".into()))?;
             let token = uuid::Uuid::new_v4().to_string();
             let aid = dataset_write::create_private_url(&tx, ds.id, member.id, &token)?;
-            let json = private_url_json(&tx, &host, aid, &token)?;
+            let json = printer::roles::private_url(&tx, &host, aid, &token)?;
             tx.commit()?;
-            Ok(Ok(json))
+            Ok(json)
         })
-        .await??;
+        .await?;
     Ok(ok(v))
 }
 
-async fn get_private_url(
+pub(super) async fn get_private_url(
     State(em): State<Emulator>,
     Path(idtf): Path<String>,
     Params(p): Params,
     auth: Auth,
-) -> Result<Response, ApiError> {
+) -> Result<Response, AppError> {
     let host = em.config().hostname.clone();
     let v = em
         .store()
-        .call(move |conn| -> Answer<Value> {
-            let ds = tryr!(find(conn, &idtf, &p)?);
-            tryr!(manage(conn, &auth.caller, &ds)?);
+        .call(move |conn| -> Result<Value, AppError> {
+            let ds = find_dataset(conn, &idtf, &p)?;
+            manage(conn, &auth.caller, &ds)?;
             let Some((aid, token)) = dataset_write::private_url(conn, ds.id)? else {
-                return Ok(Err(ApiError::not_found("Private URL not found.")));
+                return Err(ApiError::not_found("Private URL not found.").into());
             };
-            Ok(Ok(private_url_json(conn, &host, aid, &token)?))
+            Ok(printer::roles::private_url(conn, &host, aid, &token)?)
         })
-        .await??;
+        .await?;
     Ok(ok(v))
 }
 
-async fn delete_private_url(
+pub(super) async fn delete_private_url(
     State(em): State<Emulator>,
     Path(idtf): Path<String>,
     Params(p): Params,
     auth: Auth,
-) -> Result<Response, ApiError> {
+) -> Result<Response, AppError> {
     em.store()
-        .call(move |conn| -> Answer<()> {
+        .call(move |conn| -> Result<(), AppError> {
             let tx = conn.transaction()?;
-            let ds = tryr!(find(&tx, &idtf, &p)?);
-            tryr!(manage(&tx, &auth.caller, &ds)?);
+            let ds = find_dataset(&tx, &idtf, &p)?;
+            manage(&tx, &auth.caller, &ds)?;
             if !dataset_write::delete_private_url(&tx, ds.id)? {
-                return Ok(Err(ApiError::not_found("No Private URL to delete.")));
+                return Err(ApiError::not_found("No Private URL to delete.").into());
             }
             tx.commit()?;
-            Ok(Ok(()))
+            Ok(())
         })
-        .await??;
+        .await?;
     Ok(msg("Private URL deleted."))
 }

@@ -1,35 +1,26 @@
 //! Creating datasets in a collection (`Dataverses.java`): `POST dataverses/{id}/datasets`,
 //! `validateDatasetJson` and the superuser `datasets/:import`.
 
-use axum::Router;
 use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::post;
 use rusqlite::{Connection, OptionalExtension};
 use serde_json::{Map, Value, json};
 
-use super::Answer;
-use super::Params;
+use super::AppError;
+use super::extract::DvJson;
+use super::extract::Params;
+use super::guards::find_collection;
+use super::guards::require;
 use crate::auth::Auth;
 use crate::blocks::Blocks;
-use crate::envelope::{ApiError, DvJson, RequestInfo, msg};
+use crate::envelope::{ApiError, RequestInfo, msg};
 use crate::metadata::{self, MetaError, ParsedField};
-use crate::permissions::{DvObject, Permission, require};
-use crate::store::collections::{self, CollectionRow};
+use crate::permissions::{DvObject, Permission};
+use crate::store::collections::CollectionRow;
 use crate::store::dataset_write::{self, AUTHORITY, NewDataset};
 use crate::store::{Store, datasets, roles, time_fmt};
 use crate::{Emulator, Error};
-
-pub(super) fn routes() -> Router<Emulator> {
-    Router::new()
-        .route("/api/dataverses/{id}/datasets", post(create))
-        .route("/api/dataverses/{id}/datasets/{action}", post(import))
-        .route(
-            "/api/dataverses/{id}/validateDatasetJson",
-            post(validate_json),
-        )
-}
 
 /// Dataset types known to this installation.
 const DATASET_TYPES: [&str; 3] = ["dataset", "software", "workflow"];
@@ -171,7 +162,10 @@ pub(crate) fn enabled_blocks(conn: &Connection, collection: i64) -> Result<Vec<S
 
 /// Resolve the license: given by name or URI (must exist and be active), or, when absent,
 /// none (custom terms) unless `:AllowCustomTermsOfUse` is `false` (then the default).
-fn resolve_license(conn: &Connection, given: Option<&str>) -> Answer<Option<(String, String)>> {
+fn resolve_license(
+    conn: &Connection,
+    given: Option<&str>,
+) -> Result<Option<(String, String)>, AppError> {
     let lookup = |key: &str| -> Result<Option<(String, String, bool)>, Error> {
         Ok(conn
             .query_row(
@@ -183,32 +177,27 @@ fn resolve_license(conn: &Connection, given: Option<&str>) -> Answer<Option<(Str
     };
     match given {
         Some(key) => match lookup(key)? {
-            Some((n, u, true)) => Ok(Ok(Some((n, u)))),
-            Some((n, _, false)) => Ok(Err(parse_error(&format!(
-                "Invalid license: {n} is not active"
-            )))),
-            None => Ok(Err(parse_error(&format!("Invalid license: {key}")))),
+            Some((n, u, true)) => Ok(Some((n, u))),
+            Some((n, _, false)) => {
+                Err(parse_error(&format!("Invalid license: {n} is not active")).into())
+            }
+            None => Err(parse_error(&format!("Invalid license: {key}")).into()),
         },
         None => {
             let custom_allowed = Store::setting(conn, ":AllowCustomTermsOfUse")?
                 .is_none_or(|v| !v.trim().eq_ignore_ascii_case("false"));
             if custom_allowed {
-                return Ok(Ok(None));
+                return Ok(None);
             }
-            Ok(Ok(conn
+            Ok(conn
                 .query_row(
                     "SELECT name, uri FROM licenses WHERE is_default = 1",
                     [],
                     |r| Ok((r.get(0)?, r.get(1)?)),
                 )
-                .optional()?))
+                .optional()?)
         }
     }
-}
-
-fn find_collection(conn: &Connection, idtf: &str) -> Answer<CollectionRow> {
-    Ok(collections::resolve(conn, idtf)?
-        .ok_or_else(|| ApiError::not_found(collections::not_found_message(idtf))))
 }
 
 /// Body → row to insert, checking the license and (unless importing) required fields.
@@ -217,8 +206,8 @@ fn prepare(
     blocks: &Blocks,
     owner: &CollectionRow,
     body: DatasetBody,
-) -> Answer<(NewDataset, Vec<String>)> {
-    let license = tryr!(resolve_license(conn, body.license.as_deref())?);
+) -> Result<(NewDataset, Vec<String>), AppError> {
+    let license = resolve_license(conn, body.license.as_deref())?;
     let enabled = enabled_blocks(conn, owner.id)?;
     let missing = metadata::missing_required(blocks, &enabled, &body.fields);
     let (protocol, authority, identifier) = match body.pid {
@@ -230,7 +219,7 @@ fn prepare(
         ),
     };
     let blocks_json = metadata::assemble(blocks, body.fields);
-    Ok(Ok((
+    Ok((
         NewDataset {
             owner_id: owner.id,
             protocol,
@@ -244,7 +233,7 @@ fn prepare(
             terms: Value::Object(body.terms).to_string(),
         },
         missing,
-    )))
+    ))
 }
 
 fn created(id: i64, pid: &str, extra: Option<bool>) -> Response {
@@ -260,37 +249,35 @@ fn created(id: i64, pid: &str, extra: Option<bool>) -> Response {
         .into_response()
 }
 
-async fn create(
+pub(super) async fn create(
     State(em): State<Emulator>,
     Path(idtf): Path<String>,
     auth: Auth,
     DvJson(body): DvJson<Value>,
-) -> Result<Response, ApiError> {
+) -> Result<Response, AppError> {
     let parsed = parse_body(em.blocks(), &body);
     let em2 = em.clone();
     let (id, pid) = em
         .store()
-        .call(move |conn| -> Answer<(i64, String)> {
+        .call(move |conn| -> Result<(i64, String), AppError> {
             let tx = conn.transaction()?;
-            let owner = tryr!(find_collection(&tx, &idtf)?);
-            let body = tryr!(parsed);
+            let owner = find_collection(&tx, &idtf)?;
+            let body = parsed?;
             let caller = &auth.caller;
             if body.has_files && !caller.is_superuser() {
-                return Ok(Err(ApiError::bad_request(
-                    "Only a superuser may add files via this api",
-                )));
+                return Err(
+                    ApiError::bad_request("Only a superuser may add files via this api").into(),
+                );
             }
-            tryr!(require(
+            require(
                 &tx,
                 caller,
                 Permission::AddDataset,
-                DvObject::Collection(owner.id)
-            )?);
-            let (mut new, missing) = tryr!(prepare(&tx, em2.blocks(), &owner, body)?);
+                DvObject::Collection(owner.id),
+            )?;
+            let (mut new, missing) = prepare(&tx, em2.blocks(), &owner, body)?;
             if !missing.is_empty() {
-                return Ok(Err(ApiError::forbidden(metadata::validation_failed(
-                    &missing,
-                ))));
+                return Err(ApiError::forbidden(metadata::validation_failed(&missing)).into());
             }
             new.creator_id = caller.user().map(|u| u.id);
             let id = dataset_write::insert(&tx, &new, false, &time_fmt::now_iso())?;
@@ -301,42 +288,42 @@ async fn create(
             }
             let pid = format!("{}:{}/{}", new.protocol, new.authority, new.identifier);
             tx.commit()?;
-            Ok(Ok((id, pid)))
+            Ok((id, pid))
         })
-        .await??;
+        .await?;
     Ok(created(id, &pid, None))
 }
 
-async fn validate_json(
+pub(super) async fn validate_json(
     State(em): State<Emulator>,
     Path(idtf): Path<String>,
     auth: Auth,
     DvJson(body): DvJson<Value>,
-) -> Result<Response, ApiError> {
+) -> Result<Response, AppError> {
     let parsed = parse_body(em.blocks(), &body);
     let em2 = em.clone();
     let verdict = em
         .store()
-        .call(move |conn| -> Answer<Option<String>> {
-            let owner = tryr!(find_collection(conn, &idtf)?);
-            tryr!(require(
+        .call(move |conn| -> Result<Option<String>, AppError> {
+            let owner = find_collection(conn, &idtf)?;
+            require(
                 conn,
                 &auth.caller,
                 Permission::AddDataset,
-                DvObject::Collection(owner.id)
-            )?);
+                DvObject::Collection(owner.id),
+            )?;
             let body = match parsed {
                 Ok(b) => b,
-                Err(e) => return Ok(Ok(Some(e.message().to_string()))),
+                Err(e) => return Ok(Some(e.message().to_string())),
             };
             let enabled = enabled_blocks(conn, owner.id)?;
             let missing = metadata::missing_required(em2.blocks(), &enabled, &body.fields);
             if missing.is_empty() {
-                return Ok(Ok(None));
+                return Ok(None);
             }
-            Ok(Ok(Some(metadata::validation_failed(&missing))))
+            Ok(Some(metadata::validation_failed(&missing)))
         })
-        .await??;
+        .await?;
     Ok(msg(match verdict {
         None => "The Dataset JSON provided is valid for this Dataverse Collection.".to_string(),
         Some(e) => {
@@ -362,19 +349,19 @@ fn parse_pid(pid: &str) -> Option<(String, String, String)> {
     ))
 }
 
-async fn import(
+pub(super) async fn import(
     State(em): State<Emulator>,
     Path((idtf, action)): Path<(String, String)>,
     Params(p): Params,
     info: RequestInfo,
     auth: Auth,
     DvJson(body): DvJson<Value>,
-) -> Result<Response, ApiError> {
+) -> Result<Response, AppError> {
     if action != ":import" {
-        return Err(ApiError::endpoint_not_found(&info));
+        return Err(ApiError::endpoint_not_found(&info).into());
     }
     if !auth.caller.is_superuser() {
-        return Err(ApiError::forbidden("Not a superuser"));
+        return Err(ApiError::forbidden("Not a superuser").into());
     }
     let parsed = parse_body(em.blocks(), &body);
     let release = p
@@ -384,48 +371,48 @@ async fn import(
     let em2 = em.clone();
     let (id, pid) = em
         .store()
-        .call(move |conn| -> Answer<(i64, String)> {
+        .call(move |conn| -> Result<(i64, String), AppError> {
             let tx = conn.transaction()?;
-            let owner = tryr!(find_collection(&tx, &idtf)?);
-            let mut body = tryr!(parsed);
+            let owner = find_collection(&tx, &idtf)?;
+            let mut body = parsed?;
             if let Some(pp) = &pid_param {
                 match parse_pid(pp) {
                     Some(parts) => body.pid = Some(parts),
                     None => {
-                        return Ok(Err(ApiError::bad_request(format!(
+                        return Err(ApiError::bad_request(format!(
                             "Cannot parse the PID parameter '{pp}'. Make sure it is in valid form - see Dataverse Native API documentation."
-                        ))));
+                        )).into());
                     }
                 }
             }
             let Some((protocol, authority, identifier)) = body.pid.clone() else {
-                return Ok(Err(ApiError::bad_request(
+                return Err(ApiError::bad_request(
                     "Please provide a persistent identifier, either by including it in the JSON, or by using the pid query parameter.",
-                )));
+                ).into());
             };
             if protocol != "doi" || authority != AUTHORITY {
-                return Ok(Err(ApiError::bad_request(
+                return Err(ApiError::bad_request(
                     "Cannot import a dataset that has a PID that doesn't match the server's settings",
-                )));
+                ).into());
             }
             let pid = format!("{protocol}:{authority}/{identifier}");
             if datasets::by_pid(&tx, &pid)?.is_some() {
-                return Ok(Err(ApiError::forbidden(format!(
+                return Err(ApiError::forbidden(format!(
                     "Persistent identifier {pid} already exists in this Dataverse installation."
-                ))));
+                )).into());
             }
-            let (mut new, missing) = tryr!(prepare(&tx, em2.blocks(), &owner, body)?);
+            let (mut new, missing) = prepare(&tx, em2.blocks(), &owner, body)?;
             if !missing.is_empty() {
-                return Ok(Err(ApiError::forbidden(metadata::validation_failed(
+                return Err(ApiError::forbidden(metadata::validation_failed(
                     &missing,
-                ))));
+                )).into());
             }
             new.creator_id = auth.caller.user().map(|u| u.id);
             let id = dataset_write::insert(&tx, &new, release, &time_fmt::now_iso())?;
             tx.commit()?;
-            Ok(Ok((id, pid)))
+            Ok((id, pid))
         })
-        .await??;
+        .await?;
     // An externally released import answers `releaseCompleted: false` in Dataverse (the
     // publish command reports "in progress"), although no lock is left behind.
     Ok(created(id, &pid, release.then_some(false)))

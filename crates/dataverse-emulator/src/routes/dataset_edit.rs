@@ -4,82 +4,33 @@
 
 use std::collections::HashMap;
 
-use axum::Router;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{delete, post, put};
 use rusqlite::Connection;
 use serde_json::{Value, json};
 
-use super::datasets::{find, publisher};
-use super::{Answer, Params, flag};
-use crate::auth::{Auth, Caller};
-use crate::envelope::{ApiError, DvBytes, RequestInfo, msg, ok};
+use super::AppError;
+use super::extract::{DvBytes, Params, flag};
+use super::guards::{authenticated, edit_lock, find_dataset, require};
+use crate::auth::Auth;
+use crate::envelope::{ApiError, RequestInfo, msg, ok};
 use crate::metadata::{self, MetaError};
-use crate::permissions::{DvObject, Permission, permitted, require};
+use crate::model::{LockType, VersionState};
+use crate::permissions::{DvObject, Permission};
+use crate::printer;
+use crate::printer::datasets::VersionOptions;
 use crate::store::dataset_write::{self, Release};
-use crate::store::datasets::{self, DRAFT, DatasetRow, RELEASED, VersionJsonOptions};
-use crate::store::{collections, locks, time_fmt};
+use crate::store::datasets::{self, DatasetRow};
+use crate::store::{blobs, collections, locks, time_fmt};
 use crate::{Emulator, Error};
 
-pub(super) fn routes() -> Router<Emulator> {
-    Router::new()
-        .route("/api/datasets/{id}/editMetadata", put(edit_metadata))
-        .route("/api/datasets/{id}/actions/{action}", post(publish))
-        .route("/api/datasets/{id}/destroy", delete(destroy))
-        .route(
-            "/api/datasets/{id}/submitForReview",
-            post(submit_for_review),
-        )
-        .route("/api/datasets/{id}/returnToAuthor", post(return_to_author))
-}
-
-/// 401 for callers that are not authenticated users.
-fn authenticated(caller: &Caller) -> Result<i64, ApiError> {
-    caller.user().map(|u| u.id).ok_or_else(|| {
-        ApiError::unauthorized("Only authenticated users can perform the requested operation")
-    })
-}
-
-/// `PermissionServiceBean.checkEditDatasetLock`: any lock but Ingest blocks editing;
-/// InReview only for callers who may not publish.
-pub(crate) fn edit_lock(
-    conn: &Connection,
-    caller: &Caller,
-    ds: &DatasetRow,
-) -> Result<Result<(), ApiError>, Error> {
-    for l in locks::on(conn, ds.id)? {
-        match l.lock_type.as_str() {
-            "Ingest" => {}
-            locks::IN_REVIEW => {
-                if !permitted(
-                    conn,
-                    caller,
-                    Permission::PublishDataset,
-                    DvObject::Dataset(ds.id),
-                )? {
-                    return Ok(Err(ApiError::forbidden(
-                        "Dataset cannot be edited due to In Review dataset lock.",
-                    )));
-                }
-            }
-            _ => {
-                return Ok(Err(ApiError::forbidden(
-                    "Dataset cannot be edited due to dataset lock.",
-                )));
-            }
-        }
-    }
-    Ok(Ok(()))
-}
-
-async fn edit_metadata(
+pub(super) async fn edit_metadata(
     State(em): State<Emulator>,
     Path(idtf): Path<String>,
     Params(p): Params,
     auth: Auth,
     DvBytes(body): DvBytes,
-) -> Result<Response, ApiError> {
+) -> Result<Response, AppError> {
     let replace = flag(&p, "replace");
     let parsed: Result<Vec<metadata::ParsedField>, ApiError> = (|| {
         let bad =
@@ -114,28 +65,29 @@ async fn edit_metadata(
     let em2 = em.clone();
     let v = em
         .store()
-        .call(move |conn| -> Answer<Value> {
+        .call(move |conn| -> Result<Value, AppError> {
             let tx = conn.transaction()?;
-            let ds = tryr!(find(&tx, &idtf, &p)?);
-            let updates = tryr!(parsed);
+            let ds = find_dataset(&tx, &idtf, &p)?;
+            let updates = parsed?;
             let caller = &auth.caller;
-            tryr!(require(
+            require(
                 &tx,
                 caller,
                 Permission::EditDataset,
-                DvObject::Dataset(ds.id)
-            )?);
-            tryr!(edit_lock(&tx, caller, &ds)?);
+                DvObject::Dataset(ds.id),
+            )?;
+            edit_lock(&tx, caller, &ds)?;
             let blocks = em2.blocks();
             for u in updates.iter().filter(|u| u.is_empty()) {
                 let required = blocks
                     .field_anywhere(&u.name)
                     .is_some_and(|(b, i)| b.fields[i].required);
                 if required {
-                    return Ok(Err(ApiError::bad_request(format!(
+                    return Err(ApiError::bad_request(format!(
                         "Error parsing dataset update: Empty required value for field: {}",
                         u.name
-                    ))));
+                    ))
+                    .into());
                 }
             }
             let now = time_fmt::now_iso();
@@ -146,20 +98,20 @@ async fn edit_metadata(
             let text = metadata::assemble(blocks, merged).to_string();
             dataset_write::set_blocks(&tx, draft.id, &text, &now)?;
             let all = datasets::versions(&tx, ds.id)?;
-            let Some(d) = all.iter().find(|v| v.state == DRAFT) else {
-                return Err(Error::Store("draft vanished".into()));
+            let Some(d) = all.iter().find(|v| v.state == VersionState::Draft) else {
+                return Err(Error::Store("draft vanished".into()).into());
             };
-            let json = datasets::version_json(
+            let json = printer::datasets::version(
                 &tx,
                 &ds,
                 d,
                 datasets::latest_state(&all),
-                VersionJsonOptions::default(),
+                VersionOptions::default(),
             )?;
             tx.commit()?;
-            Ok(Ok(json))
+            Ok(json)
         })
-        .await??;
+        .await?;
     Ok(ok(v))
 }
 
@@ -174,17 +126,17 @@ fn verify_publish(
     ds: &DatasetRow,
     all: &[datasets::VersionRow],
     minor: bool,
-) -> Result<Result<(), ApiError>, Error> {
+) -> Result<(), AppError> {
     if let Some(owner) = collections::by_id(conn, ds.owner_id)?
         && !owner.is_released
     {
-        return Ok(Err(ApiError::forbidden(format!(
+        return Err(ApiError::forbidden(format!(
             "This dataset may not be published because its host dataverse ({}) has not been published.",
             owner.alias
-        ))));
+        )).into());
     }
     let Some(latest) = all.first() else {
-        return Err(Error::Store("dataset without versions".into()));
+        return Err(Error::Store("dataset without versions".into()).into());
     };
     let terms: serde_json::Map<String, Value> =
         serde_json::from_str(&latest.terms).unwrap_or_default();
@@ -193,68 +145,76 @@ fn verify_publish(
         .and_then(Value::as_str)
         .is_some_and(|t| !t.trim().is_empty());
     if latest.license_name.is_none() && !terms_of_use {
-        return Ok(Err(ApiError::forbidden(
+        return Err(ApiError::forbidden(
             "Dataset must have a valid license or Custom Terms Of Use configured before it can be published.",
-        )));
+        ).into());
     }
     let held = locks::on(conn, ds.id)?;
-    let blocking = ["Workflow", "Ingest", locks::FINALIZE, "EditInProgress"];
-    if held
-        .iter()
-        .any(|l| blocking.contains(&l.lock_type.as_str()))
-    {
+    let blocking = [
+        LockType::Workflow,
+        LockType::Ingest,
+        LockType::FinalizePublication,
+        LockType::EditInProgress,
+    ];
+    if held.iter().any(|l| blocking.contains(&l.lock_type)) {
         let names: Vec<&str> = held.iter().map(|l| l.lock_type.as_str()).collect();
-        return Ok(Err(ApiError::forbidden(format!(
+        return Err(ApiError::forbidden(format!(
             "This dataset is locked. Reason: {}. Please try publishing later.",
             names.join(",")
-        ))));
+        ))
+        .into());
     }
-    if held.iter().any(|l| l.lock_type == "FileValidationFailed") {
-        return Ok(Err(ApiError::forbidden(
+    if held
+        .iter()
+        .any(|l| l.lock_type == LockType::FileValidationFailed)
+    {
+        return Err(ApiError::forbidden(
             "This dataset cannot be published because some files have been found missing or corrupted. . Please contact support to address this.",
-        )));
+        ).into());
     }
-    if latest.state == RELEASED {
-        return Ok(Err(ApiError::forbidden(format!(
+    if latest.state == VersionState::Released {
+        return Err(ApiError::forbidden(format!(
             "Latest version of dataset {} is already released. Only draft versions can be released.",
             ds.identifier
-        ))));
+        )).into());
     }
-    if minor && all.len() == 1 && latest.state == DRAFT {
-        return Ok(Err(ApiError::forbidden(
+    if minor && all.len() == 1 && latest.state == VersionState::Draft {
+        return Err(ApiError::forbidden(
             "Cannot publish as minor version. Re-try as major release.",
-        )));
+        )
+        .into());
     }
     if minor && !crate::store::files::minor_allowed(conn, all)? {
-        return Ok(Err(ApiError::forbidden(
+        return Err(ApiError::forbidden(
             "Cannot release as minor version. Re-try as major release.",
-        )));
+        )
+        .into());
     }
-    Ok(Ok(()))
+    Ok(())
 }
 
 /// Finalize a pending publication in its own transaction.
 pub(crate) fn finalize_now(conn: &mut Connection, dataset: i64) -> Result<(), Error> {
     let tx = conn.transaction()?;
-    if locks::has(&tx, dataset, locks::FINALIZE)? {
+    if locks::has(&tx, dataset, LockType::FinalizePublication)? {
         dataset_write::finalize(&tx, dataset, &time_fmt::now_iso())?;
     }
     tx.commit()?;
     Ok(())
 }
 
-async fn publish(
+pub(super) async fn publish(
     State(em): State<Emulator>,
     Path((idtf, action)): Path<(String, String)>,
     Params(p): Params,
     info: RequestInfo,
     auth: Auth,
-) -> Result<Response, ApiError> {
+) -> Result<Response, AppError> {
     if action != ":publish" {
-        return Err(ApiError::endpoint_not_found(&info));
+        return Err(ApiError::endpoint_not_found(&info).into());
     }
     let Some(kind) = p.get("type").map(|t| t.to_lowercase()) else {
-        return Err(ApiError::bad_request(TYPE_MISSING));
+        return Err(ApiError::bad_request(TYPE_MISSING).into());
     };
     let user_id = authenticated(&auth.caller)?;
     let (minor, update_current) = match kind.as_str() {
@@ -262,48 +222,48 @@ async fn publish(
         "major" => (false, false),
         "updatecurrent" if auth.caller.is_superuser() => (false, true),
         "updatecurrent" => {
-            return Err(ApiError::forbidden(
-                "Only superusers can update the current version",
-            ));
+            return Err(
+                ApiError::forbidden("Only superusers can update the current version").into(),
+            );
         }
         other => {
             return Err(ApiError::bad_request(format!(
                 "Illegal 'type' parameter value '{other}'. It needs to be either 'major', 'minor', or 'updatecurrent'."
-            )));
+            )).into());
         }
     };
     let immediate = em.config().publish_delay.is_zero();
     let (data, pending_id) = em
         .store()
-        .call(move |conn| -> Answer<(Value, Option<i64>)> {
+        .call(move |conn| -> Result<(Value, Option<i64>), AppError> {
             let tx = conn.transaction()?;
-            let ds = tryr!(find(&tx, &idtf, &p)?);
-            tryr!(require(
+            let ds = find_dataset(&tx, &idtf, &p)?;
+            require(
                 &tx,
                 &auth.caller,
                 Permission::PublishDataset,
                 DvObject::Dataset(ds.id)
-            )?);
+            )?;
             let all = datasets::versions(&tx, ds.id)?;
             let now = time_fmt::now_iso();
             let mut pending = None;
             if update_current {
-                let draft = all.iter().find(|v| v.state == DRAFT);
-                let released = all.iter().any(|v| v.state == RELEASED);
+                let draft = all.iter().find(|v| v.state == VersionState::Draft);
+                let released = all.iter().any(|v| v.state == VersionState::Released);
                 let Some(draft) = draft.filter(|_| released) else {
-                    return Ok(Err(ApiError::forbidden(format!(
+                    return Err(ApiError::forbidden(format!(
                         "Latest version of dataset {} is already released. Only draft versions can be released.",
                         ds.identifier
-                    ))));
+                    )).into());
                 };
                 dataset_write::update_current(&tx, ds.id, draft, &now)?;
             } else {
-                tryr!(verify_publish(&tx, &ds, &all, minor)?);
+                verify_publish(&tx, &ds, &all, minor)?;
                 let first = ds.publication_date.is_none();
                 let kind = if minor { Release::Minor } else { Release::Major };
                 let numbers = dataset_write::next_numbers(&all, first, kind);
-                let Some(draft) = all.iter().find(|v| v.state == DRAFT) else {
-                    return Err(Error::Store("draft vanished".into()));
+                let Some(draft) = all.iter().find(|v| v.state == VersionState::Draft) else {
+                    return Err(Error::Store("draft vanished".into()).into());
                 };
                 dataset_write::start_publication(
                     &tx,
@@ -321,11 +281,11 @@ async fn publish(
             }
             let ds = datasets::by_id(&tx, ds.id)?
                 .ok_or_else(|| Error::Store("published dataset vanished".into()))?;
-            let json = Value::Object(ds.to_json(&publisher(&tx)?, None));
+            let json = Value::Object(printer::datasets::dataset(&ds, &collections::publisher(&tx)?, None));
             tx.commit()?;
-            Ok(Ok((json, pending)))
+            Ok((json, pending))
         })
-        .await??;
+        .await?;
     if let Some(id) = pending_id {
         let delay = em.config().publish_delay;
         let store = em.store().clone();
@@ -337,6 +297,8 @@ async fn publish(
         });
     }
     if update_current {
+        // Files the draft had dropped went with the released version's old file list.
+        blobs::remove_trashed(em.store(), &em.config().data_dir).await;
         return Ok((
             axum::http::StatusCode::OK,
             axum::Json(json!({
@@ -351,91 +313,91 @@ async fn publish(
 }
 
 /// `DELETE datasets/{id}/versions/{v}` (`DeleteDatasetVersionCommand`).
-pub(crate) async fn delete_version(
+pub(super) async fn delete_version(
     State(em): State<Emulator>,
     Path((idtf, v)): Path<(String, String)>,
     Params(p): Params,
     auth: Auth,
-) -> Result<Response, ApiError> {
+) -> Result<Response, AppError> {
     if v != ":draft" {
-        return Err(ApiError::bad_request(
-            "Only the :draft version can be deleted",
-        ));
+        return Err(ApiError::bad_request("Only the :draft version can be deleted").into());
     }
     let given = idtf.clone();
     em.store()
-        .call(move |conn| -> Answer<()> {
+        .call(move |conn| -> Result<(), AppError> {
             let tx = conn.transaction()?;
-            let ds = tryr!(find(&tx, &idtf, &p)?);
-            tryr!(require(
+            let ds = find_dataset(&tx, &idtf, &p)?;
+            require(
                 &tx,
                 &auth.caller,
                 Permission::DeleteDatasetDraft,
-                DvObject::Dataset(ds.id)
-            )?);
+                DvObject::Dataset(ds.id),
+            )?;
             let all = datasets::versions(&tx, ds.id)?;
-            let Some(draft) = all.first().filter(|v| v.state == DRAFT) else {
-                return Ok(Err(ApiError::unauthorized("This is NOT a DRAFT version")));
+            let Some(draft) = all.first().filter(|v| v.state == VersionState::Draft) else {
+                return Err(ApiError::unauthorized("This is NOT a DRAFT version").into());
             };
-            tryr!(edit_lock(&tx, &auth.caller, &ds)?);
+            edit_lock(&tx, &auth.caller, &ds)?;
             if all.len() == 1 {
                 dataset_write::destroy(&tx, ds.id)?;
             } else {
                 dataset_write::delete_version(&tx, draft.id)?;
                 dataset_write::delete_private_url(&tx, ds.id)?;
-                locks::remove(&tx, ds.id, Some(locks::IN_REVIEW))?;
+                locks::remove(&tx, ds.id, Some(LockType::InReview))?;
             }
             tx.commit()?;
-            Ok(Ok(()))
+            Ok(())
         })
-        .await??;
+        .await?;
+    blobs::remove_trashed(em.store(), &em.config().data_dir).await;
     Ok(msg(format!("Draft version of dataset {given} deleted")))
 }
 
 /// `DELETE datasets/{id}` (`Datasets.deleteDataset` + `DeleteDatasetCommand`).
-pub(crate) async fn delete_dataset(
+pub(super) async fn delete_dataset(
     State(em): State<Emulator>,
     Path(idtf): Path<String>,
     Params(p): Params,
     auth: Auth,
-) -> Result<Response, ApiError> {
+) -> Result<Response, AppError> {
     let given = idtf.clone();
     em.store()
-        .call(move |conn| -> Answer<()> {
+        .call(move |conn| -> Result<(), AppError> {
             let tx = conn.transaction()?;
-            let ds = tryr!(find(&tx, &idtf, &p)?);
+            let ds = find_dataset(&tx, &idtf, &p)?;
             let caller = &auth.caller;
             let all = datasets::versions(&tx, ds.id)?;
             let destroy = all.len() == 1;
             if destroy {
                 if ds.publication_date.is_some() && !caller.is_superuser() {
-                    return Ok(Err(ApiError::unauthorized(
+                    return Err(ApiError::unauthorized(
                         "Only superusers can delete published datasets",
-                    )));
+                    ).into());
                 }
-            } else if all.first().is_none_or(|v| v.state != DRAFT) {
-                return Ok(Err(ApiError::unauthorized(
+            } else if all.first().is_none_or(|v| v.state != VersionState::Draft) {
+                return Err(ApiError::unauthorized(
                     "This is a published dataset with multiple versions. This API can only delete the latest version if it is a DRAFT",
-                )));
+                ).into());
             }
-            tryr!(require(
+            require(
                 &tx,
                 caller,
                 Permission::DeleteDatasetDraft,
                 DvObject::Dataset(ds.id)
-            )?);
+            )?;
             match all.first() {
                 Some(draft) if !destroy => {
                     dataset_write::delete_version(&tx, draft.id)?;
                     dataset_write::delete_private_url(&tx, ds.id)?;
-                    locks::remove(&tx, ds.id, Some(locks::IN_REVIEW))?;
+                    locks::remove(&tx, ds.id, Some(LockType::InReview))?;
                 }
                 _ => dataset_write::destroy(&tx, ds.id)?,
             }
             tx.commit()?;
-            Ok(Ok(()))
+            Ok(())
         })
-        .await??;
+        .await?;
+    blobs::remove_trashed(em.store(), &em.config().data_dir).await;
     Ok(msg(format!("Dataset {given} deleted")))
 }
 
@@ -446,89 +408,90 @@ fn echoed_id(idtf: &str, p: &HashMap<String, String>) -> String {
     idtf.to_string()
 }
 
-async fn destroy(
+pub(super) async fn destroy(
     State(em): State<Emulator>,
     Path(idtf): Path<String>,
     Params(p): Params,
     auth: Auth,
-) -> Result<Response, ApiError> {
+) -> Result<Response, AppError> {
     let given = echoed_id(&idtf, &p);
     em.store()
-        .call(move |conn| -> Answer<()> {
+        .call(move |conn| -> Result<(), AppError> {
             let tx = conn.transaction()?;
-            let ds = tryr!(find(&tx, &idtf, &p)?);
+            let ds = find_dataset(&tx, &idtf, &p)?;
             let caller = &auth.caller;
             if ds.publication_date.is_some() && !caller.is_superuser() {
-                return Ok(Err(ApiError::unauthorized(
-                    "Destroy can only be called by superusers.",
-                )));
+                return Err(
+                    ApiError::unauthorized("Destroy can only be called by superusers.").into(),
+                );
             }
-            tryr!(require(
+            require(
                 &tx,
                 caller,
                 Permission::DeleteDatasetDraft,
-                DvObject::Dataset(ds.id)
-            )?);
+                DvObject::Dataset(ds.id),
+            )?;
             dataset_write::destroy(&tx, ds.id)?;
             tx.commit()?;
-            Ok(Ok(()))
+            Ok(())
         })
-        .await??;
+        .await?;
+    blobs::remove_trashed(em.store(), &em.config().data_dir).await;
     Ok(msg(format!("Dataset {given} destroyed")))
 }
 
-async fn submit_for_review(
+pub(super) async fn submit_for_review(
     State(em): State<Emulator>,
     Path(idtf): Path<String>,
     Params(p): Params,
     auth: Auth,
-) -> Result<Response, ApiError> {
+) -> Result<Response, AppError> {
     let user_id = authenticated(&auth.caller)?;
     let v = em
         .store()
-        .call(move |conn| -> Answer<Value> {
+        .call(move |conn| -> Result<Value, AppError> {
             let tx = conn.transaction()?;
-            let ds = tryr!(find(&tx, &idtf, &p)?);
-            tryr!(require(
+            let ds = find_dataset(&tx, &idtf, &p)?;
+            require(
                 &tx,
                 &auth.caller,
                 Permission::EditDataset,
                 DvObject::Dataset(ds.id)
-            )?);
+            )?;
             let all = datasets::versions(&tx, ds.id)?;
-            if all.first().is_none_or(|v| v.state != DRAFT) {
-                return Ok(Err(ApiError::forbidden(
+            if all.first().is_none_or(|v| v.state != VersionState::Draft) {
+                return Err(ApiError::forbidden(
                     "Latest version of dataset is already released. Only draft versions can be submitted for review.",
-                )));
+                ).into());
             }
-            if locks::has(&tx, ds.id, locks::IN_REVIEW)? {
-                return Ok(Err(ApiError::forbidden(
+            if locks::has(&tx, ds.id, LockType::InReview)? {
+                return Err(ApiError::forbidden(
                     "You cannot submit this dataset for review because it is already in review.",
-                )));
+                ).into());
             }
-            locks::add(&tx, ds.id, locks::IN_REVIEW, Some(user_id), None)?;
+            locks::add(&tx, ds.id, LockType::InReview, Some(user_id), None)?;
             tx.commit()?;
-            Ok(Ok(json!({
+            Ok(json!({
                 "inReview": true,
                 "message": format!("Dataset id {} has been submitted for review.", ds.id),
-            })))
+            }))
         })
-        .await??;
+        .await?;
     Ok(ok(v))
 }
 
-async fn return_to_author(
+pub(super) async fn return_to_author(
     State(em): State<Emulator>,
     Path(idtf): Path<String>,
     Params(p): Params,
     auth: Auth,
     body: axum::body::Bytes,
-) -> Result<Response, ApiError> {
+) -> Result<Response, AppError> {
     authenticated(&auth.caller)?;
     if body.iter().all(u8::is_ascii_whitespace) {
         return Err(ApiError::bad_request(
             "You must supply JSON to this API endpoint and it must contain a reason for returning the dataset (field: reasonForReturn).",
-        ));
+        ).into());
     }
     let json: Value = serde_json::from_slice(&body)
         .map_err(|e| ApiError::bad_request(format!("Error parsing Json: {e}")))?;
@@ -539,31 +502,32 @@ async fn return_to_author(
     if reason.trim().is_empty() {
         return Err(ApiError::bad_request(
             "You must enter a reason for returning a dataset to the author(s).",
-        ));
+        )
+        .into());
     }
     let v = em
         .store()
-        .call(move |conn| -> Answer<Value> {
+        .call(move |conn| -> Result<Value, AppError> {
             let tx = conn.transaction()?;
-            let ds = tryr!(find(&tx, &idtf, &p)?);
-            tryr!(require(
+            let ds = find_dataset(&tx, &idtf, &p)?;
+            require(
                 &tx,
                 &auth.caller,
                 Permission::PublishDataset,
                 DvObject::Dataset(ds.id)
-            )?);
-            if !locks::has(&tx, ds.id, locks::IN_REVIEW)? {
-                return Ok(Err(ApiError::forbidden(
+            )?;
+            if !locks::has(&tx, ds.id, LockType::InReview)? {
+                return Err(ApiError::forbidden(
                     "This dataset cannot be return to the author(s) because the latest version is not In Review. The author(s) needs to click Submit for Review first.",
-                )));
+                ).into());
             }
-            locks::remove(&tx, ds.id, Some(locks::IN_REVIEW))?;
+            locks::remove(&tx, ds.id, Some(LockType::InReview))?;
             tx.commit()?;
-            Ok(Ok(json!({
+            Ok(json!({
                 "inReview": false,
                 "message": format!("Dataset id {} has been sent back to the author(s).", ds.id),
-            })))
+            }))
         })
-        .await??;
+        .await?;
     Ok(ok(v))
 }

@@ -2,25 +2,19 @@
 //! `@AuthRequired`): a dataset version's metadata in one of the export formats, answered
 //! RAW (no envelope) with the exporter's media type.
 
-use axum::Router;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
 use rusqlite::Connection;
 
-use super::Answer;
-use super::Params;
+use super::AppError;
+use super::extract::Params;
 use crate::Emulator;
 use crate::auth::{Auth, Caller};
 use crate::envelope::ApiError;
 use crate::export::{ExportContext, Exporter};
 use crate::permissions::{DvObject, Permission, denied, permitted};
 use crate::store::datasets::{self, DatasetRow, VersionRow, VersionSpec};
-
-pub(super) fn routes() -> Router<Emulator> {
-    Router::new().route("/api/datasets/export", get(export))
-}
 
 /// 400 for a `version` other than `:latest-published`, `:draft` or the latest number.
 pub(crate) const BAD_VERSION: &str =
@@ -46,7 +40,7 @@ fn pick_version(
     ds: &DatasetRow,
     all: &[VersionRow],
     requested: Option<&str>,
-) -> Answer<VersionRow> {
+) -> Result<VersionRow, AppError> {
     let spec = requested.unwrap_or(":latest-published");
     let not_found = || {
         ApiError::not_found(format!(
@@ -56,7 +50,7 @@ fn pick_version(
     };
     let latest_published = datasets::select(all, &VersionSpec::LatestPublished, false, false);
     match spec {
-        ":latest-published" => Ok(latest_published.cloned().ok_or_else(not_found)),
+        ":latest-published" => Ok(latest_published.cloned().ok_or_else(not_found)?),
         ":draft" => {
             let allowed = permitted(
                 conn,
@@ -65,11 +59,11 @@ fn pick_version(
                 DvObject::Dataset(ds.id),
             )?;
             if !allowed {
-                return Ok(Err(denied(caller)));
+                return Err(denied(caller).into());
             }
             Ok(datasets::select(all, &VersionSpec::Draft, true, false)
                 .cloned()
-                .ok_or_else(not_found))
+                .ok_or_else(not_found)?)
         }
         other => {
             let wanted = datasets::parse_version_spec(other);
@@ -82,52 +76,50 @@ fn pick_version(
             Ok(latest_published
                 .filter(|v| matches(v))
                 .cloned()
-                .ok_or_else(|| ApiError::bad_request(BAD_VERSION)))
+                .ok_or_else(|| ApiError::bad_request(BAD_VERSION))?)
         }
     }
 }
 
-async fn export(
+pub(super) async fn export(
     State(em): State<Emulator>,
     Params(p): Params,
     headers: HeaderMap,
     auth: Auth,
-) -> Result<Response, ApiError> {
+) -> Result<Response, AppError> {
     let site = site_url(&headers);
     let (exporter, body) = em
         .store()
-        .call(move |conn| -> Answer<(Exporter, String)> {
+        .call(move |conn| -> Result<(Exporter, String), AppError> {
             // `findByGlobalId(null)` finds nothing, and Java prints the null.
             let pid = p.get("persistentId").map(String::as_str).unwrap_or("null");
             let Some(ds) = datasets::by_pid(conn, pid)? else {
-                return Ok(Err(ApiError::not_found(format!(
+                return Err(ApiError::not_found(format!(
                     "A dataset with the persistentId {pid} could not be found."
-                ))));
+                ))
+                .into());
             };
             let all = datasets::versions(conn, ds.id)?;
-            let version = match pick_version(
+            let version = pick_version(
                 conn,
                 &auth.caller,
                 &ds,
                 &all,
                 p.get("version").map(String::as_str),
-            )? {
-                Ok(v) => v,
-                Err(e) => return Ok(Err(e)),
-            };
+            )?;
             let Some(exporter) = p.get("exporter").and_then(|e| Exporter::from_name(e)) else {
-                return Ok(Err(ApiError::forbidden(EXPORT_FAILED)));
+                return Err(ApiError::forbidden(EXPORT_FAILED).into());
             };
             let ctx = ExportContext::load(conn, ds, version, &all, site)?;
             match exporter.render(&ctx) {
-                Ok(body) => Ok(Ok((exporter, body))),
+                Ok(body) => Ok((exporter, body)),
                 Err(e) => {
                     tracing::warn!(error = %e, exporter = exporter.name(), "export failed");
-                    Ok(Err(ApiError::forbidden(EXPORT_FAILED)))
+                    Err(ApiError::forbidden(EXPORT_FAILED).into())
                 }
             }
         })
-        .await??;
+        .await?;
     Ok((
         StatusCode::OK,
         [(header::CONTENT_TYPE, exporter.media_type())],

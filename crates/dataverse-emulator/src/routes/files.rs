@@ -4,150 +4,49 @@
 
 use std::collections::HashMap;
 
-use axum::Router;
 use axum::extract::multipart::{Multipart, MultipartRejection};
 use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post, put};
 use rusqlite::Connection;
 use serde_json::{Map, Value, json};
 
-use super::datasets::find;
-use super::file_add::{self, INGEST};
-use super::{Answer, Params, flag};
+use super::AppError;
+use super::extract::{
+    DvBytes, Params, directory_label, flag, read_form, sanitize_filename, utf8_body,
+};
+use super::guards::{
+    can_see_draft, find_dataset, find_file, latest_visible, may_edit, version_spec,
+};
 use crate::auth::{Auth, Caller};
-use crate::envelope::{ApiError, DvBytes, msg, ok};
+use crate::envelope::{ApiError, msg, ok};
 use crate::ingest;
-use crate::permissions::{DvObject, Permission, denied, permitted, require};
-use crate::store::datasets::{self, DEACCESSIONED, DRAFT, RELEASED, VersionRow, VersionSpec};
+use crate::model::{IngestState, LockType, VersionState};
+use crate::permissions::denied;
+use crate::printer;
+use crate::store::datasets::{self, VersionRow, VersionSpec};
 use crate::store::files::{self, DataFileRow, FileMetaRow};
-use crate::store::{dataset_write, locks, time_fmt};
+use crate::store::{blobs, dataset_write, locks, time_fmt};
 use crate::{Emulator, Error};
 
-pub(super) fn routes() -> Router<Emulator> {
-    Router::new()
-        .route("/api/files/{id}", get(get_file).delete(delete_file))
-        .route("/api/files/{id}/versions/{v}", get(get_file_version))
-        .route(
-            "/api/files/{id}/metadata",
-            get(get_raw_metadata).post(update_metadata),
-        )
-        .route("/api/files/{id}/metadata/draft", get(get_raw_draft))
-        .route("/api/files/{id}/restrict", put(restrict))
-        .route("/api/files/{id}/redetect", post(redetect))
-        .route("/api/files/{id}/reingest", post(reingest))
-        .route("/api/files/{id}/uningest", post(uningest))
-        .route("/api/datasets/{id}/versions/{v}/files", get(list_files))
-        .route(
-            "/api/datasets/{id}/versions/{v}/files/counts",
-            get(count_files),
-        )
-}
-
-/// After a DELETE (a dataset or its draft may have gone with files), remove the bytes of
-/// deleted files from disk.
-pub(crate) async fn sweep_after_delete(
-    State(em): State<Emulator>,
-    req: axum::extract::Request,
-    next: axum::middleware::Next,
-) -> Response {
-    let delete = req.method() == axum::http::Method::DELETE;
-    let response = next.run(req).await;
-    if delete {
-        let dir = em.config().data_dir.clone();
-        let done = em
-            .store()
-            .call(move |conn| {
-                if files::trash_pending(conn)? {
-                    files::sweep(conn, &dir)?;
-                }
-                Ok(())
-            })
-            .await;
-        if let Err(e) = done {
-            tracing::warn!(error = %e, "removing deleted files failed");
-        }
-    }
-    response
-}
-
-/// `findDataFileOrDie`: a database id (file PIDs are not enabled here).
-pub(crate) fn find_file(
-    conn: &Connection,
-    idtf: &str,
-    params: &HashMap<String, String>,
-) -> Answer<DataFileRow> {
-    if idtf == ":persistentId" {
-        let pid = params.get("persistentId").cloned().unwrap_or_default();
-        return Ok(Err(ApiError::not_found(format!(
-            "Datafile with Persistent ID {pid} not found."
-        ))));
-    }
-    let Ok(id) = idtf.trim().parse::<i64>() else {
-        return Ok(Err(ApiError::bad_request(format!(
-            "Bad file ID number: {idtf}."
-        ))));
-    };
-    Ok(files::datafile(conn, id)?
-        .ok_or_else(|| ApiError::not_found(format!("File with ID {id} not found."))))
-}
-
-/// Whether the caller may see unpublished versions of the dataset.
-pub(crate) fn can_see_draft(
-    conn: &Connection,
-    caller: &Caller,
-    dataset: i64,
-) -> Result<bool, Error> {
-    permitted(
-        conn,
-        caller,
-        Permission::ViewUnpublishedDataset,
-        DvObject::Dataset(dataset),
-    )
-}
-
-/// The newest version listing the file that the caller may see (the draft for those who
-/// may see it), with the file's metadata there.
-pub(crate) fn latest_visible(
-    conn: &Connection,
-    caller: &Caller,
-    df: &DataFileRow,
-    include_deaccessioned: bool,
-) -> Result<Option<(VersionRow, FileMetaRow)>, Error> {
-    let draft_ok = can_see_draft(conn, caller, df.dataset_id)?;
-    for v in files::versions_listing(conn, df.id)? {
-        let visible = match v.state.as_str() {
-            DRAFT => draft_ok,
-            RELEASED => true,
-            DEACCESSIONED => include_deaccessioned || draft_ok,
-            _ => false,
-        };
-        if visible && let Some(fm) = files::meta_in_version(conn, v.id, df.id)? {
-            return Ok(Some((v, fm)));
-        }
-    }
-    Ok(None)
-}
-
-async fn get_file(
+pub(super) async fn get_file(
     State(em): State<Emulator>,
     Path(idtf): Path<String>,
     Params(p): Params,
     auth: Auth,
-) -> Result<Response, ApiError> {
+) -> Result<Response, AppError> {
     let v = em
         .store()
-        .read(move |conn| -> Answer<Value> {
-            let df = tryr!(find_file(conn, &idtf, &p)?);
+        .read(move |conn| -> Result<Value, AppError> {
+            let df = find_file(conn, &idtf, &p)?;
             let Some((v, fm)) =
                 latest_visible(conn, &auth.caller, &df, flag(&p, "includeDeaccessioned"))?
             else {
-                return Ok(Err(denied(&auth.caller)));
+                return Err(denied(&auth.caller).into());
             };
-            Ok(Ok(file_response(conn, &df, &v, &fm, &p)?))
+            Ok(file_response(conn, &df, &v, &fm, &p)?)
         })
-        .await??;
+        .await?;
     Ok(ok(v))
 }
 
@@ -159,7 +58,7 @@ fn file_response(
     fm: &FileMetaRow,
     p: &HashMap<String, String>,
 ) -> Result<Value, Error> {
-    let mut json = files::filemetadata_json(fm, df, v.file_access_request);
+    let mut json = printer::files::filemetadata(fm, df, v.file_access_request);
     if flag(p, "returnOwners")
         && let Some(ds) = datasets::by_id(conn, df.dataset_id)?
         && let Some(Value::Object(data_file)) = json.get_mut("dataFile")
@@ -176,7 +75,7 @@ fn file_response(
         if let Some(t) = datasets::title_of(&v.metadata_blocks) {
             owner.insert("displayName".into(), t.into());
         }
-        if let Some(c) = crate::store::collections::owners_json(conn, Some(ds.owner_id))? {
+        if let Some(c) = printer::collections::is_part_of(conn, Some(ds.owner_id))? {
             owner.insert("isPartOf".into(), c);
         }
         data_file.insert("isPartOf".into(), Value::Object(owner));
@@ -186,12 +85,12 @@ fn file_response(
         && let Some(ds) = datasets::by_id(conn, df.dataset_id)?
     {
         let all = datasets::versions(conn, ds.id)?;
-        let version = datasets::version_json(
+        let version = printer::datasets::version(
             conn,
             &ds,
             v,
             datasets::latest_state(&all),
-            datasets::VersionJsonOptions {
+            printer::datasets::VersionOptions {
                 exclude_files: true,
                 exclude_metadata_blocks: false,
             },
@@ -201,20 +100,20 @@ fn file_response(
     Ok(json)
 }
 
-async fn get_file_version(
+pub(super) async fn get_file_version(
     State(em): State<Emulator>,
     Path((idtf, spec)): Path<(String, String)>,
     Params(p): Params,
     auth: Auth,
-) -> Result<Response, ApiError> {
+) -> Result<Response, AppError> {
     let v = em
         .store()
-        .read(move |conn| -> Answer<Value> {
-            let df = tryr!(find_file(conn, &idtf, &p)?);
-            let parsed = tryr!(super::datasets::version_spec(&spec));
+        .read(move |conn| -> Result<Value, AppError> {
+            let df = find_file(conn, &idtf, &p)?;
+            let parsed = version_spec(&spec)?;
             let draft_ok = can_see_draft(conn, &auth.caller, df.dataset_id)?;
             if parsed == VersionSpec::Draft && !draft_ok {
-                return Ok(Err(denied(&auth.caller)));
+                return Err(denied(&auth.caller).into());
             }
             let all = datasets::versions(conn, df.dataset_id)?;
             let not_found = || {
@@ -225,14 +124,14 @@ async fn get_file_version(
             let Some(version) =
                 datasets::select(&all, &parsed, draft_ok, flag(&p, "includeDeaccessioned"))
             else {
-                return Ok(Err(not_found()));
+                return Err(not_found().into());
             };
             let Some(fm) = files::meta_in_version(conn, version.id, df.id)? else {
-                return Ok(Err(not_found()));
+                return Err(not_found().into());
             };
-            Ok(Ok(file_response(conn, &df, version, &fm, &p)?))
+            Ok(file_response(conn, &df, version, &fm, &p)?)
         })
-        .await??;
+        .await?;
     Ok(ok(v))
 }
 
@@ -246,72 +145,61 @@ fn plain(status: StatusCode, text: String) -> Response {
         .into_response()
 }
 
-async fn get_raw_metadata(
+pub(super) async fn get_raw_metadata(
     State(em): State<Emulator>,
     Path(idtf): Path<String>,
     Params(p): Params,
     auth: Auth,
-) -> Result<Response, ApiError> {
+) -> Result<Response, AppError> {
     let _ = auth;
     let v = em
         .store()
-        .read(move |conn| -> Answer<Value> {
-            let df = tryr!(find_file(conn, &idtf, &p)?);
+        .read(move |conn| -> Result<Value, AppError> {
+            let df = find_file(conn, &idtf, &p)?;
             for v in files::versions_listing(conn, df.id)? {
-                if v.state == RELEASED
+                if v.state == VersionState::Released
                     && let Some(fm) = files::meta_in_version(conn, v.id, df.id)?
                 {
-                    return Ok(Ok(files::raw_metadata_json(&fm)));
+                    return Ok(printer::files::raw_metadata(&fm));
                 }
             }
-            Ok(Err(ApiError::bad_request(format!(
+            Err(ApiError::bad_request(format!(
                 "File {} has no published metadata: try /api/files/{}/metadata/draft.",
                 df.id, df.id
-            ))))
+            ))
+            .into())
         })
-        .await??;
+        .await?;
     Ok(plain(StatusCode::OK, v.to_string()))
 }
 
-async fn get_raw_draft(
+pub(super) async fn get_raw_draft(
     State(em): State<Emulator>,
     Path(idtf): Path<String>,
     Params(p): Params,
     auth: Auth,
-) -> Result<Response, ApiError> {
+) -> Result<Response, AppError> {
     let v = em
         .store()
-        .read(move |conn| -> Answer<Value> {
-            let df = tryr!(find_file(conn, &idtf, &p)?);
+        .read(move |conn| -> Result<Value, AppError> {
+            let df = find_file(conn, &idtf, &p)?;
             if !can_see_draft(conn, &auth.caller, df.dataset_id)? {
-                return Ok(Err(denied(&auth.caller)));
+                return Err(denied(&auth.caller).into());
             }
             let all = datasets::versions(conn, df.dataset_id)?;
-            let draft = all.iter().find(|v| v.state == DRAFT);
+            let draft = all.iter().find(|v| v.state == VersionState::Draft);
             let fm = match draft {
                 Some(d) => files::meta_in_version(conn, d.id, df.id)?,
                 None => None,
             };
-            Ok(fm.map(|fm| files::raw_metadata_json(&fm)).ok_or_else(|| {
-                ApiError::bad_request("Dataset version cannot be found or unpublished")
-            }))
+            Ok(fm
+                .map(|fm| printer::files::raw_metadata(&fm))
+                .ok_or_else(|| {
+                    ApiError::bad_request("Dataset version cannot be found or unpublished")
+                })?)
         })
-        .await??;
+        .await?;
     Ok(plain(StatusCode::OK, v.to_string()))
-}
-
-/// `EditDataset` on the file's dataset and no edit-blocking lock.
-fn may_edit(conn: &Connection, caller: &Caller, df: &DataFileRow) -> Answer<()> {
-    tryr!(require(
-        conn,
-        caller,
-        Permission::EditDataset,
-        DvObject::Dataset(df.dataset_id)
-    )?);
-    let Some(ds) = datasets::by_id(conn, df.dataset_id)? else {
-        return Err(Error::Store("file without dataset".into()));
-    };
-    super::dataset_edit::edit_lock(conn, caller, &ds)
 }
 
 /// The file's metadata in the (possibly new) draft; `None` when the draft does not list it.
@@ -325,48 +213,51 @@ fn draft_meta(
     Ok((draft, fm))
 }
 
-async fn update_metadata(
+pub(super) async fn update_metadata(
     State(em): State<Emulator>,
     Path(idtf): Path<String>,
     Params(p): Params,
     auth: Auth,
     multipart: Result<Multipart, MultipartRejection>,
-) -> Result<Response, ApiError> {
-    let form = file_add::read_form(&em, multipart).await?;
+) -> Result<Response, AppError> {
+    let form = read_form(&em, multipart).await?;
     let text = form.json.unwrap_or_default();
     let body: Map<String, Value> = match serde_json::from_str(&text) {
         Ok(Value::Object(m)) => m,
         Ok(_) | Err(_) => {
             return Err(ApiError::bad_request(
                 "Error parsing the jsonData: a JSON object is expected.",
-            ));
+            )
+            .into());
         }
     };
     let directory = match body.get("directoryLabel").and_then(Value::as_str) {
-        Some(d) => Some(file_add::directory_label(d)?),
+        Some(d) => Some(directory_label(d)?),
         None => None,
     };
     let label = match body.get("label").and_then(Value::as_str) {
-        Some(l) if !l.trim().is_empty() => Some(file_add::sanitize_filename(l)?),
+        Some(l) if !l.trim().is_empty() => Some(sanitize_filename(l)?),
         _ => None,
     };
     let echo = text.clone();
     em.store()
-        .call(move |conn| -> Answer<()> {
+        .call(move |conn| -> Result<(), AppError> {
             let tx = conn.transaction()?;
-            let df = tryr!(find_file(&tx, &idtf, &p)?);
-            if may_edit(&tx, &auth.caller, &df)?.is_err() {
-                return Ok(Err(ApiError::bad_request(
-                    "An error has occurred attempting to update the requested DataFile. It is likely related to permissions.",
-                )));
-            }
+            let df = find_file(&tx, &idtf, &p)?;
+            may_edit(&tx, &auth.caller, df.dataset_id).map_err(|e| {
+                e.replace_api(|_| {
+                    ApiError::bad_request(
+                        "An error has occurred attempting to update the requested DataFile. It is likely related to permissions.",
+                    )
+                })
+            })?;
             let now = time_fmt::now_iso();
             let (draft, fm) = draft_meta(&tx, &df, &now)?;
             let Some(mut fm) = fm else {
-                return Ok(Err(ApiError::bad_request(format!(
+                return Err(ApiError::bad_request(format!(
                     "File {} is not in the draft version of the dataset.",
                     df.id
-                ))));
+                )).into());
             };
             if let Some(l) = label {
                 fm.label = l;
@@ -394,72 +285,72 @@ async fn update_metadata(
                 &fm.label,
                 Some(df.id),
             )? {
-                return Ok(Err(ApiError::bad_request(format!(
+                return Err(ApiError::bad_request(format!(
                     "Filename already exists at {}",
                     fm.path()
-                ))));
+                )).into());
             }
             files::update_meta(&tx, &fm)?;
             files::touch_version(&tx, draft.id, &now)?;
             tx.commit()?;
-            Ok(Ok(()))
+            Ok(())
         })
-        .await??;
+        .await?;
     Ok(plain(
         StatusCode::OK,
         format!("File Metadata update has been completed: {echo}"),
     ))
 }
 
-async fn delete_file(
+pub(super) async fn delete_file(
     State(em): State<Emulator>,
     Path(idtf): Path<String>,
     Params(p): Params,
     auth: Auth,
-) -> Result<Response, ApiError> {
-    let data_dir = em.config().data_dir.clone();
+) -> Result<Response, AppError> {
     let deleted = em
         .store()
-        .call(move |conn| -> Answer<bool> {
+        .call(move |conn| -> Result<bool, AppError> {
             let tx = conn.transaction()?;
-            let df = tryr!(find_file(&tx, &idtf, &p)?);
-            if let Err(e) = may_edit(&tx, &auth.caller, &df)? {
-                return Ok(Err(ApiError::bad_request(format!(
-                    "Delete failed for file ID {} (DeleteDataFileCommand): {}",
-                    df.id,
-                    e.message()
-                ))));
-            }
+            let df = find_file(&tx, &idtf, &p)?;
+            may_edit(&tx, &auth.caller, df.dataset_id).map_err(|e| {
+                e.replace_api(|e| {
+                    ApiError::bad_request(format!(
+                        "Delete failed for file ID {} (DeleteDataFileCommand): {}",
+                        df.id,
+                        e.message()
+                    ))
+                })
+            })?;
             let now = time_fmt::now_iso();
             let (draft, fm) = draft_meta(&tx, &df, &now)?;
             if fm.is_none() {
-                return Ok(Err(ApiError::not_found(format!(
-                    "File with ID {} not found.",
-                    df.id
-                ))));
+                return Err(
+                    ApiError::not_found(format!("File with ID {} not found.", df.id)).into(),
+                );
             }
             let gone = files::remove_from_version(&tx, draft.id, df.id)?;
             files::touch_version(&tx, draft.id, &now)?;
-            file_add::release_ingest_lock(&tx, df.dataset_id)?;
+            ingest::job::release_lock(&tx, df.dataset_id)?;
             tx.commit()?;
-            files::sweep(conn, &data_dir)?;
-            Ok(Ok(gone))
+            Ok(gone)
         })
-        .await??;
+        .await?;
+    blobs::remove_trashed(em.store(), &em.config().data_dir).await;
     Ok(ok(Value::Bool(deleted)))
 }
 
 /// `dataset.message.toua.invalid`.
 const TOUA_INVALID: &str = "Terms of Use and Access are invalid. You must enable request access or add terms of access in datasets with restricted files.";
 
-async fn restrict(
+pub(super) async fn restrict(
     State(em): State<Emulator>,
     Path(idtf): Path<String>,
     Params(p): Params,
     auth: Auth,
     DvBytes(body): DvBytes,
-) -> Result<Response, ApiError> {
-    let body = crate::envelope::utf8_body(&body)?;
+) -> Result<Response, AppError> {
+    let body = utf8_body(&body)?;
     // Plain `true`/`false` (anything else is false, as `Boolean.valueOf`) or the JSON form.
     let trimmed = body.trim();
     let (restrict, access_request, terms): (bool, Option<bool>, Option<String>) =
@@ -467,9 +358,9 @@ async fn restrict(
             let o: Map<String, Value> = serde_json::from_str(trimmed)
                 .map_err(|e| ApiError::bad_request(format!("Error parsing Json: {e}")))?;
             let Some(r) = o.get("restrict").and_then(Value::as_bool) else {
-                return Err(ApiError::bad_request(
-                    "Error parsing Json: 'restrict' is required.",
-                ));
+                return Err(
+                    ApiError::bad_request("Error parsing Json: 'restrict' is required.").into(),
+                );
             };
             (
                 r,
@@ -500,39 +391,38 @@ async fn restrict(
     }
     let text = em
         .store()
-        .call(move |conn| -> Answer<String> {
+        .call(move |conn| -> Result<String, AppError> {
             let tx = conn.transaction()?;
-            let df = match find_file(&tx, &idtf, &p)? {
-                Ok(df) => df,
-                Err(_) => {
-                    return Ok(Err(ApiError::bad_request(format!(
-                        "Could not find datafile with id {idtf}"
-                    ))));
-                }
-            };
+            let df = find_file(&tx, &idtf, &p).map_err(|e| {
+                e.replace_api(|_| {
+                    ApiError::bad_request(format!("Could not find datafile with id {idtf}"))
+                })
+            })?;
             let now = time_fmt::now_iso();
             let label = files::versions_listing(&tx, df.id)?
                 .first()
                 .and_then(|v| files::meta_in_version(&tx, v.id, df.id).ok().flatten())
                 .map(|m| m.label)
                 .unwrap_or_default();
-            if let Err(e) = may_edit(&tx, &auth.caller, &df)? {
-                return Ok(Err(ApiError::bad_request(format!(
-                    "Problem trying to update restriction status on {label}: {}",
-                    e.message()
-                ))));
-            }
+            may_edit(&tx, &auth.caller, df.dataset_id).map_err(|e| {
+                e.replace_api(|e| {
+                    ApiError::bad_request(format!(
+                        "Problem trying to update restriction status on {label}: {}",
+                        e.message()
+                    ))
+                })
+            })?;
             let (draft, fm) = draft_meta(&tx, &df, &now)?;
             let Some(mut fm) = fm else {
-                return Ok(Err(ApiError::bad_request(format!(
+                return Err(ApiError::bad_request(format!(
                     "Problem trying to update restriction status on {label}: the file is not in the draft version."
-                ))));
+                )).into());
             };
             if fm.restricted == restrict {
-                return Ok(Err(ApiError::bad_request(format!(
+                return Err(ApiError::bad_request(format!(
                     "Problem trying to update restriction status on {label}: File {label} is already {}",
                     if restrict { "restricted" } else { "unrestricted" }
-                ))));
+                )).into());
             }
             fm.restricted = restrict;
             files::update_meta(&tx, &fm)?;
@@ -555,33 +445,34 @@ async fn restrict(
                 .and_then(Value::as_str)
                 .is_some_and(|t| !t.trim().is_empty());
             if any_restricted && !access && !has_terms {
-                return Ok(Err(ApiError::new(StatusCode::CONFLICT, TOUA_INVALID)));
+                return Err(ApiError::new(StatusCode::CONFLICT, TOUA_INVALID).into());
             }
             tx.commit()?;
-            Ok(Ok(label))
+            Ok(label)
         })
-        .await??;
+        .await?;
     Ok(msg(format!("File {text}{message}")))
 }
 
-async fn redetect(
+pub(super) async fn redetect(
     State(em): State<Emulator>,
     Path(idtf): Path<String>,
     Params(p): Params,
     auth: Auth,
-) -> Result<Response, ApiError> {
+) -> Result<Response, AppError> {
     let dry_run = flag(&p, "dryRun");
     let data_dir = em.config().data_dir.clone();
     let v = em
         .store()
-        .call(move |conn| -> Answer<Value> {
+        .call(move |conn| -> Result<Value, AppError> {
             let tx = conn.transaction()?;
-            let df = tryr!(find_file(&tx, &idtf, &p)?);
-            tryr!(may_edit(&tx, &auth.caller, &df)?);
+            let df = find_file(&tx, &idtf, &p)?;
+            may_edit(&tx, &auth.caller, df.dataset_id)?;
             if df.tabular {
-                return Ok(Err(ApiError::bad_request(
+                return Err(ApiError::bad_request(
                     "Unable to redetect file type: the file is an ingested tabular file.",
-                )));
+                )
+                .into());
             }
             let label = files::versions_listing(&tx, df.id)?
                 .first()
@@ -597,88 +488,82 @@ async fn redetect(
                 )?;
                 tx.commit()?;
             }
-            Ok(Ok(json!({
+            Ok(json!({
                 "dryRun": dry_run,
                 "oldContentType": df.content_type,
                 "newContentType": new,
-            })))
+            }))
         })
-        .await??;
+        .await?;
     Ok(ok(v))
 }
 
-async fn reingest(
+pub(super) async fn reingest(
     State(em): State<Emulator>,
     Path(idtf): Path<String>,
     Params(p): Params,
     auth: Auth,
-) -> Result<Response, ApiError> {
+) -> Result<Response, AppError> {
     if !auth.caller.is_superuser() {
-        return Err(ApiError::forbidden("Not a superuser"));
+        return Err(ApiError::forbidden("Not a superuser").into());
     }
     let user = auth.caller.user().map(|u| u.id);
     let id = em
         .store()
-        .call(move |conn| -> Answer<i64> {
+        .call(move |conn| -> Result<i64, AppError> {
             let tx = conn.transaction()?;
-            let df = tryr!(find_file(&tx, &idtf, &p)?);
+            let df = find_file(&tx, &idtf, &p)?;
             if df.tabular {
-                return Ok(Err(ApiError::bad_request(
-                    "The datafile is already ingested as Tabular.",
-                )));
+                return Err(
+                    ApiError::bad_request("The datafile is already ingested as Tabular.").into(),
+                );
             }
             if !ingest::is_tabular_candidate(&df.content_type) || df.content_type == ingest::TAB {
-                return Ok(Err(ApiError::bad_request(format!(
+                return Err(ApiError::bad_request(format!(
                     "Tabular ingest is not supported for this file type (id: {}, type: {})",
                     df.id, df.content_type
-                ))));
+                ))
+                .into());
             }
-            if locks::has(&tx, df.dataset_id, INGEST)? {
-                return Ok(Err(ApiError::forbidden(
-                    "Dataset cannot be edited due to dataset lock.",
-                )));
+            if locks::has(&tx, df.dataset_id, LockType::Ingest)? {
+                return Err(
+                    ApiError::forbidden("Dataset cannot be edited due to dataset lock.").into(),
+                );
             }
-            tx.execute(
-                "UPDATE datafiles SET ingest_state = 'pending' WHERE id = ?1",
-                [df.id],
-            )?;
-            locks::add(&tx, df.dataset_id, INGEST, user, None)?;
+            ingest::job::queue(&tx, df.id, df.dataset_id, user)?;
             tx.commit()?;
-            Ok(Ok(df.id))
+            Ok(df.id)
         })
-        .await??;
-    file_add::start_ingest(&em, id).await;
+        .await?;
+    ingest::job::start(&em, id).await;
     Ok(msg(format!("Datafile {id} queued for ingest")))
 }
 
-async fn uningest(
+pub(super) async fn uningest(
     State(em): State<Emulator>,
     Path(idtf): Path<String>,
     Params(p): Params,
     auth: Auth,
-) -> Result<Response, ApiError> {
+) -> Result<Response, AppError> {
     if !auth.caller.is_superuser() {
-        return Err(ApiError::forbidden("Not a superuser"));
+        return Err(ApiError::forbidden("Not a superuser").into());
     }
     let data_dir = em.config().data_dir.clone();
     let id = em
         .store()
-        .call(move |conn| -> Answer<i64> {
+        .call(move |conn| -> Result<i64, AppError> {
             let tx = conn.transaction()?;
-            let df = tryr!(find_file(&tx, &idtf, &p)?);
+            let df = find_file(&tx, &idtf, &p)?;
             if !df.tabular {
-                if df.ingest_state.as_deref() == Some("failed") {
-                    tx.execute(
-                        "UPDATE datafiles SET ingest_state = NULL WHERE id = ?1",
-                        [df.id],
-                    )?;
+                if df.ingest_state == Some(IngestState::Failed) {
+                    files::set_ingest_state(&tx, df.id, None)?;
                     tx.commit()?;
-                    return Ok(Ok(df.id));
+                    return Ok(df.id);
                 }
-                return Ok(Err(ApiError::bad_request(format!(
+                return Err(ApiError::bad_request(format!(
                     "Cannot uningest non-tabular file {}.",
                     df.id
-                ))));
+                )).into());
             }
             let blob = files::blob_path(&data_dir, &df.blob);
             let orig = files::blob_path(&data_dir, &format!("{}.orig", df.blob));
@@ -690,12 +575,12 @@ async fn uningest(
                 rusqlite::params![df.id, time_fmt::now_iso()],
             )?;
             let original = df.original_name.clone();
-            file_add::relabel_drafts(&tx, df.id, |l| original.clone().unwrap_or_else(|| l.to_string()))?;
+            ingest::job::relabel_drafts(&tx, df.id, |l| original.clone().unwrap_or_else(|| l.to_string()))?;
             std::fs::rename(&orig, &blob)?;
             tx.commit()?;
-            Ok(Ok(df.id))
+            Ok(df.id)
         })
-        .await??;
+        .await?;
     Ok(msg(format!("Datafile {id} uningested.")))
 }
 
@@ -745,20 +630,21 @@ fn filtered(
     spec: &str,
     p: &HashMap<String, String>,
     access: Option<bool>,
-) -> Answer<(VersionRow, FileRows)> {
-    let ds = tryr!(find(conn, idtf, p)?);
-    let parsed = tryr!(super::datasets::version_spec(spec));
+) -> Result<(VersionRow, FileRows), AppError> {
+    let ds = find_dataset(conn, idtf, p)?;
+    let parsed = version_spec(spec)?;
     let draft_ok = can_see_draft(conn, caller, ds.id)?;
     if parsed == VersionSpec::Draft && !draft_ok {
-        return Ok(Err(denied(caller)));
+        return Err(denied(caller).into());
     }
     let all = datasets::versions(conn, ds.id)?;
     let Some(version) = datasets::select(&all, &parsed, draft_ok, flag(p, "includeDeaccessioned"))
     else {
-        return Ok(Err(ApiError::not_found(format!(
+        return Err(ApiError::not_found(format!(
             "Dataset version {spec} of dataset {} not found",
             ds.id
-        ))));
+        ))
+        .into());
     };
     let mut rows = files::in_version(conn, version.id)?;
     if let Some(ct) = p.get("contentType") {
@@ -775,22 +661,21 @@ fn filtered(
             fm.label.to_lowercase().contains(&s) || fm.description.to_lowercase().contains(&s)
         });
     }
-    Ok(Ok((version.clone(), rows)))
+    Ok((version.clone(), rows))
 }
 
-async fn list_files(
+pub(super) async fn list_files(
     State(em): State<Emulator>,
     Path((idtf, spec)): Path<(String, String)>,
     Params(p): Params,
     auth: Auth,
-) -> Result<Response, ApiError> {
+) -> Result<Response, AppError> {
     let order = order_of(&p)?;
     let access = access_of(&p)?;
     let (total, items) = em
         .store()
-        .read(move |conn| -> Answer<(usize, Vec<Value>)> {
-            let (version, mut rows) =
-                tryr!(filtered(conn, &auth.caller, &idtf, &spec, &p, access)?);
+        .read(move |conn| -> Result<(usize, Vec<Value>), AppError> {
+            let (version, mut rows) = filtered(conn, &auth.caller, &idtf, &spec, &p, access)?;
             match order {
                 "NameZA" => rows.sort_by(|a, b| b.0.label.cmp(&a.0.label)),
                 "Newest" => rows.sort_by_key(|r| std::cmp::Reverse(r.1.id)),
@@ -813,11 +698,11 @@ async fn list_files(
                 .iter()
                 .skip(offset)
                 .take(limit)
-                .map(|(fm, df)| files::filemetadata_json(fm, df, version.file_access_request))
+                .map(|(fm, df)| printer::files::filemetadata(fm, df, version.file_access_request))
                 .collect();
-            Ok(Ok((total, items)))
+            Ok((total, items))
         })
-        .await??;
+        .await?;
     Ok((
         StatusCode::OK,
         axum::Json(json!({"status": "OK", "totalCount": total, "data": items})),
@@ -826,17 +711,17 @@ async fn list_files(
 }
 
 /// `GET /api/datasets/{id}/versions/{v}/files/counts`.
-async fn count_files(
+pub(super) async fn count_files(
     State(em): State<Emulator>,
     Path((idtf, spec)): Path<(String, String)>,
     Params(p): Params,
     auth: Auth,
-) -> Result<Response, ApiError> {
+) -> Result<Response, AppError> {
     let access = access_of(&p)?;
     let v = em
         .store()
-        .read(move |conn| -> Answer<Value> {
-            let (_, rows) = tryr!(filtered(conn, &auth.caller, &idtf, &spec, &p, access)?);
+        .read(move |conn| -> Result<Value, AppError> {
+            let (_, rows) = filtered(conn, &auth.caller, &idtf, &spec, &p, access)?;
             let mut per_type = Map::new();
             let mut per_category = Map::new();
             let mut per_access = Map::new();
@@ -858,14 +743,14 @@ async fn count_files(
                     },
                 );
             }
-            Ok(Ok(json!({
+            Ok(json!({
                 "total": rows.len(),
                 "perContentType": per_type,
                 "perCategoryName": per_category,
                 "perTabularTagName": {},
                 "perAccessStatus": per_access,
-            })))
+            }))
         })
-        .await??;
+        .await?;
     Ok(ok(v))
 }

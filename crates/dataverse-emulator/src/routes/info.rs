@@ -1,11 +1,10 @@
 //! `/api/info/*` (`Info.java`; no auth, keys ignored).
 
-use axum::Router;
 use axum::extract::{Path, State};
 use axum::response::Response;
-use axum::routing::get;
 use serde_json::{Value, json};
 
+use super::AppError;
 use crate::envelope::{ApiError, msg, ok};
 use crate::{DATAVERSE_VERSION, Emulator};
 
@@ -13,47 +12,36 @@ const EXPORT_FORMATS: &str = include_str!("../../data/info-exportFormats.json");
 /// Default `:ZipDownloadLimit` (100 MiB).
 const ZIP_DOWNLOAD_LIMIT: i64 = 104_857_600;
 
-pub(super) fn routes() -> Router<Emulator> {
-    Router::new()
-        .route("/api/info/version", get(version))
-        .route("/api/info/server", get(server))
-        .route("/api/info/apiTermsOfUse", get(api_terms))
-        .route("/api/info/applicationTermsOfUse", get(app_terms))
-        .route("/api/info/exportFormats", get(export_formats))
-        .route("/api/info/zipDownloadLimit", get(zip_limit))
-        .route("/api/info/settings/{name}", get(setting))
-}
-
-async fn version() -> Response {
+pub(super) async fn version() -> Response {
     ok(json!({"version": DATAVERSE_VERSION, "build": "dataverse-emulator"}))
 }
 
-async fn server(State(em): State<Emulator>) -> Response {
+pub(super) async fn server(State(em): State<Emulator>) -> Response {
     msg(em.config().hostname.clone())
 }
 
-async fn api_terms() -> Response {
+pub(super) async fn api_terms() -> Response {
     msg("There are no API Terms of Use for this Dataverse installation.")
 }
 
-async fn app_terms() -> Response {
+pub(super) async fn app_terms() -> Response {
     msg("There are no Terms of Use for this Dataverse installation.")
 }
 
-async fn export_formats() -> Result<Response, ApiError> {
+pub(super) async fn export_formats() -> Result<Response, AppError> {
     let v: Value = serde_json::from_str(EXPORT_FORMATS)
-        .map_err(|e| ApiError::from(crate::Error::Data(format!("exportFormats: {e}"))))?;
+        .map_err(|e| crate::Error::Data(format!("exportFormats: {e}")))?;
     Ok(ok(v.get("data").cloned().unwrap_or(v)))
 }
 
-async fn zip_limit() -> Response {
+pub(super) async fn zip_limit() -> Response {
     ok(json!(ZIP_DOWNLOAD_LIMIT))
 }
 
-async fn setting(
+pub(super) async fn setting(
     State(em): State<Emulator>,
     Path(name): Path<String>,
-) -> Result<Response, ApiError> {
+) -> Result<Response, AppError> {
     if name == "incompleteMetadataViaApi" {
         return Ok(ok(json!(false)));
     }
@@ -64,6 +52,6 @@ async fn setting(
         .await?;
     match value {
         Some(v) => Ok(msg(v)),
-        None => Err(ApiError::not_found(format!("Setting {name} not found"))),
+        None => Err(ApiError::not_found(format!("Setting {name} not found")).into()),
     }
 }

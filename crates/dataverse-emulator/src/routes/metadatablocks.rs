@@ -1,22 +1,15 @@
 //! `/api/metadatablocks` (`MetadataBlocks.java`; no auth, keys ignored).
 
-use axum::Router;
 use axum::extract::{Path, State};
 use axum::response::Response;
-use axum::routing::get;
 use serde_json::Value;
 
-use super::{Params, flag};
+use super::AppError;
+use super::extract::{Params, flag};
 use crate::Emulator;
 use crate::envelope::{ApiError, ok};
 
-pub(super) fn routes() -> Router<Emulator> {
-    Router::new()
-        .route("/api/metadatablocks", get(list))
-        .route("/api/metadatablocks/{id}", get(one))
-}
-
-async fn list(State(em): State<Emulator>, Params(p): Params) -> Response {
+pub(super) async fn list(State(em): State<Emulator>, Params(p): Params) -> Response {
     let only_on_create = flag(&p, "onlyDisplayedOnCreate");
     let full = flag(&p, "returnDatasetFieldTypes");
     let blocks: Vec<Value> = em
@@ -35,9 +28,12 @@ async fn list(State(em): State<Emulator>, Params(p): Params) -> Response {
     ok(Value::Array(blocks))
 }
 
-async fn one(State(em): State<Emulator>, Path(id): Path<String>) -> Result<Response, ApiError> {
+pub(super) async fn one(
+    State(em): State<Emulator>,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
     em.blocks()
         .find(&id)
         .map(|b| ok(b.full_json(false)))
-        .ok_or_else(|| ApiError::not_found(format!("Can't find metadata block '{id}'")))
+        .ok_or_else(|| ApiError::not_found(format!("Can't find metadata block '{id}'")).into())
 }

@@ -1,14 +1,13 @@
-//! The HTTP application: routes per endpoint family, Dataverse-style 404/405/413/500.
-
-/// Unwrap a Dataverse error out of a store closure: `tryr!(check(...)?)`.
-macro_rules! tryr {
-    ($e:expr) => {
-        match $e {
-            Ok(v) => v,
-            Err(api) => return Ok(Err(api)),
-        }
-    };
-}
+//! The HTTP application: one route table ([`api_routes`], [`upload_routes`]) listing every
+//! Dataverse path with the module whose handler serves it, body limits per route
+//! ([`limits`]), path normalisation, latency and fault injection, and Dataverse-style
+//! 404/405/413/500 answers.
+//!
+//! Handlers live in one file per endpoint family and import no other family: what they share
+//! is in [`guards`] (lookups, visibility, permission and edit checks), [`extract`] (query,
+//! JSON, raw and multipart bodies), [`error`] (the one error type), [`assignments`] (the
+//! role-assignment steps collections and datasets both take; it serves no route itself) and,
+//! outside the routes, the store, the JSON printer and the ingest job.
 
 mod access;
 mod admin;
@@ -19,116 +18,59 @@ mod dataset_access;
 mod dataset_create;
 mod dataset_edit;
 mod datasets;
+mod error;
 mod exports;
+mod extract;
 mod file_add;
 mod files;
+mod guards;
 mod info;
 mod licenses;
+mod limits;
 mod metadatablocks;
 mod users;
 
 use std::any::Any;
-use std::collections::HashMap;
 use std::time::Duration;
 
 use axum::Router;
 use axum::body::Body;
-use axum::extract::{DefaultBodyLimit, Request, State};
-use axum::http::{StatusCode, header};
+use axum::extract::{Request, State};
+use axum::http::StatusCode;
 use axum::middleware::{self, Next};
 use axum::response::{Html, IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{delete, get, post, put};
 use tower::ServiceExt;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::trace::TraceLayer;
 
+pub(crate) use error::AppError;
+
 use crate::Emulator;
-use crate::envelope::{ApiError, RequestInfo, payload_too_large};
+use crate::envelope::{ApiError, RequestInfo};
 use crate::normalize;
-
-/// What a store closure answers: a Dataverse error, or a value.
-pub(crate) type Answer<T> = Result<Result<T, ApiError>, crate::Error>;
-
-/// Query parameters as a map (unknown ones are simply ignored, like JAX-RS; an
-/// undecodable query string counts as empty).
-#[derive(Debug, Clone, Default)]
-pub(crate) struct Params(pub HashMap<String, String>);
-
-impl<S: Send + Sync> axum::extract::FromRequestParts<S> for Params {
-    type Rejection = std::convert::Infallible;
-
-    async fn from_request_parts(
-        parts: &mut axum::http::request::Parts,
-        _state: &S,
-    ) -> Result<Self, Self::Rejection> {
-        Ok(Params(
-            axum::extract::Query::<HashMap<String, String>>::try_from_uri(&parts.uri)
-                .map(|q| q.0)
-                .unwrap_or_default(),
-        ))
-    }
-}
-
-/// `findAuthenticatedUserOrDie` plus the superuser check of superuser-only endpoints.
-pub(crate) fn superuser(caller: &crate::auth::Caller) -> Result<(), ApiError> {
-    if caller.user().is_none() {
-        return Err(ApiError::unauthorized(
-            "Only authenticated users can perform the requested operation",
-        ));
-    }
-    if !caller.is_superuser() {
-        return Err(ApiError::forbidden(
-            "This API end point can be used by superusers only.",
-        ));
-    }
-    Ok(())
-}
-
-/// JAX-RS boolean query parameter: `true` (any case) ⇒ true, anything else ⇒ false.
-pub(crate) fn flag(params: &HashMap<String, String>, name: &str) -> bool {
-    params
-        .get(name)
-        .is_some_and(|v| v.trim().eq_ignore_ascii_case("true"))
-}
 
 /// Build the whole application (see [`Emulator::router`]).
 pub(crate) fn app(emulator: Emulator) -> Router {
-    let max = emulator.config().max_body_bytes;
-    let limits = BodyLimits {
-        body: max as u64,
-        upload: emulator.config().max_upload_bytes,
-    };
-    let latency = emulator.config().latency;
-    let faults = emulator.config().faults.clone();
-    let inner = Router::new()
-        .route("/", get(root))
-        .merge(info::routes())
-        .merge(admin::routes())
-        .merge(metadatablocks::routes())
-        .merge(licenses::routes())
-        .merge(users::routes())
-        .merge(builtin_users::routes())
-        .merge(collections::routes())
-        .merge(datasets::routes())
-        .merge(dataset_create::routes())
-        .merge(dataset_edit::routes())
-        .merge(dataset_access::routes())
-        .merge(exports::routes())
-        .merge(files::routes())
-        .merge(file_add::routes())
-        .merge(access::routes())
-        .fallback(not_found)
-        .method_not_allowed_fallback(method_not_allowed)
-        .layer(DefaultBodyLimit::max(max))
-        .layer(middleware::from_fn_with_state(
-            emulator.clone(),
-            files::sweep_after_delete,
-        ))
-        .with_state(emulator);
+    let config = emulator.config();
+    let (max_body, max_upload) = (config.max_body_bytes, config.max_upload_bytes);
+    let latency = config.latency;
+    let faults = config.faults.clone();
+    let api = limits::general(
+        api_routes()
+            .fallback(not_found)
+            .method_not_allowed_fallback(method_not_allowed),
+        max_body,
+    );
+    let uploads = limits::uploads(
+        upload_routes().method_not_allowed_fallback(method_not_allowed),
+        max_body,
+        max_upload,
+    );
+    let inner = api.merge(uploads).with_state(emulator);
     let normalized = inner.map_request(normalize::rewrite::<Body>);
     let mut outer = Router::new()
         .fallback_service(normalized)
-        .layer(middleware::from_fn_with_state(limits, limit_body))
         .layer(middleware::from_fn_with_state(latency, delay));
     if let Some(spec) = faults {
         outer = outer.layer(middleware::from_fn_with_state(
@@ -140,6 +82,182 @@ pub(crate) fn app(emulator: Emulator) -> Router {
         TraceLayer::new_for_http()
             .make_span_with(crate::normalize::request_span::<axum::body::Body>),
     )
+}
+
+/// Every endpoint but the file uploads, by Dataverse path, with the module handling it.
+fn api_routes() -> Router<Emulator> {
+    Router::new()
+        .route("/", get(root))
+        // info.rs: `Info.java`
+        .route("/api/info/version", get(info::version))
+        .route("/api/info/server", get(info::server))
+        .route("/api/info/apiTermsOfUse", get(info::api_terms))
+        .route("/api/info/applicationTermsOfUse", get(info::app_terms))
+        .route("/api/info/exportFormats", get(info::export_formats))
+        .route("/api/info/zipDownloadLimit", get(info::zip_limit))
+        .route("/api/info/settings/{name}", get(info::setting))
+        // admin.rs: `Admin.java` settings
+        .route("/api/admin/settings", get(admin::list))
+        .route(
+            "/api/admin/settings/{name}",
+            get(admin::read).put(admin::write).delete(admin::remove),
+        )
+        // metadatablocks.rs
+        .route("/api/metadatablocks", get(metadatablocks::list))
+        .route("/api/metadatablocks/{id}", get(metadatablocks::one))
+        // licenses.rs
+        .route("/api/licenses", get(licenses::list))
+        .route("/api/licenses/default", get(licenses::default))
+        .route("/api/licenses/{id}", get(licenses::one))
+        // users.rs: `Users.java`
+        .route(
+            "/api/users/token",
+            get(users::get_token).delete(users::delete_token),
+        )
+        .route("/api/users/token/recreate", post(users::recreate_token))
+        .route("/api/users/{id}", get(users::get_user))
+        // builtin_users.rs: `BuiltinUsers.java`
+        .route("/api/builtin-users", post(builtin_users::create))
+        .route(
+            "/api/builtin-users/{username}/api-token",
+            get(builtin_users::api_token),
+        )
+        // collections.rs: `Dataverses.java`
+        .route(
+            "/api/dataverses/{id}",
+            get(collections::get_one)
+                .post(collections::create)
+                .put(collections::update)
+                .delete(collections::remove),
+        )
+        .route(
+            "/api/dataverses/{id}/actions/{action}",
+            post(collections::publish),
+        )
+        .route("/api/dataverses/{id}/contents", get(collections::contents))
+        .route("/api/dataverses/{id}/roles", get(collections::list_roles))
+        .route(
+            "/api/dataverses/{id}/assignments",
+            get(collections::list_assignments).post(collections::add_assignment),
+        )
+        .route(
+            "/api/dataverses/{id}/assignments/{aid}",
+            delete(collections::remove_assignment),
+        )
+        .route(
+            "/api/dataverses/{id}/facets",
+            get(collections::get_facets).post(collections::set_facets),
+        )
+        // dataset_create.rs: `Dataverses.java` (create, import, validate)
+        .route(
+            "/api/dataverses/{id}/datasets",
+            post(dataset_create::create),
+        )
+        .route(
+            "/api/dataverses/{id}/datasets/{action}",
+            post(dataset_create::import),
+        )
+        .route(
+            "/api/dataverses/{id}/validateDatasetJson",
+            post(dataset_create::validate_json),
+        )
+        // datasets.rs (reads) and dataset_edit.rs (writes): `Datasets.java`
+        .route(
+            "/api/datasets/{id}",
+            get(datasets::get_one).delete(dataset_edit::delete_dataset),
+        )
+        .route("/api/datasets/{id}/versions", get(datasets::list_versions))
+        .route(
+            "/api/datasets/{id}/versions/{v}",
+            get(datasets::get_version).delete(dataset_edit::delete_version),
+        )
+        .route(
+            "/api/datasets/{id}/editMetadata",
+            put(dataset_edit::edit_metadata),
+        )
+        .route(
+            "/api/datasets/{id}/actions/{action}",
+            post(dataset_edit::publish),
+        )
+        .route("/api/datasets/{id}/destroy", delete(dataset_edit::destroy))
+        .route(
+            "/api/datasets/{id}/submitForReview",
+            post(dataset_edit::submit_for_review),
+        )
+        .route(
+            "/api/datasets/{id}/returnToAuthor",
+            post(dataset_edit::return_to_author),
+        )
+        // dataset_access.rs: locks, role assignments, private (preview) URLs
+        .route(
+            "/api/datasets/{id}/locks",
+            get(dataset_access::list_locks).delete(dataset_access::remove_locks),
+        )
+        .route(
+            "/api/datasets/{id}/lock/{type}",
+            post(dataset_access::add_lock),
+        )
+        .route(
+            "/api/datasets/{id}/assignments",
+            get(dataset_access::list_assignments).post(dataset_access::add_assignment),
+        )
+        .route(
+            "/api/datasets/{id}/assignments/{aid}",
+            delete(dataset_access::remove_assignment),
+        )
+        .route(
+            "/api/datasets/{id}/privateUrl",
+            get(dataset_access::get_private_url)
+                .post(dataset_access::create_private_url)
+                .delete(dataset_access::delete_private_url),
+        )
+        .route(
+            "/api/datasets/{id}/previewUrl",
+            get(dataset_access::get_private_url)
+                .post(dataset_access::create_private_url)
+                .delete(dataset_access::delete_private_url),
+        )
+        // exports.rs
+        .route("/api/datasets/export", get(exports::export))
+        // files.rs: `Files.java` and the file list of a dataset version
+        .route(
+            "/api/datasets/{id}/versions/{v}/files",
+            get(files::list_files),
+        )
+        .route(
+            "/api/datasets/{id}/versions/{v}/files/counts",
+            get(files::count_files),
+        )
+        .route(
+            "/api/files/{id}",
+            get(files::get_file).delete(files::delete_file),
+        )
+        .route("/api/files/{id}/versions/{v}", get(files::get_file_version))
+        .route(
+            "/api/files/{id}/metadata",
+            get(files::get_raw_metadata).post(files::update_metadata),
+        )
+        .route("/api/files/{id}/metadata/draft", get(files::get_raw_draft))
+        .route("/api/files/{id}/restrict", put(files::restrict))
+        .route("/api/files/{id}/redetect", post(files::redetect))
+        .route("/api/files/{id}/reingest", post(files::reingest))
+        .route("/api/files/{id}/uningest", post(files::uningest))
+        // access.rs: `Access.java`
+        .route("/api/access/datafile/{id}", get(access::datafile))
+        .route("/api/access/datafiles/{ids}", get(access::datafiles_get))
+        .route("/api/access/datafiles", post(access::datafiles_post))
+        .route("/api/access/dataset/{id}", get(access::dataset_zip))
+        .route(
+            "/api/access/dataset/{id}/versions/{v}",
+            get(access::dataset_version_zip),
+        )
+}
+
+/// The file uploads (file_add.rs: `AddReplaceFileHelper`), under their own body limit.
+fn upload_routes() -> Router<Emulator> {
+    Router::new()
+        .route("/api/datasets/{id}/add", post(file_add::add))
+        .route("/api/files/{id}/replace", post(file_add::replace))
 }
 
 async fn root() -> Html<&'static str> {
@@ -159,42 +277,6 @@ async fn method_not_allowed(info: RequestInfo) -> ApiError {
         crate::envelope::METHOD_NOT_ALLOWED,
         Some(&info),
     )
-}
-
-/// Reject bodies whose declared length exceeds the limit before any handler runs.
-/// Body size limits: one for file uploads, one for everything else.
-#[derive(Debug, Clone, Copy)]
-struct BodyLimits {
-    body: u64,
-    upload: Option<u64>,
-}
-
-/// Whether a request is a multipart file upload (add or replace), which has its own limit.
-pub(crate) fn is_upload(method: &axum::http::Method, path: &str) -> bool {
-    method == axum::http::Method::POST
-        && ((path.starts_with("/api/datasets/") || path.starts_with("/api/v1/datasets/"))
-            && path.ends_with("/add")
-            || (path.starts_with("/api/files/") || path.starts_with("/api/v1/files/"))
-                && path.ends_with("/replace"))
-}
-
-async fn limit_body(State(limits): State<BodyLimits>, req: Request, next: Next) -> Response {
-    let max = if is_upload(req.method(), req.uri().path()) {
-        limits.upload
-    } else {
-        Some(limits.body)
-    };
-    let declared = req
-        .headers()
-        .get(header::CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.trim().parse::<u64>().ok());
-    if let (Some(n), Some(max)) = (declared, max)
-        && n > max
-    {
-        return payload_too_large().into_response();
-    }
-    next.run(req).await
 }
 
 /// Delay every `/api` response by the configured latency (an async sleep, not blocking).

@@ -1,45 +1,42 @@
 //! `/api/users/*` (`Users.java`; `@AuthRequired`).
 
-use axum::Router;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use axum::routing::{get, post};
 
-use super::{Params, flag};
+use super::AppError;
+use super::extract::{Params, flag};
 use crate::Emulator;
 use crate::auth::{Auth, Caller};
 use crate::envelope::{ApiError, RequestInfo, msg, ok};
+use crate::printer;
 use crate::store::{time_fmt, users};
 
-pub(super) fn routes() -> Router<Emulator> {
-    Router::new()
-        .route("/api/users/token", get(get_token).delete(delete_token))
-        .route("/api/users/token/recreate", post(recreate_token))
-        .route("/api/users/{id}", get(get_user))
-}
-
 /// `GET /api/users/:me` (other identifiers are not endpoints here).
-async fn get_user(
+pub(super) async fn get_user(
     Path(id): Path<String>,
     info: RequestInfo,
     auth: Auth,
-) -> Result<Response, ApiError> {
+) -> Result<Response, AppError> {
     if id != ":me" {
-        return Err(ApiError::endpoint_not_found(&info));
+        return Err(ApiError::endpoint_not_found(&info).into());
     }
     match &auth.caller {
-        Caller::User(u) => Ok(ok(u.to_json())),
+        Caller::User(u) => Ok(ok(printer::users::user(u))),
         Caller::Guest | Caller::PrivateUrl(_) => Err(ApiError::bad_request(format!(
             "User with token {} not found.",
             auth.key.as_deref().unwrap_or("null")
-        ))),
+        ))
+        .into()),
     }
 }
 
-async fn get_token(State(em): State<Emulator>, auth: Auth) -> Result<Response, ApiError> {
+pub(super) async fn get_token(
+    State(em): State<Emulator>,
+    auth: Auth,
+) -> Result<Response, AppError> {
     let (Caller::User(_), Some(key)) = (&auth.caller, auth.key.clone()) else {
-        return Err(ApiError::not_found("Token not found."));
+        return Err(ApiError::not_found("Token not found.").into());
     };
     let k = key.clone();
     let token = em.store().call(move |c| users::token(c, &k)).await?;
@@ -48,11 +45,14 @@ async fn get_token(State(em): State<Emulator>, auth: Auth) -> Result<Response, A
             "Token {key} expires on {}",
             time_fmt::java_timestamp(t.expire_time_ms)
         ))),
-        None => Err(ApiError::not_found("Token not found.")),
+        None => Err(ApiError::not_found("Token not found.").into()),
     }
 }
 
-async fn delete_token(State(em): State<Emulator>, auth: Auth) -> Result<Response, ApiError> {
+pub(super) async fn delete_token(
+    State(em): State<Emulator>,
+    auth: Auth,
+) -> Result<Response, AppError> {
     let Some(user) = auth.caller.user().cloned() else {
         return Err(ApiError::new(
             StatusCode::NOT_FOUND,
@@ -60,7 +60,8 @@ async fn delete_token(State(em): State<Emulator>, auth: Auth) -> Result<Response
                 "Token for {} not eligible for deletion.",
                 auth.caller.identifier()
             ),
-        ));
+        )
+        .into());
     };
     let id = user.id;
     em.store()
@@ -69,21 +70,22 @@ async fn delete_token(State(em): State<Emulator>, auth: Auth) -> Result<Response
     Ok(msg(format!("Token for {} deleted.", user.user_identifier)))
 }
 
-async fn recreate_token(
+pub(super) async fn recreate_token(
     State(em): State<Emulator>,
     Params(p): Params,
     auth: Auth,
-) -> Result<Response, ApiError> {
+) -> Result<Response, AppError> {
     let Some(user) = auth.caller.user().cloned() else {
         return Err(ApiError::not_found(format!(
             "Token for {} is not eligible for recreation.",
             auth.caller.identifier()
-        )));
+        ))
+        .into());
     };
     let id = user.id;
     let token = em
         .store()
-        .call(move |c| {
+        .call(move |c| -> Result<_, AppError> {
             let tx = c.transaction()?;
             let t = users::replace_token(&tx, id, &uuid::Uuid::new_v4().to_string())?;
             tx.commit()?;

@@ -2,7 +2,7 @@
 //! `JsonPrinter.json(Dataverse)`, create/update/publish/delete and facets.
 
 use rusqlite::{Connection, OptionalExtension, Row, params};
-use serde_json::{Map, Value, json};
+use serde_json::{Value, json};
 
 use crate::Error;
 
@@ -106,6 +106,11 @@ pub(crate) fn root(conn: &Connection) -> Result<Option<CollectionRow>, Error> {
         .optional()?)
 }
 
+/// The installation brand name shown as `publisher` (the root collection's name).
+pub(crate) fn publisher(conn: &Connection) -> Result<String, Error> {
+    Ok(root(conn)?.map(|r| r.name).unwrap_or_default())
+}
+
 /// `findDataverseOrDie`: `:root`, a numeric database id, or an alias (case-insensitive).
 pub(crate) fn resolve(conn: &Connection, idtf: &str) -> Result<Option<CollectionRow>, Error> {
     if idtf == ":root" {
@@ -122,65 +127,11 @@ pub(crate) fn not_found_message(idtf: &str) -> String {
     format!("Can't find dataverse with identifier='{idtf}'")
 }
 
-impl CollectionRow {
-    /// `JsonPrinter.json(Dataverse)`; `owners` is the `isPartOf` chain (returnOwners).
-    pub(crate) fn to_json(&self, owners: Option<Value>) -> Value {
-        let mut m = Map::new();
-        m.insert("id".into(), self.id.into());
-        m.insert("alias".into(), self.alias.clone().into());
-        m.insert("name".into(), self.name.clone().into());
-        if let Some(a) = &self.affiliation {
-            m.insert("affiliation".into(), a.clone().into());
-        }
-        let contacts: Vec<Value> = self
-            .contacts
-            .iter()
-            .enumerate()
-            .map(|(i, e)| json!({"displayOrder": i, "contactEmail": e}))
-            .collect();
-        m.insert("dataverseContacts".into(), Value::Array(contacts));
-        if let Some(o) = owners {
-            m.insert("isPartOf".into(), o);
-        }
-        m.insert("permissionRoot".into(), self.permission_root.into());
-        if let Some(d) = &self.description {
-            m.insert("description".into(), d.clone().into());
-        }
-        m.insert("dataverseType".into(), self.dataverse_type.clone().into());
-        m.insert(
-            "isMetadataBlockRoot".into(),
-            self.metadata_block_root.into(),
-        );
-        m.insert("isFacetRoot".into(), self.facet_root.into());
-        if let Some(o) = self.owner_id {
-            m.insert("ownerId".into(), o.into());
-        }
-        m.insert("creationDate".into(), self.creation_date.clone().into());
-        m.insert(
-            "effectiveRequiresFilesToPublishDataset".into(),
-            false.into(),
-        );
-        m.insert("isReleased".into(), self.is_released.into());
-        Value::Object(m)
-    }
-
-    /// This collection's entry in an `isPartOf` chain (`{"type":"DATAVERSE",...}`).
-    fn owner_entry(&self) -> Map<String, Value> {
-        let mut m = Map::new();
-        m.insert("type".into(), "DATAVERSE".into());
-        m.insert("identifier".into(), self.alias.clone().into());
-        m.insert("isReleased".into(), self.is_released.into());
-        m.insert("displayName".into(), self.name.clone().into());
-        m
-    }
-}
-
-/// The `isPartOf` chain of an object owned by collection `owner_id` (the owner, nesting its
-/// own owners up to the root).
-pub(crate) fn owners_json(
+/// The collection `owner_id` and its owners up to the root, nearest first.
+pub(crate) fn owner_chain(
     conn: &Connection,
     owner_id: Option<i64>,
-) -> Result<Option<Value>, Error> {
+) -> Result<Vec<CollectionRow>, Error> {
     let mut chain = Vec::new();
     let mut next = owner_id;
     while let Some(id) = next {
@@ -191,15 +142,7 @@ pub(crate) fn owners_json(
             break;
         }
     }
-    let mut nested: Option<Value> = None;
-    for c in chain.iter().rev() {
-        let mut m = c.owner_entry();
-        if let Some(n) = nested.take() {
-            m.insert("isPartOf".into(), n);
-        }
-        nested = Some(Value::Object(m));
-    }
-    Ok(nested)
+    Ok(chain)
 }
 
 /// Whether a collection with this alias exists (case-insensitive), other than `except`.

@@ -3,9 +3,10 @@
 
 use rusqlite::{Connection, OptionalExtension, params};
 
-use super::datasets::{self, DRAFT, RELEASED, VersionRow};
+use super::datasets::{self, VersionRow};
 use super::{collections, locks};
 use crate::Error;
+use crate::model::{LockType, VersionState};
 
 /// Default PID provider: authority and shoulder (`doi:10.5072/FK2/XXXXXX`).
 pub(crate) const AUTHORITY: &str = "10.5072";
@@ -77,9 +78,9 @@ pub(crate) fn insert(
         ],
     )?;
     let (state, major, minor) = if released {
-        (RELEASED, Some(1), Some(0))
+        (VersionState::Released, Some(1), Some(0))
     } else {
-        (DRAFT, None, None)
+        (VersionState::Draft, None, None)
     };
     conn.execute(
         "INSERT INTO dataset_versions (dataset_id, version_number, minor_version_number, state,
@@ -110,7 +111,7 @@ pub(crate) fn ensure_draft(
     now: &str,
 ) -> Result<VersionRow, Error> {
     let all = datasets::versions(conn, dataset)?;
-    if let Some(d) = all.iter().find(|v| v.state == DRAFT) {
+    if let Some(d) = all.iter().find(|v| v.state == VersionState::Draft) {
         return Ok(d.clone());
     }
     let Some(latest) = all.first() else {
@@ -119,10 +120,10 @@ pub(crate) fn ensure_draft(
     conn.execute(
         "INSERT INTO dataset_versions (dataset_id, state, internal_version, metadata_blocks,
              license_name, license_uri, terms, file_access_request, create_time, last_update_time)
-         SELECT dataset_id, 'DRAFT', 1, metadata_blocks, license_name, license_uri, terms,
+         SELECT dataset_id, ?3, 1, metadata_blocks, license_name, license_uri, terms,
              file_access_request, ?2, ?2
          FROM dataset_versions WHERE id = ?1",
-        params![latest.id, now],
+        params![latest.id, now, VersionState::Draft],
     )?;
     let id = conn.last_insert_rowid();
     super::files::copy_metadatas(conn, latest.id, id)?;
@@ -163,7 +164,7 @@ pub(crate) fn next_numbers(all: &[VersionRow], first: bool, kind: Release) -> (i
     }
     let latest = all
         .iter()
-        .find(|v| v.state == RELEASED || v.state == datasets::DEACCESSIONED);
+        .find(|v| v.state == VersionState::Released || v.state == VersionState::Deaccessioned);
     let major = latest.and_then(|v| v.version_number).unwrap_or(0);
     let minor = latest.and_then(|v| v.minor_version_number).unwrap_or(0);
     match kind {
@@ -185,7 +186,13 @@ pub(crate) fn start_publication(
         "UPDATE dataset_versions SET version_number = ?2, minor_version_number = ?3 WHERE id = ?1",
         params![draft, numbers.0, numbers.1],
     )?;
-    locks::add(conn, dataset, locks::FINALIZE, user_id, Some(info))
+    locks::add(
+        conn,
+        dataset,
+        LockType::FinalizePublication,
+        user_id,
+        Some(info),
+    )
 }
 
 /// `FinalizeDatasetPublicationCommand`: the draft becomes RELEASED, the dataset gets its
@@ -193,19 +200,19 @@ pub(crate) fn start_publication(
 /// draft was finalised.
 pub(crate) fn finalize(conn: &Connection, dataset: i64, now: &str) -> Result<bool, Error> {
     let all = datasets::versions(conn, dataset)?;
-    let draft = all.iter().find(|v| v.state == DRAFT);
+    let draft = all.iter().find(|v| v.state == VersionState::Draft);
     let mut done = false;
     if let Some(d) = draft {
-        let first = !all.iter().any(|v| v.state == RELEASED);
+        let first = !all.iter().any(|v| v.state == VersionState::Released);
         let numbers = match (d.version_number, d.minor_version_number) {
             (Some(a), Some(b)) => (a, b),
             _ => next_numbers(&all, first, Release::Major),
         };
         conn.execute(
-            "UPDATE dataset_versions SET state = 'RELEASED', version_number = ?2,
+            "UPDATE dataset_versions SET state = ?5, version_number = ?2,
                  minor_version_number = ?3, release_time = ?4, last_update_time = ?4,
                  internal_version = internal_version + 1 WHERE id = ?1",
-            params![d.id, numbers.0, numbers.1, now],
+            params![d.id, numbers.0, numbers.1, now, VersionState::Released],
         )?;
         conn.execute(
             "UPDATE datasets SET publication_date = coalesce(publication_date, ?2) WHERE id = ?1",
@@ -215,8 +222,8 @@ pub(crate) fn finalize(conn: &Connection, dataset: i64, now: &str) -> Result<boo
         delete_private_url(conn, dataset)?;
         done = true;
     }
-    locks::remove(conn, dataset, Some(locks::FINALIZE))?;
-    locks::remove(conn, dataset, Some(locks::IN_REVIEW))?;
+    locks::remove(conn, dataset, Some(LockType::FinalizePublication))?;
+    locks::remove(conn, dataset, Some(LockType::InReview))?;
     Ok(done)
 }
 
@@ -229,7 +236,7 @@ pub(crate) fn update_current(
     now: &str,
 ) -> Result<(), Error> {
     let all = datasets::versions(conn, dataset)?;
-    let Some(target) = all.iter().find(|v| v.state == RELEASED) else {
+    let Some(target) = all.iter().find(|v| v.state == VersionState::Released) else {
         return Err(Error::Store("no released version to update".into()));
     };
     conn.execute(

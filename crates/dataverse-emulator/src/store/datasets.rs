@@ -3,9 +3,10 @@
 //! `json(DatasetVersion)`.
 
 use rusqlite::{Connection, OptionalExtension, Row, params};
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use crate::Error;
+use crate::model::VersionState;
 
 /// A stored dataset.
 #[derive(Debug, Clone)]
@@ -59,39 +60,6 @@ impl DatasetRow {
             _ => format!("https://doi.org/{}/{}", self.authority, self.identifier),
         }
     }
-
-    /// `JsonPrinter.json(Dataset)` without `latestVersion` (§4.2). `publisher` is the
-    /// installation brand name (the root collection's name).
-    pub(crate) fn to_json(&self, publisher: &str, owners: Option<Value>) -> Map<String, Value> {
-        let mut m = Map::new();
-        m.insert("id".into(), self.id.into());
-        m.insert("identifier".into(), self.identifier.clone().into());
-        m.insert("persistentUrl".into(), self.persistent_url().into());
-        m.insert("protocol".into(), self.protocol.clone().into());
-        m.insert("authority".into(), self.authority.clone().into());
-        m.insert("separator".into(), "/".into());
-        m.insert("publisher".into(), publisher.into());
-        if let Some(d) = &self.publication_date {
-            m.insert("publicationDate".into(), date_part(d).into());
-        }
-        m.insert(
-            "storageIdentifier".into(),
-            self.storage_identifier.clone().into(),
-        );
-        if let Some(l) = &self.metadata_language {
-            m.insert("metadataLanguage".into(), l.clone().into());
-        }
-        if let Some(o) = owners {
-            m.insert("isPartOf".into(), o);
-        }
-        m.insert("datasetType".into(), self.dataset_type.clone().into());
-        m
-    }
-}
-
-/// `yyyy-MM-dd` of a stored timestamp.
-fn date_part(t: &str) -> &str {
-    t.get(..10).unwrap_or(t)
 }
 
 /// Dataset by database id.
@@ -130,13 +98,6 @@ pub(crate) fn in_collection(conn: &Connection, owner: i64) -> Result<Vec<Dataset
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
-/// Version states (`DatasetVersion.VersionState`).
-pub(crate) const DRAFT: &str = "DRAFT";
-/// A published version.
-pub(crate) const RELEASED: &str = "RELEASED";
-/// A deaccessioned version.
-pub(crate) const DEACCESSIONED: &str = "DEACCESSIONED";
-
 /// A stored dataset version.
 #[derive(Debug, Clone)]
 pub(crate) struct VersionRow {
@@ -144,7 +105,7 @@ pub(crate) struct VersionRow {
     pub dataset_id: i64,
     pub version_number: Option<i64>,
     pub minor_version_number: Option<i64>,
-    pub state: String,
+    pub state: VersionState,
     pub internal_version: i64,
     /// Wire-form `metadataBlocks` object as JSON text.
     pub metadata_blocks: String,
@@ -241,12 +202,13 @@ pub(crate) fn select<'a>(
     include_deaccessioned: bool,
 ) -> Option<&'a VersionRow> {
     let published = |v: &&VersionRow| {
-        v.state == RELEASED || (include_deaccessioned && v.state == DEACCESSIONED)
+        v.state == VersionState::Released
+            || (include_deaccessioned && v.state == VersionState::Deaccessioned)
     };
     match spec {
-        VersionSpec::Draft => all.iter().find(|v| v.state == DRAFT),
+        VersionSpec::Draft => all.iter().find(|v| v.state == VersionState::Draft),
         VersionSpec::Latest => {
-            if can_see_draft && let Some(d) = all.iter().find(|v| v.state == DRAFT) {
+            if can_see_draft && let Some(d) = all.iter().find(|v| v.state == VersionState::Draft) {
                 return Some(d);
             }
             all.iter().find(published)
@@ -260,143 +222,8 @@ pub(crate) fn select<'a>(
 }
 
 /// `latestVersionPublishingState`: the state of the newest version.
-pub(crate) fn latest_state(all: &[VersionRow]) -> &str {
-    all.first().map(|v| v.state.as_str()).unwrap_or(DRAFT)
-}
-
-/// The license object of a version (`{name, uri, iconUri?, ...}`) from the licenses table.
-fn license_json(conn: &Connection, name: &str) -> Result<Option<Value>, Error> {
-    Ok(conn
-        .prepare_cached(
-            "SELECT name, uri, icon_url, rights_identifier, rights_identifier_scheme, scheme_uri,
-                 language_code FROM licenses WHERE name = ?1",
-        )?
-        .query_row([name], |r| {
-            let mut m = Map::new();
-            m.insert("name".into(), r.get::<_, String>(0)?.into());
-            m.insert("uri".into(), r.get::<_, String>(1)?.into());
-            let keys = [
-                (2, "iconUri"),
-                (3, "rightsIdentifier"),
-                (4, "rightsIdentifierScheme"),
-                (5, "schemeUri"),
-                (6, "languageCode"),
-            ];
-            for (i, k) in keys {
-                if let Some(v) = r.get::<_, Option<String>>(i)? {
-                    m.insert(k.into(), v.into());
-                }
-            }
-            Ok(Value::Object(m))
-        })
-        .optional()?)
-}
-
-/// Options of a DatasetVersion rendering.
-#[derive(Debug, Clone, Copy, Default)]
-pub(crate) struct VersionJsonOptions {
-    /// Omit `files`.
-    pub exclude_files: bool,
-    /// Omit `metadataBlocks`.
-    pub exclude_metadata_blocks: bool,
-}
-
-/// `JsonPrinter.json(DatasetVersion)` (§4.3).
-pub(crate) fn version_json(
-    conn: &Connection,
-    ds: &DatasetRow,
-    v: &VersionRow,
-    latest_state: &str,
-    opts: VersionJsonOptions,
-) -> Result<Value, Error> {
-    let mut m = Map::new();
-    m.insert("id".into(), v.id.into());
-    m.insert("datasetId".into(), v.dataset_id.into());
-    m.insert("datasetPersistentId".into(), ds.pid().into());
-    m.insert("datasetType".into(), ds.dataset_type.clone().into());
-    m.insert(
-        "storageIdentifier".into(),
-        ds.storage_identifier.clone().into(),
-    );
-    if let Some(n) = v.version_number {
-        m.insert("versionNumber".into(), n.into());
-    }
-    m.insert("internalVersionNumber".into(), v.internal_version.into());
-    if let Some(n) = v.minor_version_number {
-        m.insert("versionMinorNumber".into(), n.into());
-    }
-    m.insert("versionState".into(), v.state.clone().into());
-    m.insert(
-        "latestVersionPublishingState".into(),
-        latest_state.to_string().into(),
-    );
-    if let Some(n) = &v.deaccession_note {
-        m.insert("deaccessionNote".into(), n.clone().into());
-    }
-    if let Some(n) = &v.deaccession_link {
-        m.insert("deaccessionLink".into(), n.clone().into());
-    }
-    m.insert("lastUpdateTime".into(), v.last_update_time.clone().into());
-    if let Some(t) = &v.release_time {
-        m.insert("releaseTime".into(), t.clone().into());
-    }
-    m.insert("createTime".into(), v.create_time.clone().into());
-    if let Some(d) = &ds.publication_date {
-        m.insert("publicationDate".into(), date_part(d).into());
-        m.insert("citationDate".into(), date_part(d).into());
-    }
-    if let Some(n) = &v.version_note {
-        m.insert("versionNote".into(), n.clone().into());
-    }
-    let terms: Map<String, Value> = serde_json::from_str(&v.terms).unwrap_or_default();
-    match v.license_name.as_deref() {
-        Some(name) => {
-            if let Some(l) = license_json(conn, name)? {
-                m.insert("license".into(), l);
-            }
-        }
-        None => {
-            for k in [
-                "termsOfUse",
-                "confidentialityDeclaration",
-                "specialPermissions",
-                "restrictions",
-                "citationRequirements",
-                "depositorRequirements",
-                "conditions",
-                "disclaimer",
-            ] {
-                if let Some(t) = terms.get(k) {
-                    m.insert(k.into(), t.clone());
-                }
-            }
-        }
-    }
-    for k in [
-        "termsOfAccess",
-        "dataAccessPlace",
-        "originalArchive",
-        "availabilityStatus",
-        "contactForAccess",
-        "sizeOfCollection",
-        "studyCompletion",
-    ] {
-        if let Some(t) = terms.get(k) {
-            m.insert(k.into(), t.clone());
-        }
-    }
-    m.insert("fileAccessRequest".into(), v.file_access_request.into());
-    if !opts.exclude_metadata_blocks {
-        let blocks: Value = serde_json::from_str(&v.metadata_blocks)?;
-        m.insert("metadataBlocks".into(), blocks);
-    }
-    if !opts.exclude_files {
-        m.insert(
-            "files".into(),
-            super::files::version_files_json(conn, v.id, v.file_access_request)?,
-        );
-    }
-    Ok(Value::Object(m))
+pub(crate) fn latest_state(all: &[VersionRow]) -> VersionState {
+    all.first().map_or(VersionState::Draft, |v| v.state)
 }
 
 /// The title of the newest version of a dataset, if any.

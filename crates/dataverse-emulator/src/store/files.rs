@@ -7,11 +7,10 @@
 use std::path::{Path, PathBuf};
 
 use rusqlite::{Connection, OptionalExtension, Row, params};
-use serde_json::{Map, Value};
 
 use crate::Error;
 use crate::checksum::Algorithm;
-use crate::ingest;
+use crate::model::{IngestState, LockType, VersionState};
 
 /// Folder (under the data directory) holding the stored files.
 pub(crate) const FILES_DIR: &str = "files";
@@ -44,7 +43,7 @@ pub(crate) struct DataFileRow {
     pub original_size: Option<i64>,
     pub original_name: Option<String>,
     /// `pending` while an ingest runs, `failed` after one failed, else none.
-    pub ingest_state: Option<String>,
+    pub ingest_state: Option<IngestState>,
 }
 
 const DATAFILE_COLUMNS: &str = "df.id, df.dataset_id, df.storage_identifier, df.blob,
@@ -254,8 +253,8 @@ pub(crate) fn minor_allowed(
     conn: &Connection,
     all: &[super::datasets::VersionRow],
 ) -> Result<bool, Error> {
-    let draft = all.iter().find(|v| v.state == super::datasets::DRAFT);
-    let released = all.iter().find(|v| v.state == super::datasets::RELEASED);
+    let draft = all.iter().find(|v| v.state == VersionState::Draft);
+    let released = all.iter().find(|v| v.state == VersionState::Released);
     Ok(match (draft, released) {
         (Some(d), Some(r)) => file_ids(conn, d.id)? == file_ids(conn, r.id)?,
         _ => true,
@@ -421,6 +420,28 @@ pub(crate) fn versions_listing(
         .collect())
 }
 
+/// Set (or, with `None`, clear) the ingest state of a file.
+pub(crate) fn set_ingest_state(
+    conn: &Connection,
+    file: i64,
+    state: Option<IngestState>,
+) -> Result<(), Error> {
+    conn.execute(
+        "UPDATE datafiles SET ingest_state = ?2 WHERE id = ?1",
+        params![file, state],
+    )?;
+    Ok(())
+}
+
+/// How many files of the dataset wait for their ingest.
+pub(crate) fn pending_ingests(conn: &Connection, dataset: i64) -> Result<i64, Error> {
+    Ok(conn.query_row(
+        "SELECT count(*) FROM datafiles WHERE dataset_id = ?1 AND ingest_state = ?2",
+        params![dataset, IngestState::Pending],
+        |r| r.get(0),
+    )?)
+}
+
 /// Absolute path of a blob.
 pub(crate) fn blob_path(data_dir: &Path, blob: &str) -> PathBuf {
     data_dir.join(FILES_DIR).join(blob)
@@ -460,136 +481,6 @@ pub(crate) fn trash_pending(conn: &Connection) -> Result<bool, Error> {
         .is_some())
 }
 
-/// `yyyy-MM-dd` of a stored timestamp.
-fn date_part(t: &str) -> &str {
-    t.get(..10).unwrap_or(t)
-}
-
-/// `JsonPrinter.json(DataFile, FileMetadata)` (§4.4).
-pub(crate) fn datafile_json(
-    df: &DataFileRow,
-    fm: &FileMetaRow,
-    file_access_request: bool,
-) -> Value {
-    let mut m = Map::new();
-    m.insert("id".into(), df.id.into());
-    m.insert("persistentId".into(), "".into());
-    m.insert("filename".into(), fm.label.clone().into());
-    m.insert("contentType".into(), df.content_type.clone().into());
-    m.insert(
-        "friendlyType".into(),
-        ingest::friendly_type(&df.content_type).into(),
-    );
-    m.insert("filesize".into(), df.filesize.into());
-    m.insert("description".into(), fm.description.clone().into());
-    let categories = fm.category_list();
-    if !categories.is_empty() {
-        m.insert("categories".into(), categories.into());
-    }
-    m.insert(
-        "storageIdentifier".into(),
-        df.storage_identifier.clone().into(),
-    );
-    if df.tabular {
-        if let Some(f) = &df.original_format {
-            m.insert("originalFileFormat".into(), f.clone().into());
-            m.insert(
-                "originalFormatLabel".into(),
-                ingest::friendly_type(f).into(),
-            );
-        }
-        if let Some(s) = df.original_size {
-            m.insert("originalFileSize".into(), s.into());
-        }
-        if let Some(n) = &df.original_name {
-            m.insert("originalFileName".into(), n.clone().into());
-        }
-    }
-    m.insert("rootDataFileId".into(), df.root_id.unwrap_or(-1).into());
-    if let Some(p) = df.previous_id {
-        m.insert("previousDataFileId".into(), p.into());
-    }
-    // `md5` only for MD5 files, as `JsonPrinter` does.
-    if df.checksum_type == Algorithm::Md5.as_str() {
-        m.insert("md5".into(), df.checksum.clone().into());
-    }
-    let mut checksum = Map::new();
-    checksum.insert("type".into(), df.checksum_type.clone().into());
-    checksum.insert("value".into(), df.checksum.clone().into());
-    m.insert("checksum".into(), Value::Object(checksum));
-    m.insert("tabularData".into(), df.tabular.into());
-    m.insert("creationDate".into(), date_part(&df.created).into());
-    if let Some(p) = &df.publication_date {
-        m.insert("publicationDate".into(), date_part(p).into());
-    }
-    if let Some(d) = fm.directory_label.as_deref().filter(|d| !d.is_empty()) {
-        m.insert("directoryLabel".into(), d.into());
-    }
-    m.insert("lastUpdateTime".into(), df.last_update_time.clone().into());
-    m.insert("fileAccessRequest".into(), file_access_request.into());
-    Value::Object(m)
-}
-
-/// `JsonPrinter.json(FileMetadata)` (§4.4).
-pub(crate) fn filemetadata_json(
-    fm: &FileMetaRow,
-    df: &DataFileRow,
-    file_access_request: bool,
-) -> Value {
-    let mut m = Map::new();
-    m.insert("description".into(), fm.description.clone().into());
-    m.insert("label".into(), fm.label.clone().into());
-    m.insert("restricted".into(), fm.restricted.into());
-    if let Some(d) = fm.directory_label.as_deref().filter(|d| !d.is_empty()) {
-        m.insert("directoryLabel".into(), d.into());
-    }
-    m.insert("version".into(), fm.row_version.into());
-    m.insert("datasetVersionId".into(), fm.version_id.into());
-    let categories = fm.category_list();
-    if !categories.is_empty() {
-        m.insert("categories".into(), categories.into());
-    }
-    m.insert(
-        "dataFile".into(),
-        datafile_json(df, fm, file_access_request),
-    );
-    Value::Object(m)
-}
-
-/// The `files` array of a version's JSON.
-pub(crate) fn version_files_json(
-    conn: &Connection,
-    version: i64,
-    file_access_request: bool,
-) -> Result<Value, Error> {
-    Ok(Value::Array(
-        in_version(conn, version)?
-            .iter()
-            .map(|(fm, df)| filemetadata_json(fm, df, file_access_request))
-            .collect(),
-    ))
-}
-
-/// The raw metadata object of `GET /api/files/{id}/metadata`.
-pub(crate) fn raw_metadata_json(fm: &FileMetaRow) -> Value {
-    let mut m = Map::new();
-    m.insert("label".into(), fm.label.clone().into());
-    if let Some(d) = fm.directory_label.as_deref().filter(|d| !d.is_empty()) {
-        m.insert("directoryLabel".into(), d.into());
-    }
-    m.insert("description".into(), fm.description.clone().into());
-    m.insert("restricted".into(), fm.restricted.into());
-    if let Some(p) = &fm.prov_free_form {
-        m.insert("provFreeForm".into(), p.clone().into());
-    }
-    let categories = fm.category_list();
-    if !categories.is_empty() {
-        m.insert("categories".into(), categories.into());
-    }
-    m.insert("id".into(), fm.id.into());
-    Value::Object(m)
-}
-
 /// Remove temporary uploads left by a crash (called on open). Only files untouched for ten
 /// minutes go, so an upload in progress in another process sharing the data directory is
 /// left alone.
@@ -626,7 +517,7 @@ pub(crate) fn generate(
     let Some(version) = super::datasets::versions(&tx, dataset)?.into_iter().next() else {
         return Err(Error::Generate(format!("no dataset with id {dataset}")));
     };
-    let published = (version.state != super::datasets::DRAFT).then(|| {
+    let published = (version.state != VersionState::Draft).then(|| {
         version
             .release_time
             .clone()
@@ -690,9 +581,11 @@ pub(crate) fn generate(
 pub(crate) fn recover(conn: &mut Connection, data_dir: &Path) -> Result<(), Error> {
     let tx = conn.transaction()?;
     let pending: Vec<(i64, i64, String)> = {
-        let mut stmt = tx
-            .prepare("SELECT id, dataset_id, blob FROM datafiles WHERE ingest_state = 'pending'")?;
-        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+        let mut stmt =
+            tx.prepare("SELECT id, dataset_id, blob FROM datafiles WHERE ingest_state = ?1")?;
+        let rows = stmt.query_map([IngestState::Pending], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+        })?;
         rows.collect::<Result<_, _>>()?
     };
     for (id, dataset, blob) in &pending {
@@ -700,11 +593,8 @@ pub(crate) fn recover(conn: &mut Connection, data_dir: &Path) -> Result<(), Erro
         if orig.exists() {
             std::fs::rename(&orig, blob_path(data_dir, blob))?;
         }
-        tx.execute(
-            "UPDATE datafiles SET ingest_state = 'failed' WHERE id = ?1",
-            [id],
-        )?;
-        crate::store::locks::remove(&tx, *dataset, Some(INGEST_LOCK))?;
+        set_ingest_state(&tx, *id, Some(IngestState::Failed))?;
+        crate::store::locks::remove(&tx, *dataset, Some(LockType::Ingest))?;
         tracing::warn!(
             file = id,
             "tabular ingest interrupted by a restart: marked failed"
@@ -742,6 +632,3 @@ pub(crate) fn recover(conn: &mut Connection, data_dir: &Path) -> Result<(), Erro
     }
     Ok(())
 }
-
-/// The lock type held while a tabular ingest runs (as `routes::file_add::INGEST`).
-const INGEST_LOCK: &str = "Ingest";

@@ -1,37 +1,15 @@
-//! Dataset locks (`DatasetLock`) and `JsonPrinter.json(DatasetLock)` (§4.8).
+//! Dataset locks (`DatasetLock`).
 
 use rusqlite::{Connection, OptionalExtension, params};
-use serde_json::{Map, Value};
 
 use super::time_fmt;
 use crate::Error;
-
-/// `DatasetLock.Reason`, in declaration order.
-pub(crate) const LOCK_TYPES: [&str; 8] = [
-    "Ingest",
-    "Workflow",
-    "InReview",
-    "DcmUpload",
-    "GlobusUpload",
-    "finalizePublication",
-    "EditInProgress",
-    "FileValidationFailed",
-];
-
-/// The lock type of a finalizing publication.
-pub(crate) const FINALIZE: &str = "finalizePublication";
-/// The lock type of a dataset submitted for review.
-pub(crate) const IN_REVIEW: &str = "InReview";
-
-/// Parse a lock type (exact case, like a JAX-RS enum parameter).
-pub(crate) fn parse_type(s: &str) -> Option<&'static str> {
-    LOCK_TYPES.iter().copied().find(|t| *t == s)
-}
+use crate::model::LockType;
 
 /// A stored lock.
 #[derive(Debug, Clone)]
 pub(crate) struct LockRow {
-    pub lock_type: String,
+    pub lock_type: LockType,
     pub created_ms: i64,
     pub info: Option<String>,
     /// User name (without `@`) of the user who set it.
@@ -57,7 +35,7 @@ pub(crate) fn on(conn: &Connection, dataset: i64) -> Result<Vec<LockRow>, Error>
 }
 
 /// Whether the dataset has a lock of this type.
-pub(crate) fn has(conn: &Connection, dataset: i64, lock_type: &str) -> Result<bool, Error> {
+pub(crate) fn has(conn: &Connection, dataset: i64, lock_type: LockType) -> Result<bool, Error> {
     Ok(conn
         .query_row(
             "SELECT 1 FROM dataset_locks WHERE dataset_id = ?1 AND lock_type = ?2 LIMIT 1",
@@ -72,7 +50,7 @@ pub(crate) fn has(conn: &Connection, dataset: i64, lock_type: &str) -> Result<bo
 pub(crate) fn add(
     conn: &Connection,
     dataset: i64,
-    lock_type: &str,
+    lock_type: LockType,
     user_id: Option<i64>,
     info: Option<&str>,
 ) -> Result<(), Error> {
@@ -88,7 +66,7 @@ pub(crate) fn add(
 pub(crate) fn remove(
     conn: &Connection,
     dataset: i64,
-    lock_type: Option<&str>,
+    lock_type: Option<LockType>,
 ) -> Result<usize, Error> {
     Ok(match lock_type {
         Some(t) => conn.execute(
@@ -104,21 +82,6 @@ pub(crate) fn pending_publications(conn: &Connection) -> Result<Vec<i64>, Error>
     let mut stmt = conn.prepare(
         "SELECT DISTINCT dataset_id FROM dataset_locks WHERE lock_type = ?1 ORDER BY dataset_id",
     )?;
-    let rows = stmt.query_map([FINALIZE], |r| r.get(0))?;
+    let rows = stmt.query_map([LockType::FinalizePublication], |r| r.get(0))?;
     Ok(rows.collect::<Result<_, _>>()?)
-}
-
-/// `{"lockType","date","user","dataset","message"?}`.
-pub(crate) fn lock_json(l: &LockRow, pid: &str) -> Value {
-    let mut m = Map::new();
-    m.insert("lockType".into(), l.lock_type.clone().into());
-    m.insert("date".into(), time_fmt::java_date(l.created_ms).into());
-    if let Some(u) = &l.user {
-        m.insert("user".into(), u.clone().into());
-    }
-    m.insert("dataset".into(), pid.into());
-    if let Some(i) = &l.info {
-        m.insert("message".into(), i.clone().into());
-    }
-    Value::Object(m)
 }

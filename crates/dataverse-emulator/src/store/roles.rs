@@ -1,11 +1,9 @@
-//! Roles (`DataverseRole`) and role assignments, with their JSON forms.
+//! Roles (`DataverseRole`) and role assignments.
 
 use rusqlite::{Connection, OptionalExtension, Row, params};
-use serde_json::{Map, Value};
 
 use super::{collections, users};
 use crate::Error;
-use crate::permissions::role_permissions;
 
 /// A stored role.
 #[derive(Debug, Clone)]
@@ -31,28 +29,6 @@ fn role_row(r: &Row<'_>) -> rusqlite::Result<RoleRow> {
 }
 
 const ROLE_COLUMNS: &str = "id, alias, name, description, permissions, owner_id";
-
-impl RoleRow {
-    /// `JsonPrinter.json(DataverseRole)`: alias, name, permissions, description, id, ownerId?.
-    pub(crate) fn to_json(&self) -> Value {
-        let mut m = Map::new();
-        m.insert("alias".into(), self.alias.clone().into());
-        m.insert("name".into(), self.name.clone().into());
-        let perms: Vec<Value> = role_permissions(&self.permissions)
-            .into_iter()
-            .map(|p| p.name().into())
-            .collect();
-        m.insert("permissions".into(), Value::Array(perms));
-        if let Some(d) = &self.description {
-            m.insert("description".into(), d.clone().into());
-        }
-        m.insert("id".into(), self.id.into());
-        if let Some(o) = self.owner_id {
-            m.insert("ownerId".into(), o.into());
-        }
-        Value::Object(m)
-    }
-}
 
 /// Role by id.
 pub(crate) fn by_id(conn: &Connection, id: i64) -> Result<Option<RoleRow>, Error> {
@@ -199,61 +175,41 @@ pub(crate) fn assignee_name(conn: &Connection, assignee: &str) -> Result<Option<
     })
 }
 
-/// `JsonPrinter.json(RoleAssignment)` (§4.6).
-pub(crate) fn assignment_json(conn: &Connection, a: &AssignmentRow) -> Result<Value, Error> {
-    let role = by_id(conn, a.role_id)?;
-    let mut m = Map::new();
-    m.insert("id".into(), a.id.into());
-    m.insert("assignee".into(), a.assignee.clone().into());
-    if let Some(n) = assignee_name(conn, &a.assignee)? {
-        m.insert("assigneeName".into(), n.into());
-    }
-    m.insert("roleId".into(), a.role_id.into());
-    if let Some(r) = &role {
-        m.insert("roleName".into(), r.name.clone().into());
-        if let Some(d) = &r.description {
-            m.insert("roleDescription".into(), d.clone().into());
-        }
-        m.insert("_roleAlias".into(), r.alias.clone().into());
-    }
-    if let Some(t) = &a.private_url_token {
-        m.insert("privateUrlToken".into(), t.clone().into());
-    }
-    m.insert("definitionPointId".into(), a.definition_point_id.into());
+/// What a role assignment is defined on.
+#[derive(Debug, Clone)]
+pub(crate) enum DefinitionPoint {
+    /// A dataset: its PID and the title of its newest version (when found).
+    Dataset {
+        pid: Option<String>,
+        title: Option<String>,
+    },
+    /// A collection: its name (when found).
+    Collection { name: Option<String> },
+}
+
+/// The object a role assignment is defined on (`definition_point_id`).
+pub(crate) fn definition_point(conn: &Connection, id: i64) -> Result<DefinitionPoint, Error> {
     let dtype: Option<String> = conn
-        .query_row(
-            "SELECT dtype FROM dvobjects WHERE id = ?1",
-            [a.definition_point_id],
-            |r| r.get(0),
-        )
+        .query_row("SELECT dtype FROM dvobjects WHERE id = ?1", [id], |r| {
+            r.get(0)
+        })
         .optional()?;
-    match dtype.as_deref() {
+    Ok(match dtype.as_deref() {
         Some("Dataset") => {
             let pid: Option<(String, String, String)> = conn
                 .query_row(
                     "SELECT protocol, authority, identifier FROM datasets WHERE id = ?1",
-                    [a.definition_point_id],
+                    [id],
                     |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
                 )
                 .optional()?;
-            let title = super::datasets::latest_title(conn, a.definition_point_id)?;
-            if let Some(t) = title {
-                m.insert("definitionPointName".into(), t.into());
-            }
-            m.insert("definitionPointType".into(), "Dataset".into());
-            if let Some((p, au, id)) = pid {
-                m.insert(
-                    "definitionPointGlobalId".into(),
-                    format!("{p}:{au}/{id}").into(),
-                );
+            DefinitionPoint::Dataset {
+                pid: pid.map(|(p, au, i)| format!("{p}:{au}/{i}")),
+                title: super::datasets::latest_title(conn, id)?,
             }
         }
-        _ => {
-            if let Some(c) = collections::by_id(conn, a.definition_point_id)? {
-                m.insert("definitionPointName".into(), c.name.into());
-            }
-            m.insert("definitionPointType".into(), "Dataverse".into());
-        }
-    }
-    Ok(Value::Object(m))
+        _ => DefinitionPoint::Collection {
+            name: collections::by_id(conn, id)?.map(|c| c.name),
+        },
+    })
 }

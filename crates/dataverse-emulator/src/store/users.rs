@@ -2,7 +2,6 @@
 
 use rusqlite::{Connection, OptionalExtension, Row, params};
 use serde::Deserialize;
-use serde_json::{Map, Value};
 
 use super::{password, time_fmt};
 use crate::Error;
@@ -82,38 +81,6 @@ impl UserRow {
             .filter(|s| !s.is_empty())
             .collect();
         parts.join(" ")
-    }
-
-    /// `JsonPrinter.json(AuthenticatedUser)` (nulls omitted).
-    pub(crate) fn to_json(&self) -> Value {
-        let mut m = Map::new();
-        let opt = |m: &mut Map<String, Value>, k: &str, v: &Option<String>| {
-            if let Some(v) = v {
-                m.insert(k.into(), v.clone().into());
-            }
-        };
-        m.insert("id".into(), self.id.into());
-        m.insert("identifier".into(), self.identifier().into());
-        m.insert("displayName".into(), self.display_name().into());
-        opt(&mut m, "firstName", &self.first_name);
-        opt(&mut m, "lastName", &self.last_name);
-        m.insert("email".into(), self.email.clone().into());
-        m.insert("superuser".into(), self.superuser.into());
-        m.insert("deactivated".into(), self.deactivated.into());
-        opt(&mut m, "affiliation", &self.affiliation);
-        opt(&mut m, "position", &self.position);
-        m.insert(
-            "persistentUserId".into(),
-            self.user_identifier.clone().into(),
-        );
-        m.insert("createdTime".into(), self.created_time.clone().into());
-        opt(&mut m, "lastLoginTime", &self.last_login_time);
-        opt(&mut m, "lastApiUseTime", &self.last_api_use_time);
-        m.insert(
-            "authenticationProviderId".into(),
-            self.provider.clone().into(),
-        );
-        Value::Object(m)
     }
 }
 

@@ -1,6 +1,9 @@
 //! File types and tabular ingest: the content type of an upload (the part's type, then the
 //! extension, then the first bytes), Dataverse's friendly type names, and the CSV/TSV ingest
-//! that turns an upload into a tab-separated `.tab` file with a header row.
+//! that turns an upload into a tab-separated `.tab` file with a header row; [`job`] runs that
+//! ingest for a stored file.
+
+pub(crate) mod job;
 
 use std::io::{BufRead, BufReader, BufWriter, Read, Write};
 use std::path::Path;
