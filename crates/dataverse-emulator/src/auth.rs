@@ -39,7 +39,6 @@ impl Caller {
     }
 
     /// Whether the caller is a superuser.
-    #[allow(dead_code)]
     pub(crate) fn is_superuser(&self) -> bool {
         self.user().is_some_and(|u| u.superuser)
     }

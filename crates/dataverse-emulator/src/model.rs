@@ -30,7 +30,7 @@ macro_rules! named_enum {
 
         impl $name {
             /// Every value, in declaration order.
-            #[allow(dead_code)]
+            #[cfg(test)]
             pub(crate) const ALL: &'static [$name] = &[$($name::$variant,)+];
 
             /// The Dataverse spelling.

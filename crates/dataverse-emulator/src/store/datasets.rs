@@ -18,15 +18,13 @@ pub(crate) struct DatasetRow {
     /// Shoulder + identifier, e.g. `FK2/ABCDEF`.
     pub identifier: String,
     pub storage_identifier: String,
-    #[allow(dead_code)]
-    pub created: String,
     pub publication_date: Option<String>,
     pub dataset_type: String,
     pub metadata_language: Option<String>,
 }
 
 const DATASET_COLUMNS: &str = "id, owner_id, protocol, authority, identifier, storage_identifier,
-    created, publication_date, dataset_type, metadata_language";
+    publication_date, dataset_type, metadata_language";
 
 fn dataset_row(r: &Row<'_>) -> rusqlite::Result<DatasetRow> {
     Ok(DatasetRow {
@@ -36,10 +34,9 @@ fn dataset_row(r: &Row<'_>) -> rusqlite::Result<DatasetRow> {
         authority: r.get(3)?,
         identifier: r.get(4)?,
         storage_identifier: r.get(5)?,
-        created: r.get(6)?,
-        publication_date: r.get(7)?,
-        dataset_type: r.get(8)?,
-        metadata_language: r.get(9)?,
+        publication_date: r.get(6)?,
+        dataset_type: r.get(7)?,
+        metadata_language: r.get(8)?,
     })
 }
 

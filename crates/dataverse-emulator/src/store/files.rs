@@ -79,8 +79,6 @@ fn datafile_row(r: &Row<'_>, o: usize) -> rusqlite::Result<DataFileRow> {
 pub(crate) struct FileMetaRow {
     pub id: i64,
     pub version_id: i64,
-    #[allow(dead_code)]
-    pub datafile_id: i64,
     pub label: String,
     pub directory_label: Option<String>,
     pub description: String,
@@ -91,22 +89,21 @@ pub(crate) struct FileMetaRow {
     pub row_version: i64,
 }
 
-const FM_COLUMNS: &str = "fm.id, fm.version_id, fm.datafile_id, fm.label, fm.directory_label,
+const FM_COLUMNS: &str = "fm.id, fm.version_id, fm.label, fm.directory_label,
     fm.description, fm.restricted, fm.categories, fm.prov_free_form, fm.row_version";
-const FM_WIDTH: usize = 10;
+const FM_WIDTH: usize = 9;
 
 fn fm_row(r: &Row<'_>) -> rusqlite::Result<FileMetaRow> {
     Ok(FileMetaRow {
         id: r.get(0)?,
         version_id: r.get(1)?,
-        datafile_id: r.get(2)?,
-        label: r.get(3)?,
-        directory_label: r.get(4)?,
-        description: r.get(5)?,
-        restricted: r.get(6)?,
-        categories: r.get(7)?,
-        prov_free_form: r.get(8)?,
-        row_version: r.get(9)?,
+        label: r.get(2)?,
+        directory_label: r.get(3)?,
+        description: r.get(4)?,
+        restricted: r.get(5)?,
+        categories: r.get(6)?,
+        prov_free_form: r.get(7)?,
+        row_version: r.get(8)?,
     })
 }
 

@@ -41,8 +41,6 @@ pub(crate) struct UserRow {
 #[derive(Debug, Clone)]
 pub(crate) struct TokenRow {
     pub token: String,
-    #[allow(dead_code)]
-    pub user_id: i64,
     pub expire_time_ms: i64,
 }
 
@@ -182,13 +180,12 @@ pub(crate) fn touch_api_use(conn: &Connection, user_id: i64) -> Result<(), Error
 pub(crate) fn token(conn: &Connection, token: &str) -> Result<Option<TokenRow>, Error> {
     Ok(conn
         .query_row(
-            "SELECT token, user_id, expire_time_ms FROM api_tokens WHERE token = ?1",
+            "SELECT token, expire_time_ms FROM api_tokens WHERE token = ?1",
             [token],
             |r| {
                 Ok(TokenRow {
                     token: r.get(0)?,
-                    user_id: r.get(1)?,
-                    expire_time_ms: r.get(2)?,
+                    expire_time_ms: r.get(1)?,
                 })
             },
         )
@@ -199,14 +196,13 @@ pub(crate) fn token(conn: &Connection, token: &str) -> Result<Option<TokenRow>, 
 pub(crate) fn token_for_user(conn: &Connection, user_id: i64) -> Result<Option<TokenRow>, Error> {
     Ok(conn
         .query_row(
-            "SELECT token, user_id, expire_time_ms FROM api_tokens WHERE user_id = ?1
+            "SELECT token, expire_time_ms FROM api_tokens WHERE user_id = ?1
              ORDER BY id DESC LIMIT 1",
             [user_id],
             |r| {
                 Ok(TokenRow {
                     token: r.get(0)?,
-                    user_id: r.get(1)?,
-                    expire_time_ms: r.get(2)?,
+                    expire_time_ms: r.get(1)?,
                 })
             },
         )
@@ -234,7 +230,6 @@ pub(crate) fn replace_token(
     )?;
     Ok(TokenRow {
         token: token.to_string(),
-        user_id,
         expire_time_ms: expire,
     })
 }
