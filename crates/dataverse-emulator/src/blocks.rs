@@ -289,7 +289,7 @@ impl Block {
     }
 
     /// `DatasetFieldType.getDisplayName()`: children whose title differs from the parent's
-    /// are shown as "<parent title> <title>".
+    /// are shown as `"<parent title> <title>"`.
     pub(crate) fn field_display_name(&self, i: usize) -> String {
         let f = &self.fields[i];
         if let Some(p) = f.parent.as_deref().and_then(|p| self.field(p))

@@ -15,11 +15,11 @@ use tokio::io::{AsyncReadExt, AsyncSeekExt};
 use tokio_util::io::ReaderStream;
 
 use super::AppError;
-use super::extract::{DvBytes, utf8_body};
-use super::extract::{Params, flag};
-use super::guards;
-use super::guards::find_dataset;
-use super::guards::{can_see_draft, find_file, latest_visible};
+use super::common::extract::{DvBytes, utf8_body};
+use super::common::extract::{Params, flag};
+use super::common::guards;
+use super::common::guards::find_dataset;
+use super::common::guards::{can_see_draft, find_file, latest_visible};
 use crate::auth::{Auth, Caller};
 use crate::envelope::{ApiError, RequestInfo};
 use crate::model::VersionState;

@@ -10,7 +10,7 @@ use axum::response::Response;
 use serde_json::{Map, Value};
 
 use super::AppError;
-use super::guards::superuser;
+use super::common::guards::superuser;
 use crate::Emulator;
 use crate::auth::Auth;
 use crate::envelope::{ApiError, msg, ok};

@@ -5,8 +5,8 @@ use axum::response::Response;
 use serde_json::json;
 
 use super::AppError;
-use super::extract::DvJson;
-use super::extract::Params;
+use super::common::extract::DvJson;
+use super::common::extract::Params;
 use crate::Emulator;
 use crate::envelope::{ApiError, msg, ok};
 use crate::printer;

@@ -7,11 +7,11 @@ use axum::response::{IntoResponse, Response};
 use serde_json::{Map, Value};
 
 use super::AppError;
-use super::assignments::{GrantOn, grant};
-use super::extract::DvJson;
-use super::extract::{Params, flag};
-use super::guards::require;
-use super::guards::{authenticated, collection_visible, find_collection};
+use super::common::assignments::{GrantOn, grant};
+use super::common::extract::DvJson;
+use super::common::extract::{Params, flag};
+use super::common::guards::require;
+use super::common::guards::{authenticated, collection_visible, find_collection};
 use crate::auth::Auth;
 use crate::envelope::{ApiError, RequestInfo, msg, ok};
 use crate::permissions::{DvObject, Permission, denied, permitted};
@@ -415,7 +415,7 @@ pub(super) async fn list_assignments(
         .store()
         .call(move |conn| -> Result<Value, AppError> {
             let c = find_collection(conn, &idtf)?;
-            super::assignments::list(
+            super::common::assignments::list(
                 conn,
                 &auth.caller,
                 Permission::ManageDataversePermissions,

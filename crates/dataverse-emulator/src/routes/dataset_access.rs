@@ -6,12 +6,12 @@ use rusqlite::Connection;
 use serde_json::Value;
 
 use super::AppError;
-use super::assignments::{GrantOn, grant};
-use super::extract::DvJson;
-use super::extract::Params;
-use super::guards::find_dataset;
-use super::guards::require;
-use super::guards::superuser;
+use super::common::assignments::{GrantOn, grant};
+use super::common::extract::DvJson;
+use super::common::extract::Params;
+use super::common::guards::find_dataset;
+use super::common::guards::require;
+use super::common::guards::superuser;
 use crate::auth::{Auth, Caller};
 use crate::envelope::{ApiError, RequestInfo, msg, ok};
 use crate::model::{LockType, VersionState};
@@ -126,7 +126,7 @@ pub(super) async fn list_assignments(
         .store()
         .call(move |conn| -> Result<Value, AppError> {
             let ds = find_dataset(conn, &idtf, &p)?;
-            super::assignments::list(
+            super::common::assignments::list(
                 conn,
                 &auth.caller,
                 Permission::ManageDatasetPermissions,

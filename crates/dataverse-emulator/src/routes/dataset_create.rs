@@ -8,10 +8,10 @@ use rusqlite::{Connection, OptionalExtension};
 use serde_json::{Map, Value, json};
 
 use super::AppError;
-use super::extract::DvJson;
-use super::extract::Params;
-use super::guards::find_collection;
-use super::guards::require;
+use super::common::extract::DvJson;
+use super::common::extract::Params;
+use super::common::guards::find_collection;
+use super::common::guards::require;
 use crate::auth::Auth;
 use crate::blocks::Blocks;
 use crate::envelope::{ApiError, RequestInfo, msg};

@@ -10,8 +10,8 @@ use rusqlite::Connection;
 use serde_json::{Value, json};
 
 use super::AppError;
-use super::extract::{DvBytes, Params, flag};
-use super::guards::{authenticated, edit_lock, find_dataset, require};
+use super::common::extract::{DvBytes, Params, flag};
+use super::common::guards::{authenticated, edit_lock, find_dataset, require};
 use crate::auth::Auth;
 use crate::envelope::{ApiError, RequestInfo, msg, ok};
 use crate::metadata::{self, MetaError};

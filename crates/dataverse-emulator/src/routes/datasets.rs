@@ -8,8 +8,8 @@ use axum::response::Response;
 use serde_json::Value;
 
 use super::AppError;
-use super::extract::{Params, flag};
-use super::guards::{can_see_draft, find_dataset, version_spec};
+use super::common::extract::{Params, flag};
+use super::common::guards::{can_see_draft, find_dataset, version_spec};
 use crate::Emulator;
 use crate::auth::Auth;
 use crate::envelope::{ApiError, ok};

@@ -8,7 +8,7 @@ use axum::response::{IntoResponse, Response};
 use rusqlite::Connection;
 
 use super::AppError;
-use super::extract::Params;
+use super::common::extract::Params;
 use crate::Emulator;
 use crate::auth::{Auth, Caller};
 use crate::envelope::ApiError;

@@ -1,7 +1,7 @@
 //! File uploads: `POST /api/datasets/{id}/add` and `POST /api/files/{id}/replace`
 //! (`AddReplaceFileHelper`): the checks before the body is read, `jsonData`'s optional
 //! parameters, and storing the upload (blob and rows together), after which the tabular
-//! ingest starts. The multipart body itself is read by [`super::extract::read_form`].
+//! ingest starts. The multipart body itself is read by [`super::common::extract::read_form`].
 
 use std::path::Path as FsPath;
 
@@ -13,8 +13,8 @@ use rusqlite::Connection;
 use serde_json::{Value, json};
 
 use super::AppError;
-use super::extract::{Params, Upload, directory_label, read_form, sanitize_filename};
-use super::guards::{edit_lock, find_dataset, find_file};
+use super::common::extract::{Params, Upload, directory_label, read_form, sanitize_filename};
+use super::common::guards::{edit_lock, find_dataset, find_file};
 use crate::auth::{Auth, Caller};
 use crate::envelope::{ApiError, ok};
 use crate::ingest;

@@ -12,10 +12,10 @@ use rusqlite::Connection;
 use serde_json::{Map, Value, json};
 
 use super::AppError;
-use super::extract::{
+use super::common::extract::{
     DvBytes, Params, directory_label, flag, read_form, sanitize_filename, utf8_body,
 };
-use super::guards::{
+use super::common::guards::{
     can_see_draft, find_dataset, find_file, latest_visible, may_edit, version_spec,
 };
 use crate::auth::{Auth, Caller};

@@ -5,7 +5,7 @@ use axum::response::Response;
 use serde_json::Value;
 
 use super::AppError;
-use super::extract::{Params, flag};
+use super::common::extract::{Params, flag};
 use crate::Emulator;
 use crate::envelope::{ApiError, ok};
 

@@ -4,29 +4,25 @@
 //! 404/405/413/500 answers.
 //!
 //! Handlers live in one file per endpoint family and import no other family: what they share
-//! is in [`guards`] (lookups, visibility, permission and edit checks), [`extract`] (query,
-//! JSON, raw and multipart bodies), [`error`] (the one error type), [`assignments`] (the
-//! role-assignment steps collections and datasets both take; it serves no route itself) and,
-//! outside the routes, the store, the JSON printer and the ingest job.
+//! is in [`common`]: [`guards`] (lookups, visibility, permission and edit checks), [`extract`]
+//! (query, JSON, raw and multipart bodies), [`error`] (the one error type), [`assignments`]
+//! (the role-assignment steps collections and datasets both take); and, outside the routes,
+//! in the store, the JSON printer and the ingest job.
 
 mod access;
 mod admin;
-mod assignments;
 mod builtin_users;
 mod collections;
+mod common;
 mod dataset_access;
 mod dataset_create;
 mod dataset_edit;
 mod datasets;
-mod error;
 mod exports;
-mod extract;
 mod file_add;
 mod files;
-mod guards;
 mod info;
 mod licenses;
-mod limits;
 mod metadatablocks;
 mod users;
 
@@ -44,7 +40,10 @@ use tower::ServiceExt;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::trace::TraceLayer;
 
-pub(crate) use error::AppError;
+pub(crate) use common::AppError;
+use common::limits;
+#[cfg(doc)]
+use common::{assignments, error, extract, guards};
 
 use crate::Emulator;
 use crate::envelope::{ApiError, RequestInfo};

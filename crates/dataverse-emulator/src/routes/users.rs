@@ -5,7 +5,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 
 use super::AppError;
-use super::extract::{Params, flag};
+use super::common::extract::{Params, flag};
 use crate::Emulator;
 use crate::auth::{Auth, Caller};
 use crate::envelope::{ApiError, RequestInfo, msg, ok};

@@ -15,7 +15,7 @@ use crate::Emulator;
 use crate::envelope::payload_too_large;
 
 /// The limit of every route but the uploads, on `routes` (with their fallbacks).
-pub(super) fn general(routes: Router<Emulator>, max: usize) -> Router<Emulator> {
+pub(crate) fn general(routes: Router<Emulator>, max: usize) -> Router<Emulator> {
     routes
         .layer(middleware::from_fn_with_state(
             Some(max as u64),
@@ -27,7 +27,7 @@ pub(super) fn general(routes: Router<Emulator>, max: usize) -> Router<Emulator> 
 /// The limits of the upload routes: `POST` carries the file and has the upload limit (the
 /// multipart reader counts it, so axum's own limit is off); any other method is answered
 /// (405) under the general limit, like every other route.
-pub(super) fn uploads(
+pub(crate) fn uploads(
     routes: Router<Emulator>,
     max_body: usize,
     max_upload: Option<u64>,

@@ -1,0 +1,12 @@
+//! What the handlers share, serving no route of its own: the one error type ([`error`]),
+//! request extractors ([`extract`]), lookups and permission checks ([`guards`]), body
+//! limits per route ([`limits`]) and the role-assignment steps collections and datasets
+//! both take ([`assignments`]).
+
+pub(crate) mod assignments;
+pub(crate) mod error;
+pub(crate) mod extract;
+pub(crate) mod guards;
+pub(crate) mod limits;
+
+pub(crate) use error::AppError;
