@@ -5,7 +5,7 @@ use serde_json::{Map, Value};
 
 use super::date_part;
 use crate::Error;
-use crate::model::VersionState;
+use crate::model::{ACCESS_TERMS_KEYS, CUSTOM_TERMS_KEYS, VersionState};
 use crate::store::datasets::{DatasetRow, VersionRow};
 use crate::store::{files, licenses};
 
@@ -105,31 +105,14 @@ pub(crate) fn version(
             }
         }
         None => {
-            for k in [
-                "termsOfUse",
-                "confidentialityDeclaration",
-                "specialPermissions",
-                "restrictions",
-                "citationRequirements",
-                "depositorRequirements",
-                "conditions",
-                "disclaimer",
-            ] {
+            for k in CUSTOM_TERMS_KEYS {
                 if let Some(t) = terms.get(k) {
                     m.insert(k.into(), t.clone());
                 }
             }
         }
     }
-    for k in [
-        "termsOfAccess",
-        "dataAccessPlace",
-        "originalArchive",
-        "availabilityStatus",
-        "contactForAccess",
-        "sizeOfCollection",
-        "studyCompletion",
-    ] {
+    for k in ACCESS_TERMS_KEYS {
         if let Some(t) = terms.get(k) {
             m.insert(k.into(), t.clone());
         }

@@ -16,6 +16,7 @@ use crate::auth::Auth;
 use crate::blocks::Blocks;
 use crate::envelope::{ApiError, RequestInfo, msg};
 use crate::metadata::{self, MetaError, ParsedField};
+use crate::model::{ACCESS_TERMS_KEYS, CUSTOM_TERMS_KEYS};
 use crate::permissions::{DvObject, Permission};
 use crate::store::collections::CollectionRow;
 use crate::store::dataset_write::{self, AUTHORITY, NewDataset};
@@ -24,25 +25,6 @@ use crate::{Emulator, Error};
 
 /// Dataset types known to this installation.
 const DATASET_TYPES: [&str; 3] = ["dataset", "software", "workflow"];
-
-/// Terms keys kept from a create body (custom terms and terms of access).
-const TERMS_KEYS: [&str; 15] = [
-    "termsOfUse",
-    "confidentialityDeclaration",
-    "specialPermissions",
-    "restrictions",
-    "citationRequirements",
-    "depositorRequirements",
-    "conditions",
-    "disclaimer",
-    "termsOfAccess",
-    "dataAccessPlace",
-    "originalArchive",
-    "availabilityStatus",
-    "contactForAccess",
-    "sizeOfCollection",
-    "studyCompletion",
-];
 
 /// A parsed create/import body.
 #[derive(Debug, Clone)]
@@ -106,7 +88,7 @@ pub(crate) fn parse_body(blocks: &Blocks, body: &Value) -> Result<DatasetBody, A
         _ => None,
     };
     let mut terms = Map::new();
-    for k in TERMS_KEYS {
+    for k in CUSTOM_TERMS_KEYS.into_iter().chain(ACCESS_TERMS_KEYS) {
         if let Some(Value::String(v)) = version.get(k) {
             terms.insert(k.to_string(), v.clone().into());
         }
