@@ -30,31 +30,7 @@ macro_rules! named_enum {
 
         impl $name {
             /// Every value, in declaration order.
-            /// The keys of a version's custom terms of use (printed only when it has no license), in
-/// Dataverse's order.
-pub(crate) const CUSTOM_TERMS_KEYS: [&str; 8] = [
-    "termsOfUse",
-    "confidentialityDeclaration",
-    "specialPermissions",
-    "restrictions",
-    "citationRequirements",
-    "depositorRequirements",
-    "conditions",
-    "disclaimer",
-];
-
-/// The keys of a version's terms of access, in Dataverse's order.
-pub(crate) const ACCESS_TERMS_KEYS: [&str; 7] = [
-    "termsOfAccess",
-    "dataAccessPlace",
-    "originalArchive",
-    "availabilityStatus",
-    "contactForAccess",
-    "sizeOfCollection",
-    "studyCompletion",
-];
-
-#[cfg(test)]
+            #[cfg(test)]
             pub(crate) const ALL: &'static [$name] = &[$($name::$variant,)+];
 
             /// The Dataverse spelling.
@@ -145,6 +121,30 @@ named_enum! {
         Failed => "failed",
     }
 }
+
+/// The keys of a version's custom terms of use (printed only when it has no license), in
+/// Dataverse's order.
+pub(crate) const CUSTOM_TERMS_KEYS: [&str; 8] = [
+    "termsOfUse",
+    "confidentialityDeclaration",
+    "specialPermissions",
+    "restrictions",
+    "citationRequirements",
+    "depositorRequirements",
+    "conditions",
+    "disclaimer",
+];
+
+/// The keys of a version's terms of access, in Dataverse's order.
+pub(crate) const ACCESS_TERMS_KEYS: [&str; 7] = [
+    "termsOfAccess",
+    "dataAccessPlace",
+    "originalArchive",
+    "availabilityStatus",
+    "contactForAccess",
+    "sizeOfCollection",
+    "studyCompletion",
+];
 
 #[cfg(test)]
 mod tests {
