@@ -6,6 +6,7 @@
 //! let dir = UploadDirectoryOptions::new().concurrency(2).include_hidden(true);
 //! assert!(single.progress.is_some());
 //! assert_eq!((dir.concurrency, dir.replace_changed), (Some(2), true));
+//! assert!(UploadDirectoryOptions::default().replace_changed, "the same defaults as new()");
 //! ```
 
 use std::sync::Arc;
@@ -67,9 +68,9 @@ pub type DirectoryProgressFn = Arc<dyn Fn(&DirectoryProgress) + Send + Sync>;
 
 /// Options of [`NativeApi::upload_directory`].
 ///
-/// Built with [`UploadDirectoryOptions::new`] and its setters; the fields stay readable.
-/// Note that `Default` leaves `replace_changed` off, where `new` turns it on.
-#[derive(Clone, Default)]
+/// Built with [`UploadDirectoryOptions::new`] (the same as `Default`) and its setters; the
+/// fields stay readable.
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct UploadDirectoryOptions {
     /// Files sent at once; default [`NativeApi::max_concurrency`]. 0 is taken as 1.
@@ -77,8 +78,8 @@ pub struct UploadDirectoryOptions {
     /// Metadata applied to every file (description, categories, restrict, tabIngest...).
     /// Its `directory_label`, if set, is the folder the directory goes into; `label` is ignored.
     pub metadata: UploadBody,
-    /// Replace files whose path exists in the dataset with other content (default true when
-    /// built with [`new`](Self::new)); false leaves them and reports them as skipped.
+    /// Replace files whose path exists in the dataset with other content (default true);
+    /// false leaves them and reports them as skipped.
     pub replace_changed: bool,
     /// Also send files and folders whose name starts with `.` (default false).
     pub include_hidden: bool,
@@ -98,12 +99,21 @@ impl std::fmt::Debug for UploadDirectoryOptions {
     }
 }
 
+impl Default for UploadDirectoryOptions {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
 impl UploadDirectoryOptions {
     /// Defaults: the client's concurrency, changed files replaced, hidden files left out.
     pub fn new() -> Self {
         UploadDirectoryOptions {
+            concurrency: None,
+            metadata: UploadBody::default(),
             replace_changed: true,
-            ..Default::default()
+            include_hidden: false,
+            progress: None,
         }
     }
 
