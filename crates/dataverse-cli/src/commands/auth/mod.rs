@@ -15,6 +15,7 @@ pub enum AuthCommand {
     /// Save URL and token as a profile (token from --token/DATAVERSE_API_TOKEN, else read from stdin).
     Login(login::Args),
     /// List saved profiles (tokens are never shown).
+    #[command(visible_alias = "ls")]
     List(list::Args),
     /// Remove a profile.
     Logout(logout::Args),

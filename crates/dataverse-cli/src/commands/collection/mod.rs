@@ -22,6 +22,7 @@ use crate::error::CliResult;
 #[derive(Debug, Subcommand)]
 pub enum CollectionCommand {
     /// Show a collection (alias, numeric id or :root).
+    #[command(alias = "show")]
     Get(get::Args),
     /// Create a collection (unpublished) under a parent.
     Create(create::Args),
@@ -32,6 +33,7 @@ pub enum CollectionCommand {
     /// Delete an empty, unpublished collection.
     Delete(delete::Args),
     /// List the sub-collections and datasets directly inside a collection.
+    #[command(visible_aliases = ["list", "ls"])]
     Contents(contents::Args),
     /// List the role assignments on a collection.
     Assignments(assignments::Args),

@@ -1,5 +1,5 @@
-//! `dv dataset get|versions|create|validate|edit|publish|files|locks|assignments|delete|
-//! destroy|review|private-url|export`
+//! `dv dataset get|list|versions|create|validate|edit|publish|files|locks|assignments|
+//! delete|destroy|review|private-url|export`
 
 mod assignments;
 mod create;
@@ -8,8 +8,9 @@ mod destroy;
 mod display;
 mod edit;
 mod export;
-mod files;
+pub(crate) mod files;
 mod get;
+mod list;
 mod locks;
 mod private_url;
 mod publish;
@@ -27,8 +28,12 @@ use crate::error::CliResult;
 pub enum DatasetCommand {
     /// Show one or more datasets (several are fetched concurrently; JSON: the dataset, or
     /// with several IDs an array of those that could be read).
-    #[command(disable_version_flag = true)]
+    #[command(disable_version_flag = true, alias = "show")]
     Get(get::Args),
+    /// List the datasets directly inside a collection (the whole tree below it: `dv
+    /// collection crawl COLLECTION --only datasets`).
+    #[command(visible_alias = "ls")]
+    List(list::Args),
     /// List a dataset's versions, newest first.
     Versions(versions::Args),
     /// Create a dataset in a collection from Dataverse's create JSON.
@@ -73,6 +78,7 @@ impl DatasetCommand {
 pub async fn run(ctx: &Context, cmd: DatasetCommand) -> CliResult {
     match cmd {
         DatasetCommand::Get(args) => get::execute(ctx, args).await,
+        DatasetCommand::List(args) => list::execute(ctx, args).await,
         DatasetCommand::Versions(args) => versions::execute(ctx, args).await,
         DatasetCommand::Create(args) => create::execute(ctx, args).await,
         DatasetCommand::Validate(args) => validate::execute(ctx, args).await,

@@ -1,4 +1,4 @@
-//! `dv file get|update|upload|replace|delete|restrict|unrestrict|redetect|reingest|
+//! `dv file get|list|update|upload|replace|delete|restrict|unrestrict|redetect|reingest|
 //! uningest|download`
 
 mod delete;
@@ -24,7 +24,11 @@ use crate::error::CliResult;
 #[derive(Debug, Subcommand)]
 pub enum FileCommand {
     /// Show a file's metadata (latest version the caller may see, or the draft).
+    #[command(alias = "show")]
     Get(get::Args),
+    /// List a dataset's files: the same as `dv dataset files DATASET`.
+    #[command(visible_alias = "ls", disable_version_flag = true)]
+    List(crate::commands::dataset::files::Args),
     /// Change a file's metadata in the draft (only what is given).
     Update(update::Args),
     /// Upload files and directories to a dataset. A directory goes up with its relative
@@ -55,7 +59,7 @@ pub enum FileCommand {
 impl FileCommand {
     /// Whether this command writes to `-O/--out`.
     pub fn writes_files(&self) -> bool {
-        matches!(self, FileCommand::Download(_))
+        matches!(self, FileCommand::Download(_) | FileCommand::List(_))
     }
 }
 
@@ -63,6 +67,7 @@ impl FileCommand {
 pub async fn run(ctx: &Context, cmd: FileCommand) -> CliResult {
     match cmd {
         FileCommand::Get(args) => get::execute(ctx, args).await,
+        FileCommand::List(args) => crate::commands::dataset::files::execute(ctx, args).await,
         FileCommand::Update(args) => update::execute(ctx, args).await,
         FileCommand::Upload(args) => upload::execute(ctx, args).await,
         FileCommand::Replace(args) => replace::execute(ctx, args).await,
