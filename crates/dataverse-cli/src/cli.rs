@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use clap::builder::{EnumValueParser, PossibleValue, StyledStr, TypedValueParser};
 use clap::error::{ContextKind, ContextValue};
-use clap::{ArgAction, Args, Parser, Subcommand, ValueEnum};
+use clap::{ArgAction, ArgMatches, Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 
 use crate::commands::{
     auth, collection, completions, dataset, demo, file, info, licenses, metadatablocks, serve, user,
@@ -74,6 +74,62 @@ pub struct GlobalArgs {
     /// More detail on stderr (-v: requests and retries, -vv: everything).
     #[arg(long, short = 'v', global = true, action = clap::ArgAction::Count)]
     pub verbose: u8,
+    /// Which of --url, --token and --profile were given on the command line (and not
+    /// taken from the environment): a flag overrides the environment.
+    #[arg(skip)]
+    pub given: GivenFlags,
+}
+
+/// Which connection options were given on the command line, as opposed to taken from
+/// their environment variables (see [`Cli::parse_args`]).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct GivenFlags {
+    /// `--url` was on the command line.
+    pub url: bool,
+    /// `--token` was on the command line.
+    pub token: bool,
+    /// `--profile` was on the command line.
+    pub profile: bool,
+}
+
+impl GivenFlags {
+    /// Read the sources of the connection options from the parsed matches.
+    fn from_matches(matches: &ArgMatches) -> GivenFlags {
+        let on_command_line = |id: &str| {
+            matches!(
+                matches.value_source(id),
+                Some(clap::parser::ValueSource::CommandLine)
+            )
+        };
+        GivenFlags {
+            url: on_command_line("url"),
+            token: on_command_line("token"),
+            profile: on_command_line("profile"),
+        }
+    }
+}
+
+impl Cli {
+    /// Parse the process's arguments (exiting with clap's message on an error), noting
+    /// which connection options came from the command line rather than the environment.
+    pub fn parse_args() -> Cli {
+        Cli::parse_from_args(std::env::args_os()).unwrap_or_else(|e| e.exit())
+    }
+
+    /// [`Cli::parse_args`] for given arguments.
+    pub fn parse_from_args<I, T>(args: I) -> Result<Cli, clap::Error>
+    where
+        I: IntoIterator<Item = T>,
+        T: Into<std::ffi::OsString> + Clone,
+    {
+        let mut command = Cli::command();
+        let mut matches = command.try_get_matches_from_mut(args)?;
+        let given = GivenFlags::from_matches(&matches);
+        let mut cli =
+            Cli::from_arg_matches_mut(&mut matches).map_err(|e| e.format(&mut command))?;
+        cli.global.given = given;
+        Ok(cli)
+    }
 }
 
 /// One value of `-o/--output`.
@@ -209,8 +265,6 @@ pub enum Command {
 
 #[cfg(test)]
 mod tests {
-    use clap::{CommandFactory, Parser};
-
     use super::*;
 
     fn parse(args: &[&str]) -> Result<Cli, clap::Error> {

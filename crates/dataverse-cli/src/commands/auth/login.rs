@@ -67,18 +67,23 @@ pub(crate) async fn execute(global: &GlobalArgs, args: Args) -> CliResult {
     Ok(())
 }
 
-/// The token from stdin (prompting on a terminal).
+/// The token: typed at a hidden prompt when stdin is a terminal (nothing is echoed),
+/// else the first line of stdin (a pipe or a file).
 fn read_token() -> CliResult<String> {
     let stdin = std::io::stdin();
-    if stdin.is_terminal() {
-        eprint!("API token (input is shown; prefer DATAVERSE_API_TOKEN or a pipe): ");
-    }
-    let mut line = String::new();
-    stdin.lock().read_line(&mut line)?;
+    let line = if stdin.is_terminal() {
+        rpassword::prompt_password("API token (input is hidden): ")
+            .map_err(|e| CliError::io_at("cannot read the token from the terminal", e))?
+    } else {
+        let mut line = String::new();
+        stdin.lock().read_line(&mut line)?;
+        line
+    };
     let token = line.trim().to_string();
     if token.is_empty() {
         return Err(CliError::Usage(
-            "no token given: pass it on stdin or in DATAVERSE_API_TOKEN".into(),
+            "no token given: type it at the prompt, pipe it on stdin or set DATAVERSE_API_TOKEN"
+                .into(),
         ));
     }
     Ok(token)
