@@ -9,6 +9,15 @@ use crate::cli::GlobalArgs;
 use crate::context::local_data_dir;
 use crate::error::{CliError, CliResult};
 
+/// The examples at the end of `dv serve --help`.
+pub const EXAMPLES: &str = "\
+Examples:
+  dv serve                                    # 127.0.0.1:8080, the local Dataverse's data
+  dv serve --addr 8767 --data ./my-dataverse  # a bare port means 127.0.0.1:8767
+  dv serve --addr 0.0.0.0:8080                # reachable from other machines
+  dv serve --data ./big --generate collections=100,datasets=1000,depth=3,seed=1
+  dv serve --faults rate=0.1,seed=7           # inject failures to test a client";
+
 /// `dv serve`
 #[derive(Debug, clap::Args)]
 pub struct Args {

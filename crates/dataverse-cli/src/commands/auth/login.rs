@@ -9,6 +9,15 @@ use crate::config::{ConfigFile, Profile, config_path};
 use crate::context::LOCAL;
 use crate::error::{CliError, CliResult};
 
+/// The examples at the end of `dv auth login --help`.
+pub const EXAMPLES: &str = "\
+Examples:
+  dv auth login --url https://dataverse.example.edu         # asks for the token (hidden)
+  echo \"$TOKEN\" | dv auth login --name work --url https://dataverse.example.edu
+  dv auth login --name work --url https://dataverse.example.edu --set-default
+  dv --profile work user me                                 # use the profile
+  dv auth logout work";
+
 /// `dv auth login`
 #[derive(Debug, clap::Args)]
 pub struct Args {

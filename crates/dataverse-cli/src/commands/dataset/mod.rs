@@ -28,7 +28,7 @@ use crate::error::CliResult;
 pub enum DatasetCommand {
     /// Show one or more datasets (several are fetched concurrently; JSON: the dataset, or
     /// with several IDs an array of those that could be read).
-    #[command(disable_version_flag = true, alias = "show")]
+    #[command(disable_version_flag = true, alias = "show", after_help = EXAMPLES_GET)]
     Get(get::Args),
     /// List the datasets directly inside a collection (the whole tree below it: `dv
     /// collection crawl COLLECTION --only datasets`).
@@ -37,10 +37,12 @@ pub enum DatasetCommand {
     /// List a dataset's versions, newest first.
     Versions(versions::Args),
     /// Create a dataset in a collection from Dataverse's create JSON.
+    #[command(after_help = EXAMPLES_CREATE)]
     Create(create::Args),
     /// Check a create body: locally against the metadata blocks, then by the server.
     Validate(validate::Args),
     /// Add metadata to the draft (or, with --replace, replace fields).
+    #[command(after_help = EXAMPLES_EDIT)]
     Edit(edit::Args),
     /// Publish the draft.
     Publish(publish::Args),
@@ -66,6 +68,29 @@ pub enum DatasetCommand {
     /// Export the metadata in a format (see `dv info exporters`).
     Export(export::Args),
 }
+
+/// The examples at the end of `dv dataset create --help`.
+const EXAMPLES_CREATE: &str = "\
+Examples:
+  dv dataset create --collection lab --json dataset.json   # checked against the blocks first
+  dv dataset validate --collection lab --json dataset.json # only check it
+  dv dataset create --collection lab --json dataset.json -o json > created.json
+  dv metadatablocks get citation                          # the fields a body may use";
+
+/// The examples at the end of `dv dataset get --help`.
+const EXAMPLES_GET: &str = "\
+Examples:
+  dv dataset get doi:10.5072/FK2/ABCDEF
+  dv dataset get 42 --version :latest-published -o json
+  dv dataset get doi:10.5072/FK2/ABCDEF doi:10.5072/FK2/XYZ789   # fetched concurrently
+  dv dataset list lab                                     # the datasets in a collection";
+
+/// The examples at the end of `dv dataset edit --help`.
+const EXAMPLES_EDIT: &str = "\
+Examples:
+  dv dataset edit doi:10.5072/FK2/ABCDEF --json keywords.json            # add values
+  dv dataset edit doi:10.5072/FK2/ABCDEF --json title.json --replace     # replace fields
+  dv dataset publish doi:10.5072/FK2/ABCDEF --wait                       # then publish";
 
 impl DatasetCommand {
     /// Whether this command writes a file to `-O/--out`.

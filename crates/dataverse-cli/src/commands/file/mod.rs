@@ -34,6 +34,7 @@ pub enum FileCommand {
     /// Upload files and directories to a dataset. A directory goes up with its relative
     /// folders as directory labels; files already there with the same path and checksum
     /// are skipped, changed ones replaced. Exits 1 when any file failed.
+    #[command(after_help = EXAMPLES_UPLOAD)]
     Upload(upload::Args),
     /// Replace a file with new content (give its metadata again: nothing carries over).
     Replace(replace::Args),
@@ -52,9 +53,26 @@ pub enum FileCommand {
     /// Download files (checked against the server's checksum; resumes interrupted
     /// transfers): `-O FILE` for one file, `-O DIR` for several or a dataset (default: the
     /// current directory, under the server's names).
-    #[command(disable_version_flag = true)]
+    #[command(disable_version_flag = true, after_help = EXAMPLES_DOWNLOAD)]
     Download(download::Args),
 }
+
+/// The examples at the end of `dv file upload --help`.
+const EXAMPLES_UPLOAD: &str = "\
+Examples:
+  dv file upload doi:10.5072/FK2/ABCDEF results.csv --description \"Run 3\"
+  dv file upload doi:10.5072/FK2/ABCDEF data/ --concurrency 8     # a folder, with its folders
+  dv file upload doi:10.5072/FK2/ABCDEF notes.txt --directory docs --category Documentation
+  dv file upload doi:10.5072/FK2/ABCDEF table.csv --no-ingest     # keep the CSV as uploaded";
+
+/// The examples at the end of `dv file download --help`.
+const EXAMPLES_DOWNLOAD: &str = "\
+Examples:
+  dv file download 42 -O results.tab          # an ingested table comes as .tab ...
+  dv file download 42 --original -O results.csv   # ... or as uploaded
+  dv file download 42 43 -O out/              # several files into a directory
+  dv file download --dataset doi:10.5072/FK2/ABCDEF -O out/   # a whole dataset, with its folders
+  dv file download --dataset doi:10.5072/FK2/ABCDEF --zip -O out/     # as one zip, into out/";
 
 impl FileCommand {
     /// Whether this command writes to `-O/--out`.
