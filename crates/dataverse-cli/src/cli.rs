@@ -8,7 +8,9 @@ use std::path::{Path, PathBuf};
 
 use clap::builder::{EnumValueParser, PossibleValue, StyledStr, TypedValueParser};
 use clap::error::{ContextKind, ContextValue};
-use clap::{ArgAction, ArgMatches, Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
+use clap::{
+    ArgAction, ArgMatches, Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum,
+};
 
 use crate::commands::{
     auth, collection, completions, dataset, demo, file, info, licenses, metadatablocks, serve, user,
@@ -365,7 +367,10 @@ mod tests {
             "dv serve",
             "dv auth login",
         ] {
-            assert!(found.iter().any(|f| f == main), "no examples in `{main} --help`");
+            assert!(
+                found.iter().any(|f| f == main),
+                "no examples in `{main} --help`"
+            );
         }
     }
 
@@ -375,7 +380,10 @@ mod tests {
             example_words(r#"echo "$T" | dv a --d "x y"  # c"#),
             ["dv", "a", "--d", "x y"]
         );
-        assert_eq!(example_words("dv a -o csv > t.csv"), ["dv", "a", "-o", "csv"]);
+        assert_eq!(
+            example_words("dv a -o csv > t.csv"),
+            ["dv", "a", "-o", "csv"]
+        );
         assert_eq!(example_words("dv a ''"), ["dv", "a", ""]);
     }
 
@@ -393,8 +401,8 @@ mod tests {
             },
             "Cli::parse keeps the default"
         );
-        let cli = Cli::parse_from_args(["dv", "info", "version", "--url", "http://x"])
-            .expect("parses");
+        let cli =
+            Cli::parse_from_args(["dv", "info", "version", "--url", "http://x"]).expect("parses");
         assert!(cli.global.given.url && !cli.global.given.profile && !cli.global.given.token);
         let cli = Cli::parse_from_args(["dv", "--profile", "p", "--token", "t", "info", "version"])
             .expect("parses");

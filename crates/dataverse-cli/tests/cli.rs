@@ -29,3 +29,5 @@ mod misc;
 mod secrets;
 #[path = "cli/user.rs"]
 mod user;
+#[path = "cli/verbs.rs"]
+mod verbs;

@@ -70,7 +70,8 @@ fn parse_addr(value: &str) -> Result<SocketAddr, String> {
             .map_err(|_| format!("port {port} is out of range (0 to 65535)"));
     }
     value.parse::<SocketAddr>().map_err(|_| {
-        "expected HOST:PORT with an IP address (e.g. 0.0.0.0:8080) or a port (e.g. 8080)".to_string()
+        "expected HOST:PORT with an IP address (e.g. 0.0.0.0:8080) or a port (e.g. 8080)"
+            .to_string()
     })
 }
 
