@@ -25,6 +25,8 @@ mod local;
 mod metadatablocks;
 #[path = "cli/misc.rs"]
 mod misc;
+#[path = "cli/readme.rs"]
+mod readme;
 #[path = "cli/secrets.rs"]
 mod secrets;
 #[path = "cli/user.rs"]
