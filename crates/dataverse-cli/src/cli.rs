@@ -56,6 +56,9 @@ pub struct Cli {
 #[derive(Debug, Args, Clone)]
 pub struct GlobalArgs {
     /// Base URL of the Dataverse installation, or `local` for the embedded local Dataverse.
+    ///
+    /// A flag overrides the environment: --url wins over DATAVERSE_PROFILE, --profile over
+    /// DATAVERSE_URL (and its DATAVERSE_API_TOKEN); both flags together are an error.
     #[arg(long, global = true, env = "DATAVERSE_URL", value_name = "URL")]
     pub url: Option<String>,
     /// API token (prefer the environment variable or a profile: arguments are visible to other local users).

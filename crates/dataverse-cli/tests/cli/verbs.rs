@@ -92,7 +92,7 @@ fn list_and_ls_where_a_family_lists_things() {
             .concat()
         })
         .collect();
-    assert_eq!(pids, [pid.clone()], "{listed}");
+    assert_eq!(pids, vec![pid.as_str()], "{listed}");
     assert_eq!(ok_json(&s, &["dataset", "ls", ":root"]), listed);
     let table = stdout(
         &s.run(s.dv().args(["-o", "table", "dataset", "ls", ":root"]))
