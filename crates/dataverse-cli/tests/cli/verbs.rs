@@ -363,3 +363,65 @@ fn serve_refuses_an_address_it_cannot_read() {
         "{err}"
     );
 }
+
+/// On a terminal the token is typed at a prompt that does not echo it. The terminal is a
+/// pseudo-terminal from util-linux's `script`; the token is typed only once the prompt
+/// shows, as a person would.
+#[test]
+fn login_on_a_terminal_does_not_echo_the_token() {
+    use std::io::{Read, Write};
+
+    let util_linux = std::process::Command::new("script")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).contains("util-linux"));
+    if !util_linux {
+        eprintln!("skipped: no `script` (util-linux) to give dv a terminal");
+        return;
+    }
+    let s = TestServer::start();
+    let dv = assert_cmd::cargo::cargo_bin("dv");
+    let command = format!(
+        "'{}' auth login --name tty --url {}",
+        dv.display(),
+        s.base_url
+    );
+    let mut child = std::process::Command::new("script")
+        .args(["-qec", &command, "/dev/null"])
+        .env("DATAVERSE_CONFIG", s.sandbox.config_path())
+        .env_remove("DATAVERSE_URL")
+        .env_remove("DATAVERSE_API_TOKEN")
+        .env_remove("DATAVERSE_PROFILE")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start script");
+    let mut stdout = child.stdout.take().expect("stdout");
+    let mut seen = Vec::new();
+    let mut buf = [0u8; 256];
+    while !String::from_utf8_lossy(&seen).contains("API token (input is hidden): ") {
+        let n = stdout.read(&mut buf).expect("read the terminal");
+        assert!(n > 0, "no prompt: {}", String::from_utf8_lossy(&seen));
+        seen.extend_from_slice(&buf[..n]);
+    }
+    let mut stdin = child.stdin.take().expect("stdin");
+    stdin
+        .write_all(format!("{}\n", s.admin_token).as_bytes())
+        .expect("type the token");
+    stdout.read_to_end(&mut seen).expect("read the terminal");
+    let status = child.wait().expect("wait");
+    drop(stdin);
+    let transcript = String::from_utf8_lossy(&seen);
+    assert!(status.success(), "{transcript}");
+    assert!(
+        !transcript.contains(&s.admin_token),
+        "the token was echoed:\n{transcript}"
+    );
+    assert!(
+        transcript.contains("dv: saved profile 'tty'"),
+        "{transcript}"
+    );
+    let config = std::fs::read_to_string(s.sandbox.config_path()).expect("config");
+    assert!(config.contains(&s.admin_token), "the typed token is saved");
+}
