@@ -8,18 +8,41 @@ use std::path::{Path, PathBuf};
 
 use clap::builder::{EnumValueParser, PossibleValue, StyledStr, TypedValueParser};
 use clap::error::{ContextKind, ContextValue};
-use clap::{ArgAction, Args, Parser, Subcommand, ValueEnum};
+use clap::{
+    ArgAction, ArgMatches, Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum,
+};
 
 use crate::commands::{
     auth, collection, completions, dataset, demo, file, info, licenses, metadatablocks, serve, user,
 };
+
+/// The examples at the end of `dv --help`.
+const EXAMPLES: &str = "\
+Examples:
+  dv demo                                     # the main job, end to end, offline
+  dv info version                             # the embedded local Dataverse, no set-up
+  dv --url https://demo.dataverse.org dataset list :root
+  dv dataset get doi:10.5072/FK2/ABCDEF -o json
+  dv file upload doi:10.5072/FK2/ABCDEF data/
+  dv file download --dataset doi:10.5072/FK2/ABCDEF -O out/
+  dv auth login --name work --url https://dataverse.example.edu
+  dv --profile work user me
+  dv serve --addr 8080                        # the local Dataverse for other clients
+
+`dv COMMAND --help` shows a command's options, often with examples.";
 
 /// dv: work with Dataverse research-data repositories from the command line.
 ///
 /// Without --url (or DATAVERSE_URL, or a profile) dv uses the embedded local Dataverse
 /// in your data directory, so every command works offline.
 #[derive(Debug, Parser)]
-#[command(name = "dv", version, propagate_version = true, max_term_width = 100)]
+#[command(
+    name = "dv",
+    version,
+    propagate_version = true,
+    max_term_width = 100,
+    after_help = EXAMPLES
+)]
 pub struct Cli {
     /// Global options.
     #[command(flatten)]
@@ -33,6 +56,9 @@ pub struct Cli {
 #[derive(Debug, Args, Clone)]
 pub struct GlobalArgs {
     /// Base URL of the Dataverse installation, or `local` for the embedded local Dataverse.
+    ///
+    /// A flag overrides the environment: --url wins over DATAVERSE_PROFILE, --profile over
+    /// DATAVERSE_URL (and its DATAVERSE_API_TOKEN); both flags together are an error.
     #[arg(long, global = true, env = "DATAVERSE_URL", value_name = "URL")]
     pub url: Option<String>,
     /// API token (prefer the environment variable or a profile: arguments are visible to other local users).
@@ -74,6 +100,62 @@ pub struct GlobalArgs {
     /// More detail on stderr (-v: requests and retries, -vv: everything).
     #[arg(long, short = 'v', global = true, action = clap::ArgAction::Count)]
     pub verbose: u8,
+    /// Which of --url, --token and --profile were given on the command line (and not
+    /// taken from the environment): a flag overrides the environment.
+    #[arg(skip)]
+    pub given: GivenFlags,
+}
+
+/// Which connection options were given on the command line, as opposed to taken from
+/// their environment variables (see [`Cli::parse_args`]).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct GivenFlags {
+    /// `--url` was on the command line.
+    pub url: bool,
+    /// `--token` was on the command line.
+    pub token: bool,
+    /// `--profile` was on the command line.
+    pub profile: bool,
+}
+
+impl GivenFlags {
+    /// Read the sources of the connection options from the parsed matches.
+    fn from_matches(matches: &ArgMatches) -> GivenFlags {
+        let on_command_line = |id: &str| {
+            matches!(
+                matches.value_source(id),
+                Some(clap::parser::ValueSource::CommandLine)
+            )
+        };
+        GivenFlags {
+            url: on_command_line("url"),
+            token: on_command_line("token"),
+            profile: on_command_line("profile"),
+        }
+    }
+}
+
+impl Cli {
+    /// Parse the process's arguments (exiting with clap's message on an error), noting
+    /// which connection options came from the command line rather than the environment.
+    pub fn parse_args() -> Cli {
+        Cli::parse_from_args(std::env::args_os()).unwrap_or_else(|e| e.exit())
+    }
+
+    /// [`Cli::parse_args`] for given arguments.
+    pub fn parse_from_args<I, T>(args: I) -> Result<Cli, clap::Error>
+    where
+        I: IntoIterator<Item = T>,
+        T: Into<std::ffi::OsString> + Clone,
+    {
+        let mut command = Cli::command();
+        let mut matches = command.try_get_matches_from_mut(args)?;
+        let given = GivenFlags::from_matches(&matches);
+        let mut cli =
+            Cli::from_arg_matches_mut(&mut matches).map_err(|e| e.format(&mut command))?;
+        cli.global.given = given;
+        Ok(cli)
+    }
 }
 
 /// One value of `-o/--output`.
@@ -197,6 +279,7 @@ pub enum Command {
     #[command(subcommand)]
     File(file::FileCommand),
     /// Run the embedded local Dataverse as a server.
+    #[command(after_help = serve::EXAMPLES)]
     Serve(serve::Args),
     /// Save a server URL and token as a named profile.
     #[command(subcommand)]
@@ -209,8 +292,6 @@ pub enum Command {
 
 #[cfg(test)]
 mod tests {
-    use clap::{CommandFactory, Parser};
-
     use super::*;
 
     fn parse(args: &[&str]) -> Result<Cli, clap::Error> {
@@ -220,6 +301,115 @@ mod tests {
     #[test]
     fn the_command_line_is_consistent() {
         Cli::command().debug_assert();
+    }
+
+    /// The words of one example line, as a POSIX shell would split them (double and single
+    /// quotes; no expansions), from its `dv` on: after the last `|`, without a `# comment`
+    /// or an `> FILE` redirection.
+    fn example_words(line: &str) -> Vec<String> {
+        let line = line.rsplit_once("| ").map_or(line, |(_, cmd)| cmd);
+        let mut words = Vec::new();
+        let mut word: Option<String> = None;
+        let mut quote = None;
+        for c in line.chars() {
+            match (quote, c) {
+                (Some(q), c) if c == q => quote = None,
+                (Some(_), c) => word.get_or_insert_default().push(c),
+                (None, '"' | '\'') => {
+                    quote = Some(c);
+                    word.get_or_insert_default();
+                }
+                (None, '#') if word.is_none() => break,
+                (None, c) if c.is_whitespace() => words.extend(word.take()),
+                (None, c) => word.get_or_insert_default().push(c),
+            }
+        }
+        words.extend(word);
+        if let Some(i) = words.iter().position(|w| w == ">") {
+            words.truncate(i);
+        }
+        words
+    }
+
+    /// Every example in every command's help parses as a command line of today's `dv`,
+    /// and the main commands have examples.
+    #[test]
+    fn every_help_example_parses() {
+        fn visit(cmd: &clap::Command, path: &str, found: &mut Vec<String>) {
+            if let Some(help) = cmd.get_after_help() {
+                let text = help.to_string();
+                assert!(text.starts_with("Examples:\n"), "{path}: {text}");
+                let examples: Vec<&str> = text
+                    .lines()
+                    .filter(|l| l.trim_start().starts_with("dv ") || l.contains("| dv "))
+                    .collect();
+                assert!(examples.len() >= 3, "{path}: too few examples in {text}");
+                for example in examples {
+                    let words = example_words(example.trim());
+                    assert_eq!(words.first().map(String::as_str), Some("dv"), "{example}");
+                    if let Err(e) = Cli::parse_from_args(&words) {
+                        panic!("{path}: the example `{example}` does not parse: {e}");
+                    }
+                }
+                found.push(path.to_string());
+            }
+            for sub in cmd.get_subcommands() {
+                visit(sub, &format!("{path} {}", sub.get_name()), found);
+            }
+        }
+        let mut found = Vec::new();
+        visit(&Cli::command(), "dv", &mut found);
+        for main in [
+            "dv",
+            "dv dataset create",
+            "dv dataset get",
+            "dv dataset edit",
+            "dv file upload",
+            "dv file download",
+            "dv collection crawl",
+            "dv serve",
+            "dv auth login",
+        ] {
+            assert!(
+                found.iter().any(|f| f == main),
+                "no examples in `{main} --help`"
+            );
+        }
+    }
+
+    #[test]
+    fn example_words_split_like_a_shell() {
+        assert_eq!(
+            example_words(r#"echo "$T" | dv a --d "x y"  # c"#),
+            ["dv", "a", "--d", "x y"]
+        );
+        assert_eq!(
+            example_words("dv a -o csv > t.csv"),
+            ["dv", "a", "-o", "csv"]
+        );
+        assert_eq!(example_words("dv a ''"), ["dv", "a", ""]);
+    }
+
+    #[test]
+    fn flags_on_the_command_line_are_told_from_the_environment() {
+        // No environment here (the variables of the test process are not set by cargo),
+        // so every value given is a flag's.
+        let cli = parse(&["--url", "http://x", "info", "version"]).expect("parses");
+        assert_eq!(
+            cli.global.given,
+            GivenFlags {
+                url: false,
+                token: false,
+                profile: false
+            },
+            "Cli::parse keeps the default"
+        );
+        let cli =
+            Cli::parse_from_args(["dv", "info", "version", "--url", "http://x"]).expect("parses");
+        assert!(cli.global.given.url && !cli.global.given.profile && !cli.global.given.token);
+        let cli = Cli::parse_from_args(["dv", "--profile", "p", "--token", "t", "info", "version"])
+            .expect("parses");
+        assert!(!cli.global.given.url && cli.global.given.profile && cli.global.given.token);
     }
 
     #[test]

@@ -2,6 +2,10 @@
 //!
 //! Precedence: `--url`/`DATAVERSE_URL`, else the named (or default) profile, else the
 //! embedded local Dataverse. `--token`/`DATAVERSE_API_TOKEN` overrides a profile's token.
+//! A flag overrides the environment: `--url` wins over `DATAVERSE_PROFILE`, and
+//! `--profile` over `DATAVERSE_URL` (then `DATAVERSE_API_TOKEN`, which goes with
+//! `DATAVERSE_URL`, is not used either). `--url` and `--profile` both on the command line,
+//! or both variables set, are an error.
 //! `local` starts the embedded server in-process on a free loopback port; without a
 //! token it acts as the local superuser `dataverseAdmin`.
 
@@ -63,22 +67,43 @@ pub fn output_format(global: &GlobalArgs) -> OutputFormat {
 impl Context {
     /// Resolve the installation and build the client.
     pub async fn connect(global: &GlobalArgs) -> CliResult<Context> {
-        let url_arg = global
+        let mut url_arg = global
             .url
             .as_ref()
             .map(|u| u.trim())
             .filter(|u| !u.is_empty());
-        let token_arg = global.token.as_ref().filter(|t| !t.is_empty());
-        if let (Some(url), Some(profile)) = (url_arg, &global.profile) {
-            return Err(CliError::Usage(format!(
-                "both a URL ({url}) and a profile ({profile}) are given; use one (check DATAVERSE_URL and DATAVERSE_PROFILE)"
-            )));
+        let given = global.given;
+        let mut token_arg = global.token.as_ref().filter(|t| !t.is_empty());
+        let mut profile_arg = global.profile.as_ref();
+        if let (Some(url), Some(profile)) = (url_arg, profile_arg) {
+            match (given.url, given.profile) {
+                (true, true) => {
+                    return Err(CliError::Usage(format!(
+                        "both --url {url} and --profile {profile} are given; use one"
+                    )));
+                }
+                (false, false) => {
+                    return Err(CliError::Usage(format!(
+                        "both DATAVERSE_URL ({url}) and DATAVERSE_PROFILE ({profile}) are set; unset one, or choose with --url or --profile"
+                    )));
+                }
+                // `--url` on the command line: DATAVERSE_PROFILE does not apply.
+                (true, false) => profile_arg = None,
+                // `--profile` on the command line: neither DATAVERSE_URL nor the token
+                // that goes with it applies (a --token flag still does).
+                (false, true) => {
+                    url_arg = None;
+                    if !given.token {
+                        token_arg = None;
+                    }
+                }
+            }
         }
         let (url, mut token, mut profile) = match url_arg {
             Some(url) => (url.to_string(), None, None),
             None => {
                 let cfg = ConfigFile::load(&config_path()?)?;
-                let name = global.profile.clone().or(cfg.default_profile.clone());
+                let name = profile_arg.cloned().or(cfg.default_profile.clone());
                 match name {
                     Some(name) => {
                         let p = cfg.profiles.get(&name).ok_or_else(|| {

@@ -25,7 +25,11 @@ mod local;
 mod metadatablocks;
 #[path = "cli/misc.rs"]
 mod misc;
+#[path = "cli/readme.rs"]
+mod readme;
 #[path = "cli/secrets.rs"]
 mod secrets;
 #[path = "cli/user.rs"]
 mod user;
+#[path = "cli/verbs.rs"]
+mod verbs;

@@ -88,6 +88,7 @@ fn check_output(command: &Command, global: &GlobalArgs) -> CliResult {
     }
     if global.format() == Some(OutputFormat::Parquet)
         && !matches!(command, Command::Dataset(cmd) if cmd.writes_files())
+        && !matches!(command, Command::File(file::FileCommand::List(_)))
     {
         return Err(CliError::Usage(
             "Parquet output is only for `dv dataset files`".into(),

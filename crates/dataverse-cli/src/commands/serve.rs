@@ -1,5 +1,6 @@
 //! `dv serve`: the embedded local Dataverse as a server.
 
+use std::net::{Ipv4Addr, SocketAddr};
 use std::path::PathBuf;
 
 use dataverse_emulator::{Config, Emulator, Server};
@@ -8,12 +9,21 @@ use crate::cli::GlobalArgs;
 use crate::context::local_data_dir;
 use crate::error::{CliError, CliResult};
 
+/// The examples at the end of `dv serve --help`.
+pub const EXAMPLES: &str = "\
+Examples:
+  dv serve                                    # 127.0.0.1:8080, the local Dataverse's data
+  dv serve --addr 8767 --data ./my-dataverse  # a bare port means 127.0.0.1:8767
+  dv serve --addr 0.0.0.0:8080                # reachable from other machines
+  dv serve --data ./big --generate collections=100,datasets=1000,depth=3,seed=1
+  dv serve --faults rate=0.1,seed=7           # inject failures to test a client";
+
 /// `dv serve`
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// Address to listen on.
-    #[arg(long, default_value = "127.0.0.1:8080")]
-    pub addr: std::net::SocketAddr,
+    /// Address to listen on: HOST:PORT, or a bare PORT (or :PORT) for 127.0.0.1:PORT.
+    #[arg(long, default_value = "127.0.0.1:8080", value_name = "ADDR", value_parser = parse_addr)]
+    pub addr: SocketAddr,
     /// Data directory (default: the local Dataverse in your data directory).
     #[arg(long, env = "DATAVERSE_LOCAL_DIR", value_name = "DIR")]
     pub data: Option<PathBuf>,
@@ -42,6 +52,27 @@ pub struct Args {
     /// (R from 0 to 1; deterministic for a given seed and request order).
     #[arg(long, value_name = "SPEC")]
     pub faults: Option<dataverse_emulator::FaultSpec>,
+}
+
+/// Parse `--addr`: `HOST:PORT` (an IP address, `[::1]:PORT` for IPv6), or a bare `PORT`
+/// or `:PORT` or `localhost:PORT`, which mean `127.0.0.1:PORT` (loopback only, as the
+/// default).
+fn parse_addr(value: &str) -> Result<SocketAddr, String> {
+    let value = value.trim();
+    let port = value
+        .strip_prefix(':')
+        .or_else(|| value.strip_prefix("localhost:"))
+        .unwrap_or(value);
+    if !port.is_empty() && port.bytes().all(|b| b.is_ascii_digit()) {
+        return port
+            .parse::<u16>()
+            .map(|port| SocketAddr::from((Ipv4Addr::LOCALHOST, port)))
+            .map_err(|_| format!("port {port} is out of range (0 to 65535)"));
+    }
+    value.parse::<SocketAddr>().map_err(|_| {
+        "expected HOST:PORT with an IP address (e.g. 0.0.0.0:8080) or a port (e.g. 8080)"
+            .to_string()
+    })
 }
 
 /// Run `dv serve` until Ctrl-C (or SIGTERM).
@@ -121,5 +152,32 @@ async fn shutdown_signal() {
     tokio::select! {
         _ = ctrl_c => {},
         _ = term => {},
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn addr_takes_a_bare_port() {
+        let loopback = |port| SocketAddr::from((Ipv4Addr::LOCALHOST, port));
+        assert_eq!(parse_addr("8767"), Ok(loopback(8767)));
+        assert_eq!(parse_addr(":8767"), Ok(loopback(8767)));
+        assert_eq!(parse_addr("localhost:8767"), Ok(loopback(8767)));
+        assert_eq!(parse_addr("0"), Ok(loopback(0)));
+        assert_eq!(
+            parse_addr("0.0.0.0:80"),
+            Ok(SocketAddr::from((Ipv4Addr::UNSPECIFIED, 80)))
+        );
+        assert_eq!(parse_addr("[::1]:9000"), Ok("[::1]:9000".parse().unwrap()));
+        assert_eq!(
+            parse_addr("70000"),
+            Err("port 70000 is out of range (0 to 65535)".to_string())
+        );
+        for bad in ["", "example.org:8080", "1.2.3.4", "80a", ":", "localhost:"] {
+            let e = parse_addr(bad).expect_err(bad);
+            assert!(e.starts_with("expected HOST:PORT"), "{bad}: {e}");
+        }
     }
 }

@@ -9,6 +9,15 @@ use crate::config::{ConfigFile, Profile, config_path};
 use crate::context::LOCAL;
 use crate::error::{CliError, CliResult};
 
+/// The examples at the end of `dv auth login --help`.
+pub const EXAMPLES: &str = "\
+Examples:
+  dv auth login --url https://dataverse.example.edu         # asks for the token (hidden)
+  echo \"$TOKEN\" | dv auth login --name work --url https://dataverse.example.edu
+  dv auth login --name work --url https://dataverse.example.edu --set-default
+  dv --profile work user me                                 # use the profile
+  dv auth logout work";
+
 /// `dv auth login`
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -67,18 +76,23 @@ pub(crate) async fn execute(global: &GlobalArgs, args: Args) -> CliResult {
     Ok(())
 }
 
-/// The token from stdin (prompting on a terminal).
+/// The token: typed at a hidden prompt when stdin is a terminal (nothing is echoed),
+/// else the first line of stdin (a pipe or a file).
 fn read_token() -> CliResult<String> {
     let stdin = std::io::stdin();
-    if stdin.is_terminal() {
-        eprint!("API token (input is shown; prefer DATAVERSE_API_TOKEN or a pipe): ");
-    }
-    let mut line = String::new();
-    stdin.lock().read_line(&mut line)?;
+    let line = if stdin.is_terminal() {
+        rpassword::prompt_password("API token (input is hidden): ")
+            .map_err(|e| CliError::io_at("cannot read the token from the terminal", e))?
+    } else {
+        let mut line = String::new();
+        stdin.lock().read_line(&mut line)?;
+        line
+    };
     let token = line.trim().to_string();
     if token.is_empty() {
         return Err(CliError::Usage(
-            "no token given: pass it on stdin or in DATAVERSE_API_TOKEN".into(),
+            "no token given: type it at the prompt, pipe it on stdin or set DATAVERSE_API_TOKEN"
+                .into(),
         ));
     }
     Ok(token)

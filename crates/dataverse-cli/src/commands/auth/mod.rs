@@ -12,9 +12,12 @@ use crate::error::CliResult;
 /// `dv auth ...`
 #[derive(Debug, Subcommand)]
 pub enum AuthCommand {
-    /// Save URL and token as a profile (token from --token/DATAVERSE_API_TOKEN, else read from stdin).
+    /// Save URL and token as a profile (token from --token/DATAVERSE_API_TOKEN, else read
+    /// from stdin: at a hidden prompt on a terminal).
+    #[command(after_help = login::EXAMPLES)]
     Login(login::Args),
     /// List saved profiles (tokens are never shown).
+    #[command(visible_alias = "ls")]
     List(list::Args),
     /// Remove a profile.
     Logout(logout::Args),

@@ -22,6 +22,7 @@ use crate::error::CliResult;
 #[derive(Debug, Subcommand)]
 pub enum CollectionCommand {
     /// Show a collection (alias, numeric id or :root).
+    #[command(alias = "show")]
     Get(get::Args),
     /// Create a collection (unpublished) under a parent.
     Create(create::Args),
@@ -32,6 +33,7 @@ pub enum CollectionCommand {
     /// Delete an empty, unpublished collection.
     Delete(delete::Args),
     /// List the sub-collections and datasets directly inside a collection.
+    #[command(visible_aliases = ["list", "ls"])]
     Contents(contents::Args),
     /// List the role assignments on a collection.
     Assignments(assignments::Args),
@@ -40,8 +42,17 @@ pub enum CollectionCommand {
     /// List a collection's search facets.
     Facets(facets::Args),
     /// Walk the whole tree below a collection, concurrently.
+    #[command(after_help = EXAMPLES_CRAWL)]
     Crawl(crawl::Args),
 }
+
+/// The examples at the end of `dv collection crawl --help`.
+const EXAMPLES_CRAWL: &str = "\
+Examples:
+  dv collection crawl                                  # the whole installation, from :root
+  dv collection crawl lab -o csv > tree.csv            # one row per collection and dataset
+  dv collection crawl :root --only datasets -o ndjson  # streamed, one JSON object per line
+  dv collection crawl lab --concurrency 16 --no-titles --continue-on-error";
 
 /// Run `dv collection ...`.
 pub async fn run(ctx: &Context, cmd: CollectionCommand) -> CliResult {

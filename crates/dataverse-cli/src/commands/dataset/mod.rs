@@ -1,5 +1,5 @@
-//! `dv dataset get|versions|create|validate|edit|publish|files|locks|assignments|delete|
-//! destroy|review|private-url|export`
+//! `dv dataset get|list|versions|create|validate|edit|publish|files|locks|assignments|
+//! delete|destroy|review|private-url|export`
 
 mod assignments;
 mod create;
@@ -8,8 +8,9 @@ mod destroy;
 mod display;
 mod edit;
 mod export;
-mod files;
+pub(crate) mod files;
 mod get;
+mod list;
 mod locks;
 mod private_url;
 mod publish;
@@ -27,15 +28,21 @@ use crate::error::CliResult;
 pub enum DatasetCommand {
     /// Show one or more datasets (several are fetched concurrently; JSON: the dataset, or
     /// with several IDs an array of those that could be read).
-    #[command(disable_version_flag = true)]
+    #[command(disable_version_flag = true, alias = "show", after_help = EXAMPLES_GET)]
     Get(get::Args),
+    /// List the datasets directly inside a collection (the whole tree below it: `dv
+    /// collection crawl COLLECTION --only datasets`).
+    #[command(visible_alias = "ls")]
+    List(list::Args),
     /// List a dataset's versions, newest first.
     Versions(versions::Args),
     /// Create a dataset in a collection from Dataverse's create JSON.
+    #[command(after_help = EXAMPLES_CREATE)]
     Create(create::Args),
     /// Check a create body: locally against the metadata blocks, then by the server.
     Validate(validate::Args),
     /// Add metadata to the draft (or, with --replace, replace fields).
+    #[command(after_help = EXAMPLES_EDIT)]
     Edit(edit::Args),
     /// Publish the draft.
     Publish(publish::Args),
@@ -62,6 +69,29 @@ pub enum DatasetCommand {
     Export(export::Args),
 }
 
+/// The examples at the end of `dv dataset create --help`.
+const EXAMPLES_CREATE: &str = "\
+Examples:
+  dv dataset create --collection lab --json dataset.json   # checked against the blocks first
+  dv dataset validate --collection lab --json dataset.json # only check it
+  dv dataset create --collection lab --json dataset.json -o json > created.json
+  dv metadatablocks get citation                          # the fields a body may use";
+
+/// The examples at the end of `dv dataset get --help`.
+const EXAMPLES_GET: &str = "\
+Examples:
+  dv dataset get doi:10.5072/FK2/ABCDEF
+  dv dataset get 42 --version :latest-published -o json
+  dv dataset get doi:10.5072/FK2/ABCDEF doi:10.5072/FK2/XYZ789   # fetched concurrently
+  dv dataset list lab                                     # the datasets in a collection";
+
+/// The examples at the end of `dv dataset edit --help`.
+const EXAMPLES_EDIT: &str = "\
+Examples:
+  dv dataset edit doi:10.5072/FK2/ABCDEF --json keywords.json            # add values
+  dv dataset edit doi:10.5072/FK2/ABCDEF --json title.json --replace     # replace fields
+  dv dataset publish doi:10.5072/FK2/ABCDEF --wait                       # then publish";
+
 impl DatasetCommand {
     /// Whether this command writes a file to `-O/--out`.
     pub fn writes_files(&self) -> bool {
@@ -73,6 +103,7 @@ impl DatasetCommand {
 pub async fn run(ctx: &Context, cmd: DatasetCommand) -> CliResult {
     match cmd {
         DatasetCommand::Get(args) => get::execute(ctx, args).await,
+        DatasetCommand::List(args) => list::execute(ctx, args).await,
         DatasetCommand::Versions(args) => versions::execute(ctx, args).await,
         DatasetCommand::Create(args) => create::execute(ctx, args).await,
         DatasetCommand::Validate(args) => validate::execute(ctx, args).await,

@@ -1,4 +1,4 @@
-//! `dv dataset private-url create|show|delete`
+//! `dv dataset private-url create|get|delete` (`show`: an alias)
 
 use clap::Subcommand;
 use dataverse_client::models::datasets::PrivateUrl;
@@ -16,7 +16,8 @@ pub enum PrivateUrlCommand {
         id: String,
     },
     /// Show the private URL's link and token.
-    Show {
+    #[command(visible_alias = "show")]
+    Get {
         /// Numeric id or PID.
         id: String,
     },
@@ -35,7 +36,7 @@ pub(crate) async fn execute(ctx: &Context, cmd: PrivateUrlCommand) -> CliResult 
             let p = api.create_dataset_private_url(id.as_str()).await?;
             output::emit(ctx.output, &p, || show(&p))
         }
-        PrivateUrlCommand::Show { id } => {
+        PrivateUrlCommand::Get { id } => {
             let p = api.get_dataset_private_url(id.as_str()).await?;
             output::emit(ctx.output, &p, || show(&p))
         }

@@ -1,4 +1,4 @@
-//! `dv file get|update|upload|replace|delete|restrict|unrestrict|redetect|reingest|
+//! `dv file get|list|update|upload|replace|delete|restrict|unrestrict|redetect|reingest|
 //! uningest|download`
 
 mod delete;
@@ -24,12 +24,17 @@ use crate::error::CliResult;
 #[derive(Debug, Subcommand)]
 pub enum FileCommand {
     /// Show a file's metadata (latest version the caller may see, or the draft).
+    #[command(alias = "show")]
     Get(get::Args),
+    /// List a dataset's files: the same as `dv dataset files DATASET`.
+    #[command(visible_alias = "ls", disable_version_flag = true)]
+    List(crate::commands::dataset::files::Args),
     /// Change a file's metadata in the draft (only what is given).
     Update(update::Args),
     /// Upload files and directories to a dataset. A directory goes up with its relative
     /// folders as directory labels; files already there with the same path and checksum
     /// are skipped, changed ones replaced. Exits 1 when any file failed.
+    #[command(after_help = EXAMPLES_UPLOAD)]
     Upload(upload::Args),
     /// Replace a file with new content (give its metadata again: nothing carries over).
     Replace(replace::Args),
@@ -48,14 +53,31 @@ pub enum FileCommand {
     /// Download files (checked against the server's checksum; resumes interrupted
     /// transfers): `-O FILE` for one file, `-O DIR` for several or a dataset (default: the
     /// current directory, under the server's names).
-    #[command(disable_version_flag = true)]
+    #[command(disable_version_flag = true, after_help = EXAMPLES_DOWNLOAD)]
     Download(download::Args),
 }
+
+/// The examples at the end of `dv file upload --help`.
+const EXAMPLES_UPLOAD: &str = "\
+Examples:
+  dv file upload doi:10.5072/FK2/ABCDEF results.csv --description \"Run 3\"
+  dv file upload doi:10.5072/FK2/ABCDEF data/ --concurrency 8     # a folder, with its folders
+  dv file upload doi:10.5072/FK2/ABCDEF notes.txt --directory docs --category Documentation
+  dv file upload doi:10.5072/FK2/ABCDEF table.csv --no-ingest     # keep the CSV as uploaded";
+
+/// The examples at the end of `dv file download --help`.
+const EXAMPLES_DOWNLOAD: &str = "\
+Examples:
+  dv file download 42 -O results.tab          # an ingested table comes as .tab ...
+  dv file download 42 --original -O results.csv   # ... or as uploaded
+  dv file download 42 43 -O out/              # several files into a directory
+  dv file download --dataset doi:10.5072/FK2/ABCDEF -O out/   # a whole dataset, with its folders
+  dv file download --dataset doi:10.5072/FK2/ABCDEF --zip -O out/     # as one zip, into out/";
 
 impl FileCommand {
     /// Whether this command writes to `-O/--out`.
     pub fn writes_files(&self) -> bool {
-        matches!(self, FileCommand::Download(_))
+        matches!(self, FileCommand::Download(_) | FileCommand::List(_))
     }
 }
 
@@ -63,6 +85,7 @@ impl FileCommand {
 pub async fn run(ctx: &Context, cmd: FileCommand) -> CliResult {
     match cmd {
         FileCommand::Get(args) => get::execute(ctx, args).await,
+        FileCommand::List(args) => crate::commands::dataset::files::execute(ctx, args).await,
         FileCommand::Update(args) => update::execute(ctx, args).await,
         FileCommand::Upload(args) => upload::execute(ctx, args).await,
         FileCommand::Replace(args) => replace::execute(ctx, args).await,

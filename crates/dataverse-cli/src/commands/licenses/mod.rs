@@ -1,4 +1,4 @@
-//! `dv licenses list|show ID`
+//! `dv licenses list|get ID` (`ls`, `show`: aliases)
 
 mod list;
 mod show;
@@ -12,15 +12,17 @@ use crate::error::CliResult;
 #[derive(Debug, Subcommand)]
 pub enum LicensesCommand {
     /// List the licenses.
+    #[command(visible_alias = "ls")]
     List(list::Args),
     /// Show one license by id or name.
-    Show(show::Args),
+    #[command(visible_alias = "show")]
+    Get(show::Args),
 }
 
 /// Run `dv licenses ...`.
 pub async fn run(ctx: &Context, cmd: LicensesCommand) -> CliResult {
     match cmd {
         LicensesCommand::List(args) => list::execute(ctx, args).await,
-        LicensesCommand::Show(args) => show::execute(ctx, args).await,
+        LicensesCommand::Get(args) => show::execute(ctx, args).await,
     }
 }

@@ -1,4 +1,4 @@
-//! `dv metadatablocks list [--full]|show NAME`
+//! `dv metadatablocks list [--full]|get NAME` (`ls`, `show`: aliases)
 
 mod list;
 mod show;
@@ -12,15 +12,17 @@ use crate::error::CliResult;
 #[derive(Debug, Subcommand)]
 pub enum MetadatablocksCommand {
     /// List the blocks.
+    #[command(visible_alias = "ls")]
     List(list::Args),
     /// Show one block's fields.
-    Show(show::Args),
+    #[command(visible_alias = "show")]
+    Get(show::Args),
 }
 
 /// Run `dv metadatablocks ...`.
 pub async fn run(ctx: &Context, cmd: MetadatablocksCommand) -> CliResult {
     match cmd {
         MetadatablocksCommand::List(args) => list::execute(ctx, args).await,
-        MetadatablocksCommand::Show(args) => show::execute(ctx, args).await,
+        MetadatablocksCommand::Get(args) => show::execute(ctx, args).await,
     }
 }

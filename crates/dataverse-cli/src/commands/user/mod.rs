@@ -1,4 +1,4 @@
-//! `dv user me`, `dv user token show|recreate|delete`
+//! `dv user me`, `dv user token get|recreate|delete`
 
 mod me;
 mod token;

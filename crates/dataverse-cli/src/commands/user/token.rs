@@ -1,4 +1,4 @@
-//! `dv user token show|recreate|delete`
+//! `dv user token get|recreate|delete` (`show`: an alias)
 
 use clap::Subcommand;
 use serde_json::json;
@@ -12,7 +12,8 @@ use crate::output;
 #[derive(Debug, Subcommand)]
 pub enum TokenCommand {
     /// When the token expires (the token itself is never printed).
-    Show,
+    #[command(visible_alias = "show")]
+    Get,
     /// Replace the token with a new one; the profile in use is updated.
     Recreate {
         /// Print the new token on stdout (it is otherwise only saved to the profile in use).
@@ -26,7 +27,7 @@ pub enum TokenCommand {
 /// Run `dv user token ...`.
 pub(crate) async fn execute(ctx: &Context, cmd: TokenCommand) -> CliResult {
     match cmd {
-        TokenCommand::Show => {
+        TokenCommand::Get => {
             let e = ctx.api.get_user_api_token_expiration_date().await?;
             output::emit(ctx.output, &e, || output::line(&e.message))
         }
