@@ -4,7 +4,7 @@ use crate::cli::GlobalArgs;
 use crate::config::{ConfigFile, config_path};
 use crate::context::output_format;
 use crate::error::CliResult;
-use crate::output;
+use crate::output::{self, Col};
 
 /// `dv auth list` takes no arguments.
 #[derive(Debug, clap::Args)]
@@ -25,7 +25,11 @@ pub(crate) fn execute(global: &GlobalArgs, _args: Args) -> CliResult {
             })
         })
         .collect();
-    output::emit(output_format(global), &rows, || {
+    output::emit_list(
+        output_format(global),
+        &rows,
+        &["name", "url", "tokenSet", "default"],
+        || {
         let table = cfg
             .profiles
             .iter()
@@ -43,6 +47,16 @@ pub(crate) fn execute(global: &GlobalArgs, _args: Args) -> CliResult {
                 ]
             })
             .collect();
-        output::table(&["profile", "url", "token", "default"], table)
-    })
+        output::grid(
+            "no profiles (add one with `dv auth login`)",
+            &[
+                Col::id("profile"),
+                Col::id("url"),
+                Col::id("token"),
+                Col::id("default"),
+            ],
+            table,
+        )
+        },
+    )
 }

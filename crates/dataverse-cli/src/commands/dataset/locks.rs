@@ -4,7 +4,7 @@ use dataverse_client::models::datasets::LockType;
 
 use crate::context::Context;
 use crate::error::{CliError, CliResult};
-use crate::output::{self, opt};
+use crate::output::{self, Col, opt};
 
 /// `dv dataset locks`
 #[derive(Debug, clap::Args)]
@@ -23,10 +23,7 @@ pub(crate) async fn execute(ctx: &Context, args: Args) -> CliResult {
         .api
         .get_dataset_lock(args.id.as_str(), lock_type)
         .await?;
-    output::emit(ctx.output, &list, || {
-        if list.is_empty() {
-            return output::line("no locks");
-        }
+    output::emit_list(ctx.output, &list, &["lockType", "date", "user", "dataset", "message"], || {
         let rows = list
             .iter()
             .map(|l| {
@@ -38,7 +35,16 @@ pub(crate) async fn execute(ctx: &Context, args: Args) -> CliResult {
                 ]
             })
             .collect();
-        output::table(&["type", "since", "user", "message"], rows)
+        output::grid(
+            "no locks",
+            &[
+                Col::id("type"),
+                Col::id("since"),
+                Col::id("user"),
+                Col::text("message"),
+            ],
+            rows,
+        )
     })
 }
 

@@ -5,7 +5,7 @@ use dataverse_client::models::metadatablocks::FieldType;
 
 use crate::context::Context;
 use crate::error::CliResult;
-use crate::output::{self, opt, yes};
+use crate::output::{self, Col, opt, yes};
 
 /// `dv metadatablocks list`
 #[derive(Debug, clap::Args)]
@@ -31,7 +31,16 @@ pub(crate) async fn execute(ctx: &Context, args: Args) -> CliResult {
                     ]
                 })
                 .collect();
-            output::table(&["id", "name", "display name", "on create"], rows)
+            output::grid(
+                "no metadata blocks",
+                &[
+                    Col::id("id").optional(1),
+                    Col::id("name"),
+                    Col::text("display name"),
+                    Col::id("on create"),
+                ],
+                rows,
+            )
         }
         MetadataBlocks::Full(map) => {
             let rows = map
@@ -46,13 +55,14 @@ pub(crate) async fn execute(ctx: &Context, args: Args) -> CliResult {
                     ]
                 })
                 .collect();
-            output::table(
+            output::grid(
+                "no metadata blocks",
                 &[
-                    "id",
-                    "name",
-                    "display name",
-                    "top-level fields",
-                    "all fields",
+                    Col::id("id").optional(1),
+                    Col::id("name"),
+                    Col::text("display name"),
+                    Col::id("top-level fields"),
+                    Col::id("all fields"),
                 ],
                 rows,
             )
