@@ -85,11 +85,14 @@ impl Col {
 }
 
 /// A table with a header row (columns that never shorten); "no items" when empty.
+/// Prefer [`grid`], which says which columns may shorten or drop.
+#[allow(dead_code)]
 pub fn table(header: &[&str], rows: Vec<Vec<String>>) -> CliResult {
     line(&table_text(header, rows))
 }
 
 /// [`table`] as text.
+#[allow(dead_code)]
 pub fn table_text(header: &[&str], rows: Vec<Vec<String>>) -> String {
     let cols = vec![Col::id(""); header.len()];
     grid_layout("no items", &cols, header, rows, terminal_width())

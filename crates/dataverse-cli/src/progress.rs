@@ -1,4 +1,8 @@
 //! Progress display on stderr (only on a terminal and without `-q`).
+//!
+//! Every line fits the terminal: the message part is `{wide_msg}`, cut to the width left
+//! (a terminal that reports 0 columns counts as 80, console's default), so a redraw never
+//! wraps and leaves no stale lines; `finish` clears the line.
 
 use std::io::IsTerminal;
 use std::time::Duration;
@@ -18,7 +22,7 @@ impl Spinner {
             return Spinner { bar: None };
         }
         let bar = ProgressBar::new_spinner();
-        if let Ok(style) = ProgressStyle::with_template("{spinner} {elapsed_precise} {msg}") {
+        if let Ok(style) = ProgressStyle::with_template("{spinner} {elapsed_precise} {wide_msg}") {
             bar.set_style(style);
         }
         bar.enable_steady_tick(Duration::from_millis(120));
@@ -29,6 +33,15 @@ impl Spinner {
     pub fn set_message(&self, msg: String) {
         if let Some(b) = &self.bar {
             b.set_message(msg);
+        }
+    }
+
+    /// Print a line on stderr above the spinner (no redraw junk).
+    #[allow(dead_code)]
+    pub fn note(&self, line: &str) {
+        match &self.bar {
+            Some(b) => b.suspend(|| eprintln!("{line}")),
+            None => eprintln!("{line}"),
         }
     }
 
@@ -55,7 +68,7 @@ impl Transfer {
         }
         let bar = ProgressBar::new(0);
         if let Ok(style) = ProgressStyle::with_template(
-            "{bar:30} {bytes}/{total_bytes} {binary_bytes_per_sec} eta {eta} {msg}",
+            "{bar:20} {binary_bytes}/{binary_total_bytes} {binary_bytes_per_sec} eta {eta} {wide_msg}",
         ) {
             bar.set_style(style);
         }
@@ -88,6 +101,15 @@ impl Transfer {
     pub fn set_message(&self, msg: String) {
         if let Some(b) = &self.bar {
             b.set_message(msg);
+        }
+    }
+
+    /// Print a line on stderr above the bar (no redraw junk).
+    #[allow(dead_code)]
+    pub fn note(&self, line: &str) {
+        match &self.bar {
+            Some(b) => b.suspend(|| eprintln!("{line}")),
+            None => eprintln!("{line}"),
         }
     }
 

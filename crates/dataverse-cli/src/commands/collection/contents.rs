@@ -2,9 +2,14 @@
 
 use dataverse_client::models::collections::ContentItem;
 
+use std::collections::HashMap;
+
+use crate::cli::OutputFormat;
 use crate::context::Context;
 use crate::error::CliResult;
-use crate::output::{self, opt};
+use crate::output::{self, Col, opt};
+
+use super::display;
 
 /// `dv collection contents`
 #[derive(Debug, clap::Args)]
@@ -13,9 +18,22 @@ pub struct Args {
     pub id: String,
 }
 
-/// List the sub-collections and datasets directly inside a collection.
+/// List the sub-collections and datasets directly inside a collection. The table also
+/// reads each sub-collection's alias.
 pub(crate) async fn execute(ctx: &Context, args: Args) -> CliResult {
     let items = ctx.api.get_collection_contents(args.id.as_str()).await?;
+    let aliases = if ctx.output == OutputFormat::Table {
+        let ids = items
+            .iter()
+            .filter_map(|i| match i {
+                ContentItem::Collection(c) => Some(c.id),
+                _ => None,
+            })
+            .collect();
+        display::aliases(&ctx.api, ids, 8).await
+    } else {
+        HashMap::new()
+    };
     output::emit(ctx.output, &items, || {
         let rows = items
             .iter()
@@ -23,14 +41,20 @@ pub(crate) async fn execute(ctx: &Context, args: Args) -> CliResult {
                 ContentItem::Collection(c) => vec![
                     "collection".into(),
                     c.id.to_string(),
+                    aliases.get(&c.id).cloned().unwrap_or_default(),
                     String::new(),
                     opt(&c.title),
+                    String::new(),
                 ],
                 ContentItem::Dataset(d) => vec![
                     "dataset".into(),
                     opt(&d.id),
+                    String::new(),
                     d.persistent_id().unwrap_or_default(),
-                    opt(&d.publication_date),
+                    String::new(),
+                    d.publication_date
+                        .clone()
+                        .unwrap_or_else(|| "draft".into()),
                 ],
                 ContentItem::Other(v) => vec![
                     v.get("type")
@@ -40,9 +64,22 @@ pub(crate) async fn execute(ctx: &Context, args: Args) -> CliResult {
                     v.get("id").map(|i| i.to_string()).unwrap_or_default(),
                     String::new(),
                     String::new(),
+                    String::new(),
+                    String::new(),
                 ],
             })
             .collect();
-        output::table(&["type", "id", "persistent id", "title / published"], rows)
+        output::grid(
+            "no items",
+            &[
+                Col::id("type"),
+                Col::id("id"),
+                Col::id("alias"),
+                Col::id("persistent id"),
+                Col::text("title"),
+                Col::id("published"),
+            ],
+            rows,
+        )
     })
 }

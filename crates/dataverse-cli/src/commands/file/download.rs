@@ -90,7 +90,11 @@ fn print_downloads(ctx: &Context, list: &[Downloaded]) -> CliResult {
                 (Some(t), Some(v)) => format!("{t} {v} verified"),
                 _ => "no checksum on the server for this form".into(),
             };
-            output::line(&format!("saved {} ({} bytes, {check})", d.path, d.bytes))?;
+            output::line(&format!(
+                "saved {} ({}, {check})",
+                d.path,
+                output::human_size(d.bytes)
+            ))?;
         }
         Ok(())
     })
