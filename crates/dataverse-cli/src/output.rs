@@ -528,7 +528,109 @@ pub fn yes(v: Option<bool>) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::csv_cell;
+    use super::{Col, csv_cell, grid_text, human_size, pairs_text, shorten};
+
+    fn widest(text: &str) -> usize {
+        text.lines().map(|l| l.chars().count()).max().unwrap_or(0)
+    }
+
+    fn rows() -> Vec<Vec<String>> {
+        vec![
+            vec![
+                "doi:10.5072/FK2/ABCDEFGHIJ".into(),
+                "a-long-collection-alias".into(),
+                "A rather long dataset title that goes on and on about what it holds".into(),
+                "3".into(),
+                "low value".into(),
+            ],
+            vec![
+                "doi:10.5072/FK2/XYZ".into(),
+                "short".into(),
+                "Short".into(),
+                "1".into(),
+                "x".into(),
+            ],
+        ]
+    }
+
+    const COLS: [Col; 5] = [
+        Col::id("persistent id"),
+        Col::id("alias"),
+        Col::text("title"),
+        Col::id("depth").optional(2),
+        Col::text("note").optional(1),
+    ];
+
+    #[test]
+    fn a_table_that_fits_is_left_alone() {
+        let text = grid_text("no items", &COLS, rows(), Some(200));
+        assert!(text.contains("goes on and on about what it holds"), "{text}");
+        assert!(text.contains("low value"), "{text}");
+        assert_eq!(text, grid_text("no items", &COLS, rows(), None));
+    }
+
+    #[test]
+    fn narrow_tables_shorten_prose_and_drop_optional_columns_first() {
+        let text = grid_text("no items", &COLS, rows(), Some(90));
+        assert!(widest(&text) <= 90, "{text}");
+        // The optional note went first; the depth (rank 2) still fits.
+        assert!(!text.contains("note") && !text.contains("low value"), "{text}");
+        assert!(text.contains("depth"), "{text}");
+        let text = grid_text("no items", &COLS, rows(), Some(80));
+        assert!(widest(&text) <= 80, "{text}");
+        assert!(!text.contains("depth"), "{text}");
+        // Identifiers whole, the title shortened.
+        assert!(text.contains("doi:10.5072/FK2/ABCDEFGHIJ"), "{text}");
+        assert!(text.contains("a-long-collection-alias"), "{text}");
+        assert!(text.contains('…'), "{text}");
+        assert!(!text.contains("holds"), "{text}");
+        assert_eq!(text.lines().count(), 6, "one line per row: {text}");
+    }
+
+    #[test]
+    fn very_narrow_tables_keep_identifiers_whole() {
+        let text = grid_text("no items", &COLS, rows(), Some(40));
+        assert!(!text.contains("depth"), "{text}");
+        assert!(text.contains("doi:10.5072/FK2/ABCDEFGHIJ"), "{text}");
+        assert!(text.contains("a-long-collection-alias"), "{text}");
+        assert_eq!(text.lines().count(), 6, "{text}");
+    }
+
+    #[test]
+    fn empty_tables_say_so() {
+        assert_eq!(grid_text("no roles", &COLS, Vec::new(), Some(80)), "no roles");
+    }
+
+    #[test]
+    fn shortening() {
+        assert_eq!(shorten("abcdef", 6), "abcdef");
+        assert_eq!(shorten("abcdef", 4), "abc…");
+        assert_eq!(shorten("ab cdef", 4), "ab…");
+        assert_eq!(shorten("été à Paris", 5), "été…");
+    }
+
+    #[test]
+    fn pairs_wrap_prose_but_not_identifiers() {
+        let url = format!("https://example.org/{}", "x".repeat(90));
+        let prose = "word ".repeat(40);
+        let text = pairs_text(vec![("link", url.clone())], Some(80));
+        assert!(text.contains(&url), "{text}");
+        let text = pairs_text(vec![("link", "x".into()), ("description", prose)], Some(80));
+        assert!(text.lines().filter(|l| l.contains("word")).count() > 2, "{text}");
+        assert!(widest(&text) <= 80, "{text}");
+    }
+
+    #[test]
+    fn sizes_for_people() {
+        assert_eq!(human_size(0), "0 B");
+        assert_eq!(human_size(1023), "1023 B");
+        assert_eq!(human_size(1024), "1.0 KiB");
+        assert_eq!(human_size(1536), "1.5 KiB");
+        assert_eq!(human_size(300 * 1024), "300 KiB");
+        assert_eq!(human_size(1024 * 1024 - 1), "1.0 MiB");
+        assert_eq!(human_size(5 * 1024 * 1024 * 1024), "5.0 GiB");
+        assert_eq!(human_size(u64::MAX), "16 EiB");
+    }
 
     #[test]
     fn csv_quoting() {
