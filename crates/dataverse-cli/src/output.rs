@@ -52,6 +52,7 @@ const COMFORTABLE: usize = 16;
 pub struct Col {
     name: &'static str,
     shorten: bool,
+    middle: bool,
     drop: Option<u8>,
 }
 
@@ -62,6 +63,7 @@ impl Col {
         Col {
             name,
             shorten: false,
+            middle: false,
             drop: None,
         }
     }
@@ -71,6 +73,18 @@ impl Col {
         Col {
             name,
             shorten: true,
+            middle: false,
+            drop: None,
+        }
+    }
+
+    /// A column of file paths: shortened in the middle ("raw/field-cam…2012.tab"), so the
+    /// start and the extension stay.
+    pub const fn path(name: &'static str) -> Col {
+        Col {
+            name,
+            shorten: true,
+            middle: true,
             drop: None,
         }
     }
@@ -163,7 +177,9 @@ fn grid_layout(
     for r in rows {
         t.add_row(kept.iter().zip(&widths).map(|(&i, &w)| {
             let cell = r.get(i).map(String::as_str).unwrap_or("");
-            if cols[i].shorten {
+            if cols[i].middle {
+                shorten_middle(cell, w)
+            } else if cols[i].shorten {
                 shorten(cell, w)
             } else {
                 cell.to_string()
@@ -278,6 +294,21 @@ pub fn shorten(s: &str, width: usize) -> String {
     let mut out: String = s.chars().take(width.saturating_sub(1)).collect();
     out.truncate(out.trim_end().len());
     out.push('…');
+    out
+}
+
+/// `s` cut to `width` characters by leaving out its middle, marked "…".
+pub fn shorten_middle(s: &str, width: usize) -> String {
+    let n = text_width(s);
+    if n <= width {
+        return s.to_string();
+    }
+    let keep = width.saturating_sub(1);
+    let tail = keep / 2;
+    let head = keep - tail;
+    let mut out: String = s.chars().take(head).collect();
+    out.push('…');
+    out.extend(s.chars().skip(n - tail));
     out
 }
 
@@ -528,7 +559,7 @@ pub fn yes(v: Option<bool>) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::{Col, csv_cell, grid_text, human_size, pairs_text, shorten};
+    use super::{Col, csv_cell, grid_text, human_size, pairs_text, shorten, shorten_middle};
 
     fn widest(text: &str) -> usize {
         text.lines().map(|l| l.chars().count()).max().unwrap_or(0)
@@ -607,6 +638,8 @@ mod tests {
         assert_eq!(shorten("abcdef", 4), "abc…");
         assert_eq!(shorten("ab cdef", 4), "ab…");
         assert_eq!(shorten("été à Paris", 5), "été…");
+        assert_eq!(shorten_middle("abcdefghij.tab", 9), "abcd….tab");
+        assert_eq!(shorten_middle("short.tab", 9), "short.tab");
     }
 
     #[test]

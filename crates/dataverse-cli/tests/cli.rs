@@ -27,5 +27,7 @@ mod metadatablocks;
 mod misc;
 #[path = "cli/secrets.rs"]
 mod secrets;
+#[path = "cli/tables.rs"]
+mod tables;
 #[path = "cli/user.rs"]
 mod user;

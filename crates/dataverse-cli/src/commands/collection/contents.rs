@@ -18,8 +18,9 @@ pub struct Args {
     pub id: String,
 }
 
-/// List the sub-collections and datasets directly inside a collection. The table also
-/// reads each sub-collection's alias.
+/// List the sub-collections and datasets directly inside a collection. The table shows a
+/// collection's alias (one more request each) and title, a dataset's PID and publication
+/// date ("draft" before the first).
 pub(crate) async fn execute(ctx: &Context, args: Args) -> CliResult {
     let items = ctx.api.get_collection_contents(args.id.as_str()).await?;
     let aliases = if ctx.output == OutputFormat::Table {
@@ -34,7 +35,7 @@ pub(crate) async fn execute(ctx: &Context, args: Args) -> CliResult {
     } else {
         HashMap::new()
     };
-    output::emit(ctx.output, &items, || {
+    output::emit_list(ctx.output, &items, &["type", "id", "title"], || {
         let rows = items
             .iter()
             .map(|i| match i {
@@ -42,14 +43,12 @@ pub(crate) async fn execute(ctx: &Context, args: Args) -> CliResult {
                     "collection".into(),
                     c.id.to_string(),
                     aliases.get(&c.id).cloned().unwrap_or_default(),
-                    String::new(),
                     opt(&c.title),
                     String::new(),
                 ],
                 ContentItem::Dataset(d) => vec![
                     "dataset".into(),
                     opt(&d.id),
-                    String::new(),
                     d.persistent_id().unwrap_or_default(),
                     String::new(),
                     d.publication_date
@@ -65,7 +64,6 @@ pub(crate) async fn execute(ctx: &Context, args: Args) -> CliResult {
                     String::new(),
                     String::new(),
                     String::new(),
-                    String::new(),
                 ],
             })
             .collect();
@@ -74,8 +72,7 @@ pub(crate) async fn execute(ctx: &Context, args: Args) -> CliResult {
             &[
                 Col::id("type"),
                 Col::id("id"),
-                Col::id("alias"),
-                Col::id("persistent id"),
+                Col::id("alias / persistent id"),
                 Col::text("title"),
                 Col::id("published"),
             ],

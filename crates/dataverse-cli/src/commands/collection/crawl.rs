@@ -150,7 +150,11 @@ pub(crate) async fn execute(ctx: &Context, args: Args) -> CliResult {
                 .iter()
                 .filter_map(|i| serde_json::to_value(row(i)).ok())
                 .collect();
-            output::csv(&rows)?
+            if rows.is_empty() {
+                output::line("type,id,parent_id,depth,persistent_id,title,version")?
+            } else {
+                output::csv(&rows)?
+            }
         }
         OutputFormat::Table => {
             let ids = report
@@ -180,8 +184,10 @@ pub(crate) async fn execute(ctx: &Context, args: Args) -> CliResult {
                         r.id.to_string(),
                         opt(&r.parent_id),
                         r.depth.to_string(),
-                        aliases.get(&r.id).cloned().unwrap_or_default(),
-                        r.persistent_id.unwrap_or("").to_string(),
+                        match r.persistent_id {
+                            Some(pid) => pid.to_string(),
+                            None => aliases.get(&r.id).cloned().unwrap_or_default(),
+                        },
                         format!(
                             "{}{}",
                             "  ".repeat(r.depth.saturating_sub(1)),
@@ -199,8 +205,7 @@ pub(crate) async fn execute(ctx: &Context, args: Args) -> CliResult {
                     Col::id("id"),
                     Col::id("parent").optional(2),
                     Col::id("depth").optional(1),
-                    Col::id("alias"),
-                    Col::id("persistent id"),
+                    Col::id("alias / persistent id"),
                     Col::text("title"),
                     Col::id("version"),
                     Col::id("published").optional(3),

@@ -180,7 +180,7 @@ fn files_table(rows: &[DatafileRow], width: Option<usize>) -> String {
         "no files",
         &[
             Col::id("id"),
-            Col::id("path"),
+            Col::path("path"),
             Col::id("content type"),
             Col::id("size"),
             Col::id("restricted").optional(1),

@@ -84,7 +84,17 @@ impl From<&DownloadReport> for Downloaded {
 
 /// Print the downloaded files: where, how many bytes, how they were checked.
 fn print_downloads(ctx: &Context, list: &[Downloaded]) -> CliResult {
-    output::emit(ctx.output, list, || {
+    let keys = [
+        "file",
+        "path",
+        "bytes",
+        "content_type",
+        "checksum_type",
+        "checksum_value",
+        "verified",
+        "resumed_from",
+    ];
+    output::emit_list(ctx.output, list, &keys, || {
         for d in list {
             let check = match (&d.checksum_type, &d.checksum_value) {
                 (Some(t), Some(v)) => format!("{t} {v} verified"),

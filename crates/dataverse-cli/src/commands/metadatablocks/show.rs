@@ -33,7 +33,7 @@ pub(crate) async fn execute(ctx: &Context, args: Args) -> CliResult {
                 Col::text("title"),
                 Col::id("type"),
                 Col::id("class").optional(2),
-                Col::id("multiple"),
+                Col::id("multiple").optional(3),
                 Col::id("required"),
                 Col::id("vocabulary").optional(1),
             ],
