@@ -95,6 +95,9 @@ fn print_downloads(ctx: &Context, list: &[Downloaded]) -> CliResult {
         "resumed_from",
     ];
     output::emit_list(ctx.output, list, &keys, || {
+        if list.is_empty() {
+            return output::line("no files");
+        }
         for d in list {
             let check = match (&d.checksum_type, &d.checksum_value) {
                 (Some(t), Some(v)) => format!("{t} {v} verified"),

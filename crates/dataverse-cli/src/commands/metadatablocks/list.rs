@@ -3,6 +3,7 @@
 use dataverse_client::MetadataBlocks;
 use dataverse_client::models::metadatablocks::FieldType;
 
+use crate::cli::OutputFormat;
 use crate::context::Context;
 use crate::error::CliResult;
 use crate::output::{self, Col, opt, yes};
@@ -18,6 +19,12 @@ pub struct Args {
 /// List the blocks (with `--full`, with their field counts).
 pub(crate) async fn execute(ctx: &Context, args: Args) -> CliResult {
     let blocks = ctx.api.get_metadatablocks(args.full).await?;
+    if let MetadataBlocks::Brief(list) = &blocks
+        && list.is_empty()
+        && ctx.output == OutputFormat::Csv
+    {
+        return output::line("id,name,displayName,displayOnCreate");
+    }
     output::emit(ctx.output, &blocks, || match &blocks {
         MetadataBlocks::Brief(list) => {
             let rows = list
