@@ -246,9 +246,7 @@ fn fit(
             .filter(|&(&i, _)| cols[i].shorten)
             .map(|(_, &w)| w)
             .sum();
-        let room = width
-            .saturating_sub(overhead + fixed)
-            .max(flexible_least);
+        let room = width.saturating_sub(overhead + fixed).max(flexible_least);
         let widths = share(cols, &kept, natural, least, room);
         return (kept, widths);
     }
@@ -421,7 +419,13 @@ pub fn emit_list<T: Serialize>(
     table: impl FnOnce() -> CliResult,
 ) -> CliResult {
     if format == OutputFormat::Csv && list.is_empty() {
-        return line(&header.iter().map(|h| csv_cell(h)).collect::<Vec<_>>().join(","));
+        return line(
+            &header
+                .iter()
+                .map(|h| csv_cell(h))
+                .collect::<Vec<_>>()
+                .join(","),
+        );
     }
     emit(format, list, table)
 }
@@ -595,7 +599,10 @@ mod tests {
     #[test]
     fn a_table_that_fits_is_left_alone() {
         let text = grid_text("no items", &COLS, rows(), Some(200));
-        assert!(text.contains("goes on and on about what it holds"), "{text}");
+        assert!(
+            text.contains("goes on and on about what it holds"),
+            "{text}"
+        );
         assert!(text.contains("low value"), "{text}");
         assert_eq!(text, grid_text("no items", &COLS, rows(), None));
     }
@@ -605,7 +612,10 @@ mod tests {
         let text = grid_text("no items", &COLS, rows(), Some(90));
         assert!(widest(&text) <= 90, "{text}");
         // The optional note went first; the depth (rank 2) still fits.
-        assert!(!text.contains("note") && !text.contains("low value"), "{text}");
+        assert!(
+            !text.contains("note") && !text.contains("low value"),
+            "{text}"
+        );
         assert!(text.contains("depth"), "{text}");
         let text = grid_text("no items", &COLS, rows(), Some(80));
         assert!(widest(&text) <= 80, "{text}");
@@ -629,7 +639,10 @@ mod tests {
 
     #[test]
     fn empty_tables_say_so() {
-        assert_eq!(grid_text("no roles", &COLS, Vec::new(), Some(80)), "no roles");
+        assert_eq!(
+            grid_text("no roles", &COLS, Vec::new(), Some(80)),
+            "no roles"
+        );
     }
 
     #[test]
@@ -649,7 +662,10 @@ mod tests {
         let text = pairs_text(vec![("link", url.clone())], Some(80));
         assert!(text.contains(&url), "{text}");
         let text = pairs_text(vec![("link", "x".into()), ("description", prose)], Some(80));
-        assert!(text.lines().filter(|l| l.contains("word")).count() > 2, "{text}");
+        assert!(
+            text.lines().filter(|l| l.contains("word")).count() > 2,
+            "{text}"
+        );
         assert!(widest(&text) <= 80, "{text}");
     }
 

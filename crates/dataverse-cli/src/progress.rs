@@ -202,7 +202,11 @@ mod tests {
         );
         bar.set_style(ProgressStyle::with_template(template).expect("template"));
         bar.set_position(3 << 29);
-        bar.set_message(format!("{} files: {}", "12/40", "a-long-file-name-".repeat(8)));
+        bar.set_message(format!(
+            "{} files: {}",
+            "12/40",
+            "a-long-file-name-".repeat(8)
+        ));
         bar.force_draw();
         bar.set_message("short");
         bar.force_draw();
@@ -215,8 +219,14 @@ mod tests {
                 "wider than {width}: {l:?}"
             );
         }
-        assert!(lines.iter().any(|l| l.contains("12/40 files: a-long")), "{lines:?}");
-        assert!(*screen.cleared_last.lock().expect("flag"), "cleared at the end");
+        assert!(
+            lines.iter().any(|l| l.contains("12/40 files: a-long")),
+            "{lines:?}"
+        );
+        assert!(
+            *screen.cleared_last.lock().expect("flag"),
+            "cleared at the end"
+        );
     }
 
     #[test]

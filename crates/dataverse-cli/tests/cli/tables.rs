@@ -27,13 +27,9 @@ fn mask_dates(text: &str) -> String {
     let is_date_at = |i: usize| {
         let shape = "dddd-dd-dd";
         shape.chars().enumerate().all(|(k, c)| {
-            chars.get(i + k).is_some_and(|&x| {
-                if c == 'd' {
-                    x.is_ascii_digit()
-                } else {
-                    x == c
-                }
-            })
+            chars
+                .get(i + k)
+                .is_some_and(|&x| if c == 'd' { x.is_ascii_digit() } else { x == c })
         })
     };
     let mut i = 0;
@@ -119,7 +115,10 @@ fn every_table_fits_80_columns() {
 
     let commands: Vec<(&str, Vec<&str>)> = vec![
         ("collection get", vec!["collection", "get", ":root"]),
-        ("collection contents", vec!["collection", "contents", ":root"]),
+        (
+            "collection contents",
+            vec!["collection", "contents", ":root"],
+        ),
         ("collection crawl", vec!["collection", "crawl"]),
         (
             "collection assignments",
@@ -175,7 +174,10 @@ fn every_table_fits_80_columns() {
     assert!(got.contains("field-campaign-"), "{got}");
     assert!(got.contains("-2012.tab"), "{got}");
     assert!(got.contains("Darwin's finches of the"), "{got}");
-    assert!(!got.contains("Daphne Major"), "the title is shortened:\n{got}");
+    assert!(
+        !got.contains("Daphne Major"),
+        "the title is shortened:\n{got}"
+    );
     assert!(got.contains("300 KiB"), "{got}");
 
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(SNAPSHOT);
@@ -255,11 +257,12 @@ fn empty_results_say_so_and_csv_keeps_its_header() {
 
     // A sandbox without profiles.
     let sb = Sandbox::new();
-    let out = sb.run(sb.dv().args(["-o", "table", "auth", "list"])).success();
-    assert_eq!(
-        stdout(&out),
-        "no profiles (add one with `dv auth login`)\n"
-    );
-    let out = sb.run(sb.dv().args(["-o", "csv", "auth", "list"])).success();
+    let out = sb
+        .run(sb.dv().args(["-o", "table", "auth", "list"]))
+        .success();
+    assert_eq!(stdout(&out), "no profiles (add one with `dv auth login`)\n");
+    let out = sb
+        .run(sb.dv().args(["-o", "csv", "auth", "list"]))
+        .success();
     assert_eq!(stdout(&out), "name,url,tokenSet,default\n");
 }

@@ -30,33 +30,33 @@ pub(crate) fn execute(global: &GlobalArgs, _args: Args) -> CliResult {
         &rows,
         &["name", "url", "tokenSet", "default"],
         || {
-        let table = cfg
-            .profiles
-            .iter()
-            .map(|(name, p)| {
-                vec![
-                    name.clone(),
-                    p.url.clone(),
-                    if p.token.is_some() { "set" } else { "" }.to_string(),
-                    if cfg.default_profile.as_deref() == Some(name.as_str()) {
-                        "*"
-                    } else {
-                        ""
-                    }
-                    .to_string(),
-                ]
-            })
-            .collect();
-        output::grid(
-            "no profiles (add one with `dv auth login`)",
-            &[
-                Col::id("profile"),
-                Col::id("url"),
-                Col::id("token"),
-                Col::id("default"),
-            ],
-            table,
-        )
+            let table = cfg
+                .profiles
+                .iter()
+                .map(|(name, p)| {
+                    vec![
+                        name.clone(),
+                        p.url.clone(),
+                        if p.token.is_some() { "set" } else { "" }.to_string(),
+                        if cfg.default_profile.as_deref() == Some(name.as_str()) {
+                            "*"
+                        } else {
+                            ""
+                        }
+                        .to_string(),
+                    ]
+                })
+                .collect();
+            output::grid(
+                "no profiles (add one with `dv auth login`)",
+                &[
+                    Col::id("profile"),
+                    Col::id("url"),
+                    Col::id("token"),
+                    Col::id("default"),
+                ],
+                table,
+            )
         },
     )
 }

@@ -51,9 +51,7 @@ pub(crate) async fn execute(ctx: &Context, args: Args) -> CliResult {
                     opt(&d.id),
                     d.persistent_id().unwrap_or_default(),
                     String::new(),
-                    d.publication_date
-                        .clone()
-                        .unwrap_or_else(|| "draft".into()),
+                    d.publication_date.clone().unwrap_or_else(|| "draft".into()),
                 ],
                 ContentItem::Other(v) => vec![
                     v.get("type")

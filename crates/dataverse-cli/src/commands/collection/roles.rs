@@ -5,7 +5,14 @@ use crate::error::CliResult;
 use crate::output::{self, Col, opt};
 
 /// The JSON keys of a role (the CSV header of an empty list).
-const ROLE_KEYS: &[&str] = &["id", "alias", "name", "description", "permissions", "ownerId"];
+const ROLE_KEYS: &[&str] = &[
+    "id",
+    "alias",
+    "name",
+    "description",
+    "permissions",
+    "ownerId",
+];
 
 /// `dv collection roles`
 #[derive(Debug, clap::Args)]

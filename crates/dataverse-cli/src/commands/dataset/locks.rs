@@ -23,29 +23,34 @@ pub(crate) async fn execute(ctx: &Context, args: Args) -> CliResult {
         .api
         .get_dataset_lock(args.id.as_str(), lock_type)
         .await?;
-    output::emit_list(ctx.output, &list, &["lockType", "date", "user", "dataset", "message"], || {
-        let rows = list
-            .iter()
-            .map(|l| {
-                vec![
-                    l.lock_type.to_string(),
-                    opt(&l.date),
-                    opt(&l.user),
-                    opt(&l.message),
-                ]
-            })
-            .collect();
-        output::grid(
-            "no locks",
-            &[
-                Col::id("type"),
-                Col::id("since"),
-                Col::id("user"),
-                Col::text("message"),
-            ],
-            rows,
-        )
-    })
+    output::emit_list(
+        ctx.output,
+        &list,
+        &["lockType", "date", "user", "dataset", "message"],
+        || {
+            let rows = list
+                .iter()
+                .map(|l| {
+                    vec![
+                        l.lock_type.to_string(),
+                        opt(&l.date),
+                        opt(&l.user),
+                        opt(&l.message),
+                    ]
+                })
+                .collect();
+            output::grid(
+                "no locks",
+                &[
+                    Col::id("type"),
+                    Col::id("since"),
+                    Col::id("user"),
+                    Col::text("message"),
+                ],
+                rows,
+            )
+        },
+    )
 }
 
 /// `--type`: a known lock type, matched without regard to case.

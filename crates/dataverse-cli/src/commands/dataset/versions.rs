@@ -40,12 +40,7 @@ pub(crate) async fn execute(ctx: &Context, args: Args) -> CliResult {
                 // A draft's label is its state already: show it once.
                 let state = opt(&v.version_state);
                 let state = if state == label { String::new() } else { state };
-                vec![
-                    label,
-                    state,
-                    opt(&v.release_time),
-                    opt(&v.last_update_time),
-                ]
+                vec![label, state, opt(&v.release_time), opt(&v.last_update_time)]
             })
             .collect();
         output::grid(
