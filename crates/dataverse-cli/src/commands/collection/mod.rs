@@ -32,6 +32,10 @@ pub enum CollectionCommand {
     /// Delete an empty, unpublished collection.
     Delete(delete::Args),
     /// List the sub-collections and datasets directly inside a collection.
+    ///
+    /// The table shows a collection's alias and title, a dataset's PID and publication
+    /// date ("draft" before its first); reading the aliases costs one request per
+    /// sub-collection.
     Contents(contents::Args),
     /// List the role assignments on a collection.
     Assignments(assignments::Args),
@@ -40,6 +44,9 @@ pub enum CollectionCommand {
     /// List a collection's search facets.
     Facets(facets::Args),
     /// Walk the whole tree below a collection, concurrently.
+    ///
+    /// The table shows each collection's alias (one more request per collection) and a
+    /// dataset's PID, title, version and publication date.
     Crawl(crawl::Args),
 }
 
