@@ -193,13 +193,15 @@ impl GlobalArgs {
 /// Output formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum OutputFormat {
-    /// A human-readable table.
+    /// A table for people, fitted to the terminal's width (or COLUMNS): identifiers whole,
+    /// long titles shortened with "…", sizes like 300 KiB.
     Table,
     /// The server's data as JSON, complete.
     Json,
     /// One JSON value per line (list items one by one; crawls stream them as found).
     Ndjson,
-    /// Comma-separated values with a header row (nested values as JSON text).
+    /// Comma-separated values with a header row, even with no rows (nested values as JSON
+    /// text).
     Csv,
     /// Apache Parquet (`dv dataset files` with `-O FILE`; needs the `parquet` feature).
     Parquet,

@@ -159,11 +159,15 @@ impl Context {
             None => emulator.admin_token()?,
         };
         let server = Server::start(emulator, SocketAddr::from((Ipv4Addr::LOCALHOST, 0))).await?;
+        // Short, and once per process however many times a command connects.
+        static NOTICE: std::sync::Once = std::sync::Once::new();
         if !quiet {
-            eprintln!(
-                "dv: using the embedded local Dataverse in {} (set --url or DATAVERSE_URL for a server)",
-                dir.display()
-            );
+            NOTICE.call_once(|| {
+                eprintln!(
+                    "dv: embedded local Dataverse in {} (--url for a server)",
+                    dir.display()
+                );
+            });
         }
         let api = NativeApi::builder(server.base_url())
             .api_token(token)

@@ -29,6 +29,8 @@ mod misc;
 mod readme;
 #[path = "cli/secrets.rs"]
 mod secrets;
+#[path = "cli/tables.rs"]
+mod tables;
 #[path = "cli/user.rs"]
 mod user;
 #[path = "cli/verbs.rs"]

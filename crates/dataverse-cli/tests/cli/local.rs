@@ -25,7 +25,13 @@ fn check_local_user_me(sb: &Sandbox, url_flag: bool) {
     let err = stderr(&out);
     assert_eq!(err.matches(ANNOUNCEMENT).count(), 1, "{err}");
     assert_eq!(err.lines().count(), 1, "{err}");
-    assert!(err.contains(&sb.local_dir().display().to_string()), "{err}");
+    let dir = sb.local_dir().display().to_string();
+    assert!(err.contains(&dir), "{err}");
+    // Short: the directory and a few words.
+    assert_eq!(
+        err.trim_end(),
+        format!("dv: embedded local Dataverse in {dir} (--url for a server)")
+    );
     assert!(sb.local_dir().join("dataverse.sqlite3").is_file());
     let token = local_token(sb);
     assert!(!stdout(&out).contains(&token) && !err.contains(&token));

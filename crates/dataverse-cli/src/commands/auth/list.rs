@@ -4,7 +4,7 @@ use crate::cli::GlobalArgs;
 use crate::config::{ConfigFile, config_path};
 use crate::context::output_format;
 use crate::error::CliResult;
-use crate::output;
+use crate::output::{self, Col};
 
 /// `dv auth list` takes no arguments.
 #[derive(Debug, clap::Args)]
@@ -25,24 +25,38 @@ pub(crate) fn execute(global: &GlobalArgs, _args: Args) -> CliResult {
             })
         })
         .collect();
-    output::emit(output_format(global), &rows, || {
-        let table = cfg
-            .profiles
-            .iter()
-            .map(|(name, p)| {
-                vec![
-                    name.clone(),
-                    p.url.clone(),
-                    if p.token.is_some() { "set" } else { "" }.to_string(),
-                    if cfg.default_profile.as_deref() == Some(name.as_str()) {
-                        "*"
-                    } else {
-                        ""
-                    }
-                    .to_string(),
-                ]
-            })
-            .collect();
-        output::table(&["profile", "url", "token", "default"], table)
-    })
+    output::emit_list(
+        output_format(global),
+        &rows,
+        &["name", "url", "tokenSet", "default"],
+        || {
+            let table = cfg
+                .profiles
+                .iter()
+                .map(|(name, p)| {
+                    vec![
+                        name.clone(),
+                        p.url.clone(),
+                        if p.token.is_some() { "set" } else { "" }.to_string(),
+                        if cfg.default_profile.as_deref() == Some(name.as_str()) {
+                            "*"
+                        } else {
+                            ""
+                        }
+                        .to_string(),
+                    ]
+                })
+                .collect();
+            output::grid(
+                "no profiles (add one with `dv auth login`)",
+                &[
+                    Col::id("profile"),
+                    Col::id("url"),
+                    Col::id("token"),
+                    Col::id("default"),
+                ],
+                table,
+            )
+        },
+    )
 }

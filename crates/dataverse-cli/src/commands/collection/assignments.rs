@@ -2,7 +2,22 @@
 
 use crate::context::Context;
 use crate::error::CliResult;
-use crate::output::{self, opt};
+use crate::output::{self, Col, opt};
+
+/// The JSON keys of an assignment (the CSV header of an empty list).
+const ASSIGNMENT_KEYS: &[&str] = &[
+    "id",
+    "assignee",
+    "assigneeName",
+    "roleId",
+    "roleName",
+    "roleDescription",
+    "_roleAlias",
+    "definitionPointId",
+    "definitionPointName",
+    "definitionPointType",
+    "definitionPointGlobalId",
+];
 
 /// `dv collection assignments`
 #[derive(Debug, clap::Args)]
@@ -14,7 +29,7 @@ pub struct Args {
 /// List the role assignments on a collection.
 pub(crate) async fn execute(ctx: &Context, args: Args) -> CliResult {
     let list = ctx.api.get_collection_assignments(args.id.as_str()).await?;
-    output::emit(ctx.output, &list, || {
+    output::emit_list(ctx.output, &list, ASSIGNMENT_KEYS, || {
         let rows = list
             .iter()
             .map(|a| {
@@ -27,6 +42,16 @@ pub(crate) async fn execute(ctx: &Context, args: Args) -> CliResult {
                 ]
             })
             .collect();
-        output::table(&["id", "assignee", "role", "role name", "on"], rows)
+        output::grid(
+            "no role assignments",
+            &[
+                Col::id("id"),
+                Col::id("assignee"),
+                Col::id("role"),
+                Col::text("role name").optional(1),
+                Col::text("on"),
+            ],
+            rows,
+        )
     })
 }

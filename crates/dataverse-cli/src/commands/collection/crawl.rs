@@ -11,7 +11,9 @@ use serde::Serialize;
 use crate::cli::OutputFormat;
 use crate::context::Context;
 use crate::error::{CliError, CliResult, api_line};
-use crate::output::{self, opt};
+use crate::output::{self, Col, opt};
+
+use super::display;
 use crate::progress::Spinner;
 
 /// `dv collection crawl`
@@ -148,38 +150,65 @@ pub(crate) async fn execute(ctx: &Context, args: Args) -> CliResult {
                 .iter()
                 .filter_map(|i| serde_json::to_value(row(i)).ok())
                 .collect();
-            output::csv(&rows)?
+            if rows.is_empty() {
+                output::line("type,id,parent_id,depth,persistent_id,title,version")?
+            } else {
+                output::csv(&rows)?
+            }
         }
         OutputFormat::Table => {
+            let ids = report
+                .items
+                .iter()
+                .filter(|i| !i.is_dataset())
+                .map(CrawlItem::id)
+                .collect();
+            let aliases = display::aliases(&ctx.api, ids, args.concurrency).await;
             let rows = report
                 .items
                 .iter()
                 .map(|i| {
                     let r = row(i);
+                    // A draft shows its state once: in the version column when the
+                    // title was read, else here.
+                    let published = match i {
+                        CrawlItem::Dataset(d) => match &d.dataset.publication_date {
+                            Some(date) => date.clone(),
+                            None if r.version.is_none() => "draft".into(),
+                            None => String::new(),
+                        },
+                        CrawlItem::Collection(_) => String::new(),
+                    };
                     vec![
                         r.kind.to_string(),
                         r.id.to_string(),
                         opt(&r.parent_id),
                         r.depth.to_string(),
-                        r.persistent_id.unwrap_or("").to_string(),
+                        match r.persistent_id {
+                            Some(pid) => pid.to_string(),
+                            None => aliases.get(&r.id).cloned().unwrap_or_default(),
+                        },
                         format!(
                             "{}{}",
                             "  ".repeat(r.depth.saturating_sub(1)),
                             r.title.unwrap_or("")
                         ),
                         r.version.unwrap_or("").to_string(),
+                        published,
                     ]
                 })
                 .collect();
-            output::table(
+            output::grid(
+                "no items",
                 &[
-                    "type",
-                    "id",
-                    "parent",
-                    "depth",
-                    "persistent id",
-                    "title",
-                    "version",
+                    Col::id("type"),
+                    Col::id("id"),
+                    Col::id("parent").optional(2),
+                    Col::id("depth").optional(1),
+                    Col::id("alias / persistent id"),
+                    Col::text("title"),
+                    Col::id("version"),
+                    Col::id("published").optional(3),
                 ],
                 rows,
             )?;

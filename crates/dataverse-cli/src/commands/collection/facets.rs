@@ -2,7 +2,7 @@
 
 use crate::context::Context;
 use crate::error::CliResult;
-use crate::output::{self, opt};
+use crate::output::{self, Col, opt};
 
 /// `dv collection facets`
 #[derive(Debug, clap::Args)]
@@ -19,17 +19,25 @@ pub(crate) async fn execute(ctx: &Context, args: Args) -> CliResult {
     let api = &ctx.api;
     if args.details {
         let list = api.get_collection_facet_details(args.id.as_str()).await?;
-        output::emit(ctx.output, &list, || {
+        output::emit_list(ctx.output, &list, &["id", "name", "displayName"], || {
             let rows = list
                 .iter()
                 .map(|f| vec![opt(&f.id), f.name.clone(), opt(&f.display_name)])
                 .collect();
-            output::table(&["id", "name", "display name"], rows)
+            output::grid(
+                "no facets",
+                &[Col::id("id"), Col::id("name"), Col::text("display name")],
+                rows,
+            )
         })
     } else {
         let list = api.get_collection_facets(args.id.as_str()).await?;
-        output::emit(ctx.output, &list, || {
-            output::table(&["facet"], list.iter().map(|f| vec![f.clone()]).collect())
+        output::emit_list(ctx.output, &list, &["value"], || {
+            output::grid(
+                "no facets",
+                &[Col::id("facet")],
+                list.iter().map(|f| vec![f.clone()]).collect(),
+            )
         })
     }
 }

@@ -33,6 +33,10 @@ pub enum CollectionCommand {
     /// Delete an empty, unpublished collection.
     Delete(delete::Args),
     /// List the sub-collections and datasets directly inside a collection.
+    ///
+    /// The table shows a collection's alias and title, a dataset's PID and publication
+    /// date ("draft" before its first); reading the aliases costs one request per
+    /// sub-collection.
     #[command(visible_aliases = ["list", "ls"])]
     Contents(contents::Args),
     /// List the role assignments on a collection.
@@ -42,6 +46,9 @@ pub enum CollectionCommand {
     /// List a collection's search facets.
     Facets(facets::Args),
     /// Walk the whole tree below a collection, concurrently.
+    ///
+    /// The table shows each collection's alias (one more request per collection) and a
+    /// dataset's PID, title, version and publication date.
     #[command(after_help = EXAMPLES_CRAWL)]
     Crawl(crawl::Args),
 }

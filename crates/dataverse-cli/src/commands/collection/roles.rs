@@ -2,7 +2,17 @@
 
 use crate::context::Context;
 use crate::error::CliResult;
-use crate::output::{self, opt};
+use crate::output::{self, Col, opt};
+
+/// The JSON keys of a role (the CSV header of an empty list).
+const ROLE_KEYS: &[&str] = &[
+    "id",
+    "alias",
+    "name",
+    "description",
+    "permissions",
+    "ownerId",
+];
 
 /// `dv collection roles`
 #[derive(Debug, clap::Args)]
@@ -14,7 +24,7 @@ pub struct Args {
 /// List the roles defined on a collection.
 pub(crate) async fn execute(ctx: &Context, args: Args) -> CliResult {
     let list = ctx.api.get_dataverse_roles(args.id.as_str()).await?;
-    output::emit(ctx.output, &list, || {
+    output::emit_list(ctx.output, &list, ROLE_KEYS, || {
         let rows = list
             .iter()
             .map(|r| {
@@ -26,6 +36,15 @@ pub(crate) async fn execute(ctx: &Context, args: Args) -> CliResult {
                 ]
             })
             .collect();
-        output::table(&["id", "alias", "name", "permissions"], rows)
+        output::grid(
+            "no roles",
+            &[
+                Col::id("id"),
+                Col::id("alias"),
+                Col::text("name"),
+                Col::text("permissions").optional(1),
+            ],
+            rows,
+        )
     })
 }

@@ -2,7 +2,22 @@
 
 use crate::context::Context;
 use crate::error::CliResult;
-use crate::output::{self, opt};
+use crate::output::{self, Col, opt};
+
+/// The JSON keys of an assignment (the CSV header of an empty list).
+const ASSIGNMENT_KEYS: &[&str] = &[
+    "id",
+    "assignee",
+    "assigneeName",
+    "roleId",
+    "roleName",
+    "roleDescription",
+    "_roleAlias",
+    "definitionPointId",
+    "definitionPointName",
+    "definitionPointType",
+    "definitionPointGlobalId",
+];
 
 /// `dv dataset assignments`
 #[derive(Debug, clap::Args)]
@@ -18,7 +33,7 @@ pub(crate) async fn execute(ctx: &Context, args: Args) -> CliResult {
     for a in &mut list {
         a.private_url_token = None;
     }
-    output::emit(ctx.output, &list, || {
+    output::emit_list(ctx.output, &list, ASSIGNMENT_KEYS, || {
         let rows = list
             .iter()
             .map(|a| {
@@ -30,6 +45,15 @@ pub(crate) async fn execute(ctx: &Context, args: Args) -> CliResult {
                 ]
             })
             .collect();
-        output::table(&["id", "assignee", "role", "role name"], rows)
+        output::grid(
+            "no role assignments",
+            &[
+                Col::id("id"),
+                Col::id("assignee"),
+                Col::id("role"),
+                Col::text("role name").optional(1),
+            ],
+            rows,
+        )
     })
 }

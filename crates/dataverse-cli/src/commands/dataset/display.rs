@@ -6,7 +6,7 @@ use serde::Serialize;
 
 use crate::cli::OutputFormat;
 use crate::error::CliResult;
-use crate::output::{self, opt};
+use crate::output::{self, Col, opt};
 
 /// The version a dataset answer carries (the requested one, else the latest).
 fn version_of(ds: &Dataset) -> Option<&DatasetVersion> {
@@ -36,29 +36,47 @@ pub(super) fn emit_datasets<T: Serialize + ?Sized>(
                 })
             })
             .collect();
+        if rows.is_empty() {
+            return output::line("id,persistent_id,version,state,title");
+        }
         return output::csv(&rows);
     }
     output::emit(format, value, || show_datasets(list))
 }
 
-/// Datasets as a table: id, PID, version, state, title.
+/// Datasets as a table: id, PID, version, state, title. A draft's state is its version
+/// label already, so the state column is blank for it.
 fn show_datasets(list: &[Dataset]) -> CliResult {
     let rows = list
         .iter()
         .map(|ds| {
             let v = version_of(ds);
+            let label = v.map(DatasetVersion::version_label).unwrap_or_default();
+            let state = v
+                .and_then(|v| v.version_state.as_ref())
+                .map(ToString::to_string)
+                .filter(|s| *s != label)
+                .unwrap_or_default();
             vec![
                 opt(&ds.id),
                 ds.persistent_id().unwrap_or_default(),
-                v.map(DatasetVersion::version_label).unwrap_or_default(),
-                v.and_then(|v| v.version_state.as_ref())
-                    .map(ToString::to_string)
-                    .unwrap_or_default(),
+                label,
+                state,
                 v.and_then(|v| v.title()).unwrap_or_default().to_string(),
             ]
         })
         .collect();
-    output::table(&["id", "persistent id", "version", "state", "title"], rows)
+    output::grid(
+        "no datasets",
+        &[
+            Col::id("id"),
+            Col::id("persistent id"),
+            Col::id("version"),
+            Col::id("state").optional(1),
+            Col::text("title"),
+        ],
+        rows,
+    )
 }
 
 /// Print pre-flight problems on stderr, one per line.

@@ -10,7 +10,7 @@ use serde::Serialize;
 use crate::cli::OutputFormat;
 use crate::context::Context;
 use crate::error::{CliError, CliResult, api_line};
-use crate::output::{self, opt, write_atomically};
+use crate::output::{self, Col, opt, write_atomically};
 
 /// `dv dataset files`
 #[derive(Debug, clap::Args)]
@@ -67,7 +67,12 @@ pub(crate) async fn execute(ctx: &Context, args: Args) -> CliResult {
             text.into_bytes()
         }
         OutputFormat::Csv => files_csv(&datafiles_rows(&files)).into_bytes(),
-        OutputFormat::Table => files_table(&datafiles_rows(&files)).into_bytes(),
+        // A table written to a file is not cut to the terminal's width.
+        OutputFormat::Table => files_table(
+            &datafiles_rows(&files),
+            path.map_or_else(output::terminal_width, |_| None),
+        )
+        .into_bytes(),
         OutputFormat::Parquet => parquet(&files)?,
     };
     match path {
@@ -144,8 +149,9 @@ fn files_csv(rows: &[DatafileRow]) -> String {
     out
 }
 
-/// The files table for people: id, path, type, size, restricted, tabular, checksum.
-fn files_table(rows: &[DatafileRow]) -> String {
+/// The files table for people: id, path, type, size, restricted, tabular, checksum;
+/// fitted to `width` (the checksum, tabular and restricted columns drop first).
+fn files_table(rows: &[DatafileRow], width: Option<usize>) -> String {
     if rows.is_empty() {
         return "no files".into();
     }
@@ -160,7 +166,7 @@ fn files_table(rows: &[DatafileRow]) -> String {
                 opt(&r.id),
                 path,
                 r.content_type.clone().unwrap_or_default(),
-                r.size.to_string(),
+                output::human_size(r.size),
                 output::yes(Some(r.restricted)),
                 output::yes(Some(r.tabular)),
                 match (&r.checksum_type, &r.checksum_value) {
@@ -170,17 +176,19 @@ fn files_table(rows: &[DatafileRow]) -> String {
             ]
         })
         .collect();
-    output::table_text(
+    output::grid_text(
+        "no files",
         &[
-            "id",
-            "path",
-            "content type",
-            "size",
-            "restricted",
-            "tabular",
-            "checksum",
+            Col::id("id"),
+            Col::path("path"),
+            Col::id("content type"),
+            Col::id("size"),
+            Col::id("restricted").optional(1),
+            Col::id("tabular").optional(2),
+            Col::id("checksum").optional(3),
         ],
         body,
+        width,
     )
 }
 

@@ -4,7 +4,7 @@ use dataverse_client::models::datasets::LockType;
 
 use crate::context::Context;
 use crate::error::{CliError, CliResult};
-use crate::output::{self, opt};
+use crate::output::{self, Col, opt};
 
 /// `dv dataset locks`
 #[derive(Debug, clap::Args)]
@@ -23,23 +23,34 @@ pub(crate) async fn execute(ctx: &Context, args: Args) -> CliResult {
         .api
         .get_dataset_lock(args.id.as_str(), lock_type)
         .await?;
-    output::emit(ctx.output, &list, || {
-        if list.is_empty() {
-            return output::line("no locks");
-        }
-        let rows = list
-            .iter()
-            .map(|l| {
-                vec![
-                    l.lock_type.to_string(),
-                    opt(&l.date),
-                    opt(&l.user),
-                    opt(&l.message),
-                ]
-            })
-            .collect();
-        output::table(&["type", "since", "user", "message"], rows)
-    })
+    output::emit_list(
+        ctx.output,
+        &list,
+        &["lockType", "date", "user", "dataset", "message"],
+        || {
+            let rows = list
+                .iter()
+                .map(|l| {
+                    vec![
+                        l.lock_type.to_string(),
+                        opt(&l.date),
+                        opt(&l.user),
+                        opt(&l.message),
+                    ]
+                })
+                .collect();
+            output::grid(
+                "no locks",
+                &[
+                    Col::id("type"),
+                    Col::id("since"),
+                    Col::id("user"),
+                    Col::text("message"),
+                ],
+                rows,
+            )
+        },
+    )
 }
 
 /// `--type`: a known lock type, matched without regard to case.

@@ -3,7 +3,7 @@
 use crate::cli::OutputFormat;
 use crate::context::Context;
 use crate::error::CliResult;
-use crate::output::{self, opt};
+use crate::output::{self, Col, opt};
 
 /// `dv dataset versions`
 #[derive(Debug, clap::Args)]
@@ -27,20 +27,31 @@ pub(crate) async fn execute(ctx: &Context, args: Args) -> CliResult {
                 })
             })
             .collect();
+        if rows.is_empty() {
+            return output::line("version,state,release_time,last_update_time");
+        }
         return output::csv(&rows);
     }
     output::emit(ctx.output, &list, || {
         let rows = list
             .iter()
             .map(|v| {
-                vec![
-                    v.version_label(),
-                    opt(&v.version_state),
-                    opt(&v.release_time),
-                    opt(&v.last_update_time),
-                ]
+                let label = v.version_label();
+                // A draft's label is its state already: show it once.
+                let state = opt(&v.version_state);
+                let state = if state == label { String::new() } else { state };
+                vec![label, state, opt(&v.release_time), opt(&v.last_update_time)]
             })
             .collect();
-        output::table(&["version", "state", "released", "last update"], rows)
+        output::grid(
+            "no versions",
+            &[
+                Col::id("version"),
+                Col::id("state"),
+                Col::id("released"),
+                Col::id("last update").optional(1),
+            ],
+            rows,
+        )
     })
 }

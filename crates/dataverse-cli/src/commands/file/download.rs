@@ -84,13 +84,30 @@ impl From<&DownloadReport> for Downloaded {
 
 /// Print the downloaded files: where, how many bytes, how they were checked.
 fn print_downloads(ctx: &Context, list: &[Downloaded]) -> CliResult {
-    output::emit(ctx.output, list, || {
+    let keys = [
+        "file",
+        "path",
+        "bytes",
+        "content_type",
+        "checksum_type",
+        "checksum_value",
+        "verified",
+        "resumed_from",
+    ];
+    output::emit_list(ctx.output, list, &keys, || {
+        if list.is_empty() {
+            return output::line("no files");
+        }
         for d in list {
             let check = match (&d.checksum_type, &d.checksum_value) {
                 (Some(t), Some(v)) => format!("{t} {v} verified"),
                 _ => "no checksum on the server for this form".into(),
             };
-            output::line(&format!("saved {} ({} bytes, {check})", d.path, d.bytes))?;
+            output::line(&format!(
+                "saved {} ({}, {check})",
+                d.path,
+                output::human_size(d.bytes)
+            ))?;
         }
         Ok(())
     })

@@ -37,7 +37,7 @@ fn show_file(f: &FileMetadata) -> CliResult {
         ("path", f.path()),
         ("description", f.description.clone().unwrap_or_default()),
         ("content type", opt(&df.content_type)),
-        ("size", df.filesize.to_string()),
+        ("size", output::human_size(df.filesize)),
         (
             "checksum",
             df.checksum
@@ -51,7 +51,12 @@ fn show_file(f: &FileMetadata) -> CliResult {
     if df.is_tabular() {
         rows.push(("original name", opt(&df.original_file_name)));
         rows.push(("original format", opt(&df.original_file_format)));
-        rows.push(("original size", opt(&df.original_file_size)));
+        rows.push((
+            "original size",
+            df.original_file_size
+                .map(output::human_size)
+                .unwrap_or_default(),
+        ));
     }
     if let Some(c) = &f.categories {
         rows.push(("categories", c.join(", ")));

@@ -2,7 +2,7 @@
 
 use crate::context::Context;
 use crate::error::CliResult;
-use crate::output::{self, opt, yes};
+use crate::output::{self, Col, opt, yes};
 
 /// `dv info exporters` takes no arguments.
 #[derive(Debug, clap::Args)]
@@ -24,8 +24,15 @@ pub(crate) async fn execute(ctx: &Context, _args: Args) -> CliResult {
                 ]
             })
             .collect();
-        output::table(
-            &["name", "display name", "media type", "harvestable", "in UI"],
+        output::grid(
+            "no export formats",
+            &[
+                Col::id("name"),
+                Col::text("display name"),
+                Col::id("media type"),
+                Col::id("harvestable").optional(1),
+                Col::id("in UI").optional(2),
+            ],
             rows,
         )
     })

@@ -2,7 +2,19 @@
 
 use crate::context::Context;
 use crate::error::CliResult;
-use crate::output::{self, opt, yes};
+use crate::output::{self, Col, opt, yes};
+
+/// The JSON keys of a license (the CSV header of an empty list).
+const LICENSE_KEYS: &[&str] = &[
+    "id",
+    "name",
+    "shortDescription",
+    "uri",
+    "iconUrl",
+    "active",
+    "isDefault",
+    "sortOrder",
+];
 
 /// `dv licenses list` takes no arguments.
 #[derive(Debug, clap::Args)]
@@ -11,7 +23,7 @@ pub struct Args {}
 /// List the licenses the installation offers.
 pub(crate) async fn execute(ctx: &Context, _args: Args) -> CliResult {
     let list = ctx.api.get_available_licenses().await?;
-    output::emit(ctx.output, &list, || {
+    output::emit_list(ctx.output, &list, LICENSE_KEYS, || {
         let rows = list
             .iter()
             .map(|l| {
@@ -24,6 +36,16 @@ pub(crate) async fn execute(ctx: &Context, _args: Args) -> CliResult {
                 ]
             })
             .collect();
-        output::table(&["id", "name", "uri", "active", "default"], rows)
+        output::grid(
+            "no licenses",
+            &[
+                Col::id("id").optional(2),
+                Col::id("name"),
+                Col::id("uri"),
+                Col::id("active").optional(1),
+                Col::id("default"),
+            ],
+            rows,
+        )
     })
 }

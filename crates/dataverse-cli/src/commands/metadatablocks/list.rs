@@ -3,9 +3,10 @@
 use dataverse_client::MetadataBlocks;
 use dataverse_client::models::metadatablocks::FieldType;
 
+use crate::cli::OutputFormat;
 use crate::context::Context;
 use crate::error::CliResult;
-use crate::output::{self, opt, yes};
+use crate::output::{self, Col, opt, yes};
 
 /// `dv metadatablocks list`
 #[derive(Debug, clap::Args)]
@@ -18,6 +19,12 @@ pub struct Args {
 /// List the blocks (with `--full`, with their field counts).
 pub(crate) async fn execute(ctx: &Context, args: Args) -> CliResult {
     let blocks = ctx.api.get_metadatablocks(args.full).await?;
+    if let MetadataBlocks::Brief(list) = &blocks
+        && list.is_empty()
+        && ctx.output == OutputFormat::Csv
+    {
+        return output::line("id,name,displayName,displayOnCreate");
+    }
     output::emit(ctx.output, &blocks, || match &blocks {
         MetadataBlocks::Brief(list) => {
             let rows = list
@@ -31,7 +38,16 @@ pub(crate) async fn execute(ctx: &Context, args: Args) -> CliResult {
                     ]
                 })
                 .collect();
-            output::table(&["id", "name", "display name", "on create"], rows)
+            output::grid(
+                "no metadata blocks",
+                &[
+                    Col::id("id").optional(1),
+                    Col::id("name"),
+                    Col::text("display name"),
+                    Col::id("on create"),
+                ],
+                rows,
+            )
         }
         MetadataBlocks::Full(map) => {
             let rows = map
@@ -46,13 +62,14 @@ pub(crate) async fn execute(ctx: &Context, args: Args) -> CliResult {
                     ]
                 })
                 .collect();
-            output::table(
+            output::grid(
+                "no metadata blocks",
                 &[
-                    "id",
-                    "name",
-                    "display name",
-                    "top-level fields",
-                    "all fields",
+                    Col::id("id").optional(1),
+                    Col::id("name"),
+                    Col::text("display name"),
+                    Col::id("top-level fields"),
+                    Col::id("all fields"),
                 ],
                 rows,
             )

@@ -4,7 +4,7 @@ use dataverse_client::models::metadatablocks::FieldType;
 
 use crate::context::Context;
 use crate::error::CliResult;
-use crate::output::{self, opt, yes};
+use crate::output::{self, Col, opt, yes};
 
 /// `dv metadatablocks show`
 #[derive(Debug, clap::Args)]
@@ -26,15 +26,16 @@ pub(crate) async fn execute(ctx: &Context, args: Args) -> CliResult {
             block.display_name.as_deref().unwrap_or(&block.name),
             block.name
         ))?;
-        output::table(
+        output::grid(
+            "no fields",
             &[
-                "field",
-                "title",
-                "type",
-                "class",
-                "multiple",
-                "required",
-                "vocabulary",
+                Col::id("field"),
+                Col::text("title"),
+                Col::id("type"),
+                Col::id("class").optional(2),
+                Col::id("multiple").optional(3),
+                Col::id("required"),
+                Col::id("vocabulary").optional(1),
             ],
             rows,
         )
