@@ -19,7 +19,13 @@ use crate::commands::{
 /// Without --url (or DATAVERSE_URL, or a profile) dv uses the embedded local Dataverse
 /// in your data directory, so every command works offline.
 #[derive(Debug, Parser)]
-#[command(name = "dv", version, propagate_version = true, max_term_width = 100)]
+#[command(
+    name = "dv",
+    version,
+    propagate_version = true,
+    max_term_width = 100,
+    after_help = crate::error::EXIT_CODES
+)]
 pub struct Cli {
     /// Global options.
     #[command(flatten)]

@@ -1,7 +1,7 @@
 //! `dv`: a command-line tool for Dataverse research-data repositories.
 //!
 //! Exit codes: 0 success, 1 the server answered with an error, 2 usage, configuration,
-//! local or connection errors.
+//! local or connection errors, 130 interrupted (see [`error::EXIT_CODES`]).
 
 mod cli;
 mod commands;
@@ -9,6 +9,7 @@ mod config;
 mod context;
 mod error;
 mod input;
+mod interrupt;
 mod output;
 mod progress;
 
@@ -38,6 +39,10 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    // `dv serve` stops on Ctrl-C by itself; every other command exits 130.
+    if !matches!(cli.command, cli::Command::Serve(_)) {
+        interrupt::watch(&runtime);
+    }
     match runtime.block_on(commands::run(cli)) {
         Ok(()) => ExitCode::SUCCESS,
         // `dv ... | head`: the reader stopped early; what it read is all it wanted.
