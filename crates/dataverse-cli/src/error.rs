@@ -12,7 +12,7 @@ Exit codes:
        or part of the work failed (each failure is reported on its own line)
   2    usage or configuration error, a local file problem (a file exists, a directory
        is missing, permission denied), or the server could not be reached
-  101  a bug in dv (reported as `dv: internal error: ...`)
+  101  a bug in dv (it crashed: please report it)
   130  interrupted by Ctrl-C";
 
 /// Why a command failed.
@@ -173,6 +173,35 @@ mod tests {
         let other = CliError::from(Error::from(ErrorKind::PermissionDenied));
         assert!(!other.is_broken_pipe());
         assert_eq!(other.exit_code(), std::process::ExitCode::from(2));
+    }
+
+    #[test]
+    fn local_files_exit_2_and_explained_errors_keep_the_servers_code() {
+        use std::process::ExitCode;
+
+        use dataverse_client::{ApiError, Error as E};
+        let local = CliError::Api(E::Io {
+            operation: "creating".into(),
+            path: "out/x".into(),
+            source: Error::from(ErrorKind::PermissionDenied),
+        });
+        assert_eq!(local.exit_code(), ExitCode::from(2));
+        let refused = E::Forbidden(ApiError {
+            status: 403,
+            message: "Export Failed".into(),
+            method: "GET".into(),
+            url: "http://h/api/datasets/export".into(),
+        });
+        let e = CliError::Explained {
+            message: "unknown export format 'x' (available: ddi)".into(),
+            source: refused,
+        };
+        assert_eq!(e.exit_code(), ExitCode::from(1));
+        assert_eq!(
+            e.one_line(),
+            "unknown export format 'x' (available: ddi); the server said: Export Failed \
+             (GET http://h/api/datasets/export: HTTP 403)"
+        );
     }
 
     #[test]

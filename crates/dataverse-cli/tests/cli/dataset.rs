@@ -468,8 +468,7 @@ fn validate_an_invalid_body_exits_1() {
     let err = stderr(&out);
     let lines: Vec<&str> = err.lines().collect();
     assert_eq!(
-        lines[0],
-        "dv: the body has 4 problems: citation.author: is required (use -v to list all)",
+        lines[0], "dv: the body has 4 problems: citation.author: is required (use -v to list all)",
         "{err}"
     );
     assert_eq!(lines.len(), 2, "{err}");

@@ -96,7 +96,15 @@ fn export_names_the_formats_and_explains_unpublished_datasets() {
         &s.sandbox,
         &mut dv(
             &s,
-            &["dataset", "export", &pid, "--format", "nope", "--version", ":draft"],
+            &[
+                "dataset",
+                "export",
+                &pid,
+                "--format",
+                "nope",
+                "--version",
+                ":draft",
+            ],
         ),
         1,
     );
@@ -124,7 +132,15 @@ fn export_names_the_formats_and_explains_unpublished_datasets() {
         &s.sandbox,
         &mut dv(
             &s,
-            &["dataset", "export", &pid, "--format", "ddi", "--version", "x"],
+            &[
+                "dataset",
+                "export",
+                &pid,
+                "--format",
+                "ddi",
+                "--version",
+                "x",
+            ],
         ),
         2,
     );
@@ -141,7 +157,10 @@ fn export_names_the_formats_and_explains_unpublished_datasets() {
         &mut dv(&s, &["dataset", "export", &pid, "--format", "DDI"]),
         1,
     );
-    assert!(line.starts_with("dv: unknown export format 'DDI' (available: "), "{line}");
+    assert!(
+        line.starts_with("dv: unknown export format 'DDI' (available: "),
+        "{line}"
+    );
 }
 
 #[test]
@@ -180,7 +199,12 @@ fn an_unknown_collection_type_lists_the_types() {
         &s.sandbox,
         &mut dv(
             &s,
-            &["collection", "create", "--json", body.to_str().expect("path")],
+            &[
+                "collection",
+                "create",
+                "--json",
+                body.to_str().expect("path"),
+            ],
         ),
         2,
     );
@@ -226,10 +250,9 @@ fn dv_help_documents_the_exit_codes() {
         );
     }
     // The README lists the same codes.
-    let readme = std::fs::read_to_string(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../README.md"),
-    )
-    .expect("README");
+    let readme =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../../README.md"))
+            .expect("README");
     for code in ["| `0` |", "| `1` |", "| `2` |", "| `101` |", "| `130` |"] {
         assert!(readme.contains(code), "README lacks {code}");
     }
@@ -255,7 +278,13 @@ fn local_file_problems_exit_2() {
         &s.sandbox,
         &mut dv(
             &s,
-            &["file", "download", &id, "-O", blocked.to_str().expect("path")],
+            &[
+                "file",
+                "download",
+                &id,
+                "-O",
+                blocked.to_str().expect("path"),
+            ],
         ),
         2,
     );
@@ -424,7 +453,10 @@ fn file_update_prints_the_whole_file() {
     let text = stdout(&out);
     let row = |key: &str| {
         text.lines()
-            .find(|l| l.trim_start_matches(['│', ' ']).starts_with(&format!("{key} ")))
+            .find(|l| {
+                l.trim_start_matches(['│', ' '])
+                    .starts_with(&format!("{key} "))
+            })
             .unwrap_or_else(|| panic!("no {key} row:\n{text}"))
             .to_string()
     };

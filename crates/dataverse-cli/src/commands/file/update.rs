@@ -36,11 +36,7 @@ pub(crate) async fn execute(ctx: &Context, args: Args) -> CliResult {
         .await?;
     // The server's echo has neither the file's id nor its name: show the file as the
     // draft now holds it.
-    match ctx
-        .api
-        .get_datafile_metadata(args.id.as_str(), true)
-        .await
-    {
+    match ctx.api.get_datafile_metadata(args.id.as_str(), true).await {
         Ok(f) => output::emit(ctx.output, &f, || show_file(&f)),
         Err(e) => {
             if !ctx.quiet {
