@@ -27,7 +27,10 @@ fn main() -> ExitCode {
             .unwrap_or_else(|| "unknown".into());
         eprintln!("dv: internal error: {msg}");
     }));
-    let cli = cli::Cli::parse();
+    let cli = match cli::Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => return command_line_error(e),
+    };
     init_tracing(cli.global.verbose, cli.global.quiet);
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -54,6 +57,47 @@ fn main() -> ExitCode {
     }
 }
 
+/// A command line clap refused: help and version as clap prints them; an error as one
+/// `dv: ` line (the message, clap's tips, the usage) with exit code 2.
+fn command_line_error(e: clap::Error) -> ExitCode {
+    use clap::error::ErrorKind as K;
+    match e.kind() {
+        K::DisplayHelp | K::DisplayVersion | K::DisplayHelpOnMissingArgumentOrSubcommand => {
+            // A closed stdout is no reason to complain.
+            let _ = e.print();
+            ExitCode::from(u8::try_from(e.exit_code()).unwrap_or(2))
+        }
+        _ => {
+            eprintln!("dv: {}", one_line_usage_error(&e.render().to_string()));
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// clap's rendered error as one line: `error: X`, `tip: Y`, `Usage: Z` and
+/// `For more information, try '--help'.` become `X; tip: Y (usage: Z)`.
+fn one_line_usage_error(rendered: &str) -> String {
+    let mut text = String::new();
+    let mut usage = None;
+    for line in rendered.lines().map(str::trim).filter(|l| !l.is_empty()) {
+        if let Some(u) = line.strip_prefix("Usage: ") {
+            usage = Some(u.to_string());
+        } else if line.starts_with("For more information") {
+            continue;
+        } else {
+            // A line ending in `:` introduces the next one (a list of arguments).
+            if !text.is_empty() {
+                text.push_str(if text.ends_with(':') { " " } else { "; " });
+            }
+            text.push_str(line.strip_prefix("error: ").unwrap_or(line));
+        }
+    }
+    if let Some(u) = usage {
+        text.push_str(&format!(" (usage: {u})"));
+    }
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
 fn init_tracing(verbose: u8, quiet: bool) {
     let filter = match (quiet, verbose) {
         (true, _) => "error",
@@ -70,4 +114,29 @@ fn init_tracing(verbose: u8, quiet: bool) {
         .with_writer(std::io::stderr)
         .with_target(false)
         .try_init();
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::Parser;
+
+    use super::one_line_usage_error;
+
+    #[test]
+    fn clap_errors_become_one_line() {
+        let e = crate::cli::Cli::try_parse_from(["dv", "infoo"]).expect_err("not a command");
+        let line = one_line_usage_error(&e.render().to_string());
+        assert_eq!(
+            line,
+            "unrecognized subcommand 'infoo'; tip: a similar subcommand exists: 'info' \
+             (usage: dv [OPTIONS] <COMMAND>)"
+        );
+        let e = crate::cli::Cli::try_parse_from(["dv", "dataset", "get"]).expect_err("no ID");
+        let line = one_line_usage_error(&e.render().to_string());
+        assert!(
+            line.starts_with("the following required arguments were not provided: <ID>..."),
+            "{line}"
+        );
+        assert!(line.ends_with("(usage: dv dataset get <ID>...)"), "{line}");
+    }
 }

@@ -502,3 +502,27 @@ fn each_failure_of_a_multi_id_get_is_one_line() {
     assert!(lines[1].starts_with("dv: not-a-pid: "), "{err}");
     assert_eq!(lines[2], "dv: 2 of 3 datasets could not be read");
 }
+
+#[test]
+fn command_line_errors_are_one_line() {
+    let sb = Sandbox::new();
+    let line = fails(&sb, sb.dv().arg("infoo"), 2);
+    assert_eq!(
+        line,
+        "dv: unrecognized subcommand 'infoo'; tip: a similar subcommand exists: 'info' \
+         (usage: dv [OPTIONS] <COMMAND>)"
+    );
+    let line = fails(&sb, sb.dv().args(["dataset", "get"]), 2);
+    assert_eq!(
+        line,
+        "dv: the following required arguments were not provided: <ID>... \
+         (usage: dv dataset get <ID>...)"
+    );
+    let line = fails(&sb, sb.dv().args(["-o", "yaml", "info", "version"]), 2);
+    assert!(
+        line.starts_with("dv: invalid value 'yaml' for '--output <FORMAT>'"),
+        "{line}"
+    );
+    // Help is not an error.
+    sb.run(sb.dv().args(["dataset", "get", "--help"])).success();
+}
