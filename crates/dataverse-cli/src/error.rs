@@ -41,7 +41,7 @@ pub enum CliError {
         /// What happened, in our words.
         message: String,
         /// The server's answer behind it.
-        source: dataverse_client::Error,
+        source: Box<dataverse_client::Error>,
     },
 }
 
@@ -194,7 +194,7 @@ mod tests {
         });
         let e = CliError::Explained {
             message: "unknown export format 'x' (available: ddi)".into(),
-            source: refused,
+            source: Box::new(refused),
         };
         assert_eq!(e.exit_code(), ExitCode::from(1));
         assert_eq!(

@@ -25,6 +25,7 @@ fn main() -> ExitCode {
             .map(|s| s.to_string())
             .or_else(|| info.payload().downcast_ref::<String>().cloned())
             .unwrap_or_else(|| "unknown".into());
+        let msg = msg.split_whitespace().collect::<Vec<_>>().join(" ");
         eprintln!("dv: internal error: {msg}");
     }));
     let cli = match cli::Cli::try_parse() {

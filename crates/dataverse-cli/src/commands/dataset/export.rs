@@ -96,7 +96,7 @@ async fn explain(
                     format.trim(),
                     names.join(", ")
                 ),
-                source: e,
+                source: Box::new(e),
             }
         }
         Error::NotFound(_) if matches!(version, None | Some(Version::LatestPublished)) => {
@@ -111,7 +111,7 @@ async fn explain(
                     message: format!(
                         "dataset {id} has no published version: only published versions export, unless --version :draft"
                     ),
-                    source: e,
+                    source: Box::new(e),
                 }
             } else {
                 e.into()
