@@ -13,7 +13,7 @@ Exit codes:
   2    usage or configuration error, a local file problem (a file exists, a directory
        is missing, permission denied), or the server could not be reached
   101  a bug in dv (it crashed: please report it)
-  130  interrupted by Ctrl-C";
+  130  interrupted by Ctrl-C (`dv serve` stops on Ctrl-C with 0)";
 
 /// Why a command failed.
 #[derive(Debug, thiserror::Error)]
