@@ -526,3 +526,39 @@ fn command_line_errors_are_one_line() {
     // Help is not an error.
     sb.run(sb.dv().args(["dataset", "get", "--help"])).success();
 }
+
+#[test]
+fn a_rerun_resumes_what_an_interrupted_download_left() {
+    let s = TestServer::start();
+    let pid = draft(&s);
+    let dir = tempfile::tempdir().expect("temp dir");
+    let bytes: Vec<u8> = (0..100_000u32).map(|i| (i * 7 % 251) as u8).collect();
+    let src = dir.path().join("data.bin");
+    std::fs::write(&src, &bytes).expect("write");
+    let up = ok(&s, &["file", "upload", &pid, src.to_str().expect("path")]);
+    let id = up["uploaded"][0]["id"]
+        .as_u64()
+        .unwrap_or_else(|| panic!("id: {up}"))
+        .to_string();
+    // What an interrupted run leaves: the first part of the bytes beside the destination.
+    let out_dir = dir.path().join("out");
+    std::fs::create_dir(&out_dir).expect("mkdir");
+    std::fs::write(out_dir.join(".data.bin.part"), &bytes[..40_000]).expect("write");
+    let got = ok(
+        &s,
+        &[
+            "file",
+            "download",
+            &id,
+            "-O",
+            out_dir.to_str().expect("path"),
+        ],
+    );
+    assert_eq!(got[0]["resumed_from"], 40_000, "{got}");
+    assert_eq!(got[0]["verified"], true, "{got}");
+    assert_eq!(
+        std::fs::read(out_dir.join("data.bin")).expect("read"),
+        bytes
+    );
+    assert!(!out_dir.join(".data.bin.part").exists());
+}
