@@ -41,7 +41,7 @@ Examples:
     version,
     propagate_version = true,
     max_term_width = 100,
-    after_help = EXAMPLES
+    after_help = format!("{EXAMPLES}\n\n{}", crate::error::EXIT_CODES)
 )]
 pub struct Cli {
     /// Global options.
@@ -107,7 +107,7 @@ pub struct GlobalArgs {
 }
 
 /// Which connection options were given on the command line, as opposed to taken from
-/// their environment variables (see [`Cli::parse_args`]).
+/// their environment variables (see [`Cli::parse_from_args`]).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct GivenFlags {
     /// `--url` was on the command line.
@@ -136,13 +136,8 @@ impl GivenFlags {
 }
 
 impl Cli {
-    /// Parse the process's arguments (exiting with clap's message on an error), noting
-    /// which connection options came from the command line rather than the environment.
-    pub fn parse_args() -> Cli {
-        Cli::parse_from_args(std::env::args_os()).unwrap_or_else(|e| e.exit())
-    }
-
-    /// [`Cli::parse_args`] for given arguments.
+    /// Parse arguments (the process's: `std::env::args_os()`), noting which connection
+    /// options came from the command line rather than the environment.
     pub fn parse_from_args<I, T>(args: I) -> Result<Cli, clap::Error>
     where
         I: IntoIterator<Item = T>,

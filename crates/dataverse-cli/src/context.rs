@@ -35,6 +35,8 @@ pub struct Context {
     pub out: Option<PathBuf>,
     /// `-q`: print only errors (no progress, no notes).
     pub quiet: bool,
+    /// `-v` given (once or more): list details such as every pre-flight problem.
+    pub verbose: bool,
     /// The profile whose token is in use, if any (so `token recreate` can update it);
     /// `None` when `--token`/`DATAVERSE_API_TOKEN` overrode the profile's token.
     pub profile: Option<String>,
@@ -140,6 +142,7 @@ impl Context {
             asked_format: global.format(),
             out: global.path().map(PathBuf::from),
             quiet: global.quiet,
+            verbose: global.verbose > 0,
             profile,
             local,
         }

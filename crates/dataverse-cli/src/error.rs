@@ -4,6 +4,17 @@ use std::fmt::Display;
 use std::io::ErrorKind;
 use std::process::ExitCode;
 
+/// The exit codes `dv` returns, as listed at the end of `dv --help` (and in the README).
+pub const EXIT_CODES: &str = "\
+Exit codes:
+  0    success (also when stdout is closed early, as by `dv ... | head`)
+  1    the server answered with an error, its answer or a transfer did not check out,
+       or part of the work failed (each failure is reported on its own line)
+  2    usage or configuration error, a local file problem (a file exists, a directory
+       is missing, permission denied), or the server could not be reached
+  101  a bug in dv (it crashed: please report it)
+  130  interrupted by Ctrl-C (`dv serve` stops on Ctrl-C with 0)";
+
 /// Why a command failed.
 #[derive(Debug, thiserror::Error)]
 pub enum CliError {
@@ -23,6 +34,15 @@ pub enum CliError {
     /// The embedded local Dataverse failed.
     #[error("local Dataverse: {0}")]
     Local(#[from] dataverse_emulator::Error),
+    /// The server refused, and we can say why in our own words: printed as
+    /// `"{message}; the server said: {its line}"`, with the server error's exit code.
+    #[error("{message}")]
+    Explained {
+        /// What happened, in our words.
+        message: String,
+        /// The server's answer behind it.
+        source: Box<dataverse_client::Error>,
+    },
 }
 
 impl CliError {
@@ -45,17 +65,25 @@ impl CliError {
         matches!(self, CliError::Io(e) if e.kind() == ErrorKind::BrokenPipe)
     }
 
-    /// Exit codes: 1 for an error the server answered with (or an unreadable answer),
-    /// 2 for usage, configuration, local and connection errors.
+    /// Exit codes (see [`EXIT_CODES`]): 1 for an error the server answered with (or an
+    /// unreadable answer), 2 for usage, configuration, local-file and connection errors.
     pub fn exit_code(&self) -> ExitCode {
-        use dataverse_client::Error as E;
         match self {
-            CliError::Api(E::Transport { .. } | E::InvalidArgument(_)) => ExitCode::from(2),
-            CliError::Api(E::Crawl { source, .. }) if matches!(**source, E::Transport { .. }) => {
-                ExitCode::from(2)
-            }
-            CliError::Api(_) | CliError::Incomplete(_) => ExitCode::from(1),
+            CliError::Explained { source, .. } => CliError::exit_code_of(source),
+            CliError::Api(e) => CliError::exit_code_of(e),
+            CliError::Incomplete(_) => ExitCode::from(1),
             CliError::Usage(_) | CliError::Io(_) | CliError::Local(_) => ExitCode::from(2),
+        }
+    }
+
+    /// The exit code of a library error: local files (a file exists, a directory is
+    /// missing, permission denied) are 2 like any local failure.
+    fn exit_code_of(e: &dataverse_client::Error) -> ExitCode {
+        use dataverse_client::Error as E;
+        match e {
+            E::Transport { .. } | E::InvalidArgument(_) | E::Io { .. } => ExitCode::from(2),
+            E::Crawl { source, .. } => CliError::exit_code_of(source),
+            _ => ExitCode::from(1),
         }
     }
 
@@ -63,6 +91,9 @@ impl CliError {
     pub fn one_line(&self) -> String {
         let text = match self {
             CliError::Api(e) => api_line(e),
+            CliError::Explained { message, source } => {
+                format!("{message}; the server said: {}", api_line(source))
+            }
             other => other.to_string(),
         };
         text.split_whitespace().collect::<Vec<_>>().join(" ")
@@ -142,6 +173,35 @@ mod tests {
         let other = CliError::from(Error::from(ErrorKind::PermissionDenied));
         assert!(!other.is_broken_pipe());
         assert_eq!(other.exit_code(), std::process::ExitCode::from(2));
+    }
+
+    #[test]
+    fn local_files_exit_2_and_explained_errors_keep_the_servers_code() {
+        use std::process::ExitCode;
+
+        use dataverse_client::{ApiError, Error as E};
+        let local = CliError::Api(E::Io {
+            operation: "creating".into(),
+            path: "out/x".into(),
+            source: Error::from(ErrorKind::PermissionDenied),
+        });
+        assert_eq!(local.exit_code(), ExitCode::from(2));
+        let refused = E::Forbidden(ApiError {
+            status: 403,
+            message: "Export Failed".into(),
+            method: "GET".into(),
+            url: "http://h/api/datasets/export".into(),
+        });
+        let e = CliError::Explained {
+            message: "unknown export format 'x' (available: ddi)".into(),
+            source: Box::new(refused),
+        };
+        assert_eq!(e.exit_code(), ExitCode::from(1));
+        assert_eq!(
+            e.one_line(),
+            "unknown export format 'x' (available: ddi); the server said: Export Failed \
+             (GET http://h/api/datasets/export: HTTP 403)"
+        );
     }
 
     #[test]

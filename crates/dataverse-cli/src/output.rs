@@ -552,6 +552,16 @@ pub fn opt<T: ToString>(v: &Option<T>) -> String {
     v.as_ref().map(ToString::to_string).unwrap_or_default()
 }
 
+/// `n` and a noun, in the plural unless `n` is 1: `1 dataset`, `2 datasets`, `0 items`
+/// (for nouns whose plural adds an `s`).
+pub fn count(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
+}
+
 /// A yes/no cell.
 pub fn yes(v: Option<bool>) -> String {
     match v {
@@ -679,6 +689,13 @@ mod tests {
         assert_eq!(human_size(1024 * 1024 - 1), "1.0 MiB");
         assert_eq!(human_size(5 * 1024 * 1024 * 1024), "5.0 GiB");
         assert_eq!(human_size(u64::MAX), "16 EiB");
+    }
+
+    #[test]
+    fn counts_have_their_plural() {
+        assert_eq!(super::count(0, "item"), "0 items");
+        assert_eq!(super::count(1, "collection"), "1 collection");
+        assert_eq!(super::count(2, "dataset"), "2 datasets");
     }
 
     #[test]

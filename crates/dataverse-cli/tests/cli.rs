@@ -21,6 +21,8 @@ mod info;
 mod licenses;
 #[path = "cli/local.rs"]
 mod local;
+#[path = "cli/messages.rs"]
+mod messages;
 #[path = "cli/metadatablocks.rs"]
 mod metadatablocks;
 #[path = "cli/misc.rs"]

@@ -595,6 +595,57 @@ async fn get_datasets_keeps_order_and_every_error() {
 }
 
 #[tokio::test]
+async fn a_draft_exports_only_when_asked_for() {
+    let server = TestServer::start().await;
+    let api = server.admin();
+    let pid = api
+        .create_dataset(":root", &finch(), None, false)
+        .await
+        .unwrap()
+        .persistent_id;
+    // Never published: nothing at the default (the latest published version).
+    assert!(matches!(
+        api.get_dataset_export(pid.as_str(), "dataverse_json").await,
+        Err(Error::NotFound(_))
+    ));
+    assert!(matches!(
+        api.get_dataset_version_export(pid.as_str(), "dataverse_json", None)
+            .await,
+        Err(Error::NotFound(_))
+    ));
+    let draft = api
+        .get_dataset_version_export(pid.as_str(), "dataverse_json", Some(Version::Draft))
+        .await
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_str(&draft).unwrap();
+    assert_eq!(v["datasetVersion"]["versionState"], "DRAFT", "{v}");
+    // Anonymous: the draft is not theirs to see.
+    let anonymous = server.anonymous();
+    assert!(
+        anonymous
+            .get_dataset_version_export(pid.as_str(), "ddi", Some(Version::Draft))
+            .await
+            .is_err()
+    );
+    api.publish_dataset_and_wait(pid.as_str(), ReleaseType::Major, WAIT)
+        .await
+        .unwrap();
+    for version in [
+        None,
+        Some(Version::LatestPublished),
+        Some(Version::Number { major: 1, minor: 0 }),
+    ] {
+        let doc = api
+            .get_dataset_version_export(pid.as_str(), "dataverse_json", version)
+            .await
+            .unwrap_or_else(|e| panic!("{version:?}: {e}"));
+        let v: serde_json::Value = serde_json::from_str(&doc).unwrap();
+        assert_eq!(v["datasetVersion"]["versionNumber"], 1, "{version:?}");
+    }
+    server.stop().await;
+}
+
+#[tokio::test]
 async fn exports_in_every_advertised_format() {
     let server = TestServer::start().await;
     let api = server.admin();

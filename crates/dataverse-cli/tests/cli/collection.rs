@@ -998,7 +998,7 @@ fn crawl_continue_on_error_reports_skipped_collections() {
             .last()
             .unwrap_or_else(|| panic!("{format}: no stderr"));
         assert!(
-            last.starts_with("dv: the crawl is incomplete: 1 request(s) failed"),
+            last.starts_with("dv: the crawl is incomplete: 1 request failed"),
             "{format}: {err}"
         );
         assert!(

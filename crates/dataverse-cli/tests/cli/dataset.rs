@@ -375,13 +375,39 @@ fn create_with_an_invalid_body_fails_preflight_and_sends_nothing() {
         ],
     );
     let out = s.run(&mut cmd).code(2).stdout("");
+    // One line: how many problems (author, contact, description, subject) and the first.
+    let line = one_error_line(&out);
+    assert_eq!(
+        line,
+        "dv: the body has 4 problems: citation.author: is required (use -v to list all); \
+         nothing was sent (--no-preflight skips this check)"
+    );
+    // -v lists them all, then the summary.
+    let mut cmd = ds(
+        s.dv(),
+        &[
+            "-v",
+            "create",
+            "--collection",
+            ":root",
+            "--json",
+            body.to_str().expect("path"),
+        ],
+    );
+    let out = s.run(&mut cmd).code(2).stdout("");
     let err = stderr(&out);
-    let lines: Vec<&str> = err.lines().collect();
-    // Several problems (author, contact, description, subject...), then the summary.
-    assert!(lines.len() >= 3, "{err}");
-    assert!(lines.iter().all(|l| l.starts_with("dv: ")), "{err}");
-    assert!(err.contains("citation.author"), "{err}");
-    assert!(err.contains("nothing was sent"), "{err}");
+    let lines: Vec<&str> = err.lines().filter(|l| l.starts_with("dv: ")).collect();
+    assert_eq!(
+        lines,
+        [
+            "dv: citation.author: is required",
+            "dv: citation.datasetContact: is required",
+            "dv: citation.dsDescription: is required",
+            "dv: citation.subject: is required",
+            "dv: the body has 4 problems (listed above); nothing was sent (--no-preflight skips this check)",
+        ],
+        "{err}"
+    );
     let after = ok_json(&s, {
         let mut c = s.dv();
         c.args(["-o", "json", "collection", "contents", ":root"]);
@@ -438,8 +464,15 @@ fn validate_an_invalid_body_exits_1() {
         v["preflight"].as_array().is_some_and(|p| !p.is_empty()),
         "{v}"
     );
+    // The pre-flight's problems: one line (the list is in the JSON), then the verdict.
     let err = stderr(&out);
-    assert!(err.contains("citation.author"), "{err}");
+    let lines: Vec<&str> = err.lines().collect();
+    assert_eq!(
+        lines[0], "dv: the body has 4 problems: citation.author: is required (use -v to list all)",
+        "{err}"
+    );
+    assert_eq!(lines.len(), 2, "{err}");
+    assert!(lines[1].contains("not valid for collection :root"), "{err}");
 
     let good = fixture(&dir, FINCH);
     let mut cmd = s.dv();

@@ -671,8 +671,37 @@ impl NativeApi {
         identifier: impl IntoPersistentOrId,
         export_format: &str,
     ) -> Result<String> {
+        self.get_dataset_version_export(identifier, export_format, None)
+            .await
+    }
+
+    /// A version's export, like [`get_dataset_export`](NativeApi::get_dataset_export):
+    /// `None` is the server's default, the latest published version; a draft exports only
+    /// with [`Version::Draft`] (and the right to see it); a number must be the latest
+    /// published version's. A dataset never published has nothing to export without
+    /// [`Version::Draft`] (404).
+    ///
+    /// Endpoint: `GET /api/datasets/export?exporter=..&persistentId=..&version=..`
+    ///
+    /// ```no_run
+    /// # async fn demo(api: dataverse_client::NativeApi) -> dataverse_client::Result<()> {
+    /// use dataverse_client::Version;
+    /// let draft = api
+    ///     .get_dataset_version_export("doi:10.5072/FK2/ABC123", "ddi", Some(Version::Draft))
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn get_dataset_version_export(
+        &self,
+        identifier: impl IntoPersistentOrId,
+        export_format: &str,
+        version: Option<Version>,
+    ) -> Result<String> {
         let id = identifier.into_persistent_or_id()?;
-        let req = self.export_request(&id, export_format).await?;
+        let mut req = self.export_request(&id, export_format).await?;
+        if let Some(v) = version {
+            req = req.query("version", v.to_string());
+        }
         self.execute_text(req).await
     }
 

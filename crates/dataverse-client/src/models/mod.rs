@@ -31,6 +31,9 @@ macro_rules! string_enum {
         }
 
         impl $name {
+            /// The wire texts of the known values, in declaration order.
+            pub const KNOWN: &'static [&'static str] = &[$($text),+];
+
             /// The wire text.
             pub fn as_str(&self) -> &str {
                 match self {

@@ -81,8 +81,10 @@ pub(crate) async fn execute(global: &GlobalArgs, args: Args) -> CliResult {
 fn read_token() -> CliResult<String> {
     let stdin = std::io::stdin();
     let line = if stdin.is_terminal() {
-        rpassword::prompt_password("API token (input is hidden): ")
-            .map_err(|e| CliError::io_at("cannot read the token from the terminal", e))?
+        crate::interrupt::hidden_input(true);
+        let typed = rpassword::prompt_password("API token (input is hidden): ");
+        crate::interrupt::hidden_input(false);
+        typed.map_err(|e| CliError::io_at("cannot read the token from the terminal", e))?
     } else {
         let mut line = String::new();
         stdin.lock().read_line(&mut line)?;

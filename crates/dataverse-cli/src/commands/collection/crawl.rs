@@ -82,6 +82,27 @@ fn row(item: &CrawlItem) -> CrawlRow<'_> {
     }
 }
 
+/// The line after the table: what was found (only the kinds `--only` asked for) and at
+/// what cost, e.g. `3 items (1 collection, 2 datasets) in 4 requests`.
+fn summary(items: &[CrawlItem], only: Option<CrawlOnly>, requests: usize) -> String {
+    let collections = items
+        .iter()
+        .filter(|i| matches!(i, CrawlItem::Collection(_)))
+        .count();
+    let datasets = items.len() - collections;
+    let found = match only {
+        None => format!(
+            "{} ({}, {})",
+            output::count(items.len(), "item"),
+            output::count(collections, "collection"),
+            output::count(datasets, "dataset")
+        ),
+        Some(CrawlOnly::Collections) => output::count(collections, "collection"),
+        Some(CrawlOnly::Datasets) => output::count(datasets, "dataset"),
+    };
+    format!("{found} in {}", output::count(requests, "request"))
+}
+
 /// Walk the tree; NDJSON streams the items as they are found, the other formats print
 /// them at the end. Failed requests make the crawl incomplete (exit 1).
 pub(crate) async fn execute(ctx: &Context, args: Args) -> CliResult {
@@ -128,7 +149,8 @@ pub(crate) async fn execute(ctx: &Context, args: Args) -> CliResult {
         let failed = failed.load(Ordering::Relaxed);
         if failed > 0 {
             return Err(CliError::Incomplete(format!(
-                "the crawl is incomplete: {failed} request(s) failed and were skipped"
+                "the crawl is incomplete: {} failed and were skipped",
+                output::count(failed, "request")
             )));
         }
         return Ok(());
@@ -213,13 +235,9 @@ pub(crate) async fn execute(ctx: &Context, args: Args) -> CliResult {
                 rows,
             )?;
             if !ctx.quiet {
-                let p = report.progress;
                 eprintln!(
-                    "dv: {} items ({} collections, {} datasets) in {} requests",
-                    report.items.len(),
-                    p.collections_found.saturating_sub(1),
-                    p.datasets_found,
-                    p.requests
+                    "dv: {}",
+                    summary(&report.items, args.only, report.progress.requests)
                 );
             }
         }
@@ -233,8 +251,8 @@ pub(crate) async fn execute(ctx: &Context, args: Args) -> CliResult {
             eprintln!("dv: skipped {what}: {}", api_line(&f.error));
         }
         return Err(CliError::Incomplete(format!(
-            "the crawl is incomplete: {} request(s) failed",
-            report.errors.len()
+            "the crawl is incomplete: {} failed",
+            output::count(report.errors.len(), "request")
         )));
     }
     Ok(())

@@ -37,6 +37,14 @@ pub struct CollectionFields {
     pub json: Option<PathBuf>,
 }
 
+/// The error for a collection type Dataverse does not know, with the ones it does.
+fn unknown_type(given: &str) -> CliError {
+    CliError::Usage(format!(
+        "'{given}' is not a collection type; the types are: {}",
+        DataverseType::KNOWN.join(", ")
+    ))
+}
+
 impl CollectionFields {
     /// The body of `create`: name, alias and contacts are required.
     pub(super) fn create_body(&self) -> CliResult<CollectionCreateBody> {
@@ -92,11 +100,9 @@ impl CollectionFields {
         set("affiliation", self.affiliation.clone().map(Into::into));
         set("description", self.description.clone().map(Into::into));
         if let Some(t) = &self.dataverse_type {
-            let t = DataverseType::from(t.trim().to_ascii_uppercase().as_str());
-            if let DataverseType::Other(o) = &t {
-                return Err(CliError::Usage(format!(
-                    "'{o}' is not a collection type; see `dv collection create --help`"
-                )));
+            let t = DataverseType::from(t.trim().to_ascii_uppercase().replace('-', "_").as_str());
+            if let DataverseType::Other(_) = &t {
+                return Err(unknown_type(t.as_str()));
             }
             set("dataverseType", Some(t.as_str().into()));
         }
@@ -107,6 +113,14 @@ impl CollectionFields {
                 .map(|c| DataverseContact::new(c.as_str()))
                 .collect();
             set("dataverseContacts", serde_json::to_value(contacts).ok());
+        }
+        // A type from --json is checked too: Dataverse would refuse it with a parse error.
+        if let Some(t) = obj.get("dataverseType") {
+            match t.as_str().map(DataverseType::from) {
+                Some(DataverseType::Other(o)) => return Err(unknown_type(&o)),
+                Some(_) => {}
+                None => return Err(unknown_type(&t.to_string())),
+            }
         }
         Ok(obj)
     }

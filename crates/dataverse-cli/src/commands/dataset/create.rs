@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use dataverse_client::models::metadata::DatasetCreateBody;
 
-use super::display::report_problems;
+use super::display::problems_summary;
 use crate::context::Context;
 use crate::error::{CliError, CliResult};
 use crate::input::read_body;
@@ -42,11 +42,9 @@ pub(crate) async fn execute(ctx: &Context, args: Args) -> CliResult {
         spinner.finish();
         let problems = problems?;
         if !problems.is_empty() {
-            report_problems(&problems);
             return Err(CliError::Usage(format!(
-                "{} problem(s) in {}; nothing was sent (--no-preflight skips this check)",
-                problems.len(),
-                args.json.display()
+                "{}; nothing was sent (--no-preflight skips this check)",
+                problems_summary(&problems, ctx.verbose)
             )));
         }
     }

@@ -79,13 +79,30 @@ fn show_datasets(list: &[Dataset]) -> CliResult {
     )
 }
 
-/// Print pre-flight problems on stderr, one per line.
-pub(super) fn report_problems(problems: &[MetadataProblem]) {
-    for p in problems {
-        let text = p.to_string();
-        eprintln!(
-            "dv: {}",
-            text.split_whitespace().collect::<Vec<_>>().join(" ")
-        );
+/// Pre-flight problems as one line: how many and the first, e.g. `the body has 3
+/// problems: citation.author: ... (use -v to list all)`. With `verbose`, every problem is
+/// printed on stderr first, one per line, and the summary points at them.
+pub(super) fn problems_summary(problems: &[MetadataProblem], verbose: bool) -> String {
+    let one_line = |p: &MetadataProblem| {
+        p.to_string()
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    if verbose {
+        for p in problems {
+            eprintln!("dv: {}", one_line(p));
+        }
+    }
+    match problems {
+        [] => "the body has no problems".to_string(),
+        [only] if !verbose => format!("the body has 1 problem: {}", one_line(only)),
+        [_] => "the body has 1 problem (above)".to_string(),
+        [first, ..] if !verbose => format!(
+            "the body has {} problems: {} (use -v to list all)",
+            problems.len(),
+            one_line(first)
+        ),
+        _ => format!("the body has {} problems (listed above)", problems.len()),
     }
 }

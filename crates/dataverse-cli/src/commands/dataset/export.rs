@@ -1,10 +1,12 @@
-//! `dv dataset export ID --format F [--file PATH]`
+//! `dv dataset export ID --format F [--version V] [--file PATH]`
 
 use std::io::Write;
 use std::path::PathBuf;
 
+use dataverse_client::{Error, Version};
+
 use crate::context::Context;
-use crate::error::CliResult;
+use crate::error::{CliError, CliResult, api_line};
 use crate::output::write_atomically;
 
 /// `dv dataset export`
@@ -12,9 +14,13 @@ use crate::output::write_atomically;
 pub struct Args {
     /// Numeric id or PID.
     pub id: String,
-    /// Export format, e.g. ddi, oai_dc, schema.org, dataverse_json.
+    /// Export format, e.g. ddi, oai_dc, schema.org, dataverse_json (all: `dv info exporters`).
     #[arg(long, value_name = "F")]
     pub format: String,
+    /// Which version: the latest published (default), :draft (needs the right to see
+    /// it), or the latest published version's number.
+    #[arg(long, value_name = "V")]
+    pub version: Option<String>,
     /// Write the document to this file instead of stdout.
     #[arg(long, value_name = "PATH")]
     pub file: Option<PathBuf>,
@@ -22,8 +28,25 @@ pub struct Args {
 
 /// Print the export document as the server sent it, or write it to `--file`.
 pub(crate) async fn execute(ctx: &Context, args: Args) -> CliResult {
-    let Args { id, format, file } = args;
-    let doc = ctx.api.get_dataset_export(id.as_str(), &format).await?;
+    let Args {
+        id,
+        format,
+        version,
+        file,
+    } = args;
+    let version = version
+        .as_deref()
+        .map(Version::parse)
+        .transpose()
+        .map_err(|e| CliError::Usage(api_line(&e)))?;
+    let doc = match ctx
+        .api
+        .get_dataset_version_export(id.as_str(), &format, version)
+        .await
+    {
+        Ok(doc) => doc,
+        Err(e) => return Err(explain(ctx, &id, &format, version, e).await),
+    };
     match file {
         None => {
             let mut out = std::io::stdout().lock();
@@ -45,5 +68,55 @@ pub(crate) async fn execute(ctx: &Context, args: Args) -> CliResult {
             }
             Ok(())
         }
+    }
+}
+
+/// Say why an export failed when the server's answer does not: Dataverse refuses an
+/// unknown format with a bare 403 `Export Failed`, and a dataset never published with a
+/// 404 about a version. Each case is checked with the server before it is said.
+async fn explain(
+    ctx: &Context,
+    id: &str,
+    format: &str,
+    version: Option<Version>,
+    e: Error,
+) -> CliError {
+    match &e {
+        Error::Forbidden(_) => {
+            let Ok(formats) = ctx.api.get_export_formats().await else {
+                return e.into();
+            };
+            if formats.contains_key(format.trim()) {
+                return e.into();
+            }
+            let names: Vec<&str> = formats.keys().map(String::as_str).collect();
+            CliError::Explained {
+                message: format!(
+                    "unknown export format '{}' (available: {})",
+                    format.trim(),
+                    names.join(", ")
+                ),
+                source: Box::new(e),
+            }
+        }
+        Error::NotFound(_) if matches!(version, None | Some(Version::LatestPublished)) => {
+            // The dataset exists, but not as a published version.
+            let exists = ctx.api.get_dataset(id, None).await.is_ok();
+            let published = ctx
+                .api
+                .get_dataset(id, Some(Version::LatestPublished))
+                .await;
+            if exists && matches!(published, Err(Error::NotFound(_))) {
+                CliError::Explained {
+                    message: format!(
+                        "dataset {id} has no published version: only published versions export, unless --version :draft"
+                    ),
+                    source: Box::new(e),
+                }
+            } else {
+                e.into()
+            }
+        }
+        _ => e.into(),
     }
 }

@@ -66,6 +66,7 @@ pub enum DatasetCommand {
     #[command(subcommand)]
     PrivateUrl(private_url::PrivateUrlCommand),
     /// Export the metadata in a format (see `dv info exporters`).
+    #[command(disable_version_flag = true)]
     Export(export::Args),
 }
 

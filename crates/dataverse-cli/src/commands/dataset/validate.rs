@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use dataverse_client::models::metadata::{DatasetCreateBody, MetadataProblem};
 use serde::Serialize;
 
-use super::display::report_problems;
+use super::display::problems_summary;
 use crate::context::Context;
 use crate::error::{CliError, CliResult};
 use crate::input::read_body;
@@ -45,7 +45,10 @@ pub(crate) async fn execute(ctx: &Context, args: Args) -> CliResult {
     spinner.finish();
     let problems = problems?;
     let verdict = verdict?;
-    report_problems(&problems);
+    if !problems.is_empty() && !ctx.quiet {
+        // The list itself is in the JSON output (`preflight`), and on stderr with -v.
+        eprintln!("dv: {}", problems_summary(&problems, ctx.verbose));
+    }
     let report = ValidationReport {
         valid: verdict.valid,
         message: verdict.message.clone(),

@@ -115,6 +115,10 @@ fn print_downloads(ctx: &Context, list: &[Downloaded]) -> CliResult {
 
 /// Download the files (or the dataset), each checked against the server's checksum.
 pub(crate) async fn execute(ctx: &Context, args: Args) -> CliResult {
+    if !args.no_resume {
+        // Ctrl-C leaves the `.part` files in place: the next run resumes them.
+        crate::interrupt::set_hint("run the same command again to resume");
+    }
     let api = &ctx.api;
     let bar = Transfer::new(ctx.quiet);
     if let Some(dataset) = &args.dataset {

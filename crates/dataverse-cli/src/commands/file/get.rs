@@ -25,8 +25,8 @@ pub(crate) async fn execute(ctx: &Context, args: Args) -> CliResult {
     output::emit(ctx.output, &f, || show_file(&f))
 }
 
-/// One file's metadata as key-value pairs.
-fn show_file(f: &FileMetadata) -> CliResult {
+/// One file's metadata as key-value pairs (also after `dv file update`).
+pub(super) fn show_file(f: &FileMetadata) -> CliResult {
     let df = &f.data_file;
     let mut rows = vec![
         ("id", opt(&df.id)),

@@ -3,8 +3,9 @@
 use dataverse_client::models::files::UploadBody;
 
 use super::fields::FileFields;
+use super::get::show_file;
 use crate::context::Context;
-use crate::error::{CliError, CliResult};
+use crate::error::{CliError, CliResult, api_line};
 use crate::output::{self, opt};
 
 /// `dv file update`
@@ -33,17 +34,29 @@ pub(crate) async fn execute(ctx: &Context, args: Args) -> CliResult {
         .api
         .update_datafile_metadata(args.id.as_str(), &body)
         .await?;
-    output::emit(ctx.output, &m, || {
-        output::pairs(vec![
-            ("id", opt(&m.id)),
-            ("label", opt(&m.label)),
-            ("directory", opt(&m.directory_label)),
-            ("description", opt(&m.description)),
-            ("restricted", output::yes(m.restricted)),
-            (
-                "categories",
-                m.categories.clone().unwrap_or_default().join(", "),
-            ),
-        ])
-    })
+    // The server's echo has neither the file's id nor its name: show the file as the
+    // draft now holds it.
+    match ctx.api.get_datafile_metadata(args.id.as_str(), true).await {
+        Ok(f) => output::emit(ctx.output, &f, || show_file(&f)),
+        Err(e) => {
+            if !ctx.quiet {
+                eprintln!(
+                    "dv: updated, but cannot read the file back: {}",
+                    api_line(&e)
+                );
+            }
+            output::emit(ctx.output, &m, || {
+                output::pairs(vec![
+                    ("label", opt(&m.label)),
+                    ("directory", opt(&m.directory_label)),
+                    ("description", opt(&m.description)),
+                    ("restricted", output::yes(m.restricted)),
+                    (
+                        "categories",
+                        m.categories.clone().unwrap_or_default().join(", "),
+                    ),
+                ])
+            })
+        }
+    }
 }
