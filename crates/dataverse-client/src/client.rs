@@ -1245,7 +1245,10 @@ mod tests {
             api("https://host/dv/api/v1/", None).url_for(&req).as_str(),
             "https://host/dv/api/info/version"
         );
-        assert_eq!(api("https://h/api/", None).base_url().as_str(), "https://h/");
+        assert_eq!(
+            api("https://h/api/", None).base_url().as_str(),
+            "https://h/"
+        );
         // Only a whole trailing `api` segment is the API's prefix.
         assert_eq!(
             api("https://h/myapi", None).url_for(&req).as_str(),
@@ -1293,7 +1296,10 @@ mod tests {
             .seg("versions")
             .seg(Version::Draft);
         assert_eq!(
-            name_the_pid("Draft version of dataset :persistentId deleted".into(), &req),
+            name_the_pid(
+                "Draft version of dataset :persistentId deleted".into(),
+                &req
+            ),
             "Draft version of dataset doi:10.5072/FK2/ABC deleted"
         );
         // Dataverse's text for an unknown PID has no `:persistentId` in it.
@@ -1302,7 +1308,10 @@ mod tests {
         // A numeric id leaves the message alone.
         let req = Request::delete("datasets").id(&PersistentOrId::Id(4));
         assert_eq!(
-            name_the_pid("Draft version of dataset :persistentId deleted".into(), &req),
+            name_the_pid(
+                "Draft version of dataset :persistentId deleted".into(),
+                &req
+            ),
             "Draft version of dataset :persistentId deleted"
         );
     }
@@ -1335,7 +1344,10 @@ mod tests {
         let start = std::time::Instant::now();
         let err = api.get_info_version().await.unwrap_err();
         let elapsed = start.elapsed();
-        assert_eq!(err.unreachable(), Some(crate::error::Unreachable::ConnectionRefused));
+        assert_eq!(
+            err.unreachable(),
+            Some(crate::error::Unreachable::ConnectionRefused)
+        );
         assert!(
             matches!(&err, Error::Transport { message, maybe_sent: false, .. } if message == "connection refused"),
             "{err:?}"
@@ -1411,7 +1423,12 @@ mod tests {
         let err = api.get_info_version().await.unwrap_err();
         assert_eq!(err.status(), Some(503));
         assert_eq!(err.unreachable(), None);
-        let attempts: Vec<(u32, u32)> = seen.lock().unwrap().iter().map(|(n, m, _)| (*n, *m)).collect();
+        let attempts: Vec<(u32, u32)> = seen
+            .lock()
+            .unwrap()
+            .iter()
+            .map(|(n, m, _)| (*n, *m))
+            .collect();
         assert_eq!(attempts, vec![(2, 4), (3, 4), (4, 4)]);
     }
 
@@ -1433,12 +1450,18 @@ mod tests {
         let req = Request::post("dataverses").seg("root");
         let anonymous = api(&format!("http://{addr}"), None);
         let err = anonymous.execute::<Value>(req.clone()).await.unwrap_err();
-        assert!(matches!(&err, Error::Unauthorized(a) if !a.token_sent), "{err:?}");
+        assert!(
+            matches!(&err, Error::Unauthorized(a) if !a.token_sent),
+            "{err:?}"
+        );
         let with_token = NativeApi::builder(format!("http://{addr}"))
             .api_token("tok")
             .build()
             .unwrap();
         let err = with_token.execute::<Value>(req).await.unwrap_err();
-        assert!(matches!(&err, Error::Unauthorized(a) if a.token_sent), "{err:?}");
+        assert!(
+            matches!(&err, Error::Unauthorized(a) if a.token_sent),
+            "{err:?}"
+        );
     }
 }

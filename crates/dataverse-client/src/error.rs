@@ -498,7 +498,10 @@ mod tests {
             "client error (Connect)",
             Some(Box::new(Layer(
                 "dns error",
-                Some(Box::new(Layer("failed to lookup address information", None))),
+                Some(Box::new(Layer(
+                    "failed to lookup address information",
+                    None,
+                ))),
             ))),
         );
         let err = transport(false, Some(TransportSource::new(dns)));
