@@ -33,6 +33,8 @@ pub struct Cli {
 #[derive(Debug, Args, Clone)]
 pub struct GlobalArgs {
     /// Base URL of the Dataverse installation, or `local` for the embedded local Dataverse.
+    ///
+    /// `https://host` or `https://host/path`; a trailing /api or /api/v1 is dropped.
     #[arg(long, global = true, env = "DATAVERSE_URL", value_name = "URL")]
     pub url: Option<String>,
     /// API token (prefer the environment variable or a profile: arguments are visible to other local users).
@@ -68,10 +70,10 @@ pub struct GlobalArgs {
     /// .csv, .parquet or .txt (the table).
     #[arg(long = "out", short = 'O', global = true, value_name = "FILE")]
     pub out: Option<PathBuf>,
-    /// Print only errors.
+    /// Print only errors (not even the one-line notice of a retry that waits over a second).
     #[arg(long, short = 'q', global = true, conflicts_with = "verbose")]
     pub quiet: bool,
-    /// More detail on stderr (-v: requests and retries, -vv: everything).
+    /// More detail on stderr (-v: requests and every retry, -vv: everything).
     #[arg(long, short = 'v', global = true, action = clap::ArgAction::Count)]
     pub verbose: u8,
 }
