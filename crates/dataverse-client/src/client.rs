@@ -1316,11 +1316,11 @@ mod tests {
         );
     }
 
+    /// The notices a client raised: `(next_attempt, max_attempts, delay)` each.
+    type Notices = Arc<std::sync::Mutex<Vec<(u32, u32, Duration)>>>;
+
     /// A client of `base` whose retries are counted by the `on_retry` notices they raise.
-    fn noticing(
-        base: &str,
-        policy: RetryPolicy,
-    ) -> (NativeApi, Arc<std::sync::Mutex<Vec<(u32, u32, Duration)>>>) {
+    fn noticing(base: &str, policy: RetryPolicy) -> (NativeApi, Notices) {
         let seen = Arc::new(std::sync::Mutex::new(Vec::new()));
         let s = seen.clone();
         let api = NativeApi::builder(base)
