@@ -226,14 +226,20 @@ fn is_missing(api: &dataverse_client::ApiError, subject: &Subject) -> bool {
         )
 }
 
-/// Whether the server refused a request that went without a token, in a way a token
+/// Whether Dataverse refused a request that went without a token, in a way a token
 /// could change: any 401 or 403, and a 400 to a write or one that mentions the token
-/// (Dataverse's `User with token null not found.` for `users/:me`).
+/// (Dataverse's `User with token null not found.` for `users/:me`), and a dataset version
+/// that is not found (a guest sees no draft: the first step of a directory upload). Not
+/// for a request redirected elsewhere (a download from S3), which never carries the token.
 fn needs_a_token(api: &dataverse_client::ApiError) -> bool {
+    let path = api.url.split(['?', '#']).next().unwrap_or_default();
+    let api_path = path.split('/').skip(3).any(|segment| segment == "api");
     !api.token_sent
+        && api_path
         && match api.status {
             401 | 403 => true,
             400 => api.method != "GET" || api.message.to_ascii_lowercase().contains("token"),
+            404 => api.message.starts_with("Dataset version "),
             _ => false,
         }
 }
@@ -511,6 +517,7 @@ mod tests {
                 "User :guest is not permitted to perform requested action.",
             ),
             (400, "GET", "User with token null not found."),
+            (404, "GET", "Dataset version :latest of dataset 2 not found"),
         ] {
             let e = by_status(api(status, method, &url, message, false));
             assert_eq!(
@@ -526,8 +533,21 @@ mod tests {
                 format!("{message} ({method} https://h/api/dataverses/:root: HTTP {status})")
             );
         }
+        // Not for a download redirected to storage elsewhere: it never carries the token.
+        let e = by_status(api(
+            403,
+            "GET",
+            "https://bucket.s3.example.org/10.5072/FK2/ABC/18c0?X-Amz-Signature=x",
+            "AccessDenied",
+            false,
+        ));
+        assert!(
+            api_line(&e).starts_with("AccessDenied (GET "),
+            "{}",
+            api_line(&e)
+        );
         // A read the token would not change (a bad version), and answers that are no refusal.
-        for (status, method) in [(400, "GET"), (409, "POST"), (500, "POST")] {
+        for (status, method) in [(400, "GET"), (404, "GET"), (409, "POST"), (500, "POST")] {
             let e = by_status(api(status, method, &url, "Illegal version", false));
             assert!(!api_line(&e).contains(NO_TOKEN), "{status} {method}");
         }

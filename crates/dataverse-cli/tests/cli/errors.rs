@@ -294,6 +294,13 @@ fn a_write_without_a_token_says_how_to_set_one() {
     for args in [
         vec!["dataset", "publish", pid.as_str()],
         vec!["file", "upload", pid.as_str(), file.to_str().expect("path")],
+        // A directory upload reads the draft's file list first, which a guest cannot see.
+        vec![
+            "file",
+            "upload",
+            pid.as_str(),
+            dir.path().to_str().expect("path"),
+        ],
         vec!["user", "me"],
     ] {
         let line = error_line(&s, s.dv_anonymous(), &args, 1);
