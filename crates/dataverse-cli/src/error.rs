@@ -154,6 +154,8 @@ fn server_line(api: &dataverse_client::ApiError) -> String {
 /// What a request was about, as the URL the CLI asked for names it.
 #[derive(Debug, PartialEq)]
 struct Subject {
+    /// `dataset`, `file` or `collection`.
+    kind: &'static str,
     /// `dataset doi:10.5072/FK2/ABC`, `file 42`, `collection birds`.
     text: String,
     /// Whether it was asked for through the Access API (`/api/access/...`).
@@ -202,6 +204,7 @@ fn subject(url: &str) -> Option<Subject> {
             id => form_decode(id),
         };
         return Some(Subject {
+            kind,
             text: format!("{kind} {id}"),
             access,
         });
@@ -213,17 +216,21 @@ fn subject(url: &str) -> Option<Subject> {
 /// exist (or is not visible), rather than something below it (a version, a role).
 fn is_missing(api: &dataverse_client::ApiError, subject: &Subject) -> bool {
     let m = api.message.as_str();
+    // Dataverse's words for a PID it does not know.
+    let unknown_pid = m.contains("persistentId query parameter must be present");
+    // The Access API answers a missing file with its generic 404.
+    let access_404 = subject.access && m.starts_with("API endpoint does not exist");
     api.status == 404
-        && (
-            // Dataverse's words for a PID it does not know.
-            m.contains("persistentId query parameter must be present")
-                || m.starts_with("Dataset with ID ")
-                || m.starts_with("File with ID ")
-                || m.starts_with("Datafile with Persistent ID ")
-                || m.starts_with("Can't find dataverse with identifier")
-                // The Access API answers a missing file with its generic 404.
-                || (subject.access && m.starts_with("API endpoint does not exist"))
-        )
+        && match subject.kind {
+            "dataset" => unknown_pid || access_404 || m.starts_with("Dataset with ID "),
+            "file" => {
+                unknown_pid
+                    || access_404
+                    || m.starts_with("File with ID ")
+                    || m.starts_with("Datafile with Persistent ID ")
+            }
+            _ => m.starts_with("Can't find dataverse with identifier"),
+        }
 }
 
 /// Whether Dataverse refused a request that went without a token, in a way a token
@@ -426,6 +433,7 @@ mod tests {
         assert_eq!(
             subject("https://h/api/access/datafile/7?format=original"),
             Some(Subject {
+                kind: "file",
                 text: "file 7".into(),
                 access: true
             })
@@ -494,6 +502,19 @@ mod tests {
         assert_eq!(
             api_line(&e),
             "Dataset version :draft of dataset 42 not found (GET https://h/api/datasets/42/versions/:draft: HTTP 404)"
+        );
+        // Another object's words are not the subject's.
+        let e = E::NotFound(api(
+            404,
+            "GET",
+            &format!("{H}/api/datasets/42/versions/:latest/files"),
+            "File with ID 9 not found.",
+            true,
+        ));
+        assert!(
+            api_line(&e).starts_with("File with ID 9 not found. (GET "),
+            "{}",
+            api_line(&e)
         );
         // The same words with another status are not "not found".
         let e = E::BadRequest(api(400, "GET", url, UNKNOWN_PID, true));
