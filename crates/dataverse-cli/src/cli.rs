@@ -57,6 +57,8 @@ pub struct Cli {
 pub struct GlobalArgs {
     /// Base URL of the Dataverse installation, or `local` for the embedded local Dataverse.
     ///
+    /// `https://host` or `https://host/path`; a trailing /api or /api/v1 is dropped.
+    ///
     /// A flag overrides the environment: --url wins over DATAVERSE_PROFILE, --profile over
     /// DATAVERSE_URL (and its DATAVERSE_API_TOKEN); both flags together are an error.
     #[arg(long, global = true, env = "DATAVERSE_URL", value_name = "URL")]
@@ -94,10 +96,10 @@ pub struct GlobalArgs {
     /// .csv, .parquet or .txt (the table).
     #[arg(long = "out", short = 'O', global = true, value_name = "FILE")]
     pub out: Option<PathBuf>,
-    /// Print only errors.
+    /// Print only errors (not even the one-line notice of a retry that waits over a second).
     #[arg(long, short = 'q', global = true, conflicts_with = "verbose")]
     pub quiet: bool,
-    /// More detail on stderr (-v: requests and retries, -vv: everything).
+    /// More detail on stderr (-v: requests and every retry, -vv: everything).
     #[arg(long, short = 'v', global = true, action = clap::ArgAction::Count)]
     pub verbose: u8,
     /// Which of --url, --token and --profile were given on the command line (and not

@@ -12,13 +12,14 @@
 use std::io::IsTerminal;
 use std::net::{Ipv4Addr, SocketAddr};
 use std::path::PathBuf;
+use std::time::Duration;
 
-use dataverse_client::NativeApi;
+use dataverse_client::{NativeApi, NativeApiBuilder};
 use dataverse_emulator::{Config, Emulator, Server};
 
 use crate::cli::{GlobalArgs, OutputFormat};
 use crate::config::{ConfigFile, config_path};
-use crate::error::{CliError, CliResult};
+use crate::error::{CliError, CliResult, retry_line};
 
 /// The value of `--url` that selects the embedded local Dataverse.
 pub const LOCAL: &str = "local";
@@ -53,6 +54,32 @@ pub fn local_data_dir() -> CliResult<PathBuf> {
         .ok_or_else(|| {
             CliError::Usage("cannot find a data directory; set DATAVERSE_LOCAL_DIR".into())
         })
+}
+
+/// The shortest retry wait worth a notice at default verbosity.
+const NOTICE_AFTER: Duration = Duration::from_secs(1);
+
+/// Tell the user, on stderr, about each retry that waits longer than a second: unless
+/// `-q`, and not under `-v` (whose log reports every retry already).
+fn with_retry_notices(builder: NativeApiBuilder, global: &GlobalArgs) -> NativeApiBuilder {
+    if global.quiet || global.verbose > 0 {
+        return builder;
+    }
+    builder.on_retry(|n| {
+        if n.delay > NOTICE_AFTER {
+            eprintln!(
+                "dv: {}",
+                retry_line(
+                    n.method,
+                    n.url,
+                    n.error,
+                    n.delay,
+                    n.next_attempt,
+                    n.max_attempts
+                )
+            );
+        }
+    })
 }
 
 /// Resolve the output format: the flag, else table on a terminal and JSON otherwise.
@@ -126,7 +153,9 @@ impl Context {
             let (api, server) = Self::connect_local(global.quiet, token).await?;
             return Ok(Self::new(global, api, profile, Some(server)));
         }
-        let api = NativeApi::builder(url).api_token_opt(token).build()?;
+        let api = with_retry_notices(NativeApi::builder(url), global)
+            .api_token_opt(token)
+            .build()?;
         Ok(Self::new(global, api, profile, None))
     }
 

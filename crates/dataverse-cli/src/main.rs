@@ -100,8 +100,9 @@ fn one_line_usage_error(rendered: &str) -> String {
 fn init_tracing(verbose: u8, quiet: bool) {
     let filter = match (quiet, verbose) {
         (true, _) => "error",
-        // Retries are reported from -v on (see `--verbose`); the final error is the one
-        // line `main` prints, so the library's warnings would only repeat it.
+        // Retries are logged from -v on (see `--verbose`); at this level only a retry that
+        // waits over a second gets a one-line notice (`Context::connect`). The final error
+        // is the one line `main` prints, so the library's warnings would only repeat it.
         (false, 0) => "warn,dataverse_client=error",
         (false, 1) => "warn,dataverse_client=debug,dataverse_emulator=info,dataverse_cli=debug",
         (false, _) => "trace",

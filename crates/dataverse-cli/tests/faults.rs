@@ -104,6 +104,44 @@ fn a_retried_request_that_then_succeeds_shows_its_retry_and_the_right_answer() {
 }
 
 #[test]
+fn a_retry_that_waits_over_a_second_is_announced_unless_quiet() {
+    // A seed whose first /api request is refused with 429 and `Retry-After: 2`, and the
+    // next few pass.
+    let spec = |seed: u64| format!("rate=0.5,seed={seed},kinds=429,retry_after=2");
+    let seed = (0..10_000u64)
+        .find(|s| {
+            let spec: FaultSpec = spec(*s).parse().unwrap();
+            spec.decide(0).is_some() && (1..4).all(|n| spec.decide(n).is_none())
+        })
+        .expect("such a seed");
+    let server = faulty(&spec(seed));
+    let out = server
+        .run(server.dv().args(["-o", "json", "info", "version"]))
+        .success()
+        .get_output()
+        .clone();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(
+        stderr.trim_end(),
+        format!(
+            "dv: GET {}/api/info/version failed (HTTP 429), retrying in 2.0 s (attempt 2 of 6)",
+            server.base_url
+        ),
+        "one notice line"
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("6.11"));
+
+    // Not under -q.
+    let quiet = faulty(&spec(seed));
+    let out = quiet
+        .run(quiet.dv().args(["-q", "-o", "json", "info", "version"]))
+        .success()
+        .get_output()
+        .clone();
+    assert_eq!(String::from_utf8_lossy(&out.stderr), "");
+}
+
+#[test]
 fn serve_help_documents_faults() {
     let sandbox = common::Sandbox::new();
     let out = sandbox

@@ -21,7 +21,8 @@ use crate::envelope::{self, Envelope};
 use crate::error::{ApiError, Error, Result, TransportSource, WithCauses};
 use crate::ids::PersistentOrId;
 use crate::retry::{
-    NoReconcile, Reconciled, RetryPolicy, Settled, may_have_landed, parse_retry_after,
+    NoReconcile, Reconciled, RetryCallback, RetryNotice, RetryPolicy, Settled, may_have_landed,
+    parse_retry_after,
 };
 use crate::secret::ApiToken;
 
@@ -55,6 +56,7 @@ struct Inner {
     api_prefix: Vec<String>,
     token: Option<ApiToken>,
     retry: RetryPolicy,
+    on_retry: Option<RetryCallback>,
     max_concurrency: usize,
     request_timeout: Duration,
     /// What uploads hash the bytes they send with: the algorithm the server last reported
@@ -86,6 +88,7 @@ pub struct NativeApiBuilder {
     transfer_idle_timeout: Duration,
     max_concurrency: usize,
     retry: RetryPolicy,
+    on_retry: Option<RetryCallback>,
     user_agent: String,
     allow_insecure_http: bool,
     upload_checksum: ChecksumAlgorithm,
@@ -154,6 +157,20 @@ impl NativeApiBuilder {
         self
     }
 
+    /// Call `notice` before each retry, with what failed and how long the client waits
+    /// (to tell a user why a command pauses). It runs on the request's task: keep it short.
+    ///
+    /// ```no_run
+    /// let api = dataverse_client::NativeApi::builder("https://demo.dataverse.org")
+    ///     .on_retry(|n| eprintln!("{} {}: retrying in {:?}", n.method, n.url, n.delay))
+    ///     .build()?;
+    /// # Ok::<(), dataverse_client::Error>(())
+    /// ```
+    pub fn on_retry(mut self, notice: impl Fn(&RetryNotice<'_>) + Send + Sync + 'static) -> Self {
+        self.on_retry = Some(Arc::new(notice));
+        self
+    }
+
     /// The `User-Agent` header. Default `dataverse-rs/<version>`.
     pub fn user_agent(mut self, agent: impl Into<String>) -> Self {
         self.user_agent = agent.into();
@@ -178,15 +195,15 @@ impl NativeApiBuilder {
 
     /// Build the client.
     ///
-    /// Fails with [`Error::InvalidArgument`] for a base URL that is not `http(s)://host[/path]`,
-    /// or for a token that would go over plain http to a non-loopback host.
+    /// The base URL is the installation's address, with or without a path prefix
+    /// (`https://host/dv`); a trailing `/api` or `/api/v1` (the API's own prefix, which
+    /// the client adds itself) is dropped, so `https://host/api/` works as well.
+    ///
+    /// Fails with [`Error::InvalidArgument`] for a base URL that is not `http(s)://host[/path]`
+    /// (one without a scheme gets a suggestion: "did you mean https://...?"), or for a token
+    /// that would go over plain http to a non-loopback host.
     pub fn build(self) -> Result<NativeApi> {
-        let mut base = Url::parse(self.base_url.trim()).map_err(|e| {
-            Error::InvalidArgument(format!(
-                "base URL '{}' is not a URL: {e}",
-                self.base_url.trim()
-            ))
-        })?;
+        let mut base = parse_base_url(&self.base_url)?;
         if !matches!(base.scheme(), "http" | "https") || base.host_str().is_none() {
             return Err(Error::InvalidArgument(format!(
                 "base URL '{base}' must be http:// or https:// with a host"
@@ -202,8 +219,9 @@ impl NativeApiBuilder {
                 "base URL must not contain user credentials; use an API token".into(),
             ));
         }
-        // Normalise "https://host/prefix/" to "https://host/prefix".
-        let trimmed = base.path().trim_end_matches('/').to_string();
+        // Normalise "https://host/prefix/" to "https://host/prefix", and drop the API's own
+        // prefix ("/api", "/api/v1"): the client adds it to every request.
+        let trimmed = strip_api_suffix(base.path().trim_end_matches('/')).to_string();
         base.set_path(&trimmed);
         if self.api_token.is_some()
             && base.scheme() == "http"
@@ -247,12 +265,42 @@ impl NativeApiBuilder {
                 api_prefix,
                 token: self.api_token,
                 retry: self.retry,
+                on_retry: self.on_retry,
                 max_concurrency: self.max_concurrency,
                 request_timeout: self.request_timeout,
                 upload_checksum: AtomicAlgorithm::new(self.upload_checksum),
             }),
         })
     }
+}
+
+/// Parse a base URL; one without a scheme (`demo.dataverse.org`, `localhost:8080`) gets a
+/// suggestion with one.
+fn parse_base_url(raw: &str) -> Result<Url> {
+    let raw = raw.trim();
+    if !raw.is_empty() && !raw.contains("://") {
+        // `localhost:8080` parses as the scheme `localhost`: look for `://` instead.
+        if let Ok(guess) = Url::parse(&format!("http://{raw}"))
+            && guess.host_str().is_some()
+        {
+            let scheme = if is_loopback(&guess) { "http" } else { "https" };
+            return Err(Error::InvalidArgument(format!(
+                "base URL '{raw}' has no scheme: did you mean {scheme}://{raw}?"
+            )));
+        }
+    }
+    Url::parse(raw)
+        .map_err(|e| Error::InvalidArgument(format!("base URL '{raw}' is not a URL: {e}")))
+}
+
+/// `path` without a trailing `/api` or `/api/v1` segment pair (case as given).
+fn strip_api_suffix(path: &str) -> &str {
+    for suffix in ["/api/v1", "/api"] {
+        if let Some(rest) = path.strip_suffix(suffix) {
+            return rest;
+        }
+    }
+    path
 }
 
 fn ensure_crypto_provider() {
@@ -458,6 +506,7 @@ impl NativeApi {
             transfer_idle_timeout: Duration::from_secs(60),
             max_concurrency: 8,
             retry: RetryPolicy::default(),
+            on_retry: None,
             user_agent: DEFAULT_USER_AGENT.to_string(),
             allow_insecure_http: false,
             upload_checksum: ChecksumAlgorithm::default(),
@@ -548,17 +597,19 @@ impl NativeApi {
     }
 
     /// Send, retry, and return the success message (`data.message`, or a top-level
-    /// `message` as a string or `{"message": ...}`).
+    /// `message` as a string or `{"message": ...}`), with the PID where Dataverse echoes
+    /// `:persistentId`.
     pub(crate) async fn execute_message(&self, req: Request) -> Result<String> {
         let (env, url) = self.execute_envelope(&req).await?;
-        env.message_text().ok_or_else(|| {
+        let message = env.message_text().ok_or_else(|| {
             Error::decode(
                 &req.method,
                 &url,
                 "data.message",
                 "the response carries no message",
             )
-        })
+        })?;
+        Ok(name_the_pid(message, &req))
     }
 
     /// Send, retry, and return a body that is not wrapped in an envelope as text.
@@ -669,7 +720,9 @@ impl NativeApi {
             } else {
                 may_retry(req, &err)
             };
-            if attempt_no >= policy.max_attempts.max(1) || !retry {
+            // A server that cannot be reached at all gets fewer attempts (see RetryPolicy).
+            let max_attempts = policy.attempts_for(&err);
+            if attempt_no >= max_attempts || !retry {
                 if attempt_no > 1 {
                     tracing::warn!(method = %req.method, url = %self.url_for(req), attempts = attempt_no, error = %WithCauses(&err), "giving up");
                 }
@@ -680,17 +733,29 @@ impl NativeApi {
                     retry_after: Some(d),
                     ..
                 } => (*d).min(policy.max_retry_after),
+                _ if err.unreachable().is_some() => policy.base_delay,
                 _ => policy.next_delay(previous_delay),
             };
+            let url = self.url_for(req);
             tracing::warn!(
                 method = %req.method,
-                url = %self.url_for(req),
+                url = %url,
                 attempt = attempt_no,
-                max_attempts = policy.max_attempts,
+                max_attempts,
                 delay_ms = delay.as_millis() as u64,
                 error = %WithCauses(&err),
                 "request failed, retrying"
             );
+            if let Some(notice) = &self.inner.on_retry {
+                notice(&RetryNotice {
+                    method: req.method.as_str(),
+                    url: url.as_str(),
+                    error: &err,
+                    next_attempt: attempt_no + 1,
+                    max_attempts,
+                    delay,
+                });
+            }
             tokio::time::sleep(delay).await;
             previous_delay = Some(delay);
             attempt_no += 1;
@@ -710,8 +775,9 @@ impl NativeApi {
             for (name, value) in &req.headers {
                 builder = builder.header(name.as_str(), value.as_str());
             }
+            let token_sent = self.inner.token.is_some() && same_origin(&url, &self.inner.base);
             if let Some(token) = &self.inner.token
-                && same_origin(&url, &self.inner.base)
+                && token_sent
             {
                 let mut value = HeaderValue::from_str(token.expose()).map_err(|_| {
                     Error::InvalidArgument(
@@ -742,6 +808,7 @@ impl NativeApi {
                             &url,
                             status,
                             "redirect without a usable Location header".into(),
+                            token_sent,
                         ),
                         None,
                     ));
@@ -756,6 +823,7 @@ impl NativeApi {
                             &url,
                             status,
                             format!("unexpected redirect to {}", strip_query(&next)),
+                            token_sent,
                         ),
                         None,
                     ));
@@ -779,8 +847,9 @@ impl NativeApi {
             if let Some(token) = &self.inner.token {
                 message = crate::secret::redact(&message, token.expose());
             }
+            let message = name_the_pid(message, req);
             return Err(Error::from_status(
-                api_error(&method, &url, status, message),
+                api_error(&method, &url, status, message, token_sent),
                 retry_after,
             ));
         }
@@ -829,22 +898,46 @@ fn strip_query(url: &Url) -> String {
     u.to_string()
 }
 
-fn api_error(method: &Method, url: &Url, status: StatusCode, message: String) -> ApiError {
+fn api_error(
+    method: &Method,
+    url: &Url,
+    status: StatusCode,
+    message: String,
+    token_sent: bool,
+) -> ApiError {
     ApiError {
         status: status.as_u16(),
         message,
         method: method.to_string(),
         url: url.to_string(),
+        token_sent,
+    }
+}
+
+/// A server message with the request's PID where Dataverse echoes the literal path
+/// segment `:persistentId` ("Draft version of dataset :persistentId deleted").
+fn name_the_pid(message: String, req: &Request) -> String {
+    match req.query.iter().find(|(k, _)| k == "persistentId") {
+        Some((_, pid)) if message.contains(":persistentId") => {
+            message.replace(":persistentId", pid)
+        }
+        _ => message,
     }
 }
 
 /// The [`Error::Transport`] of a failed `method` to `url`: what kind of failure, and the
 /// HTTP stack's error as its source.
 pub(crate) fn transport_error(method: &Method, url: &Url, e: reqwest::Error) -> Error {
+    let unreachable = e
+        .is_connect()
+        .then(|| crate::error::Unreachable::classify(&e))
+        .flatten();
     Error::Transport {
         method: method.to_string(),
         url: url.to_string(),
-        message: transport_kind(&e).to_string(),
+        message: unreachable
+            .map_or_else(|| transport_kind(&e), |u| u.message())
+            .to_string(),
         maybe_sent: !e.is_connect(),
         timeout: e.is_timeout(),
         source: Some(TransportSource::new(e)),
@@ -1116,6 +1209,7 @@ mod tests {
                 message: "m".into(),
                 method: "POST".into(),
                 url: "u".into(),
+                token_sent: false,
             },
             None,
         );
@@ -1124,5 +1218,250 @@ mod tests {
         assert!(!may_retry(&post, &sent));
         assert!(!may_retry(&post, &e503));
         assert!(may_retry(&post, &unsent));
+    }
+
+    #[test]
+    fn the_api_prefix_in_a_base_url_is_dropped() {
+        let req = Request::get("info").seg("version");
+        for base in [
+            "https://h/api",
+            "https://h/api/",
+            "https://h/api/v1",
+            "https://h/api/v1/",
+            " https://h/ ",
+        ] {
+            assert_eq!(
+                api(base, None).url_for(&req).as_str(),
+                "https://h/api/info/version",
+                "{base}"
+            );
+        }
+        // With an explicit version, and below a path prefix.
+        assert_eq!(
+            api("https://h/api/v1", Some("v1")).url_for(&req).as_str(),
+            "https://h/api/v1/info/version"
+        );
+        assert_eq!(
+            api("https://host/dv/api/v1/", None).url_for(&req).as_str(),
+            "https://host/dv/api/info/version"
+        );
+        assert_eq!(
+            api("https://h/api/", None).base_url().as_str(),
+            "https://h/"
+        );
+        // Only a whole trailing `api` segment is the API's prefix.
+        assert_eq!(
+            api("https://h/myapi", None).url_for(&req).as_str(),
+            "https://h/myapi/api/info/version"
+        );
+        assert_eq!(
+            api("https://h/api/v2", None).url_for(&req).as_str(),
+            "https://h/api/v2/api/info/version"
+        );
+    }
+
+    #[test]
+    fn a_base_url_without_a_scheme_gets_a_suggestion() {
+        let message = |base: &str| match NativeApi::new(base) {
+            Err(Error::InvalidArgument(m)) => m,
+            other => panic!("{base}: {other:?}"),
+        };
+        assert_eq!(
+            message("demo.dataverse.org"),
+            "base URL 'demo.dataverse.org' has no scheme: did you mean https://demo.dataverse.org?"
+        );
+        assert_eq!(
+            message("dataverse.example.edu/api/"),
+            "base URL 'dataverse.example.edu/api/' has no scheme: did you mean https://dataverse.example.edu/api/?"
+        );
+        // A loopback address is most likely a local server over plain http.
+        assert_eq!(
+            message("localhost:8080"),
+            "base URL 'localhost:8080' has no scheme: did you mean http://localhost:8080?"
+        );
+        assert_eq!(
+            message("127.0.0.1:8080"),
+            "base URL '127.0.0.1:8080' has no scheme: did you mean http://127.0.0.1:8080?"
+        );
+        // Not a host either: no suggestion.
+        let m = message("not a url");
+        assert!(m.starts_with("base URL 'not a url' is not a URL"), "{m}");
+    }
+
+    #[test]
+    fn messages_name_the_pid_instead_of_its_path_segment() {
+        let pid = PersistentOrId::parse("doi:10.5072/FK2/ABC").unwrap();
+        let req = Request::delete("datasets")
+            .id(&pid)
+            .seg("versions")
+            .seg(Version::Draft);
+        assert_eq!(
+            name_the_pid(
+                "Draft version of dataset :persistentId deleted".into(),
+                &req
+            ),
+            "Draft version of dataset doi:10.5072/FK2/ABC deleted"
+        );
+        // Dataverse's text for an unknown PID has no `:persistentId` in it.
+        let unknown = "When accessing a dataset based on Persistent ID, a persistentId query parameter must be present.";
+        assert_eq!(name_the_pid(unknown.into(), &req), unknown);
+        // A numeric id leaves the message alone.
+        let req = Request::delete("datasets").id(&PersistentOrId::Id(4));
+        assert_eq!(
+            name_the_pid(
+                "Draft version of dataset :persistentId deleted".into(),
+                &req
+            ),
+            "Draft version of dataset :persistentId deleted"
+        );
+    }
+
+    /// The notices a client raised: `(next_attempt, max_attempts, delay)` each.
+    type Notices = Arc<std::sync::Mutex<Vec<(u32, u32, Duration)>>>;
+
+    /// A client of `base` whose retries are counted by the `on_retry` notices they raise.
+    fn noticing(base: &str, policy: RetryPolicy) -> (NativeApi, Notices) {
+        let seen = Arc::new(std::sync::Mutex::new(Vec::new()));
+        let s = seen.clone();
+        let api = NativeApi::builder(base)
+            .retry_policy(policy)
+            .on_retry(move |n| {
+                s.lock()
+                    .unwrap()
+                    .push((n.next_attempt, n.max_attempts, n.delay))
+            })
+            .build()
+            .unwrap();
+        (api, seen)
+    }
+
+    #[tokio::test]
+    async fn a_refused_connection_is_retried_once_and_fails_fast() {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let addr = listener.local_addr().unwrap();
+        drop(listener);
+        let (api, seen) = noticing(&format!("http://{addr}"), RetryPolicy::default());
+        let start = std::time::Instant::now();
+        let err = api.get_info_version().await.unwrap_err();
+        let elapsed = start.elapsed();
+        assert_eq!(
+            err.unreachable(),
+            Some(crate::error::Unreachable::ConnectionRefused)
+        );
+        assert!(
+            matches!(&err, Error::Transport { message, maybe_sent: false, .. } if message == "connection refused"),
+            "{err:?}"
+        );
+        assert!(err.is_retryable(), "still a failure worth one retry");
+        let seen = seen.lock().unwrap().clone();
+        assert_eq!(
+            seen,
+            vec![(2, 2, RetryPolicy::default().base_delay)],
+            "one retry after base_delay"
+        );
+        assert!(elapsed < Duration::from_secs(1), "{elapsed:?}");
+
+        // The bound is the policy's.
+        let (api, seen) = noticing(
+            &format!("http://{addr}"),
+            RetryPolicy::new()
+                .max_unreachable_attempts(3)
+                .base_delay(Duration::from_millis(1)),
+        );
+        api.get_info_version().await.unwrap_err();
+        assert_eq!(seen.lock().unwrap().len(), 2);
+        let (api, seen) = noticing(
+            &format!("http://{addr}"),
+            RetryPolicy::new().max_unreachable_attempts(1),
+        );
+        api.get_info_version().await.unwrap_err();
+        assert!(seen.lock().unwrap().is_empty());
+    }
+
+    #[tokio::test]
+    async fn an_unknown_host_is_named_as_such() {
+        // `.invalid` never resolves (RFC 6761).
+        let (api, seen) = noticing(
+            "http://dataverse.example.invalid",
+            RetryPolicy::new().base_delay(Duration::from_millis(1)),
+        );
+        let err = api.get_info_version().await.unwrap_err();
+        assert_eq!(
+            err.unreachable(),
+            Some(crate::error::Unreachable::UnknownHost),
+            "{err:?}"
+        );
+        assert!(
+            matches!(&err, Error::Transport { message, .. } if message == "unknown host"),
+            "{err:?}"
+        );
+        assert_eq!(seen.lock().unwrap().len(), 1);
+    }
+
+    #[tokio::test]
+    async fn server_failures_keep_every_attempt_and_each_retry_is_noticed() {
+        use axum::http::StatusCode;
+        let router = axum::Router::new().route(
+            "/api/info/version",
+            axum::routing::get(|| async {
+                (
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    axum::Json(serde_json::json!({"status": "ERROR", "message": "busy"})),
+                )
+            }),
+        );
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        tokio::spawn(async move { axum::serve(listener, router).await });
+        let (api, seen) = noticing(
+            &format!("http://{addr}"),
+            RetryPolicy::new()
+                .max_attempts(4)
+                .base_delay(Duration::from_millis(1))
+                .max_delay(Duration::from_millis(2)),
+        );
+        let err = api.get_info_version().await.unwrap_err();
+        assert_eq!(err.status(), Some(503));
+        assert_eq!(err.unreachable(), None);
+        let attempts: Vec<(u32, u32)> = seen
+            .lock()
+            .unwrap()
+            .iter()
+            .map(|(n, m, _)| (*n, *m))
+            .collect();
+        assert_eq!(attempts, vec![(2, 4), (3, 4), (4, 4)]);
+    }
+
+    #[tokio::test]
+    async fn api_errors_say_whether_the_token_was_sent() {
+        use axum::http::StatusCode;
+        let router = axum::Router::new().route(
+            "/api/dataverses/{id}",
+            axum::routing::post(|| async {
+                (
+                    StatusCode::UNAUTHORIZED,
+                    axum::Json(serde_json::json!({"status": "ERROR", "message": "no"})),
+                )
+            }),
+        );
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        tokio::spawn(async move { axum::serve(listener, router).await });
+        let req = Request::post("dataverses").seg("root");
+        let anonymous = api(&format!("http://{addr}"), None);
+        let err = anonymous.execute::<Value>(req.clone()).await.unwrap_err();
+        assert!(
+            matches!(&err, Error::Unauthorized(a) if !a.token_sent),
+            "{err:?}"
+        );
+        let with_token = NativeApi::builder(format!("http://{addr}"))
+            .api_token("tok")
+            .build()
+            .unwrap();
+        let err = with_token.execute::<Value>(req).await.unwrap_err();
+        assert!(
+            matches!(&err, Error::Unauthorized(a) if a.token_sent),
+            "{err:?}"
+        );
     }
 }

@@ -138,6 +138,10 @@ pub struct ApiError {
     pub method: String,
     /// URL of the request, without secrets (the token is never part of a URL we send).
     pub url: String,
+    /// Whether the request carried the API token. False when the client has none (or
+    /// the request was redirected to another host): Dataverse then ran it as the guest
+    /// user, which is what an answer of 401, 403 or 400 to a write usually means.
+    pub token_sent: bool,
 }
 
 impl std::fmt::Display for ApiError {
@@ -203,6 +207,45 @@ impl fmt::Display for TransportSource {
 
 impl std::error::Error for TransportSource {}
 
+/// Why a server could not be reached at all ([`Error::unreachable`]): nothing was sent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Unreachable {
+    /// The host answered that nothing listens on the port (`ECONNREFUSED`).
+    ConnectionRefused,
+    /// The host name could not be resolved (DNS).
+    UnknownHost,
+}
+
+impl Unreachable {
+    /// Classify the failure of the HTTP stack behind a connect error: a refused
+    /// connection (an I/O error of kind [`ConnectionRefused`](std::io::ErrorKind::ConnectionRefused)
+    /// among its causes) or a failed name lookup (the HTTP stack's `dns error`).
+    pub(crate) fn classify(error: &(dyn std::error::Error + 'static)) -> Option<Unreachable> {
+        let mut cause = Some(error);
+        while let Some(c) = cause {
+            if let Some(io) = c.downcast_ref::<std::io::Error>()
+                && io.kind() == std::io::ErrorKind::ConnectionRefused
+            {
+                return Some(Unreachable::ConnectionRefused);
+            }
+            if c.to_string().starts_with("dns error") {
+                return Some(Unreachable::UnknownHost);
+            }
+            cause = c.source();
+        }
+        None
+    }
+
+    /// A few words for [`Error::Transport`]'s `message`.
+    pub(crate) fn message(self) -> &'static str {
+        match self {
+            Unreachable::ConnectionRefused => "connection refused",
+            Unreachable::UnknownHost => "unknown host",
+        }
+    }
+}
+
 /// An error with its causes, for log lines: `Display` writes the error, then `: cause` for
 /// each source below it (a transport error's own text names only its kind).
 pub(crate) struct WithCauses<'a>(pub &'a Error);
@@ -263,6 +306,22 @@ impl Error {
         }
     }
 
+    /// Why the server could not be reached at all, when it was a refused connection or
+    /// a host name that does not resolve (nothing was sent). Such a failure is retried
+    /// at most [`RetryPolicy::max_unreachable_attempts`](crate::RetryPolicy::max_unreachable_attempts)
+    /// times in all: a wrong URL or a stopped server does not heal in seconds.
+    pub fn unreachable(&self) -> Option<Unreachable> {
+        match self {
+            Error::Crawl { source, .. } => source.unreachable(),
+            Error::Transport {
+                maybe_sent: false,
+                source: Some(source),
+                ..
+            } => Unreachable::classify(source.get_ref()),
+            _ => None,
+        }
+    }
+
     /// The server's answer, for the variants that have one.
     pub fn api_error(&self) -> Option<&ApiError> {
         match self {
@@ -302,6 +361,7 @@ mod tests {
             message: "m".into(),
             method: "GET".into(),
             url: "http://h/api/x".into(),
+            token_sent: true,
         }
     }
 
@@ -396,6 +456,64 @@ mod tests {
         );
         let alone = TransportSource::new(Layer("reset", None));
         assert_eq!(alone.to_string(), "reset");
+    }
+
+    #[test]
+    fn unreachable_servers_are_told_apart_by_their_causes() {
+        #[derive(Debug)]
+        struct Wrap(&'static str, std::io::Error);
+        impl fmt::Display for Wrap {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(self.0)
+            }
+        }
+        impl std::error::Error for Wrap {
+            fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+                Some(&self.1)
+            }
+        }
+        let transport = |maybe_sent, source: Option<TransportSource>| Error::Transport {
+            method: "GET".into(),
+            url: "http://h/api/x".into(),
+            message: "m".into(),
+            maybe_sent,
+            timeout: false,
+            source,
+        };
+        // Not a refusal by its words: by the kind of the I/O error below.
+        let words_only = TransportSource::new(Layer("Connection refused", None));
+        assert_eq!(transport(false, Some(words_only)).unreachable(), None);
+        let refused = TransportSource::new(Wrap(
+            "tcp connect error",
+            std::io::Error::from(std::io::ErrorKind::ConnectionRefused),
+        ));
+        let err = transport(false, Some(refused));
+        assert_eq!(err.unreachable(), Some(Unreachable::ConnectionRefused));
+        let crawl = Error::Crawl {
+            collection: "c".into(),
+            source: Box::new(err),
+        };
+        assert_eq!(crawl.unreachable(), Some(Unreachable::ConnectionRefused));
+        let dns = Layer(
+            "client error (Connect)",
+            Some(Box::new(Layer(
+                "dns error",
+                Some(Box::new(Layer(
+                    "failed to lookup address information",
+                    None,
+                ))),
+            ))),
+        );
+        let err = transport(false, Some(TransportSource::new(dns)));
+        assert_eq!(err.unreachable(), Some(Unreachable::UnknownHost));
+        // Anything that may have reached the server is not "unreachable".
+        let reset = TransportSource::new(Wrap(
+            "connection error",
+            std::io::Error::from(std::io::ErrorKind::ConnectionRefused),
+        ));
+        assert_eq!(transport(true, Some(reset)).unreachable(), None);
+        assert_eq!(transport(false, None).unreachable(), None);
+        assert_eq!(Error::from_status(api(503), None).unreachable(), None);
     }
 
     #[test]

@@ -49,8 +49,8 @@ pub use api::upload::{
     UploadSource,
 };
 pub use client::{API_KEY_HEADER, NativeApi, NativeApiBuilder};
-pub use error::{ApiError, Error, Result, TransportSource};
+pub use error::{ApiError, Error, Result, TransportSource, Unreachable};
 pub use ids::{CollectionId, DatasetId, FileId, PersistentOrId, Pid, Version};
 pub use models::files::{DataFile, FileMetadata, UploadBody, UploadResponse};
-pub use retry::RetryPolicy;
+pub use retry::{RetryNotice, RetryPolicy};
 pub use secret::ApiToken;

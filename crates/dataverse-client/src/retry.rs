@@ -12,6 +12,14 @@ use crate::error::Error;
 /// and three times the previous wait, capped at `max_delay`). A `Retry-After` header
 /// replaces the computed wait (capped at `max_retry_after`).
 ///
+/// A server that cannot be reached at all ([`Error::unreachable`]: the connection was
+/// refused, or the host name does not resolve) is tried at most `max_unreachable_attempts`
+/// times in all (default 2: one retry, after `base_delay`), not `max_attempts` times: a
+/// server that restarts is back within a moment, a wrong URL or a stopped server is not,
+/// and six attempts with growing waits would only keep the caller waiting for seconds.
+/// Failures after the connection was opened (a reset mid-request, a timeout, 5xx, 429)
+/// keep the full `max_attempts`.
+///
 /// A request that is not idempotent (a POST that creates or adds something) is only
 /// re-sent when it certainly never reached the server (the connection could not be
 /// opened) or when the server refused it unprocessed with 429. An upload is also re-sent
@@ -43,6 +51,10 @@ pub struct RetryPolicy {
     pub max_delay: Duration,
     /// The largest wait a server's `Retry-After` may impose; a longer one is cut to this. Default 60 s.
     pub max_retry_after: Duration,
+    /// Attempts in all, the first included, when the server cannot be reached at all
+    /// (connection refused, unknown host); never more than `max_attempts`. The wait
+    /// before such a retry is `base_delay`. Default 2.
+    pub max_unreachable_attempts: u32,
 }
 
 impl Default for RetryPolicy {
@@ -52,6 +64,7 @@ impl Default for RetryPolicy {
             base_delay: Duration::from_millis(250),
             max_delay: Duration::from_secs(8),
             max_retry_after: Duration::from_secs(60),
+            max_unreachable_attempts: 2,
         }
     }
 }
@@ -91,6 +104,23 @@ impl RetryPolicy {
         self
     }
 
+    /// Attempts in all when the server cannot be reached at all (connection refused,
+    /// unknown host); 1 = never retry those. Capped by [`max_attempts`](Self::max_attempts).
+    pub fn max_unreachable_attempts(mut self, attempts: u32) -> Self {
+        self.max_unreachable_attempts = attempts;
+        self
+    }
+
+    /// How many attempts in all `err` may have: fewer for an unreachable server.
+    pub(crate) fn attempts_for(&self, err: &Error) -> u32 {
+        let max = self.max_attempts.max(1);
+        if err.unreachable().is_some() {
+            self.max_unreachable_attempts.clamp(1, max)
+        } else {
+            max
+        }
+    }
+
     /// The wait before the next attempt, given the previous wait (`None` before the first retry).
     pub(crate) fn next_delay(&self, previous: Option<Duration>) -> Duration {
         let base = self.base_delay;
@@ -106,6 +136,29 @@ impl RetryPolicy {
         (base + Duration::from_millis(jitter)).min(self.max_delay)
     }
 }
+
+/// A retry about to happen, as handed to the callback set with
+/// [`NativeApiBuilder::on_retry`](crate::NativeApiBuilder::on_retry) (to tell a user why
+/// a command waits).
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct RetryNotice<'a> {
+    /// HTTP method of the request.
+    pub method: &'a str,
+    /// URL of the request, without secrets.
+    pub url: &'a str,
+    /// Why the attempt failed.
+    pub error: &'a Error,
+    /// The number of the next attempt (2 for the first retry).
+    pub next_attempt: u32,
+    /// How many attempts this request may have in all.
+    pub max_attempts: u32,
+    /// How long the client waits before the next attempt.
+    pub delay: Duration,
+}
+
+/// The callback of [`NativeApiBuilder::on_retry`](crate::NativeApiBuilder::on_retry).
+pub(crate) type RetryCallback = std::sync::Arc<dyn Fn(&RetryNotice<'_>) + Send + Sync>;
 
 /// What a reconcile hook found out after a failure that may have reached the server
 /// ([`may_have_landed`]).
@@ -262,18 +315,71 @@ mod tests {
             .max_attempts(2)
             .base_delay(Duration::from_millis(1))
             .max_delay(Duration::from_millis(2))
-            .max_retry_after(Duration::from_secs(3));
+            .max_retry_after(Duration::from_secs(3))
+            .max_unreachable_attempts(4);
         assert_eq!(
-            (p.max_attempts, p.base_delay, p.max_delay, p.max_retry_after),
+            (
+                p.max_attempts,
+                p.base_delay,
+                p.max_delay,
+                p.max_retry_after,
+                p.max_unreachable_attempts
+            ),
             (
                 2,
                 Duration::from_millis(1),
                 Duration::from_millis(2),
-                Duration::from_secs(3)
+                Duration::from_secs(3),
+                4
             )
         );
         assert_eq!(RetryPolicy::none().max_attempts, 1);
         assert_eq!(RetryPolicy::new(), RetryPolicy::default());
+    }
+
+    #[test]
+    fn an_unreachable_server_gets_fewer_attempts() {
+        #[derive(Debug)]
+        struct Refused(std::io::Error);
+        impl std::fmt::Display for Refused {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("tcp connect error")
+            }
+        }
+        impl std::error::Error for Refused {
+            fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+                Some(&self.0)
+            }
+        }
+        let refused = Error::Transport {
+            method: "GET".into(),
+            url: "u".into(),
+            message: "connection refused".into(),
+            maybe_sent: false,
+            timeout: false,
+            source: Some(crate::error::TransportSource::new(Refused(
+                std::io::Error::from(std::io::ErrorKind::ConnectionRefused),
+            ))),
+        };
+        let reset = Error::Transport {
+            method: "GET".into(),
+            url: "u".into(),
+            message: "reset".into(),
+            maybe_sent: true,
+            timeout: false,
+            source: None,
+        };
+        let p = RetryPolicy::default();
+        assert_eq!(p.attempts_for(&refused), 2);
+        assert_eq!(p.attempts_for(&reset), 6);
+        // Never more than max_attempts, never fewer than one.
+        assert_eq!(RetryPolicy::none().attempts_for(&refused), 1);
+        let p = RetryPolicy::new().max_unreachable_attempts(0);
+        assert_eq!(p.attempts_for(&refused), 1);
+        let p = RetryPolicy::new()
+            .max_attempts(3)
+            .max_unreachable_attempts(10);
+        assert_eq!(p.attempts_for(&refused), 3);
     }
 
     #[test]
@@ -293,6 +399,7 @@ mod tests {
                     message: "m".into(),
                     method: "POST".into(),
                     url: "u".into(),
+                    token_sent: false,
                 },
                 None,
             )

@@ -515,12 +515,16 @@ fn destroy_and_delete_with_the_server() {
     let (_, pid) = create_finch(&s, &dir);
     ok_json(&s, ds(s.dv(), &["publish", &pid, "--wait"]));
     ok_json(&s, ds(s.dv(), &["destroy", &pid, "--yes"]));
-    // Dataverse's answer for a PID it does not know.
-    refused(
+    // Dataverse's answer for a PID it does not know, after ours.
+    let line = refused(
         &s,
         ds(s.dv(), &["get", &pid]),
         404,
         "a persistentId query parameter must be present",
+    );
+    assert!(
+        line.starts_with(&format!("dv: dataset {pid} not found (Dataverse: ")),
+        "{line}"
     );
 }
 
@@ -612,7 +616,9 @@ fn other_user_cannot_publish_or_edit_and_anonymous_cannot_see_the_draft() {
             401,
             not_permitted,
         );
-        assert!(line.starts_with("dv: User :guest "), "{line}");
+        // Without a token: how to set one first, then the server's words.
+        assert!(line.starts_with("dv: no API token set: "), "{line}");
+        assert!(line.contains("(Dataverse: \"User :guest "), "{line}");
     }
     // Still an unchanged draft.
     let v = ok_json(&s, ds(s.dv(), &["get", &pid]));

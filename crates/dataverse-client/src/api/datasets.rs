@@ -449,6 +449,7 @@ impl NativeApi {
                     message: format!("the dataset is still locked ({lock_type}) after {timeout:?}"),
                     method: req.method.to_string(),
                     url: self.url_for(&req).to_string(),
+                    token_sent: self.has_token(),
                 }));
             }
             tokio::time::sleep(interval.min(timeout.saturating_sub(start.elapsed()))).await;

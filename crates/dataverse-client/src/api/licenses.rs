@@ -55,6 +55,7 @@ impl NativeApi {
                             ),
                             method: list.method.to_string(),
                             url: self.url_for(&list).to_string(),
+                            token_sent: self.has_token(),
                         })
                     }
                     Pick::Ambiguous(names) => Error::InvalidArgument(format!(
