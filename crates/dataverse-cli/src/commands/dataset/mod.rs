@@ -1,4 +1,4 @@
-//! `dv dataset get|versions|create|validate|edit|publish|files|locks|assignments|delete|
+//! `dv dataset get|versions|create|template|validate|edit|publish|files|locks|assignments|delete|
 //! destroy|review|private-url|export`
 
 mod assignments;
@@ -14,6 +14,7 @@ mod locks;
 mod private_url;
 mod publish;
 mod review;
+mod template;
 mod validate;
 mod versions;
 
@@ -33,9 +34,13 @@ pub enum DatasetCommand {
     Versions(versions::Args),
     /// Create a dataset in a collection from Dataverse's create JSON.
     Create(create::Args),
+    /// Print a starter create body: the required fields of a collection's metadata blocks,
+    /// with <placeholders> to fill in (JSON, for `dv dataset create --json`).
+    Template(template::Args),
     /// Check a create body: locally against the metadata blocks, then by the server.
     Validate(validate::Args),
-    /// Add metadata to the draft (or, with --replace, replace fields).
+    /// Add metadata to the draft (or, with --replace, replace fields), from a JSON file or
+    /// `--set NAME=VALUE`; checked against the metadata blocks first, as `create` is.
     Edit(edit::Args),
     /// Publish the draft.
     Publish(publish::Args),
@@ -75,6 +80,7 @@ pub async fn run(ctx: &Context, cmd: DatasetCommand) -> CliResult {
         DatasetCommand::Get(args) => get::execute(ctx, args).await,
         DatasetCommand::Versions(args) => versions::execute(ctx, args).await,
         DatasetCommand::Create(args) => create::execute(ctx, args).await,
+        DatasetCommand::Template(args) => template::execute(ctx, args).await,
         DatasetCommand::Validate(args) => validate::execute(ctx, args).await,
         DatasetCommand::Edit(args) => edit::execute(ctx, args).await,
         DatasetCommand::Publish(args) => publish::execute(ctx, args).await,

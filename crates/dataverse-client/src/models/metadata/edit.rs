@@ -255,9 +255,9 @@ fn placeholder(def: &FieldType) -> String {
         return format!("<one of: {}>", values.join(" | "));
     }
     let label = def
-        .title
+        .display_name
         .as_deref()
-        .or(def.display_name.as_deref())
+        .or(def.title.as_deref())
         .unwrap_or(&def.name);
     format!("<{label}>")
 }
