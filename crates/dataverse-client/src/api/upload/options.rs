@@ -82,6 +82,10 @@ pub struct UploadDirectoryOptions {
     pub replace_changed: bool,
     /// Also send files and folders whose name starts with `.` (default false).
     pub include_hidden: bool,
+    /// Send nothing: compare with the dataset and list what would be sent in
+    /// [`UploadDirectorySummary::planned`](super::UploadDirectorySummary::planned)
+    /// (default false).
+    pub dry_run: bool,
     /// Called after each chunk and each file.
     pub progress: Option<DirectoryProgressFn>,
 }
@@ -93,6 +97,7 @@ impl std::fmt::Debug for UploadDirectoryOptions {
             .field("metadata", &self.metadata)
             .field("replace_changed", &self.replace_changed)
             .field("include_hidden", &self.include_hidden)
+            .field("dry_run", &self.dry_run)
             .field("progress", &self.progress.is_some())
             .finish()
     }
@@ -128,6 +133,12 @@ impl UploadDirectoryOptions {
     /// Whether dot files are sent too.
     pub fn include_hidden(mut self, include: bool) -> Self {
         self.include_hidden = include;
+        self
+    }
+
+    /// Send nothing; list what would be sent.
+    pub fn dry_run(mut self, dry_run: bool) -> Self {
+        self.dry_run = dry_run;
         self
     }
 
