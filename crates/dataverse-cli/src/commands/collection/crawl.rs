@@ -1,5 +1,7 @@
 //! `dv collection crawl [ID]`: the whole tree below a collection, concurrently.
 
+use std::io::Write;
+use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -11,7 +13,7 @@ use serde::Serialize;
 use crate::cli::OutputFormat;
 use crate::context::Context;
 use crate::error::{CliError, CliResult, api_line};
-use crate::output::{self, opt};
+use crate::output::{self, opt, write_atomically};
 use crate::progress::Spinner;
 
 /// `dv collection crawl`
@@ -43,8 +45,8 @@ pub enum CrawlOnly {
     Datasets,
 }
 
-/// One crawl result as a flat row (table and CSV).
-#[derive(Serialize)]
+/// One crawl result as a flat row (table, CSV and Parquet).
+#[derive(Serialize, Default)]
 struct CrawlRow<'a> {
     #[serde(rename = "type")]
     kind: &'static str,
@@ -80,9 +82,146 @@ fn row(item: &CrawlItem) -> CrawlRow<'_> {
     }
 }
 
-/// Walk the tree; NDJSON streams the items as they are found, the other formats print
-/// them at the end. Failed requests make the crawl incomplete (exit 1).
+/// Where streamed lines go: stdout, or the `-O` file (one write per line, so that an
+/// interrupted crawl leaves whole lines).
+enum Sink {
+    Stdout,
+    File(std::fs::File, std::path::PathBuf),
+}
+
+impl Sink {
+    fn open(path: Option<&Path>) -> CliResult<Sink> {
+        Ok(match path {
+            None => Sink::Stdout,
+            Some(p) => Sink::File(
+                std::fs::File::create(p)
+                    .map_err(|e| CliError::io_at(format!("cannot write {}", p.display()), e))?,
+                p.to_path_buf(),
+            ),
+        })
+    }
+
+    fn line(&mut self, text: &str) -> CliResult {
+        match self {
+            Sink::Stdout => output::line(text),
+            Sink::File(f, p) => f
+                .write_all(format!("{text}\n").as_bytes())
+                .map_err(|e| CliError::io_at(format!("cannot write {}", p.display()), e)),
+        }
+    }
+}
+
+/// The CSV header of the crawl rows.
+fn csv_header() -> String {
+    let header = serde_json::to_value(CrawlRow::default()).unwrap_or_default();
+    let text = output::csv_text(&[header]);
+    text.split_once('\n').map(|(h, _)| h.to_string()).unwrap_or(text)
+}
+
+/// One crawl result as a CSV line (under [`csv_header`]).
+fn csv_row(item: &CrawlItem) -> String {
+    let value = serde_json::to_value(row(item)).unwrap_or_default();
+    let text = output::csv_text(&[value]);
+    text.split_once('\n').map(|(_, r)| r.to_string()).unwrap_or_default()
+}
+
+/// The format of `-O FILE` without `--output`, from its extension.
+fn format_of(path: &Path) -> CliResult<OutputFormat> {
+    let ext = path
+        .extension()
+        .map(|e| e.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default();
+    match ext.as_str() {
+        "json" => Ok(OutputFormat::Json),
+        "ndjson" | "jsonl" => Ok(OutputFormat::Ndjson),
+        "csv" => Ok(OutputFormat::Csv),
+        "parquet" => Ok(OutputFormat::Parquet),
+        _ => Err(CliError::Usage(format!(
+            "cannot tell the format of {} from its extension: add --output json|ndjson|csv|parquet",
+            path.display()
+        ))),
+    }
+}
+
+/// The crawl rows as Parquet: numbers as unsigned integers, the rest as text.
+#[cfg(feature = "parquet")]
+fn parquet(items: &[CrawlItem]) -> CliResult<Vec<u8>> {
+    use polars::prelude::{Column, DataFrame, ParquetWriter};
+    let rows: Vec<serde_json::Value> = items
+        .iter()
+        .filter_map(|i| serde_json::to_value(row(i)).ok())
+        .collect();
+    let header = serde_json::to_value(CrawlRow::default()).unwrap_or_default();
+    let names: Vec<String> = header
+        .as_object()
+        .map(|o| o.keys().cloned().collect())
+        .unwrap_or_default();
+    let columns: Vec<Column> = names
+        .iter()
+        .map(|name| {
+            let cells: Vec<&serde_json::Value> = rows
+                .iter()
+                .map(|r| r.get(name).unwrap_or(&serde_json::Value::Null))
+                .collect();
+            if cells.iter().all(|c| c.is_null() || c.is_u64()) {
+                Column::new(
+                    name.as_str().into(),
+                    cells.iter().map(|c| c.as_u64()).collect::<Vec<_>>(),
+                )
+            } else {
+                Column::new(
+                    name.as_str().into(),
+                    cells
+                        .iter()
+                        .map(|c| match c {
+                            serde_json::Value::Null => None,
+                            serde_json::Value::String(s) => Some(s.clone()),
+                            other => Some(other.to_string()),
+                        })
+                        .collect::<Vec<_>>(),
+                )
+            }
+        })
+        .collect();
+    let mut df = DataFrame::new(rows.len(), columns)
+        .map_err(|e| CliError::io(format!("cannot build the crawl table: {e}")))?;
+    let mut buf = Vec::new();
+    ParquetWriter::new(&mut buf)
+        .finish(&mut df)
+        .map_err(|e| CliError::io(format!("cannot write Parquet: {e}")))?;
+    Ok(buf)
+}
+
+/// Without the `parquet` feature: a usage error.
+#[cfg(not(feature = "parquet"))]
+fn parquet(_items: &[CrawlItem]) -> CliResult<Vec<u8>> {
+    Err(CliError::Usage(
+        "this dv was built without Parquet support (cargo feature `parquet` of dataverse-cli)"
+            .into(),
+    ))
+}
+
+/// Walk the tree; NDJSON and CSV stream the items as they are found (an interrupted crawl
+/// leaves whole lines, under CSV's header), the other formats print them at the end.
+/// `-O FILE` writes them to a file (format from --output or the extension; Parquet only
+/// there). Failed requests make the crawl incomplete (exit 1).
 pub(crate) async fn execute(ctx: &Context, args: Args) -> CliResult {
+    let path = ctx.out.as_deref();
+    let format = match (ctx.asked_format, path) {
+        (Some(f), _) => f,
+        (None, Some(p)) => format_of(p)?,
+        (None, None) => ctx.output,
+    };
+    if format == OutputFormat::Parquet && path.is_none() {
+        return Err(CliError::Usage(
+            "Parquet output needs a file: add -O FILE.parquet".into(),
+        ));
+    }
+    if format == OutputFormat::Table && path.is_some() {
+        return Err(CliError::Usage(
+            "-O FILE takes json, ndjson, csv or parquet, not a table: add --output".into(),
+        ));
+    }
     let filter = match args.only {
         None => CrawlFilter::All,
         Some(CrawlOnly::Collections) => CrawlFilter::Collections,
@@ -109,7 +248,12 @@ pub(crate) async fn execute(ctx: &Context, args: Args) -> CliResult {
                 p.errors
             ))
         });
-    if ctx.output == OutputFormat::Ndjson {
+    if matches!(format, OutputFormat::Ndjson | OutputFormat::Csv) {
+        let mut sink = Sink::open(path)?;
+        if format == OutputFormat::Csv {
+            sink.line(&csv_header())?;
+        }
+        let mut count = 0usize;
         let mut stream = ctx.api.crawl_collection_stream(args.id.as_str(), options)?;
         while let Some(item) = stream.next().await {
             let item = match item {
@@ -119,9 +263,20 @@ pub(crate) async fn execute(ctx: &Context, args: Args) -> CliResult {
                     return Err(e.into());
                 }
             };
-            output::ndjson_line(&item)?;
+            let text = match format {
+                OutputFormat::Csv => csv_row(&item),
+                _ => serde_json::to_string(&item)
+                    .map_err(|e| CliError::io(format!("cannot encode JSON: {e}")))?,
+            };
+            sink.line(&text)?;
+            count += 1;
         }
         spinner.finish();
+        if let Some(p) = path
+            && !ctx.quiet
+        {
+            eprintln!("dv: wrote {count} item(s) to {}", p.display());
+        }
         // The stream skips failures silently: still report that the crawl is incomplete.
         let failed = failed.load(Ordering::Relaxed);
         if failed > 0 {
@@ -137,20 +292,30 @@ pub(crate) async fn execute(ctx: &Context, args: Args) -> CliResult {
         .await;
     spinner.finish();
     let report = report?;
-    match ctx.output {
-        // Parquet is refused before any command runs (`commands::check_output`).
-        OutputFormat::Json | OutputFormat::Ndjson | OutputFormat::Parquet => {
+    match (format, path) {
+        (OutputFormat::Parquet, Some(p)) | (OutputFormat::Json, Some(p)) => {
+            let bytes = if format == OutputFormat::Parquet {
+                parquet(&report.items)?
+            } else {
+                let mut text = serde_json::to_string_pretty(&report.items)
+                    .map_err(|e| CliError::io(format!("cannot encode JSON: {e}")))?;
+                text.push('\n');
+                text.into_bytes()
+            };
+            write_atomically(p, &bytes)?;
+            if !ctx.quiet {
+                eprintln!(
+                    "dv: wrote {} item(s) to {}",
+                    report.items.len(),
+                    p.display()
+                );
+            }
+        }
+        // NDJSON and CSV were streamed above; Parquet without -O refused.
+        (OutputFormat::Json | OutputFormat::Ndjson | OutputFormat::Parquet | OutputFormat::Csv, _) => {
             output::json(&report.items)?
         }
-        OutputFormat::Csv => {
-            let rows: Vec<serde_json::Value> = report
-                .items
-                .iter()
-                .filter_map(|i| serde_json::to_value(row(i)).ok())
-                .collect();
-            output::csv(&rows)?
-        }
-        OutputFormat::Table => {
+        (OutputFormat::Table, _) => {
             let rows = report
                 .items
                 .iter()

@@ -39,8 +39,17 @@ pub enum CollectionCommand {
     Roles(roles::Args),
     /// List a collection's search facets.
     Facets(facets::Args),
-    /// Walk the whole tree below a collection, concurrently.
+    /// Walk the whole tree below a collection, concurrently. CSV and NDJSON stream rows as
+    /// they are found; `-O FILE` writes them to a file (format from --output or the
+    /// extension: .json, .ndjson, .csv, .parquet).
     Crawl(crawl::Args),
+}
+
+impl CollectionCommand {
+    /// Whether this command writes a file to `-O/--out`.
+    pub fn writes_files(&self) -> bool {
+        matches!(self, CollectionCommand::Crawl(_))
+    }
 }
 
 /// Run `dv collection ...`.
