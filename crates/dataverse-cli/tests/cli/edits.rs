@@ -29,7 +29,14 @@ fn ok(s: &TestServer, args: &[&str]) -> Value {
 fn dataset(s: &TestServer) -> String {
     let created = ok(
         s,
-        &["dataset", "create", "--collection", ":root", "--json", FINCH],
+        &[
+            "dataset",
+            "create",
+            "--collection",
+            ":root",
+            "--json",
+            FINCH,
+        ],
     );
     created["persistentId"]
         .as_str()
@@ -195,7 +202,9 @@ fn edit_single_fields_with_set() {
     let out = s
         .run(&mut dv(
             &s,
-            &["dataset", "edit", &pid, "--set", "titel=x", "--set", "author=y"],
+            &[
+                "dataset", "edit", &pid, "--set", "titel=x", "--set", "author=y",
+            ],
         ))
         .code(2)
         .stdout("");
@@ -205,7 +214,12 @@ fn edit_single_fields_with_set() {
             == "dv: titel: is not a field of any metadata block on this installation (Dataverse would silently drop it)"),
         "{err}"
     );
-    assert!(err.contains("dv: citation.author: is a compound field; set its children instead (authorName, "), "{err}");
+    assert!(
+        err.contains(
+            "dv: citation.author: is a compound field; set its children instead (authorName, "
+        ),
+        "{err}"
+    );
     assert_eq!(
         err.lines().last(),
         Some("dv: 2 problem(s) in --set; nothing was sent"),
@@ -226,7 +240,10 @@ fn edit_single_fields_with_set() {
 fn template_is_a_create_body_with_the_required_fields() {
     let s = TestServer::start();
     let out = s
-        .run(s.dv().args(["dataset", "template", "--collection", ":root"]))
+        .run(
+            s.dv()
+                .args(["dataset", "template", "--collection", ":root"]),
+        )
         .success();
     let body: Value = serde_json::from_str(&stdout(&out)).expect("JSON");
     let fields = body["datasetVersion"]["metadataBlocks"]["citation"]["fields"]
@@ -237,7 +254,13 @@ fn template_is_a_create_body_with_the_required_fields() {
         .iter()
         .filter_map(|f| f["typeName"].as_str())
         .collect();
-    for required in ["title", "author", "datasetContact", "dsDescription", "subject"] {
+    for required in [
+        "title",
+        "author",
+        "datasetContact",
+        "dsDescription",
+        "subject",
+    ] {
         assert!(names.contains(&required), "{required}: {names:?}");
     }
     assert_eq!(field(&fields, "title").expect("title")["value"], "<Title>");
@@ -248,7 +271,14 @@ fn template_is_a_create_body_with_the_required_fields() {
     let err = stderr(
         &s.run(&mut dv(
             &s,
-            &["dataset", "create", "--collection", ":root", "--json", ps(&raw)],
+            &[
+                "dataset",
+                "create",
+                "--collection",
+                ":root",
+                "--json",
+                ps(&raw),
+            ],
         ))
         .code(2),
     );
@@ -264,7 +294,14 @@ fn template_is_a_create_body_with_the_required_fields() {
     let path = write(dir.path(), "filled.json", filled.as_bytes());
     let created = ok(
         &s,
-        &["dataset", "create", "--collection", ":root", "--json", ps(&path)],
+        &[
+            "dataset",
+            "create",
+            "--collection",
+            ":root",
+            "--json",
+            ps(&path),
+        ],
     );
     let pid = created["persistentId"].as_str().expect("pid").to_string();
     assert_eq!(
@@ -308,12 +345,23 @@ fn originals_with_the_same_name_get_unique_local_names() {
         .iter()
         .filter_map(|f| f["label"].as_str())
         .collect();
-    assert!(labels.contains(&"results.tab") && labels.contains(&"results-1.tab"), "{files}");
+    assert!(
+        labels.contains(&"results.tab") && labels.contains(&"results-1.tab"),
+        "{files}"
+    );
 
     let out = dir.path().join("out");
     let report = ok(
         &s,
-        &["file", "download", "--dataset", &pid, "--original", "-O", ps(&out)],
+        &[
+            "file",
+            "download",
+            "--dataset",
+            &pid,
+            "--original",
+            "-O",
+            ps(&out),
+        ],
     );
     assert_eq!(report.as_array().map(Vec::len), Some(2), "{report}");
     let mut names: Vec<String> = std::fs::read_dir(&out)
@@ -343,14 +391,32 @@ fn downloads_never_silently_replace_a_different_file() {
     ok(&s, &["file", "download", &id, "-O", ps(&dest)]);
 
     // Identical: --skip-existing reports it skipped; a plain rerun rewrites the same bytes.
-    let report = ok(&s, &["file", "download", &id, "--skip-existing", "-O", ps(&dest)]);
+    let report = ok(
+        &s,
+        &["file", "download", &id, "--skip-existing", "-O", ps(&dest)],
+    );
     assert_eq!(report[0]["skipped"], true, "{report}");
     assert_eq!(report[0]["checksum_type"], "MD5", "{report}");
     let table = stdout(
-        &s.run(s.dv().args(["-o", "table", "file", "download", &id, "--skip-existing", "-O", ps(&dest)]))
-            .success(),
+        &s.run(s.dv().args([
+            "-o",
+            "table",
+            "file",
+            "download",
+            &id,
+            "--skip-existing",
+            "-O",
+            ps(&dest),
+        ]))
+        .success(),
     );
-    assert!(table.starts_with(&format!("skipped {} (already there: 19 bytes, MD5 ", dest.display())), "{table}");
+    assert!(
+        table.starts_with(&format!(
+            "skipped {} (already there: 19 bytes, MD5 ",
+            dest.display()
+        )),
+        "{table}"
+    );
     ok(&s, &["file", "download", &id, "-O", ps(&dest)]);
 
     // Different: refused (exit 2), the local file kept, with or without --skip-existing.
@@ -372,16 +438,28 @@ fn downloads_never_silently_replace_a_different_file() {
     let whole = dir.path().join("whole");
     write(&whole, "data.bin", b"my own edits\n");
     let out = s
-        .run(&mut dv(&s, &["file", "download", "--dataset", &pid, "-O", ps(&whole)]))
+        .run(&mut dv(
+            &s,
+            &["file", "download", "--dataset", &pid, "-O", ps(&whole)],
+        ))
         .code(1);
     let err = stderr(&out);
     assert!(err.contains("dv: data.bin: refusing to overwrite"), "{err}");
-    assert_eq!(std::fs::read(whole.join("data.bin")).expect("kept"), b"my own edits\n");
+    assert_eq!(
+        std::fs::read(whole.join("data.bin")).expect("kept"),
+        b"my own edits\n"
+    );
 
     // --overwrite replaces it.
-    let report = ok(&s, &["file", "download", &id, "--overwrite", "-O", ps(&dest)]);
+    let report = ok(
+        &s,
+        &["file", "download", &id, "--overwrite", "-O", ps(&dest)],
+    );
     assert_eq!(report[0]["skipped"], false, "{report}");
-    assert_eq!(std::fs::read(&dest).expect("replaced"), b"the server's bytes\n");
+    assert_eq!(
+        std::fs::read(&dest).expect("replaced"),
+        b"the server's bytes\n"
+    );
 }
 
 #[test]
@@ -394,7 +472,10 @@ fn a_single_file_upload_skips_a_file_already_there_and_dry_run_sends_nothing() {
     write(&tree, "a.txt", b"a\n");
     write(&tree, "sub/b.txt", b"b\n");
 
-    let plan = ok(&s, &["file", "upload", &pid, ps(&notes), ps(&tree), "--dry-run"]);
+    let plan = ok(
+        &s,
+        &["file", "upload", &pid, ps(&notes), ps(&tree), "--dry-run"],
+    );
     let planned: Vec<(&str, Option<&str>)> = plan["would_send"]
         .as_array()
         .expect("would_send")
@@ -409,18 +490,45 @@ fn a_single_file_upload_skips_a_file_already_there_and_dry_run_sends_nothing() {
     assert_eq!(plan["uploaded"], serde_json::json!([]), "{plan}");
     assert_eq!(ok(&s, &["dataset", "files", &pid]), serde_json::json!([]));
     let text = stdout(
-        &s.run(s.dv().args(["-o", "table", "file", "upload", &pid, ps(&notes), "--dry-run"]))
-            .success(),
+        &s.run(s.dv().args([
+            "-o",
+            "table",
+            "file",
+            "upload",
+            &pid,
+            ps(&notes),
+            "--dry-run",
+        ]))
+        .success(),
     );
-    assert!(text.contains(&format!("would upload {} -> notes.txt (12 bytes)", notes.display())), "{text}");
-    assert!(text.contains("dry run: would upload 1, would replace 0, skip 0; nothing was sent"), "{text}");
+    assert!(
+        text.contains(&format!(
+            "would upload {} -> notes.txt (12 bytes)",
+            notes.display()
+        )),
+        "{text}"
+    );
+    assert!(
+        text.contains("dry run: would upload 1, would replace 0, skip 0; nothing was sent"),
+        "{text}"
+    );
 
     let first = ok(&s, &["file", "upload", &pid, ps(&notes)]);
-    assert_eq!(first["uploaded"].as_array().map(Vec::len), Some(1), "{first}");
+    assert_eq!(
+        first["uploaded"].as_array().map(Vec::len),
+        Some(1),
+        "{first}"
+    );
     let again = ok(&s, &["file", "upload", &pid, ps(&notes)]);
     assert_eq!(again["uploaded"], serde_json::json!([]), "{again}");
-    assert_eq!(again["skipped"][0]["id"], first["uploaded"][0]["id"], "{again}");
-    assert_eq!(ok(&s, &["dataset", "files", &pid]).as_array().map(Vec::len), Some(1));
+    assert_eq!(
+        again["skipped"][0]["id"], first["uploaded"][0]["id"],
+        "{again}"
+    );
+    assert_eq!(
+        ok(&s, &["dataset", "files", &pid]).as_array().map(Vec::len),
+        Some(1)
+    );
     // Now the dry run says it would be skipped.
     let plan = ok(&s, &["file", "upload", &pid, ps(&notes), "--dry-run"]);
     assert_eq!(plan["would_send"], serde_json::json!([]), "{plan}");
@@ -428,7 +536,11 @@ fn a_single_file_upload_skips_a_file_already_there_and_dry_run_sends_nothing() {
     // Other content under the same name is still added (as Dataverse names it).
     std::fs::write(&notes, b"more notes\n").expect("write");
     let other = ok(&s, &["file", "upload", &pid, ps(&notes)]);
-    assert_eq!(other["uploaded"].as_array().map(Vec::len), Some(1), "{other}");
+    assert_eq!(
+        other["uploaded"].as_array().map(Vec::len),
+        Some(1),
+        "{other}"
+    );
 }
 
 #[test]
@@ -436,7 +548,10 @@ fn crawl_streams_csv_and_writes_parquet() {
     let s = TestServer::start_generated("collections=3,datasets=6,depth=2,seed=7");
     let dir = TempDir::new().expect("temp dir");
     let header = "type,id,parent_id,depth,persistent_id,title,version";
-    let text = stdout(&s.run(s.dv().args(["-q", "-o", "csv", "collection", "crawl"])).success());
+    let text = stdout(
+        &s.run(s.dv().args(["-q", "-o", "csv", "collection", "crawl"]))
+            .success(),
+    );
     let lines: Vec<&str> = text.lines().collect();
     assert_eq!(lines.first().copied(), Some(header), "{text}");
     assert_eq!(lines.len(), 1 + 3 + 6, "{text}");
@@ -445,17 +560,40 @@ fn crawl_streams_csv_and_writes_parquet() {
     s.run(s.dv().args(["-q", "collection", "crawl", "-O", ps(&csv)]))
         .success()
         .stdout("");
-    assert_eq!(std::fs::read_to_string(&csv).expect("csv").lines().count(), 10);
+    assert_eq!(
+        std::fs::read_to_string(&csv).expect("csv").lines().count(),
+        10
+    );
     // An empty result still has its header.
     let empty = stdout(
-        &s.run(s.dv().args(["-q", "-o", "csv", "collection", "crawl", "--only", "datasets", "--no-titles", ":root", "--concurrency", "1"]))
-            .success(),
+        &s.run(s.dv().args([
+            "-q",
+            "-o",
+            "csv",
+            "collection",
+            "crawl",
+            "--only",
+            "datasets",
+            "--no-titles",
+            ":root",
+            "--concurrency",
+            "1",
+        ]))
+        .success(),
     );
     assert!(empty.starts_with(header), "{empty}");
 
     let parquet = dir.path().join("tree.parquet");
     let mut cmd = s.dv();
-    cmd.args(["-q", "-o", "parquet", "collection", "crawl", "-O", ps(&parquet)]);
+    cmd.args([
+        "-q",
+        "-o",
+        "parquet",
+        "collection",
+        "crawl",
+        "-O",
+        ps(&parquet),
+    ]);
     if cfg!(feature = "parquet") {
         s.run(&mut cmd).success().stdout("");
         let bytes = std::fs::read(&parquet).expect("tree.parquet");
@@ -464,11 +602,18 @@ fn crawl_streams_csv_and_writes_parquet() {
         one_error_line(&s.run(&mut cmd).code(2).stdout(""));
     }
     // Parquet needs a file; a table cannot go to one.
-    one_error_line(&s.run(s.dv().args(["-o", "parquet", "collection", "crawl"])).code(2).stdout(""));
     one_error_line(
-        &s.run(s.dv().args(["-o", "table", "collection", "crawl", "-O", ps(&csv)]))
+        &s.run(s.dv().args(["-o", "parquet", "collection", "crawl"]))
             .code(2)
             .stdout(""),
+    );
+    one_error_line(
+        &s.run(
+            s.dv()
+                .args(["-o", "table", "collection", "crawl", "-O", ps(&csv)]),
+        )
+        .code(2)
+        .stdout(""),
     );
 }
 
@@ -485,14 +630,24 @@ fn an_interrupted_csv_crawl_leaves_whole_rows() {
         .env("DATAVERSE_LOCAL_DIR", dir.path().join("local"))
         .env("DATAVERSE_URL", &s.base_url)
         .env("DATAVERSE_API_TOKEN", &s.admin_token)
-        .args(["-q", "collection", "crawl", "--concurrency", "1", "-O", ps(&csv)])
+        .args([
+            "-q",
+            "collection",
+            "crawl",
+            "--concurrency",
+            "1",
+            "-O",
+            ps(&csv),
+        ])
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::null());
     let mut child = cmd.spawn().expect("spawn dv");
     let start = Instant::now();
     // Wait for some rows, then interrupt.
     loop {
-        let rows = std::fs::read_to_string(&csv).map(|t| t.lines().count()).unwrap_or(0);
+        let rows = std::fs::read_to_string(&csv)
+            .map(|t| t.lines().count())
+            .unwrap_or(0);
         if rows > 20 || start.elapsed() > Duration::from_secs(30) {
             break;
         }
@@ -505,8 +660,15 @@ fn an_interrupted_csv_crawl_leaves_whole_rows() {
     assert!(killed.success());
     let status = child.wait().expect("wait");
     let text = std::fs::read_to_string(&csv).expect("partial.csv");
-    assert!(!status.success(), "the crawl finished before the interrupt: make the tree bigger");
-    assert!(text.ends_with('\n'), "a row was cut: {:?}", text.lines().last());
+    assert!(
+        !status.success(),
+        "the crawl finished before the interrupt: make the tree bigger"
+    );
+    assert!(
+        text.ends_with('\n'),
+        "a row was cut: {:?}",
+        text.lines().last()
+    );
     let mut lines = text.lines();
     assert_eq!(
         lines.next(),
@@ -515,6 +677,9 @@ fn an_interrupted_csv_crawl_leaves_whole_rows() {
     let rows: Vec<&str> = lines.collect();
     assert!(rows.len() > 20 && rows.len() < 1540, "{} rows", rows.len());
     for r in &rows {
-        assert!(r.starts_with("collection,") || r.starts_with("dataset,"), "{r}");
+        assert!(
+            r.starts_with("collection,") || r.starts_with("dataset,"),
+            "{r}"
+        );
     }
 }

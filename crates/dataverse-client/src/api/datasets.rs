@@ -341,7 +341,10 @@ impl NativeApi {
     /// }
     /// # Ok(()) }
     /// ```
-    pub async fn preflight_edit(&self, metadata: &EditMetadataBody) -> Result<Vec<MetadataProblem>> {
+    pub async fn preflight_edit(
+        &self,
+        metadata: &EditMetadataBody,
+    ) -> Result<Vec<MetadataProblem>> {
         let blocks = self
             .get_metadatablocks(true)
             .await?

@@ -115,14 +115,18 @@ impl Sink {
 fn csv_header() -> String {
     let header = serde_json::to_value(CrawlRow::default()).unwrap_or_default();
     let text = output::csv_text(&[header]);
-    text.split_once('\n').map(|(h, _)| h.to_string()).unwrap_or(text)
+    text.split_once('\n')
+        .map(|(h, _)| h.to_string())
+        .unwrap_or(text)
 }
 
 /// One crawl result as a CSV line (under [`csv_header`]).
 fn csv_row(item: &CrawlItem) -> String {
     let value = serde_json::to_value(row(item)).unwrap_or_default();
     let text = output::csv_text(&[value]);
-    text.split_once('\n').map(|(_, r)| r.to_string()).unwrap_or_default()
+    text.split_once('\n')
+        .map(|(_, r)| r.to_string())
+        .unwrap_or_default()
 }
 
 /// The format of `-O FILE` without `--output`, from its extension.
@@ -312,9 +316,10 @@ pub(crate) async fn execute(ctx: &Context, args: Args) -> CliResult {
             }
         }
         // NDJSON and CSV were streamed above; Parquet without -O refused.
-        (OutputFormat::Json | OutputFormat::Ndjson | OutputFormat::Parquet | OutputFormat::Csv, _) => {
-            output::json(&report.items)?
-        }
+        (
+            OutputFormat::Json | OutputFormat::Ndjson | OutputFormat::Parquet | OutputFormat::Csv,
+            _,
+        ) => output::json(&report.items)?,
         (OutputFormat::Table, _) => {
             let rows = report
                 .items

@@ -239,7 +239,8 @@ pub(crate) async fn execute(ctx: &Context, args: Args) -> CliResult {
         }
         if let Some(plan) = &mut out.would_send {
             for f in &summary.planned {
-                let (directory, label) = match f.path.parent().filter(|p| !p.as_os_str().is_empty()) {
+                let (directory, label) = match f.path.parent().filter(|p| !p.as_os_str().is_empty())
+                {
                     Some(parent) => (Some(parent.display().to_string()), f.path.file_name()),
                     None => (None, f.path.file_name()),
                 };

@@ -117,64 +117,75 @@ impl NativeApi {
             .unwrap_or(self.max_concurrency())
             .max(1);
         let paths = unique_paths(&files, options.file.original);
-        stream::iter(files.into_iter().zip(expected).zip(paths).map(|((info, expected), path)| {
-            let bytes_done = bytes_done.clone();
-            async move {
-                let file_id = info.data_file.id.unwrap_or(0);
-                let (relative_path, target) = match path {
-                    Ok(rel) => (rel.clone(), Ok(dir.join(rel))),
-                    Err(e) => (
-                        PathBuf::from(file_name(&info, options.file.original).unwrap_or_default()),
-                        Err(e),
-                    ),
-                };
-                let result = match (target, info.data_file.id) {
-                    (Err(e), _) => Err(e),
-                    (Ok(_), None) => Err(Error::InvalidArgument(format!(
-                        "the server lists '{}' without a file id",
-                        relative_path.display()
-                    ))),
-                    (Ok(target), Some(fid)) => {
-                        let progress = options.file.progress.clone().map(|outer| {
-                            let last = Arc::new(AtomicU64::new(0));
-                            let bytes_done = bytes_done.clone();
-                            let cb: DownloadProgress = Arc::new(move |done: u64, _total| {
-                                // Report deltas into the shared count (a restart goes back).
-                                let before = last.swap(done, Ordering::SeqCst);
-                                let now = if done >= before {
-                                    bytes_done.fetch_add(done - before, Ordering::SeqCst)
-                                        + (done - before)
-                                } else {
-                                    bytes_done.fetch_sub(before - done, Ordering::SeqCst)
-                                        - (before - done)
-                                };
-                                outer(now, total_bytes);
-                            });
-                            cb
-                        });
-                        let fid = PersistentOrId::Id(fid);
-                        self.download_to(
-                            &fid.to_string(),
-                            datafile_request(&fid, options.file.original),
-                            Destination::File(target),
-                            &expected,
-                            PartMode::from(&options.file),
-                            progress,
-                        )
-                        .await
+        stream::iter(
+            files
+                .into_iter()
+                .zip(expected)
+                .zip(paths)
+                .map(|((info, expected), path)| {
+                    let bytes_done = bytes_done.clone();
+                    async move {
+                        let file_id = info.data_file.id.unwrap_or(0);
+                        let (relative_path, target) = match path {
+                            Ok(rel) => (rel.clone(), Ok(dir.join(rel))),
+                            Err(e) => (
+                                PathBuf::from(
+                                    file_name(&info, options.file.original).unwrap_or_default(),
+                                ),
+                                Err(e),
+                            ),
+                        };
+                        let result = match (target, info.data_file.id) {
+                            (Err(e), _) => Err(e),
+                            (Ok(_), None) => Err(Error::InvalidArgument(format!(
+                                "the server lists '{}' without a file id",
+                                relative_path.display()
+                            ))),
+                            (Ok(target), Some(fid)) => {
+                                let progress = options.file.progress.clone().map(|outer| {
+                                    let last = Arc::new(AtomicU64::new(0));
+                                    let bytes_done = bytes_done.clone();
+                                    let cb: DownloadProgress =
+                                        Arc::new(move |done: u64, _total| {
+                                            // Report deltas into the shared count (a restart goes back).
+                                            let before = last.swap(done, Ordering::SeqCst);
+                                            let now = if done >= before {
+                                                bytes_done
+                                                    .fetch_add(done - before, Ordering::SeqCst)
+                                                    + (done - before)
+                                            } else {
+                                                bytes_done
+                                                    .fetch_sub(before - done, Ordering::SeqCst)
+                                                    - (before - done)
+                                            };
+                                            outer(now, total_bytes);
+                                        });
+                                    cb
+                                });
+                                let fid = PersistentOrId::Id(fid);
+                                self.download_to(
+                                    &fid.to_string(),
+                                    datafile_request(&fid, options.file.original),
+                                    Destination::File(target),
+                                    &expected,
+                                    PartMode::from(&options.file),
+                                    progress,
+                                )
+                                .await
+                            }
+                        };
+                        let n = files_done.fetch_add(1, Ordering::SeqCst) + 1;
+                        if let Some(p) = &options.file_progress {
+                            p(n, total_files);
+                        }
+                        FileDownloadOutcome {
+                            file_id,
+                            relative_path,
+                            result,
+                        }
                     }
-                };
-                let n = files_done.fetch_add(1, Ordering::SeqCst) + 1;
-                if let Some(p) = &options.file_progress {
-                    p(n, total_files);
-                }
-                FileDownloadOutcome {
-                    file_id,
-                    relative_path,
-                    result,
-                }
-            }
-        }))
+                }),
+        )
         .buffered(concurrency)
         .collect()
         .await
@@ -296,12 +307,18 @@ mod tests {
             .into_iter()
             .map(Result::unwrap)
             .collect();
-        assert_eq!(originals, [PathBuf::from("results.csv"), PathBuf::from("results_1.csv")]);
+        assert_eq!(
+            originals,
+            [PathBuf::from("results.csv"), PathBuf::from("results_1.csv")]
+        );
         let derived: Vec<PathBuf> = unique_paths(&files, false)
             .into_iter()
             .map(Result::unwrap)
             .collect();
-        assert_eq!(derived, [PathBuf::from("results.tab"), PathBuf::from("results-1.tab")]);
+        assert_eq!(
+            derived,
+            [PathBuf::from("results.tab"), PathBuf::from("results-1.tab")]
+        );
     }
 
     #[test]

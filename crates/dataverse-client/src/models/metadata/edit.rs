@@ -20,7 +20,11 @@ struct Located<'a> {
 fn locate<'a>(blocks: &'a IndexMap<String, MetadataBlock>, name: &str) -> Option<Located<'a>> {
     for (block, b) in blocks {
         if let Some(top) = b.fields.get(name) {
-            return Some(Located { block, top, child: None });
+            return Some(Located {
+                block,
+                top,
+                child: None,
+            });
         }
     }
     for (block, b) in blocks {
@@ -355,9 +359,12 @@ mod tests {
             "fields": {"country": prim("country", true, false)}
         }))
         .unwrap();
-        [("citation".to_string(), citation), ("geospatial".to_string(), geo)]
-            .into_iter()
-            .collect()
+        [
+            ("citation".to_string(), citation),
+            ("geospatial".to_string(), geo),
+        ]
+        .into_iter()
+        .collect()
     }
 
     fn pairs(list: &[(&str, &str)]) -> Vec<(String, String)> {
@@ -485,6 +492,10 @@ mod tests {
             json!([{"authorName": {"typeName": "authorName", "multiple": false,
                                    "typeClass": "primitive", "value": "<AUTHORNAME>"}}])
         );
-        assert!(v["datasetVersion"]["metadataBlocks"].get("geospatial").is_none());
+        assert!(
+            v["datasetVersion"]["metadataBlocks"]
+                .get("geospatial")
+                .is_none()
+        );
     }
 }
