@@ -35,7 +35,7 @@ pub enum DatasetCommand {
     /// Create a dataset in a collection from Dataverse's create JSON.
     Create(create::Args),
     /// Print a starter create body: the required fields of a collection's metadata blocks,
-    /// with <placeholders> to fill in (JSON, for `dv dataset create --json`).
+    /// with placeholders to fill in (JSON, for `dv dataset create --json`).
     Template(template::Args),
     /// Check a create body: locally against the metadata blocks, then by the server.
     Validate(validate::Args),
