@@ -82,31 +82,32 @@ fn row(item: &CrawlItem) -> CrawlRow<'_> {
     }
 }
 
-/// Where streamed lines go: stdout, or the `-O` file (one write per line, so that an
-/// interrupted crawl leaves whole lines).
+/// Where streamed lines go: stdout, or the `-O` file, created with the first line (one
+/// write per line, so that an interrupted crawl leaves whole lines).
 enum Sink {
     Stdout,
-    File(std::fs::File, std::path::PathBuf),
+    File(Option<std::fs::File>, std::path::PathBuf),
 }
 
 impl Sink {
-    fn open(path: Option<&Path>) -> CliResult<Sink> {
-        Ok(match path {
+    fn open(path: Option<&Path>) -> Sink {
+        match path {
             None => Sink::Stdout,
-            Some(p) => Sink::File(
-                std::fs::File::create(p)
-                    .map_err(|e| CliError::io_at(format!("cannot write {}", p.display()), e))?,
-                p.to_path_buf(),
-            ),
-        })
+            Some(p) => Sink::File(None, p.to_path_buf()),
+        }
     }
 
     fn line(&mut self, text: &str) -> CliResult {
         match self {
             Sink::Stdout => output::line(text),
-            Sink::File(f, p) => f
-                .write_all(format!("{text}\n").as_bytes())
-                .map_err(|e| CliError::io_at(format!("cannot write {}", p.display()), e)),
+            Sink::File(file, p) => {
+                let fail = |e| CliError::io_at(format!("cannot write {}", p.display()), e);
+                let f = match file {
+                    Some(f) => f,
+                    None => file.insert(std::fs::File::create(&*p).map_err(fail)?),
+                };
+                f.write_all(format!("{text}\n").as_bytes()).map_err(fail)
+            }
         }
     }
 }
@@ -253,10 +254,10 @@ pub(crate) async fn execute(ctx: &Context, args: Args) -> CliResult {
             ))
         });
     if matches!(format, OutputFormat::Ndjson | OutputFormat::Csv) {
-        let mut sink = Sink::open(path)?;
-        if format == OutputFormat::Csv {
-            sink.line(&csv_header())?;
-        }
+        let mut sink = Sink::open(path);
+        // CSV's header goes out with the first row (or at the end of an empty crawl), so
+        // that a crawl refused at its start prints nothing.
+        let mut header = (format == OutputFormat::Csv).then(csv_header);
         let mut count = 0usize;
         let mut stream = ctx.api.crawl_collection_stream(args.id.as_str(), options)?;
         while let Some(item) = stream.next().await {
@@ -272,10 +273,16 @@ pub(crate) async fn execute(ctx: &Context, args: Args) -> CliResult {
                 _ => serde_json::to_string(&item)
                     .map_err(|e| CliError::io(format!("cannot encode JSON: {e}")))?,
             };
+            if let Some(h) = header.take() {
+                sink.line(&h)?;
+            }
             sink.line(&text)?;
             count += 1;
         }
         spinner.finish();
+        if let Some(h) = header.take() {
+            sink.line(&h)?;
+        }
         if let Some(p) = path
             && !ctx.quiet
         {
