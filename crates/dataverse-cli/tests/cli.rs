@@ -11,6 +11,8 @@ mod auth;
 mod collection;
 #[path = "cli/dataset.rs"]
 mod dataset;
+#[path = "cli/edits.rs"]
+mod edits;
 #[path = "cli/errors.rs"]
 mod errors;
 #[path = "cli/files.rs"]

@@ -66,6 +66,27 @@ async fn read_only_suite(api: &NativeApi, authenticated: bool) {
             .as_str(),
         "primitive"
     );
+    // The root collection's blocks: among the installation's, citation's title required.
+    let of_root = api.get_collection_metadatablocks(":root").await.unwrap();
+    assert!(
+        of_root.keys().all(|k| full.contains_key(k)),
+        "{:?}",
+        of_root.keys()
+    );
+    assert_eq!(of_root["citation"].fields["title"].is_required, Some(true));
+    let err = api
+        .get_collection_metadatablocks("no-such-collection-xyz")
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::NotFound(_)), "{err:?}");
+    // An edit body with a misspelled field is caught before anything is sent.
+    let edit = dataverse_client::models::metadata::EditMetadataBody::new([
+        dataverse_client::models::datasets::DatasetField::primitive("titel", "x"),
+        dataverse_client::models::datasets::DatasetField::primitive("title", "x"),
+    ]);
+    let problems = api.preflight_edit(&edit).await.unwrap();
+    assert_eq!(problems.len(), 1, "{problems:?}");
+    assert_eq!(problems[0].path, "titel");
     let subject = citation.find_field("subject").unwrap();
     assert!(
         subject

@@ -63,18 +63,19 @@ fn check_output(command: &Command, global: &GlobalArgs) -> CliResult {
     let writes_files = match command {
         Command::Dataset(cmd) => cmd.writes_files(),
         Command::File(cmd) => cmd.writes_files(),
+        Command::Collection(cmd) => cmd.writes_files(),
         _ => false,
     };
     if !writes_files {
         if let Some(path) = global.deprecated_path() {
             return Err(CliError::Usage(format!(
-                "-o {}: not an output format (table, json, ndjson, csv, parquet); -O/--out FILE is only for `dv dataset files` and `dv file download`",
+                "-o {}: not an output format (table, json, ndjson, csv, parquet); -O/--out FILE is only for `dv dataset files`, `dv file download` and `dv collection crawl`",
                 path.display()
             )));
         }
         if let Some(path) = &global.out {
             return Err(CliError::Usage(format!(
-                "-O {}: -O/--out FILE is only for `dv dataset files` and `dv file download`",
+                "-O {}: -O/--out FILE is only for `dv dataset files`, `dv file download` and `dv collection crawl`",
                 path.display()
             )));
         }
@@ -89,9 +90,10 @@ fn check_output(command: &Command, global: &GlobalArgs) -> CliResult {
     if global.format() == Some(OutputFormat::Parquet)
         && !matches!(command, Command::Dataset(cmd) if cmd.writes_files())
         && !matches!(command, Command::File(file::FileCommand::List(_)))
+        && !matches!(command, Command::Collection(cmd) if cmd.writes_files())
     {
         return Err(CliError::Usage(
-            "Parquet output is only for `dv dataset files`".into(),
+            "Parquet output is only for `dv dataset files` and `dv collection crawl`".into(),
         ));
     }
     Ok(())

@@ -323,6 +323,39 @@ impl NativeApi {
         Ok(validate_metadata(&blocks, &fields, true))
     }
 
+    /// Check an edit body against the installation's metadata blocks without sending it:
+    /// the checks of [`preflight_dataset`](Self::preflight_dataset) except the one for
+    /// missing required fields (see
+    /// [`validate_edit_metadata`](crate::models::metadata::validate_edit_metadata)). An
+    /// empty list means no problem was found.
+    ///
+    /// Endpoint: `GET /api/metadatablocks` and `GET /api/metadatablocks/{name}` (nothing is sent about the dataset)
+    ///
+    /// ```no_run
+    /// # async fn demo(api: dataverse_client::NativeApi) -> dataverse_client::Result<()> {
+    /// use dataverse_client::models::datasets::DatasetField;
+    /// use dataverse_client::models::metadata::EditMetadataBody;
+    /// let edit = EditMetadataBody::new([DatasetField::primitive("titel", "New")]);
+    /// for problem in api.preflight_edit(&edit).await? {
+    ///     eprintln!("{problem}"); // titel: is not a field of any metadata block ...
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub async fn preflight_edit(
+        &self,
+        metadata: &EditMetadataBody,
+    ) -> Result<Vec<MetadataProblem>> {
+        let blocks = self
+            .get_metadatablocks(true)
+            .await?
+            .into_full()
+            .unwrap_or_default();
+        Ok(crate::models::metadata::validate_edit_metadata(
+            &blocks,
+            &metadata.fields,
+        ))
+    }
+
     /// Add to or replace fields of a dataset's draft (created from the published version if
     /// there is none). Without `replace`, values are appended to multi-valued fields and set
     /// on empty single-valued ones, while single-valued fields that already have a value are

@@ -6,6 +6,7 @@ use serde::Serialize;
 
 use crate::client::{NativeApi, Request};
 use crate::error::{Error, Result};
+use crate::ids::IntoCollectionId;
 use crate::models::metadatablocks::{MetadataBlock, MetadataBlockInfo};
 
 /// What [`NativeApi::get_metadatablocks`] returns: brief entries, or full definitions by name.
@@ -98,6 +99,33 @@ impl NativeApi {
         Ok(MetadataBlocks::Full(
             blocks.into_iter().map(|b| (b.name.clone(), b)).collect(),
         ))
+    }
+
+    /// The metadata blocks a collection offers (its own, or those it inherits), with
+    /// their complete field definitions (whose `isRequired` reflects the collection's
+    /// settings), keyed by block name in the server's order.
+    ///
+    /// Endpoint: `GET /api/dataverses/{id}/metadatablocks?returnDatasetFieldTypes=true`
+    ///
+    /// ```no_run
+    /// # async fn demo(api: dataverse_client::NativeApi) -> dataverse_client::Result<()> {
+    /// let blocks = api.get_collection_metadatablocks("research-lab").await?;
+    /// for (name, block) in &blocks {
+    ///     println!("{name}: {} fields", block.fields.len());
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub async fn get_collection_metadatablocks(
+        &self,
+        collection: impl IntoCollectionId,
+    ) -> Result<IndexMap<String, MetadataBlock>> {
+        let collection = collection.into_collection_id()?;
+        let req = Request::get("dataverses")
+            .seg(&collection)
+            .seg("metadatablocks")
+            .query("returnDatasetFieldTypes", true);
+        let blocks: Vec<MetadataBlock> = self.execute(req).await?;
+        Ok(blocks.into_iter().map(|b| (b.name.clone(), b)).collect())
     }
 
     /// One block's complete definition, by name (`"citation"`) or database id.

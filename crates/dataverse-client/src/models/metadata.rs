@@ -9,6 +9,9 @@ use super::Extra;
 use super::datasets::{DatasetField, FieldValue, MetadataBlockValues, VersionLicense};
 use super::metadatablocks::{FieldInputType, FieldType, MetadataBlock, TypeClass};
 
+mod edit;
+pub use edit::{edit_from_pairs, required_fields_template, validate_edit_metadata};
+
 impl DatasetField {
     fn make(type_name: &str, multiple: bool, type_class: TypeClass, value: FieldValue) -> Self {
         DatasetField {

@@ -134,6 +134,10 @@ fn api_routes() -> Router<Emulator> {
             post(collections::publish),
         )
         .route("/api/dataverses/{id}/contents", get(collections::contents))
+        .route(
+            "/api/dataverses/{id}/metadatablocks",
+            get(metadatablocks::of_collection),
+        )
         .route("/api/dataverses/{id}/roles", get(collections::list_roles))
         .route(
             "/api/dataverses/{id}/assignments",

@@ -1,5 +1,7 @@
 //! `dv collection crawl [ID]`: the whole tree below a collection, concurrently.
 
+use std::io::Write;
+use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -11,7 +13,7 @@ use serde::Serialize;
 use crate::cli::OutputFormat;
 use crate::context::Context;
 use crate::error::{CliError, CliResult, api_line};
-use crate::output::{self, Col, opt};
+use crate::output::{self, Col, opt, write_atomically};
 
 use super::display;
 use crate::progress::Spinner;
@@ -45,8 +47,8 @@ pub enum CrawlOnly {
     Datasets,
 }
 
-/// One crawl result as a flat row (table and CSV).
-#[derive(Serialize)]
+/// One crawl result as a flat row (table, CSV and Parquet).
+#[derive(Serialize, Default)]
 struct CrawlRow<'a> {
     #[serde(rename = "type")]
     kind: &'static str,
@@ -103,9 +105,151 @@ fn summary(items: &[CrawlItem], only: Option<CrawlOnly>, requests: usize) -> Str
     format!("{found} in {}", output::count(requests, "request"))
 }
 
-/// Walk the tree; NDJSON streams the items as they are found, the other formats print
-/// them at the end. Failed requests make the crawl incomplete (exit 1).
+/// Where streamed lines go: stdout, or the `-O` file, created with the first line (one
+/// write per line, so that an interrupted crawl leaves whole lines).
+enum Sink {
+    Stdout,
+    File(Option<std::fs::File>, std::path::PathBuf),
+}
+
+impl Sink {
+    fn open(path: Option<&Path>) -> Sink {
+        match path {
+            None => Sink::Stdout,
+            Some(p) => Sink::File(None, p.to_path_buf()),
+        }
+    }
+
+    fn line(&mut self, text: &str) -> CliResult {
+        match self {
+            Sink::Stdout => output::line(text),
+            Sink::File(file, p) => {
+                let fail = |e| CliError::io_at(format!("cannot write {}", p.display()), e);
+                let f = match file {
+                    Some(f) => f,
+                    None => file.insert(std::fs::File::create(&*p).map_err(fail)?),
+                };
+                f.write_all(format!("{text}\n").as_bytes()).map_err(fail)
+            }
+        }
+    }
+}
+
+/// The CSV header of the crawl rows.
+fn csv_header() -> String {
+    let header = serde_json::to_value(CrawlRow::default()).unwrap_or_default();
+    let text = output::csv_text(&[header]);
+    text.split_once('\n')
+        .map(|(h, _)| h.to_string())
+        .unwrap_or(text)
+}
+
+/// One crawl result as a CSV line (under [`csv_header`]).
+fn csv_row(item: &CrawlItem) -> String {
+    let value = serde_json::to_value(row(item)).unwrap_or_default();
+    let text = output::csv_text(&[value]);
+    text.split_once('\n')
+        .map(|(_, r)| r.to_string())
+        .unwrap_or_default()
+}
+
+/// The format of `-O FILE` without `--output`, from its extension.
+fn format_of(path: &Path) -> CliResult<OutputFormat> {
+    let ext = path
+        .extension()
+        .map(|e| e.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default();
+    match ext.as_str() {
+        "json" => Ok(OutputFormat::Json),
+        "ndjson" | "jsonl" => Ok(OutputFormat::Ndjson),
+        "csv" => Ok(OutputFormat::Csv),
+        "parquet" => Ok(OutputFormat::Parquet),
+        _ => Err(CliError::Usage(format!(
+            "cannot tell the format of {} from its extension: add --output json|ndjson|csv|parquet",
+            path.display()
+        ))),
+    }
+}
+
+/// The crawl rows as Parquet: numbers as unsigned integers, the rest as text.
+#[cfg(feature = "parquet")]
+fn parquet(items: &[CrawlItem]) -> CliResult<Vec<u8>> {
+    use polars::prelude::{Column, DataFrame, ParquetWriter};
+    let rows: Vec<serde_json::Value> = items
+        .iter()
+        .filter_map(|i| serde_json::to_value(row(i)).ok())
+        .collect();
+    let header = serde_json::to_value(CrawlRow::default()).unwrap_or_default();
+    let names: Vec<String> = header
+        .as_object()
+        .map(|o| o.keys().cloned().collect())
+        .unwrap_or_default();
+    let columns: Vec<Column> = names
+        .iter()
+        .map(|name| {
+            let cells: Vec<&serde_json::Value> = rows
+                .iter()
+                .map(|r| r.get(name).unwrap_or(&serde_json::Value::Null))
+                .collect();
+            if cells.iter().all(|c| c.is_null() || c.is_u64()) {
+                Column::new(
+                    name.as_str().into(),
+                    cells.iter().map(|c| c.as_u64()).collect::<Vec<_>>(),
+                )
+            } else {
+                Column::new(
+                    name.as_str().into(),
+                    cells
+                        .iter()
+                        .map(|c| match c {
+                            serde_json::Value::Null => None,
+                            serde_json::Value::String(s) => Some(s.clone()),
+                            other => Some(other.to_string()),
+                        })
+                        .collect::<Vec<_>>(),
+                )
+            }
+        })
+        .collect();
+    let mut df = DataFrame::new(rows.len(), columns)
+        .map_err(|e| CliError::io(format!("cannot build the crawl table: {e}")))?;
+    let mut buf = Vec::new();
+    ParquetWriter::new(&mut buf)
+        .finish(&mut df)
+        .map_err(|e| CliError::io(format!("cannot write Parquet: {e}")))?;
+    Ok(buf)
+}
+
+/// Without the `parquet` feature: a usage error.
+#[cfg(not(feature = "parquet"))]
+fn parquet(_items: &[CrawlItem]) -> CliResult<Vec<u8>> {
+    Err(CliError::Usage(
+        "this dv was built without Parquet support (cargo feature `parquet` of dataverse-cli)"
+            .into(),
+    ))
+}
+
+/// Walk the tree; NDJSON and CSV stream the items as they are found (an interrupted crawl
+/// leaves whole lines, under CSV's header), the other formats print them at the end.
+/// `-O FILE` writes them to a file (format from --output or the extension; Parquet only
+/// there). Failed requests make the crawl incomplete (exit 1).
 pub(crate) async fn execute(ctx: &Context, args: Args) -> CliResult {
+    let path = ctx.out.as_deref();
+    let format = match (ctx.asked_format, path) {
+        (Some(f), _) => f,
+        (None, Some(p)) => format_of(p)?,
+        (None, None) => ctx.output,
+    };
+    if format == OutputFormat::Parquet && path.is_none() {
+        return Err(CliError::Usage(
+            "Parquet output needs a file: add -O FILE.parquet".into(),
+        ));
+    }
+    if format == OutputFormat::Table && path.is_some() {
+        return Err(CliError::Usage(
+            "-O FILE takes json, ndjson, csv or parquet, not a table: add --output".into(),
+        ));
+    }
     let filter = match args.only {
         None => CrawlFilter::All,
         Some(CrawlOnly::Collections) => CrawlFilter::Collections,
@@ -132,7 +276,12 @@ pub(crate) async fn execute(ctx: &Context, args: Args) -> CliResult {
                 p.errors
             ))
         });
-    if ctx.output == OutputFormat::Ndjson {
+    if matches!(format, OutputFormat::Ndjson | OutputFormat::Csv) {
+        let mut sink = Sink::open(path);
+        // CSV's header goes out with the first row (or at the end of an empty crawl), so
+        // that a crawl refused at its start prints nothing.
+        let mut header = (format == OutputFormat::Csv).then(csv_header);
+        let mut count = 0usize;
         let mut stream = ctx.api.crawl_collection_stream(args.id.as_str(), options)?;
         while let Some(item) = stream.next().await {
             let item = match item {
@@ -142,9 +291,30 @@ pub(crate) async fn execute(ctx: &Context, args: Args) -> CliResult {
                     return Err(e.into());
                 }
             };
-            output::ndjson_line(&item)?;
+            let text = match format {
+                OutputFormat::Csv => csv_row(&item),
+                _ => serde_json::to_string(&item)
+                    .map_err(|e| CliError::io(format!("cannot encode JSON: {e}")))?,
+            };
+            if let Some(h) = header.take() {
+                sink.line(&h)?;
+            }
+            sink.line(&text)?;
+            count += 1;
         }
         spinner.finish();
+        if let Some(h) = header.take() {
+            sink.line(&h)?;
+        }
+        if let Some(p) = path
+            && !ctx.quiet
+        {
+            eprintln!(
+                "dv: wrote {} to {}",
+                output::count(count, "item"),
+                p.display()
+            );
+        }
         // The stream skips failures silently: still report that the crawl is incomplete.
         let failed = failed.load(Ordering::Relaxed);
         if failed > 0 {
@@ -161,24 +331,31 @@ pub(crate) async fn execute(ctx: &Context, args: Args) -> CliResult {
         .await;
     spinner.finish();
     let report = report?;
-    match ctx.output {
-        // Parquet is refused before any command runs (`commands::check_output`).
-        OutputFormat::Json | OutputFormat::Ndjson | OutputFormat::Parquet => {
-            output::json(&report.items)?
-        }
-        OutputFormat::Csv => {
-            let rows: Vec<serde_json::Value> = report
-                .items
-                .iter()
-                .filter_map(|i| serde_json::to_value(row(i)).ok())
-                .collect();
-            if rows.is_empty() {
-                output::line("type,id,parent_id,depth,persistent_id,title,version")?
+    match (format, path) {
+        (OutputFormat::Parquet, Some(p)) | (OutputFormat::Json, Some(p)) => {
+            let bytes = if format == OutputFormat::Parquet {
+                parquet(&report.items)?
             } else {
-                output::csv(&rows)?
+                let mut text = serde_json::to_string_pretty(&report.items)
+                    .map_err(|e| CliError::io(format!("cannot encode JSON: {e}")))?;
+                text.push('\n');
+                text.into_bytes()
+            };
+            write_atomically(p, &bytes)?;
+            if !ctx.quiet {
+                eprintln!(
+                    "dv: wrote {} to {}",
+                    output::count(report.items.len(), "item"),
+                    p.display()
+                );
             }
         }
-        OutputFormat::Table => {
+        // NDJSON and CSV were streamed above; Parquet without -O refused.
+        (
+            OutputFormat::Json | OutputFormat::Ndjson | OutputFormat::Parquet | OutputFormat::Csv,
+            _,
+        ) => output::json(&report.items)?,
+        (OutputFormat::Table, _) => {
             let ids = report
                 .items
                 .iter()

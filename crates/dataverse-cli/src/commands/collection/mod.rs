@@ -45,7 +45,9 @@ pub enum CollectionCommand {
     Roles(roles::Args),
     /// List a collection's search facets.
     Facets(facets::Args),
-    /// Walk the whole tree below a collection, concurrently.
+    /// Walk the whole tree below a collection, concurrently. CSV and NDJSON stream rows as
+    /// they are found; `-O FILE` writes them to a file (format from --output or the
+    /// extension: .json, .ndjson, .csv, .parquet).
     ///
     /// The table shows each collection's alias (one more request per collection) and a
     /// dataset's PID, title, version and publication date.
@@ -53,11 +55,19 @@ pub enum CollectionCommand {
     Crawl(crawl::Args),
 }
 
+impl CollectionCommand {
+    /// Whether this command writes a file to `-O/--out`.
+    pub fn writes_files(&self) -> bool {
+        matches!(self, CollectionCommand::Crawl(_))
+    }
+}
+
 /// The examples at the end of `dv collection crawl --help`.
 const EXAMPLES_CRAWL: &str = "\
 Examples:
   dv collection crawl                                  # the whole installation, from :root
   dv collection crawl lab -o csv > tree.csv            # one row per collection and dataset
+  dv collection crawl lab -O tree.parquet              # written as found; Parquet at the end
   dv collection crawl :root --only datasets -o ndjson  # streamed, one JSON object per line
   dv collection crawl lab --concurrency 16 --no-titles --continue-on-error";
 

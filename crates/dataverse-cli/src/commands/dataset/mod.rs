@@ -1,5 +1,5 @@
-//! `dv dataset get|list|versions|create|validate|edit|publish|files|locks|assignments|
-//! delete|destroy|review|private-url|export`
+//! `dv dataset get|list|versions|create|template|validate|edit|publish|files|locks|
+//! assignments|delete|destroy|review|private-url|export`
 
 mod assignments;
 mod create;
@@ -15,6 +15,7 @@ mod locks;
 mod private_url;
 mod publish;
 mod review;
+mod template;
 mod validate;
 mod versions;
 
@@ -39,9 +40,13 @@ pub enum DatasetCommand {
     /// Create a dataset in a collection from Dataverse's create JSON.
     #[command(after_help = EXAMPLES_CREATE)]
     Create(create::Args),
+    /// Print a starter create body: the required fields of a collection's metadata blocks,
+    /// with placeholders to fill in (JSON, for `dv dataset create --json`).
+    Template(template::Args),
     /// Check a create body: locally against the metadata blocks, then by the server.
     Validate(validate::Args),
-    /// Add metadata to the draft (or, with --replace, replace fields).
+    /// Add metadata to the draft (or, with --replace, replace fields), from a JSON file or
+    /// `--set NAME=VALUE`; checked against the metadata blocks first, as `create` is.
     #[command(after_help = EXAMPLES_EDIT)]
     Edit(edit::Args),
     /// Publish the draft.
@@ -91,6 +96,9 @@ const EXAMPLES_EDIT: &str = "\
 Examples:
   dv dataset edit doi:10.5072/FK2/ABCDEF --json keywords.json            # add values
   dv dataset edit doi:10.5072/FK2/ABCDEF --json title.json --replace     # replace fields
+  dv dataset edit doi:10.5072/FK2/ABCDEF --set title=\"A better title\" --replace
+  dv dataset edit doi:10.5072/FK2/ABCDEF --set keywordValue=birds --set keywordValue=finches
+  dv dataset edit doi:10.5072/FK2/ABCDEF --set authorName=\"Finch, Fiona\" --set authorAffiliation=\"Birds Inc.\"
   dv dataset publish doi:10.5072/FK2/ABCDEF --wait                       # then publish";
 
 impl DatasetCommand {
@@ -107,6 +115,7 @@ pub async fn run(ctx: &Context, cmd: DatasetCommand) -> CliResult {
         DatasetCommand::List(args) => list::execute(ctx, args).await,
         DatasetCommand::Versions(args) => versions::execute(ctx, args).await,
         DatasetCommand::Create(args) => create::execute(ctx, args).await,
+        DatasetCommand::Template(args) => template::execute(ctx, args).await,
         DatasetCommand::Validate(args) => validate::execute(ctx, args).await,
         DatasetCommand::Edit(args) => edit::execute(ctx, args).await,
         DatasetCommand::Publish(args) => publish::execute(ctx, args).await,

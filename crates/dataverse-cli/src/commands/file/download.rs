@@ -42,6 +42,13 @@ pub struct Args {
     /// soon after may leave a file empty or cut short.
     #[arg(long)]
     pub no_sync: bool,
+    /// Replace local files that differ from the server's (by default such a download is
+    /// refused, and so is one the server has no checksum for, to compare).
+    #[arg(long)]
+    pub overwrite: bool,
+    /// Skip local files whose checksum matches the server's (reported as skipped).
+    #[arg(long)]
+    pub skip_existing: bool,
     /// Files downloaded at once (--dataset).
     #[arg(long, default_value_t = 4, value_name = "N")]
     pub concurrency: usize,
@@ -59,6 +66,8 @@ struct Downloaded {
     checksum_value: Option<String>,
     verified: bool,
     resumed_from: u64,
+    /// Already there with the server's checksum: nothing was fetched (--skip-existing).
+    skipped: bool,
 }
 
 impl From<&DownloadReport> for Downloaded {
@@ -78,6 +87,7 @@ impl From<&DownloadReport> for Downloaded {
             checksum_type: t,
             checksum_value: v,
             resumed_from: r.resumed_from,
+            skipped: r.skipped,
         }
     }
 }
@@ -103,11 +113,24 @@ fn print_downloads(ctx: &Context, list: &[Downloaded]) -> CliResult {
                 (Some(t), Some(v)) => format!("{t} {v} verified"),
                 _ => "no checksum on the server for this form".into(),
             };
-            output::line(&format!(
-                "saved {} ({}, {check})",
-                d.path,
-                output::human_size(d.bytes)
-            ))?;
+            if d.skipped {
+                let sum = format!(
+                    "{} {}",
+                    d.checksum_type.as_deref().unwrap_or_default(),
+                    d.checksum_value.as_deref().unwrap_or_default()
+                );
+                output::line(&format!(
+                    "skipped {} (already there: {}, {sum} as on the server)",
+                    d.path,
+                    output::human_size(d.bytes)
+                ))?;
+            } else {
+                output::line(&format!(
+                    "saved {} ({}, {check})",
+                    d.path,
+                    output::human_size(d.bytes)
+                ))?;
+            }
         }
         Ok(())
     })
@@ -140,6 +163,8 @@ pub(crate) async fn execute(ctx: &Context, args: Args) -> CliResult {
             .original(args.original)
             .resume(!args.no_resume)
             .sync(!args.no_sync)
+            .overwrite(args.overwrite)
+            .skip_identical(args.skip_existing)
             .max_concurrency(args.concurrency.max(1))
             .progress(bar.callback(0, 0))
             .file_progress(move |done: usize, total: usize| {
@@ -155,7 +180,7 @@ pub(crate) async fn execute(ctx: &Context, args: Args) -> CliResult {
                 Ok(r) => list.push(Downloaded::from(r)),
                 Err(e) => {
                     failed += 1;
-                    eprintln!("dv: {}: {}", f.relative_path.display(), api_line(e));
+                    eprintln!("dv: {}: {}", f.relative_path.display(), error_line(e));
                 }
             }
         }
@@ -186,6 +211,8 @@ pub(crate) async fn execute(ctx: &Context, args: Args) -> CliResult {
             .original(args.original)
             .resume(!args.no_resume)
             .sync(!args.no_sync)
+            .overwrite(args.overwrite)
+            .skip_identical(args.skip_existing)
             .progress(bar.callback(base, base));
         let r = api.download_datafile(id.as_str(), &dest, &options).await;
         match r {
@@ -195,12 +222,18 @@ pub(crate) async fn execute(ctx: &Context, args: Args) -> CliResult {
             }
             Err(e) if !several => {
                 bar.finish();
+                if is_conflict(&e) {
+                    return Err(CliError::Io(std::io::Error::new(
+                        std::io::ErrorKind::AlreadyExists,
+                        error_line(&e),
+                    )));
+                }
                 return Err(e.into());
             }
             Err(e) => {
                 bar.finish();
                 print_downloads(ctx, &list)?;
-                eprintln!("dv: {id}: {}", api_line(&e));
+                eprintln!("dv: {id}: {}", error_line(&e));
                 return Err(CliError::Incomplete(format!(
                     "stopped at file {id}: {} of {} downloaded",
                     list.len(),
@@ -211,4 +244,21 @@ pub(crate) async fn execute(ctx: &Context, args: Args) -> CliResult {
     }
     bar.finish();
     print_downloads(ctx, &list)
+}
+
+/// Whether a download was refused because a different local file is in the way.
+fn is_conflict(e: &dataverse_client::Error) -> bool {
+    matches!(e, dataverse_client::Error::Io { source, .. } if source.kind() == std::io::ErrorKind::AlreadyExists)
+}
+
+/// A download error as one line; a refusal to overwrite says how to go on.
+fn error_line(e: &dataverse_client::Error) -> String {
+    if is_conflict(e) {
+        format!(
+            "{} (--overwrite replaces it, --skip-existing keeps files identical to the server's)",
+            api_line(e)
+        )
+    } else {
+        api_line(e)
+    }
 }

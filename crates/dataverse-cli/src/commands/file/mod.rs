@@ -33,7 +33,8 @@ pub enum FileCommand {
     Update(update::Args),
     /// Upload files and directories to a dataset. A directory goes up with its relative
     /// folders as directory labels; files already there with the same path and checksum
-    /// are skipped, changed ones replaced. Exits 1 when any file failed.
+    /// are skipped (single files too), changed files of a directory replaced. --dry-run
+    /// shows what would be sent. Exits 1 when any file failed.
     #[command(after_help = EXAMPLES_UPLOAD)]
     Upload(upload::Args),
     /// Replace a file with new content (give its metadata again: nothing carries over).
@@ -52,7 +53,9 @@ pub enum FileCommand {
     Uningest(uningest::Args),
     /// Download files (checked against the server's checksum; resumes interrupted
     /// transfers): `-O FILE` for one file, `-O DIR` for several or a dataset (default: the
-    /// current directory, under the server's names).
+    /// current directory, under the server's names; two files of a dataset with the same
+    /// name get `name_1.ext` as in Dataverse's zips). A different local file in the way is
+    /// kept unless --overwrite; --skip-existing skips identical ones.
     #[command(disable_version_flag = true, after_help = EXAMPLES_DOWNLOAD)]
     Download(download::Args),
 }

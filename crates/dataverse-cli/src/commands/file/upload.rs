@@ -4,8 +4,9 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
+use dataverse_client::Version;
 use dataverse_client::api::upload::{
-    UploadDirectoryOptions, UploadOptions, UploadReport, UploadSource,
+    UploadDirectoryOptions, UploadOptions, UploadReport, UploadSource, find_identical,
 };
 use dataverse_client::checksum::ChecksumAlgorithm;
 use futures_util::{StreamExt, stream};
@@ -39,6 +40,10 @@ pub struct Args {
     /// it the first file sent to such a server is read a second time to be verified.
     #[arg(long, value_name = "ALG", value_parser = parse_checksum)]
     pub checksum: Option<ChecksumAlgorithm>,
+    /// Send nothing: compare with the dataset and show what would be uploaded, replaced
+    /// and skipped.
+    #[arg(long)]
+    pub dry_run: bool,
 }
 
 /// `--checksum`: an algorithm's name.
@@ -54,6 +59,21 @@ struct FailedFile {
     error: String,
 }
 
+/// A file `--dry-run` would send.
+#[derive(Debug, Serialize)]
+struct PlannedOutput {
+    /// The local path.
+    path: String,
+    /// Its size in bytes.
+    size: u64,
+    /// Its folder in the dataset.
+    directory: Option<String>,
+    /// Its name in the dataset.
+    label: String,
+    /// The id of the file it would replace (same path, other content), if any.
+    replaces: Option<u64>,
+}
+
 /// What `dv file upload` prints.
 #[derive(Debug, Default, Serialize)]
 struct UploadOutput {
@@ -61,6 +81,9 @@ struct UploadOutput {
     skipped: Vec<UploadedFile>,
     replaced: Vec<UploadedFile>,
     failed: Vec<FailedFile>,
+    /// `--dry-run`: what would be sent (nothing was).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    would_send: Option<Vec<PlannedOutput>>,
 }
 
 /// Upload the files (at most `--concurrency` at once) and sync the directories; exit 1
@@ -88,7 +111,44 @@ pub(crate) async fn execute(ctx: &Context, args: Args) -> CliResult {
     let body = args.fields.body(None, args.no_ingest);
     let concurrency = args.concurrency.max(1);
     let bar = Transfer::new(ctx.quiet);
-    let mut out = UploadOutput::default();
+    let mut out = UploadOutput {
+        would_send: args.dry_run.then(Vec::new),
+        ..Default::default()
+    };
+
+    // Plain files already in the dataset (same folder, name and checksum) are skipped, as
+    // directory uploads skip them.
+    let single_file = files.len() == 1 && dirs.is_empty();
+    if !files.is_empty() {
+        let remote = api
+            .get_datafiles_metadata(args.dataset.as_str(), Some(Version::Latest), &[])
+            .await?;
+        let mut to_send = Vec::new();
+        for (path, size) in files {
+            let name = body.label.clone().unwrap_or_else(|| {
+                path.file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default()
+            });
+            let dir = body.directory_label.as_deref();
+            match find_identical(&remote, &path, dir, &name).await {
+                Some(f) => out.skipped.push(UploadedFile::from_meta(&path, Some(f))),
+                None => match &mut out.would_send {
+                    Some(plan) => plan.push(PlannedOutput {
+                        path: path.display().to_string(),
+                        size,
+                        directory: dir
+                            .map(|d| d.trim_matches('/').to_string())
+                            .filter(|d| !d.is_empty()),
+                        label: name,
+                        replaces: None,
+                    }),
+                    None => to_send.push((path, size)),
+                },
+            }
+        }
+        files = to_send;
+    }
 
     // Plain files: added, at most `concurrency` at once; the bar sums their bytes.
     if !files.is_empty() {
@@ -124,7 +184,7 @@ pub(crate) async fn execute(ctx: &Context, args: Args) -> CliResult {
             .buffer_unordered(concurrency)
             .collect()
             .await;
-        if count == 1 && dirs.is_empty() {
+        if single_file {
             // One file: its error is the command's error.
             bar.finish();
             if let Some((path, r)) = results.into_iter().next() {
@@ -147,6 +207,7 @@ pub(crate) async fn execute(ctx: &Context, args: Args) -> CliResult {
     for dir in &dirs {
         let b = bar.clone();
         let options = UploadDirectoryOptions::new()
+            .dry_run(args.dry_run)
             .concurrency(concurrency)
             .metadata(body.clone())
             .progress(move |p| {
@@ -175,6 +236,34 @@ pub(crate) async fn execute(ctx: &Context, args: Args) -> CliResult {
         for f in &summary.replaced {
             out.replaced
                 .push(UploadedFile::from_meta(&local(&f.path), Some(&f.file)));
+        }
+        if let Some(plan) = &mut out.would_send {
+            for f in &summary.planned {
+                let (directory, label) = match f.path.parent().filter(|p| !p.as_os_str().is_empty())
+                {
+                    Some(parent) => (Some(parent.display().to_string()), f.path.file_name()),
+                    None => (None, f.path.file_name()),
+                };
+                let prefix = body
+                    .directory_label
+                    .as_deref()
+                    .map(|d| d.trim_matches('/'))
+                    .filter(|d| !d.is_empty());
+                let directory = match (prefix, directory) {
+                    (Some(p), Some(d)) => Some(format!("{p}/{d}")),
+                    (Some(p), None) => Some(p.to_string()),
+                    (None, d) => d,
+                };
+                plan.push(PlannedOutput {
+                    path: local(&f.path).display().to_string(),
+                    size: f.size,
+                    directory,
+                    label: label
+                        .map(|n| n.to_string_lossy().into_owned())
+                        .unwrap_or_default(),
+                    replaces: f.replaces.as_ref().and_then(|r| r.data_file.id),
+                });
+            }
         }
         for (rel, e) in &summary.failed {
             out.failed.push(FailedFile {
@@ -216,6 +305,33 @@ fn print_upload(ctx: &Context, out: &UploadOutput) -> CliResult {
                     opt(&f.id)
                 ))?;
             }
+        }
+        if let Some(plan) = &out.would_send {
+            let mut adds = 0;
+            for f in plan {
+                let dest = match &f.directory {
+                    Some(d) => format!("{d}/{}", f.label),
+                    None => f.label.clone(),
+                };
+                match f.replaces {
+                    Some(id) => output::line(&format!(
+                        "would replace {} -> file {id} {dest} ({} bytes)",
+                        f.path, f.size
+                    ))?,
+                    None => {
+                        adds += 1;
+                        output::line(&format!(
+                            "would upload {} -> {dest} ({} bytes)",
+                            f.path, f.size
+                        ))?
+                    }
+                }
+            }
+            return output::line(&format!(
+                "dry run: would upload {adds}, would replace {}, skip {}; nothing was sent",
+                plan.len() - adds,
+                out.skipped.len()
+            ));
         }
         output::line(&format!(
             "uploaded {}, skipped {}, replaced {}, failed {}",

@@ -23,7 +23,10 @@ impl NativeApi {
     /// file ([`DatasetDownloadMode::Files`]) into `destination_dir/<directoryLabel>/<label>`,
     /// at most `max_concurrency` at a time, each checked as in
     /// [`download_datafile`](Self::download_datafile). Directory labels and names that
-    /// would leave `destination_dir` (`..`) are refused for that file. Every file of the
+    /// would leave `destination_dir` (`..`) are refused for that file. Two files that
+    /// would land on the same path (two ingested files whose originals share a name, or
+    /// names differing only in case) get unique names as in Dataverse's zips: the later
+    /// one `name_1.ext`, then `name_2.ext`; no two transfers ever write the same path. Every file of the
     /// version is in the report with its own success or error.
     ///
     /// Fails as a whole only when the file list (or the zip) cannot be had or the
@@ -113,68 +116,112 @@ impl NativeApi {
             .max_concurrency
             .unwrap_or(self.max_concurrency())
             .max(1);
-        stream::iter(files.into_iter().zip(expected).map(|(info, expected)| {
-            let bytes_done = bytes_done.clone();
-            async move {
-                let file_id = info.data_file.id.unwrap_or(0);
-                let (relative_path, target) = match relative_path_of(&info, options.file.original) {
-                    Ok(rel) => (rel.clone(), Ok(dir.join(rel))),
-                    Err(e) => (
-                        PathBuf::from(file_name(&info, options.file.original).unwrap_or_default()),
-                        Err(e),
-                    ),
-                };
-                let result = match (target, info.data_file.id) {
-                    (Err(e), _) => Err(e),
-                    (Ok(_), None) => Err(Error::InvalidArgument(format!(
-                        "the server lists '{}' without a file id",
-                        relative_path.display()
-                    ))),
-                    (Ok(target), Some(fid)) => {
-                        let progress = options.file.progress.clone().map(|outer| {
-                            let last = Arc::new(AtomicU64::new(0));
-                            let bytes_done = bytes_done.clone();
-                            let cb: DownloadProgress = Arc::new(move |done: u64, _total| {
-                                // Report deltas into the shared count (a restart goes back).
-                                let before = last.swap(done, Ordering::SeqCst);
-                                let now = if done >= before {
-                                    bytes_done.fetch_add(done - before, Ordering::SeqCst)
-                                        + (done - before)
-                                } else {
-                                    bytes_done.fetch_sub(before - done, Ordering::SeqCst)
-                                        - (before - done)
-                                };
-                                outer(now, total_bytes);
-                            });
-                            cb
-                        });
-                        let fid = PersistentOrId::Id(fid);
-                        self.download_to(
-                            &fid.to_string(),
-                            datafile_request(&fid, options.file.original),
-                            Destination::File(target),
-                            &expected,
-                            PartMode::from(&options.file),
-                            progress,
-                        )
-                        .await
+        let paths = unique_paths(&files, options.file.original);
+        stream::iter(
+            files
+                .into_iter()
+                .zip(expected)
+                .zip(paths)
+                .map(|((info, expected), path)| {
+                    let bytes_done = bytes_done.clone();
+                    async move {
+                        let file_id = info.data_file.id.unwrap_or(0);
+                        let (relative_path, target) = match path {
+                            Ok(rel) => (rel.clone(), Ok(dir.join(rel))),
+                            Err(e) => (
+                                PathBuf::from(
+                                    file_name(&info, options.file.original).unwrap_or_default(),
+                                ),
+                                Err(e),
+                            ),
+                        };
+                        let result = match (target, info.data_file.id) {
+                            (Err(e), _) => Err(e),
+                            (Ok(_), None) => Err(Error::InvalidArgument(format!(
+                                "the server lists '{}' without a file id",
+                                relative_path.display()
+                            ))),
+                            (Ok(target), Some(fid)) => {
+                                let progress = options.file.progress.clone().map(|outer| {
+                                    let last = Arc::new(AtomicU64::new(0));
+                                    let bytes_done = bytes_done.clone();
+                                    let cb: DownloadProgress =
+                                        Arc::new(move |done: u64, _total| {
+                                            // Report deltas into the shared count (a restart goes back).
+                                            let before = last.swap(done, Ordering::SeqCst);
+                                            let now = if done >= before {
+                                                bytes_done
+                                                    .fetch_add(done - before, Ordering::SeqCst)
+                                                    + (done - before)
+                                            } else {
+                                                bytes_done
+                                                    .fetch_sub(before - done, Ordering::SeqCst)
+                                                    - (before - done)
+                                            };
+                                            outer(now, total_bytes);
+                                        });
+                                    cb
+                                });
+                                let fid = PersistentOrId::Id(fid);
+                                self.download_to(
+                                    &fid.to_string(),
+                                    datafile_request(&fid, options.file.original),
+                                    Destination::File(target),
+                                    &expected,
+                                    PartMode::from(&options.file),
+                                    progress,
+                                )
+                                .await
+                            }
+                        };
+                        let n = files_done.fetch_add(1, Ordering::SeqCst) + 1;
+                        if let Some(p) = &options.file_progress {
+                            p(n, total_files);
+                        }
+                        FileDownloadOutcome {
+                            file_id,
+                            relative_path,
+                            result,
+                        }
                     }
-                };
-                let n = files_done.fetch_add(1, Ordering::SeqCst) + 1;
-                if let Some(p) = &options.file_progress {
-                    p(n, total_files);
-                }
-                FileDownloadOutcome {
-                    file_id,
-                    relative_path,
-                    result,
-                }
-            }
-        }))
+                }),
+        )
         .buffered(concurrency)
         .collect()
         .await
     }
+}
+
+/// The relative path of each listed file, made unique as Dataverse names the entries of
+/// its zips: the second `results.csv` of a folder becomes `results_1.csv`, the next
+/// `results_2.csv` (`_N` before the last `.` of the name, or at its end). Names are
+/// compared ignoring case, so that no two files share a path on a case-insensitive disk
+/// either; the first file keeps its name.
+pub(super) fn unique_paths(files: &[FileMetadata], original: bool) -> Vec<Result<PathBuf>> {
+    let mut taken = std::collections::HashSet::new();
+    let key = |p: &Path| p.to_string_lossy().to_lowercase();
+    files
+        .iter()
+        .map(|info| {
+            let path = relative_path_of(info, original)?;
+            let mut candidate = path.clone();
+            let name = path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            let (stem, ext) = match name.rfind('.') {
+                Some(i) => name.split_at(i),
+                None => (name.as_str(), ""),
+            };
+            let mut n = 1;
+            while taken.contains(&key(&candidate)) {
+                candidate = path.with_file_name(format!("{stem}_{n}{ext}"));
+                n += 1;
+            }
+            taken.insert(key(&candidate));
+            Ok(candidate)
+        })
+        .collect()
 }
 
 /// `directoryLabel/label` of a listed file as a relative path that stays inside the
@@ -216,6 +263,63 @@ pub(super) fn relative_path_of(info: &FileMetadata, original: bool) -> Result<Pa
 mod tests {
     use super::super::expected::tests::info;
     use super::*;
+
+    #[test]
+    fn duplicate_names_get_dataverse_suffixes() {
+        let files = [
+            info(None, "results.csv"),
+            info(None, "results.csv"),
+            info(Some("sub"), "results.csv"),
+            info(None, "Results.CSV"),
+            info(None, "results_1.csv"),
+            info(None, "README"),
+            info(None, "README"),
+            info(None, ".."),
+        ];
+        let paths: Vec<String> = unique_paths(&files, false)
+            .into_iter()
+            .map(|p| p.map_or_else(|_| "error".into(), |p| p.display().to_string()))
+            .collect();
+        assert_eq!(
+            paths,
+            [
+                "results.csv",
+                "results_1.csv",
+                "sub/results.csv",
+                "Results_2.CSV",
+                "results_1_1.csv",
+                "README",
+                "README_1",
+                "error",
+            ]
+        );
+        // Originals of two ingested files: both named after the same upload.
+        let tab = |label: &str| -> FileMetadata {
+            serde_json::from_value(serde_json::json!({
+                "label": label,
+                "dataFile": {"id": 8, "filename": label, "tabularData": true,
+                             "originalFileName": "results.csv"}
+            }))
+            .unwrap()
+        };
+        let files = [tab("results.tab"), tab("results-1.tab")];
+        let originals: Vec<PathBuf> = unique_paths(&files, true)
+            .into_iter()
+            .map(Result::unwrap)
+            .collect();
+        assert_eq!(
+            originals,
+            [PathBuf::from("results.csv"), PathBuf::from("results_1.csv")]
+        );
+        let derived: Vec<PathBuf> = unique_paths(&files, false)
+            .into_iter()
+            .map(Result::unwrap)
+            .collect();
+        assert_eq!(
+            derived,
+            [PathBuf::from("results.tab"), PathBuf::from("results-1.tab")]
+        );
+    }
 
     #[test]
     fn relative_paths_stay_inside() {

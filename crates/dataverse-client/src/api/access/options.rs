@@ -38,6 +38,15 @@ pub struct DownloadOptions {
     /// [`DatasetDownloadOptions::file`], the bytes of the whole dataset: summed over all
     /// files, with a total when every size is known.
     pub progress: Option<DownloadProgress>,
+    /// Replace a file already at the destination whose bytes differ from the server's (or
+    /// cannot be compared: no checksum on the server). Default true; off, such a download
+    /// fails with an [`Error::Io`](crate::Error::Io) of kind
+    /// [`AlreadyExists`](std::io::ErrorKind::AlreadyExists) and nothing is fetched.
+    pub overwrite: bool,
+    /// Leave a file already at the destination alone when its checksum matches the
+    /// server's: nothing is fetched and the report says
+    /// [`skipped`](super::DownloadReport::skipped). Default false.
+    pub skip_identical: bool,
 }
 
 impl Default for DownloadOptions {
@@ -47,6 +56,8 @@ impl Default for DownloadOptions {
             resume: true,
             sync: true,
             progress: None,
+            overwrite: true,
+            skip_identical: false,
         }
     }
 }
@@ -58,6 +69,8 @@ impl std::fmt::Debug for DownloadOptions {
             .field("resume", &self.resume)
             .field("sync", &self.sync)
             .field("progress", &self.progress.is_some())
+            .field("overwrite", &self.overwrite)
+            .field("skip_identical", &self.skip_identical)
             .finish()
     }
 }
@@ -92,6 +105,18 @@ impl DownloadOptions {
         self.progress = Some(Arc::new(progress));
         self
     }
+
+    /// Replace a local file that differs from the server's (default true).
+    pub fn overwrite(mut self, overwrite: bool) -> Self {
+        self.overwrite = overwrite;
+        self
+    }
+
+    /// Skip a local file whose checksum matches the server's (default false).
+    pub fn skip_identical(mut self, skip: bool) -> Self {
+        self.skip_identical = skip;
+        self
+    }
 }
 
 /// How `.part` files are handled: resumed or not, flushed to the disk or not.
@@ -101,6 +126,10 @@ pub(super) struct PartMode {
     pub resume: bool,
     /// `fsync` before the rename.
     pub sync: bool,
+    /// Replace a local file that differs.
+    pub overwrite: bool,
+    /// Skip a local file that matches the server's checksum.
+    pub skip_identical: bool,
 }
 
 impl From<&DownloadOptions> for PartMode {
@@ -108,6 +137,8 @@ impl From<&DownloadOptions> for PartMode {
         PartMode {
             resume: options.resume,
             sync: options.sync,
+            overwrite: options.overwrite,
+            skip_identical: options.skip_identical,
         }
     }
 }
@@ -218,6 +249,18 @@ impl DatasetDownloadOptions {
     /// A callback of the bytes of the whole dataset: (bytes done, total if every size is known).
     pub fn progress(mut self, progress: impl Fn(u64, Option<u64>) + Send + Sync + 'static) -> Self {
         self.file.progress = Some(Arc::new(progress));
+        self
+    }
+
+    /// Replace local files that differ from the server's (default true).
+    pub fn overwrite(mut self, overwrite: bool) -> Self {
+        self.file.overwrite = overwrite;
+        self
+    }
+
+    /// Skip local files whose checksum matches the server's (default false).
+    pub fn skip_identical(mut self, skip: bool) -> Self {
+        self.file.skip_identical = skip;
         self
     }
 

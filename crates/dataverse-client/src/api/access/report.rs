@@ -52,6 +52,9 @@ pub struct DownloadReport {
     pub resumes: u32,
     /// How many times the transfer began again from zero (the server ignored `Range`).
     pub restarts: u32,
+    /// Nothing was fetched: the file at [`path`](Self::path) already had the server's
+    /// checksum ([`DownloadOptions::skip_identical`](super::DownloadOptions::skip_identical)).
+    pub skipped: bool,
 }
 
 /// One file of a [`DatasetDownloadReport`].

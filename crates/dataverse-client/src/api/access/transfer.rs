@@ -80,6 +80,11 @@ impl NativeApi {
                 dir.join(name)
             }
         };
+        if (!mode.overwrite || mode.skip_identical)
+            && let Some(report) = existing_file(file, &target, expected, mode).await?
+        {
+            return Ok(report);
+        }
         let part = part_path(&target)?;
         if let Some(parent) = part.parent().filter(|p| !p.as_os_str().is_empty()) {
             tokio::fs::create_dir_all(parent)
@@ -126,6 +131,7 @@ impl NativeApi {
                         resumed_from,
                         resumes: t.resumes,
                         restarts: t.restarts,
+                        skipped: false,
                     });
                 }
                 Err(e @ (Error::ChecksumMismatch { .. } | Error::SizeMismatch { .. })) => {
@@ -332,6 +338,62 @@ impl NativeApi {
             tokio::time::sleep(delay).await;
             previous_delay = Some(delay);
             resumes += 1;
+        }
+    }
+}
+
+/// What to do about a file already at `target`: `Some(report)` to skip the download (its
+/// checksum matches and `skip_identical` is on), an error when it differs (or cannot be
+/// compared) and `overwrite` is off, else `None` to go on.
+async fn existing_file(
+    file: &str,
+    target: &Path,
+    expected: &Expected,
+    mode: PartMode,
+) -> Result<Option<DownloadReport>> {
+    let Ok(meta) = tokio::fs::metadata(target).await else {
+        return Ok(None);
+    };
+    if !meta.is_file() {
+        return Ok(None);
+    }
+    let size_differs = expected.size.is_some_and(|s| s != meta.len());
+    let same = match &expected.checksum {
+        Some((algorithm, want)) if !size_differs => {
+            let mut h = Hasher::new(*algorithm);
+            hash_file_into(&mut h, target, None)
+                .await
+                .map_err(io_error("reading", target))?;
+            let got = h.finalize();
+            digests_match(want, &got).then_some((*algorithm, got))
+        }
+        _ => None,
+    };
+    match same {
+        Some((algorithm, value)) if mode.skip_identical => Ok(Some(DownloadReport {
+            file: file.to_string(),
+            path: target.to_path_buf(),
+            bytes: meta.len(),
+            content_type: None,
+            verification: Verification::Checksum { algorithm, value },
+            resumed_from: 0,
+            resumes: 0,
+            restarts: 0,
+            skipped: true,
+        })),
+        Some(_) => Ok(None),
+        None if mode.overwrite => Ok(None),
+        None => {
+            let why = if expected.checksum.is_some() {
+                "a different file is already there"
+            } else {
+                "a file is already there and the server has no checksum to compare it with"
+            };
+            Err(Error::Io {
+                operation: "refusing to overwrite".into(),
+                path: target.to_path_buf(),
+                source: std::io::Error::new(std::io::ErrorKind::AlreadyExists, why),
+            })
         }
     }
 }

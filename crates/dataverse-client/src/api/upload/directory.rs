@@ -26,6 +26,17 @@ pub struct DirectoryFile {
     pub file: FileMetadata,
 }
 
+/// A file a dry run of [`NativeApi::upload_directory`] would send.
+#[derive(Debug, Clone)]
+pub struct PlannedFile {
+    /// Path relative to the uploaded directory.
+    pub path: PathBuf,
+    /// Its size in bytes.
+    pub size: u64,
+    /// The file on the server it would replace (same path, other content), if any.
+    pub replaces: Option<FileMetadata>,
+}
+
 /// What [`NativeApi::upload_directory`] did, file by file.
 #[derive(Debug, Default)]
 pub struct UploadDirectorySummary {
@@ -38,6 +49,9 @@ pub struct UploadDirectorySummary {
     pub replaced: Vec<DirectoryFile>,
     /// Files that could not be sent, with the reason.
     pub failed: Vec<(PathBuf, Error)>,
+    /// With [`dry_run`](UploadDirectoryOptions::dry_run): the files that would be sent
+    /// (added, or replacing a file); nothing was.
+    pub planned: Vec<PlannedFile>,
     /// Bytes sent.
     pub bytes_sent: u64,
 }
@@ -54,6 +68,7 @@ enum Outcome {
     Uploaded(DirectoryFile, u64),
     Replaced(DirectoryFile, u64),
     Skipped(DirectoryFile),
+    Planned(PlannedFile),
     Failed(PathBuf, Error),
 }
 
@@ -67,6 +82,9 @@ impl NativeApi {
     /// at once. Running it twice
     /// sends nothing the second time. A tabular file ingested into `name.tab` is matched by
     /// its original name.
+    ///
+    /// With [`dry_run`](UploadDirectoryOptions::dry_run) nothing is sent: the files that
+    /// would be are listed in [`planned`](UploadDirectorySummary::planned).
     ///
     /// Failures of single files do not stop the others: they are listed in the summary.
     /// Note that a real Dataverse may refuse concurrent adds to one dataset (optimistic
@@ -210,6 +228,7 @@ impl NativeApi {
                     summary.replaced.push(f);
                 }
                 Outcome::Skipped(f) => summary.skipped.push(f),
+                Outcome::Planned(f) => summary.planned.push(f),
                 Outcome::Failed(p, e) => summary.failed.push((p, e)),
             }
         }
@@ -221,6 +240,7 @@ impl NativeApi {
             list.sort_by(|a, b| a.path.cmp(&b.path));
         }
         summary.failed.sort_by(|a, b| a.0.cmp(&b.0));
+        summary.planned.sort_by(|a, b| a.path.cmp(&b.path));
         Ok(summary)
     }
 
@@ -249,6 +269,13 @@ impl NativeApi {
                     file: remote.clone(),
                 });
             }
+        }
+        if options.dry_run {
+            return Outcome::Planned(PlannedFile {
+                path: local.relative.clone(),
+                size: local.size,
+                replaces: existing.cloned(),
+            });
         }
         // Per-file progress feeds the directory's byte count.
         let sent = Arc::new(AtomicU64::new(0));

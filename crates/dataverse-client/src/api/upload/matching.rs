@@ -18,6 +18,41 @@ pub(super) fn has_name(f: &FileMetadata, name: &str) -> bool {
         || (f.data_file.is_tabular() && f.data_file.original_file_name.as_deref() == Some(name))
 }
 
+/// The file of `remote` stored at `directory`/`name` (a tabular file also under its
+/// original name) whose checksum matches the local file at `path`, in the server file's
+/// own algorithm: the test by which [`upload_directory`](crate::NativeApi::upload_directory)
+/// skips a file, for a single file.
+///
+/// ```no_run
+/// # async fn demo(api: dataverse_client::NativeApi) -> dataverse_client::Result<()> {
+/// use dataverse_client::Version;
+/// use dataverse_client::api::upload::find_identical;
+/// let remote = api.get_datafiles_metadata("doi:10.5072/FK2/ABC123", Some(Version::Latest), &[]).await?;
+/// let path = std::path::Path::new("data/results.csv");
+/// if let Some(f) = find_identical(&remote, path, Some("data"), "results.csv").await {
+///     println!("already there as file {:?}", f.data_file.id);
+/// }
+/// # Ok(()) }
+/// ```
+pub async fn find_identical<'a>(
+    remote: &'a [FileMetadata],
+    path: &Path,
+    directory: Option<&str>,
+    name: &str,
+) -> Option<&'a FileMetadata> {
+    let dir = norm_dir(directory);
+    let mut local = LocalDigest::path(path);
+    for f in remote
+        .iter()
+        .filter(|f| norm_dir(f.directory_label.as_deref()) == dir && has_name(f, name))
+    {
+        if local.matches(f).await.is_some() {
+            return Some(f);
+        }
+    }
+    None
+}
+
 /// The local side of checksum comparisons, in whatever algorithm each remote file has.
 pub(super) struct LocalDigest<'a> {
     /// A file on disk, hashed whole the first time an algorithm is asked for.

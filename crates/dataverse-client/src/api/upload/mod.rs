@@ -32,7 +32,8 @@ mod single;
 mod source;
 mod walk;
 
-pub use directory::{DirectoryFile, UploadDirectorySummary};
+pub use directory::{DirectoryFile, PlannedFile, UploadDirectorySummary};
+pub use matching::find_identical;
 pub use options::{
     DirectoryProgress, DirectoryProgressFn, UploadDirectoryOptions, UploadOptions, UploadProgress,
 };

@@ -83,6 +83,10 @@ pub struct UploadDirectoryOptions {
     pub replace_changed: bool,
     /// Also send files and folders whose name starts with `.` (default false).
     pub include_hidden: bool,
+    /// Send nothing: compare with the dataset and list what would be sent in
+    /// [`UploadDirectorySummary::planned`](super::UploadDirectorySummary::planned)
+    /// (default false).
+    pub dry_run: bool,
     /// Called after each chunk and each file.
     pub progress: Option<DirectoryProgressFn>,
 }
@@ -94,6 +98,7 @@ impl std::fmt::Debug for UploadDirectoryOptions {
             .field("metadata", &self.metadata)
             .field("replace_changed", &self.replace_changed)
             .field("include_hidden", &self.include_hidden)
+            .field("dry_run", &self.dry_run)
             .field("progress", &self.progress.is_some())
             .finish()
     }
@@ -113,6 +118,7 @@ impl UploadDirectoryOptions {
             metadata: UploadBody::default(),
             replace_changed: true,
             include_hidden: false,
+            dry_run: false,
             progress: None,
         }
     }
@@ -138,6 +144,12 @@ impl UploadDirectoryOptions {
     /// Whether dot files are sent too.
     pub fn include_hidden(mut self, include: bool) -> Self {
         self.include_hidden = include;
+        self
+    }
+
+    /// Send nothing; list what would be sent.
+    pub fn dry_run(mut self, dry_run: bool) -> Self {
+        self.dry_run = dry_run;
         self
     }
 
