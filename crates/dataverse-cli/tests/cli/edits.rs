@@ -106,7 +106,7 @@ fn edit_refuses_fields_dataverse_would_drop() {
         err.lines().last(),
         Some(
             format!(
-                "dv: 1 problem(s) in {}; nothing was sent (--no-preflight skips this check)",
+                "dv: {}: the body has 1 problem: titel: is not a field of any metadata block on this installation (Dataverse would silently drop it); nothing was sent (--no-preflight skips this check)",
                 typo.display()
             )
             .as_str()
@@ -124,7 +124,10 @@ fn edit_refuses_fields_dataverse_would_drop() {
                 {"authorNam":{"typeName":"authorNam","multiple":false,"typeClass":"primitive","value":"X"}}]}]}"#,
     );
     let out = s
-        .run(&mut dv(&s, &["dataset", "edit", &pid, "--json", ps(&bad)]))
+        .run(&mut dv(
+            &s,
+            &["-v", "dataset", "edit", &pid, "--json", ps(&bad)],
+        ))
         .code(2)
         .stdout("");
     let err = stderr(&out);
@@ -135,7 +138,11 @@ fn edit_refuses_fields_dataverse_would_drop() {
     ] {
         assert!(err.lines().any(|l| l == expected), "{expected}\n{err}");
     }
-    assert!(err.contains("dv: 3 problem(s) in "), "{err}");
+    assert!(
+        err.lines().last().is_some_and(|l| l.starts_with("dv: ")
+            && l.ends_with("bad.json: the body has 3 problems (listed above); nothing was sent (--no-preflight skips this check)")),
+        "{err}"
+    );
     assert_eq!(citation(&s, &pid), before, "nothing was sent");
 
     // A correct body goes through.
@@ -203,7 +210,7 @@ fn edit_single_fields_with_set() {
         .run(&mut dv(
             &s,
             &[
-                "dataset", "edit", &pid, "--set", "titel=x", "--set", "author=y",
+                "-v", "dataset", "edit", &pid, "--set", "titel=x", "--set", "author=y",
             ],
         ))
         .code(2)
@@ -222,7 +229,7 @@ fn edit_single_fields_with_set() {
     );
     assert_eq!(
         err.lines().last(),
-        Some("dv: 2 problem(s) in --set; nothing was sent"),
+        Some("dv: --set: the body has 2 problems (listed above); nothing was sent"),
         "{err}"
     );
     let out = s
@@ -412,7 +419,7 @@ fn downloads_never_silently_replace_a_different_file() {
     );
     assert!(
         table.starts_with(&format!(
-            "skipped {} (already there: 19 bytes, MD5 ",
+            "skipped {} (already there: 19 B, MD5 ",
             dest.display()
         )),
         "{table}"

@@ -138,7 +138,7 @@ impl Runner<'_> {
                 .unwrap_or_else(|| panic!("no persistentId: {created}"));
             self.values.insert(EXAMPLE_PID, pid.to_string());
         }
-        if line.starts_with("dv file upload ") {
+        if line.starts_with("dv file upload ") && !line.contains("--dry-run") {
             let pid = self.values[EXAMPLE_PID].clone();
             // A person types the next line later than the ingest takes; wait for it.
             let started = Instant::now();

@@ -9,9 +9,9 @@ use crate::output;
 /// `dv dataset template`
 #[derive(Debug, clap::Args)]
 #[command(after_help = "Examples:
+  dv dataset template > dataset.json                          # the blocks of :root
   dv dataset template --collection research-lab > dataset.json
-  # replace every <...> placeholder, then:
-  dv dataset create --collection research-lab --json dataset.json")]
+  dv dataset create --collection research-lab --json dataset.json   # once every <...> is filled in")]
 pub struct Args {
     /// The collection whose metadata blocks to use: alias, numeric id or :root.
     #[arg(long, value_name = "C", default_value = ":root")]
