@@ -84,7 +84,8 @@ async fn read_only_suite(api: &NativeApi, authenticated: bool) {
         dataverse_client::models::datasets::DatasetField::primitive("titel", "x"),
         dataverse_client::models::datasets::DatasetField::primitive("title", "x"),
     ]);
-    let problems = api.preflight_edit(&edit).await.unwrap();
+    let problems =
+        dataverse_client::models::metadata::validate_edit_metadata(&of_root, &edit.fields);
     assert_eq!(problems.len(), 1, "{problems:?}");
     assert_eq!(problems[0].path, "titel");
     let subject = citation.find_field("subject").unwrap();

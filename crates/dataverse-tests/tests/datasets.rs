@@ -595,6 +595,39 @@ async fn get_datasets_keeps_order_and_every_error() {
 }
 
 #[tokio::test]
+async fn an_edit_is_checked_against_the_blocks_of_the_datasets_collection() {
+    let server = TestServer::start().await;
+    let api = server.admin();
+    let pid = api
+        .create_dataset(":root", &finch(), None, false)
+        .await
+        .unwrap()
+        .persistent_id;
+    // The blocks come from the dataset's collection (root here), with full definitions.
+    let blocks = api.get_dataset_metadatablocks(pid.as_str()).await.unwrap();
+    let of_root = api.get_collection_metadatablocks(":root").await.unwrap();
+    assert_eq!(
+        blocks.keys().collect::<Vec<_>>(),
+        of_root.keys().collect::<Vec<_>>()
+    );
+    assert!(blocks["citation"].fields.contains_key("title"));
+    let edit = EditMetadataBody::new([
+        DatasetField::primitive("titel", "x"),
+        DatasetField::primitive("title", "A new title"),
+    ]);
+    let problems = api.preflight_edit(pid.as_str(), &edit).await.unwrap();
+    assert_eq!(problems.len(), 1, "{problems:?}");
+    assert_eq!(problems[0].path, "titel");
+    let good = EditMetadataBody::new([DatasetField::primitive("title", "A new title")]);
+    assert_eq!(api.preflight_edit(pid.as_str(), &good).await.unwrap(), []);
+    // An unknown dataset is the server's 404, not an empty list.
+    assert!(matches!(
+        api.preflight_edit("doi:10.5072/FK2/NOSUCH", &good).await,
+        Err(Error::NotFound(_))
+    ));
+}
+
+#[tokio::test]
 async fn a_draft_exports_only_when_asked_for() {
     let server = TestServer::start().await;
     let api = server.admin();

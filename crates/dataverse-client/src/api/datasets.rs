@@ -323,33 +323,33 @@ impl NativeApi {
         Ok(validate_metadata(&blocks, &fields, true))
     }
 
-    /// Check an edit body against the installation's metadata blocks without sending it:
+    /// Check an edit body for a dataset without sending it, against the metadata blocks of
+    /// the dataset's collection ([`get_dataset_metadatablocks`](Self::get_dataset_metadatablocks)):
     /// the checks of [`preflight_dataset`](Self::preflight_dataset) except the one for
     /// missing required fields (see
     /// [`validate_edit_metadata`](crate::models::metadata::validate_edit_metadata)). An
     /// empty list means no problem was found.
     ///
-    /// Endpoint: `GET /api/metadatablocks` and `GET /api/metadatablocks/{name}` (nothing is sent about the dataset)
+    /// Endpoint: `GET /api/datasets/{id}?returnOwners=true` and
+    /// `GET /api/dataverses/{alias}/metadatablocks?returnDatasetFieldTypes=true` (the edit
+    /// itself is not sent)
     ///
     /// ```no_run
     /// # async fn demo(api: dataverse_client::NativeApi) -> dataverse_client::Result<()> {
     /// use dataverse_client::models::datasets::DatasetField;
     /// use dataverse_client::models::metadata::EditMetadataBody;
     /// let edit = EditMetadataBody::new([DatasetField::primitive("titel", "New")]);
-    /// for problem in api.preflight_edit(&edit).await? {
+    /// for problem in api.preflight_edit("doi:10.5072/FK2/ABC123", &edit).await? {
     ///     eprintln!("{problem}"); // titel: is not a field of any metadata block ...
     /// }
     /// # Ok(()) }
     /// ```
     pub async fn preflight_edit(
         &self,
+        dataset: impl IntoPersistentOrId,
         metadata: &EditMetadataBody,
     ) -> Result<Vec<MetadataProblem>> {
-        let blocks = self
-            .get_metadatablocks(true)
-            .await?
-            .into_full()
-            .unwrap_or_default();
+        let blocks = self.get_dataset_metadatablocks(dataset).await?;
         Ok(crate::models::metadata::validate_edit_metadata(
             &blocks,
             &metadata.fields,

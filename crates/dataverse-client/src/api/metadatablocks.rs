@@ -6,7 +6,7 @@ use serde::Serialize;
 
 use crate::client::{NativeApi, Request};
 use crate::error::{Error, Result};
-use crate::ids::IntoCollectionId;
+use crate::ids::{IntoCollectionId, IntoPersistentOrId};
 use crate::models::metadatablocks::{MetadataBlock, MetadataBlockInfo};
 
 /// What [`NativeApi::get_metadatablocks`] returns: brief entries, or full definitions by name.
@@ -126,6 +126,36 @@ impl NativeApi {
             .query("returnDatasetFieldTypes", true);
         let blocks: Vec<MetadataBlock> = self.execute(req).await?;
         Ok(blocks.into_iter().map(|b| (b.name.clone(), b)).collect())
+    }
+
+    /// The metadata blocks that apply to a dataset: those of the collection it is in
+    /// (found with `returnOwners`), with complete field definitions as
+    /// [`get_collection_metadatablocks`](Self::get_collection_metadatablocks) gives them;
+    /// the installation's blocks when the server does not name the collection (an older
+    /// server without `returnOwners`).
+    ///
+    /// Endpoint: `GET /api/datasets/{id}?returnOwners=true`, then
+    /// `GET /api/dataverses/{alias}/metadatablocks?returnDatasetFieldTypes=true`
+    pub async fn get_dataset_metadatablocks(
+        &self,
+        dataset: impl IntoPersistentOrId,
+    ) -> Result<IndexMap<String, MetadataBlock>> {
+        let id = dataset.into_persistent_or_id()?;
+        let owned: serde_json::Value = self
+            .execute(Request::get("datasets").id(&id).query("returnOwners", true))
+            .await?;
+        let owner = owned
+            .get("isPartOf")
+            .and_then(|o| o.get("identifier"))
+            .and_then(serde_json::Value::as_str);
+        match owner {
+            Some(alias) => self.get_collection_metadatablocks(alias).await,
+            None => Ok(self
+                .get_metadatablocks(true)
+                .await?
+                .into_full()
+                .unwrap_or_default()),
+        }
     }
 
     /// One block's complete definition, by name (`"citation"`) or database id.

@@ -62,10 +62,12 @@ pub(crate) async fn execute(ctx: &Context, args: Args) -> CliResult {
         .collect::<CliResult<Vec<_>>>()?;
     if !pairs.is_empty() || !args.no_preflight {
         let spinner = Spinner::new(ctx.quiet);
-        spinner.set_message("checking the metadata against the metadata blocks".into());
-        let blocks = api.get_metadatablocks(true).await;
+        spinner.set_message("checking the metadata against the dataset's metadata blocks".into());
+        // The blocks of the dataset's own collection (the installation's on a server that
+        // does not name it).
+        let blocks = api.get_dataset_metadatablocks(args.id.as_str()).await;
         spinner.finish();
-        let blocks = blocks?.into_full().unwrap_or_default();
+        let blocks = blocks?;
         let mut problems = Vec::new();
         if !args.no_preflight {
             problems.extend(validate_edit_metadata(&blocks, &body.fields));
