@@ -3,6 +3,15 @@
 //! Exit codes: 0 success, 1 the server answered with an error, 2 usage, configuration,
 //! local or connection errors, 130 interrupted (see [`error::EXIT_CODES`]).
 
+/// `eprintln!` that never panics: on a closed or broken stderr (`dv ... 2>&-`, a reader
+/// that went away) the line is lost and dv carries on, as it does for stdout.
+macro_rules! eprintln {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr(), $($arg)*);
+    }};
+}
+
 mod cli;
 mod commands;
 mod config;

@@ -243,3 +243,46 @@ fn serve_answers_until_stopped() {
         "--data wins over DATAVERSE_LOCAL_DIR"
     );
 }
+
+/// A reader of dv's stderr that goes away (a closed pipe) costs dv its messages, never a
+/// crash: `dv serve` still stops cleanly, printing its goodbye into the broken pipe.
+#[cfg(unix)]
+#[test]
+fn a_closed_stderr_pipe_is_no_crash() {
+    let sb = Sandbox::new();
+    let data = tempfile::tempdir().expect("temp dir");
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("dv"))
+        .args(["serve", "--addr", "127.0.0.1:0"])
+        .arg("--data")
+        .arg(data.path())
+        .env_remove("DATAVERSE_URL")
+        .env_remove("DATAVERSE_API_TOKEN")
+        .env_remove("DATAVERSE_PROFILE")
+        .env_remove("DV_LOG")
+        .env("DATAVERSE_CONFIG", sb.config_path())
+        .env("DATAVERSE_LOCAL_DIR", sb.local_dir())
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn dv serve");
+    // Wait until it serves, then close the only reader of its stderr.
+    let mut lines = BufReader::new(child.stderr.take().expect("stderr")).lines();
+    let ready = lines
+        .by_ref()
+        .map_while(Result::ok)
+        .any(|l| l.contains("Press Ctrl-C"));
+    assert!(ready, "dv serve started");
+    drop(lines);
+    let status = std::process::Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .expect("kill");
+    assert!(status.success());
+    let status = child.wait().expect("wait");
+    assert_eq!(
+        status.code(),
+        Some(0),
+        "dv serve stops cleanly with its stderr gone: {status}"
+    );
+}
