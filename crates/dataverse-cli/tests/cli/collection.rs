@@ -8,7 +8,10 @@ use serde_json::Value;
 
 use crate::common::{Sandbox, TestServer, json, one_error_line, stderr, stdout};
 
-const FIXTURE: &str = "/work/shared/dataverse-fixtures/requests/dataverse-create-complete.json";
+const FIXTURE: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../../../shared/dataverse-fixtures/requests/dataverse-create-complete.json"
+);
 const TREE: &str = "collections=12,datasets=40,depth=3,seed=5";
 
 /// Run `cmd`, expect success, return stdout as JSON.

@@ -9,7 +9,10 @@ use tempfile::TempDir;
 
 use crate::common::{TestServer, json, one_error_line, stderr, stdout};
 
-const FIXTURES: &str = "/work/shared/dataverse-fixtures/requests";
+const FIXTURES: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../../../shared/dataverse-fixtures/requests"
+);
 const FINCH: &str = "dataset-create-finch1.json";
 const INVALID: &str = "dataset-create-INVALID-missing-required.json";
 const TREE: &str = "collections=2,datasets=6,depth=1,seed=11";

@@ -11,7 +11,10 @@ use tempfile::TempDir;
 
 use crate::common::{TestServer, json, one_error_line, stderr, stdout};
 
-const FINCH: &str = "/work/shared/dataverse-fixtures/requests/dataset-create-finch1.json";
+const FINCH: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../../../shared/dataverse-fixtures/requests/dataset-create-finch1.json"
+);
 
 /// `dv -o json <args>` as the admin.
 fn dv(s: &TestServer, args: &[&str]) -> Command {

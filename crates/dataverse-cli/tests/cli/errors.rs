@@ -131,7 +131,10 @@ fn create_dataset(s: &TestServer) -> (u64, String) {
             "--collection",
             ":root",
             "--json",
-            "/work/shared/dataverse-fixtures/requests/dataset-create-finch1.json",
+            concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/../../../shared/dataverse-fixtures/requests/dataset-create-finch1.json"
+            ),
         ]))
         .success();
     let created = json(&out);

@@ -11,7 +11,10 @@ use tempfile::TempDir;
 
 use crate::common::{TestServer, json, one_error_line, stdout};
 
-const FINCH: &str = "/work/shared/dataverse-fixtures/requests/dataset-create-finch1.json";
+const FINCH: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../../../shared/dataverse-fixtures/requests/dataset-create-finch1.json"
+);
 const CSV: &str = "name,value\nalpha,1\nbeta,2\ngamma,3\n";
 
 /// `dv -o json <args>` as the admin.

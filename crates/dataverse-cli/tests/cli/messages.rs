@@ -11,7 +11,10 @@ use serde_json::Value;
 
 use crate::common::{Sandbox, TestServer, json, one_error_line, stderr, stdout};
 
-const FINCH: &str = "/work/shared/dataverse-fixtures/requests/dataset-create-finch1.json";
+const FINCH: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../../../shared/dataverse-fixtures/requests/dataset-create-finch1.json"
+);
 
 /// The collection types, as listed in the message for an unknown one.
 const TYPES: &str = "DEPARTMENT, JOURNALS, LABORATORY, ORGANIZATIONS_INSTITUTIONS, RESEARCHERS, \

@@ -19,7 +19,10 @@ use serde_json::Value;
 use crate::common::TestServer;
 
 const README: &str = include_str!("../../../../README.md");
-const FINCH: &str = "/work/shared/dataverse-fixtures/requests/dataset-create-finch1.json";
+const FINCH: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../../../shared/dataverse-fixtures/requests/dataset-create-finch1.json"
+);
 const EXAMPLE_PID: &str = "doi:10.5072/FK2/ABCDEF";
 const URLS: &[&str] = &[
     "https://demo.dataverse.org",
