@@ -139,6 +139,41 @@ fn login_without_a_token_is_a_usage_error() {
     assert!(!s.sandbox.config_path().exists());
 }
 
+/// A URL without a scheme is refused before the token is read, even with --no-verify,
+/// and nothing is saved.
+#[test]
+fn login_refuses_a_url_without_a_scheme() {
+    let s = TestServer::start();
+    for extra in [&[][..], &["--no-verify"][..]] {
+        let out = s
+            .run(
+                s.sandbox
+                    .dv()
+                    .args([
+                        "auth",
+                        "login",
+                        "--name",
+                        "work",
+                        "--url",
+                        "dataverse.example.edu",
+                    ])
+                    .args(extra)
+                    .write_stdin(format!("{}\n", s.admin_token)),
+            )
+            .code(2)
+            .stdout("");
+        let line = one_error_line(&out);
+        assert!(
+            line.contains("did you mean https://dataverse.example.edu?"),
+            "{extra:?}: {line}"
+        );
+        assert!(
+            !s.sandbox.config_path().exists(),
+            "{extra:?}: nothing saved"
+        );
+    }
+}
+
 #[test]
 fn login_needs_a_url() {
     let s = TestServer::start();

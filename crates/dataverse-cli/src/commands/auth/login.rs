@@ -44,6 +44,11 @@ pub(crate) async fn execute(global: &GlobalArgs, args: Args) -> CliResult {
         .url
         .clone()
         .ok_or_else(|| CliError::Usage("dv auth login needs --url (or DATAVERSE_URL)".into()))?;
+    // A malformed URL (no scheme, say) is refused before the token is asked for, with or
+    // without --no-verify.
+    if !url.eq_ignore_ascii_case(LOCAL) {
+        NativeApi::builder(url.clone()).build()?;
+    }
     let token = match global.token.clone().filter(|t| !t.is_empty()) {
         Some(t) => Some(t),
         None if url.eq_ignore_ascii_case(LOCAL) => None,
