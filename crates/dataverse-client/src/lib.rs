@@ -43,6 +43,7 @@ pub use api::access::{
 };
 pub use api::crawl::{CrawlFilter, CrawlItem, CrawlOptions, CrawlReport};
 pub use api::metadatablocks::MetadataBlocks;
+pub use api::search::{SearchQuery, SearchSort, SearchStream, SearchType, SortOrder};
 pub use api::table::{DATAFILES_COLUMNS, DatafileRow, datafiles_rows};
 pub use api::upload::{
     DirectoryProgress, UploadDirectoryOptions, UploadDirectorySummary, UploadOptions, UploadReport,
@@ -52,5 +53,6 @@ pub use client::{API_KEY_HEADER, NativeApi, NativeApiBuilder};
 pub use error::{ApiError, Error, Result, TransportSource, Unreachable};
 pub use ids::{CollectionId, DatasetId, FileId, PersistentOrId, Pid, Version};
 pub use models::files::{DataFile, FileMetadata, UploadBody, UploadResponse};
+pub use models::search::{SearchItem, SearchPage};
 pub use retry::{RetryNotice, RetryPolicy};
 pub use secret::ApiToken;

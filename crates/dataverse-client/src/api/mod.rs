@@ -9,6 +9,7 @@ pub mod files;
 pub mod info;
 pub mod licenses;
 pub mod metadatablocks;
+pub mod search;
 pub mod table;
 pub mod upload;
 pub mod users;

@@ -14,6 +14,7 @@ pub mod licenses;
 pub mod metadata;
 pub mod metadatablocks;
 pub mod roles;
+pub mod search;
 pub mod users;
 
 /// Unknown fields of a model, kept as the server sent them.
