@@ -68,7 +68,12 @@ fn every_search_fixture_is_there_and_decodes_exactly() {
     on_disk.sort();
     let mut expected: Vec<String> = FIXTURES.iter().map(|s| s.to_string()).collect();
     expected.sort();
-    assert_eq!(on_disk, expected, "the search fixtures in {}", dir.display());
+    assert_eq!(
+        on_disk,
+        expected,
+        "the search fixtures in {}",
+        dir.display()
+    );
     for name in FIXTURES {
         let data = fixture_data(name);
         let page = decode_exactly(name, &data);
@@ -79,35 +84,56 @@ fn every_search_fixture_is_there_and_decodes_exactly() {
 
 #[test]
 fn the_basic_fixture_has_every_kind_of_item() {
-    let page = decode_exactly(
-        "basic",
-        &fixture_data("search-basic.response.json"),
-    );
+    let page = decode_exactly("basic", &fixture_data("search-basic.response.json"));
     assert_eq!(page.q, "trees");
-    assert_eq!((page.total_count, page.start, page.count_in_response), (5, 0, 5));
+    assert_eq!(
+        (page.total_count, page.start, page.count_in_response),
+        (5, 0, 5)
+    );
     assert_eq!(
         page.spelling_alternatives.as_ref().unwrap()["trees"],
         "[tree]"
     );
     let kinds: Vec<_> = page.items.iter().map(|i| i.type_name().unwrap()).collect();
-    assert_eq!(kinds, ["dataverse", "dataverse", "file", "dataverse", "dataset"]);
+    assert_eq!(
+        kinds,
+        ["dataverse", "dataverse", "file", "dataverse", "dataset"]
+    );
 
-    let SearchItem::Collection(c) = &page.items[0] else { panic!() };
+    let SearchItem::Collection(c) = &page.items[0] else {
+        panic!()
+    };
     assert_eq!(c.identifier.as_deref(), Some("trees"));
     assert_eq!(c.parent_dataverse_identifier.as_deref(), Some("root"));
-    assert_eq!(c.publication_statuses, Some(vec![PublicationStatus::Published]));
+    assert_eq!(
+        c.publication_statuses,
+        Some(vec![PublicationStatus::Published])
+    );
 
-    let SearchItem::File(f) = &page.items[2] else { panic!() };
+    let SearchItem::File(f) = &page.items[2] else {
+        panic!()
+    };
     assert_eq!(f.file_id, Some(12));
     assert_eq!(f.dataset_id, Some(32));
     assert_eq!(f.size_in_bytes, Some(8361));
     assert_eq!(f.md5.as_deref(), Some("0386269a5acb2c57b4eade587ff4db64"));
     assert_eq!(f.file_content_type.as_deref(), Some("image/png"));
-    assert_eq!(f.dataset_persistent_id.as_deref(), Some("doi:10.5072/FK2/XTT5BV"));
-    assert_eq!(f.release_or_create_date.as_deref(), Some("2016-05-10T12:53:39Z"));
-    assert_eq!(page.items[2].identifier().as_deref(), Some("doi:10.5072/FK2/XTT5BV/PCCHV7"));
+    assert_eq!(
+        f.dataset_persistent_id.as_deref(),
+        Some("doi:10.5072/FK2/XTT5BV")
+    );
+    assert_eq!(
+        f.release_or_create_date.as_deref(),
+        Some("2016-05-10T12:53:39Z")
+    );
+    assert_eq!(
+        page.items[2].identifier().as_deref(),
+        Some("doi:10.5072/FK2/XTT5BV/PCCHV7")
+    );
 
-    let SearchItem::Dataset(d) = &page.items[4] else { panic!() };
+    let SearchItem::Dataset(d) = &page.items[4] else {
+        panic!()
+    };
     assert_eq!(d.global_id.as_deref(), Some("doi:10.70122/FK2/MB5VGR"));
     assert_eq!(d.version_state, Some(VersionState::Released));
     assert_eq!((d.major_version, d.minor_version), (Some(3), Some(0)));
@@ -115,9 +141,15 @@ fn the_basic_fixture_has_every_kind_of_item() {
     assert_eq!(d.identifier_of_dataverse.as_deref(), Some("dvbe69f5e1"));
     assert_eq!(d.authors.as_ref().unwrap().len(), 4);
     assert_eq!(d.producers.as_ref().unwrap()[1], "Spielberg, Stephen");
-    assert_eq!(d.contacts.as_ref().unwrap()[0].name.as_deref(), Some("Finch, Fiona"));
+    assert_eq!(
+        d.contacts.as_ref().unwrap()[0].name.as_deref(),
+        Some("Finch, Fiona")
+    );
     assert!(d.citation_html.as_ref().unwrap().contains("<a href="));
 }
+
+/// A facet field: name, display name, `(value, count)` pairs.
+type FacetRow<'a> = (&'a str, Option<&'a str>, Vec<(&'a str, u64)>);
 
 #[test]
 fn facets_relevance_type_counts_and_metadata_fields() {
@@ -125,22 +157,39 @@ fn facets_relevance_type_counts_and_metadata_fields() {
         "facets",
         &fixture_data("search-subtree-relevance-facets.response.json"),
     );
-    let facets: Vec<(&str, Option<&str>, Vec<(&str, u64)>)> = page
+    let facets: Vec<FacetRow<'_>> = page
         .facet_fields()
         .map(|(k, f)| (k, f.friendly.as_deref(), f.counts().collect()))
         .collect();
     assert_eq!(
         facets,
         vec![
-            ("subject_ss", Some("Subject"), vec![("Medicine, Health and Life Sciences", 2)]),
-            ("authorName_ss", Some("Author Name"), vec![("Finch, Fiona", 1)]),
-            ("publicationDate", Some("Publication Date"), vec![("2016", 2)]),
+            (
+                "subject_ss",
+                Some("Subject"),
+                vec![("Medicine, Health and Life Sciences", 2)]
+            ),
+            (
+                "authorName_ss",
+                Some("Author Name"),
+                vec![("Finch, Fiona", 1)]
+            ),
+            (
+                "publicationDate",
+                Some("Publication Date"),
+                vec![("2016", 2)]
+            ),
         ]
     );
-    let SearchItem::Collection(c) = &page.items[0] else { panic!() };
+    let SearchItem::Collection(c) = &page.items[0] else {
+        panic!()
+    };
     assert!((c.score.unwrap() - 3.8500118255615234).abs() < 1e-12);
     let matches = c.matches.as_ref().unwrap();
-    assert_eq!(matches[1]["name"].snippets[0], "<span class=\"search-term-match\">Finches</span>");
+    assert_eq!(
+        matches[1]["name"].snippets[0],
+        "<span class=\"search-term-match\">Finches</span>"
+    );
 
     let page = decode_exactly(
         "specific",
@@ -148,14 +197,22 @@ fn facets_relevance_type_counts_and_metadata_fields() {
     );
     let counts = page.total_count_per_object_type.as_ref().unwrap();
     assert_eq!((counts["Datasets"], counts["Dataverses"]), (2, 2));
-    let SearchItem::Dataset(d) = &page.items[0] else { panic!() };
+    let SearchItem::Dataset(d) = &page.items[0] else {
+        panic!()
+    };
     assert_eq!(d.version_state, Some(VersionState::Draft));
     assert_eq!(d.published_at, None);
     let citation = &d.metadata_blocks.as_ref().unwrap()["citation"];
-    let names: Vec<_> = citation.fields.iter().map(|f| f.type_name.as_str()).collect();
+    let names: Vec<_> = citation
+        .fields
+        .iter()
+        .map(|f| f.type_name.as_str())
+        .collect();
     assert_eq!(names, ["dsDescription", "author"]);
     // The second dataset of the same page is a short, older-looking item.
-    let SearchItem::Dataset(d) = &page.items[1] else { panic!() };
+    let SearchItem::Dataset(d) = &page.items[1] else {
+        panic!()
+    };
     assert_eq!((d.version_state.as_ref(), d.file_count), (None, None));
 }
 
@@ -182,16 +239,28 @@ fn items_of_dataverse_4_and_5_decode() {
     });
     let page: SearchPage = serde_json::from_value(data).unwrap();
     assert_eq!((page.total_count, page.count_in_response), (3, 3));
-    let SearchItem::File(f) = &page.items[0] else { panic!() };
+    let SearchItem::File(f) = &page.items[0] else {
+        panic!()
+    };
     assert_eq!((f.file_id, f.size_in_bytes), (Some(7), Some(1024)));
     assert_eq!(f.checksum, None);
     assert_eq!(f.md5.as_deref(), Some("d41d8cd98f00b204e9800998ecf8427e"));
     assert_eq!(f.publication_statuses, None);
     assert!(f.extra.is_empty(), "{:?}", f.extra);
-    let SearchItem::Dataset(d) = &page.items[1] else { panic!() };
-    assert_eq!((d.version_state.as_ref(), d.published_at.as_deref()), (None, None));
-    assert_eq!(page.items[1].dedupe_key().as_deref(), Some("dataset:doi:10.5072/FK2/OLD"));
-    let SearchItem::Collection(c) = &page.items[2] else { panic!() };
+    let SearchItem::Dataset(d) = &page.items[1] else {
+        panic!()
+    };
+    assert_eq!(
+        (d.version_state.as_ref(), d.published_at.as_deref()),
+        (None, None)
+    );
+    assert_eq!(
+        page.items[1].dedupe_key().as_deref(),
+        Some("dataset:doi:10.5072/FK2/OLD")
+    );
+    let SearchItem::Collection(c) = &page.items[2] else {
+        panic!()
+    };
     assert_eq!(c.dataset_count, Some(4));
 }
 
@@ -209,7 +278,9 @@ async fn search_sends_every_parameter_and_decodes_the_answer() {
             let s = s.clone();
             async move {
                 s.lock().unwrap().push(q.unwrap_or_default());
-                ok_page(fixture_data("search-subtree-relevance-facets.response.json"))
+                ok_page(fixture_data(
+                    "search-subtree-relevance-facets.response.json",
+                ))
             }
         }),
     ))
@@ -242,11 +313,13 @@ async fn search_sends_every_parameter_and_decodes_the_answer() {
     assert_eq!(page, local);
     assert_eq!(
         seen.lock().unwrap().as_slice(),
-        ["q=finch&type=dataverse&type=dataset&subtree=birds&subtree=finches&sort=name&order=desc\
+        [
+            "q=finch&type=dataverse&type=dataset&subtree=birds&subtree=finches&sort=name&order=desc\
           &per_page=2&start=0&show_relevance=true&show_facets=true&fq=publicationStatus%3APublished\
           &fq=subject_ss%3A%22Medicine%2C+Health+and+Life+Sciences%22&show_entity_ids=true\
           &metadata_fields=citation%3A*&geo_point=42.3%2C-71.1&geo_radius=5&show_type_counts=true\
-          &search_service=solr"]
+          &search_service=solr"
+        ]
     );
 
     // search_count asks for one item, without the presentation parameters.
@@ -286,7 +359,10 @@ async fn a_bad_query_is_the_servers_bad_request_and_a_big_page_is_refused_locall
     match &err {
         Error::BadRequest(a) => {
             assert_eq!(a.status, 400);
-            assert_eq!(a.message, "Invalid type 'tool'. Must be one of [dataverse, dataset, file]");
+            assert_eq!(
+                a.message,
+                "Invalid type 'tool'. Must be one of [dataverse, dataset, file]"
+            );
         }
         other => panic!("{other:?}"),
     }
@@ -411,12 +487,20 @@ async fn the_stream_pages_until_total_count() {
         .search_stream(&SearchQuery::new("*").per_page(10).show_facets(true))
         .unwrap();
     assert_eq!(names(stream).await, expected(0..25));
-    assert_eq!(index.requests(), [(0, 10), (10, 10), (20, 10)], "stops at total_count");
+    assert_eq!(
+        index.requests(),
+        [(0, 10), (10, 10), (20, 10)],
+        "stops at total_count"
+    );
 
     // Without per_page, pages of 1000; from the query's start.
     let index = Index::new(1500);
     let api = client(&index.serve().await, None);
-    let got = names(api.search_stream(&SearchQuery::new("*").start(200)).unwrap()).await;
+    let got = names(
+        api.search_stream(&SearchQuery::new("*").start(200))
+            .unwrap(),
+    )
+    .await;
     assert_eq!(got, expected(200..1500));
     assert_eq!(index.requests(), [(200, 1000), (1200, 1000)]);
 }
@@ -427,7 +511,11 @@ async fn the_stream_stops_at_an_empty_page_and_at_the_limit() {
     let mut index = Index::new(7);
     index.claimed_total = Some(100);
     let api = client(&index.serve().await, None);
-    let got = names(api.search_stream(&SearchQuery::new("*").per_page(5)).unwrap()).await;
+    let got = names(
+        api.search_stream(&SearchQuery::new("*").per_page(5))
+            .unwrap(),
+    )
+    .await;
     assert_eq!(got, expected(0..7));
     // The offset moves by what each page held.
     assert_eq!(index.requests(), [(0, 5), (5, 5), (7, 5)]);
@@ -435,8 +523,15 @@ async fn the_stream_stops_at_an_empty_page_and_at_the_limit() {
     let index = Index::new(25);
     let api = client(&index.serve().await, None);
     let query = SearchQuery::new("*").per_page(10).limit(12);
-    assert_eq!(names(api.search_stream(&query).unwrap()).await, expected(0..12));
-    assert_eq!(index.requests(), [(0, 10), (10, 2)], "no more than the limit is asked for");
+    assert_eq!(
+        names(api.search_stream(&query).unwrap()).await,
+        expected(0..12)
+    );
+    assert_eq!(
+        index.requests(),
+        [(0, 10), (10, 2)],
+        "no more than the limit is asked for"
+    );
 
     let api = client(&index.serve().await, None);
     let got = names(api.search_stream(&SearchQuery::new("*").limit(0)).unwrap()).await;
@@ -448,7 +543,11 @@ async fn the_stream_never_yields_an_entity_twice_when_the_index_shifts() {
     let mut index = Index::new(25);
     index.shift_after = Some(1); // a new dataset lands in front after the first page
     let api = client(&index.serve().await, None);
-    let got = names(api.search_stream(&SearchQuery::new("*").per_page(10)).unwrap()).await;
+    let got = names(
+        api.search_stream(&SearchQuery::new("*").per_page(10))
+            .unwrap(),
+    )
+    .await;
     // Page 2 starts again with D9 (shifted by one): it is skipped, not repeated.
     assert_eq!(got, expected(0..25));
     assert_eq!(index.requests(), [(0, 10), (10, 10), (20, 10)]);
@@ -478,7 +577,11 @@ async fn an_error_mid_stream_surfaces_once_and_ends_it() {
         errors[0]
     );
     assert!(stream.next().await.is_none());
-    assert_eq!(index.requests().len(), 2, "nothing fetched after the failure");
+    assert_eq!(
+        index.requests().len(),
+        2,
+        "nothing fetched after the failure"
+    );
 }
 
 #[tokio::test]
@@ -493,7 +596,10 @@ async fn the_next_page_is_fetched_while_the_caller_reads_and_no_further() {
     // The caller is busy with page 1: page 2 arrives anyway.
     let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
     while index.requests().len() < 2 {
-        assert!(tokio::time::Instant::now() < deadline, "page 2 was not prefetched");
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "page 2 was not prefetched"
+        );
         tokio::time::sleep(Duration::from_millis(5)).await;
     }
     // But not page 3: one page ahead only.

@@ -451,9 +451,8 @@ impl NativeApi {
     /// ```
     pub fn search_stream(&self, query: &SearchQuery) -> Result<SearchStream> {
         query.validate()?;
-        let runtime = tokio::runtime::Handle::try_current().map_err(|_| {
-            Error::InvalidArgument("search_stream needs a tokio runtime".into())
-        })?;
+        let runtime = tokio::runtime::Handle::try_current()
+            .map_err(|_| Error::InvalidArgument("search_stream needs a tokio runtime".into()))?;
         let mut base = query.clone();
         base.show_facets = None;
         base.show_type_counts = None;

@@ -440,8 +440,12 @@ impl SearchItem {
             Some("dataverse") => {
                 decode_keeping_raw(&raw, Some("type")).map(|c| SearchItem::Collection(Box::new(c)))
             }
-            Some("dataset") => decode_keeping_raw(&raw, Some("type")).map(|d| SearchItem::Dataset(Box::new(d))),
-            Some("file") => decode_keeping_raw(&raw, Some("type")).map(|f| SearchItem::File(Box::new(f))),
+            Some("dataset") => {
+                decode_keeping_raw(&raw, Some("type")).map(|d| SearchItem::Dataset(Box::new(d)))
+            }
+            Some("file") => {
+                decode_keeping_raw(&raw, Some("type")).map(|f| SearchItem::File(Box::new(f)))
+            }
             _ => None,
         };
         decoded.unwrap_or(SearchItem::Other(raw))
@@ -652,7 +656,9 @@ impl<'de> Deserialize<'de> for SearchPage {
         let mut items = Vec::new();
         let mut odd_items = None;
         match object.remove("items") {
-            Some(Value::Array(list)) => items = list.into_iter().map(SearchItem::from_value).collect(),
+            Some(Value::Array(list)) => {
+                items = list.into_iter().map(SearchItem::from_value).collect()
+            }
             Some(other) => odd_items = Some(other),
             None => {}
         }
@@ -719,7 +725,11 @@ mod tests {
 
     #[test]
     fn unknown_types_and_non_objects_are_kept_whole() {
-        for raw in [json!({"type": "tool", "name": "x"}), json!("text"), json!({})] {
+        for raw in [
+            json!({"type": "tool", "name": "x"}),
+            json!("text"),
+            json!({}),
+        ] {
             assert_eq!(
                 SearchItem::from_value(raw.clone()),
                 SearchItem::Other(raw.clone())
