@@ -13,7 +13,8 @@ use clap::{
 };
 
 use crate::commands::{
-    auth, collection, completions, dataset, demo, file, info, licenses, metadatablocks, serve, user,
+    auth, collection, completions, dataset, demo, file, info, licenses, metadatablocks, search, serve,
+    user,
 };
 
 /// The examples at the end of `dv --help`.
@@ -277,6 +278,9 @@ pub enum Command {
     /// Files: read, update, upload, replace, delete, restrict, ingest, download.
     #[command(subcommand)]
     File(file::FileCommand),
+    /// Search the installation: collections, datasets and files by words or fields.
+    #[command(after_help = search::EXAMPLES)]
+    Search(search::Args),
     /// Run the embedded local Dataverse as a server.
     #[command(after_help = serve::EXAMPLES)]
     Serve(serve::Args),

@@ -12,6 +12,7 @@ pub mod file;
 pub mod info;
 pub mod licenses;
 pub mod metadatablocks;
+pub mod search;
 pub mod serve;
 pub mod user;
 
@@ -46,6 +47,7 @@ pub async fn run(cli: Cli) -> CliResult {
                 Command::Collection(cmd) => collection::run(&ctx, cmd).await,
                 Command::Dataset(cmd) => dataset::run(&ctx, cmd).await,
                 Command::File(cmd) => file::run(&ctx, cmd).await,
+                Command::Search(args) => search::execute(&ctx, args).await,
                 Command::Serve(_)
                 | Command::Completions(_)
                 | Command::Demo(_)
