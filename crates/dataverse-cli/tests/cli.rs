@@ -31,6 +31,8 @@ mod metadatablocks;
 mod misc;
 #[path = "cli/readme.rs"]
 mod readme;
+#[path = "cli/search.rs"]
+mod search;
 #[path = "cli/secrets.rs"]
 mod secrets;
 #[path = "cli/tables.rs"]
