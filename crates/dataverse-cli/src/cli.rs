@@ -13,8 +13,8 @@ use clap::{
 };
 
 use crate::commands::{
-    auth, collection, completions, dataset, demo, file, info, licenses, metadatablocks, search, serve,
-    user,
+    auth, collection, completions, dataset, demo, file, info, licenses, metadatablocks, search,
+    serve, user,
 };
 
 /// The examples at the end of `dv --help`.

@@ -172,9 +172,11 @@ fn every_parameter_is_sent() {
         .success();
     assert_eq!(
         requests(&seen),
-        ["GET /api/search?q=title%3Afinch&type=dataset&type=file&subtree=birds&subtree=trees\
+        [
+            "GET /api/search?q=title%3Afinch&type=dataset&type=file&subtree=birds&subtree=trees\
           &sort=date&order=desc&per_page=20&start=40&show_facets=true\
-          &fq=publicationStatus%3APublished HTTP/1.1"]
+          &fq=publicationStatus%3APublished HTTP/1.1"
+        ]
     );
 }
 
@@ -326,7 +328,15 @@ fn count_prints_the_total_only() {
     let sandbox = Sandbox::new();
     let (url, seen) = fixture_server("basic");
     let out = sandbox
-        .run(dv(&sandbox, &url).args(["-o", "table", "search", "trees", "--type", "dataverse", "--count"]))
+        .run(dv(&sandbox, &url).args([
+            "-o",
+            "table",
+            "search",
+            "trees",
+            "--type",
+            "dataverse",
+            "--count",
+        ]))
         .success();
     assert_eq!(stdout(&out), "5\n");
     assert_eq!(stderr(&out), "");
@@ -388,4 +398,19 @@ fn a_server_without_search_says_so() {
             s.base_url
         )
     );
+}
+
+#[test]
+fn a_limit_of_zero_is_a_usage_error() {
+    let sandbox = Sandbox::new();
+    let (url, seen) = fixture_server("basic");
+    let out = sandbox
+        .run(dv(&sandbox, &url).args(["search", "trees", "--limit", "0"]))
+        .code(2);
+    let line = one_error_line(&out);
+    assert!(
+        line.starts_with("dv: invalid value '0' for '--limit <N>'"),
+        "{line}"
+    );
+    assert!(requests(&seen).is_empty());
 }

@@ -75,7 +75,7 @@ pub struct Args {
     #[arg(long)]
     pub order: Option<Order>,
     /// At most N results (a table shows one page of at most N).
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
     pub limit: Option<u64>,
     /// Results per request (at most 1000; default: 10 for a table or JSON, 1000 when
     /// streaming NDJSON or CSV).
@@ -209,11 +209,7 @@ fn table(ctx: &Context, args: &Args, page: &SearchPage) -> CliResult {
         )?;
     }
     if !ctx.quiet {
-        eprintln!(
-            "{} of {} results",
-            page.items.len(),
-            page.total_count
-        );
+        eprintln!("{} of {} results", page.items.len(), page.total_count);
     }
     Ok(())
 }
