@@ -391,12 +391,17 @@ fn a_bad_query_gets_the_servers_words() {
 fn a_server_without_search_says_so() {
     let s = TestServer::start();
     let out = s.run(s.dv().args(["search", "trees"])).code(1);
-    assert_eq!(
-        one_error_line(&out),
-        format!(
-            "dv: this server has no Search API (GET {}/api/search: HTTP 404)",
+    let line = one_error_line(&out);
+    assert!(
+        line.starts_with("dv: this server has no Search API; the server said: "),
+        "{line}"
+    );
+    assert!(
+        line.ends_with(&format!(
+            "(GET {}/api/search?q=trees: HTTP 404)",
             s.base_url
-        )
+        )),
+        "{line}"
     );
 }
 

@@ -257,13 +257,19 @@ fn csv_row(item: &SearchItem) -> String {
 /// A 404 from `/api/search` means the server has no Search API (the embedded local
 /// Dataverse has none yet): say so.
 fn no_search_api(e: CliError) -> CliError {
-    if let CliError::Api(dataverse_client::Error::NotFound(api)) = &e
-        && let Some(path) = api.url.split('?').next()
-        && path.ends_with("/api/search")
-    {
-        return CliError::Incomplete(format!(
-            "this server has no Search API (GET {path}: HTTP 404)"
-        ));
+    match e {
+        CliError::Api(dataverse_client::Error::NotFound(api))
+            if api
+                .url
+                .split('?')
+                .next()
+                .is_some_and(|path| path.ends_with("/api/search")) =>
+        {
+            CliError::Explained {
+                message: "this server has no Search API".into(),
+                source: Box::new(dataverse_client::Error::NotFound(api)),
+            }
+        }
+        other => other,
     }
-    e
 }
