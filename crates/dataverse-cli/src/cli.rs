@@ -23,7 +23,7 @@ Examples:
   dv demo                                     # the main job, end to end, offline
   dv info version                             # the embedded local Dataverse, no set-up
   dv --url https://demo.dataverse.org dataset list :root
-  dv --url https://demo.dataverse.org search "title:trees" --type dataset
+  dv --url https://demo.dataverse.org search \"title:trees\" --type dataset
   dv dataset get doi:10.5072/FK2/ABCDEF -o json
   dv file upload doi:10.5072/FK2/ABCDEF data/
   dv file download --dataset doi:10.5072/FK2/ABCDEF -O out/
