@@ -2,63 +2,15 @@
 //! downloads that never share or silently replace a local file, uploads of a file already
 //! there, and crawls that stream CSV (whole rows even when interrupted) or write Parquet.
 
-use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use assert_cmd::Command;
 use serde_json::Value;
 use tempfile::TempDir;
 
-use crate::common::{TestServer, json, one_error_line, stderr, stdout};
-
-const FINCH: &str = concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/../../../shared/dataverse-fixtures/requests/dataset-create-finch1.json"
-);
-
-/// `dv -o json <args>` as the admin.
-fn dv(s: &TestServer, args: &[&str]) -> Command {
-    let mut cmd = s.dv();
-    cmd.args(["-o", "json"]).args(args);
-    cmd
-}
-
-/// Run, expect success, parse stdout as JSON.
-fn ok(s: &TestServer, args: &[&str]) -> Value {
-    json(&s.run(&mut dv(s, args)).success())
-}
-
-/// A draft dataset in `:root`: its PID.
-fn dataset(s: &TestServer) -> String {
-    let created = ok(
-        s,
-        &[
-            "dataset",
-            "create",
-            "--collection",
-            ":root",
-            "--json",
-            FINCH,
-        ],
-    );
-    created["persistentId"]
-        .as_str()
-        .unwrap_or_else(|| panic!("persistentId: {created}"))
-        .to_string()
-}
-
-fn ps(p: &Path) -> &str {
-    p.to_str().expect("UTF-8 path")
-}
-
-fn write(dir: &Path, rel: &str, bytes: &[u8]) -> PathBuf {
-    let p = dir.join(rel);
-    if let Some(parent) = p.parent() {
-        std::fs::create_dir_all(parent).expect("mkdir");
-    }
-    std::fs::write(&p, bytes).expect("write");
-    p
-}
+use crate::common::{
+    TestServer, finch_draft as dataset, json_cmd as dv, ok, one_error_line, ps, stderr, stdout,
+    write_file as write,
+};
 
 /// The citation fields of the dataset's latest version, by name.
 fn citation(s: &TestServer, pid: &str) -> Vec<Value> {

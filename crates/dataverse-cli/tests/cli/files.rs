@@ -2,64 +2,17 @@
 //! sends nothing), the files table as JSON and CSV, metadata round-trips, restriction,
 //! deletion, byte-identical downloads, `--original` of an ingested CSV, and errors.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::{Duration, Instant};
 
-use assert_cmd::Command;
-use serde_json::Value;
 use tempfile::TempDir;
 
-use crate::common::{TestServer, json, one_error_line, stdout};
+use crate::common::{
+    TestServer, finch_draft as dataset, json_cmd as dv, ok, one_error_line, ps, stdout,
+    write_file as write,
+};
 
-const FINCH: &str = concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/../../../shared/dataverse-fixtures/requests/dataset-create-finch1.json"
-);
 const CSV: &str = "name,value\nalpha,1\nbeta,2\ngamma,3\n";
-
-/// `dv -o json <args>` as the admin.
-fn dv(s: &TestServer, args: &[&str]) -> Command {
-    let mut cmd = s.dv();
-    cmd.args(["-o", "json"]).args(args);
-    cmd
-}
-
-/// Run, expect success, parse stdout as JSON.
-fn ok(s: &TestServer, args: &[&str]) -> Value {
-    json(&s.run(&mut dv(s, args)).success())
-}
-
-/// A draft dataset in `:root`: its PID.
-fn dataset(s: &TestServer) -> String {
-    let created = ok(
-        s,
-        &[
-            "dataset",
-            "create",
-            "--collection",
-            ":root",
-            "--json",
-            FINCH,
-        ],
-    );
-    created["persistentId"]
-        .as_str()
-        .unwrap_or_else(|| panic!("persistentId: {created}"))
-        .to_string()
-}
-
-fn write(dir: &Path, rel: &str, bytes: &[u8]) -> PathBuf {
-    let p = dir.join(rel);
-    if let Some(parent) = p.parent() {
-        std::fs::create_dir_all(parent).expect("mkdir");
-    }
-    std::fs::write(&p, bytes).expect("write");
-    p
-}
-
-fn ps(p: &Path) -> &str {
-    p.to_str().expect("UTF-8 path")
-}
 
 /// Bytes that no content sniffing mistakes for text.
 fn blob(len: usize) -> Vec<u8> {

@@ -9,53 +9,20 @@ use std::time::{Duration, Instant};
 use assert_cmd::Command;
 use serde_json::Value;
 
-use crate::common::{Sandbox, TestServer, json, one_error_line, stderr, stdout};
-
-const FINCH: &str = concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/../../../shared/dataverse-fixtures/requests/dataset-create-finch1.json"
-);
+use crate::common::{
+    Sandbox, TestServer, finch_draft as draft, json, json_cmd as dv, ok, one_error_line, stderr,
+    stdout,
+};
 
 /// The collection types, as listed in the message for an unknown one.
 const TYPES: &str = "DEPARTMENT, JOURNALS, LABORATORY, ORGANIZATIONS_INSTITUTIONS, RESEARCHERS, \
                      RESEARCH_GROUP, RESEARCH_PROJECTS, TEACHING_COURSES, UNCATEGORIZED";
-
-/// `dv -o json <args>` as the admin.
-fn dv(s: &TestServer, args: &[&str]) -> Command {
-    let mut cmd = s.dv();
-    cmd.args(["-o", "json"]).args(args);
-    cmd
-}
-
-/// Run, expect success, parse stdout as JSON.
-fn ok(s: &TestServer, args: &[&str]) -> Value {
-    json(&s.run(&mut dv(s, args)).success())
-}
 
 /// Run, expect exit `code`, nothing on stdout and one `dv: ` line on stderr: that line.
 #[track_caller]
 fn fails(sb: &Sandbox, cmd: &mut Command, code: i32) -> String {
     let out = sb.run(cmd).code(code).stdout("");
     one_error_line(&out)
-}
-
-/// A draft dataset (the finch) in `:root`: its PID.
-fn draft(s: &TestServer) -> String {
-    let created = ok(
-        s,
-        &[
-            "dataset",
-            "create",
-            "--collection",
-            ":root",
-            "--json",
-            FINCH,
-        ],
-    );
-    created["persistentId"]
-        .as_str()
-        .unwrap_or_else(|| panic!("persistentId: {created}"))
-        .to_string()
 }
 
 #[test]

@@ -9,6 +9,7 @@
 //! The example PID stands for the one `dv dataset create` printed, and the file ids `42`
 //! and `43` for the ingested `results.tab` and another uploaded file.
 
+use crate::common::FINCH;
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::process::Command;
@@ -19,10 +20,6 @@ use serde_json::Value;
 use crate::common::TestServer;
 
 const README: &str = include_str!("../../../../README.md");
-const FINCH: &str = concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/../../../shared/dataverse-fixtures/requests/dataset-create-finch1.json"
-);
 const EXAMPLE_PID: &str = "doi:10.5072/FK2/ABCDEF";
 const URLS: &[&str] = &[
     "https://demo.dataverse.org",

@@ -12,12 +12,8 @@ use std::path::{Path, PathBuf};
 use serde_json::Value;
 use tempfile::TempDir;
 
-use crate::common::{Sandbox, TestServer, json, stdout};
+use crate::common::{FINCH, Sandbox, TestServer, json, stdout};
 
-const FINCH: &str = concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/../../../shared/dataverse-fixtures/requests/dataset-create-finch1.json"
-);
 const SNAPSHOT: &str = "tests/cli/snapshots/tables-80.txt";
 const LONG_TITLE: &str = "Darwin's finches of the Galápagos: beak depth, body mass and rainfall \
                           across forty years of field seasons on Daphne Major";

@@ -7,12 +7,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
-use crate::common::{TestServer, http_get, json, one_error_line, stderr, stdout};
-
-const FINCH: &str = concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/../../../shared/dataverse-fixtures/requests/dataset-create-finch1.json"
-);
+use crate::common::{FINCH, TestServer, http_get, json, one_error_line, stderr, stdout};
 
 /// `dv -o json ARGS` as the admin: stdout as JSON.
 fn ok_json(s: &TestServer, args: &[&str]) -> Value {

@@ -398,3 +398,55 @@ pub fn contains_uuid(text: &str) -> bool {
         true
     })
 }
+
+/// The finch create body of Dataverse's own test data (a valid dataset in `:root`).
+pub const FINCH: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../../../shared/dataverse-fixtures/requests/dataset-create-finch1.json"
+);
+
+/// `dv -o json <args>` as the admin.
+pub fn json_cmd(s: &TestServer, args: &[&str]) -> Command {
+    let mut cmd = s.dv();
+    cmd.args(["-o", "json"]).args(args);
+    cmd
+}
+
+/// Run `dv -o json <args>` as the admin, expect success, parse stdout as JSON.
+pub fn ok(s: &TestServer, args: &[&str]) -> Value {
+    json(&s.run(&mut json_cmd(s, args)).success())
+}
+
+/// A draft dataset (the finch) in `:root`: its PID.
+pub fn finch_draft(s: &TestServer) -> String {
+    let created = ok(
+        s,
+        &[
+            "dataset",
+            "create",
+            "--collection",
+            ":root",
+            "--json",
+            FINCH,
+        ],
+    );
+    created["persistentId"]
+        .as_str()
+        .unwrap_or_else(|| panic!("persistentId: {created}"))
+        .to_string()
+}
+
+/// Write `bytes` to `dir/rel`, creating folders: the path.
+pub fn write_file(dir: &std::path::Path, rel: &str, bytes: &[u8]) -> PathBuf {
+    let p = dir.join(rel);
+    if let Some(parent) = p.parent() {
+        std::fs::create_dir_all(parent).expect("mkdir");
+    }
+    std::fs::write(&p, bytes).expect("write");
+    p
+}
+
+/// A path as `&str` for a command line.
+pub fn ps(p: &std::path::Path) -> &str {
+    p.to_str().expect("UTF-8 path")
+}
