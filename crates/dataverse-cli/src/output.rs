@@ -9,6 +9,22 @@ use serde::Serialize;
 use crate::cli::OutputFormat;
 use crate::error::{CliError, CliResult};
 
+/// The JSON keys of an assignment (the CSV header of an empty list of
+/// collection or dataset role assignments).
+pub const ASSIGNMENT_KEYS: &[&str] = &[
+    "id",
+    "assignee",
+    "assigneeName",
+    "roleId",
+    "roleName",
+    "roleDescription",
+    "_roleAlias",
+    "definitionPointId",
+    "definitionPointName",
+    "definitionPointType",
+    "definitionPointGlobalId",
+];
+
 /// Print `value` as pretty JSON on stdout.
 pub fn json<T: Serialize + ?Sized>(value: &T) -> CliResult {
     let text = serde_json::to_string_pretty(value)

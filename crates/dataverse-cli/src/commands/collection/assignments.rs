@@ -2,22 +2,7 @@
 
 use crate::context::Context;
 use crate::error::CliResult;
-use crate::output::{self, Col, opt};
-
-/// The JSON keys of an assignment (the CSV header of an empty list).
-const ASSIGNMENT_KEYS: &[&str] = &[
-    "id",
-    "assignee",
-    "assigneeName",
-    "roleId",
-    "roleName",
-    "roleDescription",
-    "_roleAlias",
-    "definitionPointId",
-    "definitionPointName",
-    "definitionPointType",
-    "definitionPointGlobalId",
-];
+use crate::output::{self, ASSIGNMENT_KEYS, Col, opt};
 
 /// `dv collection assignments`
 #[derive(Debug, clap::Args)]
