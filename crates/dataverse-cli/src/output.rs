@@ -587,9 +587,53 @@ pub fn yes(v: Option<bool>) -> String {
     }
 }
 
+/// The format of `-O FILE` given without `--output`, from the file's extension: `.json`,
+/// `.ndjson`/`.jsonl`, `.csv`, `.parquet`, `.txt` (a table); a command refuses the
+/// formats it cannot write.
+pub fn format_of_path(path: &Path) -> CliResult<OutputFormat> {
+    let ext = path
+        .extension()
+        .map(|e| e.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default();
+    match ext.as_str() {
+        "json" => Ok(OutputFormat::Json),
+        "ndjson" | "jsonl" => Ok(OutputFormat::Ndjson),
+        "csv" => Ok(OutputFormat::Csv),
+        "parquet" => Ok(OutputFormat::Parquet),
+        "txt" => Ok(OutputFormat::Table),
+        _ => Err(CliError::Usage(format!(
+            "cannot tell the format of {} from its extension (.json, .ndjson, .csv, .parquet, .txt): add --output",
+            path.display()
+        ))),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::{Col, csv_cell, grid_text, human_size, pairs_text, shorten, shorten_middle};
+
+    #[test]
+    fn formats_from_extensions() {
+        use super::{OutputFormat, format_of_path};
+        use std::path::Path;
+        assert_eq!(
+            format_of_path(Path::new("a.CSV")).ok(),
+            Some(OutputFormat::Csv)
+        );
+        assert_eq!(
+            format_of_path(Path::new("x/files.parquet")).ok(),
+            Some(OutputFormat::Parquet)
+        );
+        assert_eq!(
+            format_of_path(Path::new("f.jsonl")).ok(),
+            Some(OutputFormat::Ndjson)
+        );
+        assert_eq!(
+            format_of_path(Path::new("t.txt")).ok(),
+            Some(OutputFormat::Table)
+        );
+        assert!(format_of_path(Path::new("yaml")).is_err());
+    }
 
     fn widest(text: &str) -> usize {
         text.lines().map(|l| l.chars().count()).max().unwrap_or(0)

@@ -153,24 +153,6 @@ fn csv_row(item: &CrawlItem) -> String {
         .unwrap_or_default()
 }
 
-/// The format of `-O FILE` without `--output`, from its extension.
-fn format_of(path: &Path) -> CliResult<OutputFormat> {
-    let ext = path
-        .extension()
-        .map(|e| e.to_string_lossy().to_ascii_lowercase())
-        .unwrap_or_default();
-    match ext.as_str() {
-        "json" => Ok(OutputFormat::Json),
-        "ndjson" | "jsonl" => Ok(OutputFormat::Ndjson),
-        "csv" => Ok(OutputFormat::Csv),
-        "parquet" => Ok(OutputFormat::Parquet),
-        _ => Err(CliError::Usage(format!(
-            "cannot tell the format of {} from its extension: add --output json|ndjson|csv|parquet",
-            path.display()
-        ))),
-    }
-}
-
 /// The crawl rows as Parquet: numbers as unsigned integers, the rest as text.
 #[cfg(feature = "parquet")]
 fn parquet(items: &[CrawlItem]) -> CliResult<Vec<u8>> {
@@ -237,7 +219,7 @@ pub(crate) async fn execute(ctx: &Context, args: Args) -> CliResult {
     let path = ctx.out.as_deref();
     let format = match (ctx.asked_format, path) {
         (Some(f), _) => f,
-        (None, Some(p)) => format_of(p)?,
+        (None, Some(p)) => output::format_of_path(p)?,
         (None, None) => ctx.output,
     };
     if format == OutputFormat::Parquet && path.is_none() {

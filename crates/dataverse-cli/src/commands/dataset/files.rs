@@ -1,8 +1,6 @@
 //! `dv dataset files ID [--mime TYPE]... [--version V]`: the files table, printed or
 //! written to `-O FILE`.
 
-use std::path::Path;
-
 use dataverse_client::models::files::FileMetadata;
 use dataverse_client::{DATAFILES_COLUMNS, DatafileRow, Version, datafiles_rows};
 use serde::Serialize;
@@ -37,7 +35,7 @@ pub(crate) async fn execute(ctx: &Context, args: Args) -> CliResult {
     let path = ctx.out.as_deref();
     let format = match (ctx.asked_format, path) {
         (Some(f), _) => f,
-        (None, Some(p)) => format_of(p)?,
+        (None, Some(p)) => output::format_of_path(p)?,
         (None, None) => ctx.output,
     };
     if format == OutputFormat::Parquet && path.is_none() {
@@ -92,25 +90,6 @@ pub(crate) async fn execute(ctx: &Context, args: Args) -> CliResult {
             }
             Ok(())
         }
-    }
-}
-
-/// The format for `-O FILE` without `--output`, from the file's extension.
-fn format_of(path: &Path) -> CliResult<OutputFormat> {
-    let ext = path
-        .extension()
-        .map(|e| e.to_string_lossy().to_ascii_lowercase())
-        .unwrap_or_default();
-    match ext.as_str() {
-        "json" => Ok(OutputFormat::Json),
-        "ndjson" | "jsonl" => Ok(OutputFormat::Ndjson),
-        "csv" => Ok(OutputFormat::Csv),
-        "parquet" => Ok(OutputFormat::Parquet),
-        "txt" => Ok(OutputFormat::Table),
-        _ => Err(CliError::Usage(format!(
-            "cannot tell the format of {} from its extension: add --output json|ndjson|csv|parquet|table",
-            path.display()
-        ))),
     }
 }
 
@@ -210,23 +189,4 @@ fn parquet(_files: &[FileMetadata]) -> CliResult<Vec<u8>> {
         "this dv was built without Parquet support (cargo feature `parquet` of dataverse-cli)"
             .into(),
     ))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn formats_from_extensions() {
-        assert_eq!(format_of(Path::new("a.CSV")).ok(), Some(OutputFormat::Csv));
-        assert_eq!(
-            format_of(Path::new("x/files.parquet")).ok(),
-            Some(OutputFormat::Parquet)
-        );
-        assert_eq!(
-            format_of(Path::new("f.json")).ok(),
-            Some(OutputFormat::Json)
-        );
-        assert!(format_of(Path::new("yaml")).is_err());
-    }
 }
