@@ -115,10 +115,12 @@ pub(crate) fn refresh(conn: &mut Connection, blocks: &Blocks) -> Result<Refreshe
         )?;
         if let Some(ds) = datasets::by_id(&tx, *id)? {
             let versions = datasets::versions(&tx, ds.id)?;
-            if !chains.contains_key(&ds.owner_id) {
-                chains.insert(ds.owner_id, document::owner_ids(&tx, ds.owner_id)?);
-            }
-            let chain = chains.get(&ds.owner_id).map(Vec::as_slice).unwrap_or(&[]);
+            let chain = match chains.entry(ds.owner_id) {
+                std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
+                std::collections::hash_map::Entry::Vacant(e) => {
+                    e.insert(document::owner_ids(&tx, ds.owner_id)?)
+                }
+            };
             for doc in document::dataset(&tx, blocks, &ds, &versions, &publisher, chain)? {
                 write_doc(&tx, &doc)?;
                 done.documents += 1;
