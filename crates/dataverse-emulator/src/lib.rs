@@ -28,6 +28,7 @@ mod permissions;
 mod printer;
 mod routes;
 mod store;
+mod web;
 mod zip;
 
 use std::net::SocketAddr;
