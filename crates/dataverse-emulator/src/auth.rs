@@ -94,7 +94,8 @@ impl FromRequestParts<Emulator> for Auth {
             // signed in to the web pages (a stale sign-in is a guest, as in Dataverse).
             let mut caller = Caller::Guest;
             if parts.uri.path().starts_with("/api/access/")
-                && let Some(user) = crate::web::session::signed_in_user(state, &parts.headers).await?
+                && let Some(user) =
+                    crate::web::session::signed_in_user(state, &parts.headers).await?
             {
                 caller = Caller::User(Box::new(user));
             }

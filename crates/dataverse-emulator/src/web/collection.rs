@@ -453,7 +453,11 @@ mod tests {
 
     #[test]
     fn asks_parse_and_link_back() {
-        let a = Ask::parse(&pairs(&[("q", " finch "), ("types", "datasets"), ("page", "2")]));
+        let a = Ask::parse(&pairs(&[
+            ("q", " finch "),
+            ("types", "datasets"),
+            ("page", "2"),
+        ]));
         assert_eq!(a.q, "finch");
         assert_eq!(a.types, vec![Kind::Dataset]);
         assert_eq!(a.href("/", 3), "/?q=finch&types=datasets&page=3");

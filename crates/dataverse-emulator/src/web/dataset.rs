@@ -14,6 +14,7 @@ use super::error::PageError;
 use super::layout::{self, Chrome, collection_href, dataset_href, human_size, query_value};
 use super::sanitize::{escape, sanitize};
 use super::session::Viewer;
+use crate::Emulator;
 use crate::auth::Caller;
 use crate::blocks::{Block, Blocks, FieldType};
 use crate::export::{ExportContext, Exporter};
@@ -23,7 +24,6 @@ use crate::routes::common::extract::Params;
 use crate::routes::common::guards::can_see_draft;
 use crate::store::datasets::{self, VersionRow, VersionSpec};
 use crate::store::files::{self, DataFileRow, FileMetaRow};
-use crate::Emulator;
 
 /// Everything the page shows, read in one go.
 #[derive(Debug)]

@@ -14,6 +14,7 @@ use super::collection::version_label;
 use super::error::PageError;
 use super::layout::{self, Chrome, dataset_href, human_size};
 use super::session::Viewer;
+use crate::Emulator;
 use crate::auth::Caller;
 use crate::model::{IngestState, VersionState};
 use crate::permissions::{DvObject, Permission, permitted};
@@ -22,7 +23,6 @@ use crate::routes::common::guards::{can_see_draft, find_file, latest_visible};
 use crate::store::collections;
 use crate::store::datasets::{self, DatasetRow, VersionRow, VersionSpec};
 use crate::store::files::{self, DataFileRow, FileMetaRow};
-use crate::Emulator;
 
 /// Everything the page shows.
 #[derive(Debug)]
@@ -81,7 +81,10 @@ fn load(
         });
     };
     let Some(dataset) = datasets::by_id(conn, df.dataset_id)? else {
-        return Err(PageError::NotFound(format!("File with ID {} not found.", df.id)));
+        return Err(PageError::NotFound(format!(
+            "File with ID {} not found.",
+            df.id
+        )));
     };
     let may_download = !fm.restricted
         || permitted(
@@ -145,7 +148,11 @@ fn render(view: &FileView) -> maud::Markup {
     let (df, fm) = (&view.df, &view.fm);
     let pid = view.dataset.pid();
     let version_href = match view.version.version_number {
-        Some(_) => format!("{}&version={}", dataset_href(&pid), version_label(&view.version)),
+        Some(_) => format!(
+            "{}&version={}",
+            dataset_href(&pid),
+            version_label(&view.version)
+        ),
         None => format!("{}&version=DRAFT", dataset_href(&pid)),
     };
     let has_original = df.tabular && df.original_format.is_some();

@@ -162,6 +162,9 @@ mod tests {
             query_value("doi:10.5072/FK2/A B&c"),
             "doi:10.5072/FK2/A%20B%26c"
         );
-        assert_eq!(dataset_href("doi:1/2"), "/dataset.xhtml?persistentId=doi:1/2");
+        assert_eq!(
+            dataset_href("doi:1/2"),
+            "/dataset.xhtml?persistentId=doi:1/2"
+        );
     }
 }

@@ -89,7 +89,10 @@ fn entity_len(s: &str) -> Option<usize> {
         let (start, count) = match body.get(1) {
             Some(b'x' | b'X') => (
                 2,
-                body[2..].iter().take_while(|c| c.is_ascii_hexdigit()).count(),
+                body[2..]
+                    .iter()
+                    .take_while(|c| c.is_ascii_hexdigit())
+                    .count(),
             ),
             _ => (
                 1,
@@ -98,7 +101,10 @@ fn entity_len(s: &str) -> Option<usize> {
         };
         (count > 0 && count <= 8).then_some(start + count)?
     } else {
-        let count = body.iter().take_while(|c| c.is_ascii_alphanumeric()).count();
+        let count = body
+            .iter()
+            .take_while(|c| c.is_ascii_alphanumeric())
+            .count();
         (count > 0 && count <= 32).then_some(count)?
     };
     (body.get(n) == Some(&b';')).then_some(n + 2)
@@ -295,7 +301,9 @@ mod tests {
     #[test]
     fn safelisted_markup_is_kept_and_links_are_forced_to_open_safely() {
         assert_eq!(
-            sanitize(r#"<p>A <b>bold</b> <a href="https://x.org/a?b=1&amp;c=2" onclick="evil()">link</a></p>"#),
+            sanitize(
+                r#"<p>A <b>bold</b> <a href="https://x.org/a?b=1&amp;c=2" onclick="evil()">link</a></p>"#
+            ),
             r#"<p>A <b>bold</b> <a href="https://x.org/a?b=1&amp;c=2" target="_blank" rel="nofollow">link</a></p>"#
         );
         assert_eq!(sanitize("line<br/>next<BR>"), "line<br>next<br>");
@@ -326,10 +334,7 @@ mod tests {
             "<area>",
             "stricter than jsoup, which leaves area href unchecked"
         );
-        assert_eq!(
-            sanitize("<iframe src=//evil>"),
-            "&lt;iframe src=//evil&gt;"
-        );
+        assert_eq!(sanitize("<iframe src=//evil>"), "&lt;iframe src=//evil&gt;");
         assert_eq!(sanitize("a < b && c > d"), "a &lt; b &amp;&amp; c &gt; d");
         assert_eq!(sanitize("<!-- c -->"), "&lt;!-- c --&gt;");
         assert_eq!(sanitize(r#"<p title="x">"#), "<p></p>");
@@ -341,7 +346,10 @@ mod tests {
 
     #[test]
     fn entities_are_kept_and_structure_is_balanced() {
-        assert_eq!(sanitize("caf&eacute; &#233; &#xE9; &amp;"), "caf&eacute; &#233; &#xE9; &amp;");
+        assert_eq!(
+            sanitize("caf&eacute; &#233; &#xE9; &amp;"),
+            "caf&eacute; &#233; &#xE9; &amp;"
+        );
         assert_eq!(sanitize("&nosemicolon"), "&amp;nosemicolon");
         assert_eq!(sanitize("<b><i>x</b>"), "<b><i>x</i></b>");
         assert_eq!(sanitize("</p>stray"), "stray");

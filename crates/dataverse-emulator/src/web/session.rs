@@ -90,10 +90,7 @@ impl FromRequestParts<Emulator> for Viewer {
     async fn from_request_parts(parts: &mut Parts, em: &Emulator) -> Result<Self, PageError> {
         if let Some(v) = parts.headers.get(API_KEY_HEADER) {
             let key = v.to_str().unwrap_or_default().trim().to_string();
-            let caller = em
-                .store()
-                .call(move |conn| resolve_key(conn, &key))
-                .await?;
+            let caller = em.store().call(move |conn| resolve_key(conn, &key)).await?;
             return match caller {
                 Some(caller) => Ok(Viewer {
                     caller,
@@ -143,12 +140,7 @@ fn cookie_safe(token: &str) -> bool {
             .all(|b| b.is_ascii_graphic() && !matches!(b, b'"' | b',' | b';' | b'\\'))
 }
 
-fn form_page(
-    brand: &str,
-    viewer: &Viewer,
-    redirect: &str,
-    problem: Option<&str>,
-) -> maud::Markup {
+fn form_page(brand: &str, viewer: &Viewer, redirect: &str, problem: Option<&str>) -> maud::Markup {
     let chrome = Chrome {
         brand,
         viewer,
@@ -216,7 +208,9 @@ pub(crate) async fn signin(
 ) -> Result<Response, PageError> {
     let brand = layout::brand(&em).await?;
     let Ok(Form(form)) = form else {
-        return Err(PageError::BadRequest("The sign-in form was incomplete.".into()));
+        return Err(PageError::BadRequest(
+            "The sign-in form was incomplete.".into(),
+        ));
     };
     let redirect = local_path(form.redirect.as_deref());
     let token = form.token.trim().to_string();
@@ -239,7 +233,9 @@ pub(crate) async fn signin(
     }
     let cookie = format!("{COOKIE}={token}; Path=/; HttpOnly; SameSite=Strict");
     let Ok(cookie) = HeaderValue::from_str(&cookie) else {
-        return Err(PageError::BadRequest("The token cannot be kept in a cookie.".into()));
+        return Err(PageError::BadRequest(
+            "The token cannot be kept in a cookie.".into(),
+        ));
     };
     let mut resp = Redirect::to(&redirect).into_response();
     resp.headers_mut().insert(header::SET_COOKIE, cookie);
@@ -263,10 +259,16 @@ mod tests {
     #[test]
     fn cookie_is_found_among_others() {
         let mut h = HeaderMap::new();
-        h.append(header::COOKIE, HeaderValue::from_static("a=1; dvtoken=abc-1"));
+        h.append(
+            header::COOKIE,
+            HeaderValue::from_static("a=1; dvtoken=abc-1"),
+        );
         assert_eq!(cookie_token(&h).as_deref(), Some("abc-1"));
         let mut h = HeaderMap::new();
-        h.append(header::COOKIE, HeaderValue::from_static("xdvtoken=1; dvtoken="));
+        h.append(
+            header::COOKIE,
+            HeaderValue::from_static("xdvtoken=1; dvtoken="),
+        );
         assert_eq!(cookie_token(&h), None);
     }
 
