@@ -135,6 +135,23 @@ impl Session {
             .to_string()
     }
 
+    /// Wait until the current URL satisfies `ok` (a click returns before the navigation it
+    /// starts has finished); the URL then.
+    fn wait_url(&self, what: &str, ok: impl Fn(&str) -> bool) -> String {
+        let start = Instant::now();
+        loop {
+            let url = self.url();
+            if ok(&url) {
+                return url;
+            }
+            assert!(
+                start.elapsed() < Duration::from_secs(20),
+                "still at {url}, expected {what}"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
     fn find_all(&self, css: &str) -> Vec<String> {
         self.call(
             "POST",
@@ -346,7 +363,7 @@ fn chromium_browses_searches_signs_in_and_downloads_from_the_demo_store() {
     // The search form.
     s.type_into(&s.find("#q"), "demo");
     s.click(&s.find("form.search button[type=submit]"));
-    assert!(s.url().contains("q=demo"), "{}", s.url());
+    s.wait_url("the search", |u| u.contains("q=demo"));
     let titles: Vec<String> = s
         .find_all("ul.results a.title")
         .iter()
@@ -361,15 +378,12 @@ fn chromium_browses_searches_signs_in_and_downloads_from_the_demo_store() {
 
     // The token sign-in, back to the search page.
     s.click(&s.find("nav.account a"));
-    assert!(s.url().contains("/loginpage.xhtml"), "{}", s.url());
+    s.wait_url("the sign-in form", |u| u.contains("/loginpage.xhtml"));
     s.type_into(&s.find("#token"), TOKEN);
     s.screenshot(&shots, "3-sign-in.png");
     s.click(&s.find("form.signin button"));
-    assert!(
-        s.url().contains("q=demo"),
-        "back where the viewer was: {}",
-        s.url()
-    );
+    let back = s.wait_url("back at the search", |u| !u.contains("/loginpage.xhtml"));
+    assert!(back.contains("q=demo"), "back where the viewer was: {back}");
     assert!(s.text(&s.find("nav.account")).contains("Signed in as"));
     assert!(!s.source().contains(TOKEN), "the token is never in a page");
     assert!(!s.url().contains(TOKEN), "the token is never in a URL");
@@ -383,13 +397,13 @@ fn chromium_browses_searches_signs_in_and_downloads_from_the_demo_store() {
 
     // Links: collection, dataset (its draft, with files, for the signed-in owner), file.
     s.click(&s.find_text("ul.results a.title", "Demo Laboratory"));
-    assert!(s.url().ends_with("/dataverse/demo-lab"), "{}", s.url());
+    s.wait_url("the demo's collection", |u| {
+        u.ends_with("/dataverse/demo-lab")
+    });
     s.click(&s.find("ul.results a.title[href^='/dataset.xhtml']"));
-    assert!(
-        s.url().contains("/dataset.xhtml?persistentId=doi:"),
-        "{}",
-        s.url()
-    );
+    s.wait_url("a dataset page", |u| {
+        u.contains("/dataset.xhtml?persistentId=doi:")
+    });
     assert!(s.text(&s.find("main h1")).starts_with("Darwin's Finches"));
     assert!(s.text(&s.find("p.citation")).contains("Finch, Fiona"));
     let row = s.find_text("table a[href^='/file.xhtml']", "README.md");
@@ -403,7 +417,7 @@ fn chromium_browses_searches_signs_in_and_downloads_from_the_demo_store() {
         .to_string();
     s.screenshot(&shots, "4-dataset.png");
     s.click(&row);
-    assert!(s.url().contains("/file.xhtml?fileId="), "{}", s.url());
+    s.wait_url("a file page", |u| u.contains("/file.xhtml?fileId="));
     assert_eq!(s.text(&s.find("main h1")), "README.md Draft");
     s.screenshot(&shots, "5-file.png");
 
@@ -411,8 +425,7 @@ fn chromium_browses_searches_signs_in_and_downloads_from_the_demo_store() {
     s.click(&s.find("a[download]"));
     let bytes = downloaded(&downloads, "README.md");
     assert_eq!(hex::encode(Md5::digest(&bytes)), checksum);
-    assert!(bytes.starts_with(b"# Finches
-"), "{bytes:?}");
+    assert!(bytes.starts_with(b"# Finches\n"), "{bytes:?}");
 
     s.call("DELETE", "", None);
     eprintln!("screenshots in {}", shots.display());
