@@ -176,20 +176,25 @@ async fn world() -> World {
     let draft_id = v["data"]["id"].as_i64().unwrap();
     let draft_pid = v["data"]["persistentId"].as_str().unwrap().to_string();
     let draft_file = upload(&s, draft_id, "draft.txt", b"draft bytes\n", json!({})).await;
-    // Wait for the publication to be finalized.
-    for _ in 0..100 {
-        let v = api(
-            &s,
-            Method::GET,
-            &format!("/api/datasets/{id}/versions/:latest-published"),
-            None,
-        )
-        .await;
-        if v["data"]["versionState"] == "RELEASED" {
+    // Wait for the publication to be finalized (404 until it is).
+    let mut released = false;
+    for _ in 0..200 {
+        let resp = http()
+            .get(format!(
+                "{}/api/datasets/{id}/versions/:latest-published",
+                s.base_url
+            ))
+            .header("X-Dataverse-key", &s.admin_token)
+            .send()
+            .await
+            .unwrap();
+        if resp.status() == StatusCode::OK {
+            released = true;
             break;
         }
         tokio::time::sleep(std::time::Duration::from_millis(20)).await;
     }
+    assert!(released, "the publication was not finalized");
     World {
         server: s,
         published_pid,
@@ -273,6 +278,73 @@ async fn collection_pages_list_what_the_viewer_may_see() {
     assert_eq!(status, StatusCode::NOT_FOUND);
     let (status, _, _) = page(s, "/resources/web.css", None, None).await;
     assert_eq!(status, StatusCode::OK);
+    w.server.stop().await;
+}
+
+#[tokio::test]
+async fn collection_search_is_the_search_api() {
+    let w = world().await;
+    let s = &w.server;
+    // Full text, fields and files, scoped to the collection; drafts only for those who may
+    // see them.
+    let (status, _, found) = page(s, "/dataverse/lab?q=beaks", None, None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        found.contains(&format!("persistentId={}", w.published_pid)),
+        "{found}"
+    );
+    assert!(
+        found.contains(&format!("/file.xhtml?fileId={}", w.public_file)),
+        "files are searched"
+    );
+    let (_, _, by_title) = page(s, "/dataverse/lab?q=title:Friends", None, None).await;
+    assert!(by_title.contains("1 to 1 of 1 results"), "{by_title}");
+    let (_, _, guest) = page(s, "/dataverse/lab?q=draft", None, None).await;
+    assert!(
+        !guest.contains(DRAFT_TITLE) && !guest.contains("draft.txt"),
+        "{guest}"
+    );
+    let (_, _, owner) = page(s, "/dataverse/lab?q=draft", Some(&s.admin_token), None).await;
+    assert!(owner.contains(DRAFT_TITLE), "{owner}");
+    assert!(owner.contains(&format!(
+        "/file.xhtml?fileId={}&amp;version=DRAFT",
+        w.draft_file
+    )));
+    assert!(owner.contains(&format!("persistentId={}&amp;version=DRAFT", w.draft_pid)));
+    // Type filters with the counts of every type, and facets that filter.
+    let (_, _, files) = page(s, "/dataverse/lab?q=*&types=files", None, None).await;
+    assert!(files.contains("<strong>Files (2)</strong>"), "{files}");
+    assert!(files.contains("Datasets (1)"));
+    assert!(
+        !files.contains("class=\"kind\">Dataset<"),
+        "only files listed"
+    );
+    let (_, _, browse) = page(s, "/dataverse/lab", None, None).await;
+    assert!(browse.contains("<h3>Author Name</h3>"), "{browse}");
+    let facet =
+        r#"href="/dataverse/lab?fq=authorName_ss:%22Finch%2C%20Fiona%22">Finch, Fiona (1)</a>"#;
+    assert!(browse.contains(facet), "{browse}");
+    let (_, _, filtered) = page(
+        s,
+        "/dataverse/lab?fq=authorName_ss:%22Finch%2C%20Fiona%22",
+        None,
+        None,
+    )
+    .await;
+    assert!(filtered.contains("1 to 1 of 1 results"), "{filtered}");
+    assert!(filtered.contains("(remove)"));
+    let (_, _, nobody) = page(
+        s,
+        "/dataverse/lab?fq=authorName_ss:%22Nobody%22",
+        None,
+        None,
+    )
+    .await;
+    assert!(nobody.contains("No results"));
+    // A query the parser refuses is said so on the page.
+    let (status, _, refused) = page(s, "/dataverse/lab?q=title:fin~2", None, None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(refused.contains("cannot be searched"), "{refused}");
     w.server.stop().await;
 }
 

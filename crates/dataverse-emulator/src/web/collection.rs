@@ -1,23 +1,30 @@
 //! The collection page (`/` for the root, `/dataverse/{alias}`): name, affiliation,
-//! description, contacts, and its sub-collections and datasets (title, authors, publication
-//! date, version), ten to a page, with a search box scoped to the collection, type filters
-//! and the counts per type.
+//! description, contacts, and what lies under the collection, ten to a page, found with
+//! the emulator's Search API ([`crate::search`]: the same index, query language,
+//! permissions, type filters and facets as `GET /api/search?subtree=...`).
+//!
+//! As on Dataverse's collection page (`SearchIncludeFragment`): without a query it browses
+//! (`q=*`, collections and datasets, newest first); with one it searches (collections,
+//! datasets and files, by relevance). `types=dataverses:datasets:files` picks types, each
+//! `fq=field:"value"` narrows by a facet, `page` counts from 1.
 
 use axum::extract::{Path, Query, State};
 use axum::http::{StatusCode, Uri};
 use axum::response::Response;
 use maud::{Markup, html};
 use rusqlite::Connection;
+use serde_json::Value;
 
 use super::error::PageError;
-use super::layout::{self, Chrome, collection_href, dataset_href, rich};
+use super::layout::{self, Chrome, collection_href, dataset_href, human_size, rich};
 use super::session::Viewer;
 use crate::auth::Caller;
-use crate::export::Citation;
-use crate::model::VersionState;
-use crate::routes::common::guards::{can_see_draft, collection_visible, find_collection};
+use crate::routes::common::guards::{collection_visible, find_collection};
+use crate::search::execute::{self, FacetCategory, Found, Search, SortField};
+use crate::search::query::{self, Source};
+use crate::search::{self as index, document};
 use crate::store::collections::{self, CollectionRow};
-use crate::store::datasets::{self, VersionSpec};
+use crate::store::datasets::VersionRow;
 use crate::{Emulator, Error};
 
 /// Results on one page (as on Dataverse's collection pages).
@@ -30,14 +37,19 @@ pub(crate) enum Kind {
     Collection,
     /// A dataset.
     Dataset,
+    /// A file.
+    File,
 }
 
 impl Kind {
-    /// The search type name (`types=dataverses:datasets`).
+    const ALL: [Kind; 3] = [Kind::Collection, Kind::Dataset, Kind::File];
+
+    /// The type's name in the page's `types` and in the index (`dvObjectType`).
     fn param(self) -> &'static str {
         match self {
-            Kind::Collection => "dataverses",
-            Kind::Dataset => "datasets",
+            Kind::Collection => document::DATAVERSES,
+            Kind::Dataset => document::DATASETS,
+            Kind::File => document::FILES,
         }
     }
 
@@ -45,17 +57,27 @@ impl Kind {
         match self {
             Kind::Collection => "Collections",
             Kind::Dataset => "Datasets",
+            Kind::File => "Files",
         }
     }
 
-    const ALL: [Kind; 2] = [Kind::Collection, Kind::Dataset];
+    /// The key of the search's count per type.
+    fn count_key(self) -> &'static str {
+        match self {
+            Kind::Collection => "Dataverses",
+            Kind::Dataset => "Datasets",
+            Kind::File => "Files",
+        }
+    }
 }
 
-/// The page's query: `q`, `types` (repeated or `:`-joined) and `page` (from 1).
+/// The page's query: `q`, `types` (repeated or `:`-joined), `fq` (repeated) and `page`.
 #[derive(Debug, Clone)]
 pub(crate) struct Ask {
     q: String,
+    /// The types asked for; none means the mode's default.
     types: Vec<Kind>,
+    fq: Vec<String>,
     page: usize,
 }
 
@@ -64,6 +86,7 @@ impl Ask {
         let mut ask = Ask {
             q: String::new(),
             types: Vec::new(),
+            fq: Vec::new(),
             page: 1,
         };
         for (k, v) in pairs {
@@ -78,29 +101,43 @@ impl Ask {
                         }
                     }
                 }
+                "fq" if !v.trim().is_empty() && !ask.fq.contains(v) => ask.fq.push(v.clone()),
                 "page" => ask.page = v.trim().parse::<usize>().unwrap_or(1).max(1),
                 _ => {}
             }
         }
-        if ask.types.is_empty() {
-            ask.types = Kind::ALL.to_vec();
-        }
         ask
     }
 
-    fn wants(&self, kind: Kind) -> bool {
-        self.types.contains(&kind)
+    /// Browsing (no query) or searching.
+    fn browsing(&self) -> bool {
+        self.q.is_empty() || self.q == "*"
     }
 
-    /// The query string of this ask on another page.
+    /// The types searched: those asked for, else collections and datasets when browsing
+    /// and every type when searching (`SearchIncludeFragment`'s defaults).
+    fn kinds(&self) -> Vec<Kind> {
+        if !self.types.is_empty() {
+            self.types.clone()
+        } else if self.browsing() {
+            vec![Kind::Collection, Kind::Dataset]
+        } else {
+            Kind::ALL.to_vec()
+        }
+    }
+
+    /// The link to this ask on another page.
     fn href(&self, base: &str, page: usize) -> String {
         let mut parts = Vec::new();
         if !self.q.is_empty() {
             parts.push(format!("q={}", layout::query_value(&self.q)));
         }
-        if self.types.len() != Kind::ALL.len() {
+        if !self.types.is_empty() {
             let t: Vec<&str> = self.types.iter().map(|k| k.param()).collect();
             parts.push(format!("types={}", t.join(":")));
+        }
+        for f in &self.fq {
+            parts.push(format!("fq={}", layout::query_value(f)));
         }
         if page > 1 {
             parts.push(format!("page={page}"));
@@ -111,27 +148,37 @@ impl Ask {
             format!("{base}?{}", parts.join("&"))
         }
     }
+
+    /// This ask with other types, from its first page.
+    fn with_types(&self, types: Vec<Kind>) -> Ask {
+        Ask {
+            types,
+            page: 1,
+            ..self.clone()
+        }
+    }
+
+    /// This ask with a filter added or removed, from its first page.
+    fn toggle_fq(&self, fq: &str) -> Ask {
+        let mut next = Ask {
+            page: 1,
+            ..self.clone()
+        };
+        if let Some(i) = next.fq.iter().position(|f| f == fq) {
+            next.fq.remove(i);
+        } else {
+            next.fq.push(fq.to_string());
+        }
+        next
+    }
 }
 
-/// A sub-collection as listed.
-#[derive(Debug, Clone)]
-struct ChildCard {
-    alias: String,
-    name: String,
-    affiliation: Option<String>,
-    description: Option<String>,
-    released: bool,
-}
-
-/// A dataset as listed: its newest version this viewer may see.
-#[derive(Debug, Clone)]
-struct DatasetCard {
-    pid: String,
-    title: String,
-    authors: Vec<String>,
-    published: Option<String>,
-    version: String,
-    state: VersionState,
+/// The filter query of a facet value: `field:"value"`.
+fn facet_fq(field: &str, value: &str) -> String {
+    format!(
+        "{field}:\"{}\"",
+        value.replace('\\', "\\\\").replace('"', "\\\"")
+    )
 }
 
 /// Everything the page shows, read in one go.
@@ -141,53 +188,79 @@ struct CollectionView {
     collection: CollectionRow,
     /// Owners from the root down to the parent.
     trail: Vec<CollectionRow>,
-    children: Vec<ChildCard>,
-    datasets: Vec<DatasetCard>,
+    /// The search, or why the query was refused.
+    found: Result<Found, String>,
+    /// The page shown (the last one when more was asked).
+    page: usize,
 }
 
 /// The version label Dataverse shows: `1.0`, or `DRAFT`.
-pub(crate) fn version_label(v: &datasets::VersionRow) -> String {
+pub(crate) fn version_label(v: &VersionRow) -> String {
     match v.version_number {
         Some(major) => format!("{major}.{}", v.minor_version_number.unwrap_or(0)),
         None => "DRAFT".to_string(),
     }
 }
 
-/// The datasets of a collection as this caller may see them.
-fn dataset_cards(
+/// The search of the page's listing, or the message for a query the parser refuses.
+fn search_of(
     conn: &Connection,
-    caller: &Caller,
-    owner: i64,
-) -> Result<Vec<DatasetCard>, Error> {
-    let mut out = Vec::new();
-    for ds in datasets::in_collection(conn, owner)? {
-        let all = datasets::versions(conn, ds.id)?;
-        let has_draft = all.iter().any(|v| v.state == VersionState::Draft);
-        let draft_ok = has_draft && can_see_draft(conn, caller, ds.id)?;
-        let Some(v) = datasets::select(&all, &VersionSpec::Latest, draft_ok, false) else {
-            continue;
-        };
-        let blocks: serde_json::Value = serde_json::from_str(&v.metadata_blocks)?;
-        let citation = Citation::from_blocks(&blocks);
-        out.push(DatasetCard {
-            pid: ds.pid(),
-            title: citation.title,
-            authors: citation.authors.into_iter().map(|a| a.name).collect(),
-            published: ds
-                .publication_date
-                .as_deref()
-                .map(|d| layout::date_part(d).to_string()),
-            version: version_label(v),
-            state: v.state,
-        });
+    c: &CollectionRow,
+    ask: &Ask,
+    page: usize,
+) -> Result<Result<Search, String>, Error> {
+    let q_text = if ask.browsing() { "*" } else { ask.q.as_str() };
+    let q = match query::parse(q_text, Source::Q) {
+        Ok(q) => q,
+        Err(e) => {
+            return Ok(Err(format!(
+                "The query '{q_text}' cannot be searched: {e}."
+            )));
+        }
+    };
+    let mut fq = Vec::new();
+    for f in &ask.fq {
+        match query::parse(f, Source::Fq) {
+            Ok(node) => fq.push(node),
+            Err(e) => return Ok(Err(format!("The filter '{f}' cannot be applied: {e}."))),
+        }
     }
-    Ok(out)
+    Ok(Ok(Search {
+        q,
+        fq,
+        types: ask.kinds().iter().map(|k| k.param()).collect(),
+        // The root's subtree is everything.
+        subtrees: if c.owner_id.is_none() {
+            Vec::new()
+        } else {
+            vec![c.id]
+        },
+        collection_facets: collections::effective_facets(conn, c)?,
+        sort: if ask.browsing() {
+            SortField::Date
+        } else {
+            SortField::Relevance
+        },
+        descending: true,
+        per_page: PER_PAGE,
+        start: (page - 1) * PER_PAGE,
+        show_relevance: false,
+        show_facets: true,
+        show_entity_ids: true,
+        show_api_urls: false,
+        show_type_counts: true,
+        query_entities: true,
+        metadata_fields: Vec::new(),
+        site_url: String::new(),
+    }))
 }
 
 fn load(
+    em: &Emulator,
     conn: &Connection,
     caller: &Caller,
     alias: Option<&str>,
+    ask: &Ask,
 ) -> Result<CollectionView, PageError> {
     let collection = match alias {
         Some(a) => find_collection(conn, a)?,
@@ -201,25 +274,28 @@ fn load(
     }
     let mut trail = collections::owner_chain(conn, collection.owner_id)?;
     trail.reverse();
-    let mut children = Vec::new();
-    for c in collections::children(conn, collection.id)? {
-        if collection_visible(conn, caller, &c)? {
-            children.push(ChildCard {
-                alias: c.alias,
-                name: c.name,
-                affiliation: c.affiliation,
-                description: c.description,
-                released: c.is_released,
-            });
+    let vis = execute::visibility(conn, caller)?;
+    let mut page = ask.page;
+    let found = loop {
+        let s = match search_of(conn, &collection, ask, page)? {
+            Ok(s) => s,
+            Err(message) => break Err(message),
+        };
+        let found = execute::run(conn, em.blocks(), caller, &vis, &s)?;
+        let pages = (found.total.max(0) as usize).div_ceil(PER_PAGE).max(1);
+        // Past the last page: show the last one.
+        if page > pages {
+            page = pages;
+            continue;
         }
-    }
-    let datasets = dataset_cards(conn, caller, collection.id)?;
+        break Ok(found);
+    };
     Ok(CollectionView {
         brand: collections::publisher(conn)?,
         collection,
         trail,
-        children,
-        datasets,
+        found,
+        page,
     })
 }
 
@@ -253,9 +329,12 @@ async fn show(
         .unwrap_or_default();
     let ask = Ask::parse(&pairs);
     let caller = viewer.caller.clone();
+    index::ensure_current(&em).await?;
+    let em2 = em.clone();
+    let ask2 = ask.clone();
     let view = em
         .store()
-        .read(move |conn| load(conn, &caller, alias.as_deref()))
+        .read(move |conn| load(&em2, conn, &caller, alias.as_deref(), &ask2))
         .await?;
     let here = uri
         .path_and_query()
@@ -266,55 +345,60 @@ async fn show(
     ))
 }
 
-/// One result of the listing.
-enum Item<'a> {
-    Child(&'a ChildCard),
-    Dataset(&'a DatasetCard),
-}
-
-fn matches(q: &str, text: &str) -> bool {
-    q.is_empty() || text.to_lowercase().contains(&q.to_lowercase())
+fn facets(found: &Found, ask: &Ask, base: &str) -> Markup {
+    let counts = |kind: Kind| {
+        found
+            .type_counts
+            .iter()
+            .find(|(k, _)| *k == kind.count_key())
+            .map_or(0, |(_, n)| *n)
+    };
+    let kinds = ask.kinds();
+    html! {
+        h2 { "Type" }
+        ul {
+            @for kind in Kind::ALL {
+                li {
+                    @if kinds == [kind] {
+                        strong { (kind.label()) " (" (counts(kind)) ")" }
+                    } @else {
+                        a href=(ask.with_types(vec![kind]).href(base, 1)) {
+                            (kind.label()) " (" (counts(kind)) ")"
+                        }
+                    }
+                }
+            }
+        }
+        @for FacetCategory { name, friendly, labels } in &found.facets {
+            h3 { (friendly) }
+            ul {
+                @for (value, n) in labels {
+                    @let fq = facet_fq(name, value);
+                    li {
+                        @if ask.fq.contains(&fq) {
+                            strong { (value) " (" (n) ")" } " "
+                            a href=(ask.toggle_fq(&fq).href(base, 1)) aria-label={ "Remove the filter " (value) } { "remove" }
+                        } @else {
+                            a href=(ask.toggle_fq(&fq).href(base, 1)) { (value) " (" (n) ")" }
+                        }
+                    }
+                }
+            }
+        }
+    }
 }
 
 fn render(view: &CollectionView, ask: &Ask, viewer: &Viewer, here: &str) -> Markup {
     let c = &view.collection;
     let is_root = c.owner_id.is_none();
     let base = collection_href(&c.alias, is_root);
-    // The title filter (the Search API's query language comes with the search index).
-    let children: Vec<&ChildCard> = view
-        .children
-        .iter()
-        .filter(|ch| matches(&ask.q, &ch.name))
-        .collect();
-    let datasets: Vec<&DatasetCard> = view
-        .datasets
-        .iter()
-        .filter(|d| matches(&ask.q, &d.title))
-        .collect();
-    let mut items: Vec<Item<'_>> = Vec::new();
-    if ask.wants(Kind::Collection) {
-        items.extend(children.iter().map(|c| Item::Child(c)));
-    }
-    if ask.wants(Kind::Dataset) {
-        items.extend(datasets.iter().map(|d| Item::Dataset(d)));
-    }
-    let total = items.len();
-    let pages = total.div_ceil(PER_PAGE).max(1);
-    let page = ask.page.min(pages);
-    let shown: Vec<&Item<'_>> = items
-        .iter()
-        .skip((page - 1) * PER_PAGE)
-        .take(PER_PAGE)
-        .collect();
-    let counts = [
-        (Kind::Collection, children.len()),
-        (Kind::Dataset, datasets.len()),
-    ];
+    let kinds = ask.kinds();
     let chrome = Chrome {
         brand: &view.brand,
         viewer,
         here,
     };
+    let page = view.page;
     let main = html! {
         @if !view.trail.is_empty() {
             nav.crumbs aria-label="Breadcrumb" {
@@ -348,57 +432,64 @@ fn render(view: &CollectionView, ask: &Ask, viewer: &Viewer, here: &str) -> Mark
         form.search role="search" method="get" action=(base) {
             div.q {
                 label for="q" { "Search this collection" }
-                input #q type="search" name="q" value=(ask.q) placeholder="Search by title";
+                input #q type="search" name="q" value=(ask.q) placeholder="Words, \"a phrase\", title:finch, ...";
             }
             fieldset {
                 legend { "Show" }
                 @for kind in Kind::ALL {
                     label {
-                        input type="checkbox" name="types" value=(kind.param()) checked[ask.wants(kind)];
+                        input type="checkbox" name="types" value=(kind.param()) checked[kinds.contains(&kind)];
                         " " (kind.label())
                     }
                 }
             }
+            @for f in &ask.fq {
+                input type="hidden" name="fq" value=(f);
+            }
             button type="submit" { "Search" }
         }
-        div.layout {
-            aside.facets aria-label="Filter results" {
-                h2 { "Type" }
-                ul {
-                    @for (kind, n) in counts {
-                        li {
-                            @if ask.types == [kind] {
-                                strong { (kind.label()) " (" (n) ")" }
+        @match &view.found {
+            Err(message) => {
+                p.notice.error role="alert" { (message) }
+            }
+            Ok(found) => {
+                @let total = found.total.max(0) as usize;
+                @let pages = total.div_ceil(PER_PAGE).max(1);
+                div.layout {
+                    aside.facets aria-label="Filter results" { (facets(found, ask, &base)) }
+                    section aria-labelledby="results-heading" {
+                        h2 #results-heading {
+                            @if total == 0 {
+                                "No results"
                             } @else {
-                                a href=(Ask { types: vec![kind], ..ask.clone() }.href(&base, 1)) {
-                                    (kind.label()) " (" (n) ")"
+                                (format!("{} to {} of {} results", (page - 1) * PER_PAGE + 1, (page - 1) * PER_PAGE + found.items.len(), total))
+                            }
+                        }
+                        @if !ask.fq.is_empty() {
+                            p.muted {
+                                "Filtered by "
+                                @for (i, f) in ask.fq.iter().enumerate() {
+                                    @if i > 0 { ", " }
+                                    code { (f) } " "
+                                    a href=(ask.toggle_fq(f).href(&base, 1)) aria-label={ "Remove the filter " (f) } { "(remove)" }
                                 }
                             }
                         }
-                    }
-                }
-            }
-            section aria-labelledby="results-heading" {
-                h2 #results-heading {
-                    @if total == 0 {
-                        "No results"
-                    } @else {
-                        (format!("{} to {} of {} results", (page - 1) * PER_PAGE + 1, (page - 1) * PER_PAGE + shown.len(), total))
-                    }
-                }
-                ul.results {
-                    @for item in &shown {
-                        li { (render_item(item)) }
-                    }
-                }
-                @if pages > 1 {
-                    nav.pager aria-label="Pages" {
-                        @if page > 1 {
-                            a rel="prev" href=(ask.href(&base, page - 1)) { "Previous" }
+                        ul.results {
+                            @for item in &found.items {
+                                li { (render_item(item)) }
+                            }
                         }
-                        span { "Page " (page) " of " (pages) }
-                        @if page < pages {
-                            a rel="next" href=(ask.href(&base, page + 1)) { "Next" }
+                        @if pages > 1 {
+                            nav.pager aria-label="Pages" {
+                                @if page > 1 {
+                                    a rel="prev" href=(ask.href(&base, page - 1)) { "Previous" }
+                                }
+                                span { "Page " (page) " of " (pages) }
+                                @if page < pages {
+                                    a rel="next" href=(ask.href(&base, page + 1)) { "Next" }
+                                }
+                            }
                         }
                     }
                 }
@@ -408,36 +499,84 @@ fn render(view: &CollectionView, ask: &Ask, viewer: &Viewer, here: &str) -> Mark
     layout::page(&c.name, &chrome, main)
 }
 
-fn render_item(item: &Item<'_>) -> Markup {
-    match item {
-        Item::Child(ch) => html! {
-            div.kind { "Collection" }
-            a.title href=(collection_href(&ch.alias, false)) { (ch.name) }
-            @if !ch.released { " " span.badge { "Unpublished" } }
-            @if let Some(a) = ch.affiliation.as_deref().filter(|a| !a.is_empty()) {
-                div.muted { (a) }
+fn text<'a>(item: &'a Value, key: &str) -> &'a str {
+    item.get(key).and_then(Value::as_str).unwrap_or_default()
+}
+
+/// The statuses worth a badge (all but `Published`).
+fn badges(item: &Value) -> Vec<&str> {
+    item.get("publicationStatuses")
+        .and_then(Value::as_array)
+        .map(|a| {
+            a.iter()
+                .filter_map(Value::as_str)
+                .filter(|s| *s != document::PUBLISHED)
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn render_item(item: &Value) -> Markup {
+    let draft = badges(item).contains(&document::DRAFT);
+    let date = layout::date_part(text(item, "published_at")).to_string();
+    html! {
+        @match text(item, "type") {
+            "dataverse" => {
+                div.kind { "Collection" }
+                a.title href=(collection_href(text(item, "identifier"), false)) { (text(item, "name")) }
             }
-            @if let Some(d) = ch.description.as_deref().filter(|d| !d.is_empty()) {
-                div { (rich(d)) }
+            "dataset" => {
+                @let pid = text(item, "global_id");
+                @let href = if draft { format!("{}&version=DRAFT", dataset_href(pid)) } else { dataset_href(pid) };
+                div.kind { "Dataset" }
+                a.title href=(href) { (text(item, "name")) }
             }
-        },
-        Item::Dataset(d) => html! {
-            div.kind { "Dataset" }
-            a.title href=(dataset_href(&d.pid)) { (d.title) }
-            @match d.state {
-                VersionState::Draft => { " " span.badge { "Draft" } }
-                VersionState::Deaccessioned => { " " span.badge { "Deaccessioned" } }
-                _ => {}
+            "file" => {
+                @let href = format!("/file.xhtml?fileId={}{}", layout::query_value(text(item, "file_id")), if draft { "&version=DRAFT" } else { "" });
+                div.kind { "File" }
+                a.title href=(href) { (text(item, "name")) }
             }
-            @if !d.authors.is_empty() {
-                div { (d.authors.join("; ")) }
+            other => {
+                div.kind { (other) }
+                span.title { (text(item, "name")) }
             }
-            div.muted {
-                @if let Some(p) = &d.published { "Published " (p) " · " }
-                "Version " (d.version)
-                " · " span.mono { (d.pid) }
+        }
+        @for b in badges(item) { " " span.badge { (b) } }
+        @match text(item, "type") {
+            "dataverse" => {
+                @if let Some(p) = item.get("parentDataverseName").and_then(Value::as_str) {
+                    div.muted { "In " (p) }
+                }
             }
-        },
+            "dataset" => {
+                @if let Some(a) = item.get("authors").and_then(Value::as_array).filter(|a| !a.is_empty()) {
+                    div { (a.iter().filter_map(Value::as_str).collect::<Vec<_>>().join("; ")) }
+                }
+                div.muted {
+                    @if !date.is_empty() { "Published " (date) " · " }
+                    @match (item.get("majorVersion").and_then(Value::as_i64), item.get("minorVersion").and_then(Value::as_i64)) {
+                        (Some(a), Some(b)) => { "Version " (a) "." (b) }
+                        _ => { "Version " (text(item, "versionState")) }
+                    }
+                    " · " span.mono { (text(item, "global_id")) }
+                }
+            }
+            "file" => {
+                div.muted {
+                    (text(item, "file_type"))
+                    @if let Some(n) = item.get("size_in_bytes").and_then(Value::as_i64) { " · " (human_size(n)) }
+                    @if let Some(c) = item.get("checksum") {
+                        " · " span.mono { (c.get("type").and_then(Value::as_str).unwrap_or("")) ": " (c.get("value").and_then(Value::as_str).unwrap_or("")) }
+                    }
+                    @if item.get("restricted").and_then(Value::as_bool) == Some(true) { " · Restricted" }
+                }
+                div { "In " a href=(dataset_href(text(item, "dataset_persistent_id"))) { (text(item, "dataset_name")) } }
+            }
+            _ => {}
+        }
+        @if let Some(d) = item.get("description").and_then(Value::as_str).filter(|d| !d.is_empty()) {
+            div { (rich(d)) }
+        }
     }
 }
 
@@ -468,6 +607,28 @@ mod tests {
         ]));
         assert_eq!(a.types, vec![Kind::Dataset, Kind::Collection]);
         assert_eq!(a.page, 1);
-        assert_eq!(a.href("/dataverse/x", 1), "/dataverse/x");
+        assert_eq!(
+            a.href("/dataverse/x", 1),
+            "/dataverse/x?types=datasets:dataverses"
+        );
+    }
+
+    #[test]
+    fn default_types_follow_the_mode_and_facets_toggle() {
+        let browse = Ask::parse(&[]);
+        assert_eq!(browse.kinds(), vec![Kind::Collection, Kind::Dataset]);
+        assert_eq!(browse.href("/", 1), "/");
+        let search = Ask::parse(&pairs(&[("q", "beak"), ("page", "3")]));
+        assert_eq!(search.kinds(), Kind::ALL.to_vec());
+        let fq = facet_fq("authorName_ss", "Finch, \"F\"");
+        assert_eq!(fq, "authorName_ss:\"Finch, \\\"F\\\"\"");
+        let on = search.toggle_fq(&fq);
+        assert_eq!(on.page, 1);
+        assert_eq!(on.fq, vec![fq.clone()]);
+        assert!(
+            on.href("/", 1)
+                .starts_with("/?q=beak&fq=authorName_ss:%22Finch")
+        );
+        assert!(on.toggle_fq(&fq).fq.is_empty());
     }
 }
