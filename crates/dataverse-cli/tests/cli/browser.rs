@@ -354,36 +354,45 @@ fn chromium_browses_searches_signs_in_and_downloads_from_the_demo_store() {
         Some(json!({"implicit": 5000, "pageLoad": 30000})),
     );
 
-    // The root: the generated collections and the demo's.
+    // The root: the generated collections and the demo's; a link to the demo's collection.
     s.goto(&format!("{base}/"));
     assert_eq!(s.text(&s.find("main h1")), "Root");
-    s.find_text("ul.results a.title", "Demo Laboratory");
     s.screenshot(&shots, "1-root.png");
+    s.click(&s.find_text("ul.results a.title", "Demo Laboratory"));
+    s.wait_url("the demo's collection", |u| {
+        u.ends_with("/dataverse/demo-lab")
+    });
 
-    // The search form.
-    s.type_into(&s.find("#q"), "demo");
+    // The search form, scoped to the collection: a guest finds the published dataset only.
+    s.type_into(&s.find("#q"), "finches");
     s.click(&s.find("form.search button[type=submit]"));
-    s.wait_url("the search", |u| u.contains("q=demo"));
-    let titles: Vec<String> = s
-        .find_all("ul.results a.title")
-        .iter()
-        .map(|e| s.text(e))
-        .collect();
+    s.wait_url("the search", |u| {
+        u.contains("/dataverse/demo-lab?q=finches")
+    });
+    let titles = |s: &Session| -> Vec<String> {
+        s.find_all("ul.results a.title")
+            .iter()
+            .map(|e| s.text(e))
+            .collect()
+    };
     assert_eq!(
-        titles,
-        ["Demo Laboratory"],
-        "the search narrowed the listing"
+        titles(&s),
+        ["Darwin's Finches, revisited"],
+        "the guest's results"
     );
     s.screenshot(&shots, "2-search.png");
 
-    // The token sign-in, back to the search page.
+    // The token sign-in, back to the search, which now finds the draft and its files too.
     s.click(&s.find("nav.account a"));
     s.wait_url("the sign-in form", |u| u.contains("/loginpage.xhtml"));
     s.type_into(&s.find("#token"), TOKEN);
     s.screenshot(&shots, "3-sign-in.png");
     s.click(&s.find("form.signin button"));
     let back = s.wait_url("back at the search", |u| !u.contains("/loginpage.xhtml"));
-    assert!(back.contains("q=demo"), "back where the viewer was: {back}");
+    assert!(
+        back.ends_with("/dataverse/demo-lab?q=finches"),
+        "back where the viewer was: {back}"
+    );
     assert!(s.text(&s.find("nav.account")).contains("Signed in as"));
     assert!(!s.source().contains(TOKEN), "the token is never in a page");
     assert!(!s.url().contains(TOKEN), "the token is never in a URL");
@@ -394,18 +403,27 @@ fn chromium_browses_searches_signs_in_and_downloads_from_the_demo_store() {
         .unwrap_or_else(|| panic!("no sign-in cookie: {cookies}"));
     assert_eq!(cookie["httpOnly"], true, "{cookie}");
     assert_eq!(cookie["sameSite"], "Strict", "{cookie}");
+    let found = titles(&s);
+    assert!(
+        found.contains(&"finches.tab".to_string()),
+        "the owner's results: {found:?}"
+    );
+    assert_eq!(
+        found
+            .iter()
+            .filter(|t| *t == "Darwin's Finches, revisited")
+            .count(),
+        2,
+        "the published version and the draft: {found:?}"
+    );
 
-    // Links: collection, dataset (its draft, with files, for the signed-in owner), file.
-    s.click(&s.find_text("ul.results a.title", "Demo Laboratory"));
-    s.wait_url("the demo's collection", |u| {
-        u.ends_with("/dataverse/demo-lab")
-    });
-    s.click(&s.find("ul.results a.title[href^='/dataset.xhtml']"));
-    s.wait_url("a dataset page", |u| {
-        u.contains("/dataset.xhtml?persistentId=doi:")
+    // A link to the draft, then to a file.
+    s.click(&s.find("ul.results a.title[href$='&version=DRAFT'][href^='/dataset.xhtml']"));
+    s.wait_url("the draft's page", |u| {
+        u.contains("/dataset.xhtml?persistentId=doi:") && u.ends_with("&version=DRAFT")
     });
     assert!(s.text(&s.find("main h1")).starts_with("Darwin's Finches"));
-    assert!(s.text(&s.find("p.citation")).contains("Finch, Fiona"));
+    assert!(s.text(&s.find("p.citation")).contains("DRAFT VERSION"));
     let row = s.find_text("table a[href^='/file.xhtml']", "README.md");
     let rows = s.text(&s.find("table tbody"));
     let checksum = rows

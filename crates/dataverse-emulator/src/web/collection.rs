@@ -434,18 +434,6 @@ fn render(view: &CollectionView, ask: &Ask, viewer: &Viewer, here: &str) -> Mark
                 label for="q" { "Search this collection" }
                 input #q type="search" name="q" value=(ask.q) placeholder="Words, \"a phrase\", title:finch, ...";
             }
-            fieldset {
-                legend { "Show" }
-                @for kind in Kind::ALL {
-                    label {
-                        input type="checkbox" name="types" value=(kind.param()) checked[kinds.contains(&kind)];
-                        " " (kind.label())
-                    }
-                }
-            }
-            @for f in &ask.fq {
-                input type="hidden" name="fq" value=(f);
-            }
             button type="submit" { "Search" }
         }
         @match &view.found {
@@ -456,7 +444,23 @@ fn render(view: &CollectionView, ask: &Ask, viewer: &Viewer, here: &str) -> Mark
                 @let total = found.total.max(0) as usize;
                 @let pages = total.div_ceil(PER_PAGE).max(1);
                 div.layout {
-                    aside.facets aria-label="Filter results" { (facets(found, ask, &base)) }
+                    aside.facets aria-label="Filter results" {
+                        form.types method="get" action=(base) {
+                            @if !ask.q.is_empty() { input type="hidden" name="q" value=(ask.q); }
+                            @for f in &ask.fq { input type="hidden" name="fq" value=(f); }
+                            fieldset {
+                                legend { "Show" }
+                                @for kind in Kind::ALL {
+                                    label {
+                                        input type="checkbox" name="types" value=(kind.param()) checked[kinds.contains(&kind)];
+                                        " " (kind.label())
+                                    }
+                                }
+                                button type="submit" { "Apply" }
+                            }
+                        }
+                        (facets(found, ask, &base))
+                    }
                     section aria-labelledby="results-heading" {
                         h2 #results-heading {
                             @if total == 0 {
