@@ -689,6 +689,18 @@ async fn token_sign_in_keeps_the_token_in_an_http_only_cookie() {
     let resp = sign_in(s, &token, "//evil.example/").await;
     assert_eq!(resp.headers()["location"], "/");
 
+    // Another site's form is refused.
+    let resp = http()
+        .post(format!("{}/loginpage.xhtml", s.base_url))
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .header("Origin", "http://evil.example")
+        .body(format!("token={token}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::FORBIDDEN);
+    assert!(resp.headers().get("set-cookie").is_none());
+
     // A stale cookie is a guest, told so.
     let (status, _, lab) = page(s, "/dataverse/lab", None, Some("dvtoken=stale-token")).await;
     assert_eq!(status, StatusCode::OK);

@@ -4,7 +4,8 @@
 //! the API honours it; a bad key is a 401 page), else the user of the sign-in cookie, else a
 //! guest. Signing in is a form POST of the token: it is checked, then kept in an `HttpOnly`,
 //! `SameSite=Strict` cookie, so it never appears in a URL or a page. A cookie whose token no
-//! longer works makes the viewer a guest, told to sign in again.
+//! longer works makes the viewer a guest, told to sign in again. Signing in and out are
+//! refused when the browser says the form came from another site (`Origin`).
 
 use axum::Form;
 use axum::extract::rejection::FormRejection;
@@ -200,12 +201,34 @@ impl std::fmt::Debug for SignIn {
     }
 }
 
+/// Whether a form POST comes from a page of this server: a browser names the page's origin
+/// in `Origin`, which must then be this server's (no other site signs a viewer in or out).
+fn same_origin(headers: &HeaderMap) -> bool {
+    let Some(origin) = headers.get(header::ORIGIN) else {
+        return true;
+    };
+    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok());
+    let origin = origin.to_str().unwrap_or_default();
+    let origin_host = origin
+        .strip_prefix("http://")
+        .or_else(|| origin.strip_prefix("https://"));
+    matches!((origin_host, host), (Some(o), Some(h)) if o.eq_ignore_ascii_case(h))
+}
+
+fn cross_site() -> PageError {
+    PageError::Forbidden("This form can only be sent from this server's own pages.".into())
+}
+
 /// `POST /loginpage.xhtml`: check the token; keep it in the cookie and go back where the
 /// viewer came from, or show the form again saying what was wrong.
 pub(crate) async fn signin(
     State(em): State<Emulator>,
+    headers: HeaderMap,
     form: Result<Form<SignIn>, FormRejection>,
 ) -> Result<Response, PageError> {
+    if !same_origin(&headers) {
+        return Err(cross_site());
+    }
     let brand = layout::brand(&em).await?;
     let Ok(Form(form)) = form else {
         return Err(PageError::BadRequest(
@@ -243,13 +266,16 @@ pub(crate) async fn signin(
 }
 
 /// `POST /logout.xhtml`: forget the cookie and go to the root.
-pub(crate) async fn signout() -> Response {
+pub(crate) async fn signout(headers: HeaderMap) -> Result<Response, PageError> {
+    if !same_origin(&headers) {
+        return Err(cross_site());
+    }
     let mut resp = Redirect::to("/").into_response();
     resp.headers_mut().insert(
         header::SET_COOKIE,
         HeaderValue::from_static("dvtoken=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0"),
     );
-    resp
+    Ok(resp)
 }
 
 #[cfg(test)]
@@ -279,6 +305,22 @@ mod tests {
             assert_eq!(local_path(Some(bad)), "/", "{bad}");
         }
         assert_eq!(local_path(None), "/");
+    }
+
+    #[test]
+    fn forms_are_taken_from_this_server_only() {
+        let mut h = HeaderMap::new();
+        h.insert(header::HOST, HeaderValue::from_static("127.0.0.1:8080"));
+        assert!(same_origin(&h), "no Origin (not a browser, or an old one)");
+        h.insert(
+            header::ORIGIN,
+            HeaderValue::from_static("http://127.0.0.1:8080"),
+        );
+        assert!(same_origin(&h));
+        for other in ["http://evil.example", "http://127.0.0.1:9090", "null"] {
+            h.insert(header::ORIGIN, HeaderValue::from_static(other));
+            assert!(!same_origin(&h), "{other}");
+        }
     }
 
     #[test]
