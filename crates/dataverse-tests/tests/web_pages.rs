@@ -233,7 +233,7 @@ async fn collection_pages_list_what_the_viewer_may_see() {
     assert!(lab.contains("Field <i>notes</i>&lt;script&gt;x()&lt;/script&gt;"));
     assert!(lab.contains(r#"<a href="mailto:lab@example.org">"#));
     assert!(lab.contains(&format!(
-        r#"href="/dataset.xhtml?persistentId={}""#,
+        r#"href="/dataset.xhtml?persistentId={}&amp;version=1.0""#,
         w.published_pid
     )));
     assert!(lab.contains(

@@ -531,7 +531,11 @@ fn render_item(item: &Value) -> Markup {
             }
             "dataset" => {
                 @let pid = text(item, "global_id");
-                @let href = if draft { format!("{}&version=DRAFT", dataset_href(pid)) } else { dataset_href(pid) };
+                @let href = match (draft, item.get("majorVersion").and_then(Value::as_i64), item.get("minorVersion").and_then(Value::as_i64)) {
+                    (true, _, _) => format!("{}&version=DRAFT", dataset_href(pid)),
+                    (false, Some(a), Some(b)) => format!("{}&version={a}.{b}", dataset_href(pid)),
+                    _ => dataset_href(pid),
+                };
                 div.kind { "Dataset" }
                 a.title href=(href) { (text(item, "name")) }
             }

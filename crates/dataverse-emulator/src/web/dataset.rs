@@ -332,7 +332,7 @@ fn file_table(view: &DatasetView) -> Markup {
                             td { @if fm.restricted { "Restricted" } @else { "Public" } }
                             td {
                                 @if !fm.restricted || view.may_download_restricted {
-                                    a href={ "/api/access/datafile/" (df.id) } download { "Download" }
+                                    a href={ "/api/access/datafile/" (df.id) } download aria-label={ "Download " (fm.label) } { "Download" }
                                 } @else {
                                     span.muted { "Restricted" }
                                 }
