@@ -149,7 +149,12 @@ pub(crate) async fn page(
         viewer: &viewer,
         here: &here,
     };
-    let markup = render(&view, em.blocks());
+    let files_page = p
+        .get("filesPage")
+        .and_then(|n| n.trim().parse::<usize>().ok())
+        .unwrap_or(1)
+        .max(1);
+    let markup = render(&view, em.blocks(), files_page);
     Ok(layout::respond(
         StatusCode::OK,
         layout::page(&view.ctx.citation.title, &chrome, markup),
@@ -305,11 +310,29 @@ fn terms(view: &DatasetView) -> Markup {
     }
 }
 
-fn file_table(view: &DatasetView) -> Markup {
+/// Files in the table of one page (Dataverse pages its file table too).
+const FILES_PER_PAGE: usize = 50;
+
+fn file_table(view: &DatasetView, page: usize) -> Markup {
+    let total = view.files.len();
+    let pages = total.div_ceil(FILES_PER_PAGE).max(1);
+    let page = page.min(pages);
+    let first = (page - 1) * FILES_PER_PAGE;
+    let shown = &view.files[first..(first + FILES_PER_PAGE).min(total)];
+    let page_href = |n: usize| {
+        format!(
+            "{}&version={}&filesPage={n}#files-heading",
+            dataset_href(&view.ctx.pid()),
+            query_value(&version_param(&view.ctx.version))
+        )
+    };
     html! {
         div.table-wrap {
             table {
-                caption.muted { (view.files.len()) " file(s) in this version" }
+                caption.muted {
+                    (total) " file(s) in this version"
+                    @if pages > 1 { ", " (first + 1) " to " (first + shown.len()) " shown" }
+                }
                 thead {
                     tr {
                         th scope="col" { "Name" }
@@ -322,7 +345,7 @@ fn file_table(view: &DatasetView) -> Markup {
                     }
                 }
                 tbody {
-                    @for (fm, df) in &view.files {
+                    @for (fm, df) in shown {
                         tr {
                             td { a href={ "/file.xhtml?fileId=" (df.id) "&version=" (query_value(&version_param(&view.ctx.version))) } { (fm.label) } }
                             td { (fm.directory_label.as_deref().unwrap_or("")) }
@@ -342,10 +365,17 @@ fn file_table(view: &DatasetView) -> Markup {
                 }
             }
         }
+        @if pages > 1 {
+            nav.pager aria-label="File pages" {
+                @if page > 1 { a rel="prev" href=(page_href(page - 1)) { "Previous files" } }
+                span { "Page " (page) " of " (pages) }
+                @if page < pages { a rel="next" href=(page_href(page + 1)) { "Next files" } }
+            }
+        }
     }
 }
 
-fn render(view: &DatasetView, blocks: &Blocks) -> Markup {
+fn render(view: &DatasetView, blocks: &Blocks, files_page: usize) -> Markup {
     let ctx = &view.ctx;
     let v = &ctx.version;
     let pid = ctx.pid();
@@ -405,7 +435,7 @@ fn render(view: &DatasetView, blocks: &Blocks) -> Markup {
                         }
                     }
                 }
-                (file_table(view))
+                (file_table(view, files_page))
             }
         }
         section aria-labelledby="metadata-heading" {
