@@ -463,6 +463,25 @@ async fn dataset_page_shows_citation_metadata_files_and_respects_restriction() {
     assert!(ds.contains("secret.txt"));
     assert!(ds.contains("<td>data</td>"), "the folder column");
     assert!(ds.contains("Download all (1 file(s), ZIP)"));
+    let zip_href = format!(
+        "/api/access/dataset/:persistentId/versions/1.0?persistentId={}",
+        w.published_pid
+    );
+    assert!(ds.contains(&format!(r#"href="{zip_href}""#)), "{ds}");
+    let resp = http()
+        .get(format!("{}{zip_href}", s.base_url))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::OK);
+    let zip = resp.bytes().await.unwrap();
+    assert!(zip.starts_with(b"PK"), "a zip");
+    let names = String::from_utf8_lossy(&zip);
+    assert!(names.contains("data/beaks.txt"), "{names}");
+    assert!(
+        !names.contains("top secret"),
+        "no restricted bytes for a guest"
+    );
     let (_, _, admin_ds) = page(s, &path, Some(&s.admin_token), None).await;
     assert!(admin_ds.contains(&restricted_link));
     assert!(admin_ds.contains("Download all (2 file(s), ZIP)"));
