@@ -1,4 +1,7 @@
-//! Request authentication: `X-Dataverse-key` header or `?key=` query (header wins).
+//! Request authentication: `X-Dataverse-key` header or `?key=` query (header wins). Without
+//! either, the Data Access API (`/api/access/*`) also serves the user signed in to the web
+//! view (its cookie, see `web::session`), as Dataverse's `Access.getRequestor` falls back to
+//! the session user; no other endpoint takes the cookie.
 //!
 //! [`Auth`] is the extractor for `@AuthRequired` routes: no key ⇒ guest; a key that does not
 //! resolve to a user ⇒ 401 `Bad API key` (even for public reads, like Dataverse's AuthFilter).

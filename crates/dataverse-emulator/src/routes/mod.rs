@@ -7,7 +7,8 @@
 //! is in [`common`]: [`guards`] (lookups, visibility, permission and edit checks), [`extract`]
 //! (query, JSON, raw and multipart bodies), [`error`] (the one error type), [`assignments`]
 //! (the role-assignment steps collections and datasets both take); and, outside the routes,
-//! in the store, the JSON printer and the ingest job.
+//! in the store, the JSON printer and the ingest job. The web view's HTML pages are listed
+//! here too; their handlers live apart from the API, in `crate::web`.
 
 mod access;
 mod admin;
