@@ -46,21 +46,31 @@ fn free_port() -> u16 {
 /// One HTTP/1.1 exchange with ChromeDriver (which keeps connections open, so the body is
 /// read by its `Content-Length`): status and body.
 fn driver_http(addr: SocketAddr, method: &str, path: &str, body: Option<&[u8]>) -> (u16, Vec<u8>) {
-    let mut stream = TcpStream::connect(addr).expect("connect to chromedriver");
-    stream
-        .set_read_timeout(Some(Duration::from_secs(60)))
-        .expect("timeout");
+    exchange(addr, method, path, body)
+        .unwrap_or_else(|e| panic!("{method} {path} to chromedriver: {e}"))
+}
+
+/// [`driver_http`] without panicking (for clean-up).
+fn exchange(
+    addr: SocketAddr,
+    method: &str,
+    path: &str,
+    body: Option<&[u8]>,
+) -> std::io::Result<(u16, Vec<u8>)> {
+    let bad = |what: &str| std::io::Error::other(what.to_string());
+    let mut stream = TcpStream::connect(addr)?;
+    stream.set_read_timeout(Some(Duration::from_secs(60)))?;
     let body = body.unwrap_or_default();
     let head = format!(
         "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
         body.len()
     );
-    stream.write_all(head.as_bytes()).expect("write request");
-    stream.write_all(body).expect("write body");
+    stream.write_all(head.as_bytes())?;
+    stream.write_all(body)?;
     let mut raw = Vec::new();
     let mut buf = [0u8; 65536];
     loop {
-        let n = stream.read(&mut buf).expect("read response");
+        let n = stream.read(&mut buf)?;
         if n == 0 {
             break;
         }
@@ -79,13 +89,13 @@ fn driver_http(addr: SocketAddr, method: &str, path: &str, body: Option<&[u8]>) 
     let split = raw
         .windows(4)
         .position(|w| w == b"\r\n\r\n")
-        .expect("end of headers");
+        .ok_or_else(|| bad("no end of headers"))?;
     let status = String::from_utf8_lossy(&raw[..split])
         .split_whitespace()
         .nth(1)
         .and_then(|s| s.parse().ok())
-        .expect("status line");
-    (status, raw[split + 4..].to_vec())
+        .ok_or_else(|| bad("no status line"))?;
+    Ok((status, raw[split + 4..].to_vec()))
 }
 
 /// Poll `path` on `addr` until it answers 200.
@@ -103,10 +113,22 @@ fn wait_until_up(addr: SocketAddr, path: &str, what: &str) {
     }
 }
 
-/// A WebDriver session.
+/// A WebDriver session; ended (the browser quits) when dropped, also when the test fails
+/// half way, before ChromeDriver itself is stopped.
 struct Session {
     driver: SocketAddr,
     id: String,
+}
+
+impl Drop for Session {
+    fn drop(&mut self) {
+        let _ = exchange(
+            self.driver,
+            "DELETE",
+            &format!("/session/{}", self.id),
+            None,
+        );
+    }
 }
 
 impl Session {
@@ -445,6 +467,5 @@ fn chromium_browses_searches_signs_in_and_downloads_from_the_demo_store() {
     assert_eq!(hex::encode(Md5::digest(&bytes)), checksum);
     assert!(bytes.starts_with(b"# Finches\n"), "{bytes:?}");
 
-    s.call("DELETE", "", None);
     eprintln!("screenshots in {}", shots.display());
 }
