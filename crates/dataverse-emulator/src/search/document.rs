@@ -531,11 +531,9 @@ fn dataset_doc(conn: &Connection, blocks: &Blocks, s: &DatasetShown<'_>) -> Resu
     let ids: Vec<i64> = s.chain.iter().map(|c| c.id).collect();
     d.subtree_paths(&ids);
     d.text("dsPersistentId", pid);
-    d.text("citation", citation);
+    // The citation and the joined description are shown, not searched: their words are
+    // the metadata fields' own (indexed below), as in Dataverse's schema.
     d.text("datasetType", ds.dataset_type.clone());
-    if !description.is_empty() {
-        d.text("description", description);
-    }
     for (field, value) in metadata_values(&meta) {
         if let Some((b, i)) = blocks.field_anywhere(&field)
             && b.fields[i].facetable
