@@ -3,7 +3,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use dataverse_client::NativeApi;
+use dataverse_client::{NativeApi, RetryPolicy};
 use pyo3::prelude::*;
 use pyo3::types::PyBytes;
 
@@ -25,7 +25,8 @@ impl Client {
     /// Build a client; a malformed URL or an unsafe token setting raises `InvalidArgument`.
     #[new]
     #[pyo3(signature = (base_url, api_token=None, api_version=None, max_concurrency=None,
-        request_timeout=None, connect_timeout=None, allow_insecure_http=false, user_agent=None))]
+        request_timeout=None, connect_timeout=None, allow_insecure_http=false, user_agent=None,
+        max_retries=None))]
     #[allow(clippy::too_many_arguments)]
     fn new(
         base_url: String,
@@ -36,6 +37,7 @@ impl Client {
         connect_timeout: Option<f64>,
         allow_insecure_http: bool,
         user_agent: Option<String>,
+        max_retries: Option<u32>,
     ) -> PyResult<Self> {
         let seconds = |name: &str, s: f64| {
             Duration::try_from_secs_f64(s).map_err(|_| {
@@ -57,6 +59,12 @@ impl Client {
         }
         if let Some(s) = connect_timeout {
             b = b.connect_timeout(seconds("connect_timeout", s)?);
+        }
+        if let Some(n) = max_retries {
+            b = b.retry_policy(match n {
+                0 => RetryPolicy::none(),
+                n => RetryPolicy::new().max_attempts(n.saturating_add(1)),
+            });
         }
         if let Some(agent) = user_agent {
             b = b.user_agent(agent);

@@ -551,7 +551,8 @@ class NativeApi(_Methods):
     ``NativeApi(base_url, api_token=None, api_version=None)``; also ``max_concurrency``
     (bulk calls and crawls, default 8), ``request_timeout`` and ``connect_timeout`` (in
     seconds), ``allow_insecure_http`` (send the token over plain http to a host that is
-    not loopback), ``user_agent``. The token never appears in ``repr``, logs or errors.
+    not loopback), ``user_agent``, ``max_retries`` (of a 429, 503 or lost connection;
+    default 5, ``0`` for none). The token never appears in ``repr``, logs or errors.
     """
 
     def __init__(
@@ -565,6 +566,7 @@ class NativeApi(_Methods):
         connect_timeout: Optional[float] = None,
         allow_insecure_http: bool = False,
         user_agent: Optional[str] = None,
+        max_retries: Optional[int] = None,
     ) -> None:
         self._client = _native.Client(
             base_url,
@@ -575,6 +577,7 @@ class NativeApi(_Methods):
             connect_timeout,
             allow_insecure_http,
             user_agent,
+            max_retries,
         )
         self.base_url = base_url
         self.api_version = api_version
