@@ -28,7 +28,7 @@ fn local_error(e: impl std::fmt::Display) -> PyErr {
 impl LocalServer {
     /// Open (or create) the data directory and serve it on `127.0.0.1` at a free port.
     #[new]
-    #[pyo3(signature = (data_dir, latency_ms=0, faults=None, generate=None, admin_token=None))]
+    #[pyo3(signature = (data_dir, latency_ms=0, faults=None, generate=None, admin_token=None, max_upload_bytes=None))]
     fn new(
         py: Python<'_>,
         data_dir: String,
@@ -36,6 +36,7 @@ impl LocalServer {
         faults: Option<String>,
         generate: Option<String>,
         admin_token: Option<String>,
+        max_upload_bytes: Option<u64>,
     ) -> PyResult<Self> {
         let faults = faults
             .map(|f| f.parse::<FaultSpec>())
@@ -49,6 +50,7 @@ impl LocalServer {
         config.latency = Duration::from_millis(latency_ms);
         config.faults = faults;
         config.admin_token = admin_token;
+        config.max_upload_bytes = max_upload_bytes;
         let rt = runtime()?;
         py.detach(|| {
             let emulator = Emulator::open(config).map_err(local_error)?;

@@ -27,6 +27,8 @@ class LocalDataverse:
     - ``faults``: inject failures into a share of requests,
       ``"rate=0.1,seed=7[,kinds=503+500+429+reset+truncate+slow]"``.
     - ``generate``: first add a published tree, ``"collections=N,datasets=M,depth=D[,seed=S]"``.
+    - ``admin_token``: set the superuser's token to this value.
+    - ``max_upload_bytes``: refuse larger uploads (413), as ``:MaxFileUploadSizeInBytes`` does.
 
     Use it as a context manager, or call :meth:`stop`. ``url`` and ``admin_token`` are
     what a client needs; :meth:`api` makes one, :meth:`create_user` a plain user.
@@ -38,6 +40,9 @@ class LocalDataverse:
         latency_ms: int = 0,
         faults: Optional[str] = None,
         generate: Optional[str] = None,
+        *,
+        admin_token: Optional[str] = None,
+        max_upload_bytes: Optional[int] = None,
     ) -> None:
         self._tmp: Optional[tempfile.TemporaryDirectory] = None
         if data_dir is None:
@@ -45,7 +50,9 @@ class LocalDataverse:
             data_dir = self._tmp.name
         self.data_dir = os.fspath(data_dir)
         try:
-            self._server = _native.LocalServer(self.data_dir, latency_ms, faults, generate)
+            self._server = _native.LocalServer(
+                self.data_dir, latency_ms, faults, generate, admin_token, max_upload_bytes
+            )
         except BaseException:
             self._cleanup()
             raise

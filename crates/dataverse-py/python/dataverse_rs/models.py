@@ -69,7 +69,9 @@ class Model:
         if name in extra:
             return extra[name]
         data = self._data
-        for key in (_camel(name), name):
+        camel = _camel(name)
+        # `_roleAlias`: Dataverse marks a few derived keys with an underscore.
+        for key in (camel, name, "_" + camel):
             if key in data:
                 return wrap(data[key], self._nested.get(name))
         if name in self._optional or name in self._repr_keys:
