@@ -102,10 +102,11 @@ impl Client {
             Ok(a) => a,
             Err(e) => return Ok(error_json(&e).to_string()),
         };
+        let progress = progress.map(Progress::new);
         let call = Call {
             api: self.api.clone(),
             args,
-            progress: progress.map(Progress::new),
+            progress: progress.clone(),
         };
         let answer = block(py, cancel.as_deref(), async move {
             match dispatch(&method, call).await {
@@ -113,6 +114,9 @@ impl Client {
                 Err(e) => error_json(&e).to_string(),
             }
         })?;
+        if let Some(p) = progress {
+            p.flush();
+        }
         Ok(answer)
     }
 

@@ -12,7 +12,14 @@ const EVERY: Duration = Duration::from_millis(100);
 #[derive(Clone)]
 pub struct Progress {
     callback: Arc<Py<PyAny>>,
-    last: Arc<Mutex<Option<Instant>>>,
+    state: Arc<Mutex<State>>,
+}
+
+/// When the callable was last called, and the newest value it was not given.
+#[derive(Default)]
+struct State {
+    last: Option<Instant>,
+    pending: Option<(u64, Option<u64>)>,
 }
 
 impl Progress {
@@ -20,7 +27,7 @@ impl Progress {
     pub fn new(callback: Py<PyAny>) -> Self {
         Progress {
             callback: Arc::new(callback),
-            last: Arc::new(Mutex::new(None)),
+            state: Arc::new(Mutex::new(State::default())),
         }
     }
 
@@ -29,15 +36,32 @@ impl Progress {
     pub fn report(&self, done: u64, total: Option<u64>) {
         let last_call = total == Some(done);
         {
-            let Ok(mut last) = self.last.lock() else {
+            let Ok(mut state) = self.state.lock() else {
                 return;
             };
             let now = Instant::now();
-            if !last_call && last.is_some_and(|t| now.duration_since(t) < EVERY) {
+            if !last_call && state.last.is_some_and(|t| now.duration_since(t) < EVERY) {
+                state.pending = Some((done, total));
                 return;
             }
-            *last = Some(now);
+            state.last = Some(now);
+            state.pending = None;
         }
+        self.call(done, total);
+    }
+
+    /// Give the callable the newest value the throttle held back, if any (after the call).
+    pub fn flush(&self) {
+        let pending = match self.state.lock() {
+            Ok(mut state) => state.pending.take(),
+            Err(_) => None,
+        };
+        if let Some((done, total)) = pending {
+            self.call(done, total);
+        }
+    }
+
+    fn call(&self, done: u64, total: Option<u64>) {
         Python::attach(|py| {
             if let Err(e) = self.callback.call1(py, (done, total)) {
                 e.write_unraisable(py, Some(self.callback.bind(py)));

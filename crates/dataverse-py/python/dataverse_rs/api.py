@@ -17,7 +17,7 @@ from typing import Any, Callable, Dict, List, Optional, Sequence, Union
 from . import _native, errors, models
 from .bodies import _Body
 from .progress import progress_callback
-from .tables import frame_from_ipc
+from .tables import check_output, frame_from_ipc
 
 __all__ = ["NativeApi", "AsyncNativeApi", "CrawlResult"]
 
@@ -168,7 +168,8 @@ class _Methods:
         """Every collection and dataset below a collection, depth first, read with
         concurrent requests: a list of :class:`CrawledCollection` and
         :class:`CrawledDataset`. ``filter_by``: ``"collections"``, ``"datasets"`` or
-        ``None`` (both). ``progress``: a callable ``(found, None)``, or ``True`` for a
+        ``None`` (both). ``progress``: a callable ``(found, None)`` (collections and
+        datasets found so far, whatever the filter), or ``True`` for a
         tqdm bar. ``GET /api/dataverses/{id}/contents`` per collection (+ one
         ``GET /api/datasets/{id}/versions/:latest`` per dataset for its title)."""
         return self._do(
@@ -528,6 +529,7 @@ class _Methods:
         pandas ``DataFrame`` (``output="pandas"``, the default, needs pandas and
         pyarrow), a polars one (``"polars"``) or a ``pyarrow.Table`` (``"arrow"``), read
         from Arrow data the Rust side builds (no Python loop over rows)."""
+        check_output(output)
         return self._table(identifier, list(filter_mime_types or []), output)
 
 

@@ -10,10 +10,15 @@ from .errors import InvalidArgument
 OUTPUTS = ("pandas", "polars", "arrow")
 
 
-def frame_from_ipc(data: bytes, output: str) -> Any:
-    """A frame of ``output`` kind from Arrow IPC stream bytes (columns, no row loop)."""
+def check_output(output: str) -> None:
+    """Raise ``InvalidArgument`` for an output kind that is not one of ``OUTPUTS``."""
     if output not in OUTPUTS:
         raise InvalidArgument(f"output must be one of {', '.join(OUTPUTS)}, not {output!r}")
+
+
+def frame_from_ipc(data: bytes, output: str) -> Any:
+    """A frame of ``output`` kind from Arrow IPC stream bytes (columns, no row loop)."""
+    check_output(output)
     if output == "polars":
         try:
             import polars

@@ -106,7 +106,8 @@ async fn crawl(c: &Call) -> Result<Value, Error> {
     }
     if let Some(p) = c.progress.clone() {
         options = options.on_progress(move |state| {
-            let found = state.collections_found + state.datasets_found;
+            // Collections below the start, and datasets.
+            let found = state.collections_found.saturating_sub(1) + state.datasets_found;
             p.report(found as u64, None);
         });
     }
