@@ -138,3 +138,44 @@ def test_no_bare_runtime_errors_escape(local_dataverse):
         with pytest.raises(DataverseError) as info:
             call()
         assert type(info.value) is not DataverseError
+
+
+def test_conflict_restricting_without_access_request_or_terms(api, tmp_path):
+    from conftest import upload, write
+
+    from dataverse_rs import Conflict
+
+    pid = make_dataset(api)
+    file_id = upload(api, pid, write(tmp_path, "secret.txt", "s\n"))
+    with pytest.raises(Conflict) as info:
+        api.restrict_datafile(file_id, restrict=True, enable_access_request=False)
+    assert info.value.status == 409 and "Terms of Use and Access" in info.value.server_message
+
+
+def test_a_body_that_is_not_the_documented_json_is_a_decode_error():
+    import http.server
+    import threading
+
+    from dataverse_rs import DecodeError
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            body = b'{"status": "OK", "data": "this is not a version object"}'
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        url = f"http://127.0.0.1:{server.server_address[1]}"
+        with pytest.raises(DecodeError) as info:
+            NativeApi(url, max_retries=0).get_info_version()
+        assert info.value.status is None and info.value.url == f"{url}/api/info/version"
+    finally:
+        server.shutdown()
