@@ -6,7 +6,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
-use pyo3::exceptions::{PyKeyboardInterrupt, PyRuntimeError};
+use pyo3::exceptions::PyKeyboardInterrupt;
 use pyo3::prelude::*;
 
 /// How often a waiting call looks at Python's signal handlers and its cancel token.
@@ -25,7 +25,12 @@ pub fn runtime() -> PyResult<&'static tokio::runtime::Runtime> {
                 .map_err(|e| e.to_string())
         })
         .as_ref()
-        .map_err(|e| PyRuntimeError::new_err(format!("cannot start the tokio runtime: {e}")))
+        .map_err(|e| {
+            crate::raise::raise(
+                "DataverseError",
+                &format!("cannot start the tokio runtime: {e}"),
+            )
+        })
 }
 
 /// A flag another thread sets to stop a running call (`AsyncNativeApi` sets it when its
@@ -78,9 +83,10 @@ where
             match rt.block_on(async { tokio::time::timeout(POLL, &mut task).await }) {
                 Ok(Ok(value)) => return Ok(value),
                 Ok(Err(join)) => {
-                    return Err(Stopped::Signal(PyRuntimeError::new_err(format!(
-                        "the call's task failed: {join}"
-                    ))));
+                    return Err(Stopped::Signal(crate::raise::raise(
+                        "DataverseError",
+                        &format!("the call's task failed: {join}"),
+                    )));
                 }
                 Err(_elapsed) => {}
             }
