@@ -139,3 +139,23 @@ def test_to_dict_is_the_json_and_repr_is_short(api):
 def test_anonymous_client_has_no_token(local_dataverse):
     api = NativeApi(local_dataverse.url)
     assert "anonymous" in repr(api)
+
+
+def test_to_dict_matches_the_servers_json(local_dataverse, api):
+    import json
+    import urllib.request
+
+    pid = make_dataset(api, title="Wire check")
+    with urllib.request.urlopen(f"{local_dataverse.url}/api/dataverses/root") as r:
+        assert api.get_collection("root").to_dict() == json.load(r)["data"]
+    request = urllib.request.Request(
+        f"{local_dataverse.url}/api/datasets/:persistentId/versions/:draft?persistentId={pid}",
+        headers={"X-Dataverse-key": local_dataverse.admin_token},
+    )
+    with urllib.request.urlopen(request) as r:
+        wire = json.load(r)["data"]
+    ours = api.get_dataset_version(pid, version=":draft").to_dict()
+    assert ours["metadataBlocks"] == wire["metadataBlocks"]
+    assert {k: ours[k] for k in ("id", "versionState", "datasetPersistentId")} == {
+        k: wire[k] for k in ("id", "versionState", "datasetPersistentId")
+    }
