@@ -35,7 +35,7 @@ def test_async_calls_overlap():
 
         results, elapsed = asyncio.run(main())
         assert [r.version for r in results] == ["6.11"] * 8
-        assert elapsed < 1.5  # eight 300 ms calls, not one after another (2.4 s)
+        assert elapsed < 1.8  # eight 300 ms calls, not one after another (2.4 s)
 
 
 def test_async_cancellation_stops_the_call():

@@ -47,13 +47,13 @@ def test_two_threads_call_concurrently(slow_dataverse):
         finished.append(time.monotonic())
 
     start = time.monotonic()
-    threads = [threading.Thread(target=call) for _ in range(4)]
+    threads = [threading.Thread(target=call) for _ in range(6)]
     for t in threads:
         t.start()
     for t in threads:
         t.join()
-    # Four 400 ms calls overlapped: done well before they could be one after another.
-    assert len(finished) == 4 and max(finished) - start < 1.2
+    # Six 400 ms calls overlapped: done well before they could be one after another (2.4 s).
+    assert len(finished) == 6 and max(finished) - start < 1.6
 
 
 def test_ctrl_c_interrupts_a_long_call():
