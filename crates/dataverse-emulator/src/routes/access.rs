@@ -285,7 +285,11 @@ async fn from_bucket(
             &file.content_type,
             config.url_expiration.as_secs().max(1),
         );
-        return Ok((StatusCode::SEE_OTHER, [(header::LOCATION, header_value(&url))]).into_response());
+        return Ok((
+            StatusCode::SEE_OTHER,
+            [(header::LOCATION, header_value(&url))],
+        )
+            .into_response());
     }
     let range = headers
         .get(header::RANGE)

@@ -255,13 +255,16 @@ pub(super) async fn abort(
     let Some((bucket, _)) = em.s3() else {
         return Err(ApiError::internal().into());
     };
-    bucket.abort_multipart(&key, &upload_id).await.map_err(|e| {
-        tracing::warn!(error = %e, "AbortMultipartUpload failed");
-        ApiError::new(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "Could not abort multipart upload",
-        )
-    })?;
+    bucket
+        .abort_multipart(&key, &upload_id)
+        .await
+        .map_err(|e| {
+            tracing::warn!(error = %e, "AbortMultipartUpload failed");
+            ApiError::new(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "Could not abort multipart upload",
+            )
+        })?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 

@@ -13,8 +13,7 @@ use serde_json::{Map, Value, json};
 
 use super::AppError;
 use super::common::commit::{
-    Bytes, Committed, FileParams, Placement, Source, added, commit_upload, may_upload,
-    parse_params,
+    Bytes, Committed, FileParams, Placement, Source, added, commit_upload, may_upload, parse_params,
 };
 use super::common::extract::{Params, read_form, sanitize_filename};
 use super::common::guards::find_dataset;
@@ -155,7 +154,11 @@ async fn register(
         )));
     }
     let content_type = ingest::detect(e.mime_type.as_deref(), &e.file_name, &[]);
-    let label = e.params.label.clone().unwrap_or_else(|| e.file_name.clone());
+    let label = e
+        .params
+        .label
+        .clone()
+        .unwrap_or_else(|| e.file_name.clone());
     let dataset = ds.id;
     let caller = auth.caller.clone();
     let user_id = auth.caller.user().map(|u| u.id);
@@ -297,22 +300,28 @@ async fn batch(
     let text = form.json.unwrap_or_default();
     let entries: Vec<Value> = match serde_json::from_str::<Value>(&text) {
         Ok(Value::Array(a)) => a,
-        Ok(_) => return Err(ApiError::bad_request("Json Parsing Exception :a JSON array is expected").into()),
+        Ok(_) => {
+            return Err(
+                ApiError::bad_request("Json Parsing Exception :a JSON array is expected").into(),
+            );
+        }
         Err(e) => return Err(ApiError::bad_request(format!("Json Parsing Exception :{e}")).into()),
     };
-    let bucket = em.s3().map(|(b, _)| b.name().to_string()).unwrap_or_default();
+    let bucket = em
+        .s3()
+        .map(|(b, _)| b.name().to_string())
+        .unwrap_or_default();
     let total = entries.len();
     let mut ok_count = 0usize;
     let mut out = Vec::with_capacity(total);
     for raw in entries {
         let obj = raw.as_object().cloned().unwrap_or_default();
-        let sid = obj
-            .get("storageIdentifier")
-            .cloned()
-            .unwrap_or(Value::Null);
+        let sid = obj.get("storageIdentifier").cloned().unwrap_or(Value::Null);
         let checked = entry(&obj, &bucket).and_then(|e| {
             if kind == Batch::Replace && e.file_to_replace.is_none() {
-                Err(Failure::bad("fileToReplaceId is required to replace a file."))
+                Err(Failure::bad(
+                    "fileToReplaceId is required to replace a file.",
+                ))
             } else {
                 Ok(e)
             }
@@ -329,7 +338,10 @@ async fn batch(
                 match done.duplicate_of {
                     Some(other) => o.insert(
                         "warningMessage".into(),
-                        format!("This file has the same content as {other} that is in the dataset.").into(),
+                        format!(
+                            "This file has the same content as {other} that is in the dataset."
+                        )
+                        .into(),
                     ),
                     None => o.insert(
                         "successMessage".into(),
@@ -358,13 +370,17 @@ async fn batch(
         Batch::Add => "Number of files successfully added",
         Batch::Replace => "Number of files successfully replaced",
     };
-    Ok((StatusCode::OK, axum::Json(json!({
-        "status": "OK",
-        "data": {
-            "Files": out,
-            "Result": {"Total number of files": total, counter: ok_count},
-        },
-    }))).into_response())
+    Ok((
+        StatusCode::OK,
+        axum::Json(json!({
+            "status": "OK",
+            "data": {
+                "Files": out,
+                "Result": {"Total number of files": total, counter: ok_count},
+            },
+        })),
+    )
+        .into_response())
 }
 
 /// `POST /api/datasets/{id}/addFiles`.

@@ -277,7 +277,10 @@ fn upload_routes() -> Router<Emulator> {
         .route("/api/datasets/{id}/add", post(file_add::add))
         .route("/api/files/{id}/replace", post(file_add::replace))
         // file_register.rs: registering direct uploads
-        .route("/api/datasets/{id}/addFiles", post(file_register::add_files))
+        .route(
+            "/api/datasets/{id}/addFiles",
+            post(file_register::add_files),
+        )
         .route(
             "/api/datasets/{id}/replaceFiles",
             post(file_register::replace_files),

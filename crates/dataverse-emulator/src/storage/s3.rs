@@ -97,11 +97,7 @@ impl Bucket {
     }
 
     fn url(&self, path: &str, query: &str) -> String {
-        let mut base = format!(
-            "{}://{}{path}",
-            self.endpoint.scheme(),
-            self.host()
-        );
+        let mut base = format!("{}://{}{path}", self.endpoint.scheme(), self.host());
         if !query.is_empty() {
             base.push('?');
             base.push_str(query);
@@ -175,7 +171,10 @@ impl Bucket {
                 "response-content-disposition".to_string(),
                 disposition.to_string(),
             ),
-            ("response-content-type".to_string(), content_type.to_string()),
+            (
+                "response-content-type".to_string(),
+                content_type.to_string(),
+            ),
         ];
         self.presign("GET", key, query, Vec::new(), expires_secs)
     }
@@ -336,7 +335,9 @@ impl Bucket {
         key: &str,
         range: Option<String>,
     ) -> Result<reqwest::Response, S3Error> {
-        let headers = range.map(|r| vec![("range".to_string(), r)]).unwrap_or_default();
+        let headers = range
+            .map(|r| vec![("range".to_string(), r)])
+            .unwrap_or_default();
         let resp = self
             .send(Method::GET, key, Vec::new(), headers, Vec::new())
             .await?;

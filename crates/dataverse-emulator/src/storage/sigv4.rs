@@ -75,12 +75,7 @@ pub(crate) fn uri_encode(s: &str, keep_slash: bool) -> String {
 /// `20130524T000000Z` and `20130524`.
 fn stamps(at: OffsetDateTime) -> (String, String) {
     let at = at.to_offset(time::UtcOffset::UTC);
-    let date = format!(
-        "{:04}{:02}{:02}",
-        at.year(),
-        u8::from(at.month()),
-        at.day()
-    );
+    let date = format!("{:04}{:02}{:02}", at.year(), u8::from(at.month()), at.day());
     let stamp = format!(
         "{date}T{:02}{:02}{:02}Z",
         at.hour(),
@@ -246,7 +241,9 @@ mod tests {
             ),
             "{q}"
         );
-        assert!(q.contains("X-Amz-Credential=AKIAIOSFODNN7EXAMPLE%2F20130524%2Fus-east-1%2Fs3%2Faws4_request"));
+        assert!(q.contains(
+            "X-Amz-Credential=AKIAIOSFODNN7EXAMPLE%2F20130524%2Fus-east-1%2Fs3%2Faws4_request"
+        ));
     }
 
     /// The signed GET with a `Range` of the AWS S3 documentation ("Signature Calculations

@@ -15,6 +15,7 @@ use serde_json::{Value, json};
 use super::AppError;
 use super::extract::directory_label;
 use super::guards::edit_lock;
+use crate::Error;
 use crate::auth::Caller;
 use crate::checksum::Algorithm;
 use crate::envelope::{ApiError, ok};
@@ -25,7 +26,6 @@ use crate::store::blobs::TempBlob;
 use crate::store::datasets;
 use crate::store::files::{self, NewFile};
 use crate::store::{dataset_write, time_fmt};
-use crate::Error;
 
 /// `file.addreplace.error.auth`.
 pub(crate) const NOT_AUTHENTICATED: &str = "The API key is invalid.";
@@ -201,11 +201,15 @@ pub(crate) fn commit_upload(
     let (storage_identifier, blob) = match &upload.source {
         Source::Received(_) => {
             let name = files::new_storage_name();
-            (format!("local://{name}"), format!("{}/{name}", place.dataset))
+            (
+                format!("local://{name}"),
+                format!("{}/{name}", place.dataset),
+            )
         }
-        Source::InBucket { bucket, name, key } => {
-            (format!("s3://{bucket}:{name}"), crate::storage::s3_blob(key))
-        }
+        Source::InBucket { bucket, name, key } => (
+            format!("s3://{bucket}:{name}"),
+            crate::storage::s3_blob(key),
+        ),
     };
     let new = NewFile {
         dataset_id: place.dataset,
