@@ -510,3 +510,42 @@ async fn files_are_registered_in_one_batch_and_a_bad_entry_is_reported() {
     let driver = api.get_dataset_storage_driver(ds).await.unwrap();
     assert!(driver.direct_upload);
 }
+
+#[tokio::test]
+async fn a_replacement_goes_direct_and_keeps_the_lineage() {
+    let env = Env::start().await;
+    let (ds, _) = env.dataset().await;
+    let api = env.api();
+    let (_d1, first, _) = file_of(300, 6);
+    let old = api
+        .upload_datafile(ds, UploadSource::path(&first), &UploadBody::default())
+        .await
+        .unwrap();
+    let old_id = old.files[0].data_file.id.unwrap();
+    reqwest::Client::new()
+        .post(format!(
+            "{}/api/datasets/{ds}/actions/:publish?type=major",
+            env.server.base_url
+        ))
+        .header("X-Dataverse-key", &env.server.admin_token)
+        .send()
+        .await
+        .unwrap()
+        .error_for_status()
+        .unwrap();
+    let (_d2, second, bytes) = file_of(400, 7);
+    let report = api
+        .replace_datafile_with(
+            old_id,
+            UploadSource::path(&second),
+            &UploadBody::default(),
+            UploadOptions::new().mode(UploadMode::Direct),
+        )
+        .await
+        .unwrap();
+    let f = report.file().unwrap();
+    assert_eq!(f.data_file.previous_data_file_id, Some(old_id as i64));
+    assert!(f.data_file.storage_identifier.as_deref().unwrap().starts_with("s3://"));
+    let id = f.data_file.id.unwrap() as i64;
+    assert_eq!(download(&api, &env.server, id).await, bytes);
+}

@@ -9,7 +9,7 @@ use axum::response::Response;
 
 use super::AppError;
 use super::common::commit::{
-    Bytes, Committed, NO_FILE, Placement, Source, added, commit_upload, may_upload, parse_params,
+    Bytes, Committed, Placement, Source, added, commit_upload, may_upload, parse_params,
 };
 use super::common::extract::{Params, Upload, read_form, sanitize_filename};
 use super::common::guards::{find_dataset, find_file};
@@ -50,7 +50,8 @@ pub(super) async fn add(
     let params = parse_params(form.json.as_deref())?;
     let Some(upload) = form.file else {
         // Only `jsonData`: the registration of a direct upload.
-        return super::file_register::add_one(&em, dataset, &auth, form.json.as_deref()).await;
+        return super::file_register::add_one(&em, dataset, &auth, form.json.as_deref(), None)
+            .await;
     };
     let content_type = ingest::detect(upload.part_type.as_deref(), &upload.filename, &upload.head);
     let label = params
@@ -119,7 +120,15 @@ pub(super) async fn replace(
     let form = read_form(&em, multipart).await?;
     let params = parse_params(form.json.as_deref())?;
     let Some(upload) = form.file else {
-        return Err(ApiError::bad_request(NO_FILE).into());
+        // Only `jsonData`: a direct upload replacing the file.
+        return super::file_register::add_one(
+            &em,
+            old.dataset_id,
+            &auth,
+            form.json.as_deref(),
+            Some(old.id),
+        )
+        .await;
     };
     let content_type = ingest::detect(upload.part_type.as_deref(), &upload.filename, &upload.head);
     let old_type = old

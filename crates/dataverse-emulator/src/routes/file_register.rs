@@ -243,13 +243,14 @@ async fn register(
     Ok(done)
 }
 
-/// `POST /api/datasets/{id}/add` with `jsonData` naming a stored file: the answer of a
-/// normal add.
+/// `POST /api/datasets/{id}/add` (or `/api/files/{id}/replace`, replacing `replaces`) with
+/// `jsonData` naming a stored file: the answer of a normal add.
 pub(super) async fn add_one(
     em: &Emulator,
     dataset: i64,
     auth: &Auth,
     json: Option<&str>,
+    replaces: Option<i64>,
 ) -> Result<Response, AppError> {
     let Some((bucket, _)) = em.s3() else {
         return Err(ApiError::bad_request(super::common::commit::NO_FILE).into());
@@ -257,7 +258,10 @@ pub(super) async fn add_one(
     let o: Map<String, Value> = json
         .and_then(|t| serde_json::from_str(t).ok())
         .ok_or_else(|| ApiError::bad_request(super::common::commit::NO_FILE))?;
-    let e = entry(&o, bucket.name()).map_err(|f| ApiError::new(f.0, f.1))?;
+    let mut e = entry(&o, bucket.name()).map_err(|f| ApiError::new(f.0, f.1))?;
+    if replaces.is_some() {
+        e.file_to_replace = replaces;
+    }
     let ds = em
         .store()
         .read(move |conn| -> Result<datasets::DatasetRow, AppError> {
