@@ -100,6 +100,8 @@ async fn forward(State(p): State<Proxy>, req: Request) -> Response {
 }
 
 struct Env {
+    /// API calls by the last path segment (`add`, `addFiles`, `uploadurls`, ...).
+    calls: Arc<Mutex<HashMap<String, u32>>>,
     server: TestServer,
     s3: S3Server,
     proxy: Proxy,
@@ -128,16 +130,36 @@ impl Env {
         let mut config = s3.config();
         config.endpoint = proxy_url;
         config.min_part_size = 5 * 1024 * 1024;
+        let calls: Arc<Mutex<HashMap<String, u32>>> = Default::default();
+        let counted = calls.clone();
         let server = TestServer::start_with(
             |c| {
                 c.publish_delay = Duration::ZERO;
                 c.s3 = Some(config);
             },
             None,
-            |r| r,
+            move |r| {
+                r.layer(axum::middleware::from_fn(
+                    move |req: Request, next: axum::middleware::Next| {
+                        let counted = counted.clone();
+                        async move {
+                            let last = req
+                                .uri()
+                                .path()
+                                .rsplit('/')
+                                .next()
+                                .unwrap_or_default()
+                                .to_string();
+                            *counted.lock().unwrap().entry(last).or_insert(0) += 1;
+                            next.run(req).await
+                        }
+                    },
+                ))
+            },
         )
         .await;
         Env {
+            calls,
             server,
             s3,
             proxy,
@@ -545,7 +567,64 @@ async fn a_replacement_goes_direct_and_keeps_the_lineage() {
         .unwrap();
     let f = report.file().unwrap();
     assert_eq!(f.data_file.previous_data_file_id, Some(old_id as i64));
-    assert!(f.data_file.storage_identifier.as_deref().unwrap().starts_with("s3://"));
+    assert!(
+        f.data_file
+            .storage_identifier
+            .as_deref()
+            .unwrap()
+            .starts_with("s3://")
+    );
     let id = f.data_file.id.unwrap() as i64;
     assert_eq!(download(&api, &env.server, id).await, bytes);
+}
+
+#[tokio::test]
+async fn a_directory_goes_direct_and_is_registered_in_batches() {
+    use dataverse_client::api::upload::UploadDirectoryOptions;
+    let env = Env::start().await;
+    let (ds, _) = env.dataset().await;
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("sub")).unwrap();
+    for i in 0..5 {
+        let rel = if i % 2 == 0 {
+            format!("f{i}.txt")
+        } else {
+            format!("sub/f{i}.txt")
+        };
+        std::fs::write(dir.path().join(rel), format!("file number {i}\n")).unwrap();
+    }
+    let api = env.api();
+    let summary = api
+        .upload_directory(
+            ds,
+            dir.path(),
+            UploadDirectoryOptions::new().registration_batch(2),
+        )
+        .await
+        .unwrap();
+    assert!(summary.is_success(), "{:?}", summary.failed);
+    assert_eq!(summary.uploaded.len(), 5);
+    let calls = env.calls.lock().unwrap().clone();
+    assert_eq!(calls.get("addFiles"), Some(&3), "{calls:?}");
+    assert_eq!(calls.get("add"), None, "{calls:?}");
+    let files = api.get_datafiles_metadata(ds, None, &[]).await.unwrap();
+    assert_eq!(files.len(), 5);
+    assert!(files.iter().all(|f| {
+        f.data_file
+            .storage_identifier
+            .as_deref()
+            .unwrap()
+            .starts_with("s3://")
+    }));
+    let in_sub = files
+        .iter()
+        .filter(|f| f.directory_label.as_deref() == Some("sub"))
+        .count();
+    assert_eq!(in_sub, 2);
+    // Again: nothing to send.
+    let again = api
+        .upload_directory(ds, dir.path(), UploadDirectoryOptions::new())
+        .await
+        .unwrap();
+    assert_eq!(again.skipped.len(), 5);
 }

@@ -211,7 +211,7 @@ impl NativeApi {
     }
 
     /// Send `source` to `target` directly to the store when the store offers it (or the
-    /// options force it): `Ok(None)` when it goes natively instead.
+    /// options force it), and register it: `Ok(None)` when it goes natively instead.
     pub(super) async fn send_direct(
         &self,
         target: &Target,
@@ -219,6 +219,33 @@ impl NativeApi {
         metadata: &UploadBody,
         options: &UploadOptions,
     ) -> Result<Option<UploadReport>> {
+        let Some(staged) = self.stage_direct(target, source, metadata, options).await? else {
+            return Ok(None);
+        };
+        let report = self
+            .register_stored(
+                &staged.dataset,
+                staged.replaces.clone(),
+                &staged.entry,
+                staged.checksum.clone(),
+                staged.size,
+            )
+            .await?;
+        if let Some(r) = &staged.resume {
+            r.remove();
+        }
+        Ok(Some(report))
+    }
+
+    /// Put `source`'s bytes in the store when the store takes direct uploads (or the
+    /// options force it), without registering the file: `Ok(None)` when it goes natively.
+    pub(super) async fn stage_direct(
+        &self,
+        target: &Target,
+        source: &UploadSource,
+        metadata: &UploadBody,
+        options: &UploadOptions,
+    ) -> Result<Option<Staged>> {
         if options.mode == UploadMode::Native {
             return Ok(None);
         }
@@ -335,21 +362,15 @@ impl NativeApi {
                 checksum
             }
         };
-        let report = self
-            .register_stored(
-                &dataset,
-                replaces,
-                source,
-                metadata,
-                &state.urls,
-                checksum,
-                size,
-            )
-            .await?;
-        if let Some(r) = &resume_file {
-            r.remove();
-        }
-        Ok(Some(report))
+        let entry = registration_entry(source, metadata, &state.urls, &checksum, size);
+        Ok(Some(Staged {
+            dataset,
+            replaces,
+            entry,
+            checksum,
+            size,
+            resume: resume_file,
+        }))
     }
 
     /// Put the file's bytes in the store (one PUT or the missing parts, then `complete`),
@@ -600,25 +621,16 @@ impl NativeApi {
         &self,
         dataset: &PersistentOrId,
         replaces: Option<PersistentOrId>,
-        source: &UploadSource,
-        metadata: &UploadBody,
-        urls: &UploadUrls,
+        body: &UploadBody,
         checksum: Checksum,
         size: u64,
     ) -> Result<UploadReport> {
-        let sid = urls.storage_identifier.clone();
-        let mut body = metadata.clone();
-        body.extra
-            .insert("storageIdentifier".into(), sid.clone().into());
-        body.extra
-            .insert("fileName".into(), source.name().to_string().into());
-        body.extra
-            .insert("mimeType".into(), source.content_type().into());
-        body.extra.insert(
-            "checksum".into(),
-            json!({"@type": checksum.r#type, "@value": checksum.value}),
-        );
-        body.extra.insert("fileSize".into(), size.into());
+        let sid = body
+            .extra
+            .get("storageIdentifier")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_string();
         // A file registered by an earlier run whose answer was lost is not sent again.
         let wanted = std::slice::from_ref(&sid);
         if let Ok(found) = self.registered(dataset, wanted).await
@@ -708,6 +720,46 @@ impl NativeApi {
             server_message,
         })
     }
+}
+
+/// A file whose bytes are in the store, waiting for its registration.
+pub(super) struct Staged {
+    /// The dataset.
+    pub dataset: PersistentOrId,
+    /// The file it replaces, if any.
+    pub replaces: Option<PersistentOrId>,
+    /// Its `jsonData` (`storageIdentifier`, `fileName`, `mimeType`, `checksum`, metadata).
+    pub entry: UploadBody,
+    /// The checksum of its bytes.
+    pub checksum: Checksum,
+    /// Its size.
+    pub size: u64,
+    /// Its saved state, removed once it is registered.
+    pub resume: Option<ResumeFile>,
+}
+
+/// The `jsonData` registering a stored file.
+fn registration_entry(
+    source: &UploadSource,
+    metadata: &UploadBody,
+    urls: &UploadUrls,
+    checksum: &Checksum,
+    size: u64,
+) -> UploadBody {
+    let mut body = metadata.clone();
+    let extra = &mut body.extra;
+    extra.insert(
+        "storageIdentifier".into(),
+        urls.storage_identifier.clone().into(),
+    );
+    extra.insert("fileName".into(), source.name().to_string().into());
+    extra.insert("mimeType".into(), source.content_type().into());
+    extra.insert(
+        "checksum".into(),
+        json!({"@type": checksum.r#type, "@value": checksum.value}),
+    );
+    extra.insert("fileSize".into(), size.into());
+    body
 }
 
 /// Aborts a multipart upload when dropped armed (the upload future was cancelled), and

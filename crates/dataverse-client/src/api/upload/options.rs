@@ -135,6 +135,16 @@ pub struct UploadDirectoryOptions {
     pub dry_run: bool,
     /// Called after each chunk and each file.
     pub progress: Option<DirectoryProgressFn>,
+    /// Direct or native, as for one file (default [`UploadMode::Auto`]). New files sent
+    /// directly are registered together, [`registration_batch`](Self::registration_batch)
+    /// at a time (`addFiles`).
+    pub mode: UploadMode,
+    /// Parts of each direct upload sent at once.
+    pub parallel_parts: Option<usize>,
+    /// Where direct uploads save their state (see [`UploadOptions::resume_dir`]).
+    pub resume_dir: Option<std::path::PathBuf>,
+    /// New files registered per `addFiles` call (default 100; 0 is taken as 1).
+    pub registration_batch: usize,
 }
 
 impl std::fmt::Debug for UploadDirectoryOptions {
@@ -146,6 +156,10 @@ impl std::fmt::Debug for UploadDirectoryOptions {
             .field("include_hidden", &self.include_hidden)
             .field("dry_run", &self.dry_run)
             .field("progress", &self.progress.is_some())
+            .field("mode", &self.mode)
+            .field("parallel_parts", &self.parallel_parts)
+            .field("resume_dir", &self.resume_dir)
+            .field("registration_batch", &self.registration_batch)
             .finish()
     }
 }
@@ -166,7 +180,35 @@ impl UploadDirectoryOptions {
             include_hidden: false,
             dry_run: false,
             progress: None,
+            mode: UploadMode::Auto,
+            parallel_parts: None,
+            resume_dir: None,
+            registration_batch: 100,
         }
+    }
+
+    /// Direct, native, or direct where offered.
+    pub fn mode(mut self, mode: UploadMode) -> Self {
+        self.mode = mode;
+        self
+    }
+
+    /// Parts of each direct upload sent at once.
+    pub fn parallel_parts(mut self, n: usize) -> Self {
+        self.parallel_parts = Some(n);
+        self
+    }
+
+    /// Save the state of direct uploads in `dir`, so that an interrupted run resumes.
+    pub fn resume_dir(mut self, dir: impl Into<std::path::PathBuf>) -> Self {
+        self.resume_dir = Some(dir.into());
+        self
+    }
+
+    /// New files registered per `addFiles` call.
+    pub fn registration_batch(mut self, n: usize) -> Self {
+        self.registration_batch = n;
+        self
     }
 
     /// How many files are sent at once.
