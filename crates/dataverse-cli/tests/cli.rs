@@ -11,6 +11,8 @@ mod auth;
 mod collection;
 #[path = "cli/dataset.rs"]
 mod dataset;
+#[path = "cli/direct_upload.rs"]
+mod direct_upload;
 #[path = "cli/edits.rs"]
 mod edits;
 #[path = "cli/errors.rs"]
