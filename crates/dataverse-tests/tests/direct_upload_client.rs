@@ -308,7 +308,7 @@ async fn a_large_file_goes_in_parallel_parts_with_failed_parts_retried() {
         (Some(&2), Some(&2), Some(&2)),
         "{puts:?}"
     );
-    let seen = seen.lock().unwrap();
+    let seen = seen.lock().unwrap().clone();
     let last = seen.last().copied().unwrap();
     assert_eq!(last, (bytes.len() as u64, Some(bytes.len() as u64)));
     assert!(seen.iter().all(|(s, _)| *s <= bytes.len() as u64));
