@@ -495,3 +495,42 @@ async fn replace_files_replaces_a_published_file_with_a_stored_one() {
     let r = env.download(new).await;
     assert_eq!(r.text().await.unwrap(), "second");
 }
+
+#[tokio::test]
+async fn zips_name_the_files_held_in_s3_instead_of_breaking() {
+    let env = Env::start(|_| {}).await;
+    let (ds, _) = env.create_dataset().await;
+    let (_, v) = env.upload_urls(ds, 2).await;
+    env.http
+        .put(v["data"]["url"].as_str().unwrap())
+        .header("x-amz-tagging", "dv-state=temp")
+        .body("s3")
+        .send()
+        .await
+        .unwrap();
+    let sid = v["data"]["storageIdentifier"].as_str().unwrap();
+    let (s, _) = env
+        .register(
+            ds,
+            "add",
+            json!({"storageIdentifier": sid, "fileName": "in-s3.txt", "mimeType": "text/plain",
+                   "md5Hash": md5_hex(b"s3")}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    let r = env
+        .req(
+            Method::GET,
+            &format!("/api/access/dataset/{ds}/versions/:draft"),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let zip = r.bytes().await.unwrap();
+    let text = String::from_utf8_lossy(&zip);
+    assert!(
+        text.contains("in-s3.txt was not included: it is held in the S3 store"),
+        "{text}"
+    );
+}

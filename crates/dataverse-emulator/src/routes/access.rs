@@ -345,6 +345,13 @@ fn zip_response(name: &str, entries: Vec<Sendable>, skipped: Vec<String>) -> Res
         let mut z = ZipWriter::new(writer);
         let mut manifest = String::new();
         for e in &entries {
+            if e.s3_key.is_some() {
+                manifest.push_str(&format!(
+                    "{} was not included: it is held in the S3 store; download it alone.\n",
+                    e.zip_path
+                ));
+                continue;
+            }
             if let Err(err) = z.add_file(&e.zip_path, &e.path).await {
                 tracing::warn!(error = %err, "zip download aborted");
                 return;
