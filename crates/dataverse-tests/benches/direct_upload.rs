@@ -53,7 +53,11 @@ async fn forward(State(c): State<Counter>, req: Request) -> Response {
         *c.parts.lock().unwrap().entry(n).or_insert(0) += 1;
     }
     let (parts, body) = req.into_parts();
-    let url = format!("{}{}", c.target, uri.path_and_query().map_or("/", |p| p.as_str()));
+    let url = format!(
+        "{}{}",
+        c.target,
+        uri.path_and_query().map_or("/", |p| p.as_str())
+    );
     let mut out = c.http.request(parts.method.clone(), url);
     for (k, v) in parts.headers.iter() {
         out = out.header(k, v);
@@ -80,9 +84,11 @@ struct Measured {
 }
 
 fn dv_bin() -> PathBuf {
-    std::env::var_os("DV_BIN").map(PathBuf::from).unwrap_or_else(|| {
-        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target/release/dv")
-    })
+    std::env::var_os("DV_BIN")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target/release/dv")
+        })
 }
 
 /// Run under `/usr/bin/time -f %M`: wall time and peak RSS.
@@ -189,7 +195,10 @@ async fn main() {
         .filter_map(|a| a.parse().ok())
         .collect();
     let sizes = if sizes.is_empty() { vec![1024] } else { sizes };
-    assert!(dv_bin().exists(), "build dv first: cargo build --release -p dataverse-cli");
+    assert!(
+        dv_bin().exists(),
+        "build dv first: cargo build --release -p dataverse-cli"
+    );
     let work = tempfile::tempdir().expect("work dir");
     let s3 = S3Server::start_on(&work.path().join("s3"), "127.0.0.1:0".parse().unwrap()).await;
     let (server, api) = start_emulator(&work.path().join("dv"), &s3.endpoint).await;
@@ -208,14 +217,31 @@ async fn main() {
         let pid = dataset(&api, &format!("direct {size}")).await;
         let parallel = PARALLEL.to_string();
         let m = run_timed(
-            dv(&base, work.path(), &[&pid, f, "--direct", "--parallel-parts", &parallel]),
+            dv(
+                &base,
+                work.path(),
+                &[&pid, f, "--direct", "--parallel-parts", &parallel],
+            ),
             work.path(),
         );
-        println!("| {size} MiB | dv --direct | {:.2} | {:.0} | {:.1} |", m.secs, mib_s(bytes, &m), m.peak_mib);
+        println!(
+            "| {size} MiB | dv --direct | {:.2} | {:.0} | {:.1} |",
+            m.secs,
+            mib_s(bytes, &m),
+            m.peak_mib
+        );
         let direct = m;
+        // Disk space: the measured copies go as soon as they are measured.
+        let _ = std::fs::remove_dir_all(s3.root.join(BUCKET).join("10.5072"));
         let pid = dataset(&api, &format!("native {size}")).await;
         let m = run_timed(dv(&base, work.path(), &[&pid, f, "--native"]), work.path());
-        println!("| {size} MiB | dv --native | {:.2} | {:.0} | {:.1} |", m.secs, mib_s(bytes, &m), m.peak_mib);
+        println!(
+            "| {size} MiB | dv --native | {:.2} | {:.0} | {:.1} |",
+            m.secs,
+            mib_s(bytes, &m),
+            m.peak_mib
+        );
+        let _ = std::fs::remove_dir_all(work.path().join("dv").join("files"));
         if boto {
             let script = format!(
                 "import boto3\nfrom boto3.s3.transfer import TransferConfig\n\
@@ -240,7 +266,13 @@ async fn main() {
             );
             let _ = std::fs::remove_file(s3.root.join(BUCKET).join("plain").join(size.to_string()));
         }
-        resume_run(&work.path().join(format!("resume-{size}")), &s3, &file, size).await;
+        resume_run(
+            &work.path().join(format!("resume-{size}")),
+            &s3,
+            &file,
+            size,
+        )
+        .await;
         let _ = std::fs::remove_file(&file);
     }
     server.shutdown().await;
@@ -257,7 +289,9 @@ async fn resume_run(dir: &Path, s3: &S3Server, file: &Path, size: u64) {
     };
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let proxy = format!("http://{}", listener.local_addr().unwrap());
-    let app = axum::Router::new().fallback(forward).with_state(counter.clone());
+    let app = axum::Router::new()
+        .fallback(forward)
+        .with_state(counter.clone());
     let task = tokio::spawn(async move {
         let _ = axum::serve(listener, app).await;
     });
@@ -303,4 +337,6 @@ async fn resume_run(dir: &Path, s3: &S3Server, file: &Path, size: u64) {
     );
     server.shutdown().await;
     task.abort();
+    let _ = std::fs::remove_dir_all(s3.root.join(BUCKET).join("10.5072"));
+    let _ = std::fs::remove_dir_all(dir);
 }
