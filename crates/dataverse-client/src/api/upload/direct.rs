@@ -206,6 +206,19 @@ impl NativeApi {
         self.direct_offers().get(dataset).copied()
     }
 
+    /// Learn from the dataset's storage driver whether its store takes direct uploads,
+    /// unless already known; a server without the endpoint leaves it unknown (the first
+    /// upload then asks `uploadurls`).
+    pub(super) async fn learn_direct_offer(&self, dataset: &PersistentOrId) {
+        let key = dataset.to_string();
+        if self.direct_offer(&key).is_some() {
+            return;
+        }
+        if let Ok(driver) = self.get_dataset_storage_driver(dataset).await {
+            self.remember_offer(&key, driver.direct_upload);
+        }
+    }
+
     fn remember_offer(&self, dataset: &str, offered: bool) {
         self.direct_offers().insert(dataset.to_string(), offered);
     }

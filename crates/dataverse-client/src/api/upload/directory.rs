@@ -196,6 +196,10 @@ impl NativeApi {
         };
         let report = Arc::new(report);
         let concurrency = options.concurrency.unwrap_or(self.max_concurrency()).max(1);
+        if options.mode == UploadMode::Auto && !options.dry_run {
+            // One look at the dataset's storage driver instead of one `uploadurls` per file.
+            self.learn_direct_offer(&id).await;
+        }
         let by_path = Arc::new(by_path);
 
         let outcomes: Vec<Outcome> = stream::iter(files)
