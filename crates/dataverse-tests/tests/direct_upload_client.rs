@@ -628,3 +628,30 @@ async fn a_directory_goes_direct_and_is_registered_in_batches() {
         .unwrap();
     assert_eq!(again.skipped.len(), 5);
 }
+
+/// The documented `replaceFiles` answer (a refused and a replaced entry) and `uploadurls`
+/// answer decode into the library's models.
+#[test]
+fn the_documented_direct_upload_answers_decode() {
+    use dataverse_client::models::direct_upload::{RegisterFilesResponse, UploadUrls};
+    let v = fixture_json("doc-examples/direct-upload-replaceFiles.response.json");
+    let r: RegisterFilesResponse = serde_json::from_value(v["data"].clone()).unwrap();
+    assert_eq!(r.files.len(), 2);
+    assert!(!r.files[0].is_registered());
+    assert!(
+        r.files[0]
+            .error_message
+            .as_deref()
+            .unwrap()
+            .starts_with("Bad Request:")
+    );
+    assert!(r.files[1].is_registered());
+    let f = r.files[1].file().unwrap();
+    assert_eq!(f.label, "file2.txt");
+    assert_eq!(f.data_file.previous_data_file_id, Some(11));
+    assert_eq!(r.result["Number of files successfully replaced"], 1);
+    let v = fixture_json("doc-examples/direct-upload-uploadurls-single.response.json");
+    let u: UploadUrls = serde_json::from_value(v["data"].clone()).unwrap();
+    assert_eq!(u.part_size, 1_073_741_824);
+    assert!(u.url.is_some() && u.parts().is_empty());
+}
