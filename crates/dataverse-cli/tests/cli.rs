@@ -13,6 +13,8 @@ mod browser;
 mod collection;
 #[path = "cli/dataset.rs"]
 mod dataset;
+#[path = "cli/direct_upload.rs"]
+mod direct_upload;
 #[path = "cli/edits.rs"]
 mod edits;
 #[path = "cli/errors.rs"]

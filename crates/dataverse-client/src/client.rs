@@ -62,6 +62,8 @@ struct Inner {
     /// What uploads hash the bytes they send with: the algorithm the server last reported
     /// for an uploaded file.
     upload_checksum: AtomicAlgorithm,
+    /// Whether each dataset's store takes direct uploads, as `uploadurls` answered.
+    direct_offers: std::sync::Mutex<std::collections::HashMap<String, bool>>,
 }
 
 impl std::fmt::Debug for NativeApi {
@@ -269,6 +271,7 @@ impl NativeApiBuilder {
                 max_concurrency: self.max_concurrency,
                 request_timeout: self.request_timeout,
                 upload_checksum: AtomicAlgorithm::new(self.upload_checksum),
+                direct_offers: Default::default(),
             }),
         })
     }
@@ -548,6 +551,18 @@ impl NativeApi {
     /// also set it themselves from each answer.
     pub fn set_upload_checksum_algorithm(&self, algorithm: ChecksumAlgorithm) {
         self.inner.upload_checksum.store(algorithm);
+    }
+
+    /// The HTTP client (for presigned object-store URLs, which take no API token).
+    pub(crate) fn http(&self) -> &reqwest::Client {
+        &self.inner.http
+    }
+
+    /// Whether each dataset's store takes direct uploads, as far as known.
+    pub(crate) fn direct_offers(
+        &self,
+    ) -> std::sync::MutexGuard<'_, std::collections::HashMap<String, bool>> {
+        crate::background::lock(&self.inner.direct_offers)
     }
 
     pub(crate) fn token(&self) -> Option<&ApiToken> {
@@ -958,6 +973,11 @@ async fn read_body(method: &Method, url: &Url, response: reqwest::Response) -> R
         .await
         .map(|b| b.to_vec())
         .map_err(|e| transport_error(method, url, e))
+}
+
+/// What kind of transport failure `e` is, in a few words (no URL).
+pub(crate) fn transport_message(e: &reqwest::Error) -> String {
+    transport_kind(e).to_string()
 }
 
 /// What kind of transport failure `e` is, without reqwest's URL (ours is carried separately).

@@ -121,6 +121,29 @@ pub enum Error {
         #[source]
         source: std::io::Error,
     },
+    /// The object store of a direct upload refused a presigned request (an expired or
+    /// forged URL, a missing upload) or could not be reached (`status` `None`).
+    #[error("object store {operation} {url}: {message}")]
+    ObjectStore {
+        /// `PUT`, ...
+        operation: String,
+        /// The presigned URL without its query (the signature is never shown).
+        url: String,
+        /// The HTTP status of the store's answer, if one came.
+        status: Option<u16>,
+        /// The store's error code and message, or what went wrong.
+        message: String,
+    },
+    /// A file stored by direct upload was not registered in the dataset (an entry of
+    /// `addFiles` refused, or the batch call failed). Its bytes stay in the store: running
+    /// the upload again (with resume) registers it without sending them again.
+    #[error("not registered: {storage_identifier}: {message}")]
+    NotRegistered {
+        /// Where the bytes are (`s3://bucket:name`).
+        storage_identifier: String,
+        /// Why (the server's `errorMessage`, or the failure of the call).
+        message: String,
+    },
     /// An argument was rejected before any request was sent (malformed PID, alias, version,
     /// or a configuration that would leak the token).
     #[error("invalid argument: {0}")]

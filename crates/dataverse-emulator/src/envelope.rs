@@ -43,6 +43,11 @@ impl ApiError {
         ApiError { status, body }
     }
 
+    /// The HTTP status.
+    pub(crate) fn status(&self) -> StatusCode {
+        self.status
+    }
+
     /// The `message` of the body.
     pub(crate) fn message(&self) -> &str {
         self.body

@@ -16,6 +16,9 @@ pub enum Error {
     /// The data generator refused the request (see [`crate::GenerateSpec`]).
     #[error("cannot generate: {0}")]
     Generate(String),
+    /// The S3 store is misconfigured (a bad endpoint URL).
+    #[error("S3 store: {0}")]
+    Storage(String),
     /// Binding the listening socket failed.
     #[error("cannot bind {addr}: {source}")]
     Bind {

@@ -28,6 +28,7 @@ mod permissions;
 mod printer;
 mod routes;
 mod search;
+mod storage;
 mod store;
 mod web;
 mod zip;
@@ -40,6 +41,7 @@ use std::time::Duration;
 pub use error::Error;
 pub use faults::{DEFAULT_SEED, FAULT_HEADER, Fault, FaultKind, FaultPhase, FaultSpec};
 pub use generate::{GenerateSpec, GenerateSummary};
+pub use storage::{DEFAULT_MIN_PART_SIZE, S3Config, SMALLEST_PART_SIZE};
 
 use blocks::Blocks;
 use store::Store;
@@ -76,6 +78,9 @@ pub struct Config {
     /// 503, a 500, a 429, a reset connection, a cut-off body or a delay, before or after the
     /// request's effect (see [`FaultSpec`]).
     pub faults: Option<FaultSpec>,
+    /// An S3 store for file bytes (default none: the file store under `data_dir`). With
+    /// one, new files go to the bucket and direct upload is offered (`uploadurls`).
+    pub s3: Option<S3Config>,
 }
 
 impl std::fmt::Debug for Config {
@@ -89,6 +94,7 @@ impl std::fmt::Debug for Config {
             .field("latency", &self.latency)
             .field("publish_delay", &self.publish_delay)
             .field("faults", &self.faults)
+            .field("s3", &self.s3)
             .finish_non_exhaustive()
     }
 }
@@ -106,6 +112,7 @@ impl Config {
             latency: Duration::ZERO,
             publish_delay: Duration::from_millis(50),
             faults: None,
+            s3: None,
         }
     }
 }
@@ -114,6 +121,8 @@ struct Inner {
     config: Config,
     store: Store,
     blocks: Blocks,
+    /// The S3 bucket, when one is configured.
+    bucket: Option<storage::s3::Bucket>,
 }
 
 /// An opened emulator: store plus loaded metadata blocks. Cheap to clone.
@@ -137,6 +146,10 @@ impl Emulator {
     pub fn open(config: Config) -> Result<Emulator, Error> {
         let blocks = Blocks::load()?;
         search::fields::init(&blocks);
+        let bucket = match &config.s3 {
+            Some(c) => Some(storage::s3::Bucket::new(c).map_err(Error::Storage)?),
+            None => None,
+        };
         let store = Store::open(&config.data_dir)?;
         store.init(config.admin_token.as_deref())?;
         // Publications interrupted by a crash or shutdown are finished now.
@@ -158,6 +171,7 @@ impl Emulator {
                 config,
                 store,
                 blocks,
+                bucket,
             }),
         })
     }
@@ -226,6 +240,11 @@ impl Emulator {
 
     pub(crate) fn blocks(&self) -> &Blocks {
         &self.inner.blocks
+    }
+
+    /// The S3 bucket and its settings, when an S3 store is configured.
+    pub(crate) fn s3(&self) -> Option<(&storage::s3::Bucket, &S3Config)> {
+        Some((self.inner.bucket.as_ref()?, self.inner.config.s3.as_ref()?))
     }
 }
 

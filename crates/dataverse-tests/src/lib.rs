@@ -7,6 +7,8 @@ use std::path::PathBuf;
 use dataverse_client::NativeApi;
 use dataverse_emulator::{Config, Emulator};
 
+pub mod s3;
+
 /// The real Dataverse fixtures (`../shared/dataverse-fixtures` beside the repository, or
 /// `$DATAVERSE_FIXTURES_DIR`).
 pub fn fixtures_dir() -> PathBuf {

@@ -16,7 +16,9 @@ Examples:
   dv serve --addr 8767 --data ./my-dataverse  # a bare port means 127.0.0.1:8767
   dv serve --addr 0.0.0.0:8080                # reachable from other machines
   dv serve --data ./big --generate collections=100,datasets=1000,depth=3,seed=1
-  dv serve --faults rate=0.1,seed=7           # inject failures to test a client";
+  dv serve --faults rate=0.1,seed=7           # inject failures to test a client
+  AWS_ACCESS_KEY_ID=... AWS_SECRET_ACCESS_KEY=... \\
+    dv serve --store s3://bucket --s3-endpoint http://127.0.0.1:9000  # files in S3, direct upload";
 
 /// `dv serve`
 #[derive(Debug, clap::Args)]
@@ -52,6 +54,70 @@ pub struct Args {
     /// (R from 0 to 1; deterministic for a given seed and request order).
     #[arg(long, value_name = "SPEC")]
     pub faults: Option<dataverse_emulator::FaultSpec>,
+    /// Where file bytes are kept: `file` (the data directory, the default) or
+    /// `s3://BUCKET` (an S3-compatible store, path-style, at --s3-endpoint, with the
+    /// credentials of AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY). With S3, clients get
+    /// presigned URLs for direct upload (`uploadurls`) as from Dataverse's S3 driver.
+    #[arg(long, value_name = "STORE", default_value = "file")]
+    pub store: String,
+    /// The S3 endpoint (`custom-endpoint-url`), e.g. http://127.0.0.1:9000.
+    #[arg(long, env = "AWS_ENDPOINT_URL", value_name = "URL")]
+    pub s3_endpoint: Option<String>,
+    /// The S3 region (`custom-endpoint-region`).
+    #[arg(
+        long,
+        env = "AWS_REGION",
+        default_value = "us-east-1",
+        value_name = "REGION"
+    )]
+    pub s3_region: String,
+    /// Files larger than this go up in parts of this size (`min-part-size`; at least
+    /// 5 MiB, default 1 GiB).
+    #[arg(long, value_name = "BYTES", default_value_t = dataverse_emulator::DEFAULT_MIN_PART_SIZE)]
+    pub s3_part_size: u64,
+    /// Answer downloads of S3-held files with a redirect to a presigned GET
+    /// (`download-redirect`) instead of streaming them through the server.
+    #[arg(long)]
+    pub s3_download_redirect: bool,
+    /// Do not tag direct uploads `dv-state=temp` (`disable-tagging`), for stores without
+    /// object tagging.
+    #[arg(long)]
+    pub s3_no_tagging: bool,
+}
+
+/// The S3 store of `--store s3://BUCKET`, with the credentials from the environment.
+fn s3_config(args: &Args) -> CliResult<Option<dataverse_emulator::S3Config>> {
+    if args.store == "file" {
+        return Ok(None);
+    }
+    let Some(bucket) = args
+        .store
+        .strip_prefix("s3://")
+        .map(|b| b.trim_end_matches('/'))
+        .filter(|b| !b.is_empty() && !b.contains('/'))
+    else {
+        return Err(CliError::Usage(format!(
+            "--store {:?}: expected `file` or `s3://BUCKET`",
+            args.store
+        )));
+    };
+    let Some(endpoint) = args.s3_endpoint.clone() else {
+        return Err(CliError::Usage(
+            "--store s3://... needs --s3-endpoint (or AWS_ENDPOINT_URL)".into(),
+        ));
+    };
+    let var = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
+    let (Some(key), Some(secret)) = (var("AWS_ACCESS_KEY_ID"), var("AWS_SECRET_ACCESS_KEY")) else {
+        return Err(CliError::Usage(
+            "--store s3://... needs AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY".into(),
+        ));
+    };
+    let mut c = dataverse_emulator::S3Config::new(bucket, endpoint, key, secret);
+    c.region = args.s3_region.clone();
+    c.min_part_size = args.s3_part_size;
+    c.download_redirect = args.s3_download_redirect;
+    c.tagging = !args.s3_no_tagging;
+    Ok(Some(c))
 }
 
 /// Parse `--addr`: `HOST:PORT` (an IP address, `[::1]:PORT` for IPv6), or a bare `PORT`
@@ -77,11 +143,13 @@ fn parse_addr(value: &str) -> Result<SocketAddr, String> {
 
 /// Run `dv serve` until Ctrl-C (or SIGTERM).
 pub async fn execute(global: &GlobalArgs, args: Args) -> CliResult {
+    let s3 = s3_config(&args)?;
     let dir = match args.data {
         Some(d) => d,
         None => local_data_dir()?,
     };
     let mut config = Config::new(dir.clone());
+    config.s3 = s3;
     config.admin_token = args.admin_token;
     config.hostname = args.hostname;
     config.latency = std::time::Duration::from_millis(args.latency);
@@ -117,6 +185,9 @@ pub async fn execute(global: &GlobalArgs, args: Args) -> CliResult {
         }
         if let Some(faults) = &args.faults {
             eprintln!("  faults:     {faults}");
+        }
+        if args.store != "file" {
+            eprintln!("  store:      {} (direct upload)", args.store);
         }
         eprintln!(
             "  try:        DATAVERSE_URL={} dv info version",

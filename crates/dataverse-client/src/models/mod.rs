@@ -8,6 +8,7 @@
 pub mod collections;
 pub mod common;
 pub mod datasets;
+pub mod direct_upload;
 pub mod files;
 pub mod info;
 pub mod licenses;

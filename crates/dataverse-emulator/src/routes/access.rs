@@ -40,6 +40,8 @@ fn forbidden(info: &RequestInfo) -> ApiError {
 #[derive(Debug, Clone)]
 struct Sendable {
     path: PathBuf,
+    /// The object key when the bytes are in the S3 bucket (then `path` is not used).
+    s3_key: Option<String>,
     /// `directoryLabel/label` inside a zip.
     zip_path: String,
     name: String,
@@ -111,8 +113,12 @@ fn sendable(
         Some(d) => format!("{d}/{name}"),
         None => name.clone(),
     };
+    let s3_key = crate::storage::s3_key_of_blob(&df.blob)
+        .filter(|_| !use_original)
+        .map(str::to_string);
     Ok(Access::Granted(Sendable {
         path,
+        s3_key,
         zip_path,
         name,
         content_type,
@@ -199,6 +205,9 @@ pub(super) async fn datafile(
             }
         })
         .await?;
+    if let Some(key) = &file.s3_key {
+        return from_bucket(&em, key, &file, &headers).await;
+    }
     let mut f = tokio::fs::File::open(&file.path)
         .await
         .map_err(|e| ApiError::from(Error::Io(e)))?;
@@ -256,6 +265,74 @@ pub(super) async fn datafile(
     Ok((status, resp_headers, Body::from_stream(stream)).into_response())
 }
 
+/// A file held in the S3 bucket: a 303 to a presigned GET when the store redirects
+/// downloads (`download-redirect`), else the object streamed through (with the `Range` of
+/// the request passed on).
+async fn from_bucket(
+    em: &Emulator,
+    key: &str,
+    file: &Sendable,
+    headers: &HeaderMap,
+) -> Result<Response, AppError> {
+    let Some((bucket, config)) = em.s3() else {
+        return Err(Error::Storage("a file is in S3 but no S3 store is configured".into()).into());
+    };
+    let disposition = format!("attachment; filename=\"{}\"", url_encode(&file.name));
+    if config.download_redirect {
+        let url = bucket.presign_get(
+            key,
+            &disposition,
+            &file.content_type,
+            config.url_expiration.as_secs().max(1),
+        );
+        return Ok((
+            StatusCode::SEE_OTHER,
+            [(header::LOCATION, header_value(&url))],
+        )
+            .into_response());
+    }
+    let range = headers
+        .get(header::RANGE)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string);
+    let resp = match bucket.get(key, range).await {
+        Ok(r) => r,
+        Err(crate::storage::s3::S3Error::Status { status: 416, .. }) => {
+            return Ok((
+                StatusCode::RANGE_NOT_SATISFIABLE,
+                [
+                    (header::CONTENT_RANGE, format!("bytes */{}", file.size)),
+                    (header::ACCEPT_RANGES, "bytes".to_string()),
+                ],
+            )
+                .into_response());
+        }
+        Err(e) => return Err(Error::Storage(e.to_string()).into()),
+    };
+    let status = StatusCode::from_u16(resp.status().as_u16()).unwrap_or(StatusCode::OK);
+    let mut out = HeaderMap::new();
+    out.insert(
+        header::CONTENT_TYPE,
+        header_value(&format!(
+            "{}; name=\"{}\"",
+            file.content_type,
+            file.name.replace('"', "")
+        )),
+    );
+    out.insert(header::CONTENT_DISPOSITION, header_value(&disposition));
+    out.insert(header::ACCEPT_RANGES, HeaderValue::from_static("bytes"));
+    for name in [header::CONTENT_LENGTH, header::CONTENT_RANGE] {
+        if let Some(v) = resp
+            .headers()
+            .get(name.as_str())
+            .and_then(|v| v.to_str().ok())
+        {
+            out.insert(name, header_value(v));
+        }
+    }
+    Ok((status, out, Body::from_stream(resp.bytes_stream())).into_response())
+}
+
 /// `doi:10.5072/FK2/ABCDEF` ⇒ `doi-10.5072-fk2-abcdef`.
 fn pid_slug(pid: &str) -> String {
     pid.to_lowercase().replace([':', '/'], "-")
@@ -268,6 +345,13 @@ fn zip_response(name: &str, entries: Vec<Sendable>, skipped: Vec<String>) -> Res
         let mut z = ZipWriter::new(writer);
         let mut manifest = String::new();
         for e in &entries {
+            if e.s3_key.is_some() {
+                manifest.push_str(&format!(
+                    "{} was not included: it is held in the S3 store; download it alone.\n",
+                    e.zip_path
+                ));
+                continue;
+            }
             if let Err(err) = z.add_file(&e.zip_path, &e.path).await {
                 tracing::warn!(error = %err, "zip download aborted");
                 return;

@@ -19,8 +19,10 @@ mod dataset_access;
 mod dataset_create;
 mod dataset_edit;
 mod datasets;
+mod direct_upload;
 mod exports;
 mod file_add;
+mod file_register;
 mod files;
 mod info;
 mod licenses;
@@ -238,6 +240,19 @@ fn api_routes() -> Router<Emulator> {
         )
         // exports.rs
         .route("/api/datasets/export", get(exports::export))
+        // direct_upload.rs: direct upload to the S3 store
+        .route(
+            "/api/datasets/{id}/uploadurls",
+            get(direct_upload::upload_urls),
+        )
+        .route(
+            "/api/datasets/mpupload",
+            put(direct_upload::complete).delete(direct_upload::abort),
+        )
+        .route(
+            "/api/datasets/{id}/storageDriver",
+            get(direct_upload::storage_driver),
+        )
         // files.rs: `Files.java` and the file list of a dataset version
         .route(
             "/api/datasets/{id}/versions/{v}/files",
@@ -277,6 +292,15 @@ fn upload_routes() -> Router<Emulator> {
     Router::new()
         .route("/api/datasets/{id}/add", post(file_add::add))
         .route("/api/files/{id}/replace", post(file_add::replace))
+        // file_register.rs: registering direct uploads
+        .route(
+            "/api/datasets/{id}/addFiles",
+            post(file_register::add_files),
+        )
+        .route(
+            "/api/datasets/{id}/replaceFiles",
+            post(file_register::replace_files),
+        )
 }
 
 async fn not_found(info: RequestInfo) -> ApiError {

@@ -439,6 +439,21 @@ pub(crate) fn pending_ingests(conn: &Connection, dataset: i64) -> Result<i64, Er
     )?)
 }
 
+/// The file of a dataset stored under `storage_identifier`, if any.
+pub(crate) fn by_storage_identifier(
+    conn: &Connection,
+    dataset: i64,
+    storage_identifier: &str,
+) -> Result<Option<i64>, Error> {
+    Ok(conn
+        .query_row(
+            "SELECT id FROM datafiles WHERE dataset_id = ?1 AND storage_identifier = ?2",
+            params![dataset, storage_identifier],
+            |r| r.get(0),
+        )
+        .optional()?)
+}
+
 /// Absolute path of a blob.
 pub(crate) fn blob_path(data_dir: &Path, blob: &str) -> PathBuf {
     data_dir.join(FILES_DIR).join(blob)

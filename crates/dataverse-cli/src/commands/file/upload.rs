@@ -6,7 +6,8 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use dataverse_client::Version;
 use dataverse_client::api::upload::{
-    UploadDirectoryOptions, UploadOptions, UploadReport, UploadSource, find_identical,
+    DEFAULT_PARALLEL_PARTS, UploadDirectoryOptions, UploadMode, UploadOptions, UploadReport,
+    UploadSource, find_identical,
 };
 use dataverse_client::checksum::ChecksumAlgorithm;
 use futures_util::{StreamExt, stream};
@@ -44,6 +45,36 @@ pub struct Args {
     /// and skipped.
     #[arg(long)]
     pub dry_run: bool,
+    /// Send the bytes straight to the dataset's S3 store (direct upload); fail where the
+    /// store takes none. Default: direct where the store offers it, else through the server.
+    #[arg(long, conflicts_with = "native")]
+    pub direct: bool,
+    /// Send the bytes through the server, even where the store takes direct uploads.
+    #[arg(long)]
+    pub native: bool,
+    /// Parts of a direct upload in parts sent at once.
+    #[arg(long, default_value_t = DEFAULT_PARALLEL_PARTS, value_name = "N")]
+    pub parallel_parts: usize,
+}
+
+impl Args {
+    /// `--direct` / `--native`.
+    fn mode(&self) -> UploadMode {
+        if self.direct {
+            UploadMode::Direct
+        } else if self.native {
+            UploadMode::Native
+        } else {
+            UploadMode::Auto
+        }
+    }
+}
+
+/// Where direct uploads keep their state so that an interrupted `dv file upload` resumes:
+/// `uploads/` beside the config file.
+fn resume_dir() -> Option<PathBuf> {
+    let config = crate::config::config_path().ok()?;
+    Some(config.parent()?.join("uploads"))
 }
 
 /// `--checksum`: an algorithm's name.
@@ -110,6 +141,9 @@ pub(crate) async fn execute(ctx: &Context, args: Args) -> CliResult {
     }
     let body = args.fields.body(None, args.no_ingest);
     let concurrency = args.concurrency.max(1);
+    let mode = args.mode();
+    let parallel_parts = args.parallel_parts.max(1);
+    let resume = resume_dir();
     let bar = Transfer::new(ctx.quiet);
     let mut out = UploadOutput {
         would_send: args.dry_run.then(Vec::new),
@@ -165,8 +199,13 @@ pub(crate) async fn execute(ctx: &Context, args: Args) -> CliResult {
                 let body = &body;
                 let dataset = args.dataset.as_str();
                 let done = &done;
+                let resume = resume.clone();
                 async move {
-                    let options = UploadOptions::new().progress(move |n, _| {
+                    let mut options = UploadOptions::new()
+                        .mode(mode)
+                        .parallel_parts(parallel_parts);
+                    options.resume_dir = resume;
+                    let options = options.progress(move |n, _| {
                         if let Some(slot) = sent.get(i) {
                             slot.store(n, Ordering::Relaxed);
                         }
@@ -206,7 +245,11 @@ pub(crate) async fn execute(ctx: &Context, args: Args) -> CliResult {
     // Directories: synced by the library (skip unchanged, replace changed).
     for dir in &dirs {
         let b = bar.clone();
-        let options = UploadDirectoryOptions::new()
+        let mut options = UploadDirectoryOptions::new()
+            .mode(mode)
+            .parallel_parts(parallel_parts);
+        options.resume_dir = resume.clone();
+        let options = options
             .dry_run(args.dry_run)
             .concurrency(concurrency)
             .metadata(body.clone())

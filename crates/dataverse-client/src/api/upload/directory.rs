@@ -7,9 +7,10 @@ use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 
 use futures_util::{StreamExt, stream};
 
+use super::direct::Staged;
 use super::matching::{LocalDigest, norm_dir};
-use super::options::{DirectoryProgress, UploadDirectoryOptions, UploadOptions};
-use super::single::check_directory_label;
+use super::options::{DirectoryProgress, UploadDirectoryOptions, UploadMode, UploadOptions};
+use super::single::{Target, check_directory_label};
 use super::source::UploadSource;
 use super::walk::{LocalFile, walk};
 use crate::client::NativeApi;
@@ -70,6 +71,8 @@ enum Outcome {
     Skipped(DirectoryFile),
     Planned(PlannedFile),
     Failed(PathBuf, Error),
+    /// Sent directly to the store; registered later, in a batch.
+    Staged(PathBuf, Box<Staged>),
 }
 
 impl NativeApi {
@@ -90,9 +93,19 @@ impl NativeApi {
     /// Note that a real Dataverse may refuse concurrent adds to one dataset (optimistic
     /// locking); use `concurrency(1)` there if files fail that way.
     ///
+    /// Where the dataset's store takes direct uploads, new files go straight to the store
+    /// and are then registered together, [`registration_batch`] per call, each batch after
+    /// any lock on the dataset is gone; an entry the server refuses is listed in `failed`
+    /// as [`Error::NotRegistered`] (its bytes stay stored; a run again with
+    /// [`resume_dir`] registers it without sending them).
+    ///
+    /// [`registration_batch`]: UploadDirectoryOptions::registration_batch
+    /// [`resume_dir`]: UploadDirectoryOptions::resume_dir
+    ///
     /// Endpoint: `GET /api/datasets/{id}/versions/:latest/files`, then per file
     /// `POST /api/datasets/{id}/add`, `POST /api/files/{id}/replace` or
-    /// `DELETE /api/files/{id}` + add
+    /// `DELETE /api/files/{id}` + add; direct: `GET /api/datasets/{id}/uploadurls` per
+    /// file, `GET /api/datasets/{id}/locks` + `POST /api/datasets/{id}/addFiles` per batch
     ///
     /// ```no_run
     /// # async fn demo(api: dataverse_client::NativeApi) -> dataverse_client::Result<()> {
@@ -183,6 +196,10 @@ impl NativeApi {
         };
         let report = Arc::new(report);
         let concurrency = options.concurrency.unwrap_or(self.max_concurrency()).max(1);
+        if options.mode == UploadMode::Auto && !options.dry_run {
+            // One look at the dataset's storage driver instead of one `uploadurls` per file.
+            self.learn_direct_offer(&id).await;
+        }
         let by_path = Arc::new(by_path);
 
         let outcomes: Vec<Outcome> = stream::iter(files)
@@ -217,6 +234,20 @@ impl NativeApi {
             failed: walk_failed,
             ..Default::default()
         };
+        let (staged, mut outcomes): (Vec<Outcome>, Vec<Outcome>) = outcomes
+            .into_iter()
+            .partition(|o| matches!(o, Outcome::Staged(..)));
+        let staged: Vec<(PathBuf, Staged)> = staged
+            .into_iter()
+            .filter_map(|o| match o {
+                Outcome::Staged(p, s) => Some((p, *s)),
+                _ => None,
+            })
+            .collect();
+        outcomes.extend(
+            self.register_staged(&id, staged, options.registration_batch)
+                .await,
+        );
         for o in outcomes {
             match o {
                 Outcome::Uploaded(f, n) => {
@@ -230,6 +261,10 @@ impl NativeApi {
                 Outcome::Skipped(f) => summary.skipped.push(f),
                 Outcome::Planned(f) => summary.planned.push(f),
                 Outcome::Failed(p, e) => summary.failed.push((p, e)),
+                Outcome::Staged(p, _) => summary.failed.push((
+                    p,
+                    Error::InvalidArgument("the file was stored but left unregistered".into()),
+                )),
             }
         }
         for list in [
@@ -279,7 +314,10 @@ impl NativeApi {
         }
         // Per-file progress feeds the directory's byte count.
         let sent = Arc::new(AtomicU64::new(0));
-        let upload_options = UploadOptions::new().progress({
+        let mut upload_options = UploadOptions::new().mode(options.mode);
+        upload_options.parallel_parts = options.parallel_parts;
+        upload_options.resume_dir = options.resume_dir.clone();
+        let upload_options = upload_options.progress({
             let sent = sent.clone();
             let bytes_done = bytes_done.clone();
             let report = report.clone();
@@ -316,6 +354,23 @@ impl NativeApi {
                     .map(|r| (true, r)),
                 Err(e) => Err(e),
             },
+            None if options.mode != UploadMode::Native => {
+                // Stored now, registered in a batch afterwards; natively if not offered.
+                let target = Target::Add(dataset.clone());
+                match self
+                    .stage_direct(&target, &source, &body, &upload_options)
+                    .await
+                {
+                    Ok(Some(staged)) => {
+                        return Outcome::Staged(local.relative.clone(), Box::new(staged));
+                    }
+                    Ok(None) => self
+                        .upload_datafile_with(dataset, source, &body, upload_options)
+                        .await
+                        .map(|r| (false, r)),
+                    Err(e) => Err(e),
+                }
+            }
             None => self
                 .upload_datafile_with(dataset, source, &body, upload_options)
                 .await
@@ -345,6 +400,87 @@ impl NativeApi {
                 bytes_done.fetch_sub(before, Ordering::Relaxed);
                 Outcome::Failed(local.relative.clone(), e)
             }
+        }
+    }
+
+    /// Register the files stored directly, `batch` per `addFiles` call, each call after
+    /// the dataset's locks are gone.
+    async fn register_staged(
+        &self,
+        dataset: &PersistentOrId,
+        staged: Vec<(PathBuf, Staged)>,
+        batch: usize,
+    ) -> Vec<Outcome> {
+        let mut out = Vec::with_capacity(staged.len());
+        let mut rest = staged;
+        while !rest.is_empty() {
+            let tail = rest.split_off(batch.max(1).min(rest.len()));
+            let chunk = std::mem::replace(&mut rest, tail);
+            let entries: Vec<_> = chunk.iter().map(|(_, s)| s.entry.clone()).collect();
+            let answer = match self.wait_unlocked(dataset).await {
+                Ok(()) => self.register_files(dataset, &entries, false).await,
+                Err(e) => Err(e),
+            };
+            for (path, staged) in chunk {
+                let sid = staged
+                    .entry
+                    .extra
+                    .get("storageIdentifier")
+                    .and_then(serde_json::Value::as_str)
+                    .unwrap_or_default()
+                    .to_string();
+                let result = match &answer {
+                    Err(e) => Err(e.to_string()),
+                    Ok(a) => match a
+                        .files
+                        .iter()
+                        .find(|f| f.storage_identifier.as_deref() == Some(sid.as_str()))
+                    {
+                        None => Err("the server's answer does not list it".to_string()),
+                        Some(f) => match f.file() {
+                            Some(file) => Ok(file),
+                            None => Err(f
+                                .error_message
+                                .clone()
+                                .unwrap_or_else(|| "refused without a message".into())),
+                        },
+                    },
+                };
+                match result {
+                    Ok(file) => {
+                        if let Some(r) = &staged.resume {
+                            r.remove();
+                        }
+                        out.push(Outcome::Uploaded(DirectoryFile { path, file }, staged.size));
+                    }
+                    Err(message) => out.push(Outcome::Failed(
+                        path,
+                        Error::NotRegistered {
+                            storage_identifier: sid,
+                            message,
+                        },
+                    )),
+                }
+            }
+        }
+        out
+    }
+
+    /// Wait until the dataset has no lock at all (at most ten minutes).
+    async fn wait_unlocked(&self, dataset: &PersistentOrId) -> Result<()> {
+        let start = std::time::Instant::now();
+        let mut interval = std::time::Duration::from_millis(50);
+        loop {
+            if self.get_dataset_lock(dataset, None).await?.is_empty() {
+                return Ok(());
+            }
+            if start.elapsed() > std::time::Duration::from_secs(600) {
+                return Err(Error::InvalidArgument(
+                    "the dataset stayed locked for ten minutes; files not registered".into(),
+                ));
+            }
+            tokio::time::sleep(interval).await;
+            interval = (interval * 2).min(std::time::Duration::from_secs(2));
         }
     }
 }

@@ -14,6 +14,10 @@
 //! found is a path source sent again (a reader cannot be rewound: one attempt only), under
 //! the client's one [`RetryPolicy`](crate::RetryPolicy).
 //!
+//! Where the dataset's store takes direct uploads (S3), a file on disk goes straight to
+//! the store instead, through presigned URLs, and is then registered (see `direct.rs`);
+//! [`UploadMode`] forces one way or the other.
+//!
 //! The pieces: [`UploadSource`] (what is sent), the options, the multipart body and its
 //! checksum tally, one file ([`NativeApi::upload_datafile_with`]), the look for a file
 //! after a lost answer, and a whole directory ([`NativeApi::upload_directory`]).
@@ -23,19 +27,23 @@
 //! [`NativeApi::upload_datafile_with`]: crate::NativeApi::upload_datafile_with
 //! [`NativeApi::upload_directory`]: crate::NativeApi::upload_directory
 
+mod direct;
 mod directory;
 mod matching;
 mod multipart;
 mod options;
 mod reconcile;
+mod resume;
 mod single;
 mod source;
 mod walk;
 
+pub use direct::DEFAULT_PARALLEL_PARTS;
 pub use directory::{DirectoryFile, PlannedFile, UploadDirectorySummary};
 pub use matching::find_identical;
 pub use options::{
-    DirectoryProgress, DirectoryProgressFn, UploadDirectoryOptions, UploadOptions, UploadProgress,
+    DirectoryProgress, DirectoryProgressFn, UploadDirectoryOptions, UploadMode, UploadOptions,
+    UploadProgress,
 };
 pub use single::UploadReport;
 pub use source::{UploadSource, guess_content_type};

@@ -18,6 +18,20 @@ use crate::models::files::UploadBody;
 /// A progress callback of one upload: (bytes sent, total bytes if known).
 pub type UploadProgress = Arc<dyn Fn(u64, Option<u64>) + Send + Sync>;
 
+/// How a file goes up.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub enum UploadMode {
+    /// Straight to the dataset's store where it takes direct uploads (an S3 store with
+    /// `upload-redirect`), else through the server (the default).
+    #[default]
+    Auto,
+    /// Always through the server (`POST /api/datasets/{id}/add` with the bytes).
+    Native,
+    /// Always straight to the store; an error where the store takes none.
+    Direct,
+}
+
 /// Options of [`NativeApi::upload_datafile_with`] and [`NativeApi::replace_datafile_with`].
 ///
 /// Built with [`UploadOptions::new`] (or `Default`) and its setters; the fields stay
@@ -25,19 +39,51 @@ pub type UploadProgress = Arc<dyn Fn(u64, Option<u64>) + Send + Sync>;
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct UploadOptions {
-    /// Called as bytes go out with (bytes sent, total if known).
+    /// Called as bytes go out with (bytes sent, total if known); for a direct upload in
+    /// parts, the bytes of all parts together.
     pub progress: Option<UploadProgress>,
+    /// Direct or native (default [`UploadMode::Auto`]).
+    pub mode: UploadMode,
+    /// Parts of a direct upload sent at once (default
+    /// [`DEFAULT_PARALLEL_PARTS`](super::DEFAULT_PARALLEL_PARTS)); 0 is taken as 1. Each
+    /// part in flight is read from disk in 256 KiB chunks as it goes, never held whole.
+    pub parallel_parts: Option<usize>,
+    /// Where the state of a direct upload is saved so that an interrupted one continues
+    /// when started again (default none: no resume). See the `resume` notes of
+    /// [`crate::api::upload`].
+    pub resume_dir: Option<std::path::PathBuf>,
 }
 
 impl std::fmt::Debug for UploadOptions {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("UploadOptions")
             .field("progress", &self.progress.is_some())
+            .field("mode", &self.mode)
+            .field("parallel_parts", &self.parallel_parts)
+            .field("resume_dir", &self.resume_dir)
             .finish()
     }
 }
 
 impl UploadOptions {
+    /// Direct, native, or direct where offered.
+    pub fn mode(mut self, mode: UploadMode) -> Self {
+        self.mode = mode;
+        self
+    }
+
+    /// Parts of a direct upload sent at once.
+    pub fn parallel_parts(mut self, n: usize) -> Self {
+        self.parallel_parts = Some(n);
+        self
+    }
+
+    /// Save the state of direct uploads in `dir`, so that an interrupted one resumes.
+    pub fn resume_dir(mut self, dir: impl Into<std::path::PathBuf>) -> Self {
+        self.resume_dir = Some(dir.into());
+        self
+    }
+
     /// No progress callback.
     pub fn new() -> Self {
         Self::default()
@@ -89,6 +135,16 @@ pub struct UploadDirectoryOptions {
     pub dry_run: bool,
     /// Called after each chunk and each file.
     pub progress: Option<DirectoryProgressFn>,
+    /// Direct or native, as for one file (default [`UploadMode::Auto`]). New files sent
+    /// directly are registered together, [`registration_batch`](Self::registration_batch)
+    /// at a time (`addFiles`).
+    pub mode: UploadMode,
+    /// Parts of each direct upload sent at once.
+    pub parallel_parts: Option<usize>,
+    /// Where direct uploads save their state (see [`UploadOptions::resume_dir`]).
+    pub resume_dir: Option<std::path::PathBuf>,
+    /// New files registered per `addFiles` call (default 100; 0 is taken as 1).
+    pub registration_batch: usize,
 }
 
 impl std::fmt::Debug for UploadDirectoryOptions {
@@ -100,6 +156,10 @@ impl std::fmt::Debug for UploadDirectoryOptions {
             .field("include_hidden", &self.include_hidden)
             .field("dry_run", &self.dry_run)
             .field("progress", &self.progress.is_some())
+            .field("mode", &self.mode)
+            .field("parallel_parts", &self.parallel_parts)
+            .field("resume_dir", &self.resume_dir)
+            .field("registration_batch", &self.registration_batch)
             .finish()
     }
 }
@@ -120,7 +180,35 @@ impl UploadDirectoryOptions {
             include_hidden: false,
             dry_run: false,
             progress: None,
+            mode: UploadMode::Auto,
+            parallel_parts: None,
+            resume_dir: None,
+            registration_batch: 100,
         }
+    }
+
+    /// Direct, native, or direct where offered.
+    pub fn mode(mut self, mode: UploadMode) -> Self {
+        self.mode = mode;
+        self
+    }
+
+    /// Parts of each direct upload sent at once.
+    pub fn parallel_parts(mut self, n: usize) -> Self {
+        self.parallel_parts = Some(n);
+        self
+    }
+
+    /// Save the state of direct uploads in `dir`, so that an interrupted run resumes.
+    pub fn resume_dir(mut self, dir: impl Into<std::path::PathBuf>) -> Self {
+        self.resume_dir = Some(dir.into());
+        self
+    }
+
+    /// New files registered per `addFiles` call.
+    pub fn registration_batch(mut self, n: usize) -> Self {
+        self.registration_batch = n;
+        self
     }
 
     /// How many files are sent at once.

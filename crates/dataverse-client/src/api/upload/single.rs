@@ -223,6 +223,12 @@ impl NativeApi {
         if let Some(dir) = metadata.directory_label.as_deref() {
             check_directory_label(dir)?;
         }
+        if let Some(report) = self
+            .send_direct(&target, &source, metadata, &options)
+            .await?
+        {
+            return Ok(report);
+        }
         let tally = Tally::new(self.upload_checksum_algorithm());
         let mut req = target.request().transfer();
         req.body = Some(Body::Multipart(MultipartBody {

@@ -1,9 +1,10 @@
 //! What the handlers share, serving no route of its own: the one error type ([`error`]),
 //! request extractors ([`extract`]), lookups and permission checks ([`guards`]), body
-//! limits per route ([`limits`]) and the role-assignment steps collections and datasets
+//! limits per route ([`limits`]), storing a new file ([`commit`]) and the role-assignment steps collections and datasets
 //! both take ([`assignments`]).
 
 pub(crate) mod assignments;
+pub(crate) mod commit;
 pub(crate) mod error;
 pub(crate) mod extract;
 pub(crate) mod guards;
