@@ -12,6 +12,8 @@
 //! not depend on each other. New families (files, access) append rows to [`rows`] and, if
 //! needed, a resource kind to [`Res`]. All mismatches are printed together on failure.
 
+mod common;
+
 use std::fmt;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
@@ -224,25 +226,7 @@ impl Setup {
         token: Option<&str>,
         body: Option<&Value>,
     ) -> (u16, Value) {
-        let mut rb = self
-            .http
-            .request(method.clone(), format!("{}{path}", self.server.base_url));
-        if let Some(t) = token {
-            rb = rb.header("X-Dataverse-key", t);
-        }
-        if let Some(b) = body {
-            rb = rb
-                .header("Content-Type", "application/json")
-                .body(b.to_string());
-        }
-        let resp = rb
-            .send()
-            .await
-            .unwrap_or_else(|e| panic!("{method} {path}: {e}"));
-        let status = resp.status().as_u16();
-        let text = resp.text().await.unwrap_or_default();
-        let v = serde_json::from_str(&text).unwrap_or(Value::String(text));
-        (status, v)
+        common::http_call(&self.http, &self.server.base_url, method, path, token, body).await
     }
 
     /// A call as the superuser that must succeed.
@@ -387,26 +371,7 @@ impl Setup {
 }
 
 async fn create_user(setup: &Setup, name: &str) -> String {
-    let body = json!({
-        "firstName": name, "lastName": "Tester", "userName": name,
-        "email": format!("{name}@example.edu")
-    });
-    let (status, v) = setup
-        .call(
-            Method::POST,
-            "/api/builtin-users?password=p4ssw0rd!&key=burrito",
-            None,
-            Some(&body),
-        )
-        .await;
-    assert!(
-        (200..300).contains(&status),
-        "create user {name}: {status} {v}"
-    );
-    v["data"]["apiToken"]
-        .as_str()
-        .unwrap_or_else(|| panic!("{v}"))
-        .to_string()
+    common::create_user(&setup.http, &setup.server.base_url, name).await
 }
 
 struct Mismatch {

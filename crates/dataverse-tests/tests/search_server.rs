@@ -2,6 +2,8 @@
 //! decoded by the library without leftovers), the query language, Dataverse's permission
 //! rules, an index that follows every kind of write, paging, parameter checks and facets.
 
+mod common;
+
 use std::collections::{BTreeSet, HashSet};
 
 use dataverse_client::SearchQuery;
@@ -40,27 +42,7 @@ impl World {
         token: Option<&str>,
         body: Option<&Value>,
     ) -> (u16, Value) {
-        let mut rb = self
-            .http
-            .request(method.clone(), format!("{}{path}", self.server.base_url));
-        if let Some(t) = token {
-            rb = rb.header("X-Dataverse-key", t);
-        }
-        if let Some(b) = body {
-            rb = rb
-                .header("Content-Type", "application/json")
-                .body(b.to_string());
-        }
-        let resp = rb
-            .send()
-            .await
-            .unwrap_or_else(|e| panic!("{method} {path}: {e}"));
-        let status = resp.status().as_u16();
-        let text = resp.text().await.unwrap_or_default();
-        (
-            status,
-            serde_json::from_str(&text).unwrap_or(Value::String(text)),
-        )
+        common::http_call(&self.http, &self.server.base_url, method, path, token, body).await
     }
 
     /// A call as the superuser that must succeed.
@@ -174,23 +156,7 @@ impl World {
     }
 
     async fn user(&self, name: &str) -> String {
-        let body = json!({
-            "firstName": name, "lastName": "Tester", "userName": name,
-            "email": format!("{name}@example.edu")
-        });
-        let (status, v) = self
-            .call(
-                Method::POST,
-                "/api/builtin-users?password=p4ssw0rd!&key=burrito",
-                None,
-                Some(&body),
-            )
-            .await;
-        assert!(
-            (200..300).contains(&status),
-            "create user {name}: {status} {v}"
-        );
-        v["data"]["apiToken"].as_str().expect("token").to_string()
+        common::create_user(&self.http, &self.server.base_url, name).await
     }
 
     /// `GET /api/search?<query>` as `token`; the status and the body.

@@ -13,7 +13,7 @@ mod html;
 mod oai_dc;
 mod oai_ore;
 mod schema_org;
-mod xml;
+pub(crate) mod xml;
 
 use rusqlite::Connection;
 use serde_json::{Map, Value};
@@ -198,11 +198,10 @@ const LATIN1_ENTITIES: [&str; 96] = [
 pub(crate) fn html4(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
+        if xml::push_markup_entity(c, &mut out) {
+            continue;
+        }
         match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
             '\u{a0}'..='\u{ff}' => {
                 out.push('&');
                 out.push_str(LATIN1_ENTITIES[c as usize - 0xa0]);
@@ -293,7 +292,7 @@ fn strings(v: &Value) -> Vec<String> {
 }
 
 /// The entries of a compound field value: each a map of sub-field name to its value.
-fn compounds(v: &Value) -> Vec<&Map<String, Value>> {
+pub(crate) fn compounds(v: &Value) -> Vec<&Map<String, Value>> {
     match v {
         Value::Array(a) => a.iter().filter_map(Value::as_object).collect(),
         Value::Object(o) => vec![o],

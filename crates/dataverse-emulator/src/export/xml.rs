@@ -1,16 +1,29 @@
 //! A tiny XML writer: elements, attributes and text with `& < > " '` escaped, so every
 //! exporter produces well-formed documents without an XML crate.
 
+/// Push the entity of a markup character (`& < > "`) and answer true; false (nothing
+/// pushed) for any other character. The escapers of XML, HTML and citations share it.
+pub(crate) fn push_markup_entity(c: char, out: &mut String) -> bool {
+    let entity = match c {
+        '&' => "&amp;",
+        '<' => "&lt;",
+        '>' => "&gt;",
+        '"' => "&quot;",
+        _ => return false,
+    };
+    out.push_str(entity);
+    true
+}
+
 /// Escape text or an attribute value (`&amp; &lt; &gt; &quot; &apos;`). Characters XML 1.0
 /// does not allow (most C0 controls) are dropped.
 pub(crate) fn escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
+        if push_markup_entity(c, &mut out) {
+            continue;
+        }
         match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&apos;"),
             '\t' | '\n' | '\r' => out.push(c),
             c if (c as u32) < 0x20 || c == '\u{FFFE}' || c == '\u{FFFF}' => {}

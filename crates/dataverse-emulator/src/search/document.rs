@@ -256,15 +256,16 @@ pub(crate) fn dataset(
     let in_review = locks::has(conn, ds.id, LockType::InReview)?;
     let mut out = Vec::new();
     let mut published_files: Vec<(files::FileMetaRow, files::DataFileRow)> = Vec::new();
+    let showing = |version, shown, statuses| DatasetShown {
+        ds,
+        version,
+        shown,
+        statuses,
+        chain,
+        publisher,
+    };
     if let Some(v) = released {
-        let shown = DatasetShown {
-            ds,
-            version: v,
-            shown: Shown::Published,
-            statuses: vec![PUBLISHED],
-            chain,
-            publisher,
-        };
+        let shown = showing(v, Shown::Published, vec![PUBLISHED]);
         out.push(dataset_doc(conn, blocks, &shown)?);
         published_files = files::in_version(conn, v.id)?;
         for (fm, df) in &published_files {
@@ -280,14 +281,7 @@ pub(crate) fn dataset(
             statuses.push(IN_REVIEW);
         }
         statuses.push(DRAFT);
-        let shown = DatasetShown {
-            ds,
-            version: v,
-            shown: Shown::Draft,
-            statuses,
-            chain,
-            publisher,
-        };
+        let shown = showing(v, Shown::Draft, statuses);
         let doc = dataset_doc(conn, blocks, &shown)?;
         let mut file_docs = Vec::new();
         for (fm, df) in files::in_version(conn, v.id)? {
@@ -309,14 +303,7 @@ pub(crate) fn dataset(
     } else if released.is_none()
         && let Some(v) = deaccessioned
     {
-        let shown = DatasetShown {
-            ds,
-            version: v,
-            shown: Shown::Deaccessioned,
-            statuses: vec![DEACCESSIONED],
-            chain,
-            publisher,
-        };
+        let shown = showing(v, Shown::Deaccessioned, vec![DEACCESSIONED]);
         out.push(dataset_doc(conn, blocks, &shown)?);
     }
     Ok(out)

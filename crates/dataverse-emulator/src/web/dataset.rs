@@ -7,7 +7,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use maud::{Markup, PreEscaped, html};
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use super::collection::version_label;
 use super::error::PageError;
@@ -17,6 +17,7 @@ use super::session::Viewer;
 use crate::Emulator;
 use crate::auth::Caller;
 use crate::blocks::{Block, Blocks, FieldType};
+use crate::export::compounds;
 use crate::export::{ExportContext, Exporter};
 use crate::model::{ACCESS_TERMS_KEYS, CUSTOM_TERMS_KEYS, VersionState};
 use crate::permissions::{DvObject, Permission, permitted};
@@ -187,15 +188,6 @@ fn strings(v: &Value) -> Vec<&str> {
     match v {
         Value::String(s) => vec![s.as_str()],
         Value::Array(a) => a.iter().filter_map(Value::as_str).collect(),
-        _ => Vec::new(),
-    }
-}
-
-/// The entries of a compound value.
-fn compounds(v: &Value) -> Vec<&Map<String, Value>> {
-    match v {
-        Value::Array(a) => a.iter().filter_map(Value::as_object).collect(),
-        Value::Object(o) => vec![o],
         _ => Vec::new(),
     }
 }

@@ -74,3 +74,57 @@ pub async fn post_json(
     let (_, json) = text.split_once("\r\n\r\n").unwrap();
     serde_json::from_str(json).unwrap_or_else(|e| panic!("{e}: {text}"))
 }
+
+/// One request with reqwest (independent of the client under test): the status and the
+/// body as JSON (a string when it is not JSON).
+pub async fn http_call(
+    http: &reqwest::Client,
+    base: &str,
+    method: reqwest::Method,
+    path: &str,
+    token: Option<&str>,
+    body: Option<&serde_json::Value>,
+) -> (u16, serde_json::Value) {
+    let mut rb = http.request(method.clone(), format!("{base}{path}"));
+    if let Some(t) = token {
+        rb = rb.header("X-Dataverse-key", t);
+    }
+    if let Some(b) = body {
+        rb = rb
+            .header("Content-Type", "application/json")
+            .body(b.to_string());
+    }
+    let resp = rb
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{method} {path}: {e}"));
+    let status = resp.status().as_u16();
+    let text = resp.text().await.unwrap_or_default();
+    let v = serde_json::from_str(&text).unwrap_or(serde_json::Value::String(text));
+    (status, v)
+}
+
+/// A builtin user `name` (created with the default builtin-users key); its API token.
+pub async fn create_user(http: &reqwest::Client, base: &str, name: &str) -> String {
+    let body = serde_json::json!({
+        "firstName": name, "lastName": "Tester", "userName": name,
+        "email": format!("{name}@example.edu")
+    });
+    let (status, v) = http_call(
+        http,
+        base,
+        reqwest::Method::POST,
+        "/api/builtin-users?password=p4ssw0rd!&key=burrito",
+        None,
+        Some(&body),
+    )
+    .await;
+    assert!(
+        (200..300).contains(&status),
+        "create user {name}: {status} {v}"
+    );
+    v["data"]["apiToken"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{v}"))
+        .to_string()
+}
