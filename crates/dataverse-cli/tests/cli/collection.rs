@@ -781,10 +781,15 @@ fn crawl_of_a_generated_tree() {
     let a: BTreeSet<_> = bare.iter().map(key).collect();
     let b: BTreeSet<_> = datasets.iter().map(key).collect();
     assert_eq!(a, b);
-    let out = s.run(&mut crawl(&s, "table", &[])).success();
+    let out = s
+        .run(&mut crawl(&s, "table", &["--titles-from", "versions"]))
+        .success();
     let err = stderr(&out);
     assert!(
-        err.contains("52 items (12 collections, 40 datasets) in 53 requests"),
+        err.contains(
+            "52 items (12 collections, 40 datasets) in 53 requests; \
+             titles: 0 from search, 40 from version reads"
+        ),
         "{err}"
     );
     let out = s.run(&mut crawl(&s, "table", &["--no-titles"])).success();
