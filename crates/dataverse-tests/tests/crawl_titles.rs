@@ -411,3 +411,103 @@ async fn a_subtree_is_searched_by_its_alias_also_when_started_by_id() {
     }
     server.stop().await;
 }
+
+/// A builtin user's token (`POST /api/builtin-users`).
+async fn create_user(server: &TestServer, name: &str) -> String {
+    let body = json!({
+        "firstName": name, "lastName": "Tester", "userName": name,
+        "email": format!("{name}@example.edu")
+    });
+    let v = common::post_json(
+        &server.base_url,
+        "/api/builtin-users?password=p4ssw0rd!&key=burrito",
+        &body,
+    )
+    .await;
+    v["data"]["apiToken"].as_str().unwrap().to_string()
+}
+
+#[tokio::test]
+async fn the_embedded_search_gives_the_titles_of_version_reads_to_everyone() {
+    use dataverse_client::models::collections::CollectionCreateBody;
+    use dataverse_client::models::metadata::DatasetCreateBody;
+
+    let server = TestServer::start_generated("collections=6,datasets=30,depth=2,seed=9").await;
+    let admin = client(&server, true);
+    let finch = || -> DatasetCreateBody {
+        serde_json::from_value(fixture_json("requests/dataset-create-finch1.json")).unwrap()
+    };
+    // An unpublished collection with a draft dataset in it.
+    let hidden = CollectionCreateBody::new("Hidden Lab", "hidden-lab", "h@example.edu");
+    admin.create_collection(":root", &hidden).await.unwrap();
+    admin
+        .create_dataset("hidden-lab", &finch(), None, false)
+        .await
+        .unwrap();
+    // A draft dataset in a published collection, and a published dataset with a new draft.
+    let before = crawl(&admin, ":root", TitleSource::Versions).await;
+    let (top, some) = before
+        .items
+        .iter()
+        .find_map(|i| match i {
+            CrawlItem::Dataset(d) if d.depth == 2 => Some((d.parent_id.unwrap(), d.clone())),
+            _ => None,
+        })
+        .unwrap();
+    admin
+        .create_dataset(top, &finch(), None, false)
+        .await
+        .unwrap();
+    let edit = EditMetadataBody::new([DatasetField::primitive("title", "A retitled draft")]);
+    admin
+        .edit_dataset_metadata(some.id, &edit, true)
+        .await
+        .unwrap();
+
+    let other = common::client(
+        &server.base_url,
+        Some(create_user(&server, "olga").await.as_str()),
+    );
+    let guest = client(&server, false);
+    for (who, api, datasets) in [
+        ("owner", &admin, 32),
+        ("other user", &other, 30),
+        ("guest", &guest, 30),
+    ] {
+        let by_versions = crawl(api, ":root", TitleSource::Versions).await;
+        let by_search = crawl(api, ":root", TitleSource::Auto).await;
+        assert!(by_search.search_unavailable.is_none(), "{who}");
+        assert_eq!(
+            titles(&by_search.items),
+            titles(&by_versions.items),
+            "{who}"
+        );
+        assert_eq!(titles(&by_search.items).len(), datasets, "{who}");
+        let p = by_search.progress;
+        assert_eq!(
+            p.titles_from_search, datasets,
+            "{who}: all from one search page"
+        );
+        assert_eq!(p.titles_from_versions, 0, "{who}");
+        assert_eq!(p.search_requests, 1, "{who}");
+        let retitled = &titles(&by_search.items)[&some.id];
+        if who == "owner" {
+            assert_eq!(
+                retitled,
+                &(Some("A retitled draft".into()), Some("DRAFT".into()))
+            );
+        } else {
+            assert_eq!(retitled, &(some.title.clone(), Some("1.0".into())), "{who}");
+        }
+    }
+    // A subtree by id: searched by its alias, the same titles.
+    let by_versions = crawl(&admin, &top.to_string(), TitleSource::Versions).await;
+    let by_search = crawl(&admin, &top.to_string(), TitleSource::Search).await;
+    assert_eq!(titles(&by_search.items), titles(&by_versions.items));
+    assert_eq!(by_search.progress.titles_from_versions, 0);
+    assert_eq!(
+        by_search.progress.search_requests, 2,
+        "alias lookup and one page"
+    );
+    server.stop().await;
+}
