@@ -345,11 +345,12 @@ impl fmt::Debug for CrawlStream {
 
 impl NativeApi {
     /// Every collection and/or dataset below a collection, as a flat list, depth-first in
-    /// listing order. Dataset items carry their `title` (one extra request per dataset; see
+    /// listing order. Dataset items carry their `title` (from search pages of 1,000, or one
+    /// version read per dataset where the server has no search; see
     /// the [module docs](crate::api::crawl) for costs and [`crawl_collection_with`](Self::crawl_collection_with)
     /// to turn titles off).
     ///
-    /// Endpoint: `GET /api/dataverses/{id}/contents` per collection, `GET /api/datasets/{id}/versions/:latest` per dataset
+    /// Endpoint: `GET /api/dataverses/{id}/contents` per collection, `GET /api/search` per 1,000 datasets (or `GET /api/datasets/{id}/versions/:latest` per dataset)
     ///
     /// ```no_run
     /// # async fn demo(api: dataverse_client::NativeApi) -> dataverse_client::Result<()> {
@@ -370,22 +371,24 @@ impl NativeApi {
         Ok(self.crawl_collection_with(identifier, options).await?.items)
     }
 
-    /// [`crawl_collection`](Self::crawl_collection) with options: titles on or off,
-    /// concurrency, progress callback, and whether to go on after failures.
+    /// [`crawl_collection`](Self::crawl_collection) with options: titles on or off and
+    /// where from ([`CrawlOptions::titles_from`]), concurrency, progress callback, and
+    /// whether to go on after failures.
     ///
-    /// Endpoint: `GET /api/dataverses/{id}/contents` per collection (+ `GET /api/datasets/{id}/versions/:latest` per dataset with titles)
+    /// Endpoint: `GET /api/dataverses/{id}/contents` per collection (+ with titles `GET /api/search` per 1,000 datasets and/or `GET /api/datasets/{id}/versions/:latest` per dataset)
     ///
     /// ```no_run
     /// # async fn demo(api: dataverse_client::NativeApi) -> dataverse_client::Result<()> {
-    /// use dataverse_client::api::crawl::{CrawlFilter, CrawlOptions};
+    /// use dataverse_client::api::crawl::{CrawlFilter, CrawlOptions, TitleSource};
     /// let options = CrawlOptions::new()
     ///     .filter_by(CrawlFilter::Datasets)
-    ///     .fetch_titles(false)
+    ///     .titles_from(TitleSource::Search)
     ///     .concurrency(32)
     ///     .continue_on_error(true)
     ///     .on_progress(|p| eprintln!("{} collections, {} datasets", p.collections_visited, p.datasets_found));
     /// let report = api.crawl_collection_with(":root", options).await?;
     /// println!("{} datasets, {} failures", report.items.len(), report.errors.len());
+    /// println!("{} titles from search", report.progress.titles_from_search);
     /// # Ok(()) }
     /// ```
     pub async fn crawl_collection_with(
@@ -415,7 +418,7 @@ impl NativeApi {
     /// set (then failures are skipped; use the progress callback's `errors` to count them).
     /// Dropping the stream cancels the crawl. Needs a tokio runtime (the crawl runs in a task).
     ///
-    /// Endpoint: `GET /api/dataverses/{id}/contents` per collection (+ `GET /api/datasets/{id}/versions/:latest` per dataset with titles)
+    /// Endpoint: `GET /api/dataverses/{id}/contents` per collection (+ with titles `GET /api/search` per 1,000 datasets and/or `GET /api/datasets/{id}/versions/:latest` per dataset)
     ///
     /// ```no_run
     /// # async fn demo(api: dataverse_client::NativeApi) -> dataverse_client::Result<()> {
