@@ -35,6 +35,8 @@ struct Script {
     page_cap: usize,
     /// Answer every search with this status instead.
     fail_with: Option<u16>,
+    /// Answer 500 to the pages from this offset on.
+    fail_from: Option<usize>,
     /// The query pairs of every search request received.
     requests: Vec<Vec<(String, String)>>,
 }
@@ -95,6 +97,10 @@ async fn scripted_search(req: Request, script: Shared) -> Response {
             .map(|(_, v)| v.clone())
     };
     let start: usize = get("start").map_or(0, |v| v.parse().unwrap());
+    if s.fail_from.is_some_and(|from| start >= from) {
+        let body = json!({"status": "ERROR", "message": "Solr went away"});
+        return (StatusCode::INTERNAL_SERVER_ERROR, axum::Json(body)).into_response();
+    }
     let mut per_page: usize = get("per_page").map_or(10, |v| v.parse().unwrap());
     if s.page_cap > 0 {
         per_page = per_page.min(s.page_cap);
@@ -314,7 +320,7 @@ async fn no_search_or_a_broken_one_falls_back_to_version_reads() {
     let server = server(script.clone()).await;
     let api = client(&server, false);
     let reference = crawl(&api, ":root", TitleSource::Versions).await;
-    for status in [404, 400, 500] {
+    for status in [404, 400, 401, 500] {
         script.lock().unwrap().fail_with = Some(status);
         let auto = crawl(&api, ":root", TitleSource::Auto).await;
         assert_eq!(titles(&auto.items), titles(&reference.items), "{status}");
@@ -508,6 +514,31 @@ async fn the_embedded_search_gives_the_titles_of_version_reads_to_everyone() {
     assert_eq!(
         by_search.progress.search_requests, 2,
         "alias lookup and one page"
+    );
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn a_page_failing_midway_keeps_the_titles_found_and_reads_the_rest() {
+    let script = Shared::default();
+    let server = server(script.clone()).await;
+    let api = client(&server, false);
+    let reference = crawl(&api, ":root", TitleSource::Versions).await;
+    {
+        let mut s = script.lock().unwrap();
+        s.cards = cards_of(&reference.items);
+        s.page_cap = 20;
+        s.fail_from = Some(40);
+    }
+    let report = crawl(&api, ":root", TitleSource::Auto).await;
+    assert_eq!(titles(&report.items), titles(&reference.items));
+    let p = report.progress;
+    assert_eq!(p.search_requests, 3, "pages at 0, 20 and 40");
+    assert_eq!(p.titles_from_search, 40);
+    assert_eq!(p.titles_from_versions, 20);
+    assert_eq!(
+        report.search_unavailable.as_ref().and_then(Error::status),
+        Some(500)
     );
     server.stop().await;
 }

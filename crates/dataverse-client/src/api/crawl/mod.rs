@@ -20,7 +20,7 @@
 //! the latest published version. So a tree of C collections and D datasets costs C requests
 //! without titles, C + D with titles from versions, and about C + D / 1000 with titles from
 //! search ([`TitleSource::Auto`], the default, uses search where the server has it and
-//! falls back to version reads where it answers 404 or its search service is broken). At
+//! falls back to version reads where the search fails: a 404, a broken search service). At
 //! most [`max_concurrency`](crate::NativeApi::max_concurrency) requests (or
 //! [`CrawlOptions::concurrency`]) run at once; search pages go first, then listings, then
 //! title reads, so the tree unfolds as fast as its depth allows. The time is then about
@@ -311,9 +311,9 @@ pub struct CrawlReport {
     pub errors: Vec<CrawlFailure>,
     /// The final counters.
     pub progress: CrawlProgress,
-    /// Why titles did not come from search although [`TitleSource::Auto`] would have used
-    /// it: the server's answer to the search (a 404 where there is no search, a 400 or 5xx
-    /// from a broken search service). `None` when search was used or not asked for.
+    /// Why titles did not (all) come from search although [`TitleSource::Auto`] would have
+    /// used it: the failure of a search request (a 404 where there is no search, a 400 or
+    /// 5xx from a broken search service, ...). `None` when search worked or was not asked for.
     pub search_unavailable: Option<Error>,
 }
 
@@ -787,9 +787,9 @@ impl Crawler {
                             }
                         }
                         Err(error) => {
-                            let quiet = self.options.title_source == TitleSource::Auto
-                                && search_titles::means_no_search(&error);
-                            if quiet {
+                            // Auto reads versions instead, whatever went wrong: they
+                            // report their own failures if the server is the problem.
+                            if self.options.title_source == TitleSource::Auto {
                                 search_unavailable = Some(error);
                             } else {
                                 progress.errors += 1;

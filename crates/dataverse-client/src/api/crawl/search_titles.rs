@@ -21,9 +21,10 @@ use crate::models::search::{PublicationStatus, SearchDataset, SearchItem};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum TitleSource {
-    /// Search where the server has a search index; read versions where it has none (a
-    /// 404, or a broken search service answering 400 or 5xx), and for every dataset the
-    /// search did not return.
+    /// Search where the server has a search index; where the search fails (a 404 where
+    /// there is none, a 400 or 5xx from a broken search service, a 401 where search needs a
+    /// token the caller has not set, a timeout), read versions instead, as for every
+    /// dataset the search did not return.
     #[default]
     Auto,
     /// Search; a failed search fails the crawl (or, with `continue_on_error`, is reported
@@ -153,16 +154,6 @@ fn keep_better<K: std::hash::Hash + Eq>(map: &mut HashMap<K, Card>, key: K, card
     }
 }
 
-/// Whether a failed search means "this server has no (working) search": Auto then reads
-/// every title from versions instead.
-pub(super) fn means_no_search(error: &Error) -> bool {
-    match error.status() {
-        Some(404 | 400 | 405 | 501 | 503) => true,
-        Some(s) => s >= 500 || s == 403,
-        None => matches!(error, Error::Decode { .. }),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -277,27 +268,5 @@ mod tests {
             Some(("Published one".into(), "1.0".into()))
         );
         assert_eq!(titles.get(3, None), None);
-    }
-
-    #[test]
-    fn what_counts_as_no_search() {
-        let api = |status: u16| {
-            Error::from_status(
-                crate::error::ApiError {
-                    status,
-                    message: "x".into(),
-                    method: "GET".into(),
-                    url: "https://demo.dataverse.org/api/search".into(),
-                    token_sent: false,
-                },
-                None,
-            )
-        };
-        for status in [400, 403, 404, 500, 502, 503] {
-            assert!(means_no_search(&api(status)), "{status}");
-        }
-        for status in [401, 429] {
-            assert!(!means_no_search(&api(status)), "{status}");
-        }
     }
 }
