@@ -37,11 +37,7 @@ pub(crate) struct FieldType {
     pub advanced_search: bool,
     pub allow_cv: bool,
     pub multiple: bool,
-    /// Whether the field can be a search facet.
-    #[allow(
-        dead_code,
-        reason = "read from the block TSVs with the rest; the Search API's facets will use it"
-    )]
+    /// Whether the field can be a search facet (its values are indexed as facet values).
     pub facetable: bool,
     pub display_on_create: bool,
     pub required: bool,

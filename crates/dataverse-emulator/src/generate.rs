@@ -43,14 +43,22 @@ pub struct GenerateSummary {
     pub datasets: usize,
     /// Deepest collection level created below root (0 when no collections).
     pub max_depth: usize,
+    /// Time spent bringing the search index up to date with what was added.
+    pub index_time: std::time::Duration,
+    /// Search documents written.
+    pub indexed: usize,
 }
 
 impl fmt::Display for GenerateSummary {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "{} collections (max depth {}), {} datasets",
-            self.collections, self.max_depth, self.datasets
+            "{} collections (max depth {}), {} datasets; search index: {} documents in {:.2} s",
+            self.collections,
+            self.max_depth,
+            self.datasets,
+            self.indexed,
+            self.index_time.as_secs_f64()
         )
     }
 }
@@ -416,6 +424,8 @@ pub(crate) fn run(
         collections: spec.collections,
         datasets: spec.datasets,
         max_depth: levels,
+        index_time: std::time::Duration::ZERO,
+        indexed: 0,
     })
 }
 

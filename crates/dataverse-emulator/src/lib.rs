@@ -27,6 +27,7 @@ mod normalize;
 mod permissions;
 mod printer;
 mod routes;
+mod search;
 mod store;
 mod zip;
 
@@ -134,6 +135,7 @@ impl Emulator {
     /// on first open. Sets the admin token if `config.admin_token` is given.
     pub fn open(config: Config) -> Result<Emulator, Error> {
         let blocks = Blocks::load()?;
+        search::fields::init(&blocks);
         let store = Store::open(&config.data_dir)?;
         store.init(config.admin_token.as_deref())?;
         // Publications interrupted by a crash or shutdown are finished now.
@@ -181,9 +183,18 @@ impl Emulator {
     /// Add a deterministic tree of published collections and datasets under the root
     /// collection (see [`GenerateSpec`]), in one transaction.
     pub fn generate(&self, spec: &GenerateSpec) -> Result<GenerateSummary, Error> {
-        self.inner
+        let mut summary = self
+            .inner
             .store
-            .blocking(|conn| generate::run(conn, &self.inner.blocks, spec))
+            .blocking(|conn| generate::run(conn, &self.inner.blocks, spec))?;
+        let started = std::time::Instant::now();
+        let refreshed = self
+            .inner
+            .store
+            .blocking(|conn| search::refresh(conn, &self.inner.blocks))?;
+        summary.index_time = started.elapsed();
+        summary.indexed = refreshed.documents;
+        Ok(summary)
     }
 
     /// Add `count` small generated text files (`part-N/file-NNNNN.txt`, deterministic bytes,

@@ -152,6 +152,9 @@ impl Store {
             if version < 5 {
                 tx.execute_batch(SCHEMA_V5)?;
             }
+            if version < 6 {
+                tx.execute_batch(SCHEMA_V6)?;
+            }
             if version < SCHEMA_VERSION {
                 tx.pragma_update(None, "user_version", SCHEMA_VERSION)?;
             }
@@ -202,7 +205,7 @@ impl Store {
 }
 
 /// Current schema version (`PRAGMA user_version`). Later issues add `if version < N` steps.
-pub(crate) const SCHEMA_VERSION: i64 = 5;
+pub(crate) const SCHEMA_VERSION: i64 = 6;
 
 /// Username of the bootstrap superuser.
 pub(crate) const ADMIN_USERNAME: &str = "dataverseAdmin";
@@ -412,6 +415,103 @@ END;
 const SCHEMA_V5: &str = r#"
 ALTER TABLE datafiles RENAME COLUMN md5 TO checksum_value;
 ALTER TABLE datafiles ADD COLUMN checksum_type TEXT NOT NULL DEFAULT 'MD5';
+"#;
+
+/// Version 6: the search index (`crate::search`). Documents with their result cards
+/// (`search_docs`), their string/number/date values (`search_values`, also the facets), their
+/// words (`search_fts`, FTS5: the default field, and `field__word` for field queries), and
+/// the collections and datasets whose documents are stale (`search_dirty`), recorded by
+/// triggers on every table documents are built from. Everything already stored starts stale.
+const SCHEMA_V6: &str = r#"
+CREATE TABLE search_docs (
+    doc_id     INTEGER PRIMARY KEY,
+    solr_id    TEXT NOT NULL UNIQUE,
+    entity_id  INTEGER NOT NULL,
+    dataset_id INTEGER,
+    dtype      TEXT NOT NULL,
+    public     INTEGER NOT NULL,
+    chain      TEXT NOT NULL,
+    name_sort  TEXT NOT NULL,
+    date_sort  TEXT NOT NULL,
+    head       TEXT NOT NULL,
+    tail       TEXT NOT NULL,
+    texts      TEXT NOT NULL
+);
+CREATE INDEX search_docs_entity ON search_docs(entity_id);
+CREATE INDEX search_docs_dataset ON search_docs(dataset_id);
+CREATE TABLE search_values (
+    doc_id INTEGER NOT NULL,
+    field  TEXT NOT NULL,
+    value  ANY
+);
+CREATE INDEX search_values_field ON search_values(field, value, doc_id);
+CREATE INDEX search_values_doc ON search_values(doc_id);
+CREATE VIRTUAL TABLE search_fts USING fts5(
+    body, fielded, content = '', contentless_delete = 1,
+    tokenize = "porter unicode61 remove_diacritics 2 tokenchars '_'"
+);
+CREATE TABLE search_dirty (
+    kind TEXT NOT NULL,
+    id   INTEGER NOT NULL,
+    PRIMARY KEY (kind, id)
+) WITHOUT ROWID;
+CREATE TRIGGER search_dataverses_insert AFTER INSERT ON dataverses BEGIN
+    INSERT OR IGNORE INTO search_dirty VALUES ('collection', NEW.id);
+END;
+CREATE TRIGGER search_dataverses_update AFTER UPDATE OF alias, name, affiliation, description,
+    dataverse_type, owner_id, is_released, publication_date ON dataverses BEGIN
+    INSERT OR IGNORE INTO search_dirty VALUES ('collection', NEW.id);
+END;
+CREATE TRIGGER search_dataverses_delete AFTER DELETE ON dataverses BEGIN
+    INSERT OR IGNORE INTO search_dirty VALUES ('collection', OLD.id);
+END;
+CREATE TRIGGER search_datasets_insert AFTER INSERT ON datasets BEGIN
+    INSERT OR IGNORE INTO search_dirty VALUES ('dataset', NEW.id);
+END;
+CREATE TRIGGER search_datasets_update AFTER UPDATE ON datasets BEGIN
+    INSERT OR IGNORE INTO search_dirty VALUES ('dataset', NEW.id);
+END;
+CREATE TRIGGER search_datasets_delete AFTER DELETE ON datasets BEGIN
+    INSERT OR IGNORE INTO search_dirty VALUES ('dataset', OLD.id);
+END;
+CREATE TRIGGER search_versions_insert AFTER INSERT ON dataset_versions BEGIN
+    INSERT OR IGNORE INTO search_dirty VALUES ('dataset', NEW.dataset_id);
+END;
+CREATE TRIGGER search_versions_update AFTER UPDATE ON dataset_versions BEGIN
+    INSERT OR IGNORE INTO search_dirty VALUES ('dataset', NEW.dataset_id);
+END;
+CREATE TRIGGER search_versions_delete AFTER DELETE ON dataset_versions BEGIN
+    INSERT OR IGNORE INTO search_dirty VALUES ('dataset', OLD.dataset_id);
+END;
+CREATE TRIGGER search_datafiles_insert AFTER INSERT ON datafiles BEGIN
+    INSERT OR IGNORE INTO search_dirty VALUES ('dataset', NEW.dataset_id);
+END;
+CREATE TRIGGER search_datafiles_update AFTER UPDATE ON datafiles BEGIN
+    INSERT OR IGNORE INTO search_dirty VALUES ('dataset', NEW.dataset_id);
+END;
+CREATE TRIGGER search_datafiles_delete AFTER DELETE ON datafiles BEGIN
+    INSERT OR IGNORE INTO search_dirty VALUES ('dataset', OLD.dataset_id);
+END;
+CREATE TRIGGER search_filemetadatas_insert AFTER INSERT ON filemetadatas BEGIN
+    INSERT OR IGNORE INTO search_dirty
+        SELECT 'dataset', dataset_id FROM dataset_versions WHERE id = NEW.version_id;
+END;
+CREATE TRIGGER search_filemetadatas_update AFTER UPDATE ON filemetadatas BEGIN
+    INSERT OR IGNORE INTO search_dirty
+        SELECT 'dataset', dataset_id FROM dataset_versions WHERE id = NEW.version_id;
+END;
+CREATE TRIGGER search_filemetadatas_delete AFTER DELETE ON filemetadatas BEGIN
+    INSERT OR IGNORE INTO search_dirty
+        SELECT 'dataset', dataset_id FROM dataset_versions WHERE id = OLD.version_id;
+END;
+CREATE TRIGGER search_locks_insert AFTER INSERT ON dataset_locks BEGIN
+    INSERT OR IGNORE INTO search_dirty VALUES ('dataset', NEW.dataset_id);
+END;
+CREATE TRIGGER search_locks_delete AFTER DELETE ON dataset_locks BEGIN
+    INSERT OR IGNORE INTO search_dirty VALUES ('dataset', OLD.dataset_id);
+END;
+INSERT OR IGNORE INTO search_dirty SELECT 'collection', id FROM dataverses;
+INSERT OR IGNORE INTO search_dirty SELECT 'dataset', id FROM datasets;
 "#;
 
 /// Vendored bootstrap data.

@@ -129,6 +129,75 @@ impl Exporter {
     }
 }
 
+/// Dataverse's plain-text citation from its parts:
+/// `Authors, YEAR, "Title", https://doi.org/..., Publisher, V1`.
+pub(crate) fn citation_line(
+    authors: &str,
+    year: &str,
+    title: &str,
+    url: &str,
+    publisher: &str,
+    version: &str,
+) -> String {
+    format!("{authors}, {year}, \"{title}\", {url}, {publisher}, {version}")
+}
+
+/// The HTML citation (`DataCitation.toString(true)`): the parts HTML-escaped as
+/// `escapeHtml4` does, the URL a link opening in a new window.
+pub(crate) fn citation_html(
+    authors: &str,
+    year: &str,
+    title: &str,
+    url: &str,
+    publisher: &str,
+    version: &str,
+) -> String {
+    let url = html4(url);
+    format!(
+        "{}, {}, \"{}\", <a href=\"{url}\" target=\"_blank\">{url}</a>, {}, {}",
+        html4(authors),
+        html4(year),
+        html4(title),
+        html4(publisher),
+        html4(version)
+    )
+}
+
+/// HTML 4 entity names of U+00A0..=U+00FF, in code point order.
+const LATIN1_ENTITIES: [&str; 96] = [
+    "nbsp", "iexcl", "cent", "pound", "curren", "yen", "brvbar", "sect", "uml", "copy", "ordf",
+    "laquo", "not", "shy", "reg", "macr", "deg", "plusmn", "sup2", "sup3", "acute", "micro",
+    "para", "middot", "cedil", "sup1", "ordm", "raquo", "frac14", "frac12", "frac34", "iquest",
+    "Agrave", "Aacute", "Acirc", "Atilde", "Auml", "Aring", "AElig", "Ccedil", "Egrave", "Eacute",
+    "Ecirc", "Euml", "Igrave", "Iacute", "Icirc", "Iuml", "ETH", "Ntilde", "Ograve", "Oacute",
+    "Ocirc", "Otilde", "Ouml", "times", "Oslash", "Ugrave", "Uacute", "Ucirc", "Uuml", "Yacute",
+    "THORN", "szlig", "agrave", "aacute", "acirc", "atilde", "auml", "aring", "aelig", "ccedil",
+    "egrave", "eacute", "ecirc", "euml", "igrave", "iacute", "icirc", "iuml", "eth", "ntilde",
+    "ograve", "oacute", "ocirc", "otilde", "ouml", "divide", "oslash", "ugrave", "uacute", "ucirc",
+    "uuml", "yacute", "thorn", "yuml",
+];
+
+/// Escape as Apache Commons' `escapeHtml4`: `& < > "` and the Latin-1 letters and signs by
+/// name; other characters stay as they are.
+pub(crate) fn html4(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\u{a0}'..='\u{ff}' => {
+                out.push('&');
+                out.push_str(LATIN1_ENTITIES[c as usize - 0xa0]);
+                out.push(';');
+            }
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
 /// Serialise a JSON export, pretty-printed like Dataverse's exporters.
 fn to_pretty(v: &Value) -> Result<String, Error> {
     Ok(serde_json::to_string_pretty(v)?)
@@ -456,14 +525,13 @@ impl ExportContext {
             (Some(major), _) => format!("V{major}"),
             (None, _) => "DRAFT VERSION".to_string(),
         };
-        format!(
-            "{}, {}, \"{}\", {}, {}, {}",
-            self.author_list(),
-            self.year(),
-            self.citation.title,
-            self.pid_url(),
-            self.publisher,
-            version
+        citation_line(
+            &self.author_list(),
+            &self.year(),
+            &self.citation.title,
+            &self.pid_url(),
+            &self.publisher,
+            &version,
         )
     }
 

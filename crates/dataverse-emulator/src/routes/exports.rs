@@ -8,7 +8,7 @@ use axum::response::{IntoResponse, Response};
 use rusqlite::Connection;
 
 use super::AppError;
-use super::common::extract::Params;
+use super::common::extract::{Params, site_url};
 use crate::Emulator;
 use crate::auth::{Auth, Caller};
 use crate::envelope::ApiError;
@@ -21,16 +21,6 @@ pub(crate) const BAD_VERSION: &str =
     "Unable to look up dataset based on version. Try :latest-published or :draft.";
 /// 403 for an unknown exporter (or any failure while exporting).
 pub(crate) const EXPORT_FAILED: &str = "Export Failed";
-
-/// `http://host` of the request (the `Host` header; `localhost` without one).
-fn site_url(headers: &HeaderMap) -> String {
-    let host = headers
-        .get(header::HOST)
-        .and_then(|h| h.to_str().ok())
-        .filter(|h| !h.is_empty())
-        .unwrap_or("localhost");
-    format!("http://{host}")
-}
 
 /// Resolve `?version=`: default `:latest-published`; `:draft` (needs permission to view
 /// the draft); or the number of the latest published version.

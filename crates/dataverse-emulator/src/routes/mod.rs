@@ -24,6 +24,7 @@ mod files;
 mod info;
 mod licenses;
 mod metadatablocks;
+mod search;
 mod users;
 
 use std::any::Any;
@@ -101,6 +102,9 @@ fn api_routes() -> Router<Emulator> {
             "/api/admin/settings/{name}",
             get(admin::read).put(admin::write).delete(admin::remove),
         )
+        // search.rs: `Search.java`
+        .route("/api/search", get(search::search))
+        .route("/api/search/services", get(search::services))
         // metadatablocks.rs
         .route("/api/metadatablocks", get(metadatablocks::list))
         .route("/api/metadatablocks/{id}", get(metadatablocks::one))

@@ -18,6 +18,17 @@ use crate::envelope::{ApiError, payload_too_large};
 use crate::store::blobs::{self, TempBlob};
 use crate::{Emulator, Error};
 
+/// `http://host` of the request (the `Host` header; `localhost` without one), for links in
+/// answers.
+pub(crate) fn site_url(headers: &axum::http::HeaderMap) -> String {
+    let host = headers
+        .get(axum::http::header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .filter(|h| !h.is_empty())
+        .unwrap_or("localhost");
+    format!("http://{host}")
+}
+
 /// Query parameters as a map (unknown ones are simply ignored, like JAX-RS; an
 /// undecodable query string counts as empty).
 #[derive(Debug, Clone, Default)]
