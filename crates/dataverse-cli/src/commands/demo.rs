@@ -329,11 +329,17 @@ async fn search(api: &NativeApi, pid: &str) -> CliResult {
         "  \"finches\" under demo-lab: {} results",
         page.total_count
     ))?;
+    // A dataset with a draft shows twice to its owner, as Dataverse indexes both versions.
     for item in page.items.iter().take(5) {
         say(&format!(
-            "    {:<9} {:<28} {}",
+            "    {:<9} {:<24} {:<10} {}",
             item.type_name().unwrap_or("?"),
             item.identifier().unwrap_or_default(),
+            if item.published_at().is_some() {
+                "published"
+            } else {
+                "draft"
+            },
             item.name().unwrap_or("")
         ))?;
     }

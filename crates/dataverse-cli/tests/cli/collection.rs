@@ -792,6 +792,21 @@ fn crawl_of_a_generated_tree() {
         ),
         "{err}"
     );
+    // Titles from search (auto, where the server has it): one search page for 40 datasets,
+    // the same rows.
+    let out = s.run(&mut crawl(&s, "table", &[])).success();
+    let err = stderr(&out);
+    assert!(
+        err.contains(
+            "52 items (12 collections, 40 datasets) in 14 requests; \
+             titles: 40 from search, 0 from version reads"
+        ),
+        "{err}"
+    );
+    for source in ["search", "versions"] {
+        let json = ok_json(&s, &mut crawl(&s, "json", &["--titles-from", source]));
+        assert_eq!(json, all, "titles from {source}");
+    }
     let out = s.run(&mut crawl(&s, "table", &["--no-titles"])).success();
     let err = stderr(&out);
     assert!(
