@@ -906,6 +906,39 @@ fn crawl_streams_ndjson_and_prints_csv_and_tables() {
 }
 
 #[test]
+fn crawl_reads_titles_from_versions_where_search_refuses_a_guest() {
+    let s = TestServer::start_generated(TREE);
+    s.emulator
+        .set_setting(":SearchApiRequiresToken", "true")
+        .expect("setting");
+    let run = |source: &str| {
+        let mut cmd = s.dv_anonymous();
+        cmd.args([
+            "-o",
+            "table",
+            "collection",
+            "crawl",
+            "--titles-from",
+            source,
+        ]);
+        s.run(&mut cmd)
+    };
+    let err = stderr(&run("auto").success());
+    assert!(
+        err.contains("dv: no usable search on this server (")
+            && err.contains("titles read from versions"),
+        "{err}"
+    );
+    assert!(
+        err.contains("in 54 requests; titles: 0 from search, 40 from version reads"),
+        "{err}"
+    );
+    // Asked for search explicitly: the crawl fails, in one line.
+    let line = one_error_line(&run("search").code(1));
+    assert!(line.contains("Only authenticated users"), "{line}");
+}
+
+#[test]
 fn crawl_csv_quotes_titles_with_commas() {
     let s = TestServer::start();
     create(&s, ":root", "lab", "Lab, Inc.");
