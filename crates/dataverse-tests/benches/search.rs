@@ -1,4 +1,5 @@
-//! Search benchmark: `cargo bench -p dataverse-tests --bench search [-- COUNT LATENCY_MS]`.
+//! Search benchmark:
+//! `cargo bench -p dataverse-tests --bench search [-- COUNT LATENCY_MS] [--data DIR]`.
 //!
 //! Generates COUNT published datasets (default 100,000, in `collections=100,depth=3`) in a
 //! temporary embedded Dataverse, timing the generation (the search index is built inside
@@ -13,7 +14,9 @@
 //! Last, against the same store with LATENCY_MS per response (default 20), a crawl of the
 //! whole tree with titles from search and with titles from version reads, at concurrency
 //! 32: requests and time. Set `BENCH_SKIP_VERSION_CRAWL=1` to skip the crawl with version
-//! reads (about COUNT / 32 × LATENCY_MS).
+//! reads (about COUNT / 32 × LATENCY_MS), `BENCH_ONLY_QUERIES=1` to stop after the query
+//! latencies (for profiling). `--data DIR` keeps the store in DIR and reuses it when it is
+//! there already (then generation and index size are not measured again).
 
 use std::net::{Ipv4Addr, SocketAddr};
 use std::time::{Duration, Instant};
@@ -25,34 +28,30 @@ use futures_util::StreamExt;
 
 #[tokio::main(flavor = "multi_thread")]
 async fn main() {
-    let args: Vec<String> = std::env::args()
-        .skip(1)
-        .filter(|a| !a.starts_with("--"))
+    let all: Vec<String> = std::env::args().skip(1).collect();
+    let data = all
+        .iter()
+        .position(|a| a == "--data")
+        .and_then(|i| all.get(i + 1).cloned());
+    let args: Vec<String> = all
+        .iter()
+        .filter(|a| !a.starts_with("--") && Some(*a) != data.as_ref())
+        .cloned()
         .collect();
     let count: usize = args.first().and_then(|s| s.parse().ok()).unwrap_or(100_000);
     let latency_ms: u64 = args.get(1).and_then(|s| s.parse().ok()).unwrap_or(20);
 
-    let dir = tempfile::tempdir().expect("temp dir");
-    let db = dir.path().join("dataverse.sqlite3");
-    let emulator = Emulator::open(Config::new(dir.path())).expect("open");
-    let empty_size = file_size(&db);
-    let spec_text = format!("collections=100,datasets={count},depth=3,seed=7");
-    let spec: GenerateSpec = spec_text.parse().expect("spec");
-    let t = Instant::now();
-    let summary = emulator.generate(&spec).expect("generate");
-    let generate_secs = t.elapsed().as_secs_f64();
-    drop(emulator);
-    println!("generated {spec_text} ({summary}) in {generate_secs:.1} s");
-    let full_size = file_size(&db);
-    println!(
-        "SQLite file: {:.1} MB empty, {:.1} MB after generating",
-        empty_size as f64 / 1e6,
-        full_size as f64 / 1e6
-    );
-    index_pages(&db);
+    let temp = tempfile::tempdir().expect("temp dir");
+    let dir = data.map_or_else(|| temp.path().to_path_buf(), std::path::PathBuf::from);
+    let db = dir.join("dataverse.sqlite3");
+    if db.exists() {
+        println!("reusing the store in {}", dir.display());
+    } else {
+        generate(&dir, count);
+    }
 
     let fast = Server::start(
-        Emulator::open(Config::new(dir.path())).expect("open"),
+        Emulator::open(Config::new(&dir)).expect("open"),
         SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
     )
     .await
@@ -63,36 +62,54 @@ async fn main() {
         .build()
         .expect("client");
 
-    println!("\nquery latency (one client, sequential, no server latency), facets on");
-    println!("| query | per_page | runs | total_count | median (ms) | p99 (ms) |");
-    println!("|---|---|---|---|---|---|");
+    println!("\nquery latency (one client, sequential, no server latency)");
+    println!("| query | facets | per_page | runs | total_count | median (ms) | p99 (ms) |");
+    println!("|---|---|---|---|---|---|---|");
     let queries = [
         ("term", "Svalbard"),
         ("phrase", "\"Sensor Readings\""),
         ("field", "authorName:Finch"),
         ("all", "*"),
     ];
-    for per_page in [10u32, 1000] {
-        let runs = if per_page == 10 { 200 } else { 30 };
-        for (kind, q) in queries {
-            let query = SearchQuery::new(q).per_page(per_page).show_facets(true);
-            let mut times = Vec::with_capacity(runs);
-            let mut total = 0;
-            // One warm-up.
-            api.search(&query).await.expect("search");
-            for _ in 0..runs {
-                let t = Instant::now();
-                let page = api.search(&query).await.expect("search");
-                times.push(t.elapsed());
-                total = page.total_count;
-            }
-            times.sort();
-            println!(
-                "| {kind} `{q}` | {per_page} | {runs} | {total} | {:.1} | {:.1} |",
-                ms(times[times.len() / 2]),
-                ms(times[(times.len() * 99).div_ceil(100) - 1])
-            );
+    let runs_of = |per_page: u32| {
+        let default = if per_page == 10 { 200 } else { 30 };
+        std::env::var("BENCH_RUNS")
+            .ok()
+            .and_then(|r| r.parse().ok())
+            .unwrap_or(default)
+    };
+    // Each query with facets at both page sizes, and the term query without facets (the
+    // share of the facet counts).
+    let cases = queries
+        .iter()
+        .map(|&(k, q)| (k, q, true, 10u32))
+        .chain(std::iter::once(("term", "Svalbard", false, 10)))
+        .chain(queries.iter().map(|&(k, q)| (k, q, true, 1000)));
+    for (kind, q, facets, per_page) in cases {
+        let runs: usize = runs_of(per_page);
+        let query = SearchQuery::new(q).per_page(per_page).show_facets(facets);
+        let mut times = Vec::with_capacity(runs);
+        let mut total = 0;
+        // One warm-up.
+        api.search(&query).await.expect("search");
+        for _ in 0..runs {
+            let t = Instant::now();
+            let page = api.search(&query).await.expect("search");
+            times.push(t.elapsed());
+            total = page.total_count;
         }
+        times.sort();
+        println!(
+            "| {kind} `{q}` | {} | {per_page} | {runs} | {total} | {:.1} | {:.1} |",
+            if facets { "yes" } else { "no" },
+            ms(times[times.len() / 2]),
+            ms(times[(times.len() * 99).div_ceil(100) - 1])
+        );
+    }
+
+    if std::env::var_os("BENCH_ONLY_QUERIES").is_some() {
+        fast.shutdown().await;
+        return;
     }
 
     let t = Instant::now();
@@ -117,13 +134,13 @@ async fn main() {
     let ok = results.iter().filter(|r| r.is_ok()).count();
     println!(
         "get_datasets of the same {} at concurrency 32: {ok} ok in {get_secs:.2} s; \
-         streaming search is {:.1}x faster",
+         search_stream / get_datasets = {:.2}",
         pids.len(),
-        get_secs / stream_secs
+        stream_secs / get_secs
     );
     fast.shutdown().await;
 
-    let mut config = Config::new(dir.path());
+    let mut config = Config::new(&dir);
     config.latency = Duration::from_millis(latency_ms);
     let slow = Server::start(
         Emulator::open(config).expect("open"),
@@ -170,6 +187,28 @@ async fn main() {
         );
     }
     slow.shutdown().await;
+}
+
+/// Generate COUNT datasets into `dir`, reporting the time, the index build time inside it,
+/// and the store's size.
+fn generate(dir: &std::path::Path, count: usize) {
+    let db = dir.join("dataverse.sqlite3");
+    let emulator = Emulator::open(Config::new(dir)).expect("open");
+    let empty_size = file_size(&db);
+    let spec_text = format!("collections=100,datasets={count},depth=3,seed=7");
+    let spec: GenerateSpec = spec_text.parse().expect("spec");
+    let t = Instant::now();
+    let summary = emulator.generate(&spec).expect("generate");
+    let generate_secs = t.elapsed().as_secs_f64();
+    drop(emulator);
+    println!("generated {spec_text} ({summary}) in {generate_secs:.1} s");
+    let full_size = file_size(&db);
+    println!(
+        "SQLite file: {:.1} MB empty, {:.1} MB after generating",
+        empty_size as f64 / 1e6,
+        full_size as f64 / 1e6
+    );
+    index_pages(&db);
 }
 
 fn ms(d: Duration) -> f64 {
