@@ -7,6 +7,8 @@ mod common;
 
 #[path = "cli/auth.rs"]
 mod auth;
+#[path = "cli/browser.rs"]
+mod browser;
 #[path = "cli/collection.rs"]
 mod collection;
 #[path = "cli/dataset.rs"]

@@ -1,4 +1,7 @@
-//! Request authentication: `X-Dataverse-key` header or `?key=` query (header wins).
+//! Request authentication: `X-Dataverse-key` header or `?key=` query (header wins). Without
+//! either, the Data Access API (`/api/access/*`) also serves the user signed in to the web
+//! view (its cookie, see `web::session`), as Dataverse's `Access.getRequestor` falls back to
+//! the session user; no other endpoint takes the cookie.
 //!
 //! [`Auth`] is the extractor for `@AuthRequired` routes: no key ⇒ guest; a key that does not
 //! resolve to a user ⇒ 401 `Bad API key` (even for public reads, like Dataverse's AuthFilter).
@@ -8,6 +11,7 @@ use std::collections::HashMap;
 
 use axum::extract::{FromRequestParts, Query};
 use axum::http::request::Parts;
+use rusqlite::Connection;
 
 use crate::Emulator;
 use crate::envelope::ApiError;
@@ -64,6 +68,16 @@ pub(crate) fn request_api_key(parts: &Parts) -> Option<String> {
     q.get("key").cloned()
 }
 
+/// The caller an API key stands for: a user (their last API use recorded) or a private-URL
+/// token; `None` when it is neither.
+pub(crate) fn resolve_key(conn: &Connection, key: &str) -> Result<Option<Caller>, crate::Error> {
+    if let Some(u) = users::by_token(conn, key)? {
+        users::touch_api_use(conn, u.id)?;
+        return Ok(Some(Caller::User(Box::new(u))));
+    }
+    Ok(dataset_write::private_url_dataset(conn, key)?.map(Caller::PrivateUrl))
+}
+
 /// Resolved caller plus the raw key that was sent.
 #[derive(Debug, Clone)]
 pub(crate) struct Auth {
@@ -79,21 +93,20 @@ impl FromRequestParts<Emulator> for Auth {
     async fn from_request_parts(parts: &mut Parts, state: &Emulator) -> Result<Self, ApiError> {
         let key = request_api_key(parts);
         let Some(k) = key.clone() else {
-            return Ok(Auth {
-                caller: Caller::Guest,
-                key: None,
-            });
+            // `Access.getRequestor`: without a key, the Data Access API serves the user
+            // signed in to the web pages (a stale sign-in is a guest, as in Dataverse).
+            let mut caller = Caller::Guest;
+            if parts.uri.path().starts_with("/api/access/")
+                && let Some(user) =
+                    crate::web::session::signed_in_user(state, &parts.headers).await?
+            {
+                caller = Caller::User(Box::new(user));
+            }
+            return Ok(Auth { caller, key: None });
         };
         let caller = state
             .store()
-            .call(move |conn| -> Result<_, crate::Error> {
-                let user = users::by_token(conn, &k)?;
-                if let Some(u) = user {
-                    users::touch_api_use(conn, u.id)?;
-                    return Ok(Some(Caller::User(Box::new(u))));
-                }
-                Ok(dataset_write::private_url_dataset(conn, &k)?.map(Caller::PrivateUrl))
-            })
+            .call(move |conn| resolve_key(conn, &k))
             .await?;
         match caller {
             Some(caller) => Ok(Auth { caller, key }),

@@ -29,6 +29,7 @@ mod printer;
 mod routes;
 mod search;
 mod store;
+mod web;
 mod zip;
 
 use std::net::SocketAddr;

@@ -417,8 +417,9 @@ ALTER TABLE datafiles RENAME COLUMN md5 TO checksum_value;
 ALTER TABLE datafiles ADD COLUMN checksum_type TEXT NOT NULL DEFAULT 'MD5';
 "#;
 
-/// Version 6: the search index (`crate::search`). Documents with their result cards
-/// (`search_docs`), their string/number/date values (`search_values`, also the facets), their
+/// Version 6: the search index (`crate::search`). Documents (`search_docs`: what filters,
+/// sorting and facet counts read, kept narrow) with their result cards (`search_cards`),
+/// their string/number/date values (`search_values`, for field queries), their
 /// words (`search_fts`, FTS5: the default field, and `field__word` for field queries), and
 /// the collections and datasets whose documents are stale (`search_dirty`), recorded by
 /// triggers on every table documents are built from. Everything already stored starts stale.
@@ -433,9 +434,13 @@ CREATE TABLE search_docs (
     chain      TEXT NOT NULL,
     name_sort  TEXT NOT NULL,
     date_sort  TEXT NOT NULL,
-    head       TEXT NOT NULL,
-    tail       TEXT NOT NULL,
-    texts      TEXT NOT NULL
+    facets     TEXT NOT NULL
+);
+CREATE TABLE search_cards (
+    doc_id INTEGER PRIMARY KEY,
+    head   TEXT NOT NULL,
+    tail   TEXT NOT NULL,
+    texts  TEXT NOT NULL
 );
 CREATE INDEX search_docs_entity ON search_docs(entity_id);
 CREATE INDEX search_docs_dataset ON search_docs(dataset_id);

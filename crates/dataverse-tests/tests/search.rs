@@ -1,6 +1,7 @@
 //! The Search API in the library: every real search fixture decodes, requests carry every
 //! parameter, items of older servers decode, and the stream pages, caps, deduplicates and
-//! fails as documented, against scripted servers (the embedded server has no search yet).
+//! fails as documented, against scripted servers (the embedded server's own search is
+//! tested in `search_server.rs`).
 
 mod common;
 

@@ -1,5 +1,6 @@
-//! `dv search`: the embedded server has no Search API yet, so these tests serve the real
-//! Search API fixtures from a scripted HTTP server that records every request line.
+//! `dv search`: the real Search API fixtures served from a scripted HTTP server that
+//! records every request line (for exact requests and the shapes of real installations),
+//! and the embedded server's own search end to end.
 
 use std::io::{Read, Write};
 use std::net::TcpListener;
@@ -8,7 +9,7 @@ use std::time::Duration;
 
 use serde_json::Value;
 
-use crate::common::{Sandbox, TestServer, json, one_error_line, stderr, stdout};
+use crate::common::{Sandbox, TestServer, finch_draft, json, ok, one_error_line, stderr, stdout};
 
 /// A fixture of the shared folder, as JSON.
 fn fixture(name: &str) -> Value {
@@ -389,18 +390,62 @@ fn a_bad_query_gets_the_servers_words() {
 
 #[test]
 fn a_server_without_search_says_so() {
-    let s = TestServer::start();
-    let out = s.run(s.dv().args(["search", "trees"])).code(1);
+    let sandbox = Sandbox::new();
+    let body = serde_json::json!({
+        "status": "ERROR",
+        "message": "API endpoint does not exist on this server. Please check your code for typos, or consult our API guide at http://guides.dataverse.org."
+    })
+    .to_string();
+    let (url, _) = scripted_server(Box::new(move |_| (404, body.clone())));
+    let out = sandbox
+        .run(dv(&sandbox, &url).args(["search", "trees"]))
+        .code(1);
     let line = one_error_line(&out);
     assert!(
         line.starts_with("dv: this server has no Search API; the server said: "),
         "{line}"
     );
     assert!(
-        line.ends_with(&format!(
-            "(GET {}/api/search?q=trees: HTTP 404)",
-            s.base_url
-        )),
+        line.ends_with(&format!("(GET {url}/api/search?q=trees: HTTP 404)")),
+        "{line}"
+    );
+}
+
+#[test]
+fn the_embedded_server_finds_what_was_just_created() {
+    let s = TestServer::start();
+    let pid = finch_draft(&s);
+    // The owner finds the draft at once, as JSON and as a table row.
+    let page = ok(&s, &["search", "finches", "--type", "dataset"]);
+    assert_eq!(page["total_count"], 1, "{page}");
+    assert_eq!(page["items"][0]["global_id"], pid.as_str());
+    assert_eq!(
+        page["items"][0]["publicationStatuses"],
+        serde_json::json!(["Unpublished", "Draft"])
+    );
+    let out = s
+        .run(
+            s.dv()
+                .env("COLUMNS", "120")
+                .args(["-o", "table", "search", "title:darwin"]),
+        )
+        .success();
+    let table = stdout(&out);
+    assert!(
+        table.contains(&pid) && table.contains("Darwin's Finches"),
+        "{table}"
+    );
+    assert_eq!(stderr(&out), "1 of 1 results\n");
+    // A guest does not see a draft.
+    let out = s
+        .run(s.dv_anonymous().args(["-o", "json", "search", "finches"]))
+        .success();
+    assert_eq!(json(&out)["total_count"], 0);
+    // Unsupported syntax is the server's 400 in one line.
+    let out = s.run(s.dv().args(["search", "finch~"])).code(1);
+    let line = one_error_line(&out);
+    assert!(
+        line.contains("fuzzy searches (term~) are not supported"),
         "{line}"
     );
 }

@@ -88,6 +88,22 @@ impl Exporter {
         }
     }
 
+    /// The name people see (`displayName` of `info/exportFormats`).
+    pub(crate) fn display_name(self) -> &'static str {
+        match self {
+            Exporter::DataverseJson => "JSON",
+            Exporter::SchemaOrg => "Schema.org JSON-LD",
+            Exporter::OaiOre => "OAI_ORE",
+            Exporter::OaiDc | Exporter::Dcterms => "Dublin Core",
+            Exporter::Ddi | Exporter::OaiDdi => "DDI Codebook v2",
+            Exporter::Datacite => "DataCite",
+            Exporter::OaiDatacite => "OpenAIRE",
+            Exporter::Html => "DDI HTML Codebook",
+            Exporter::Croissant => "Croissant",
+            Exporter::CroissantSlim => "Croissant Slim",
+        }
+    }
+
     /// Look an exporter up by name.
     pub(crate) fn from_name(name: &str) -> Option<Exporter> {
         Exporter::ALL.into_iter().find(|e| e.name() == name)
@@ -547,5 +563,22 @@ impl ExportContext {
     /// `10.5072/FK2/ABC` (the PID without protocol).
     pub(crate) fn bare_id(&self) -> String {
         format!("{}/{}", self.dataset.authority, self.dataset.identifier)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn display_names_and_media_types_follow_export_formats() {
+        let formats: Value =
+            serde_json::from_str(include_str!("../../data/info-exportFormats.json")).unwrap();
+        let formats = formats.get("data").unwrap_or(&formats);
+        for e in Exporter::ALL {
+            let f = &formats[e.name()];
+            assert_eq!(f["displayName"], e.display_name(), "{}", e.name());
+            assert_eq!(f["mediaType"], e.media_type(), "{}", e.name());
+        }
     }
 }

@@ -7,13 +7,14 @@
 //! is in [`common`]: [`guards`] (lookups, visibility, permission and edit checks), [`extract`]
 //! (query, JSON, raw and multipart bodies), [`error`] (the one error type), [`assignments`]
 //! (the role-assignment steps collections and datasets both take); and, outside the routes,
-//! in the store, the JSON printer and the ingest job.
+//! in the store, the JSON printer and the ingest job. The web view's HTML pages are listed
+//! here too; their handlers live apart from the API, in `crate::web`.
 
 mod access;
 mod admin;
 mod builtin_users;
 mod collections;
-mod common;
+pub(crate) mod common;
 mod dataset_access;
 mod dataset_create;
 mod dataset_edit;
@@ -35,7 +36,7 @@ use axum::body::Body;
 use axum::extract::{Request, State};
 use axum::http::StatusCode;
 use axum::middleware::{self, Next};
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get, post, put};
 use tower::ServiceExt;
 use tower_http::catch_panic::CatchPanicLayer;
@@ -49,6 +50,7 @@ use common::{assignments, error, extract, guards};
 use crate::Emulator;
 use crate::envelope::{ApiError, RequestInfo};
 use crate::normalize;
+use crate::web;
 
 /// Build the whole application (see [`Emulator::router`]).
 pub(crate) fn app(emulator: Emulator) -> Router {
@@ -87,7 +89,17 @@ pub(crate) fn app(emulator: Emulator) -> Router {
 /// Every endpoint but the file uploads, by Dataverse path, with the module handling it.
 fn api_routes() -> Router<Emulator> {
     Router::new()
-        .route("/", get(root))
+        // web/: the HTML pages (paths as in Dataverse's JSF pages)
+        .route("/", get(web::collection::root))
+        .route("/dataverse/{alias}", get(web::collection::by_alias))
+        .route("/dataset.xhtml", get(web::dataset::page))
+        .route("/file.xhtml", get(web::file::page))
+        .route(
+            "/loginpage.xhtml",
+            get(web::session::signin_form).post(web::session::signin),
+        )
+        .route("/logout.xhtml", post(web::session::signout))
+        .route(web::layout::STYLESHEET, get(web::layout::stylesheet))
         // info.rs: `Info.java`
         .route("/api/info/version", get(info::version))
         .route("/api/info/server", get(info::server))
@@ -265,13 +277,6 @@ fn upload_routes() -> Router<Emulator> {
     Router::new()
         .route("/api/datasets/{id}/add", post(file_add::add))
         .route("/api/files/{id}/replace", post(file_add::replace))
-}
-
-async fn root() -> Html<&'static str> {
-    Html(
-        "<!DOCTYPE html><html><head><title>Dataverse emulator</title></head>\
-         <body><p>Dataverse emulator. The Native API is under /api.</p></body></html>",
-    )
 }
 
 async fn not_found(info: RequestInfo) -> ApiError {

@@ -242,14 +242,15 @@ enum Shown {
 
 /// The documents of a dataset and its files: the latest published version, the draft, or
 /// (with neither published) the deaccessioned version, as `IndexServiceBean` indexes them.
+/// `chain` is the dataset's collection and those above it, root first ([`owner_ids`]).
 pub(crate) fn dataset(
     conn: &Connection,
     blocks: &Blocks,
     ds: &DatasetRow,
     versions: &[VersionRow],
     publisher: &str,
+    chain: &[CollectionRow],
 ) -> Result<Vec<Doc>, Error> {
-    let chain = owner_ids(conn, ds.owner_id)?;
     let released = versions.iter().find(|v| v.state == VersionState::Released);
     let draft = versions.iter().find(|v| v.state == VersionState::Draft);
     let deaccessioned = versions
@@ -264,7 +265,7 @@ pub(crate) fn dataset(
             version: v,
             shown: Shown::Published,
             statuses: vec![PUBLISHED],
-            chain: &chain,
+            chain,
             publisher,
         };
         out.push(dataset_doc(conn, blocks, &shown)?);
@@ -287,7 +288,7 @@ pub(crate) fn dataset(
             version: v,
             shown: Shown::Draft,
             statuses,
-            chain: &chain,
+            chain,
             publisher,
         };
         let doc = dataset_doc(conn, blocks, &shown)?;
@@ -316,7 +317,7 @@ pub(crate) fn dataset(
             version: v,
             shown: Shown::Deaccessioned,
             statuses: vec![DEACCESSIONED],
-            chain: &chain,
+            chain,
             publisher,
         };
         out.push(dataset_doc(conn, blocks, &shown)?);

@@ -2,7 +2,7 @@
 //! FTS5 `MATCH` for the full-text part, which also ranks), the permission filter Dataverse
 //! applies, sorting, paging, facet counts and the result cards with their per-request keys.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 
 use rusqlite::Connection;
 use rusqlite::types::Value as SqlValue;
@@ -335,8 +335,9 @@ fn plan(q: &Node) -> (Option<String>, Option<Node>) {
     (None, Some(q.clone()))
 }
 
-/// The FROM and WHERE of a search (without the type filter when `with_types` is false).
-fn from_where(s: &Search, vis: &Visibility, with_types: bool) -> (Sql, bool) {
+/// The FROM and WHERE of a search (all but the type filter, applied after counting per
+/// type), and whether FTS5 ranks the matches.
+fn from_where(s: &Search, vis: &Visibility) -> (Sql, bool) {
     let (drive, rest) = plan(&s.q);
     let mut sql = Sql::default();
     let ranked = drive.is_some();
@@ -357,16 +358,6 @@ fn from_where(s: &Search, vis: &Visibility, with_types: bool) -> (Sql, bool) {
     for f in &s.fq {
         sql.push(" AND ");
         cond(f, &mut sql);
-    }
-    if with_types && !s.types.is_empty() {
-        sql.push(" AND d.dtype IN (");
-        for (i, t) in s.types.iter().enumerate() {
-            if i > 0 {
-                sql.push(", ");
-            }
-            sql.bind(SqlValue::Text(t.to_string()));
-        }
-        sql.push(")");
     }
     if !s.subtrees.is_empty() {
         sql.push(" AND (");
@@ -409,22 +400,32 @@ fn from_where(s: &Search, vis: &Visibility, with_types: bool) -> (Sql, bool) {
     (sql, ranked)
 }
 
-fn type_counts(
-    conn: &Connection,
-    s: &Search,
-    vis: &Visibility,
-    with_types: bool,
-) -> Result<HashMap<String, i64>, Error> {
-    let (fw, _) = from_where(s, vis, with_types);
-    let text = format!("SELECT d.dtype, count(*){} GROUP BY d.dtype", fw.text);
-    let mut stmt = conn.prepare(&text)?;
-    let rows = stmt.query_map(rusqlite::params_from_iter(fw.params.iter()), |r| {
-        Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?))
-    })?;
-    Ok(rows.collect::<Result<_, _>>()?)
+/// Dataverse's static facet fields, in the order it asks Solr for them (the collection's
+/// facet fields go between `license` and `fileTypeGroupFacet`).
+pub(crate) const STATIC_FACETS: &[&str] = &[
+    "datasetType",
+    "dvCategory",
+    "metadataSource",
+    "publicationDate",
+    "publicationStatus",
+    "license",
+    "fileTypeGroupFacet",
+    "fileTag",
+    "fileAccess",
+];
+
+/// One matching document, as the one query of a search reads it.
+struct Hit {
+    doc_id: i64,
+    dtype: String,
+    score: f64,
+    key: String,
+    facets: String,
 }
 
-/// Run `s` for a caller with `vis`.
+/// Run `s` for a caller with `vis`: one query reads every match (id, type, score, sort key,
+/// facet values); counting per type, the type filter, sorting, paging and facet counts
+/// happen here; then the page's cards are read.
 pub(crate) fn run(
     conn: &Connection,
     blocks: &Blocks,
@@ -432,108 +433,147 @@ pub(crate) fn run(
     vis: &Visibility,
     s: &Search,
 ) -> Result<Found, Error> {
-    let by_type = type_counts(conn, s, vis, true)?;
-    let total: i64 = by_type.values().sum();
-
-    // The page.
-    let (fw, ranked) = from_where(s, vis, true);
+    let (fw, ranked) = from_where(s, vis);
     let score = if ranked { "-search_fts.rank" } else { "1.0" };
-    let order = match (s.sort, s.descending) {
-        (SortField::Relevance, true) if ranked => "search_fts.rank, d.doc_id",
-        (SortField::Relevance, false) if ranked => "search_fts.rank DESC, d.doc_id DESC",
-        (SortField::Relevance, true) => "d.doc_id",
-        (SortField::Relevance, false) => "d.doc_id DESC",
-        (SortField::Name, false) => "d.name_sort, d.doc_id",
-        (SortField::Name, true) => "d.name_sort DESC, d.doc_id DESC",
-        (SortField::Date, false) => "d.date_sort, d.doc_id",
-        (SortField::Date, true) => "d.date_sort DESC, d.doc_id DESC",
+    let key = match s.sort {
+        SortField::Name => "d.name_sort",
+        SortField::Date => "d.date_sort",
+        SortField::Relevance => "''",
     };
-    let mut page_sql = fw.clone();
-    page_sql.text = format!(
-        "SELECT d.head, d.tail, d.texts, d.dtype, d.dataset_id, d.entity_id, {score}{} ORDER BY {order} LIMIT ",
+    let facets_col = if s.show_facets { "d.facets" } else { "''" };
+    let text = format!(
+        "SELECT d.doc_id, d.dtype, {score}, {key}, {facets_col}{}",
         fw.text
     );
-    page_sql.bind(SqlValue::Integer(s.per_page as i64));
-    page_sql.push(" OFFSET ");
-    page_sql.bind(SqlValue::Integer(s.start as i64));
-    let rows: Vec<Row> = {
-        let mut stmt = conn.prepare(&page_sql.text)?;
-        let mapped = stmt.query_map(rusqlite::params_from_iter(page_sql.params.iter()), |r| {
-            Ok(Row {
-                head: r.get(0)?,
-                tail: r.get(1)?,
-                texts: r.get(2)?,
-                dtype: r.get(3)?,
-                dataset_id: r.get(4)?,
-                entity_id: r.get(5)?,
-                score: r.get(6)?,
+    let mut hits: Vec<Hit> = {
+        let mut stmt = conn.prepare(&text)?;
+        let rows = stmt.query_map(rusqlite::params_from_iter(fw.params.iter()), |r| {
+            Ok(Hit {
+                doc_id: r.get(0)?,
+                dtype: r.get(1)?,
+                score: r.get(2)?,
+                key: r.get(3)?,
+                facets: r.get(4)?,
             })
         })?;
-        mapped.collect::<Result<_, _>>()?
+        rows.collect::<Result<_, _>>()?
     };
+
+    // Counts per type (before the type filter, as Dataverse's separate count query).
+    let mut by_type: HashMap<&str, i64> = HashMap::new();
+    for h in &hits {
+        let t = match h.dtype.as_str() {
+            DATAVERSES => DATAVERSES,
+            DATASETS => DATASETS,
+            _ => FILES,
+        };
+        *by_type.entry(t).or_default() += 1;
+    }
+    if !s.types.is_empty() {
+        hits.retain(|h| s.types.contains(&h.dtype.as_str()));
+    }
+    let total = hits.len() as i64;
+
+    // Sort (ties in index order), only as far as the page needs.
+    let cmp = |a: &Hit, b: &Hit| -> std::cmp::Ordering {
+        let primary = match s.sort {
+            SortField::Relevance => b
+                .score
+                .partial_cmp(&a.score)
+                .unwrap_or(std::cmp::Ordering::Equal),
+            SortField::Name | SortField::Date => a.key.cmp(&b.key),
+        };
+        let forward = primary.then(a.doc_id.cmp(&b.doc_id));
+        // Relevance compares best first; names and dates compare ascending.
+        let flip = match s.sort {
+            SortField::Relevance => !s.descending,
+            SortField::Name | SortField::Date => s.descending,
+        };
+        if flip { forward.reverse() } else { forward }
+    };
+    let end = (s.start + s.per_page).min(hits.len());
+    if s.start < hits.len() {
+        if end < hits.len() && end > 0 {
+            hits.select_nth_unstable_by(end - 1, cmp);
+            hits[..end].sort_unstable_by(cmp);
+        } else {
+            hits.sort_unstable_by(cmp);
+        }
+    }
+    let page: Vec<i64> = hits
+        .get(s.start..end)
+        .map(|p| p.iter().map(|h| h.doc_id).collect())
+        .unwrap_or_default();
+    let scores: HashMap<i64, f64> = hits
+        .get(s.start..end)
+        .map(|p| p.iter().map(|h| (h.doc_id, h.score)).collect())
+        .unwrap_or_default();
+
+    // The page's cards.
+    let mut rows: HashMap<i64, Row> = HashMap::new();
+    if !page.is_empty() {
+        let ids = page
+            .iter()
+            .map(i64::to_string)
+            .collect::<Vec<_>>()
+            .join(",");
+        let mut stmt = conn.prepare(&format!(
+            "SELECT c.doc_id, c.head, c.tail, c.texts, d.dtype, d.dataset_id, d.entity_id
+             FROM search_cards c JOIN search_docs d ON d.doc_id = c.doc_id
+             WHERE c.doc_id IN ({ids})"
+        ))?;
+        let mapped = stmt.query_map([], |r| {
+            Ok(Row {
+                doc_id: r.get(0)?,
+                head: r.get(1)?,
+                tail: r.get(2)?,
+                texts: r.get(3)?,
+                dtype: r.get(4)?,
+                dataset_id: r.get(5)?,
+                entity_id: r.get(6)?,
+                score: 0.0,
+            })
+        })?;
+        for row in mapped {
+            let row = row?;
+            rows.insert(row.doc_id, row);
+        }
+    }
     let words = highlight_words(&s.q);
-    let mut items = Vec::with_capacity(rows.len());
-    for row in rows {
-        items.push(card(conn, caller, s, &words, row)?);
+    let mut items = Vec::with_capacity(page.len());
+    for id in &page {
+        if let Some(mut row) = rows.remove(id) {
+            row.score = scores.get(id).copied().unwrap_or(1.0);
+            items.push(card(conn, caller, s, &words, row)?);
+        }
     }
 
-    // Facets.
+    // Facets: the static ones and the searched collections' fields, counted over the
+    // matches.
     let mut facets = Vec::new();
     if s.show_facets {
-        let mut names: Vec<String> = [
-            "datasetType",
-            "dvCategory",
-            "metadataSource",
-            "publicationDate",
-            "publicationStatus",
-            "license",
-        ]
-        .iter()
-        .map(|s| s.to_string())
-        .collect();
+        let mut names: Vec<String> = STATIC_FACETS[..6].iter().map(|n| n.to_string()).collect();
         for f in &s.collection_facets {
             let n = fields::facet_name(blocks, f);
             if !names.contains(&n) {
                 names.push(n);
             }
         }
-        for n in ["fileTypeGroupFacet", "fileTag", "fileAccess"] {
-            names.push(n.to_string());
-        }
-        let mut sql = Sql::default();
-        sql.push("SELECT v.field, v.value, count(*) FROM search_values v WHERE v.field IN (");
-        for (i, n) in names.iter().enumerate() {
-            if i > 0 {
-                sql.push(", ");
-            }
-            sql.bind(SqlValue::Text(n.clone()));
-        }
-        sql.push(&format!(") AND v.doc_id IN (SELECT d.doc_id{})", fw.text));
-        sql.params.extend(fw.params.iter().cloned());
-        sql.push(" GROUP BY v.field, v.value");
-        let mut counts: BTreeMap<String, Vec<(String, i64)>> = BTreeMap::new();
-        {
-            let mut stmt = conn.prepare(&sql.text)?;
-            let rows = stmt.query_map(rusqlite::params_from_iter(sql.params.iter()), |r| {
-                let value: SqlValue = r.get(1)?;
-                let value = match value {
-                    SqlValue::Text(t) => t,
-                    SqlValue::Integer(i) => i.to_string(),
-                    SqlValue::Real(f) => f.to_string(),
-                    _ => String::new(),
-                };
-                Ok((r.get::<_, String>(0)?, value, r.get::<_, i64>(2)?))
-            })?;
-            for row in rows {
-                let (field, value, n) = row?;
-                counts.entry(field).or_default().push((value, n));
+        names.extend(STATIC_FACETS[6..].iter().map(|n| n.to_string()));
+        let mut counts: HashMap<String, HashMap<String, i64>> = HashMap::new();
+        for h in &hits {
+            let values: Vec<(String, String)> = serde_json::from_str(&h.facets)?;
+            for (field, value) in values {
+                if names.contains(&field) {
+                    *counts.entry(field).or_default().entry(value).or_default() += 1;
+                }
             }
         }
         for name in names {
-            let Some(mut labels) = counts.remove(&name) else {
+            let Some(values) = counts.remove(&name) else {
                 continue;
             };
-            labels.retain(|(_, n)| *n > 0);
+            let mut labels: Vec<(String, i64)> = values.into_iter().collect();
             labels.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
             let shown = match name.as_str() {
                 "publicationStatus" => labels.iter().any(|(v, _)| {
@@ -558,21 +598,15 @@ pub(crate) fn run(
         }
     }
 
-    // Counts per type: without the type filter when it drops some types.
     let mut type_counts_out = Vec::new();
     if s.show_type_counts {
-        let counts = if !s.types.is_empty() && s.types.len() < 3 {
-            type_counts(conn, s, vis, false)?
-        } else {
-            by_type
-        };
         // Java's HashMap order for these three keys.
         for (key, dtype) in [
             ("Datasets", DATASETS),
             ("Files", FILES),
             ("Dataverses", DATAVERSES),
         ] {
-            type_counts_out.push((key, counts.get(dtype).copied().unwrap_or(0)));
+            type_counts_out.push((key, by_type.get(dtype).copied().unwrap_or(0)));
         }
     }
     Ok(Found {
@@ -584,6 +618,7 @@ pub(crate) fn run(
 }
 
 struct Row {
+    doc_id: i64,
     head: String,
     tail: String,
     texts: String,

@@ -106,6 +106,7 @@ pub(crate) fn refresh(conn: &mut Connection, blocks: &Blocks) -> Result<Refreshe
         }
         done.collections += 1;
     }
+    let mut chains: HashMap<i64, Vec<collections::CollectionRow>> = HashMap::new();
     for id in &dirty_datasets {
         remove_docs(
             &tx,
@@ -114,7 +115,13 @@ pub(crate) fn refresh(conn: &mut Connection, blocks: &Blocks) -> Result<Refreshe
         )?;
         if let Some(ds) = datasets::by_id(&tx, *id)? {
             let versions = datasets::versions(&tx, ds.id)?;
-            for doc in document::dataset(&tx, blocks, &ds, &versions, &publisher)? {
+            let chain = match chains.entry(ds.owner_id) {
+                std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
+                std::collections::hash_map::Entry::Vacant(e) => {
+                    e.insert(document::owner_ids(&tx, ds.owner_id)?)
+                }
+            };
+            for doc in document::dataset(&tx, blocks, &ds, &versions, &publisher, chain)? {
                 write_doc(&tx, &doc)?;
                 done.documents += 1;
             }
@@ -138,6 +145,8 @@ fn remove_docs(conn: &Connection, select: &str, id: i64) -> Result<(), Error> {
         conn.prepare_cached("DELETE FROM search_fts WHERE rowid = ?1")?
             .execute([doc_id])?;
         conn.prepare_cached("DELETE FROM search_docs WHERE doc_id = ?1")?
+            .execute([doc_id])?;
+        conn.prepare_cached("DELETE FROM search_cards WHERE doc_id = ?1")?
             .execute([doc_id])?;
     }
     Ok(())
@@ -169,6 +178,14 @@ fn fts_columns(doc: &Doc) -> (String, String) {
     (body, fielded)
 }
 
+/// Whether a value field is counted as a facet (Dataverse's static facet fields and the
+/// `_ss`/`_s` copies of metadata fields).
+fn is_facet(field: &str) -> bool {
+    super::execute::STATIC_FACETS.contains(&field)
+        || field.ends_with("_ss")
+        || field.ends_with("_s")
+}
+
 fn write_doc(conn: &Connection, doc: &Doc) -> Result<(), Error> {
     let mut texts: serde_json::Map<String, serde_json::Value> = serde_json::Map::new();
     for (field, value) in &doc.texts {
@@ -179,10 +196,23 @@ fn write_doc(conn: &Connection, doc: &Doc) -> Result<(), Error> {
             a.push(serde_json::Value::String(value.clone()));
         }
     }
+    let facets: Vec<(&str, String)> = doc
+        .values
+        .iter()
+        .filter(|(f, _)| is_facet(f))
+        .map(|(f, v)| {
+            let v = match v {
+                rusqlite::types::Value::Text(t) => t.clone(),
+                rusqlite::types::Value::Integer(i) => i.to_string(),
+                _ => String::new(),
+            };
+            (f.as_str(), v)
+        })
+        .collect();
     conn.prepare_cached(
         "INSERT INTO search_docs (solr_id, entity_id, dataset_id, dtype, public, chain,
-             name_sort, date_sort, head, tail, texts)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+             name_sort, date_sort, facets)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
     )?
     .execute(params![
         doc.solr_id,
@@ -193,11 +223,18 @@ fn write_doc(conn: &Connection, doc: &Doc) -> Result<(), Error> {
         doc.chain,
         doc.name_sort,
         doc.date_sort,
+        serde_json::to_string(&facets)?,
+    ])?;
+    let doc_id = conn.last_insert_rowid();
+    conn.prepare_cached(
+        "INSERT INTO search_cards (doc_id, head, tail, texts) VALUES (?1, ?2, ?3, ?4)",
+    )?
+    .execute(params![
+        doc_id,
         serde_json::to_string(&doc.head)?,
         serde_json::to_string(&doc.tail)?,
         serde_json::to_string(&texts)?,
     ])?;
-    let doc_id = conn.last_insert_rowid();
     let (body, fielded) = fts_columns(doc);
     conn.prepare_cached("INSERT INTO search_fts (rowid, body, fielded) VALUES (?1, ?2, ?3)")?
         .execute(params![doc_id, body, fielded])?;

@@ -254,8 +254,8 @@ fn csv_row(item: &SearchItem) -> String {
     .join(",")
 }
 
-/// A 404 from `/api/search` means the server has no Search API (the embedded local
-/// Dataverse has none yet): say so.
+/// A 404 from `/api/search` means the server has no Search API (an installation that
+/// turned it off, or a proxy in front of one): say so.
 fn no_search_api(e: CliError) -> CliError {
     match e {
         CliError::Api(dataverse_client::Error::NotFound(api))
