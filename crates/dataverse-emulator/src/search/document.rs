@@ -53,7 +53,8 @@ pub(crate) struct Doc {
     pub tail: Map<String, Value>,
     /// Full-text values, by field.
     pub texts: Vec<(String, String)>,
-    /// String, number and date values, by field.
+    /// String, number and date values, by field (beside `entityId`, `dvObjectType`,
+    /// `nameSort` and `dateSort`, which are columns of the document).
     pub values: Vec<(String, SqlValue)>,
 }
 
@@ -195,11 +196,7 @@ pub(crate) fn collection(
             .insert("parentDataverseIdentifier".into(), json!(p.alias));
     }
 
-    d.value("entityId", c.id);
     d.value("identifier", c.alias.clone());
-    d.value("dvObjectType", DATAVERSES.to_string());
-    d.value("nameSort", d.name_sort.clone());
-    d.value("dateSort", d.date_sort.clone());
     d.value(
         "dvCategory",
         fields::category_name(&c.dataverse_type).to_string(),
@@ -513,11 +510,7 @@ fn dataset_doc(conn: &Connection, blocks: &Blocks, s: &DatasetShown<'_>) -> Resu
         d.tail.insert("authors".into(), json!(authors));
     }
 
-    d.value("entityId", ds.id);
     d.value("identifier", pid.clone());
-    d.value("dvObjectType", DATASETS.to_string());
-    d.value("nameSort", d.name_sort.clone());
-    d.value("dateSort", d.date_sort.clone());
     d.value("persistentUrl", url.clone());
     d.value("datasetType", ds.dataset_type.clone());
     d.value("datasetVersionId", v.id);
@@ -538,11 +531,9 @@ fn dataset_doc(conn: &Connection, blocks: &Blocks, s: &DatasetShown<'_>) -> Resu
     let ids: Vec<i64> = s.chain.iter().map(|c| c.id).collect();
     d.subtree_paths(&ids);
     d.text("dsPersistentId", pid);
-    d.text("citation", citation);
+    // The citation and the joined description are shown, not searched: their words are
+    // the metadata fields' own (indexed below), as in Dataverse's schema.
     d.text("datasetType", ds.dataset_type.clone());
-    if !description.is_empty() {
-        d.text("description", description);
-    }
     for (field, value) in metadata_values(&meta) {
         if let Some((b, i)) = blocks.field_anywhere(&field)
             && b.fields[i].facetable
@@ -652,11 +643,7 @@ fn file_doc(
     d.tail
         .insert("releaseOrCreateDate".into(), json!(release_or_create));
 
-    d.value("entityId", df.id);
     d.value("identifier", df.id.to_string());
-    d.value("dvObjectType", FILES.to_string());
-    d.value("nameSort", d.name_sort.clone());
-    d.value("dateSort", d.date_sort.clone());
     d.value("fileContentType", df.content_type.clone());
     d.value(
         "fileTypeGroupFacet",

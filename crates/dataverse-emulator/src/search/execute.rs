@@ -10,6 +10,7 @@ use serde_json::{Map, Value, json};
 
 use super::document::{self, DATASETS, DATAVERSES, FILES};
 use super::fields;
+use super::index::{FACET_KV, FACET_SEP};
 use super::query::{Node, Occur, TextTest, ValueTest};
 use crate::Error;
 use crate::auth::Caller;
@@ -199,6 +200,56 @@ fn fts_expr(node: &Node) -> Option<String> {
     }
 }
 
+/// The column of `search_docs` holding a field, for the fields every document has.
+fn document_column(field: &str) -> Option<&'static str> {
+    match field {
+        "entityId" => Some("d.entity_id"),
+        "dvObjectType" => Some("d.dtype"),
+        "nameSort" => Some("d.name_sort"),
+        "dateSort" => Some("d.date_sort"),
+        _ => None,
+    }
+}
+
+/// Append ` AND <target> <test>` for a value test on `field`.
+fn value_test(target: &str, field: &str, test: &ValueTest, sql: &mut Sql) {
+    match test {
+        ValueTest::Eq(v) => {
+            sql.push(&format!(" AND {target} = "));
+            sql.bind(document::bind_value(field, v));
+        }
+        ValueTest::Prefix(p) => {
+            // A range on the prefix: uses the (field, value) index, no LIKE escaping.
+            sql.push(&format!(" AND {target} >= "));
+            sql.bind(SqlValue::Text(p.clone()));
+            sql.push(&format!(" AND {target} < "));
+            sql.bind(SqlValue::Text(format!("{p}\u{10ffff}")));
+        }
+        ValueTest::Any => {}
+        ValueTest::Range {
+            lo,
+            hi,
+            lo_incl,
+            hi_incl,
+        } => {
+            if let Some(lo) = lo {
+                sql.push(&format!(
+                    " AND {target} {} ",
+                    if *lo_incl { ">=" } else { ">" }
+                ));
+                sql.bind(document::bind_value(field, lo));
+            }
+            if let Some(hi) = hi {
+                sql.push(&format!(
+                    " AND {target} {} ",
+                    if *hi_incl { "<=" } else { "<" }
+                ));
+                sql.bind(document::bind_value(field, hi));
+            }
+        }
+    }
+}
+
 /// Append a condition on `d` for `node`.
 fn cond(node: &Node, sql: &mut Sql) {
     if let Some(e) = fts_expr(node) {
@@ -210,48 +261,19 @@ fn cond(node: &Node, sql: &mut Sql) {
     match node {
         Node::All => sql.push("1"),
         Node::Text(_) | Node::Has(_) => sql.push("0"),
-        Node::Value { field, test } => {
-            sql.push("d.doc_id IN (SELECT doc_id FROM search_values WHERE field = ");
-            sql.bind(SqlValue::Text(field.clone()));
-            match test {
-                ValueTest::Eq(v) => {
-                    sql.push(" AND value = ");
-                    sql.bind(document::bind_value(field, v));
-                }
-                ValueTest::Prefix(p) => {
-                    // A range on the prefix: uses the (field, value) index, no LIKE escaping.
-                    sql.push(" AND value >= ");
-                    sql.bind(SqlValue::Text(p.clone()));
-                    sql.push(" AND value < ");
-                    sql.bind(SqlValue::Text(format!("{p}\u{10ffff}")));
-                }
-                ValueTest::Any => {}
-                ValueTest::Range {
-                    lo,
-                    hi,
-                    lo_incl,
-                    hi_incl,
-                } => {
-                    if let Some(lo) = lo {
-                        sql.push(if *lo_incl {
-                            " AND value >= "
-                        } else {
-                            " AND value > "
-                        });
-                        sql.bind(document::bind_value(field, lo));
-                    }
-                    if let Some(hi) = hi {
-                        sql.push(if *hi_incl {
-                            " AND value <= "
-                        } else {
-                            " AND value < "
-                        });
-                        sql.bind(document::bind_value(field, hi));
-                    }
-                }
+        Node::Value { field, test } => match document_column(field) {
+            Some(column) => {
+                sql.push("(1");
+                value_test(column, field, test, sql);
+                sql.push(")");
             }
-            sql.push(")");
-        }
+            None => {
+                sql.push("d.doc_id IN (SELECT doc_id FROM search_values WHERE field = ");
+                sql.bind(SqlValue::Text(field.clone()));
+                value_test("value", field, test, sql);
+                sql.push(")");
+            }
+        },
         Node::Bool(clauses) => {
             let must: Vec<&Node> = clauses
                 .iter()
@@ -560,14 +582,23 @@ pub(crate) fn run(
             }
         }
         names.extend(STATIC_FACETS[6..].iter().map(|n| n.to_string()));
-        let mut counts: HashMap<String, HashMap<String, i64>> = HashMap::new();
+        let wanted: std::collections::HashSet<&str> = names.iter().map(String::as_str).collect();
+        let mut tally: HashMap<(&str, &str), i64> = HashMap::new();
         for h in &hits {
-            let values: Vec<(String, String)> = serde_json::from_str(&h.facets)?;
-            for (field, value) in values {
-                if names.contains(&field) {
-                    *counts.entry(field).or_default().entry(value).or_default() += 1;
+            for pair in h.facets.split(FACET_SEP) {
+                if let Some((field, value)) = pair.split_once(FACET_KV)
+                    && wanted.contains(field)
+                {
+                    *tally.entry((field, value)).or_default() += 1;
                 }
             }
+        }
+        let mut counts: HashMap<String, HashMap<String, i64>> = HashMap::new();
+        for ((field, value), n) in tally {
+            counts
+                .entry(field.to_string())
+                .or_default()
+                .insert(value.to_string(), n);
         }
         for name in names {
             let Some(values) = counts.remove(&name) else {

@@ -89,6 +89,13 @@ pub(crate) fn refresh(conn: &mut Connection, blocks: &Blocks) -> Result<Refreshe
         }
     }
 
+    // A large rebuild (a generated tree, a first search on an old store) runs with a large
+    // page cache, so the index B-trees are not read back from disk for every insert.
+    let large = dirty_datasets.len() + all_collections.len() > 1000;
+    let cache_before: i64 = tx.query_row("PRAGMA cache_size", [], |r| r.get(0))?;
+    if large {
+        tx.pragma_update(None, "cache_size", -262_144)?;
+    }
     let mut done = Refreshed::default();
     let publisher = collections::publisher(&tx)?;
     for id in &all_collections {
@@ -129,6 +136,9 @@ pub(crate) fn refresh(conn: &mut Connection, blocks: &Blocks) -> Result<Refreshe
         done.datasets += 1;
     }
     tx.commit()?;
+    if large {
+        conn.pragma_update(None, "cache_size", cache_before)?;
+    }
     Ok(done)
 }
 
@@ -178,6 +188,11 @@ fn fts_columns(doc: &Doc) -> (String, String) {
     (body, fielded)
 }
 
+/// Between two facet values of a document's `facets` column.
+pub(crate) const FACET_SEP: char = '\u{1e}';
+/// Between a facet's field and its value.
+pub(crate) const FACET_KV: char = '\u{1f}';
+
 /// Whether a value field is counted as a facet (Dataverse's static facet fields and the
 /// `_ss`/`_s` copies of metadata fields).
 fn is_facet(field: &str) -> bool {
@@ -196,19 +211,22 @@ fn write_doc(conn: &Connection, doc: &Doc) -> Result<(), Error> {
             a.push(serde_json::Value::String(value.clone()));
         }
     }
-    let facets: Vec<(&str, String)> = doc
-        .values
-        .iter()
-        .filter(|(f, _)| is_facet(f))
-        .map(|(f, v)| {
-            let v = match v {
-                rusqlite::types::Value::Text(t) => t.clone(),
-                rusqlite::types::Value::Integer(i) => i.to_string(),
-                _ => String::new(),
-            };
-            (f.as_str(), v)
-        })
-        .collect();
+    let mut facets = String::new();
+    for (field, value) in doc.values.iter().filter(|(f, _)| is_facet(f)) {
+        let value = match value {
+            rusqlite::types::Value::Text(t) => t.clone(),
+            rusqlite::types::Value::Integer(i) => i.to_string(),
+            _ => continue,
+        };
+        if !facets.is_empty() {
+            facets.push(FACET_SEP);
+        }
+        facets.push_str(field);
+        facets.push(FACET_KV);
+        // The separators cannot be part of a value (they are control characters no
+        // metadata export can carry either).
+        facets.push_str(&value.replace([FACET_SEP, FACET_KV], " "));
+    }
     conn.prepare_cached(
         "INSERT INTO search_docs (solr_id, entity_id, dataset_id, dtype, public, chain,
              name_sort, date_sort, facets)
@@ -223,7 +241,7 @@ fn write_doc(conn: &Connection, doc: &Doc) -> Result<(), Error> {
         doc.chain,
         doc.name_sort,
         doc.date_sort,
-        serde_json::to_string(&facets)?,
+        facets,
     ])?;
     let doc_id = conn.last_insert_rowid();
     conn.prepare_cached(

@@ -1,0 +1,68 @@
+"""dataverse_rs: a fast Dataverse Native API client written in Rust, and an embedded
+local Dataverse for tests, under pyDataverse's ``NativeApi`` names.
+
+    >>> from dataverse_rs import LocalDataverse, NativeApi
+    >>> with LocalDataverse() as dv:
+    ...     api = NativeApi(dv.url, api_token=dv.admin_token)
+    ...     api.get_collection(":root").alias
+    'root'
+"""
+
+from . import errors, models
+from ._native import __version__
+from .api import AsyncNativeApi, CrawlResult, NativeApi
+from .bodies import (
+    CollectionCreateBody,
+    DatasetCreateBody,
+    EditMetadataBody,
+    UpdateCollection,
+    UploadBody,
+    field,
+)
+from .errors import (
+    BadRequest,
+    Conflict,
+    DataverseError,
+    DecodeError,
+    Forbidden,
+    IntegrityError,
+    InvalidArgument,
+    LocalDataverseError,
+    LocalIOError,
+    NotFound,
+    RateLimited,
+    ServerError,
+    TransportError,
+    Unauthorized,
+)
+from .local import LocalDataverse
+
+__all__ = [
+    "__version__",
+    "NativeApi",
+    "AsyncNativeApi",
+    "CrawlResult",
+    "LocalDataverse",
+    "CollectionCreateBody",
+    "UpdateCollection",
+    "DatasetCreateBody",
+    "EditMetadataBody",
+    "UploadBody",
+    "field",
+    "errors",
+    "models",
+    "DataverseError",
+    "NotFound",
+    "Unauthorized",
+    "Forbidden",
+    "BadRequest",
+    "Conflict",
+    "RateLimited",
+    "ServerError",
+    "TransportError",
+    "DecodeError",
+    "IntegrityError",
+    "LocalIOError",
+    "InvalidArgument",
+    "LocalDataverseError",
+]

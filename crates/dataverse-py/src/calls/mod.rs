@@ -1,0 +1,64 @@
+//! Every method of `NativeApi`, by name: keyword arguments in, the result as JSON out.
+
+mod collections;
+mod datasets;
+mod files;
+mod server;
+mod transfer;
+
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+
+use dataverse_client::{Error, NativeApi};
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::args::Args;
+use crate::errors::invalid;
+use crate::progress::Progress;
+
+/// A method's future.
+pub type Fut<'a> = Pin<Box<dyn Future<Output = Result<Value, Error>> + Send + 'a>>;
+
+/// What one call needs.
+pub struct Call {
+    /// The client.
+    pub api: Arc<NativeApi>,
+    /// Its keyword arguments.
+    pub args: Args,
+    /// The caller's progress callable, for the methods that report progress.
+    pub progress: Option<Progress>,
+}
+
+/// Run the method `name`.
+pub async fn dispatch(name: &str, call: Call) -> Result<Value, Error> {
+    let fut = collections::dispatch(name, &call)
+        .or_else(|| datasets::dispatch(name, &call))
+        .or_else(|| files::dispatch(name, &call))
+        .or_else(|| server::dispatch(name, &call))
+        .or_else(|| transfer::dispatch(name, &call));
+    match fut {
+        Some(fut) => fut.await,
+        None => Err(invalid(format!("NativeApi has no method {name}"))),
+    }
+}
+
+/// Run a future that rustc cannot prove `Send` (the client's metadata block reads stream
+/// over borrowed names) on a blocking thread of the runtime. It runs to its end even when
+/// the call is cancelled.
+pub async fn unsent<F, R>(f: F) -> Result<Value, Error>
+where
+    F: FnOnce() -> R + Send + 'static,
+    R: Future<Output = Result<Value, Error>>,
+{
+    let handle = tokio::runtime::Handle::current();
+    tokio::task::spawn_blocking(move || handle.block_on(f()))
+        .await
+        .map_err(|e| invalid(format!("the call's task failed: {e}")))?
+}
+
+/// A result as JSON.
+pub fn to_json<T: Serialize>(value: &T) -> Result<Value, Error> {
+    serde_json::to_value(value).map_err(|e| invalid(format!("cannot convert the result: {e}")))
+}

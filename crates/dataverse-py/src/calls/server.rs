@@ -1,0 +1,128 @@
+//! The installation: info, export formats, metadata blocks, licenses, users, search.
+
+use dataverse_client::{Error, SearchQuery};
+use serde_json::{Value, json};
+
+use super::{Call, Fut, to_json, unsent};
+
+/// The installation-wide methods; `None` when `name` is not one.
+pub fn dispatch<'a>(name: &str, c: &'a Call) -> Option<Fut<'a>> {
+    let api = &c.api;
+    Some(match name {
+        "get_info_version" => {
+            Box::pin(async move { api.get_info_version().await.and_then(|v| to_json(&v)) })
+        }
+        "get_info_server" => {
+            Box::pin(async move { api.get_info_server().await.and_then(|v| to_json(&v)) })
+        }
+        "get_info_api_terms_of_use" => Box::pin(async move {
+            api.get_info_api_terms_of_use()
+                .await
+                .and_then(|v| to_json(&v))
+        }),
+        "get_export_formats" => {
+            Box::pin(async move { api.get_export_formats().await.and_then(|v| to_json(&v)) })
+        }
+        "get_metadatablocks" => Box::pin(blocks(c)),
+        "get_metadatablock" => Box::pin(block(c)),
+        "get_collection_metadatablocks" => Box::pin(collection_blocks(c)),
+        "get_dataset_metadatablocks" => Box::pin(dataset_blocks(c)),
+        "get_available_licenses" => {
+            Box::pin(async move { api.get_available_licenses().await.and_then(|v| to_json(&v)) })
+        }
+        "get_license" => Box::pin(license(c)),
+        "get_user" => Box::pin(async move { api.get_user().await.and_then(|v| to_json(&v)) }),
+        "get_user_api_token_expiration_date" => Box::pin(async move {
+            api.get_user_api_token_expiration_date()
+                .await
+                .and_then(|v| to_json(&v))
+        }),
+        "recreate_user_api_token" => Box::pin(recreate_token(c)),
+        "delete_user_api_token" => {
+            Box::pin(async move { api.delete_user_api_token().await.and_then(|v| to_json(&v)) })
+        }
+        "search" => Box::pin(search(c, false)),
+        "search_count" => Box::pin(search(c, true)),
+        _ => return None,
+    })
+}
+
+async fn blocks(c: &Call) -> Result<Value, Error> {
+    let full = c.args.bool_or("full", false)?;
+    let api = c.api.clone();
+    unsent(move || async move { to_json(&api.get_metadatablocks(full).await?) }).await
+}
+
+async fn block(c: &Call) -> Result<Value, Error> {
+    to_json(&c.api.get_metadatablock(&c.args.str("name")?).await?)
+}
+
+async fn collection_blocks(c: &Call) -> Result<Value, Error> {
+    to_json(
+        &c.api
+            .get_collection_metadatablocks(c.args.str("identifier")?)
+            .await?,
+    )
+}
+
+async fn dataset_blocks(c: &Call) -> Result<Value, Error> {
+    let id = c.args.str("identifier")?;
+    let api = c.api.clone();
+    unsent(move || async move { to_json(&api.get_dataset_metadatablocks(id).await?) }).await
+}
+
+async fn license(c: &Call) -> Result<Value, Error> {
+    let id = c.args.str("identifier")?;
+    let license = match id.parse::<u64>() {
+        Ok(n) => c.api.get_license(n).await?,
+        Err(_) => c.api.get_license(id).await?,
+    };
+    to_json(&license)
+}
+
+/// The new token goes back to the caller (who needs it) but never into `message`.
+async fn recreate_token(c: &Call) -> Result<Value, Error> {
+    let t = c.api.recreate_user_api_token().await?;
+    Ok(json!({
+        "message": t.message,
+        "userIdentifier": t.user_identifier,
+        "expiresOn": t.expires_on,
+        "token": t.token.as_ref().map(|t| t.expose().to_string()),
+    }))
+}
+
+async fn search(c: &Call, count_only: bool) -> Result<Value, Error> {
+    let a = &c.args;
+    let mut q = SearchQuery::new(a.opt_str("q")?.unwrap_or_else(|| "*".into()));
+    for t in a.strs("type")? {
+        q = q.type_(t.as_str());
+    }
+    for s in a.strs("subtree")? {
+        q = q.subtree(s);
+    }
+    if let Some(s) = a.opt_str("sort")? {
+        q = q.sort(s.as_str());
+    }
+    if let Some(o) = a.opt_str("order")? {
+        q = q.order(o.as_str());
+    }
+    if let Some(n) = a.opt_u64("per_page")? {
+        q = q.per_page(u32::try_from(n).unwrap_or(u32::MAX));
+    }
+    if let Some(n) = a.opt_u64("start")? {
+        q = q.start(n);
+    }
+    for f in a.strs("fq")? {
+        q = q.fq(f);
+    }
+    for f in a.strs("metadata_fields")? {
+        q = q.metadata_fields(f);
+    }
+    q = q
+        .show_facets(a.bool_or("show_facets", false)?)
+        .show_relevance(a.bool_or("show_relevance", false)?);
+    if count_only {
+        return Ok(json!(c.api.search_count(&q).await?));
+    }
+    to_json(&c.api.search(&q).await?)
+}

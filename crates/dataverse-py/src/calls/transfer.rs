@@ -1,0 +1,179 @@
+//! Bytes: upload (a file, a replacement, a directory) and download (a file, a dataset),
+//! with progress.
+
+use std::path::PathBuf;
+
+use dataverse_client::api::upload::UploadReport;
+use dataverse_client::{
+    DatasetDownloadMode, DatasetDownloadOptions, DownloadOptions, DownloadReport, Error,
+    UploadBody, UploadDirectoryOptions, UploadOptions, Verification,
+};
+use serde_json::{Value, json};
+
+use super::{Call, Fut, to_json};
+use crate::errors::{error_info, invalid};
+
+/// The transfer methods; `None` when `name` is not one.
+pub fn dispatch<'a>(name: &str, c: &'a Call) -> Option<Fut<'a>> {
+    Some(match name {
+        "upload_datafile" => Box::pin(upload(c, false)),
+        "replace_datafile" => Box::pin(upload(c, true)),
+        "upload_directory" => Box::pin(upload_directory(c)),
+        "download_datafile" => Box::pin(download(c)),
+        "download_dataset" => Box::pin(download_dataset(c)),
+        _ => return None,
+    })
+}
+
+fn path(c: &Call, name: &str) -> Result<PathBuf, Error> {
+    Ok(PathBuf::from(c.args.str(name)?))
+}
+
+/// `{"response": <server's answer>, "report": {checksum, bytes, ...}}`.
+fn upload_json(report: &UploadReport) -> Result<Value, Error> {
+    Ok(json!({
+        "response": to_json(&report.response)?,
+        "report": {
+            "checksum": to_json(&report.checksum)?,
+            "bytes": report.bytes,
+            "server_checksum": to_json(&report.server_checksum)?,
+            "checksum_verified": report.checksum_verified,
+            "attempts": report.attempts,
+            "recovered_from": report.recovered_from,
+            "server_message": report.server_message,
+        },
+    }))
+}
+
+async fn upload(c: &Call, replace: bool) -> Result<Value, Error> {
+    let body: UploadBody = c.args.body_or_default("metadata")?;
+    let file = path(c, "file")?;
+    let mut options = UploadOptions::new();
+    if let Some(p) = c.progress.clone() {
+        options = options.progress(move |done, total| p.report(done, total));
+    }
+    let id = c.args.str("identifier")?;
+    let report = if replace {
+        c.api
+            .replace_datafile_with(id, file, &body, options)
+            .await?
+    } else {
+        c.api.upload_datafile_with(id, file, &body, options).await?
+    };
+    upload_json(&report)
+}
+
+async fn upload_directory(c: &Call) -> Result<Value, Error> {
+    let dir = path(c, "directory")?;
+    let mut options = UploadDirectoryOptions::new()
+        .metadata(c.args.body_or_default("metadata")?)
+        .replace_changed(c.args.bool_or("replace_changed", true)?)
+        .include_hidden(c.args.bool_or("include_hidden", false)?)
+        .dry_run(c.args.bool_or("dry_run", false)?);
+    if let Some(n) = c.args.opt_u64("concurrency")? {
+        options = options.concurrency(usize::try_from(n).unwrap_or(usize::MAX));
+    }
+    if let Some(p) = c.progress.clone() {
+        options = options.progress(move |state| {
+            p.report(state.files_done as u64, Some(state.files_total as u64))
+        });
+    }
+    let summary = c
+        .api
+        .upload_directory(c.args.str("identifier")?, &dir, options)
+        .await?;
+    let files = |list: &[dataverse_client::api::upload::DirectoryFile]| -> Result<Value, Error> {
+        list.iter()
+            .map(|f| Ok(json!({"path": f.path.display().to_string(), "file": to_json(&f.file)?})))
+            .collect::<Result<Vec<_>, Error>>()
+            .map(Value::Array)
+    };
+    Ok(json!({
+        "uploaded": files(&summary.uploaded)?,
+        "skipped": files(&summary.skipped)?,
+        "replaced": files(&summary.replaced)?,
+        "failed": summary.failed.iter().map(|(p, e)| json!({
+            "path": p.display().to_string(),
+            "error": error_info(e),
+        })).collect::<Vec<_>>(),
+        "planned": summary.planned.iter().map(|p| json!({
+            "path": p.path.display().to_string(),
+            "size": p.size,
+            "replaces": p.replaces.as_ref().and_then(|f| f.data_file.id),
+        })).collect::<Vec<_>>(),
+        "bytes_sent": summary.bytes_sent,
+    }))
+}
+
+fn download_json(r: &DownloadReport) -> Value {
+    let (verified, algorithm, checksum) = match &r.verification {
+        Verification::Checksum { algorithm, value } => {
+            (true, Some(algorithm.to_string()), Some(value.clone()))
+        }
+        _ => (false, None, None),
+    };
+    json!({
+        "file": r.file,
+        "path": r.path.display().to_string(),
+        "bytes": r.bytes,
+        "content_type": r.content_type,
+        "checksum_verified": verified,
+        "checksum_algorithm": algorithm,
+        "checksum": checksum,
+        "resumed_from": r.resumed_from,
+        "resumes": r.resumes,
+        "restarts": r.restarts,
+        "skipped": r.skipped,
+    })
+}
+
+fn file_options(c: &Call) -> Result<DownloadOptions, Error> {
+    let mut options = DownloadOptions::new()
+        .original(c.args.bool_or("original", false)?)
+        .overwrite(c.args.bool_or("overwrite", false)?)
+        .resume(c.args.bool_or("resume", true)?)
+        .skip_identical(c.args.bool_or("skip_identical", false)?);
+    if let Some(p) = c.progress.clone() {
+        options = options.progress(move |done, total| p.report(done, total));
+    }
+    Ok(options)
+}
+
+async fn download(c: &Call) -> Result<Value, Error> {
+    let options = file_options(c)?;
+    let report = c
+        .api
+        .download_datafile(c.args.str("identifier")?, path(c, "destination")?, &options)
+        .await?;
+    Ok(download_json(&report))
+}
+
+async fn download_dataset(c: &Call) -> Result<Value, Error> {
+    let mode = match c.args.opt_str("mode")?.as_deref() {
+        None | Some("files") => DatasetDownloadMode::Files,
+        Some("zip") => DatasetDownloadMode::Zip,
+        Some(other) => {
+            return Err(invalid(format!("mode '{other}' is not one of files, zip")));
+        }
+    };
+    let mut options = DatasetDownloadOptions::new()
+        .mode(mode)
+        .version(c.args.version("version")?);
+    options.file = file_options(c)?;
+    if let Some(n) = c.args.opt_u64("concurrency")? {
+        options = options.max_concurrency(usize::try_from(n).unwrap_or(usize::MAX));
+    }
+    let report = c
+        .api
+        .download_dataset(c.args.str("identifier")?, path(c, "destination")?, &options)
+        .await?;
+    Ok(json!({
+        "zip": report.zip.as_ref().map(download_json),
+        "files": report.files.iter().map(|f| json!({
+            "file_id": f.file_id,
+            "relative_path": f.relative_path.display().to_string(),
+            "report": f.result.as_ref().ok().map(download_json),
+            "error": f.result.as_ref().err().map(error_info),
+        })).collect::<Vec<_>>(),
+    }))
+}

@@ -1,0 +1,124 @@
+//! The embedded Dataverse, served in-process on a free loopback port.
+
+use std::net::{Ipv4Addr, SocketAddr};
+use std::sync::Mutex;
+use std::time::Duration;
+
+use dataverse_emulator::{Config, Emulator, FaultSpec, GenerateSpec, Server};
+use pyo3::prelude::*;
+
+use crate::raise::raise;
+use crate::runtime::runtime;
+
+/// A running embedded Dataverse (the Python `LocalDataverse` wraps it).
+#[pyclass(module = "dataverse_rs._native", frozen)]
+pub struct LocalServer {
+    url: String,
+    admin_token: String,
+    builtin_users_key: String,
+    emulator: Emulator,
+    server: Mutex<Option<Server>>,
+}
+
+fn local_error(e: impl std::fmt::Display) -> PyErr {
+    raise("LocalDataverseError", &e.to_string())
+}
+
+#[pymethods]
+impl LocalServer {
+    /// Open (or create) the data directory and serve it on `127.0.0.1` at a free port.
+    #[new]
+    #[pyo3(signature = (data_dir, latency_ms=0, faults=None, generate=None, admin_token=None, max_upload_bytes=None))]
+    fn new(
+        py: Python<'_>,
+        data_dir: String,
+        latency_ms: u64,
+        faults: Option<String>,
+        generate: Option<String>,
+        admin_token: Option<String>,
+        max_upload_bytes: Option<u64>,
+    ) -> PyResult<Self> {
+        let faults = faults
+            .map(|f| f.parse::<FaultSpec>())
+            .transpose()
+            .map_err(|e| raise("InvalidArgument", &format!("faults: {e}")))?;
+        let generate = generate
+            .map(|g| g.parse::<GenerateSpec>())
+            .transpose()
+            .map_err(|e| raise("InvalidArgument", &format!("generate: {e}")))?;
+        let mut config = Config::new(data_dir);
+        config.latency = Duration::from_millis(latency_ms);
+        config.faults = faults;
+        config.admin_token = admin_token;
+        config.max_upload_bytes = max_upload_bytes;
+        let rt = runtime()?;
+        py.detach(|| {
+            let emulator = Emulator::open(config).map_err(local_error)?;
+            if let Some(spec) = &generate {
+                emulator.generate(spec).map_err(local_error)?;
+            }
+            let admin_token = emulator.admin_token().map_err(local_error)?;
+            let builtin_users_key = emulator.config().builtin_users_key.clone();
+            let addr = SocketAddr::from((Ipv4Addr::LOCALHOST, 0));
+            let server = rt
+                .block_on(Server::start(emulator.clone(), addr))
+                .map_err(local_error)?;
+            Ok(LocalServer {
+                url: server.base_url(),
+                admin_token,
+                builtin_users_key,
+                emulator,
+                server: Mutex::new(Some(server)),
+            })
+        })
+    }
+
+    /// `http://127.0.0.1:PORT`.
+    #[getter]
+    fn url(&self) -> String {
+        self.url.clone()
+    }
+
+    /// The superuser `dataverseAdmin`'s API token.
+    #[getter]
+    fn admin_token(&self) -> String {
+        self.admin_token.clone()
+    }
+
+    /// The key `POST /api/builtin-users` wants.
+    #[getter]
+    fn builtin_users_key(&self) -> String {
+        self.builtin_users_key.clone()
+    }
+
+    /// Whether the server still runs.
+    #[getter]
+    fn running(&self) -> bool {
+        self.server.lock().is_ok_and(|s| s.is_some())
+    }
+
+    /// Add `count` generated files to dataset `dataset_id` (database id); their ids.
+    fn generate_files(&self, py: Python<'_>, dataset_id: i64, count: usize) -> PyResult<Vec<i64>> {
+        py.detach(|| self.emulator.generate_files(dataset_id, count))
+            .map_err(local_error)
+    }
+
+    /// Set a database setting (`:MaxFileUploadSizeInBytes`, ...).
+    fn set_setting(&self, py: Python<'_>, name: &str, value: &str) -> PyResult<()> {
+        py.detach(|| self.emulator.set_setting(name, value))
+            .map_err(local_error)
+    }
+
+    /// Stop serving (finishing requests in flight); a second call does nothing.
+    fn stop(&self, py: Python<'_>) -> PyResult<()> {
+        let server = match self.server.lock() {
+            Ok(mut s) => s.take(),
+            Err(_) => None,
+        };
+        if let Some(server) = server {
+            let rt = runtime()?;
+            py.detach(|| rt.block_on(server.shutdown()));
+        }
+        Ok(())
+    }
+}
