@@ -41,7 +41,7 @@ pub use api::access::{
     DatasetDownloadMode, DatasetDownloadOptions, DatasetDownloadReport, DownloadOptions,
     DownloadReport, Verification,
 };
-pub use api::crawl::{CrawlFilter, CrawlItem, CrawlOptions, CrawlReport};
+pub use api::crawl::{CrawlFilter, CrawlItem, CrawlOptions, CrawlReport, TitleSource};
 pub use api::metadatablocks::MetadataBlocks;
 pub use api::search::{SearchQuery, SearchSort, SearchStream, SearchType, SortOrder};
 pub use api::table::{DATAFILES_COLUMNS, DatafileRow, datafiles_rows};

@@ -2,8 +2,8 @@
 //!
 //! Generates a tree in a temporary embedded Dataverse (default
 //! `collections=1000,datasets=10000,depth=5,seed=1`), serves it with a fixed latency per
-//! response (default 20 ms), and times `crawl_collection` with and without titles at
-//! concurrency 1, 8 and 32, next to the lower bound `max(levels, requests / concurrency) ×
+//! response (default 20 ms), and times `crawl_collection` without titles, with titles from
+//! version reads and with titles from search at concurrency 1, 8 and 32, next to the lower bound `max(levels, requests / concurrency) ×
 //! latency`. Then it measures the server's own throughput for contents listings at
 //! concurrency 32 without latency. Set `BENCH_SKIP_SEQUENTIAL=1` to skip concurrency 1
 //! (it takes minutes by design).
@@ -11,7 +11,7 @@
 use std::net::{Ipv4Addr, SocketAddr};
 use std::time::{Duration, Instant};
 
-use dataverse_client::api::crawl::{CrawlFilter, CrawlItem, CrawlOptions};
+use dataverse_client::api::crawl::{CrawlFilter, CrawlItem, CrawlOptions, TitleSource};
 use dataverse_client::{NativeApi, RetryPolicy};
 use dataverse_emulator::{Config, Emulator, GenerateSpec, Server};
 use futures_util::{StreamExt, stream};
@@ -51,7 +51,9 @@ async fn main() {
     println!("\nserver latency {latency_ms} ms per response");
     println!("| titles | concurrency | requests | levels | lower bound (s) | crawl (s) | ratio |");
     println!("|---|---|---|---|---|---|---|");
-    for titles in [false, true] {
+    let sources = [None, Some(TitleSource::Versions), Some(TitleSource::Search)];
+    for source in sources {
+        let titles = source.is_some();
         for concurrency in [1usize, 8, 32] {
             if concurrency == 1 && skip_sequential {
                 continue;
@@ -67,7 +69,8 @@ async fn main() {
                     ":root",
                     CrawlOptions::new()
                         .filter_by(CrawlFilter::All)
-                        .fetch_titles(titles),
+                        .fetch_titles(titles)
+                        .titles_from(source.unwrap_or_default()),
                 )
                 .await
                 .expect("crawl");
@@ -86,7 +89,11 @@ async fn main() {
                 (levels as f64).max((requests as f64 / concurrency as f64).ceil()) * latency;
             println!(
                 "| {} | {concurrency} | {requests} | {levels} | {bound:.2} | {secs:.2} | {:.2} |",
-                if titles { "yes" } else { "no" },
+                match source {
+                    None => "no",
+                    Some(TitleSource::Search) => "search",
+                    Some(_) => "versions",
+                },
                 secs / bound
             );
         }

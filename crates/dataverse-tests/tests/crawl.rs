@@ -11,7 +11,7 @@ use axum::http::StatusCode;
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use common::Hits;
-use dataverse_client::api::crawl::{CrawlFilter, CrawlItem, CrawlOptions};
+use dataverse_client::api::crawl::{CrawlFilter, CrawlItem, CrawlOptions, TitleSource};
 use dataverse_client::models::collections::ContentItem;
 use dataverse_client::{Error, NativeApi};
 use dataverse_tests::TestServer;
@@ -154,11 +154,16 @@ async fn titles_match_the_version_reads_and_can_be_skipped() {
     assert!(seen.windows(2).all(|w| w[0].requests < w[1].requests));
 
     let with_titles = api
-        .crawl_collection_with(":root", CrawlOptions::new())
+        .crawl_collection_with(
+            ":root",
+            CrawlOptions::new().titles_from(TitleSource::Versions),
+        )
         .await
         .unwrap();
     assert_eq!(with_titles.progress.requests, 31 + 120);
     assert_eq!(with_titles.progress.titles_fetched, 120);
+    assert_eq!(with_titles.progress.titles_from_versions, 120);
+    assert_eq!(with_titles.progress.search_requests, 0);
     // A sample of titles equals the dataset's own citation title.
     let sample: Vec<_> = with_titles
         .items

@@ -12,7 +12,7 @@ use axum::extract::{Request, State};
 use axum::middleware::{self, Next};
 use axum::response::Response;
 use dataverse_client::api::access::{DownloadOptions, Verification};
-use dataverse_client::api::crawl::{CrawlFilter, CrawlItem, CrawlOptions};
+use dataverse_client::api::crawl::{CrawlFilter, CrawlItem, CrawlOptions, TitleSource};
 use dataverse_client::api::upload::{UploadOptions, UploadSource};
 use dataverse_client::checksum::{ChecksumAlgorithm, hash_file};
 use dataverse_client::models::datasets::{DatasetField, LockType, ReleaseType};
@@ -464,8 +464,15 @@ async fn a_crawl_under_ten_percent_faults_returns_exactly_the_fault_free_items()
     // 8 attempts: at ~8% failing per attempt, a request failing 8 times in a row is a
     // one-in-a-billion event.
     let api = client(&server, quick(8));
+    // Titles by version reads: one request per dataset, so that many requests meet faults
+    // (titles from search would need a few pages only).
     let report = api
-        .crawl_collection_with(":root", CrawlOptions::new().concurrency(8))
+        .crawl_collection_with(
+            ":root",
+            CrawlOptions::new()
+                .concurrency(8)
+                .titles_from(TitleSource::Versions),
+        )
         .await
         .unwrap();
     assert!(report.errors.is_empty(), "{:?}", report.errors);

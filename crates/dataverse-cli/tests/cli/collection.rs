@@ -781,12 +781,32 @@ fn crawl_of_a_generated_tree() {
     let a: BTreeSet<_> = bare.iter().map(key).collect();
     let b: BTreeSet<_> = datasets.iter().map(key).collect();
     assert_eq!(a, b);
+    let out = s
+        .run(&mut crawl(&s, "table", &["--titles-from", "versions"]))
+        .success();
+    let err = stderr(&out);
+    assert!(
+        err.contains(
+            "52 items (12 collections, 40 datasets) in 53 requests; \
+             titles: 0 from search, 40 from version reads"
+        ),
+        "{err}"
+    );
+    // Titles from search (auto, where the server has it): one search page for 40 datasets,
+    // the same rows.
     let out = s.run(&mut crawl(&s, "table", &[])).success();
     let err = stderr(&out);
     assert!(
-        err.contains("52 items (12 collections, 40 datasets) in 53 requests"),
+        err.contains(
+            "52 items (12 collections, 40 datasets) in 14 requests; \
+             titles: 40 from search, 0 from version reads"
+        ),
         "{err}"
     );
+    for source in ["search", "versions"] {
+        let json = ok_json(&s, &mut crawl(&s, "json", &["--titles-from", source]));
+        assert_eq!(json, all, "titles from {source}");
+    }
     let out = s.run(&mut crawl(&s, "table", &["--no-titles"])).success();
     let err = stderr(&out);
     assert!(
@@ -883,6 +903,39 @@ fn crawl_streams_ndjson_and_prints_csv_and_tables() {
     }
     // -q drops the summary line.
     s.run(&mut crawl(&s, "table", &["-q"])).success().stderr("");
+}
+
+#[test]
+fn crawl_reads_titles_from_versions_where_search_refuses_a_guest() {
+    let s = TestServer::start_generated(TREE);
+    s.emulator
+        .set_setting(":SearchApiRequiresToken", "true")
+        .expect("setting");
+    let run = |source: &str| {
+        let mut cmd = s.dv_anonymous();
+        cmd.args([
+            "-o",
+            "table",
+            "collection",
+            "crawl",
+            "--titles-from",
+            source,
+        ]);
+        s.run(&mut cmd)
+    };
+    let err = stderr(&run("auto").success());
+    assert!(
+        err.contains("dv: no usable search on this server (")
+            && err.contains("titles read from versions"),
+        "{err}"
+    );
+    assert!(
+        err.contains("in 54 requests; titles: 0 from search, 40 from version reads"),
+        "{err}"
+    );
+    // Asked for search explicitly: the crawl fails, in one line.
+    let line = one_error_line(&run("search").code(1));
+    assert!(line.contains("Only authenticated users"), "{line}");
 }
 
 #[test]

@@ -444,7 +444,14 @@ fn crawl_summary_counts_what_was_asked_in_words() {
         let out = s.run(&mut cmd).success();
         let err = stderr(&out);
         let last = err.lines().last().unwrap_or("").to_string();
-        let (found, requests) = last
+        // The cost of titles, when read, after a semicolon.
+        let (cost, titles) = last.split_once("; ").unwrap_or((&last, ""));
+        assert!(
+            titles.is_empty()
+                || titles.starts_with("titles: ") && titles.ends_with(" from version reads"),
+            "{last}"
+        );
+        let (found, requests) = cost
             .rsplit_once(" in ")
             .unwrap_or_else(|| panic!("no summary: {err}"));
         assert!(

@@ -105,6 +105,7 @@ fn demo_runs_end_to_end() {
         "== Collections",
         "== Crawl",
         "== Files",
+        "== Search",
         "Demo finished",
     ] {
         assert!(text.contains(header), "{header} missing:\n{text}");
@@ -138,6 +139,42 @@ fn demo_runs_end_to_end() {
         crawl.contains("collections and") && crawl.contains("requests"),
         "{crawl}"
     );
+    let crawl_line = crawl
+        .lines()
+        .find(|l| l.contains("collections and"))
+        .unwrap_or_default();
+    assert!(
+        crawl_line.contains("titles from search, 0 from version reads"),
+        "the demo's crawl takes its titles from search: {crawl_line}"
+    );
+    // The search finds the dataset the demo created (draft and published card) and its
+    // ingested file, and the dataset by its PID.
+    let search = text.split("== Search").nth(1).unwrap_or_default();
+    let pid = search
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("dsPersistentId:\""))
+        .and_then(|rest| rest.split_once('"'))
+        .map(|(pid, answer)| {
+            assert!(answer.ends_with("Darwin's Finches, revisited"), "{search}");
+            pid.to_string()
+        })
+        .unwrap_or_else(|| panic!("no PID search:\n{search}"));
+    let words: Vec<String> = search
+        .lines()
+        .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
+        .collect();
+    for card in [
+        "\"finches\" under demo-lab: 3 results".to_string(),
+        format!("dataset {pid} published Darwin's Finches, revisited"),
+        format!("dataset {pid} draft Darwin's Finches, revisited"),
+        "draft finches.tab".to_string(),
+        "facet publicationStatus: Draft 2, Published 1".to_string(),
+    ] {
+        assert!(
+            words.iter().any(|l| l.contains(&card)),
+            "{card} missing:\n{search}"
+        );
+    }
     assert!(!text.contains("unexpected"), "{text}");
     assert!(
         !contains_uuid(&text),

@@ -6,7 +6,9 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use clap::ValueEnum;
-use dataverse_client::api::crawl::{CrawlFilter, CrawlItem, CrawlOptions};
+use dataverse_client::api::crawl::{
+    CrawlFilter, CrawlItem, CrawlOptions, CrawlProgress, TitleSource,
+};
 use futures_util::StreamExt;
 use serde::Serialize;
 
@@ -30,9 +32,15 @@ pub struct Args {
     /// Requests at once (default 8).
     #[arg(long, default_value_t = 8)]
     pub concurrency: usize,
-    /// Skip reading dataset titles (one request per dataset less).
+    /// Skip reading dataset titles.
     #[arg(long)]
     pub no_titles: bool,
+    /// Where dataset titles come from: `search` (one search request per 1,000 datasets,
+    /// titles as fresh as the server's search index), `versions` (one version read per
+    /// dataset), or `auto`: search where the server has it, version reads where not and
+    /// for the datasets the search did not return.
+    #[arg(long, value_enum, default_value_t = TitlesFrom::Auto)]
+    pub titles_from: TitlesFrom,
     /// Keep going past failed requests and report them at the end.
     #[arg(long)]
     pub continue_on_error: bool,
@@ -45,6 +53,27 @@ pub enum CrawlOnly {
     Collections,
     /// Only datasets.
     Datasets,
+}
+
+/// `--titles-from` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum TitlesFrom {
+    /// Search where the server has it, else version reads.
+    Auto,
+    /// The search index.
+    Search,
+    /// One version read per dataset.
+    Versions,
+}
+
+impl From<TitlesFrom> for TitleSource {
+    fn from(t: TitlesFrom) -> Self {
+        match t {
+            TitlesFrom::Auto => TitleSource::Auto,
+            TitlesFrom::Search => TitleSource::Search,
+            TitlesFrom::Versions => TitleSource::Versions,
+        }
+    }
 }
 
 /// One crawl result as a flat row (table, CSV and Parquet).
@@ -85,8 +114,9 @@ fn row(item: &CrawlItem) -> CrawlRow<'_> {
 }
 
 /// The line after the table: what was found (only the kinds `--only` asked for) and at
-/// what cost, e.g. `3 items (1 collection, 2 datasets) in 4 requests`.
-fn summary(items: &[CrawlItem], only: Option<CrawlOnly>, requests: usize) -> String {
+/// what cost, e.g. `3 items (1 collection, 2 datasets) in 4 requests` and, with titles,
+/// `; titles: 2 from search, 0 from version reads`.
+fn summary(items: &[CrawlItem], only: Option<CrawlOnly>, progress: &CrawlProgress) -> String {
     let collections = items
         .iter()
         .filter(|i| matches!(i, CrawlItem::Collection(_)))
@@ -102,7 +132,14 @@ fn summary(items: &[CrawlItem], only: Option<CrawlOnly>, requests: usize) -> Str
         Some(CrawlOnly::Collections) => output::count(collections, "collection"),
         Some(CrawlOnly::Datasets) => output::count(datasets, "dataset"),
     };
-    format!("{found} in {}", output::count(requests, "request"))
+    let mut line = format!("{found} in {}", output::count(progress.requests, "request"));
+    if progress.titles_fetched > 0 {
+        line.push_str(&format!(
+            "; titles: {} from search, {} from version reads",
+            progress.titles_from_search, progress.titles_from_versions
+        ));
+    }
+    line
 }
 
 /// Where streamed lines go: stdout, or the `-O` file, created with the first line (one
@@ -245,6 +282,7 @@ pub(crate) async fn execute(ctx: &Context, args: Args) -> CliResult {
     let options = CrawlOptions::new()
         .filter_by(filter)
         .fetch_titles(!args.no_titles)
+        .titles_from(args.titles_from.into())
         .concurrency(args.concurrency)
         .continue_on_error(args.continue_on_error)
         .on_progress(move |p| {
@@ -313,6 +351,14 @@ pub(crate) async fn execute(ctx: &Context, args: Args) -> CliResult {
         .await;
     spinner.finish();
     let report = report?;
+    if let Some(e) = &report.search_unavailable
+        && !ctx.quiet
+    {
+        eprintln!(
+            "dv: no usable search on this server ({}); titles read from versions",
+            api_line(e)
+        );
+    }
     match (format, path) {
         (OutputFormat::Parquet, Some(p)) | (OutputFormat::Json, Some(p)) => {
             let bytes = if format == OutputFormat::Parquet {
@@ -396,7 +442,7 @@ pub(crate) async fn execute(ctx: &Context, args: Args) -> CliResult {
             if !ctx.quiet {
                 eprintln!(
                     "dv: {}",
-                    summary(&report.items, args.only, report.progress.requests)
+                    summary(&report.items, args.only, &report.progress)
                 );
             }
         }

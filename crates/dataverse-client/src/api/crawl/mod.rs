@@ -3,13 +3,27 @@
 //! # How it works, and what it costs
 //!
 //! The crawl sends one `GET /api/dataverses/{id}/contents` per collection: the listing
-//! names each sub-collection's id, so no other lookup is needed to go down. With titles on
-//! (the default) it also sends one `GET /api/datasets/{id}/versions/:latest?excludeFiles=true`
-//! per dataset, because the contents listing has no titles. So a tree of C collections and
-//! D datasets costs C requests without titles and C + D with them. At most
-//! [`max_concurrency`](crate::NativeApi::max_concurrency) requests (or
-//! [`CrawlOptions::concurrency`]) run at once; listings go before title reads, so the tree
-//! unfolds as fast as its depth allows. The time is then about
+//! names each sub-collection's id, so no other lookup is needed to go down. The listing has
+//! no dataset titles; with titles on (the default) they come from one of two places
+//! ([`CrawlOptions::titles_from`]):
+//!
+//! - the search index: `GET /api/search?q=*&type=dataset&subtree={alias}&per_page=1000`,
+//!   page after page, sent alongside the listings (signed in when the client has a token,
+//!   so the drafts the user may see come too). Datasets the search did not return
+//!   (unindexed yet, deaccessioned, or a card without a usable version) are then read one
+//!   by one as below. A start given by numeric id costs one `GET /api/dataverses/{id}` more,
+//!   to learn its alias.
+//! - version reads: one `GET /api/datasets/{id}/versions/:latest?excludeFiles=true` per
+//!   dataset.
+//!
+//! Both give the title of the `:latest` version: the draft when the caller may see it, else
+//! the latest published version. So a tree of C collections and D datasets costs C requests
+//! without titles, C + D with titles from versions, and about C + D / 1000 with titles from
+//! search ([`TitleSource::Auto`], the default, uses search where the server has it and
+//! falls back to version reads where the search fails: a 404, a broken search service). At
+//! most [`max_concurrency`](crate::NativeApi::max_concurrency) requests (or
+//! [`CrawlOptions::concurrency`]) run at once; search pages go first, then listings, then
+//! title reads, so the tree unfolds as fast as its depth allows. The time is then about
 //! `max(depth, requests / concurrency) × latency`.
 //!
 //! Every collection is visited once, even if it shows up twice. Results come back
@@ -39,6 +53,12 @@ use crate::error::{Error, Result};
 use crate::ids::{CollectionId, IntoCollectionId, PersistentOrId, Version};
 use crate::models::collections::{CollectionRef, ContentItem};
 use crate::models::datasets::{Dataset, DatasetVersion};
+use crate::models::search::SearchPage;
+
+mod search_titles;
+
+use search_titles::SearchTitles;
+pub use search_titles::TitleSource;
 
 /// Which items a crawl returns (the whole tree is walked either way).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
@@ -82,10 +102,16 @@ pub struct CrawlProgress {
     pub collections_found: usize,
     /// Datasets found so far.
     pub datasets_found: usize,
-    /// Dataset titles read so far.
+    /// Dataset titles filled so far (from search and from version reads).
     pub titles_fetched: usize,
-    /// Requests finished (successfully or not).
+    /// Dataset titles taken from search results.
+    pub titles_from_search: usize,
+    /// Dataset titles read from versions (one request each).
+    pub titles_from_versions: usize,
+    /// Requests finished (successfully or not), search pages included.
     pub requests: usize,
+    /// Search requests finished (pages, and the alias lookup of a start given by id).
+    pub search_requests: usize,
     /// Failed requests.
     pub errors: usize,
 }
@@ -102,8 +128,10 @@ pub type ProgressFn = Arc<dyn Fn(&CrawlProgress) + Send + Sync>;
 pub struct CrawlOptions {
     /// Which items to return.
     pub filter_by: CrawlFilter,
-    /// Read each dataset's title (one request per dataset). Default on.
+    /// Read each dataset's title. Default on.
     pub fetch_titles: bool,
+    /// Where titles come from. Default [`TitleSource::Auto`].
+    pub title_source: TitleSource,
     /// Keep going after a failed request and report it in [`CrawlReport::errors`]. Default off.
     pub continue_on_error: bool,
     /// Requests at once; `None` uses the client's `max_concurrency`.
@@ -117,6 +145,7 @@ impl Default for CrawlOptions {
         CrawlOptions {
             filter_by: CrawlFilter::All,
             fetch_titles: true,
+            title_source: TitleSource::Auto,
             continue_on_error: false,
             concurrency: None,
             progress: None,
@@ -129,6 +158,7 @@ impl fmt::Debug for CrawlOptions {
         f.debug_struct("CrawlOptions")
             .field("filter_by", &self.filter_by)
             .field("fetch_titles", &self.fetch_titles)
+            .field("title_source", &self.title_source)
             .field("continue_on_error", &self.continue_on_error)
             .field("concurrency", &self.concurrency)
             .field("progress", &self.progress.is_some())
@@ -151,6 +181,13 @@ impl CrawlOptions {
     /// Whether to read dataset titles.
     pub fn fetch_titles(mut self, on: bool) -> Self {
         self.fetch_titles = on;
+        self
+    }
+
+    /// Where titles come from: the search index, version reads, or search where the server
+    /// has one ([`TitleSource::Auto`], the default). See the [module docs](crate::api::crawl).
+    pub fn titles_from(mut self, source: TitleSource) -> Self {
+        self.title_source = source;
         self
     }
 
@@ -274,6 +311,10 @@ pub struct CrawlReport {
     pub errors: Vec<CrawlFailure>,
     /// The final counters.
     pub progress: CrawlProgress,
+    /// Why titles did not (all) come from search although [`TitleSource::Auto`] would have
+    /// used it: the failure of a search request (a 404 where there is no search, a 400 or
+    /// 5xx from a broken search service, ...). `None` when search worked or was not asked for.
+    pub search_unavailable: Option<Error>,
 }
 
 /// Items as they are found, in arrival order; see [`NativeApi::crawl_collection_stream`].
@@ -304,11 +345,12 @@ impl fmt::Debug for CrawlStream {
 
 impl NativeApi {
     /// Every collection and/or dataset below a collection, as a flat list, depth-first in
-    /// listing order. Dataset items carry their `title` (one extra request per dataset; see
+    /// listing order. Dataset items carry their `title` (from search pages of 1,000, or one
+    /// version read per dataset where the server has no search; see
     /// the [module docs](crate::api::crawl) for costs and [`crawl_collection_with`](Self::crawl_collection_with)
     /// to turn titles off).
     ///
-    /// Endpoint: `GET /api/dataverses/{id}/contents` per collection, `GET /api/datasets/{id}/versions/:latest` per dataset
+    /// Endpoint: `GET /api/dataverses/{id}/contents` per collection, `GET /api/search` per 1,000 datasets (or `GET /api/datasets/{id}/versions/:latest` per dataset)
     ///
     /// ```no_run
     /// # async fn demo(api: dataverse_client::NativeApi) -> dataverse_client::Result<()> {
@@ -329,22 +371,24 @@ impl NativeApi {
         Ok(self.crawl_collection_with(identifier, options).await?.items)
     }
 
-    /// [`crawl_collection`](Self::crawl_collection) with options: titles on or off,
-    /// concurrency, progress callback, and whether to go on after failures.
+    /// [`crawl_collection`](Self::crawl_collection) with options: titles on or off and
+    /// where from ([`CrawlOptions::titles_from`]), concurrency, progress callback, and
+    /// whether to go on after failures.
     ///
-    /// Endpoint: `GET /api/dataverses/{id}/contents` per collection (+ `GET /api/datasets/{id}/versions/:latest` per dataset with titles)
+    /// Endpoint: `GET /api/dataverses/{id}/contents` per collection (+ with titles `GET /api/search` per 1,000 datasets and/or `GET /api/datasets/{id}/versions/:latest` per dataset)
     ///
     /// ```no_run
     /// # async fn demo(api: dataverse_client::NativeApi) -> dataverse_client::Result<()> {
-    /// use dataverse_client::api::crawl::{CrawlFilter, CrawlOptions};
+    /// use dataverse_client::api::crawl::{CrawlFilter, CrawlOptions, TitleSource};
     /// let options = CrawlOptions::new()
     ///     .filter_by(CrawlFilter::Datasets)
-    ///     .fetch_titles(false)
+    ///     .titles_from(TitleSource::Search)
     ///     .concurrency(32)
     ///     .continue_on_error(true)
     ///     .on_progress(|p| eprintln!("{} collections, {} datasets", p.collections_visited, p.datasets_found));
     /// let report = api.crawl_collection_with(":root", options).await?;
     /// println!("{} datasets, {} failures", report.items.len(), report.errors.len());
+    /// println!("{} titles from search", report.progress.titles_from_search);
     /// # Ok(()) }
     /// ```
     pub async fn crawl_collection_with(
@@ -354,7 +398,7 @@ impl NativeApi {
     ) -> Result<CrawlReport> {
         let start = identifier.into_collection_id()?;
         let mut keyed: Vec<(Vec<u32>, CrawlItem)> = Vec::new();
-        let (errors, progress) = Crawler::new(self.clone(), start, options)
+        let outcome = Crawler::new(self.clone(), start, options)
             .run(|key, item| {
                 keyed.push((key, item));
                 true
@@ -363,8 +407,9 @@ impl NativeApi {
         keyed.sort_by(|a, b| a.0.cmp(&b.0));
         Ok(CrawlReport {
             items: keyed.into_iter().map(|(_, item)| item).collect(),
-            errors,
-            progress,
+            errors: outcome.errors,
+            progress: outcome.progress,
+            search_unavailable: outcome.search_unavailable,
         })
     }
 
@@ -373,7 +418,7 @@ impl NativeApi {
     /// set (then failures are skipped; use the progress callback's `errors` to count them).
     /// Dropping the stream cancels the crawl. Needs a tokio runtime (the crawl runs in a task).
     ///
-    /// Endpoint: `GET /api/dataverses/{id}/contents` per collection (+ `GET /api/datasets/{id}/versions/:latest` per dataset with titles)
+    /// Endpoint: `GET /api/dataverses/{id}/contents` per collection (+ with titles `GET /api/search` per 1,000 datasets and/or `GET /api/datasets/{id}/versions/:latest` per dataset)
     ///
     /// ```no_run
     /// # async fn demo(api: dataverse_client::NativeApi) -> dataverse_client::Result<()> {
@@ -411,6 +456,14 @@ impl NativeApi {
     }
 }
 
+/// A dataset waiting for its title.
+struct Pending {
+    key: Vec<u32>,
+    item: Box<CrawledDataset>,
+    /// The collection it was listed in (for error reports).
+    collection: String,
+}
+
 /// One unit of crawl work.
 enum Task {
     Contents {
@@ -419,10 +472,13 @@ enum Task {
         depth: usize,
         id: Option<u64>,
     },
-    Title {
-        key: Vec<u32>,
-        item: Box<CrawledDataset>,
-        collection: String,
+    Title(Pending),
+    /// The first search page (after looking up the start's alias when it was given by id).
+    SearchFirst,
+    /// A further search page.
+    SearchPage {
+        subtree: Option<String>,
+        start: u64,
     },
 }
 
@@ -436,12 +492,37 @@ enum Done {
         result: Result<Vec<ContentItem>>,
     },
     Title {
-        key: Vec<u32>,
-        item: Box<CrawledDataset>,
-        collection: String,
+        pending: Pending,
         /// The title and version label that were read.
         result: Result<(Option<String>, String)>,
     },
+    Search {
+        /// Whether it was the first page (whose `total_count` tells which pages follow).
+        first: bool,
+        /// The subtree the pages search.
+        subtree: Option<String>,
+        /// Requests sent (2 for a first page that needed the alias).
+        requests: usize,
+        result: Result<SearchPage>,
+    },
+}
+
+/// Where the search for titles stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum SearchPhase {
+    /// Not used: titles off, or read from versions.
+    Off,
+    /// Pages outstanding: datasets wait for them.
+    Running,
+    /// Over (successfully or not): datasets it did not title are read from versions.
+    Done,
+}
+
+/// What a crawl run ends with, besides its items.
+struct Outcome {
+    errors: Vec<CrawlFailure>,
+    progress: CrawlProgress,
+    search_unavailable: Option<Error>,
 }
 
 struct Crawler {
@@ -459,15 +540,12 @@ impl Crawler {
         }
     }
 
-    async fn run(
-        self,
-        mut visit: impl FnMut(Vec<u32>, CrawlItem) -> bool,
-    ) -> Result<(Vec<CrawlFailure>, CrawlProgress)> {
+    async fn run(self, mut visit: impl FnMut(Vec<u32>, CrawlItem) -> bool) -> Result<Outcome> {
         self.drive(|key, item| std::future::ready(visit(key, item)))
             .await
     }
 
-    async fn run_async<F, Fut>(self, mut visit: F) -> Result<(Vec<CrawlFailure>, CrawlProgress)>
+    async fn run_async<F, Fut>(self, mut visit: F) -> Result<Outcome>
     where
         F: FnMut(CrawlItem) -> Fut,
         Fut: std::future::Future<Output = bool>,
@@ -475,9 +553,9 @@ impl Crawler {
         self.drive(|_, item| visit(item)).await
     }
 
-    /// The engine: a bounded set of requests in flight, listings before title reads.
-    /// `visit` returns false to stop early.
-    async fn drive<F, Fut>(self, mut visit: F) -> Result<(Vec<CrawlFailure>, CrawlProgress)>
+    /// The engine: a bounded set of requests in flight, search pages before listings before
+    /// title reads. `visit` returns false to stop early.
+    async fn drive<F, Fut>(self, mut visit: F) -> Result<Outcome>
     where
         F: FnMut(Vec<u32>, CrawlItem) -> Fut,
         Fut: std::future::Future<Output = bool>,
@@ -506,6 +584,7 @@ impl Crawler {
             CollectionId::Id(id) => Some(*id),
             _ => None,
         };
+        let mut searches: VecDeque<Task> = VecDeque::new();
         let mut listings: VecDeque<Task> = VecDeque::new();
         let mut title_reads: VecDeque<Task> = VecDeque::new();
         listings.push_back(Task::Contents {
@@ -514,11 +593,34 @@ impl Crawler {
             depth: 0,
             id: start_id,
         });
+        let mut phase = SearchPhase::Off;
+        if titles && self.options.title_source != TitleSource::Versions {
+            phase = SearchPhase::Running;
+            searches.push_back(Task::SearchFirst);
+        }
+        let mut search_titles = SearchTitles::default();
+        let mut pages_left: Option<usize> = None;
+        let mut awaiting_search: Vec<Pending> = Vec::new();
+        let mut search_unavailable = None;
         let mut in_flight = FuturesUnordered::new();
+
+        macro_rules! stop {
+            () => {
+                return Ok(Outcome {
+                    errors,
+                    progress,
+                    search_unavailable,
+                })
+            };
+        }
 
         loop {
             while in_flight.len() < limit {
-                let Some(task) = listings.pop_front().or_else(|| title_reads.pop_front()) else {
+                let Some(task) = searches
+                    .pop_front()
+                    .or_else(|| listings.pop_front())
+                    .or_else(|| title_reads.pop_front())
+                else {
                     break;
                 };
                 in_flight.push(self.perform(task));
@@ -526,7 +628,8 @@ impl Crawler {
             let Some(done) = in_flight.next().await else {
                 break;
             };
-            progress.requests += 1;
+            // Datasets whose titles are known now, to hand to `visit`.
+            let mut ready: Vec<Pending> = Vec::new();
             match done {
                 Done::Contents {
                     collection,
@@ -535,6 +638,7 @@ impl Crawler {
                     id,
                     result,
                 } => {
+                    progress.requests += 1;
                     let items = match result {
                         Ok(items) => items,
                         Err(error) => {
@@ -574,7 +678,7 @@ impl Crawler {
                                         depth: depth + 1,
                                     });
                                     if !visit(child_key.clone(), item).await {
-                                        return Ok((errors, progress));
+                                        stop!();
                                     }
                                 }
                                 listings.push_back(Task::Contents {
@@ -593,23 +697,31 @@ impl Crawler {
                                 if !want_datasets {
                                     continue;
                                 }
-                                let item = Box::new(CrawledDataset {
-                                    id: ds_id,
-                                    persistent_id: dataset.persistent_id(),
-                                    title: None,
-                                    version: None,
-                                    parent_id: id,
-                                    depth: depth + 1,
-                                    dataset: *dataset,
-                                });
-                                if titles {
-                                    title_reads.push_back(Task::Title {
-                                        key: child_key,
-                                        item,
-                                        collection: collection.to_string(),
-                                    });
-                                } else if !visit(child_key, CrawlItem::Dataset(item)).await {
-                                    return Ok((errors, progress));
+                                let pending = Pending {
+                                    key: child_key,
+                                    item: Box::new(CrawledDataset {
+                                        id: ds_id,
+                                        persistent_id: dataset.persistent_id(),
+                                        title: None,
+                                        version: None,
+                                        parent_id: id,
+                                        depth: depth + 1,
+                                        dataset: *dataset,
+                                    }),
+                                    collection: collection.to_string(),
+                                };
+                                match (titles, phase) {
+                                    (false, _) => ready.push(pending),
+                                    (true, SearchPhase::Running) => awaiting_search.push(pending),
+                                    (true, SearchPhase::Off) => {
+                                        title_reads.push_back(Task::Title(pending));
+                                    }
+                                    (true, SearchPhase::Done) => {
+                                        match take_title(&search_titles, pending, &mut progress) {
+                                            Ok(p) => ready.push(p),
+                                            Err(p) => title_reads.push_back(Task::Title(p)),
+                                        }
+                                    }
                                 }
                             }
                             ContentItem::Other(_) => {}
@@ -617,46 +729,137 @@ impl Crawler {
                     }
                 }
                 Done::Title {
-                    key,
-                    mut item,
-                    collection,
+                    mut pending,
                     result,
                 } => {
+                    progress.requests += 1;
                     match result {
                         Ok((title, version)) => {
                             progress.titles_fetched += 1;
-                            item.title = title;
-                            item.version = Some(version);
+                            progress.titles_from_versions += 1;
+                            pending.item.title = title;
+                            pending.item.version = Some(version);
                         }
                         Err(error) => {
                             progress.errors += 1;
                             if !self.options.continue_on_error {
                                 self.report(&progress);
                                 return Err(Error::Crawl {
-                                    collection,
+                                    collection: pending.collection,
                                     source: Box::new(error),
                                 });
                             }
                             errors.push(CrawlFailure {
-                                collection,
-                                dataset_id: Some(item.id),
+                                collection: pending.collection.clone(),
+                                dataset_id: Some(pending.item.id),
                                 error,
                             });
                         }
                     }
-                    if !visit(key, CrawlItem::Dataset(item)).await {
-                        return Ok((errors, progress));
+                    ready.push(pending);
+                }
+                Done::Search {
+                    first,
+                    subtree,
+                    requests,
+                    result,
+                } => {
+                    progress.requests += requests;
+                    progress.search_requests += requests;
+                    let pages = pages_left.get_or_insert(0);
+                    if !first {
+                        *pages = pages.saturating_sub(1);
                     }
+                    match result {
+                        Ok(page) => {
+                            search_titles.add_page(&page.items);
+                            let step = page.items.len() as u64;
+                            if first && step > 0 {
+                                let mut start = step;
+                                while start < page.total_count {
+                                    searches.push_back(Task::SearchPage {
+                                        subtree: subtree.clone(),
+                                        start,
+                                    });
+                                    *pages += 1;
+                                    start += step;
+                                }
+                            }
+                        }
+                        Err(error) => {
+                            // Auto reads versions instead, whatever went wrong: they
+                            // report their own failures if the server is the problem.
+                            if self.options.title_source == TitleSource::Auto {
+                                search_unavailable = Some(error);
+                            } else {
+                                progress.errors += 1;
+                                let collection = self.start.to_string();
+                                if !self.options.continue_on_error {
+                                    self.report(&progress);
+                                    return Err(Error::Crawl {
+                                        collection,
+                                        source: Box::new(error),
+                                    });
+                                }
+                                errors.push(CrawlFailure {
+                                    collection,
+                                    dataset_id: None,
+                                    error,
+                                });
+                            }
+                            // No further pages: what was found is used, the rest read.
+                            searches.clear();
+                            *pages = 0;
+                        }
+                    }
+                    if *pages == 0 {
+                        phase = SearchPhase::Done;
+                        for pending in std::mem::take(&mut awaiting_search) {
+                            match take_title(&search_titles, pending, &mut progress) {
+                                Ok(p) => ready.push(p),
+                                Err(p) => title_reads.push_back(Task::Title(p)),
+                            }
+                        }
+                    }
+                }
+            }
+            for pending in ready {
+                if !visit(pending.key, CrawlItem::Dataset(pending.item)).await {
+                    stop!();
                 }
             }
             self.report(&progress);
         }
-        Ok((errors, progress))
+        Ok(Outcome {
+            errors,
+            progress,
+            search_unavailable,
+        })
     }
 
     fn report(&self, progress: &CrawlProgress) {
         if let Some(f) = &self.options.progress {
             f(progress);
+        }
+    }
+
+    /// The alias to search under: none for the root (Dataverse searches everything
+    /// then), the start's alias, or the alias of the start given by id (one request).
+    async fn subtree(&self) -> (usize, Result<Option<String>>) {
+        match &self.start {
+            CollectionId::Root => (0, Ok(None)),
+            CollectionId::Alias(alias) => (0, Ok(Some(alias.clone()))),
+            CollectionId::Id(id) => {
+                let result = self.api.get_collection(*id).await.and_then(|c| {
+                    c.alias.map(Some).ok_or_else(|| Error::Decode {
+                        method: "GET".into(),
+                        url: format!("/api/dataverses/{id}"),
+                        path: ".alias".into(),
+                        message: "the collection has no alias".into(),
+                    })
+                });
+                (1, result)
+            }
         }
     }
 
@@ -677,24 +880,63 @@ impl Crawler {
                     result,
                 }
             }
-            Task::Title {
-                key,
-                item,
-                collection,
-            } => {
+            Task::Title(pending) => {
                 let result = self
                     .api
-                    .get_dataset_version_brief(&PersistentOrId::Id(item.id), Version::Latest)
+                    .get_dataset_version_brief(
+                        &PersistentOrId::Id(pending.item.id),
+                        Version::Latest,
+                    )
                     .await
                     .map(|v: DatasetVersion| (v.title().map(str::to_string), v.version_label()));
-                Done::Title {
-                    key,
-                    item,
-                    collection,
+                Done::Title { pending, result }
+            }
+            Task::SearchFirst => {
+                let (mut requests, subtree) = self.subtree().await;
+                let (subtree, result) = match subtree {
+                    Ok(subtree) => {
+                        requests += 1;
+                        let query = search_titles::page_query(subtree.as_deref(), 0);
+                        (subtree, self.api.search(&query).await)
+                    }
+                    Err(e) => (None, Err(e)),
+                };
+                Done::Search {
+                    first: true,
+                    subtree,
+                    requests,
+                    result,
+                }
+            }
+            Task::SearchPage { subtree, start } => {
+                let query = search_titles::page_query(subtree.as_deref(), start);
+                let result = self.api.search(&query).await;
+                Done::Search {
+                    first: false,
+                    subtree,
+                    requests: 1,
                     result,
                 }
             }
         }
+    }
+}
+
+/// Fill a dataset's title from the search results, or hand it back for a version read.
+fn take_title(
+    titles: &SearchTitles,
+    mut pending: Pending,
+    progress: &mut CrawlProgress,
+) -> std::result::Result<Pending, Pending> {
+    match titles.get(pending.item.id, pending.item.persistent_id.as_deref()) {
+        Some((title, version)) => {
+            pending.item.title = Some(title);
+            pending.item.version = Some(version);
+            progress.titles_fetched += 1;
+            progress.titles_from_search += 1;
+            Ok(pending)
+        }
+        None => Err(pending),
     }
 }
 
