@@ -193,9 +193,12 @@ pub async fn execute(global: &GlobalArgs, args: Args) -> CliResult {
             "  try:        DATAVERSE_URL={} dv info version",
             server.base_url()
         );
+    }
+    let stop = shutdown_signal();
+    if !global.quiet {
         eprintln!("Press Ctrl-C to stop.");
     }
-    shutdown_signal().await;
+    stop.await;
     if !global.quiet {
         eprintln!("dv serve: stopping");
     }
@@ -203,26 +206,35 @@ pub async fn execute(global: &GlobalArgs, args: Args) -> CliResult {
     Ok(())
 }
 
-async fn shutdown_signal() {
-    let ctrl_c = async {
+/// Listen for Ctrl-C and SIGTERM from now on (the handlers are installed before this
+/// returns, so a signal sent right after "Press Ctrl-C" is not missed); the future resolves
+/// at the first of them.
+fn shutdown_signal() -> impl std::future::Future<Output = ()> {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{Signal, SignalKind, signal};
+        let interrupt = signal(SignalKind::interrupt()).ok();
+        let terminate = signal(SignalKind::terminate()).ok();
+        async move {
+            async fn wait(s: Option<Signal>) {
+                match s {
+                    Some(mut s) => {
+                        s.recv().await;
+                    }
+                    None => std::future::pending::<()>().await,
+                }
+            }
+            tokio::select! {
+                _ = wait(interrupt) => {},
+                _ = wait(terminate) => {},
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    async {
         if tokio::signal::ctrl_c().await.is_err() {
             std::future::pending::<()>().await;
         }
-    };
-    #[cfg(unix)]
-    let term = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut s) => {
-                s.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
-        }
-    };
-    #[cfg(not(unix))]
-    let term = std::future::pending::<()>();
-    tokio::select! {
-        _ = ctrl_c => {},
-        _ = term => {},
     }
 }
 

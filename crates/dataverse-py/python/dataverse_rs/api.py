@@ -171,7 +171,8 @@ class _Methods:
         ``None`` (both). ``progress``: a callable ``(found, None)`` (collections and
         datasets found so far, whatever the filter), or ``True`` for a
         tqdm bar. ``GET /api/dataverses/{id}/contents`` per collection (+ one
-        ``GET /api/datasets/{id}/versions/:latest`` per dataset for its title)."""
+        ``GET /api/search`` page per 1,000 datasets for their titles where the server has a
+        search index, else one ``GET /api/datasets/{id}/versions/:latest`` per dataset)."""
         return self._do(
             "crawl_collection",
             _crawl,

@@ -23,7 +23,7 @@ class NativeApi:
     base_url: str
     api_version: Optional[str]
     def crawl_collection(self, identifier: Identifier = ':root', filter_by: Optional[str] = None, fetch_titles: bool = True, continue_on_error: bool = False, concurrency: Optional[int] = None, progress: Progress = None) -> CrawlResult:
-        """Every collection and dataset below a collection, depth first, read with concurrent requests: a list of :class:`CrawledCollection` and :class:`CrawledDataset`. ``filter_by``: ``"collections"``, ``"datasets"`` or ``None`` (both). ``progress``: a callable ``(found, None)`` (collections and datasets found so far, whatever the filter), or ``True`` for a tqdm bar. ``GET /api/dataverses/{id}/contents`` per collection (+ one ``GET /api/datasets/{id}/versions/:latest`` per dataset for its title)."""
+        """Every collection and dataset below a collection, depth first, read with concurrent requests: a list of :class:`CrawledCollection` and :class:`CrawledDataset`. ``filter_by``: ``"collections"``, ``"datasets"`` or ``None`` (both). ``progress``: a callable ``(found, None)`` (collections and datasets found so far, whatever the filter), or ``True`` for a tqdm bar. ``GET /api/dataverses/{id}/contents`` per collection (+ one ``GET /api/search`` page per 1,000 datasets for their titles where the server has a search index, else one ``GET /api/datasets/{id}/versions/:latest`` per dataset)."""
         ...
     def create_collection(self, parent: Identifier, metadata: Any) -> Collection:
         """Create a collection under ``parent`` from a :class:`CollectionCreateBody`. ``POST /api/dataverses/{parent}``"""
@@ -215,7 +215,7 @@ class AsyncNativeApi(NativeApi):
     base_url: str
     api_version: Optional[str]
     async def crawl_collection(self, identifier: Identifier = ':root', filter_by: Optional[str] = None, fetch_titles: bool = True, continue_on_error: bool = False, concurrency: Optional[int] = None, progress: Progress = None) -> CrawlResult:
-        """Every collection and dataset below a collection, depth first, read with concurrent requests: a list of :class:`CrawledCollection` and :class:`CrawledDataset`. ``filter_by``: ``"collections"``, ``"datasets"`` or ``None`` (both). ``progress``: a callable ``(found, None)`` (collections and datasets found so far, whatever the filter), or ``True`` for a tqdm bar. ``GET /api/dataverses/{id}/contents`` per collection (+ one ``GET /api/datasets/{id}/versions/:latest`` per dataset for its title)."""
+        """Every collection and dataset below a collection, depth first, read with concurrent requests: a list of :class:`CrawledCollection` and :class:`CrawledDataset`. ``filter_by``: ``"collections"``, ``"datasets"`` or ``None`` (both). ``progress``: a callable ``(found, None)`` (collections and datasets found so far, whatever the filter), or ``True`` for a tqdm bar. ``GET /api/dataverses/{id}/contents`` per collection (+ one ``GET /api/search`` page per 1,000 datasets for their titles where the server has a search index, else one ``GET /api/datasets/{id}/versions/:latest`` per dataset)."""
         ...
     async def create_collection(self, parent: Identifier, metadata: Any) -> Collection:
         """Create a collection under ``parent`` from a :class:`CollectionCreateBody`. ``POST /api/dataverses/{parent}``"""
