@@ -18,16 +18,7 @@ use dataverse_emulator::{Config, Emulator, GenerateSpec, Server};
 
 #[tokio::main(flavor = "multi_thread")]
 async fn main() {
-    let all: Vec<String> = std::env::args().skip(1).collect();
-    let external = all
-        .iter()
-        .position(|a| a == "--url")
-        .and_then(|i| all.get(i + 1).cloned());
-    let args: Vec<String> = all
-        .iter()
-        .filter(|a| !a.starts_with("--") && Some(*a) != external.as_ref())
-        .cloned()
-        .collect();
+    let (external, args) = dataverse_tests::bench_args("--url");
     let count: usize = args.first().and_then(|s| s.parse().ok()).unwrap_or(1000);
     let latency_ms: u64 = args.get(1).and_then(|s| s.parse().ok()).unwrap_or(20);
     if let Some(url) = external {

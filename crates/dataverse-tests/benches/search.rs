@@ -28,16 +28,7 @@ use futures_util::StreamExt;
 
 #[tokio::main(flavor = "multi_thread")]
 async fn main() {
-    let all: Vec<String> = std::env::args().skip(1).collect();
-    let data = all
-        .iter()
-        .position(|a| a == "--data")
-        .and_then(|i| all.get(i + 1).cloned());
-    let args: Vec<String> = all
-        .iter()
-        .filter(|a| !a.starts_with("--") && Some(*a) != data.as_ref())
-        .cloned()
-        .collect();
+    let (data, args) = dataverse_tests::bench_args("--data");
     let count: usize = args.first().and_then(|s| s.parse().ok()).unwrap_or(100_000);
     let latency_ms: u64 = args.get(1).and_then(|s| s.parse().ok()).unwrap_or(20);
 

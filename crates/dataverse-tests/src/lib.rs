@@ -121,6 +121,23 @@ impl TestServer {
     }
 }
 
+/// A benchmark's command line (after the `--` of `cargo bench`): the value of
+/// `--OPTION VALUE` when given, and the positional arguments (flags such as the `--bench`
+/// cargo adds are dropped).
+pub fn bench_args(option: &str) -> (Option<String>, Vec<String>) {
+    let all: Vec<String> = std::env::args().skip(1).collect();
+    let value = all
+        .iter()
+        .position(|a| a == option)
+        .and_then(|i| all.get(i + 1).cloned());
+    let positional = all
+        .iter()
+        .filter(|a| !a.starts_with("--") && Some(*a) != value.as_ref())
+        .cloned()
+        .collect();
+    (value, positional)
+}
+
 /// A real installation to run the conformance suite against, from `DATAVERSE_URL` and
 /// `DATAVERSE_API_TOKEN` (optional). The tests that use it are `#[ignore]`d and run
 /// explicitly (`cargo test -p dataverse-tests --test conformance -- --ignored`), so an
