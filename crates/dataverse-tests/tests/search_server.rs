@@ -1006,6 +1006,11 @@ async fn parameters_are_checked_as_dataverse_checks_them() {
             400,
             "If you supply geo_radius you must also supply geo_point.",
         ),
+        (
+            "q=*&geo_point=42.3,-71.1&geo_radius=5",
+            400,
+            "Geospatial search (geo_point, geo_radius) is not supported by this server.",
+        ),
         ("q=*&search_service=elastic", 400, "Invalid search engine."),
         (
             "q=*&start=-5",

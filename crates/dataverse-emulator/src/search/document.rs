@@ -148,11 +148,12 @@ fn empty_doc(solr_id: String, entity_id: i64, dtype: &'static str) -> Doc {
 }
 
 /// The document of a collection (`dataverse_<id>`); `chain` is the collection and its
-/// owners, root first.
+/// owners, root first; `publisher` the root collection's name.
 pub(crate) fn collection(
     conn: &Connection,
     c: &CollectionRow,
     chain: &[CollectionRow],
+    publisher: &str,
 ) -> Result<Doc, Error> {
     let mut d = empty_doc(format!("dataverse_{}", c.id), c.id, DATAVERSES);
     let (released, publication_date): (bool, Option<String>) = conn.query_row(
@@ -201,13 +202,9 @@ pub(crate) fn collection(
         "dvCategory",
         fields::category_name(&c.dataverse_type).to_string(),
     );
-    d.value(
-        "categoryOfDataverse",
-        fields::category_name(&c.dataverse_type).to_string(),
-    );
-    if released && let Some(p) = &publication_date {
-        d.value("publicationDate", year(p));
-    }
+    // `indexDataverse` gives collections no publication year; their metadata source is
+    // the installation (the root collection's name).
+    d.value("metadataSource", publisher.to_string());
     if let Some(p) = parent {
         d.value("parentId", p.id.to_string());
         d.value("parentName", p.name.clone());

@@ -107,7 +107,7 @@ pub(crate) fn refresh(conn: &mut Connection, blocks: &Blocks) -> Result<Refreshe
         // The root collection is not indexed ("The root dataverse should not be indexed").
         if let Some(c) = collections::by_id(&tx, *id)?.filter(|c| c.owner_id.is_some()) {
             let chain = document::owner_ids(&tx, c.id)?;
-            let doc = document::collection(&tx, &c, &chain)?;
+            let doc = document::collection(&tx, &c, &chain, &publisher)?;
             write_doc(&tx, &doc)?;
             done.documents += 1;
         }
