@@ -10,7 +10,8 @@ def test_search_finds_drafts_for_the_owner_only(local_dataverse, api):
     pid = make_dataset(api, collection=alias, title="Kestrels of Lisbon")
     page = api.search(q="kestrels", type=["dataset"], subtree=[alias])
     assert page.total_count == 1
-    item = page["items"][0]  # `items` is the mapping method; the key reads the list
+    item = page.items[0]
+    assert page["items"][0] == item
     assert item.global_id == pid
     assert item.name == "Kestrels of Lisbon"
     assert item.publication_statuses == ["Unpublished", "Draft"]

@@ -365,9 +365,20 @@ RoleAssignment = _simple(
 )
 Role = _simple("Role", ("alias", "name"), "A role: ``alias``, ``name``, ``permissions``, ``description``.")
 FacetDetail = _simple("FacetDetail", ("name", "display_name"), "A facet: ``id``, ``name``, ``display_name``.")
-SearchPage = _simple(
-    "SearchPage", ("q", "total_count", "start"), "A search page: ``total_count``, ``start``, ``items``, ``facets``..."
-)
+class SearchPage(Model):
+    """A search page: ``total_count``, ``start``, ``items`` (the result cards), ``facets``...
+
+    ``items`` is the page's list of results here, not the mapping method of other models
+    (``page.to_dict().items()`` gives the JSON's pairs).
+    """
+
+    __slots__ = ()
+    _repr_keys = ("q", "total_count", "start")
+
+    @property
+    def items(self) -> List[Any]:  # type: ignore[override]
+        """The result cards of this page, as models."""
+        return [wrap(v) for v in self._data.get("items") or []]
 FileMetadataSummary = _simple(
     "FileMetadataSummary", ("label", "directory_label", "description"), "A file's updated metadata."
 )
