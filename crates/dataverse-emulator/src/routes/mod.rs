@@ -18,6 +18,7 @@ pub(crate) mod common;
 mod dataset_access;
 mod dataset_create;
 mod dataset_edit;
+mod dataset_fields;
 mod datasets;
 mod direct_upload;
 mod exports;
@@ -26,6 +27,7 @@ mod file_register;
 mod files;
 mod info;
 mod licenses;
+mod logout;
 mod metadatablocks;
 mod search;
 mod users;
@@ -60,14 +62,19 @@ pub(crate) fn app(emulator: Emulator) -> Router {
     let (max_body, max_upload) = (config.max_body_bytes, config.max_upload_bytes);
     let latency = config.latency;
     let faults = config.faults.clone();
+    // The blocked-endpoints policy guards matched routes only, as Dataverse's filter.
+    let blocked = middleware::from_fn_with_state(emulator.clone(), crate::blocked_api::guard);
     let api = limits::general(
         api_routes()
+            .route_layer(blocked.clone())
             .fallback(not_found)
             .method_not_allowed_fallback(method_not_allowed),
         max_body,
     );
     let uploads = limits::uploads(
-        upload_routes().method_not_allowed_fallback(method_not_allowed),
+        upload_routes()
+            .route_layer(blocked)
+            .method_not_allowed_fallback(method_not_allowed),
         max_body,
         max_upload,
     );
@@ -116,6 +123,17 @@ fn api_routes() -> Router<Emulator> {
             "/api/admin/settings/{name}",
             get(admin::read).put(admin::write).delete(admin::remove),
         )
+        // dataset_fields.rs: `DatasetFields.java`, `Datasets.getDatasetSummaryFieldNames`
+        .route(
+            "/api/datasetfields/facetables",
+            get(dataset_fields::facetables),
+        )
+        .route(
+            "/api/datasets/summaryFieldNames",
+            get(dataset_fields::summary_field_names),
+        )
+        // logout.rs: `Logout.java`
+        .route("/api/logout", post(logout::logout))
         // search.rs: `Search.java`
         .route("/api/search", get(search::search))
         .route("/api/search/services", get(search::services))
@@ -303,16 +321,27 @@ fn upload_routes() -> Router<Emulator> {
         )
 }
 
-async fn not_found(info: RequestInfo) -> ApiError {
-    ApiError::endpoint_not_found(&info)
+/// Marks (in the response's extensions, never on the wire) an answer of the router's own
+/// fallbacks: no route for this path, or not for this method. The coverage test tells
+/// routed endpoints from unrouted ones by it.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Unrouted;
+
+async fn not_found(info: RequestInfo) -> Response {
+    let mut r = ApiError::endpoint_not_found(&info).into_response();
+    r.extensions_mut().insert(Unrouted);
+    r
 }
 
-async fn method_not_allowed(info: RequestInfo) -> ApiError {
-    ApiError::builder(
+async fn method_not_allowed(info: RequestInfo) -> Response {
+    let mut r = ApiError::builder(
         StatusCode::METHOD_NOT_ALLOWED,
         crate::envelope::METHOD_NOT_ALLOWED,
         Some(&info),
     )
+    .into_response();
+    r.extensions_mut().insert(Unrouted);
+    r
 }
 
 /// Delay every `/api` response by the configured latency (an async sleep, not blocking).
