@@ -38,7 +38,6 @@ use std::time::Duration;
 use axum::Router;
 use axum::body::Body;
 use axum::extract::{Request, State};
-use axum::http::StatusCode;
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get, post, put};
@@ -321,27 +320,12 @@ fn upload_routes() -> Router<Emulator> {
         )
 }
 
-/// Marks (in the response's extensions, never on the wire) an answer of the router's own
-/// fallbacks: no route for this path, or not for this method. The coverage test tells
-/// routed endpoints from unrouted ones by it.
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct Unrouted;
-
-async fn not_found(info: RequestInfo) -> Response {
-    let mut r = ApiError::endpoint_not_found(&info).into_response();
-    r.extensions_mut().insert(Unrouted);
-    r
+async fn not_found(info: RequestInfo) -> ApiError {
+    ApiError::no_such_endpoint(&info)
 }
 
-async fn method_not_allowed(info: RequestInfo) -> Response {
-    let mut r = ApiError::builder(
-        StatusCode::METHOD_NOT_ALLOWED,
-        crate::envelope::METHOD_NOT_ALLOWED,
-        Some(&info),
-    )
-    .into_response();
-    r.extensions_mut().insert(Unrouted);
-    r
+async fn method_not_allowed(info: RequestInfo) -> ApiError {
+    ApiError::method_not_allowed(&info)
 }
 
 /// Delay every `/api` response by the configured latency (an async sleep, not blocking).
