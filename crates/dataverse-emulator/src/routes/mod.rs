@@ -15,6 +15,8 @@ mod admin;
 mod builtin_users;
 mod collections;
 pub(crate) mod common;
+#[cfg(test)]
+mod coverage;
 mod dataset_access;
 mod dataset_create;
 mod dataset_edit;
@@ -108,6 +110,13 @@ fn api_routes() -> Router<Emulator> {
         )
         .route("/logout.xhtml", post(web::session::signout))
         .route(web::layout::STYLESHEET, get(web::layout::stylesheet))
+        // Dataverse endpoints whose literal path a `{id}` route below would take for an
+        // id: not emulated, so they answer as unknown endpoints.
+        .route("/api/datasets/datasetTypes", get(not_found))
+        .route("/api/datasets/listCurationStates", get(not_found))
+        .route("/api/datasets/locks", get(not_found))
+        .route("/api/datasets/{id}/versions/compareSummary", get(not_found))
+        .route("/api/files/fixityAlgorithm", get(not_found))
         // info.rs: `Info.java`
         .route("/api/info/version", get(info::version))
         .route("/api/info/server", get(info::server))
