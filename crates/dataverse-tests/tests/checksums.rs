@@ -11,7 +11,7 @@ use dataverse_client::models::metadata::DatasetCreateBody;
 use dataverse_client::{NativeApi, Version};
 use dataverse_tests::{TestServer, fixture_json};
 use reqwest::Method;
-use serde_json::{Value, json};
+use serde_json::Value;
 
 const SETTING: &str = ":FileFixityChecksumAlgorithm";
 

@@ -234,15 +234,18 @@ pub async fn execute(global: &GlobalArgs, args: Args) -> CliResult {
         if let Some(faults) = &args.faults {
             eprintln!("  faults:     {faults}");
         }
-        let policy = args.blocked_api_policy.map_or(
-            "localhost-only unless set in the database".to_string(),
-            |p| p.to_string(),
+        let policy = args.blocked_api_policy.map(|p| p.as_str());
+        let blocked = args.blocked_api_endpoints.as_deref();
+        eprintln!(
+            "  admin API:  {} for {}{}",
+            policy.unwrap_or("localhost-only"),
+            blocked.unwrap_or(dataverse_emulator::DEFAULT_BLOCKED_ENDPOINTS),
+            if policy.is_none() || blocked.is_none() {
+                " (unless the store's :BlockedApi* settings say otherwise)"
+            } else {
+                ""
+            }
         );
-        let blocked = args
-            .blocked_api_endpoints
-            .as_deref()
-            .unwrap_or(dataverse_emulator::DEFAULT_BLOCKED_ENDPOINTS);
-        eprintln!("  admin API:  {policy} ({blocked})");
         if args.store != "file" {
             eprintln!("  store:      {} (direct upload)", args.store);
         }
