@@ -39,6 +39,8 @@ mod readme;
 mod search;
 #[path = "cli/secrets.rs"]
 mod secrets;
+#[path = "cli/serve_policy.rs"]
+mod serve_policy;
 #[path = "cli/tables.rs"]
 mod tables;
 #[path = "cli/user.rs"]

@@ -98,6 +98,21 @@ impl Blocks {
             .find_map(|b| b.fields.iter().position(|f| f.name == name).map(|i| (b, i)))
     }
 
+    /// Every facetable field type with a title, in id order, as `json(DatasetFieldType)`
+    /// prints each (`DatasetFieldType.findAllFacetable`, `GET /api/datasetfields/facetables`).
+    pub(crate) fn facetables_json(&self) -> Value {
+        let mut out = Vec::new();
+        for b in &self.blocks {
+            for (i, f) in b.fields.iter().enumerate() {
+                if f.facetable && !f.title.is_empty() {
+                    out.push((f.id, b.field_json(i)));
+                }
+            }
+        }
+        out.sort_by_key(|(id, _)| *id);
+        Value::Array(out.into_iter().map(|(_, v)| v).collect())
+    }
+
     /// A facet with details: `{"id":"<field type id>","displayName":..,"name":..}` (the id
     /// is a string on the wire).
     pub(crate) fn facet_details(&self, name: &str) -> Option<Value> {

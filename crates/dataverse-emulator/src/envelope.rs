@@ -32,7 +32,16 @@ pub(crate) fn msg(message: impl Into<String>) -> Response {
 pub(crate) struct ApiError {
     status: StatusCode,
     body: Map<String, Value>,
+    /// Whether this says the endpoint does not exist (see [`Unrouted`]).
+    unrouted: bool,
 }
+
+/// Marks (in the response's extensions, never on the wire) an answer saying that no
+/// endpoint serves this method and path: the router's own 404 and 405, and a handler's 404
+/// for a path segment its route captures but Dataverse has no endpoint for (an unknown
+/// `actions/{action}`). The coverage test tells routed endpoints from unrouted ones by it.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Unrouted;
 
 impl ApiError {
     /// Plain Dataverse error (`AbstractApiBean.error(status, msg)`).
@@ -40,7 +49,11 @@ impl ApiError {
         let mut body = Map::new();
         body.insert("status".into(), "ERROR".into());
         body.insert("message".into(), Value::String(message.into()));
-        ApiError { status, body }
+        ApiError {
+            status,
+            body,
+            unrouted: false,
+        }
     }
 
     /// The HTTP status.
@@ -90,12 +103,35 @@ impl ApiError {
             body.insert("requestUrl".into(), r.url.clone().into());
             body.insert("requestMethod".into(), r.method.as_str().into());
         }
-        ApiError { status, body }
+        ApiError {
+            status,
+            body,
+            unrouted: false,
+        }
     }
 
     /// Dataverse's 404 for an endpoint that does not exist.
     pub(crate) fn endpoint_not_found(request: &RequestInfo) -> Self {
         Self::builder(StatusCode::NOT_FOUND, ENDPOINT_NOT_FOUND, Some(request))
+    }
+
+    /// [`endpoint_not_found`](Self::endpoint_not_found) for a method and path no endpoint
+    /// serves (marked [`Unrouted`]).
+    pub(crate) fn no_such_endpoint(request: &RequestInfo) -> Self {
+        let mut e = Self::endpoint_not_found(request);
+        e.unrouted = true;
+        e
+    }
+
+    /// Dataverse's 405 for a path served with other methods (marked [`Unrouted`]).
+    pub(crate) fn method_not_allowed(request: &RequestInfo) -> Self {
+        let mut e = Self::builder(
+            StatusCode::METHOD_NOT_ALLOWED,
+            METHOD_NOT_ALLOWED,
+            Some(request),
+        );
+        e.unrouted = true;
+        e
     }
 
     /// Dataverse's 500 with a fresh `incidentId`.
@@ -109,7 +145,11 @@ impl ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        (self.status, Json(Value::Object(self.body))).into_response()
+        let mut response = (self.status, Json(Value::Object(self.body))).into_response();
+        if self.unrouted {
+            response.extensions_mut().insert(Unrouted);
+        }
+        response
     }
 }
 

@@ -13,6 +13,7 @@
 //! ```
 
 mod auth;
+mod blocked_api;
 mod blocks;
 mod checksum;
 mod envelope;
@@ -38,6 +39,9 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
+pub use blocked_api::{
+    BlockedApi, BlockedApiPolicy, DEFAULT_BLOCKED_ENDPOINTS, UNBLOCK_KEY_HEADER,
+};
 pub use error::Error;
 pub use faults::{DEFAULT_SEED, FAULT_HEADER, Fault, FaultKind, FaultPhase, FaultSpec};
 pub use generate::{GenerateSpec, GenerateSummary};
@@ -56,6 +60,12 @@ pub struct Config {
     pub data_dir: PathBuf,
     /// If set, the API token of `dataverseAdmin` is set to this value on open.
     pub admin_token: Option<String>,
+    /// If set, the password of `dataverseAdmin` is set to this value on open (a new
+    /// installation's is `admin`, as Dataverse's `setup-all.sh` sets it).
+    pub admin_password: Option<String>,
+    /// Who may call the blocked endpoints (`/api/admin`, `/api/builtin-users`): by
+    /// default loopback clients only, with no API key (see [`BlockedApi`]).
+    pub blocked_api: BlockedApi,
     /// Host name reported by `GET /api/info/server` (default `localhost`).
     pub hostname: String,
     /// The `:BuiltinUsersKey` required by `POST /api/builtin-users` (default `burrito`).
@@ -88,6 +98,8 @@ impl std::fmt::Debug for Config {
         f.debug_struct("Config")
             .field("data_dir", &self.data_dir)
             .field("admin_token_set", &self.admin_token.is_some())
+            .field("admin_password_set", &self.admin_password.is_some())
+            .field("blocked_api", &self.blocked_api)
             .field("hostname", &self.hostname)
             .field("max_body_bytes", &self.max_body_bytes)
             .field("max_upload_bytes", &self.max_upload_bytes)
@@ -105,6 +117,8 @@ impl Config {
         Config {
             data_dir: data_dir.into(),
             admin_token: None,
+            admin_password: None,
+            blocked_api: BlockedApi::default(),
             hostname: "localhost".to_string(),
             builtin_users_key: "burrito".to_string(),
             max_body_bytes: 64 * 1024 * 1024,
@@ -123,6 +137,8 @@ struct Inner {
     blocks: Blocks,
     /// The S3 bucket, when one is configured.
     bucket: Option<storage::s3::Bucket>,
+    /// The blocked-endpoints policy in force (see `blocked_api`).
+    blocked: blocked_api::Cache,
 }
 
 /// An opened emulator: store plus loaded metadata blocks. Cheap to clone.
@@ -152,6 +168,9 @@ impl Emulator {
         };
         let store = Store::open(&config.data_dir)?;
         store.init(config.admin_token.as_deref())?;
+        if let Some(password) = &config.admin_password {
+            store.blocking(|conn| store::users::set_admin_password(conn, password))?;
+        }
         // Publications interrupted by a crash or shutdown are finished now.
         store.blocking(|conn| -> Result<(), Error> {
             let tx = conn.transaction()?;
@@ -172,6 +191,7 @@ impl Emulator {
                 store,
                 blocks,
                 bucket,
+                blocked: blocked_api::Cache::default(),
             }),
         })
     }
@@ -192,7 +212,9 @@ impl Emulator {
     pub fn set_setting(&self, name: &str, value: &str) -> Result<(), Error> {
         self.inner
             .store
-            .blocking(|conn| store::Store::put_setting(conn, name, value))
+            .blocking(|conn| store::Store::put_setting(conn, name, value))?;
+        self.inner.blocked.invalidate();
+        Ok(())
     }
 
     /// Add a deterministic tree of published collections and datasets under the root
@@ -225,6 +247,10 @@ impl Emulator {
 
     /// The whole HTTP application, including path normalisation (`/api/v1`, `//`, trailing
     /// `/`), Dataverse-style 404/405/413/500 bodies and panic catching.
+    ///
+    /// Serve it with `into_make_service_with_connect_info::<SocketAddr>()` (as [`Server`]
+    /// does): the `localhost-only` policy of the blocked endpoints reads the client's
+    /// address from there, and refuses when it is missing.
     pub fn router(&self) -> axum::Router {
         routes::app(self.clone())
     }
@@ -236,6 +262,11 @@ impl Emulator {
 
     pub(crate) fn store(&self) -> &Store {
         &self.inner.store
+    }
+
+    /// The cached blocked-endpoints policy (forget it when a setting changes).
+    pub(crate) fn blocked_cache(&self) -> &blocked_api::Cache {
+        &self.inner.blocked
     }
 
     pub(crate) fn blocks(&self) -> &Blocks {
@@ -258,6 +289,8 @@ pub struct Server {
 
 impl Server {
     /// Bind `addr` (port 0 picks a free port) and serve the emulator on a spawned task.
+    /// Each request carries its TCP peer address (axum's `ConnectInfo`), which the
+    /// blocked-endpoints policy reads.
     pub async fn start(emulator: Emulator, addr: SocketAddr) -> Result<Server, Error> {
         let listener = tokio::net::TcpListener::bind(addr)
             .await
@@ -266,11 +299,14 @@ impl Server {
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
         let app = emulator.router();
         let task = tokio::spawn(async move {
-            let result = axum::serve(listener, app)
-                .with_graceful_shutdown(async move {
-                    let _ = rx.await;
-                })
-                .await;
+            let result = axum::serve(
+                listener,
+                app.into_make_service_with_connect_info::<SocketAddr>(),
+            )
+            .with_graceful_shutdown(async move {
+                let _ = rx.await;
+            })
+            .await;
             if let Err(e) = result {
                 tracing::error!(error = %e, "server stopped with an error");
             }

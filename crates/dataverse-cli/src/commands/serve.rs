@@ -17,6 +17,8 @@ Examples:
   dv serve --addr 0.0.0.0:8080                # reachable from other machines
   dv serve --data ./big --generate collections=100,datasets=1000,depth=3,seed=1
   dv serve --faults rate=0.1,seed=7           # inject failures to test a client
+  dv serve --addr 0.0.0.0:8080 --blocked-api-policy unblock-key --blocked-api-key KEY
+                                              # admin API from anywhere with the key
   AWS_ACCESS_KEY_ID=... AWS_SECRET_ACCESS_KEY=... \\
     dv serve --store s3://bucket --s3-endpoint http://127.0.0.1:9000  # files in S3, direct upload";
 
@@ -37,6 +39,35 @@ pub struct Args {
         value_name = "TOKEN"
     )]
     pub admin_token: Option<String>,
+    /// Set the superuser dataverseAdmin's password (a new installation's is `admin`, as
+    /// Dataverse's setup script sets it).
+    #[arg(
+        long,
+        env = "DATAVERSE_ADMIN_PASSWORD",
+        hide_env_values = true,
+        value_name = "PASSWORD"
+    )]
+    pub admin_password: Option<String>,
+    /// Who may call the blocked endpoints (`/api/admin`, `/api/builtin-users`), as
+    /// Dataverse's `:BlockedApiPolicy`: `localhost-only` (the default: clients connecting
+    /// from 127.0.0.1 or ::1, no API key needed; proxy headers are ignored), `unblock-key`
+    /// (requests with --blocked-api-key in the X-Dataverse-unblock-key header or the
+    /// unblock-key query parameter) or `drop` (nobody). Without it, the database setting
+    /// applies.
+    #[arg(long, value_name = "POLICY")]
+    pub blocked_api_policy: Option<dataverse_emulator::BlockedApiPolicy>,
+    /// The blocked endpoints, comma-separated path prefixes after /api/ (Dataverse's
+    /// `:BlockedApiEndpoints`; default `admin,builtin-users`; empty blocks nothing).
+    #[arg(long, value_name = "LIST")]
+    pub blocked_api_endpoints: Option<String>,
+    /// The key of the `unblock-key` policy (Dataverse's `:BlockedApiKey`).
+    #[arg(
+        long,
+        env = "DATAVERSE_BLOCKED_API_KEY",
+        hide_env_values = true,
+        value_name = "KEY"
+    )]
+    pub blocked_api_key: Option<String>,
     /// Host name reported by /api/info/server.
     #[arg(long, default_value = "localhost")]
     pub hostname: String,
@@ -151,6 +182,23 @@ pub async fn execute(global: &GlobalArgs, args: Args) -> CliResult {
     let mut config = Config::new(dir.clone());
     config.s3 = s3;
     config.admin_token = args.admin_token;
+    config.admin_password = args.admin_password;
+    if args.blocked_api_policy == Some(dataverse_emulator::BlockedApiPolicy::UnblockKey)
+        && args
+            .blocked_api_key
+            .as_deref()
+            .is_none_or(|k| k.trim().is_empty())
+    {
+        return Err(CliError::Usage(
+            "--blocked-api-policy unblock-key needs --blocked-api-key (or DATAVERSE_BLOCKED_API_KEY)"
+                .into(),
+        ));
+    }
+    config.blocked_api = dataverse_emulator::BlockedApi {
+        policy: args.blocked_api_policy,
+        endpoints: args.blocked_api_endpoints.clone(),
+        key: args.blocked_api_key,
+    };
     config.hostname = args.hostname;
     config.latency = std::time::Duration::from_millis(args.latency);
     config.faults = args.faults.clone();
@@ -186,6 +234,18 @@ pub async fn execute(global: &GlobalArgs, args: Args) -> CliResult {
         if let Some(faults) = &args.faults {
             eprintln!("  faults:     {faults}");
         }
+        let policy = args.blocked_api_policy.map(|p| p.as_str());
+        let blocked = args.blocked_api_endpoints.as_deref();
+        eprintln!(
+            "  admin API:  {} for {}{}",
+            policy.unwrap_or("localhost-only"),
+            blocked.unwrap_or(dataverse_emulator::DEFAULT_BLOCKED_ENDPOINTS),
+            if policy.is_none() || blocked.is_none() {
+                " (unless the store's :BlockedApi* settings say otherwise)"
+            } else {
+                ""
+            }
+        );
         if args.store != "file" {
             eprintln!("  store:      {} (direct upload)", args.store);
         }

@@ -4,6 +4,7 @@
 pub mod access;
 pub mod collections;
 pub mod crawl;
+pub mod dataset_fields;
 pub mod datasets;
 pub mod files;
 pub mod info;

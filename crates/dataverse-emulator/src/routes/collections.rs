@@ -262,7 +262,7 @@ pub(super) async fn publish(
     auth: Auth,
 ) -> Result<Response, AppError> {
     if action != ":publish" {
-        return Err(ApiError::endpoint_not_found(&info).into());
+        return Err(ApiError::no_such_endpoint(&info).into());
     }
     let v = em
         .store()

@@ -340,7 +340,7 @@ pub(super) async fn import(
     DvJson(body): DvJson<Value>,
 ) -> Result<Response, AppError> {
     if action != ":import" {
-        return Err(ApiError::endpoint_not_found(&info).into());
+        return Err(ApiError::no_such_endpoint(&info).into());
     }
     if !auth.caller.is_superuser() {
         return Err(ApiError::forbidden("Not a superuser").into());

@@ -211,7 +211,7 @@ pub(super) async fn publish(
     auth: Auth,
 ) -> Result<Response, AppError> {
     if action != ":publish" {
-        return Err(ApiError::endpoint_not_found(&info).into());
+        return Err(ApiError::no_such_endpoint(&info).into());
     }
     let Some(kind) = p.get("type").map(|t| t.to_lowercase()) else {
         return Err(ApiError::bad_request(TYPE_MISSING).into());

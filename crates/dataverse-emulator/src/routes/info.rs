@@ -38,12 +38,26 @@ pub(super) async fn zip_limit() -> Response {
     ok(json!(ZIP_DOWNLOAD_LIMIT))
 }
 
+/// The settings `Info.java` publishes (`/api/info/settings/{name}`); no other setting is
+/// readable there (the admin API's `:BlockedApiKey`, say).
+const PUBLIC_SETTINGS: [&str; 5] = [
+    ":DatasetPublishPopupCustomText",
+    ":DatasetSubmitForReviewPopupCustomText",
+    ":PublishDatasetDisclaimerText",
+    ":SubmitForReviewDatasetDisclaimerText",
+    ":MaxEmbargoDurationInMonths",
+];
+
 pub(super) async fn setting(
     State(em): State<Emulator>,
     Path(name): Path<String>,
+    info: crate::envelope::RequestInfo,
 ) -> Result<Response, AppError> {
     if name == "incompleteMetadataViaApi" {
         return Ok(ok(json!(false)));
+    }
+    if !PUBLIC_SETTINGS.contains(&name.as_str()) {
+        return Err(ApiError::no_such_endpoint(&info).into());
     }
     let key = name.clone();
     let value = em

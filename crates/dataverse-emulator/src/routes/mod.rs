@@ -15,9 +15,12 @@ mod admin;
 mod builtin_users;
 mod collections;
 pub(crate) mod common;
+#[cfg(test)]
+mod coverage;
 mod dataset_access;
 mod dataset_create;
 mod dataset_edit;
+mod dataset_fields;
 mod datasets;
 mod direct_upload;
 mod exports;
@@ -26,6 +29,7 @@ mod file_register;
 mod files;
 mod info;
 mod licenses;
+mod logout;
 mod metadatablocks;
 mod search;
 mod users;
@@ -36,7 +40,6 @@ use std::time::Duration;
 use axum::Router;
 use axum::body::Body;
 use axum::extract::{Request, State};
-use axum::http::StatusCode;
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get, post, put};
@@ -60,14 +63,19 @@ pub(crate) fn app(emulator: Emulator) -> Router {
     let (max_body, max_upload) = (config.max_body_bytes, config.max_upload_bytes);
     let latency = config.latency;
     let faults = config.faults.clone();
+    // The blocked-endpoints policy guards matched routes only, as Dataverse's filter.
+    let blocked = middleware::from_fn_with_state(emulator.clone(), crate::blocked_api::guard);
     let api = limits::general(
         api_routes()
+            .route_layer(blocked.clone())
             .fallback(not_found)
             .method_not_allowed_fallback(method_not_allowed),
         max_body,
     );
     let uploads = limits::uploads(
-        upload_routes().method_not_allowed_fallback(method_not_allowed),
+        upload_routes()
+            .route_layer(blocked)
+            .method_not_allowed_fallback(method_not_allowed),
         max_body,
         max_upload,
     );
@@ -102,6 +110,13 @@ fn api_routes() -> Router<Emulator> {
         )
         .route("/logout.xhtml", post(web::session::signout))
         .route(web::layout::STYLESHEET, get(web::layout::stylesheet))
+        // Dataverse endpoints whose literal path a `{id}` route below would take for an
+        // id: not emulated, so they answer as unknown endpoints.
+        .route("/api/datasets/datasetTypes", get(not_found))
+        .route("/api/datasets/listCurationStates", get(not_found))
+        .route("/api/datasets/locks", get(not_found))
+        .route("/api/datasets/{id}/versions/compareSummary", get(not_found))
+        .route("/api/files/fixityAlgorithm", get(not_found))
         // info.rs: `Info.java`
         .route("/api/info/version", get(info::version))
         .route("/api/info/server", get(info::server))
@@ -116,6 +131,17 @@ fn api_routes() -> Router<Emulator> {
             "/api/admin/settings/{name}",
             get(admin::read).put(admin::write).delete(admin::remove),
         )
+        // dataset_fields.rs: `DatasetFields.java`, `Datasets.getDatasetSummaryFieldNames`
+        .route(
+            "/api/datasetfields/facetables",
+            get(dataset_fields::facetables),
+        )
+        .route(
+            "/api/datasets/summaryFieldNames",
+            get(dataset_fields::summary_field_names),
+        )
+        // logout.rs: `Logout.java`
+        .route("/api/logout", post(logout::logout))
         // search.rs: `Search.java`
         .route("/api/search", get(search::search))
         .route("/api/search/services", get(search::services))
@@ -304,15 +330,11 @@ fn upload_routes() -> Router<Emulator> {
 }
 
 async fn not_found(info: RequestInfo) -> ApiError {
-    ApiError::endpoint_not_found(&info)
+    ApiError::no_such_endpoint(&info)
 }
 
 async fn method_not_allowed(info: RequestInfo) -> ApiError {
-    ApiError::builder(
-        StatusCode::METHOD_NOT_ALLOWED,
-        crate::envelope::METHOD_NOT_ALLOWED,
-        Some(&info),
-    )
+    ApiError::method_not_allowed(&info)
 }
 
 /// Delay every `/api` response by the configured latency (an async sleep, not blocking).

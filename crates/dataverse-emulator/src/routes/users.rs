@@ -19,7 +19,7 @@ pub(super) async fn get_user(
     auth: Auth,
 ) -> Result<Response, AppError> {
     if id != ":me" {
-        return Err(ApiError::endpoint_not_found(&info).into());
+        return Err(ApiError::no_such_endpoint(&info).into());
     }
     match &auth.caller {
         Caller::User(u) => Ok(ok(printer::users::user(u))),

@@ -118,6 +118,21 @@ pub(crate) fn insert_user(
     Ok(conn.last_insert_rowid())
 }
 
+/// Set the password of the bootstrap superuser `dataverseAdmin` (`dv serve
+/// --admin-password`), salted and hashed anew.
+pub(crate) fn set_admin_password(conn: &Connection, password: &str) -> Result<(), Error> {
+    let salt = uuid::Uuid::new_v4().simple().to_string();
+    let hash = password::password_hash(&salt, password);
+    let changed = conn.execute(
+        "UPDATE users SET password_salt = ?1, password_hash = ?2 WHERE user_identifier = ?3",
+        params![salt, hash, super::ADMIN_USERNAME],
+    )?;
+    if changed == 0 {
+        return Err(Error::Store("admin user missing".into()));
+    }
+    Ok(())
+}
+
 /// User by username (case-insensitive).
 pub(crate) fn by_identifier(conn: &Connection, name: &str) -> Result<Option<UserRow>, Error> {
     Ok(conn

@@ -4,7 +4,10 @@
 // what one binary leaves unused is used by another.
 #![allow(dead_code)]
 
+use std::net::SocketAddr;
+
 use axum::body::Body;
+use axum::extract::connect_info::MockConnectInfo;
 use axum::http::{HeaderMap, Method, Request, StatusCode};
 use dataverse_emulator::{Config, Emulator};
 use serde_json::Value;
@@ -15,6 +18,21 @@ pub fn open() -> (tempfile::TempDir, Emulator) {
     let dir = tempfile::tempdir().unwrap();
     let em = Emulator::open(Config::new(dir.path())).unwrap();
     (dir, em)
+}
+
+/// The client address of requests through [`router`]: a loopback client, as the tests
+/// talk to the emulator from the same machine.
+pub const LOOPBACK_PEER: ([u8; 4], u16) = ([127, 0, 0, 1], 40000);
+
+/// The emulator's router, its requests coming from `peer` (what `Server` reads from the
+/// TCP connection).
+pub fn router_from(em: &Emulator, peer: SocketAddr) -> axum::Router {
+    em.router().layer(MockConnectInfo(peer))
+}
+
+/// The emulator's router, its requests coming from a loopback client.
+pub fn router(em: &Emulator) -> axum::Router {
+    router_from(em, SocketAddr::from(LOOPBACK_PEER))
 }
 
 /// One request through the router: status, body (JSON, else the text as a JSON string) and headers.
@@ -37,7 +55,7 @@ pub async fn call_full(
         }
         None => Body::empty(),
     };
-    let resp = em.router().oneshot(req.body(body).unwrap()).await.unwrap();
+    let resp = router(em).oneshot(req.body(body).unwrap()).await.unwrap();
     let status = resp.status();
     let headers = resp.headers().clone();
     let bytes = axum::body::to_bytes(resp.into_body(), usize::MAX)
