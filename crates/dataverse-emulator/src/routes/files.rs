@@ -18,6 +18,7 @@ use super::common::extract::{
 use super::common::guards::{
     can_see_draft, find_dataset, find_file, latest_visible, may_edit, version_spec,
 };
+use super::common::versions::{self, Deaccessioned};
 use crate::auth::{Auth, Caller};
 use crate::envelope::{ApiError, msg, ok};
 use crate::ingest;
@@ -632,19 +633,14 @@ fn filtered(
     access: Option<bool>,
 ) -> Result<(VersionRow, FileRows), AppError> {
     let ds = find_dataset(conn, idtf, p)?;
-    let parsed = version_spec(spec)?;
-    let draft_ok = can_see_draft(conn, caller, ds.id)?;
-    if parsed == VersionSpec::Draft && !draft_ok {
-        return Err(denied(caller).into());
-    }
     let all = datasets::versions(conn, ds.id)?;
-    let Some(version) = datasets::select(&all, &parsed, draft_ok, flag(p, "includeDeaccessioned"))
-    else {
-        return Err(ApiError::not_found(format!(
-            "Dataset version {spec} of dataset {} not found",
-            ds.id
-        ))
-        .into());
+    // `getVersionFiles`: a deaccessioned version's files only for those who may edit.
+    let how = Deaccessioned {
+        include: flag(p, "includeDeaccessioned"),
+        check_perms: true,
+    };
+    let Some(version) = versions::find(conn, caller, &ds, &all, spec, how)? else {
+        return Err(versions::not_found(spec, &ds).into());
     };
     let mut rows = files::in_version(conn, version.id)?;
     if let Some(ct) = p.get("contentType") {
