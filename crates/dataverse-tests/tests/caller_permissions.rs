@@ -21,6 +21,13 @@ use serde_json::json;
 
 const WAIT: std::time::Duration = std::time::Duration::from_secs(10);
 
+/// A plain HTTP client for calls beside the library (the TLS provider installed first, as
+/// the library does before its own client).
+fn http() -> reqwest::Client {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    reqwest::Client::new()
+}
+
 /// Everyone of the matrix, with their clients.
 struct Cast {
     guest: NativeApi,
@@ -42,7 +49,7 @@ struct World {
 }
 
 async fn assign(server: &TestServer, path: &str, assignee: &str, role: &str) {
-    let http = reqwest::Client::new();
+    let http = http();
     let (status, v) = common::http_call(
         &http,
         &server.base_url,
@@ -60,7 +67,7 @@ async fn assign(server: &TestServer, path: &str, assignee: &str, role: &str) {
 /// contributor on the dataset.
 async fn world() -> World {
     let server = TestServer::start().await;
-    let http = reqwest::Client::new();
+    let http = http();
     let mut tokens = Vec::new();
     for name in ["creator", "curator", "contributor", "other"] {
         tokens.push(common::create_user(&http, &server.base_url, name).await);

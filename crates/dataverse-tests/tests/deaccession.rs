@@ -12,6 +12,13 @@ use reqwest::Method;
 use serde_json::{Value, json};
 
 const WAIT: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// A plain HTTP client for calls beside the library (the TLS provider installed first, as
+/// the library does before its own client).
+fn http() -> reqwest::Client {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    reqwest::Client::new()
+}
 const V1: Version = Version::Number { major: 1, minor: 0 };
 const V2: Version = Version::Number { major: 2, minor: 0 };
 
@@ -33,7 +40,7 @@ async fn published(api: &NativeApi) -> (u64, String) {
 
 /// Titles the search finds for `q` (datasets), as `token` sees them.
 async fn search_titles(server: &TestServer, token: Option<&str>, q: &str) -> Vec<(String, Value)> {
-    let http = reqwest::Client::new();
+    let http = http();
     let (status, v) = common::http_call(
         &http,
         &server.base_url,
@@ -119,7 +126,7 @@ async fn refusals_answer_with_dataverses_messages() {
             "User :guest is not permitted to perform requested action.".into()
         )
     );
-    let http = reqwest::Client::new();
+    let http = http();
     let token = common::create_user(&http, &server.base_url, "someone").await;
     let e = common::client(&server.base_url, Some(&token))
         .deaccession_dataset(id, V1, "why", None)
@@ -165,7 +172,7 @@ async fn bodies_the_library_would_not_send() {
     let server = TestServer::start().await;
     let api = server.admin();
     let (id, _) = published(&api).await;
-    let http = reqwest::Client::new();
+    let http = http();
     let path = format!("/api/datasets/{id}/versions/1.0/deaccession");
     let admin = Some(server.admin_token.as_str());
     // Without a reason Dataverse's `getString` throws: its 500.
@@ -260,7 +267,7 @@ async fn a_deaccessioned_only_version_leaves_reads_search_and_exports() {
         cited.ends_with(", Root, V1, DEACCESSIONED VERSION"),
         "{cited}"
     );
-    let http = reqwest::Client::new();
+    let http = http();
     let read = |token: Option<String>| {
         let http = http.clone();
         let base = server.base_url.clone();
@@ -362,7 +369,7 @@ async fn deaccessioning_the_newest_version_falls_back_to_the_one_before() {
     assert_eq!(export["datasetVersion"]["versionNumber"], 1);
     // With `includeDeaccessioned`, `:latest-published` is the deaccessioned V2 for editors
     // and nothing for others (`checkPermsWhenDeaccessioned`).
-    let http = reqwest::Client::new();
+    let http = http();
     let path = format!("/api/datasets/{id}/versions/:latest-published?includeDeaccessioned=true");
     let (s, v) = common::http_call(
         &http,

@@ -48,8 +48,11 @@ fn permissions_as_table_and_json_for_admin_user_and_guest() {
     assert_eq!(all["canAddDataverse"], true, "{all}");
     assert_eq!(all["canDeleteDataverse"], true, "{all}");
     let table = stdout(
-        &s.run(&mut args(s.dv(), &["dataset", "permissions", &pid]))
-            .success(),
+        &s.run(&mut args(
+            s.dv(),
+            &["-o", "table", "dataset", "permissions", &pid],
+        ))
+        .success(),
     );
     for label in [
         "view draft",
@@ -60,9 +63,9 @@ fn permissions_as_table_and_json_for_admin_user_and_guest() {
     ] {
         let line = table
             .lines()
-            .find(|l| l.trim_start().starts_with(label))
+            .find(|l| l.contains(&format!(" {label} ")))
             .unwrap_or_else(|| panic!("{label}: {table}"));
-        assert!(line.trim_end().ends_with("yes"), "{line}");
+        assert!(line.contains(" yes "), "{line}");
     }
     // Another user: nothing on the dataset, but the published file may be downloaded.
     let token = s.create_user("reader");
@@ -84,12 +87,10 @@ fn permissions_as_table_and_json_for_admin_user_and_guest() {
     assert_eq!(f["canEditOwnerDataset"], false, "{f}");
     // A guest gets collection flags, but no file permissions (signed-in users only).
     let mut cmd = s.dv_anonymous();
-    cmd.args(["collection", "permissions", "root"]);
+    cmd.args(["-o", "table", "collection", "permissions", "root"]);
     let guest = stdout(&s.run(&mut cmd).success());
-    assert!(
-        guest.lines().all(|l| !l.trim_end().ends_with("yes")),
-        "{guest}"
-    );
+    assert!(!guest.contains("yes"), "{guest}");
+    assert_eq!(guest.matches(" no ").count(), 7, "{guest}");
     assert!(guest.contains("add datasets"), "{guest}");
     refused(
         &s,
@@ -120,8 +121,11 @@ fn citations_as_text_and_html() {
     let (pid, file) = published_with_file(&s);
     let url = format!("https://doi.org/{}", pid.trim_start_matches("doi:"));
     let text = stdout(
-        &s.run(&mut args(s.dv(), &["dataset", "citation", &pid]))
-            .success(),
+        &s.run(&mut args(
+            s.dv(),
+            &["-o", "table", "dataset", "citation", &pid],
+        ))
+        .success(),
     );
     assert!(text.contains(&format!("\", {url}, Root, V1")), "{text}");
     assert!(!text.contains("<a "), "{text}");
@@ -134,7 +138,7 @@ fn citations_as_text_and_html() {
     let f = stdout(
         &s.run(&mut args(
             s.dv_anonymous(),
-            &["file", "citation", &file.to_string()],
+            &["-o", "table", "file", "citation", &file.to_string()],
         ))
         .success(),
     );
@@ -175,6 +179,8 @@ fn deaccession_then_reads() {
         args(
             s.dv(),
             &[
+                "-o",
+                "table",
                 "dataset",
                 "deaccession",
                 &pid,
@@ -210,6 +216,8 @@ fn deaccession_then_reads() {
         &s.run(&mut args(
             s.dv(),
             &[
+                "-o",
+                "table",
                 "dataset",
                 "deaccession",
                 &pid,
@@ -261,6 +269,8 @@ fn deaccession_then_reads() {
         args(
             s.dv(),
             &[
+                "-o",
+                "table",
                 "dataset",
                 "deaccession",
                 &pid,
