@@ -291,6 +291,19 @@ async fn a_deaccessioned_only_version_leaves_reads_search_and_exports() {
     assert_eq!(v["data"]["latestVersionPublishingState"], "DEACCESSIONED");
     let (status, _) = read(None).await;
     assert_eq!(status, 404);
+    // Its file list likewise; its file counts are for anyone (`checkPerms` false there).
+    for (path, guest_status) in [("files", 404), ("files/counts", 200)] {
+        let (status, v) = common::http_call(
+            &http,
+            &server.base_url,
+            Method::GET,
+            &format!("/api/datasets/{id}/versions/1.0/{path}?includeDeaccessioned=true"),
+            None,
+            None,
+        )
+        .await;
+        assert_eq!(status, guest_status, "{path}: {v}");
+    }
     // Version lists: editors see it, others do not.
     let all = api.get_dataset_versions(id).await.unwrap();
     assert_eq!(all.len(), 1);

@@ -623,21 +623,21 @@ fn access_of(p: &HashMap<String, String>) -> Result<Option<bool>, ApiError> {
 type FileRows = Vec<(FileMetaRow, DataFileRow)>;
 
 /// The files of the selected version after the list filters (`contentType`, `accessStatus`,
-/// `categoryName`, `searchText`), unordered.
+/// `categoryName`, `searchText`), unordered. `check_perms`: a deaccessioned version only
+/// for those who may edit the dataset (the list does so, the counts do not).
 fn filtered(
     conn: &Connection,
     caller: &Caller,
-    idtf: &str,
-    spec: &str,
+    (idtf, spec): (&str, &str),
     p: &HashMap<String, String>,
     access: Option<bool>,
+    check_perms: bool,
 ) -> Result<(VersionRow, FileRows), AppError> {
     let ds = find_dataset(conn, idtf, p)?;
     let all = datasets::versions(conn, ds.id)?;
-    // `getVersionFiles`: a deaccessioned version's files only for those who may edit.
     let how = Deaccessioned {
         include: flag(p, "includeDeaccessioned"),
-        check_perms: true,
+        check_perms,
     };
     let Some(version) = versions::find(conn, caller, &ds, &all, spec, how)? else {
         return Err(versions::not_found(spec, &ds).into());
@@ -671,7 +671,8 @@ pub(super) async fn list_files(
     let (total, items) = em
         .store()
         .read(move |conn| -> Result<(usize, Vec<Value>), AppError> {
-            let (version, mut rows) = filtered(conn, &auth.caller, &idtf, &spec, &p, access)?;
+            let (version, mut rows) =
+                filtered(conn, &auth.caller, (&idtf, &spec), &p, access, true)?;
             match order {
                 "NameZA" => rows.sort_by(|a, b| b.0.label.cmp(&a.0.label)),
                 "Newest" => rows.sort_by_key(|r| std::cmp::Reverse(r.1.id)),
@@ -717,7 +718,7 @@ pub(super) async fn count_files(
     let v = em
         .store()
         .read(move |conn| -> Result<Value, AppError> {
-            let (_, rows) = filtered(conn, &auth.caller, &idtf, &spec, &p, access)?;
+            let (_, rows) = filtered(conn, &auth.caller, (&idtf, &spec), &p, access, false)?;
             let mut per_type = Map::new();
             let mut per_category = Map::new();
             let mut per_access = Map::new();
