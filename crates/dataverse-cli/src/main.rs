@@ -17,6 +17,7 @@ mod commands;
 mod config;
 mod context;
 mod error;
+mod html_text;
 mod input;
 mod interrupt;
 mod output;

@@ -9,6 +9,8 @@ mod common;
 mod auth;
 #[path = "cli/browser.rs"]
 mod browser;
+#[path = "cli/caller_views.rs"]
+mod caller_views;
 #[path = "cli/collection.rs"]
 mod collection;
 #[path = "cli/dataset.rs"]

@@ -73,6 +73,18 @@ impl Permission {
         }
     }
 
+    /// Whether only authenticated users can hold it (`Permission.requiresAuthenticatedUser`):
+    /// every permission but the three read ones. Guests and private-URL users never have
+    /// these, whatever is assigned to `:guest`.
+    pub(crate) fn requires_authenticated_user(self) -> bool {
+        !matches!(
+            self,
+            Permission::ViewUnpublishedDataverse
+                | Permission::ViewUnpublishedDataset
+                | Permission::DownloadFile
+        )
+    }
+
     /// Parse a wire name (exact case).
     pub(crate) fn from_name(name: &str) -> Option<Permission> {
         Permission::ALL.into_iter().find(|p| p.name() == name)
@@ -135,6 +147,11 @@ pub(crate) fn permitted(
         return Ok(true);
     }
     if caller.user().is_some_and(|u| u.deactivated) {
+        return Ok(false);
+    }
+    // `PermissionServiceBean.hasPermissionsFor`: unauthenticated callers never hold the
+    // permissions reserved to authenticated users.
+    if caller.user().is_none() && permission.requires_authenticated_user() {
         return Ok(false);
     }
     let (start, dataset) = match object {
@@ -200,5 +217,21 @@ mod tests {
             vec![Permission::AddDataset, Permission::DownloadFile]
         );
         assert!(role_permissions("not json").is_empty());
+    }
+
+    #[test]
+    fn only_read_permissions_are_open_to_guests() {
+        let open: Vec<Permission> = Permission::ALL
+            .into_iter()
+            .filter(|p| !p.requires_authenticated_user())
+            .collect();
+        assert_eq!(
+            open,
+            vec![
+                Permission::ViewUnpublishedDataverse,
+                Permission::ViewUnpublishedDataset,
+                Permission::DownloadFile
+            ]
+        );
     }
 }

@@ -6,6 +6,7 @@ pub(crate) mod blobs;
 pub(crate) mod collections;
 pub(crate) mod dataset_write;
 pub(crate) mod datasets;
+pub(crate) mod deaccession;
 pub(crate) mod files;
 pub(crate) mod licenses;
 pub(crate) mod locks;

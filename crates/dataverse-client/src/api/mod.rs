@@ -2,14 +2,17 @@
 //! named after the Dataverse path it wraps.
 
 pub mod access;
+pub mod citations;
 pub mod collections;
 pub mod crawl;
 pub mod dataset_fields;
 pub mod datasets;
+pub mod deaccession;
 pub mod files;
 pub mod info;
 pub mod licenses;
 pub mod metadatablocks;
+pub mod permissions;
 pub mod search;
 pub mod table;
 pub mod upload;

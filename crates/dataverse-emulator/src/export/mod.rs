@@ -4,6 +4,7 @@
 //!
 //! Exporter names, display names and media types follow `info-exportFormats.json`.
 
+pub(crate) mod citation;
 mod croissant;
 mod datacite;
 mod dataverse_json;

@@ -9,12 +9,13 @@ use serde_json::Value;
 
 use super::AppError;
 use super::common::extract::{Params, flag};
-use super::common::guards::{can_see_draft, find_dataset, version_spec};
+use super::common::guards::{can_see_draft, find_dataset};
+use super::common::versions::{self, Deaccessioned};
 use crate::Emulator;
 use crate::auth::Auth;
-use crate::envelope::{ApiError, ok};
+use crate::envelope::ok;
 use crate::model::VersionState;
-use crate::permissions::denied;
+use crate::permissions::{DvObject, Permission, denied, permitted};
 use crate::printer;
 use crate::printer::datasets::VersionOptions;
 use crate::store::collections;
@@ -42,23 +43,31 @@ pub(super) async fn get_one(
             // permission walk is only needed when there is a draft to hide or show.
             let has_draft = all.iter().any(|v| v.state == VersionState::Draft);
             let draft_ok = has_draft && can_see_draft(conn, &auth.caller, ds.id)?;
-            let Some(latest) = datasets::select(&all, &VersionSpec::Latest, draft_ok, false) else {
+            let latest = datasets::select(&all, &VersionSpec::Latest, draft_ok, false);
+            // `GetDatasetCommand`: a dataset never published needs ViewUnpublishedDataset;
+            // one published and since deaccessioned is answered without `latestVersion`.
+            if latest.is_none()
+                && (ds.publication_date.is_none()
+                    || !all.iter().any(|v| v.state == VersionState::Deaccessioned))
+            {
                 return Err(denied(&auth.caller).into());
-            };
+            }
             let owners = if flag(&p, "returnOwners") {
                 printer::collections::is_part_of(conn, Some(ds.owner_id))?
             } else {
                 None
             };
             let mut m = printer::datasets::dataset(&ds, &collections::publisher(conn)?, owners);
-            let version = printer::datasets::version(
-                conn,
-                &ds,
-                latest,
-                datasets::latest_state(&all),
-                VersionOptions::default(),
-            )?;
-            m.insert("latestVersion".into(), version);
+            if let Some(latest) = latest {
+                let version = printer::datasets::version(
+                    conn,
+                    &ds,
+                    latest,
+                    datasets::latest_state(&all),
+                    VersionOptions::default(),
+                )?;
+                m.insert("latestVersion".into(), version);
+            }
             Ok(Value::Object(m))
         })
         .await?;
@@ -76,7 +85,14 @@ pub(super) async fn list_versions(
         .read(move |conn| -> Result<Value, AppError> {
             let ds = find_dataset(conn, &idtf, &p)?;
             let all = datasets::versions(conn, ds.id)?;
-            let draft_ok = can_see_draft(conn, &auth.caller, ds.id)?;
+            // `ListVersionsCommand`: drafts and deaccessioned versions only for those who
+            // may edit the dataset.
+            let unpublished_ok = permitted(
+                conn,
+                &auth.caller,
+                Permission::EditDataset,
+                DvObject::Dataset(ds.id),
+            )?;
             let offset = p
                 .get("offset")
                 .and_then(|o| o.trim().parse::<usize>().ok())
@@ -89,7 +105,7 @@ pub(super) async fn list_versions(
             let mut out = Vec::new();
             for v in all
                 .iter()
-                .filter(|v| draft_ok || v.state != VersionState::Draft)
+                .filter(|v| unpublished_ok || v.state == VersionState::Released)
                 .skip(offset)
                 .take(limit)
             {
@@ -117,20 +133,15 @@ pub(super) async fn get_version(
         .store()
         .read(move |conn| -> Result<Value, AppError> {
             let ds = find_dataset(conn, &idtf, &p)?;
-            let parsed = version_spec(&spec)?;
-            let draft_ok = can_see_draft(conn, &auth.caller, ds.id)?;
-            if parsed == VersionSpec::Draft && !draft_ok {
-                return Err(denied(&auth.caller).into());
-            }
             let all = datasets::versions(conn, ds.id)?;
-            let Some(version) =
-                datasets::select(&all, &parsed, draft_ok, flag(&p, "includeDeaccessioned"))
-            else {
-                return Err(ApiError::not_found(format!(
-                    "Dataset version {spec} of dataset {} not found",
-                    ds.id
-                ))
-                .into());
+            // `getVersion`: with files (the default), a deaccessioned version only for those
+            // who may edit the dataset.
+            let how = Deaccessioned {
+                include: flag(&p, "includeDeaccessioned"),
+                check_perms: !flag(&p, "excludeFiles"),
+            };
+            let Some(version) = versions::find(conn, &auth.caller, &ds, &all, &spec, how)? else {
+                return Err(versions::not_found(&spec, &ds).into());
             };
             let mut json = printer::datasets::version(
                 conn,

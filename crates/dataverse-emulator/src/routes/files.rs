@@ -18,6 +18,7 @@ use super::common::extract::{
 use super::common::guards::{
     can_see_draft, find_dataset, find_file, latest_visible, may_edit, version_spec,
 };
+use super::common::versions::{self, Deaccessioned};
 use crate::auth::{Auth, Caller};
 use crate::envelope::{ApiError, msg, ok};
 use crate::ingest;
@@ -622,29 +623,24 @@ fn access_of(p: &HashMap<String, String>) -> Result<Option<bool>, ApiError> {
 type FileRows = Vec<(FileMetaRow, DataFileRow)>;
 
 /// The files of the selected version after the list filters (`contentType`, `accessStatus`,
-/// `categoryName`, `searchText`), unordered.
+/// `categoryName`, `searchText`), unordered. `check_perms`: a deaccessioned version only
+/// for those who may edit the dataset (the list does so, the counts do not).
 fn filtered(
     conn: &Connection,
     caller: &Caller,
-    idtf: &str,
-    spec: &str,
+    (idtf, spec): (&str, &str),
     p: &HashMap<String, String>,
     access: Option<bool>,
+    check_perms: bool,
 ) -> Result<(VersionRow, FileRows), AppError> {
     let ds = find_dataset(conn, idtf, p)?;
-    let parsed = version_spec(spec)?;
-    let draft_ok = can_see_draft(conn, caller, ds.id)?;
-    if parsed == VersionSpec::Draft && !draft_ok {
-        return Err(denied(caller).into());
-    }
     let all = datasets::versions(conn, ds.id)?;
-    let Some(version) = datasets::select(&all, &parsed, draft_ok, flag(p, "includeDeaccessioned"))
-    else {
-        return Err(ApiError::not_found(format!(
-            "Dataset version {spec} of dataset {} not found",
-            ds.id
-        ))
-        .into());
+    let how = Deaccessioned {
+        include: flag(p, "includeDeaccessioned"),
+        check_perms,
+    };
+    let Some(version) = versions::find(conn, caller, &ds, &all, spec, how)? else {
+        return Err(versions::not_found(spec, &ds).into());
     };
     let mut rows = files::in_version(conn, version.id)?;
     if let Some(ct) = p.get("contentType") {
@@ -675,7 +671,8 @@ pub(super) async fn list_files(
     let (total, items) = em
         .store()
         .read(move |conn| -> Result<(usize, Vec<Value>), AppError> {
-            let (version, mut rows) = filtered(conn, &auth.caller, &idtf, &spec, &p, access)?;
+            let (version, mut rows) =
+                filtered(conn, &auth.caller, (&idtf, &spec), &p, access, true)?;
             match order {
                 "NameZA" => rows.sort_by(|a, b| b.0.label.cmp(&a.0.label)),
                 "Newest" => rows.sort_by_key(|r| std::cmp::Reverse(r.1.id)),
@@ -721,7 +718,7 @@ pub(super) async fn count_files(
     let v = em
         .store()
         .read(move |conn| -> Result<Value, AppError> {
-            let (_, rows) = filtered(conn, &auth.caller, &idtf, &spec, &p, access)?;
+            let (_, rows) = filtered(conn, &auth.caller, (&idtf, &spec), &p, access, false)?;
             let mut per_type = Map::new();
             let mut per_category = Map::new();
             let mut per_access = Map::new();

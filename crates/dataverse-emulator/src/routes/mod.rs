@@ -13,6 +13,7 @@
 mod access;
 mod admin;
 mod builtin_users;
+mod citations;
 mod collections;
 pub(crate) mod common;
 #[cfg(test)]
@@ -22,6 +23,7 @@ mod dataset_create;
 mod dataset_edit;
 mod dataset_fields;
 mod datasets;
+mod deaccession;
 mod direct_upload;
 mod exports;
 mod file_add;
@@ -32,6 +34,7 @@ mod licenses;
 mod logout;
 mod metadatablocks;
 mod search;
+mod user_permissions;
 mod users;
 
 use std::any::Any;
@@ -302,6 +305,49 @@ fn api_routes() -> Router<Emulator> {
         .route("/api/files/{id}/redetect", post(files::redetect))
         .route("/api/files/{id}/reingest", post(files::reingest))
         .route("/api/files/{id}/uningest", post(files::uningest))
+        // user_permissions.rs: what the caller may do (`getUserPermissionsOn*`)
+        .route(
+            "/api/dataverses/{id}/userPermissions",
+            get(user_permissions::collection),
+        )
+        .route(
+            "/api/datasets/{id}/userPermissions",
+            get(user_permissions::dataset),
+        )
+        .route(
+            "/api/access/datafile/{id}/userPermissions",
+            get(user_permissions::file),
+        )
+        // citations.rs: citations and the private-URL reads
+        .route(
+            "/api/datasets/{id}/versions/{v}/citation",
+            get(citations::dataset_version),
+        )
+        .route(
+            "/api/files/{id}/versions/{v}/citation",
+            get(citations::file_version),
+        )
+        .route(
+            "/api/datasets/privateUrlDatasetVersion/{token}",
+            get(citations::private_url_version),
+        )
+        .route(
+            "/api/datasets/privateUrlDatasetVersion/{token}/citation",
+            get(citations::private_url_citation),
+        )
+        .route(
+            "/api/datasets/previewUrlDatasetVersion/{token}",
+            get(citations::private_url_version),
+        )
+        .route(
+            "/api/datasets/previewUrlDatasetVersion/{token}/citation",
+            get(citations::private_url_citation),
+        )
+        // deaccession.rs
+        .route(
+            "/api/datasets/{id}/versions/{v}/deaccession",
+            post(deaccession::deaccession),
+        )
         // access.rs: `Access.java`
         .route("/api/access/datafile/{id}", get(access::datafile))
         .route("/api/access/datafiles/{ids}", get(access::datafiles_get))

@@ -1,4 +1,5 @@
-//! `dv collection get|create|update|publish|delete|contents|assignments|roles|facets|crawl`
+//! `dv collection get|create|update|publish|delete|contents|assignments|roles|facets|crawl|
+//! permissions`
 
 mod assignments;
 mod contents;
@@ -9,6 +10,7 @@ mod display;
 mod facets;
 mod fields;
 mod get;
+mod permissions;
 mod publish;
 mod roles;
 mod update;
@@ -51,6 +53,8 @@ pub enum CollectionCommand {
     ///
     /// The table shows each collection's alias (one more request per collection) and a
     /// dataset's PID, title, version and publication date.
+    /// What you may do on a collection (the token's user; a guest without a token).
+    Permissions(permissions::Args),
     #[command(after_help = EXAMPLES_CRAWL)]
     Crawl(crawl::Args),
 }
@@ -83,6 +87,7 @@ pub async fn run(ctx: &Context, cmd: CollectionCommand) -> CliResult {
         CollectionCommand::Assignments(args) => assignments::execute(ctx, args).await,
         CollectionCommand::Roles(args) => roles::execute(ctx, args).await,
         CollectionCommand::Facets(args) => facets::execute(ctx, args).await,
+        CollectionCommand::Permissions(args) => permissions::execute(ctx, args).await,
         CollectionCommand::Crawl(args) => crawl::execute(ctx, args).await,
     }
 }

@@ -1,8 +1,10 @@
 //! `dv dataset get|list|versions|create|template|validate|edit|publish|files|locks|
-//! assignments|delete|destroy|review|private-url|export`
+//! assignments|delete|destroy|review|private-url|export|permissions|citation|deaccession`
 
 mod assignments;
+pub(crate) mod citation;
 mod create;
+mod deaccession;
 mod delete;
 mod destroy;
 mod display;
@@ -12,6 +14,7 @@ pub(crate) mod files;
 mod get;
 mod list;
 mod locks;
+mod permissions;
 mod private_url;
 mod publish;
 mod review;
@@ -73,7 +76,22 @@ pub enum DatasetCommand {
     /// Export the metadata in a format (see `dv info exporters`).
     #[command(disable_version_flag = true)]
     Export(export::Args),
+    /// What you may do on a dataset (the token's user; a guest without a token).
+    Permissions(permissions::Args),
+    /// A version's citation as Dataverse formats it.
+    #[command(disable_version_flag = true)]
+    Citation(citation::Args),
+    /// Withdraw a published version from view, with a reason (needs the right to publish).
+    #[command(disable_version_flag = true, after_help = EXAMPLES_DEACCESSION)]
+    Deaccession(deaccession::Args),
 }
+
+/// The examples at the end of `dv dataset deaccession --help`.
+const EXAMPLES_DEACCESSION: &str = "\
+Examples:
+  dv dataset deaccession doi:10.5072/FK2/ABCDEF --version 1.0 --reason \"Superseded\"
+  dv dataset deaccession 42 --version :latest-published --reason \"Retracted\" --forward-url https://doi.org/10.5072/FK2/NEW
+  dv dataset citation 42 --version 1.0 --include-deaccessioned   # still citable";
 
 /// The examples at the end of `dv dataset create --help`.
 const EXAMPLES_CREATE: &str = "\
@@ -127,5 +145,8 @@ pub async fn run(ctx: &Context, cmd: DatasetCommand) -> CliResult {
         DatasetCommand::Review(cmd) => review::execute(ctx, cmd).await,
         DatasetCommand::PrivateUrl(cmd) => private_url::execute(ctx, cmd).await,
         DatasetCommand::Export(args) => export::execute(ctx, args).await,
+        DatasetCommand::Permissions(args) => permissions::execute(ctx, args).await,
+        DatasetCommand::Citation(args) => citation::execute(ctx, args).await,
+        DatasetCommand::Deaccession(args) => deaccession::execute(ctx, args).await,
     }
 }

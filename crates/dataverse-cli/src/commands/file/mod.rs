@@ -1,10 +1,12 @@
 //! `dv file get|list|update|upload|replace|delete|restrict|unrestrict|redetect|reingest|
-//! uningest|download`
+//! uningest|download|permissions|citation`
 
+mod citation;
 mod delete;
 mod download;
 mod fields;
 mod get;
+mod permissions;
 mod redetect;
 mod reingest;
 mod replace;
@@ -58,6 +60,11 @@ pub enum FileCommand {
     /// kept unless --overwrite; --skip-existing skips identical ones.
     #[command(disable_version_flag = true, after_help = EXAMPLES_DOWNLOAD)]
     Download(download::Args),
+    /// What you may do with a file (signed-in users only, as in Dataverse).
+    Permissions(permissions::Args),
+    /// A file's citation: its dataset version's, naming the file.
+    #[command(disable_version_flag = true)]
+    Citation(citation::Args),
 }
 
 /// The examples at the end of `dv file upload --help`.
@@ -99,5 +106,7 @@ pub async fn run(ctx: &Context, cmd: FileCommand) -> CliResult {
         FileCommand::Reingest(args) => reingest::execute(ctx, args).await,
         FileCommand::Uningest(args) => uningest::execute(ctx, args).await,
         FileCommand::Download(args) => download::execute(ctx, args).await,
+        FileCommand::Permissions(args) => permissions::execute(ctx, args).await,
+        FileCommand::Citation(args) => citation::execute(ctx, args).await,
     }
 }

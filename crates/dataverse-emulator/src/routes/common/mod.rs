@@ -1,7 +1,7 @@
 //! What the handlers share, serving no route of its own: the one error type ([`error`]),
 //! request extractors ([`extract`]), lookups and permission checks ([`guards`]), body
-//! limits per route ([`limits`]), storing a new file ([`commit`]) and the role-assignment steps collections and datasets
-//! both take ([`assignments`]).
+//! limits per route ([`limits`]), storing a new file ([`commit`]), the role-assignment steps collections and datasets
+//! both take ([`assignments`]) and version lookup by selector ([`versions`]).
 
 pub(crate) mod assignments;
 pub(crate) mod commit;
@@ -9,5 +9,6 @@ pub(crate) mod error;
 pub(crate) mod extract;
 pub(crate) mod guards;
 pub(crate) mod limits;
+pub(crate) mod versions;
 
 pub(crate) use error::AppError;
