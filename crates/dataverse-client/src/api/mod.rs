@@ -10,6 +10,7 @@ pub mod info;
 pub mod licenses;
 pub mod metadatablocks;
 pub mod search;
+pub mod storage_drivers;
 pub mod table;
 pub mod upload;
 pub mod users;

@@ -219,9 +219,10 @@ async fn register(
             let place = Placement {
                 dataset,
                 label: sanitize_filename(&label)?,
+                ingest: params.tab_ingest
+                    && ingest::is_tabular_candidate(&content_type)
+                    && content_type != ingest::TAB,
                 content_type,
-                // The ingest reads from the file store; files in the bucket stay as uploaded.
-                ingest: false,
                 replaces,
             };
             commit_upload(conn, &data_dir, bytes, &params, place, user_id)
@@ -239,6 +240,9 @@ async fn register(
     if let Err(err) = bucket.clear_tags(&key).await {
         // Stores without object tagging keep the object as it is.
         tracing::debug!(error = %err, "dropping the temporary tag failed");
+    }
+    if let Some(id) = done.ingest {
+        ingest::job::start(em, id).await;
     }
     Ok(done)
 }
