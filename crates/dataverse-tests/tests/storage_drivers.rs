@@ -237,3 +237,44 @@ async fn without_an_s3_store_only_the_file_store_is_listed() {
     );
     assert!(upload(&api, ds, "x.txt").await.starts_with("local://"));
 }
+
+#[tokio::test]
+async fn stored_objects_register_only_into_a_dataset_whose_store_is_s3() {
+    let (server, _s3) = with_s3().await;
+    let api = server.admin();
+    let ds = dataset_in(&server, "root").await;
+    let urls = api.get_upload_urls(ds, 5).await.unwrap();
+    let sid = urls.storage_identifier.clone();
+    let put = reqwest::Client::new()
+        .put(urls.url.clone().unwrap())
+        .header("x-amz-tagging", "dv-state=temp")
+        .body("hello")
+        .send()
+        .await
+        .unwrap();
+    assert!(put.status().is_success());
+    let add = |json_data: String| {
+        let form = reqwest::multipart::Form::new().text("jsonData", json_data);
+        reqwest::Client::new()
+            .post(format!("{}/api/datasets/{ds}/add", server.base_url))
+            .header("X-Dataverse-key", &server.admin_token)
+            .multipart(form)
+            .send()
+    };
+    let body = serde_json::json!({"storageIdentifier": sid, "fileName": "hello.txt",
+        "mimeType": "text/plain", "md5Hash": "5d41402abc4b2a76b9719d911017c592"})
+    .to_string();
+    // The dataset's store is the file store now: the object is refused.
+    api.set_dataset_storage_driver(ds, "file").await.unwrap();
+    let r = add(body.clone()).await.unwrap();
+    assert_eq!(r.status(), 400);
+    let v: Value = r.json().await.unwrap();
+    assert_eq!(
+        v["message"], "Dataset store configuration does not allow provided storageIdentifier.",
+        "{v}"
+    );
+    // Back on S3 it registers.
+    api.reset_dataset_storage_driver(ds).await.unwrap();
+    let r = add(body).await.unwrap();
+    assert_eq!(r.status(), 200, "{}", r.text().await.unwrap());
+}

@@ -23,7 +23,7 @@ use crate::checksum::Algorithm;
 use crate::envelope::ApiError;
 use crate::ingest;
 use crate::storage;
-use crate::store::{datasets, files};
+use crate::store::{datasets, files, storage_drivers};
 
 /// `file.addreplace.error` of an entry without what a registration needs.
 const INCOMPLETE: &str = "You must provide a storageidentifier, filename, and mimetype.";
@@ -132,6 +132,19 @@ async fn register(
     let Some((bucket, _)) = em.s3() else {
         return Err(Failure::bad(OTHER_STORE));
     };
+    // `DataAccess.uploadToDatasetAllowed`: only into the dataset's store in use.
+    let (dataset, default) = (ds.id, storage::default_driver_id(em.s3_config()));
+    let driver = em
+        .store()
+        .read(move |conn| storage_drivers::effective_for_dataset(conn, dataset, default))
+        .await
+        .map_err(|err| {
+            tracing::error!(error = %err, "reading the dataset's store failed");
+            internal("Internal server error.")
+        })?;
+    if !storage::direct_upload_enabled(em.s3_config(), &driver) {
+        return Err(Failure::bad(OTHER_STORE));
+    }
     let key = storage::object_key(&ds.authority, &ds.identifier, &e.name);
     let size = match bucket.size_of(&key).await {
         Ok(Some(size)) => size,
