@@ -337,6 +337,8 @@ pub(crate) enum Body {
     Json(Value),
     /// `multipart/form-data`, built afresh for every attempt.
     Multipart(MultipartBody),
+    /// A plain text body (a storage driver's label, say).
+    Text(String),
 }
 
 /// Builds the multipart form of one attempt (a retry reopens a file, say).
@@ -455,6 +457,12 @@ impl Request {
     /// Set a JSON body.
     pub fn json(mut self, body: Value) -> Self {
         self.body = Some(Body::Json(body));
+        self
+    }
+
+    /// Set a plain text body.
+    pub fn text(mut self, body: impl Into<String>) -> Self {
+        self.body = Some(Body::Text(body.into()));
         self
     }
 
@@ -806,6 +814,11 @@ impl NativeApi {
                 match &req.body {
                     Some(Body::Json(v)) => builder = builder.json(v),
                     Some(Body::Multipart(m)) => builder = builder.multipart((m.form)()?),
+                    Some(Body::Text(t)) => {
+                        builder = builder
+                            .header(reqwest::header::CONTENT_TYPE, "text/plain")
+                            .body(t.clone())
+                    }
                     None => {}
                 }
             }

@@ -273,6 +273,11 @@ impl Emulator {
         &self.inner.blocks
     }
 
+    /// The S3 store's settings, when one is configured.
+    pub(crate) fn s3_config(&self) -> Option<&S3Config> {
+        self.inner.config.s3.as_ref()
+    }
+
     /// The S3 bucket and its settings, when an S3 store is configured.
     pub(crate) fn s3(&self) -> Option<(&storage::s3::Bucket, &S3Config)> {
         Some((self.inner.bucket.as_ref()?, self.inner.config.s3.as_ref()?))

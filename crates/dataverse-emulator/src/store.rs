@@ -12,6 +12,7 @@ pub(crate) mod licenses;
 pub(crate) mod locks;
 pub(crate) mod password;
 pub(crate) mod roles;
+pub(crate) mod storage_drivers;
 pub(crate) mod time_fmt;
 pub(crate) mod users;
 
@@ -163,6 +164,9 @@ impl Store {
             if version < 6 {
                 tx.execute_batch(SCHEMA_V6)?;
             }
+            if version < 7 {
+                tx.execute_batch(storage_drivers::SCHEMA_S17REST)?;
+            }
             if version < SCHEMA_VERSION {
                 tx.pragma_update(None, "user_version", SCHEMA_VERSION)?;
             }
@@ -213,7 +217,7 @@ impl Store {
 }
 
 /// Current schema version (`PRAGMA user_version`). Later issues add `if version < N` steps.
-pub(crate) const SCHEMA_VERSION: i64 = 6;
+pub(crate) const SCHEMA_VERSION: i64 = 7;
 
 /// Username of the bootstrap superuser.
 pub(crate) const ADMIN_USERNAME: &str = "dataverseAdmin";

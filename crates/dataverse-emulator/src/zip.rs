@@ -5,7 +5,7 @@
 use std::io;
 use std::path::Path;
 
-use tokio::io::{AsyncReadExt, AsyncWrite, AsyncWriteExt};
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 
 struct Entry {
     name: Vec<u8>,
@@ -102,13 +102,22 @@ impl<W: AsyncWrite + Unpin> ZipWriter<W> {
 
     /// Add an entry streamed from a file on disk.
     pub(crate) async fn add_file(&mut self, name: &str, path: &Path) -> io::Result<()> {
-        let mut f = tokio::fs::File::open(path).await?;
+        let f = tokio::fs::File::open(path).await?;
+        self.add_reader(name, f).await
+    }
+
+    /// Add an entry streamed from a reader (an object read from the S3 store, say).
+    pub(crate) async fn add_reader(
+        &mut self,
+        name: &str,
+        mut r: impl AsyncRead + Unpin,
+    ) -> io::Result<()> {
         let offset = self.begin(name).await?;
         let mut hasher = crc32fast::Hasher::new();
         let mut size = 0u64;
         let mut buf = vec![0u8; 64 * 1024];
         loop {
-            let n = f.read(&mut buf).await?;
+            let n = r.read(&mut buf).await?;
             if n == 0 {
                 break;
             }

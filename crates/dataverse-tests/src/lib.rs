@@ -8,6 +8,7 @@ use dataverse_client::NativeApi;
 use dataverse_emulator::{Config, Emulator};
 
 pub mod s3;
+pub mod unzip;
 
 /// The real Dataverse fixtures (`../shared/dataverse-fixtures` beside the repository, or
 /// `$DATAVERSE_FIXTURES_DIR`).

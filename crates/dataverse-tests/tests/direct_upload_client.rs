@@ -285,10 +285,13 @@ async fn a_large_file_goes_in_parallel_parts_with_failed_parts_retried() {
     });
     let seen = Arc::new(Mutex::new(Vec::new()));
     let seen2 = seen.clone();
+    let parts = Arc::new(Mutex::new(Vec::new()));
+    let parts2 = parts.clone();
     let opts = UploadOptions::new()
         .mode(UploadMode::Direct)
         .parallel_parts(3)
-        .progress(move |sent, total| seen2.lock().unwrap().push((sent, total)));
+        .progress(move |sent, total| seen2.lock().unwrap().push((sent, total)))
+        .part_progress(move |p| parts2.lock().unwrap().push(p.clone()));
     let api = env.api();
     let report = api
         .upload_datafile_with(ds, UploadSource::path(&path), &UploadBody::default(), opts)
@@ -312,6 +315,22 @@ async fn a_large_file_goes_in_parallel_parts_with_failed_parts_retried() {
     let last = seen.last().copied().unwrap();
     assert_eq!(last, (bytes.len() as u64, Some(bytes.len() as u64)));
     assert!(seen.iter().all(|(s, _)| *s <= bytes.len() as u64));
+    // One event per part, once it is stored (after its retry), with its size.
+    let mut parts = parts.lock().unwrap().clone();
+    parts.sort_by_key(|p| p.part);
+    let done: Vec<(u32, u32, u64, bool)> = parts
+        .iter()
+        .map(|p| (p.part, p.parts, p.bytes, p.resumed))
+        .collect();
+    let mib5 = 5 * 1024 * 1024;
+    assert_eq!(
+        done,
+        vec![
+            (1, 3, mib5, false),
+            (2, 3, mib5, false),
+            (3, 3, bytes.len() as u64 - 2 * mib5, false)
+        ]
+    );
     let id = report.file().unwrap().data_file.id.unwrap() as i64;
     assert_eq!(download(&api, &env.server, id).await, bytes);
 }
@@ -440,10 +459,21 @@ async fn an_interrupted_upload_resumes_with_the_missing_parts_only() {
     );
 
     env.set_rule(|_, _| Action::Forward);
+    let parts = Arc::new(Mutex::new(Vec::new()));
+    let parts2 = parts.clone();
+    let opts = opts.part_progress(move |p| parts2.lock().unwrap().push(p.clone()));
     let report = api
         .upload_datafile_with(ds, UploadSource::path(&path), &UploadBody::default(), opts)
         .await
         .unwrap();
+    // The parts stored by the first run are reported as such, first; then the missing one.
+    let parts: Vec<(u32, bool)> = parts
+        .lock()
+        .unwrap()
+        .iter()
+        .map(|p| (p.part, p.resumed))
+        .collect();
+    assert_eq!(parts, vec![(1, true), (2, true), (4, true), (3, false)]);
     let second = env.puts();
     for part in [1, 2, 4] {
         assert_eq!(

@@ -496,41 +496,134 @@ async fn replace_files_replaces_a_published_file_with_a_stored_one() {
     assert_eq!(r.text().await.unwrap(), "second");
 }
 
+impl Env {
+    /// Put `bytes` in the store through a presigned PUT and register them as `name`
+    /// (`add`); the file's id and object key.
+    async fn direct_add(
+        &self,
+        ds: i64,
+        pid: &str,
+        name: &str,
+        mime: &str,
+        bytes: &[u8],
+    ) -> (i64, String) {
+        let (s, v) = self.upload_urls(ds, bytes.len() as u64).await;
+        assert_eq!(s, StatusCode::OK, "{v}");
+        let sid = v["data"]["storageIdentifier"].as_str().unwrap().to_string();
+        let r = self
+            .http
+            .put(v["data"]["url"].as_str().unwrap())
+            .header("x-amz-tagging", "dv-state=temp")
+            .body(bytes.to_vec())
+            .send()
+            .await
+            .unwrap();
+        assert!(r.status().is_success(), "{}", r.status());
+        let (s, v) = self
+            .register(
+                ds,
+                "add",
+                json!({"storageIdentifier": sid, "fileName": name, "mimeType": mime,
+                       "md5Hash": md5_hex(bytes)}),
+            )
+            .await;
+        assert_eq!(s, StatusCode::OK, "{v}");
+        let id = v["data"]["files"][0]["dataFile"]["id"].as_i64().unwrap();
+        (id, key_of(pid, &sid))
+    }
+}
+
 #[tokio::test]
-async fn zips_name_the_files_held_in_s3_instead_of_breaking() {
+async fn zips_include_the_bytes_of_files_held_in_s3() {
     let env = Env::start(|_| {}).await;
-    let (ds, _) = env.create_dataset().await;
-    let (_, v) = env.upload_urls(ds, 2).await;
-    env.http
-        .put(v["data"]["url"].as_str().unwrap())
-        .header("x-amz-tagging", "dv-state=temp")
-        .body("s3")
-        .send()
-        .await
-        .unwrap();
-    let sid = v["data"]["storageIdentifier"].as_str().unwrap();
-    let (s, _) = env
-        .register(
-            ds,
-            "add",
-            json!({"storageIdentifier": sid, "fileName": "in-s3.txt", "mimeType": "text/plain",
-                   "md5Hash": md5_hex(b"s3")}),
+    let (ds, pid) = env.create_dataset().await;
+    let (in_s3, _) = env
+        .direct_add(ds, &pid, "in-s3.txt", "text/plain", b"held in s3\n")
+        .await;
+    // A native upload lands in the file store beside it.
+    let form = Form::new().part(
+        "file",
+        reqwest::multipart::Part::bytes(b"on disk\n".to_vec()).file_name("on-disk.txt"),
+    );
+    let (s, v) = env
+        .json(
+            env.req(Method::POST, &format!("/api/datasets/{ds}/add"))
+                .multipart(form),
         )
         .await;
-    assert_eq!(s, StatusCode::OK);
+    assert_eq!(s, StatusCode::OK, "{v}");
+    let on_disk = v["data"]["files"][0]["dataFile"]["id"].as_i64().unwrap();
+    let sid = v["data"]["files"][0]["dataFile"]["storageIdentifier"]
+        .as_str()
+        .unwrap();
+    assert!(sid.starts_with("local://"), "{sid}");
+
+    for path in [
+        format!("/api/access/dataset/{ds}/versions/:draft"),
+        format!("/api/access/datafiles/{in_s3},{on_disk}"),
+    ] {
+        let r = env.req(Method::GET, &path).send().await.unwrap();
+        assert_eq!(r.status(), StatusCode::OK, "{path}");
+        let entries = dataverse_tests::unzip::unzip(&r.bytes().await.unwrap());
+        let find = |name: &str| {
+            entries
+                .iter()
+                .find(|(n, _)| n == name)
+                .map(|(_, b)| b.clone())
+                .unwrap_or_else(|| panic!("{name} not in {path}"))
+        };
+        assert_eq!(find("in-s3.txt"), b"held in s3\n");
+        assert_eq!(find("on-disk.txt"), b"on disk\n");
+        let manifest = String::from_utf8(find("MANIFEST.TXT")).unwrap();
+        assert!(
+            manifest.contains("in-s3.txt (text/plain) 11 bytes."),
+            "{manifest}"
+        );
+        assert!(!manifest.contains("not included"), "{manifest}");
+    }
+}
+
+#[tokio::test]
+async fn a_csv_held_in_s3_is_ingested_with_its_original_kept_in_the_bucket() {
+    let env = Env::start(|_| {}).await;
+    let (ds, pid) = env.create_dataset().await;
+    let csv = b"name,count\nfinch,3\nsparrow,5\n";
+    let (file, key) = env.direct_add(ds, &pid, "birds.csv", "text/csv", csv).await;
+    // The ingest ran (publish delay zero): the file is now the `.tab`.
+    let (s, v) = env
+        .json(env.req(Method::GET, &format!("/api/files/{file}")))
+        .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    let df = &v["data"]["dataFile"];
+    assert_eq!(df["contentType"], "text/tab-separated-values", "{v}");
+    assert_eq!(df["originalFileFormat"], "text/csv", "{v}");
+    assert_eq!(v["data"]["label"], "birds.tab");
+    let tab = env.s3.object(&key).unwrap();
+    assert_eq!(tab, b"name\tcount\nfinch\t3\nsparrow\t5\n");
+    assert_eq!(env.s3.object(&format!("{key}.orig")).unwrap(), csv);
+    assert_eq!(df["filesize"], tab.len());
+
+    // Downloads: the `.tab` by default, the CSV as `format=original`.
+    let r = env.download(file).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(r.bytes().await.unwrap().as_ref(), &tab[..]);
     let r = env
         .req(
             Method::GET,
-            &format!("/api/access/dataset/{ds}/versions/:draft"),
+            &format!("/api/access/datafile/{file}?format=original"),
         )
         .send()
         .await
         .unwrap();
     assert_eq!(r.status(), StatusCode::OK);
-    let zip = r.bytes().await.unwrap();
-    let text = String::from_utf8_lossy(&zip);
-    assert!(
-        text.contains("in-s3.txt was not included: it is held in the S3 store"),
-        "{text}"
-    );
+    assert_eq!(r.bytes().await.unwrap().as_ref(), csv);
+
+    // Uningest puts the CSV back under its key.
+    let (s, v) = env
+        .json(env.req(Method::POST, &format!("/api/files/{file}/uningest")))
+        .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert_eq!(env.s3.object(&key).unwrap(), csv);
+    let r = env.download(file).await;
+    assert_eq!(r.bytes().await.unwrap().as_ref(), csv);
 }

@@ -14,6 +14,7 @@ pub mod licenses;
 pub mod metadatablocks;
 pub mod permissions;
 pub mod search;
+pub mod storage_drivers;
 pub mod table;
 pub mod upload;
 pub mod users;

@@ -5,7 +5,9 @@
 use rusqlite::Connection;
 
 use crate::model::{IngestState, LockType, VersionState};
-use crate::store::{blobs, files, locks, time_fmt};
+use crate::storage;
+use crate::store::blobs::{self, TempBlob};
+use crate::store::{files, locks, time_fmt};
 use crate::{Emulator, Error};
 
 /// Queue the ingest of a file: mark it `pending` and lock its dataset (`Ingest`) unless an
@@ -35,7 +37,8 @@ pub(crate) async fn start(em: &Emulator, file: i64) {
 
 /// `IngestServiceBean.ingestAsBatch` for one CSV/TSV file: the `.tab` is written beside the
 /// upload, then the upload moves to `<blob>.orig` and the `.tab` takes its place with the
-/// rows updated, in one transaction. A failure leaves the file as uploaded (not tabular).
+/// rows updated, in one transaction. A file in the S3 store is read from the bucket, and
+/// its `.orig` and `.tab` written back there before the rows are updated. A failure leaves the file as uploaded (not tabular).
 /// The dataset's `Ingest` lock goes when no ingest of it is pending any more.
 pub(crate) async fn run(em: Emulator, file: i64) {
     let data_dir = em.config().data_dir.clone();
@@ -43,7 +46,16 @@ pub(crate) async fn run(em: Emulator, file: i64) {
     let Ok(Some(df)) = store.read(move |c| files::datafile(c, file)).await else {
         return;
     };
-    let src = files::blob_path(&data_dir, &df.blob);
+    let s3_key = storage::s3_key_of_blob(&df.blob).map(str::to_string);
+    // A file held in the S3 store is read from the bucket into a temporary file first.
+    let fetched = match &s3_key {
+        Some(key) => Some(fetch(&em, &data_dir, key).await),
+        None => None,
+    };
+    let src = match &fetched {
+        Some(Ok(t)) => t.path().to_path_buf(),
+        _ => files::blob_path(&data_dir, &df.blob),
+    };
     let tab = match blobs::create(&data_dir) {
         Ok(t) => t,
         Err(e) => {
@@ -58,10 +70,21 @@ pub(crate) async fn run(em: Emulator, file: i64) {
             b'\t'
         };
     let tab_path = tab.path().to_path_buf();
-    let outcome =
-        tokio::task::spawn_blocking(move || super::csv_to_tab(&src, &tab_path, delimiter))
+    let outcome = match &fetched {
+        Some(Err(reason)) => Err(reason.clone()),
+        _ => tokio::task::spawn_blocking(move || super::csv_to_tab(&src, &tab_path, delimiter))
             .await
-            .unwrap_or_else(|e| Err(format!("ingest task failed: {e}")));
+            .unwrap_or_else(|e| Err(format!("ingest task failed: {e}"))),
+    };
+    // In the S3 store, the upload becomes `<key>.orig` and the `.tab` takes its key, as
+    // `S3AccessIO` keeps the original as an auxiliary object.
+    let outcome = match (outcome, &s3_key, &fetched) {
+        (Ok(()), Some(key), Some(Ok(original))) => {
+            write_back(&em, key, original.path(), tab.path()).await
+        }
+        (outcome, _, _) => outcome,
+    };
+    let in_bucket = s3_key.is_some();
     let result = store
         .call(move |conn| -> Result<(), Error> {
             let tx = conn.transaction()?;
@@ -71,12 +94,14 @@ pub(crate) async fn run(em: Emulator, file: i64) {
             match outcome {
                 Ok(()) => {
                     let size = std::fs::metadata(tab.path())?.len() as i64;
-                    let blob = files::blob_path(&data_dir, &df.blob);
-                    let orig = files::blob_path(&data_dir, &format!("{}.orig", df.blob));
-                    std::fs::rename(&blob, &orig)?;
-                    if let Err(e) = tab.commit(&blob) {
-                        let _ = std::fs::rename(&orig, &blob);
-                        return Err(e.into());
+                    if !in_bucket {
+                        let blob = files::blob_path(&data_dir, &df.blob);
+                        let orig = files::blob_path(&data_dir, &format!("{}.orig", df.blob));
+                        std::fs::rename(&blob, &orig)?;
+                        if let Err(e) = tab.commit(&blob) {
+                            let _ = std::fs::rename(&orig, &blob);
+                            return Err(e.into());
+                        }
                     }
                     let original_name = original_label(&tx, file)?;
                     tx.execute(
@@ -114,6 +139,40 @@ pub(crate) async fn run(em: Emulator, file: i64) {
             })
             .await;
     }
+}
+
+/// Read the object `key` of the S3 store into a temporary file.
+async fn fetch(em: &Emulator, data_dir: &std::path::Path, key: &str) -> Result<TempBlob, String> {
+    let Some((bucket, _)) = em.s3() else {
+        return Err("the file is in S3 but no S3 store is configured".into());
+    };
+    let tmp = blobs::create(data_dir).map_err(|e| format!("no temporary file: {e}"))?;
+    bucket
+        .get_to_file(key, tmp.path())
+        .await
+        .map_err(|e| format!("reading the file from the store: {e}"))?;
+    Ok(tmp)
+}
+
+/// Store the ingest's result in the S3 store: the original as `<key>.orig`, then the `.tab`
+/// under `key`.
+async fn write_back(
+    em: &Emulator,
+    key: &str,
+    original: &std::path::Path,
+    tab: &std::path::Path,
+) -> Result<(), String> {
+    let Some((bucket, _)) = em.s3() else {
+        return Err("the file is in S3 but no S3 store is configured".into());
+    };
+    bucket
+        .put_file(&format!("{key}.orig"), original)
+        .await
+        .map_err(|e| format!("storing the original: {e}"))?;
+    bucket
+        .put_file(key, tab)
+        .await
+        .map_err(|e| format!("storing the .tab: {e}"))
 }
 
 /// The label a file has in its newest version.

@@ -113,9 +113,13 @@ fn sendable(
         Some(d) => format!("{d}/{name}"),
         None => name.clone(),
     };
-    let s3_key = crate::storage::s3_key_of_blob(&df.blob)
-        .filter(|_| !use_original)
-        .map(str::to_string);
+    let s3_key = crate::storage::s3_key_of_blob(&df.blob).map(|key| {
+        if use_original {
+            format!("{key}.orig")
+        } else {
+            key.to_string()
+        }
+    });
     Ok(Access::Granted(Sendable {
         path,
         s3_key,
@@ -339,20 +343,24 @@ fn pid_slug(pid: &str) -> String {
 }
 
 /// Stream a zip of `entries` plus `MANIFEST.TXT` (last).
-fn zip_response(name: &str, entries: Vec<Sendable>, skipped: Vec<String>) -> Response {
+/// Files held in the S3 store are read from the bucket as they are written.
+fn zip_response(
+    em: &Emulator,
+    name: &str,
+    entries: Vec<Sendable>,
+    skipped: Vec<String>,
+) -> Response {
     let (writer, reader) = tokio::io::duplex(64 * 1024);
+    let bucket = em.s3().map(|(b, _)| b.clone());
     tokio::spawn(async move {
         let mut z = ZipWriter::new(writer);
         let mut manifest = String::new();
         for e in &entries {
-            if e.s3_key.is_some() {
-                manifest.push_str(&format!(
-                    "{} was not included: it is held in the S3 store; download it alone.\n",
-                    e.zip_path
-                ));
-                continue;
-            }
-            if let Err(err) = z.add_file(&e.zip_path, &e.path).await {
+            let added = match &e.s3_key {
+                Some(key) => add_object(&mut z, bucket.as_ref(), &e.zip_path, key).await,
+                None => z.add_file(&e.zip_path, &e.path).await,
+            };
+            if let Err(err) = added {
                 tracing::warn!(error = %err, "zip download aborted");
                 return;
             }
@@ -389,6 +397,27 @@ fn zip_response(name: &str, entries: Vec<Sendable>, skipped: Vec<String>) -> Res
         Body::from_stream(ReaderStream::with_capacity(reader, 64 * 1024)),
     )
         .into_response()
+}
+
+/// Add the object `key` of the S3 store to the zip, streamed from the bucket.
+async fn add_object<W: tokio::io::AsyncWrite + Unpin>(
+    z: &mut ZipWriter<W>,
+    bucket: Option<&crate::storage::s3::Bucket>,
+    name: &str,
+    key: &str,
+) -> std::io::Result<()> {
+    let Some(bucket) = bucket else {
+        return Err(std::io::Error::other(
+            "a file is in S3 but no S3 store is configured",
+        ));
+    };
+    let resp = bucket
+        .get(key, None)
+        .await
+        .map_err(|e| std::io::Error::other(e.to_string()))?;
+    let body = futures_util::TryStreamExt::map_err(resp.bytes_stream(), std::io::Error::other);
+    z.add_reader(name, tokio_util::io::StreamReader::new(body))
+        .await
 }
 
 /// Several files by id: one dataset only; those the caller may not download are skipped and
@@ -452,7 +481,7 @@ async fn zip_of_ids(
             },
         )
         .await?;
-    Ok(zip_response(&name, entries, skipped))
+    Ok(zip_response(&em, &name, entries, skipped))
 }
 
 pub(super) async fn datafiles_get(
@@ -585,7 +614,7 @@ async fn whole_dataset(
             },
         )
         .await?;
-    Ok(zip_response(&name, entries, skipped))
+    Ok(zip_response(&em, &name, entries, skipped))
 }
 
 #[cfg(test)]

@@ -27,6 +27,7 @@ pub(super) async fn get_one(
     auth: Auth,
 ) -> Result<Response, AppError> {
     let owners = flag(&p, "returnOwners");
+    let s3 = em.s3_config().cloned();
     let v = em
         .store()
         .read(move |conn| -> Result<Value, AppError> {
@@ -39,7 +40,14 @@ pub(super) async fn get_one(
             } else {
                 None
             };
-            Ok(printer::collections::collection(&c, chain))
+            let mut v = printer::collections::collection(&c, chain);
+            // `storageDriverLabel`: the label of the store set on the collection, if any.
+            let label = crate::store::storage_drivers::of_collection(conn, c.id)?
+                .and_then(|id| crate::storage::label_of(s3.as_ref(), &id));
+            if let (Some(label), Some(obj)) = (label, v.as_object_mut()) {
+                obj.insert("storageDriverLabel".into(), label.into());
+            }
+            Ok(v)
         })
         .await?;
     Ok(ok(v))

@@ -1,6 +1,6 @@
 //! Direct upload to the S3 store (`Datasets.getMPUploadUrls`, `completeMPUpload`,
-//! `abortMPUpload`, `getFileStore`): presigned URLs for one PUT or a multipart upload,
-//! completing or aborting a multipart upload, and the dataset's storage driver.
+//! `abortMPUpload`): presigned URLs for one PUT or a multipart upload when the dataset's
+//! effective store takes direct uploads, and completing or aborting a multipart upload.
 
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -15,35 +15,7 @@ use crate::auth::Auth;
 use crate::envelope::{ApiError, msg, ok};
 use crate::permissions::{DvObject, Permission, permitted};
 use crate::storage::{self, sigv4::uri_encode};
-use crate::store::datasets;
-
-/// `GET /api/datasets/{id}/storageDriver`.
-pub(super) async fn storage_driver(
-    State(em): State<Emulator>,
-    Path(idtf): Path<String>,
-    Params(p): Params,
-    auth: Auth,
-) -> Result<Response, AppError> {
-    let caller = auth.caller.clone();
-    em.store()
-        .read(move |conn| -> Result<(), AppError> {
-            let ds = find_dataset(conn, &idtf, &p)
-                .map_err(|e| e.replace_api(|_| ApiError::not_found("No such dataset")))?;
-            let visible = ds.publication_date.is_some()
-                || permitted(
-                    conn,
-                    &caller,
-                    Permission::ViewUnpublishedDataset,
-                    DvObject::Dataset(ds.id),
-                )?;
-            if !visible {
-                return Err(ApiError::not_found("No such dataset").into());
-            }
-            Ok(())
-        })
-        .await?;
-    Ok(ok(storage::driver_json(em.s3().map(|(_, c)| c))))
-}
+use crate::store::{datasets, storage_drivers};
 
 /// `GET /api/datasets/{id}/uploadurls?size=N`.
 pub(super) async fn upload_urls(
@@ -59,25 +31,30 @@ pub(super) async fn upload_urls(
             .map_err(|_| ApiError::not_found(format!("Bad size parameter: {s}")))?,
     };
     let caller = auth.caller.clone();
-    let ds = em
+    let default = storage::default_driver_id(em.s3_config());
+    let (ds, driver) = em
         .store()
-        .read(move |conn| -> Result<datasets::DatasetRow, AppError> {
-            let ds = find_dataset(conn, &idtf, &p)?;
-            if !permitted(
-                conn,
-                &caller,
-                Permission::EditDataset,
-                DvObject::Dataset(ds.id),
-            )? {
-                return Err(ApiError::forbidden(
-                    "You are not permitted to upload files to this dataset.",
-                )
-                .into());
-            }
-            Ok(ds)
-        })
+        .read(
+            move |conn| -> Result<(datasets::DatasetRow, String), AppError> {
+                let ds = find_dataset(conn, &idtf, &p)?;
+                if !permitted(
+                    conn,
+                    &caller,
+                    Permission::EditDataset,
+                    DvObject::Dataset(ds.id),
+                )? {
+                    return Err(ApiError::forbidden(
+                        "You are not permitted to upload files to this dataset.",
+                    )
+                    .into());
+                }
+                let driver = storage_drivers::effective_for_dataset(conn, ds.id, default)?;
+                Ok((ds, driver))
+            },
+        )
         .await?;
-    let Some((bucket, config)) = em.s3().filter(|(_, c)| c.upload_redirect) else {
+    let direct = storage::direct_upload_enabled(em.s3_config(), &driver);
+    let Some((bucket, config)) = em.s3().filter(|_| direct) else {
         return Err(ApiError::not_found(format!(
             "Direct upload not supported for files in this dataset: {}",
             ds.id
@@ -266,14 +243,4 @@ pub(super) async fn abort(
             )
         })?;
     Ok(StatusCode::NO_CONTENT.into_response())
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn storage_driver_json_without_s3_is_the_file_driver() {
-        let v = crate::storage::driver_json(None);
-        assert_eq!(v["name"], "file");
-        assert_eq!(v["directUpload"], false);
-    }
 }

@@ -23,7 +23,7 @@ use crate::checksum::Algorithm;
 use crate::envelope::ApiError;
 use crate::ingest;
 use crate::storage;
-use crate::store::{datasets, files};
+use crate::store::{datasets, files, storage_drivers};
 
 /// `file.addreplace.error` of an entry without what a registration needs.
 const INCOMPLETE: &str = "You must provide a storageidentifier, filename, and mimetype.";
@@ -132,6 +132,19 @@ async fn register(
     let Some((bucket, _)) = em.s3() else {
         return Err(Failure::bad(OTHER_STORE));
     };
+    // `DataAccess.uploadToDatasetAllowed`: only into the dataset's store in use.
+    let (dataset, default) = (ds.id, storage::default_driver_id(em.s3_config()));
+    let driver = em
+        .store()
+        .read(move |conn| storage_drivers::effective_for_dataset(conn, dataset, default))
+        .await
+        .map_err(|err| {
+            tracing::error!(error = %err, "reading the dataset's store failed");
+            internal("Internal server error.")
+        })?;
+    if !storage::direct_upload_enabled(em.s3_config(), &driver) {
+        return Err(Failure::bad(OTHER_STORE));
+    }
     let key = storage::object_key(&ds.authority, &ds.identifier, &e.name);
     let size = match bucket.size_of(&key).await {
         Ok(Some(size)) => size,
@@ -219,9 +232,10 @@ async fn register(
             let place = Placement {
                 dataset,
                 label: sanitize_filename(&label)?,
+                ingest: params.tab_ingest
+                    && ingest::is_tabular_candidate(&content_type)
+                    && content_type != ingest::TAB,
                 content_type,
-                // The ingest reads from the file store; files in the bucket stay as uploaded.
-                ingest: false,
                 replaces,
             };
             commit_upload(conn, &data_dir, bytes, &params, place, user_id)
@@ -239,6 +253,9 @@ async fn register(
     if let Err(err) = bucket.clear_tags(&key).await {
         // Stores without object tagging keep the object as it is.
         tracing::debug!(error = %err, "dropping the temporary tag failed");
+    }
+    if let Some(id) = done.ingest {
+        ingest::job::start(em, id).await;
     }
     Ok(done)
 }

@@ -550,6 +550,17 @@ pub(super) async fn uningest(
         return Err(ApiError::forbidden("Not a superuser").into());
     }
     let data_dir = em.config().data_dir.clone();
+    // A file in the S3 store gets its original back under its key first.
+    let (idtf2, p2) = (idtf.clone(), p.clone());
+    let df = em
+        .store()
+        .read(move |conn| find_file(conn, &idtf2, &p2))
+        .await?;
+    if df.tabular
+        && let Some(key) = crate::storage::s3_key_of_blob(&df.blob)
+    {
+        restore_original(&em, &data_dir, key).await?;
+    }
     let id = em
         .store()
         .call(move |conn| -> Result<i64, AppError> {
@@ -577,12 +588,36 @@ pub(super) async fn uningest(
             )?;
             let original = df.original_name.clone();
             ingest::job::relabel_drafts(&tx, df.id, |l| original.clone().unwrap_or_else(|| l.to_string()))?;
-            std::fs::rename(&orig, &blob)?;
+            if crate::storage::s3_key_of_blob(&df.blob).is_none() {
+                std::fs::rename(&orig, &blob)?;
+            }
             tx.commit()?;
             Ok(df.id)
         })
         .await?;
     Ok(msg(format!("Datafile {id} uningested.")))
+}
+
+/// Put the original of an ingested S3-held file (`<key>.orig`) back under `key`.
+async fn restore_original(
+    em: &Emulator,
+    data_dir: &std::path::Path,
+    key: &str,
+) -> Result<(), AppError> {
+    let Some((bucket, _)) = em.s3() else {
+        return Err(Error::Storage("a file is in S3 but no S3 store is configured".into()).into());
+    };
+    let tmp = blobs::create(data_dir).map_err(|e| Error::Storage(e.to_string()))?;
+    let orig = format!("{key}.orig");
+    bucket
+        .get_to_file(&orig, tmp.path())
+        .await
+        .map_err(|e| Error::Storage(e.to_string()))?;
+    bucket
+        .put_file(key, tmp.path())
+        .await
+        .map_err(|e| Error::Storage(e.to_string()))?;
+    Ok(())
 }
 
 /// `FileSearchCriteria.OrderCriteria`.

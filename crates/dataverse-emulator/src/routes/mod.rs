@@ -35,6 +35,7 @@ mod logout;
 mod metadatablocks;
 mod search;
 mod user_permissions;
+mod storage_drivers;
 mod users;
 
 use std::any::Any;
@@ -278,9 +279,22 @@ fn api_routes() -> Router<Emulator> {
             "/api/datasets/mpupload",
             put(direct_upload::complete).delete(direct_upload::abort),
         )
+        // storage_drivers.rs: the store of a collection or dataset
         .route(
             "/api/datasets/{id}/storageDriver",
-            get(direct_upload::storage_driver),
+            get(storage_drivers::dataset_get)
+                .put(storage_drivers::dataset_set)
+                .delete(storage_drivers::dataset_reset),
+        )
+        .route(
+            "/api/dataverses/{id}/storageDriver",
+            get(storage_drivers::collection_get)
+                .put(storage_drivers::collection_set)
+                .delete(storage_drivers::collection_reset),
+        )
+        .route(
+            "/api/dataverses/{id}/allowedStorageDrivers",
+            get(storage_drivers::collection_allowed),
         )
         // files.rs: `Files.java` and the file list of a dataset version
         .route(

@@ -2,8 +2,9 @@
 //! driver, the default) or an S3-compatible object store (the `s3` driver) with direct
 //! upload, as `dataverse.files.<id>.*` configures them in Dataverse.
 //!
-//! With an S3 store configured, it is the installation's storage driver: `uploadurls`
-//! hands out presigned URLs (one PUT up to the minimum part size, else a multipart
+//! With an S3 store configured, it is the installation's default storage driver (a
+//! collection or dataset may be set to `file` or back; see `store::storage_drivers`), and
+//! for datasets whose effective driver it is, `uploadurls` hands out presigned URLs (one PUT up to the minimum part size, else a multipart
 //! upload), registration checks the object is there, and downloads stream the object
 //! through the server or redirect to a presigned GET.
 
@@ -12,7 +13,7 @@ pub(crate) mod sigv4;
 
 use std::time::Duration;
 
-use serde_json::{Value, json};
+use serde_json::Value;
 
 /// The default minimum part size of a Dataverse S3 store (`min-part-size` unset): 1 GiB.
 pub const DEFAULT_MIN_PART_SIZE: u64 = 1024 * 1024 * 1024;
@@ -22,6 +23,8 @@ pub const SMALLEST_PART_SIZE: u64 = 5 * 1024 * 1024;
 pub const S3_DRIVER_ID: &str = "s3";
 /// The id of the file driver (`dataverse.files.storage-driver-id` default).
 pub const FILE_DRIVER_ID: &str = "file";
+/// What a collection with no driver of its own reports (`DataAccess.UNDEFINED_STORAGE_DRIVER_IDENTIFIER`).
+pub(crate) const UNDEFINED_DRIVER_ID: &str = "undefined";
 
 /// An S3 store (`dataverse.files.s3.*`).
 #[derive(Clone)]
@@ -100,26 +103,78 @@ impl S3Config {
     }
 }
 
-/// The storage driver JSON (`JsonPrinter.jsonStorageDriver`) of the installation.
-pub(crate) fn driver_json(s3: Option<&S3Config>) -> Value {
-    match s3 {
-        Some(c) => json!({
-            "name": S3_DRIVER_ID,
-            "type": "s3",
-            "label": c.label,
-            "directUpload": c.upload_redirect,
-            "directDownload": c.download_redirect,
-            "uploadOutOfBand": false,
-        }),
-        None => json!({
-            "name": FILE_DRIVER_ID,
-            "type": "file",
-            "label": "file",
-            "directUpload": false,
-            "directDownload": false,
-            "uploadOutOfBand": false,
-        }),
+/// One configured store (`dataverse.files.<id>.type` / `.label`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Driver {
+    /// The store id (`file`, `s3`).
+    pub id: &'static str,
+    /// Its label, what the storage-driver settings are given.
+    pub label: String,
+}
+
+/// The configured stores: `file` always, `s3` when an S3 store is configured.
+pub(crate) fn drivers(s3: Option<&S3Config>) -> Vec<Driver> {
+    let mut out = vec![Driver {
+        id: FILE_DRIVER_ID,
+        label: FILE_DRIVER_ID.into(),
+    }];
+    if let Some(c) = s3 {
+        out.push(Driver {
+            id: S3_DRIVER_ID,
+            label: c.label.clone(),
+        });
     }
+    out
+}
+
+/// The installation's default store (`dataverse.files.storage-driver-id`): the S3 store
+/// when one is configured, else `file`.
+pub(crate) fn default_driver_id(s3: Option<&S3Config>) -> &'static str {
+    if s3.is_some() {
+        S3_DRIVER_ID
+    } else {
+        FILE_DRIVER_ID
+    }
+}
+
+/// The label of store `id`, `None` for an id no store has.
+pub(crate) fn label_of(s3: Option<&S3Config>, id: &str) -> Option<String> {
+    drivers(s3)
+        .into_iter()
+        .find(|d| d.id == id)
+        .map(|d| d.label)
+}
+
+/// Whether store `id` takes direct uploads (`StorageIO.isDirectUploadEnabled`).
+pub(crate) fn direct_upload_enabled(s3: Option<&S3Config>, id: &str) -> bool {
+    id == S3_DRIVER_ID && s3.is_some_and(|c| c.upload_redirect)
+}
+
+/// The storage driver JSON (`JsonPrinter.jsonStorageDriver`) of store `id`: an id no store
+/// has (`undefined`, blank) prints its name and `false` flags only.
+pub(crate) fn driver_json(s3: Option<&S3Config>, id: &str) -> Value {
+    let mut v = serde_json::Map::new();
+    v.insert("name".into(), id.into());
+    match (id, s3) {
+        (S3_DRIVER_ID, Some(c)) => {
+            v.insert("type".into(), "s3".into());
+            v.insert("label".into(), c.label.clone().into());
+            v.insert("directUpload".into(), c.upload_redirect.into());
+            v.insert("directDownload".into(), c.download_redirect.into());
+        }
+        (FILE_DRIVER_ID, _) => {
+            v.insert("type".into(), "file".into());
+            v.insert("label".into(), "file".into());
+            v.insert("directUpload".into(), false.into());
+            v.insert("directDownload".into(), false.into());
+        }
+        _ => {
+            v.insert("directUpload".into(), false.into());
+            v.insert("directDownload".into(), false.into());
+        }
+    }
+    v.insert("uploadOutOfBand".into(), false.into());
+    Value::Object(v)
 }
 
 /// A fresh storage name as Dataverse makes them (`FileUtil.generateStorageIdentifier`:
@@ -175,6 +230,28 @@ mod tests {
         assert_eq!(parse_storage_identifier("s3://bkt:a/b"), None);
         assert_eq!(parse_storage_identifier("local://x"), None);
         assert_eq!(parse_storage_identifier("s3://:x"), None);
+    }
+
+    #[test]
+    fn driver_json_follows_the_configured_stores() {
+        let c = S3Config::new("b", "http://h", "a", "s");
+        let file = driver_json(Some(&c), FILE_DRIVER_ID);
+        assert_eq!(file["type"], "file");
+        assert_eq!(file["directUpload"], false);
+        let s3 = driver_json(Some(&c), S3_DRIVER_ID);
+        assert_eq!(
+            (&s3["label"], &s3["directUpload"]),
+            (&"S3".into(), &true.into())
+        );
+        // Without an S3 store, `s3` is an id no store has: name and false flags only.
+        let none = driver_json(None, S3_DRIVER_ID);
+        assert!(none.get("type").is_none());
+        assert_eq!(none["directUpload"], false);
+        assert_eq!(default_driver_id(None), FILE_DRIVER_ID);
+        assert_eq!(default_driver_id(Some(&c)), S3_DRIVER_ID);
+        assert_eq!(label_of(Some(&c), S3_DRIVER_ID).as_deref(), Some("S3"));
+        assert_eq!(label_of(None, S3_DRIVER_ID), None);
+        assert_eq!(drivers(None).len(), 1);
     }
 
     #[test]

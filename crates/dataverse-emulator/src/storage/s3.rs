@@ -1,6 +1,6 @@
 //! A small S3 client for the store: the requests Dataverse's `S3AccessIO` makes (presigned
 //! PUT, GET and `UploadPart` URLs; `CreateMultipartUpload`, `CompleteMultipartUpload`,
-//! `AbortMultipartUpload`, `HeadObject`, `GetObject`, `DeleteObjectTagging`), path-style
+//! `AbortMultipartUpload`, `HeadObject`, `GetObject`, `PutObject`, `DeleteObjectTagging`), path-style
 //! against the configured endpoint, signed with [`super::sigv4`].
 
 use reqwest::{Method, StatusCode, Url};
@@ -188,13 +188,28 @@ impl Bucket {
         headers: Vec<(String, String)>,
         body: Vec<u8>,
     ) -> Result<reqwest::Response, S3Error> {
-        let path = self.object_path(key);
-        let host = self.host();
         let hash = if body.is_empty() {
             EMPTY_SHA256.to_string()
         } else {
             hex::encode(Sha256::digest(&body))
         };
+        self.send_body(method, key, query, headers, &hash, body.into())
+            .await
+    }
+
+    /// Send a header-signed request whose body has the payload hash `hash`
+    /// (`UNSIGNED-PAYLOAD` for a streamed one).
+    async fn send_body(
+        &self,
+        method: Method,
+        key: &str,
+        query: Vec<(String, String)>,
+        headers: Vec<(String, String)>,
+        hash: &str,
+        body: reqwest::Body,
+    ) -> Result<reqwest::Response, S3Error> {
+        let path = self.object_path(key);
+        let host = self.host();
         let qs: Vec<String> = {
             let mut pairs: Vec<(String, String)> = query
                 .iter()
@@ -216,7 +231,7 @@ impl Bucket {
                 headers: headers.clone(),
             },
             OffsetDateTime::now_utc(),
-            &hash,
+            hash,
         );
         let mut req = self.http.request(method, self.url(&path, &qs.join("&")));
         for (k, v) in headers.iter().chain(signed.iter()) {
@@ -345,6 +360,53 @@ impl Bucket {
             return Err(Self::failure(resp).await);
         }
         Ok(resp)
+    }
+
+    /// `PutObject` of a file on disk, streamed (`UNSIGNED-PAYLOAD`): what the ingest
+    /// writes back (the `.tab` and the `.orig` beside it).
+    pub(crate) async fn put_file(&self, key: &str, path: &std::path::Path) -> Result<(), S3Error> {
+        let file = tokio::fs::File::open(path)
+            .await
+            .map_err(|e| S3Error::Transport(format!("reading {}: {e}", path.display())))?;
+        let len = file
+            .metadata()
+            .await
+            .map_err(|e| S3Error::Transport(format!("reading {}: {e}", path.display())))?
+            .len();
+        let body = reqwest::Body::wrap_stream(tokio_util::io::ReaderStream::new(file));
+        let resp = self
+            .send_body(
+                Method::PUT,
+                key,
+                Vec::new(),
+                vec![("content-length".into(), len.to_string())],
+                "UNSIGNED-PAYLOAD",
+                body,
+            )
+            .await?;
+        if !resp.status().is_success() {
+            return Err(Self::failure(resp).await);
+        }
+        Ok(())
+    }
+
+    /// `GetObject` into a file on disk, streamed.
+    pub(crate) async fn get_to_file(
+        &self,
+        key: &str,
+        path: &std::path::Path,
+    ) -> Result<(), S3Error> {
+        use futures_util::StreamExt;
+        use tokio::io::AsyncWriteExt;
+        let resp = self.get(key, None).await?;
+        let io = |e: std::io::Error| S3Error::Transport(format!("writing {}: {e}", path.display()));
+        let mut out = tokio::fs::File::create(path).await.map_err(io)?;
+        let mut body = resp.bytes_stream();
+        while let Some(chunk) = body.next().await {
+            out.write_all(&chunk?).await.map_err(io)?;
+        }
+        out.flush().await.map_err(io)?;
+        Ok(())
     }
 
     /// `DeleteObjectTagging`: drop the `dv-state=temp` tag of a registered upload.

@@ -1,5 +1,5 @@
 //! `dv collection get|create|update|publish|delete|contents|assignments|roles|facets|crawl|
-//! permissions`
+//! permissions|storage-driver`
 
 mod assignments;
 mod contents;
@@ -13,6 +13,7 @@ mod get;
 mod permissions;
 mod publish;
 mod roles;
+mod storage_driver;
 mod update;
 
 use clap::Subcommand;
@@ -47,6 +48,9 @@ pub enum CollectionCommand {
     Roles(roles::Args),
     /// List a collection's search facets.
     Facets(facets::Args),
+    /// The store a collection keeps new files in, and the installation's stores.
+    #[command(subcommand)]
+    StorageDriver(storage_driver::StorageDriverCommand),
     /// Walk the whole tree below a collection, concurrently. CSV and NDJSON stream rows as
     /// they are found; `-O FILE` writes them to a file (format from --output or the
     /// extension: .json, .ndjson, .csv, .parquet).
@@ -88,6 +92,7 @@ pub async fn run(ctx: &Context, cmd: CollectionCommand) -> CliResult {
         CollectionCommand::Roles(args) => roles::execute(ctx, args).await,
         CollectionCommand::Facets(args) => facets::execute(ctx, args).await,
         CollectionCommand::Permissions(args) => permissions::execute(ctx, args).await,
+        CollectionCommand::StorageDriver(cmd) => storage_driver::execute(ctx, cmd).await,
         CollectionCommand::Crawl(args) => crawl::execute(ctx, args).await,
     }
 }

@@ -1,5 +1,6 @@
 //! `dv dataset get|list|versions|create|template|validate|edit|publish|files|locks|
-//! assignments|delete|destroy|review|private-url|export|permissions|citation|deaccession`
+//! assignments|delete|destroy|review|private-url|storage-driver|export|permissions|citation|
+//! deaccession`
 
 mod assignments;
 pub(crate) mod citation;
@@ -18,6 +19,7 @@ mod permissions;
 mod private_url;
 mod publish;
 mod review;
+mod storage_driver;
 mod template;
 mod validate;
 mod versions;
@@ -26,6 +28,8 @@ use clap::Subcommand;
 
 use crate::context::Context;
 use crate::error::CliResult;
+
+pub(crate) use storage_driver::show as show_storage_driver;
 
 /// `dv dataset ...` (ID: a numeric database id or a PID such as `doi:10.5072/FK2/ABC123`).
 #[derive(Debug, Subcommand)]
@@ -73,6 +77,9 @@ pub enum DatasetCommand {
     /// The draft's private URL (share it for review without publishing).
     #[command(subcommand)]
     PrivateUrl(private_url::PrivateUrlCommand),
+    /// The store the dataset keeps new files in (`file`, `s3`, ...).
+    #[command(subcommand)]
+    StorageDriver(storage_driver::StorageDriverCommand),
     /// Export the metadata in a format (see `dv info exporters`).
     #[command(disable_version_flag = true)]
     Export(export::Args),
@@ -144,6 +151,7 @@ pub async fn run(ctx: &Context, cmd: DatasetCommand) -> CliResult {
         DatasetCommand::Destroy(args) => destroy::execute(ctx, args).await,
         DatasetCommand::Review(cmd) => review::execute(ctx, cmd).await,
         DatasetCommand::PrivateUrl(cmd) => private_url::execute(ctx, cmd).await,
+        DatasetCommand::StorageDriver(cmd) => storage_driver::execute(ctx, cmd).await,
         DatasetCommand::Export(args) => export::execute(ctx, args).await,
         DatasetCommand::Permissions(args) => permissions::execute(ctx, args).await,
         DatasetCommand::Citation(args) => citation::execute(ctx, args).await,

@@ -6,8 +6,8 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use dataverse_client::Version;
 use dataverse_client::api::upload::{
-    DEFAULT_PARALLEL_PARTS, UploadDirectoryOptions, UploadMode, UploadOptions, UploadReport,
-    UploadSource, find_identical,
+    DEFAULT_PARALLEL_PARTS, PartDone, UploadDirectoryOptions, UploadMode, UploadOptions,
+    UploadReport, UploadSource, find_identical,
 };
 use dataverse_client::checksum::ChecksumAlgorithm;
 use futures_util::{StreamExt, stream};
@@ -205,6 +205,7 @@ pub(crate) async fn execute(ctx: &Context, args: Args) -> CliResult {
                         .mode(mode)
                         .parallel_parts(parallel_parts);
                     options.resume_dir = resume;
+                    let options = options.part_progress(part_notice(&b, path));
                     let options = options.progress(move |n, _| {
                         if let Some(slot) = sent.get(i) {
                             slot.store(n, Ordering::Relaxed);
@@ -253,6 +254,11 @@ pub(crate) async fn execute(ctx: &Context, args: Args) -> CliResult {
             .dry_run(args.dry_run)
             .concurrency(concurrency)
             .metadata(body.clone())
+            .part_progress({
+                let b = b.clone();
+                let dir = dir.clone();
+                move |rel, p| part_notice(&b, &dir.join(rel))(p)
+            })
             .progress(move |p| {
                 b.set(p.bytes_done, Some(p.bytes_total));
                 b.set_message(format!("{}/{} files", p.files_done, p.files_total));
@@ -384,4 +390,22 @@ fn print_upload(ctx: &Context, out: &UploadOutput) -> CliResult {
             out.failed.len()
         ))
     })
+}
+
+/// What a part of a direct upload that the store has taken shows: the bar's message names
+/// the file and the part, and `-v` logs one line per part.
+fn part_notice(bar: &Transfer, path: &Path) -> impl Fn(&PartDone) + Send + Sync + 'static {
+    let bar = bar.clone();
+    let name = path.display().to_string();
+    move |p: &PartDone| {
+        let how = if p.resumed { "stored before" } else { "stored" };
+        bar.set_message(format!("{name}: part {}/{}", p.part, p.parts));
+        tracing::info!(
+            target: "dataverse_cli",
+            "{name}: part {}/{} {how} ({})",
+            p.part,
+            p.parts,
+            crate::output::human_size(p.bytes)
+        );
+    }
 }

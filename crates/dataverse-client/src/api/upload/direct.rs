@@ -28,7 +28,7 @@ use serde_json::{Value, json};
 use tokio::io::{AsyncReadExt, AsyncSeekExt};
 use tokio_util::io::ReaderStream;
 
-use super::options::{UploadMode, UploadOptions, UploadProgress};
+use super::options::{PartDone, UploadMode, UploadOptions, UploadProgress};
 use super::resume::{self, ResumeFile, SavedUpload};
 use super::single::{Target, UploadReport, check_directory_label};
 use super::source::UploadSource;
@@ -440,6 +440,20 @@ impl NativeApi {
         if let Some(p) = &progress {
             p(already, Some(size));
         }
+        let count = u32::try_from(expected).unwrap_or(u32::MAX);
+        let part_done = |part: u32, resumed: bool| {
+            if let Some(f) = &options.part_progress {
+                f(&PartDone {
+                    part,
+                    parts: count,
+                    bytes: part_len(part, part_size, size),
+                    resumed,
+                });
+            }
+        };
+        for n in state.etags.keys() {
+            part_done(*n, true);
+        }
         let missing: Vec<(u32, String)> = parts
             .into_iter()
             .filter(|(n, _)| !state.etags.contains_key(n))
@@ -472,6 +486,7 @@ impl NativeApi {
                 match done {
                     Ok((n, etag)) => {
                         state.etags.insert(n, etag);
+                        part_done(n, false);
                         if let Some(r) = resume_file {
                             r.save(state);
                         }
@@ -818,7 +833,7 @@ impl Drop for AbortGuard {
 
 /// The size of part `n` (from 1) of a file of `size` bytes in parts of `part_size`.
 fn part_len(n: u32, part_size: u64, size: u64) -> u64 {
-    let start = u64::from(n - 1) * part_size;
+    let start = u64::from(n.saturating_sub(1)) * part_size;
     size.saturating_sub(start).min(part_size)
 }
 

@@ -317,6 +317,10 @@ impl NativeApi {
         let mut upload_options = UploadOptions::new().mode(options.mode);
         upload_options.parallel_parts = options.parallel_parts;
         upload_options.resume_dir = options.resume_dir.clone();
+        if let Some(f) = options.part_progress.clone() {
+            let relative = local.relative.clone();
+            upload_options = upload_options.part_progress(move |p| f(&relative, p));
+        }
         let upload_options = upload_options.progress({
             let sent = sent.clone();
             let bytes_done = bytes_done.clone();

@@ -42,8 +42,8 @@ pub use direct::DEFAULT_PARALLEL_PARTS;
 pub use directory::{DirectoryFile, PlannedFile, UploadDirectorySummary};
 pub use matching::find_identical;
 pub use options::{
-    DirectoryProgress, DirectoryProgressFn, UploadDirectoryOptions, UploadMode, UploadOptions,
-    UploadProgress,
+    DirectoryPartProgress, DirectoryProgress, DirectoryProgressFn, PartDone, PartProgress,
+    UploadDirectoryOptions, UploadMode, UploadOptions, UploadProgress,
 };
 pub use single::UploadReport;
 pub use source::{UploadSource, guess_content_type};

@@ -18,6 +18,27 @@ use crate::models::files::UploadBody;
 /// A progress callback of one upload: (bytes sent, total bytes if known).
 pub type UploadProgress = Arc<dyn Fn(u64, Option<u64>) + Send + Sync>;
 
+/// A part of a direct upload in parts that the store has taken.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct PartDone {
+    /// The part's number, from 1.
+    pub part: u32,
+    /// How many parts the file goes in.
+    pub parts: u32,
+    /// The part's size in bytes.
+    pub bytes: u64,
+    /// Stored by an earlier, interrupted run: reported once when the upload resumes.
+    pub resumed: bool,
+}
+
+/// A callback called once per part of a direct upload that the store has taken.
+pub type PartProgress = Arc<dyn Fn(&PartDone) + Send + Sync>;
+
+/// A per-part callback of [`NativeApi::upload_directory`]: the file's path relative to
+/// the directory, and the part.
+pub type DirectoryPartProgress = Arc<dyn Fn(&std::path::Path, &PartDone) + Send + Sync>;
+
 /// How a file goes up.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 #[non_exhaustive]
@@ -42,6 +63,9 @@ pub struct UploadOptions {
     /// Called as bytes go out with (bytes sent, total if known); for a direct upload in
     /// parts, the bytes of all parts together.
     pub progress: Option<UploadProgress>,
+    /// Called once per part of a direct upload in parts, as the store takes it (in the
+    /// order parts finish, not their numbers').
+    pub part_progress: Option<PartProgress>,
     /// Direct or native (default [`UploadMode::Auto`]).
     pub mode: UploadMode,
     /// Parts of a direct upload sent at once (default
@@ -58,6 +82,7 @@ impl std::fmt::Debug for UploadOptions {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("UploadOptions")
             .field("progress", &self.progress.is_some())
+            .field("part_progress", &self.part_progress.is_some())
             .field("mode", &self.mode)
             .field("parallel_parts", &self.parallel_parts)
             .field("resume_dir", &self.resume_dir)
@@ -92,6 +117,12 @@ impl UploadOptions {
     /// A progress callback: (bytes sent, total if known).
     pub fn progress(mut self, progress: impl Fn(u64, Option<u64>) + Send + Sync + 'static) -> Self {
         self.progress = Some(Arc::new(progress));
+        self
+    }
+
+    /// A callback per part of a direct upload in parts, as the store takes it.
+    pub fn part_progress(mut self, f: impl Fn(&PartDone) + Send + Sync + 'static) -> Self {
+        self.part_progress = Some(Arc::new(f));
         self
     }
 }
@@ -135,6 +166,9 @@ pub struct UploadDirectoryOptions {
     pub dry_run: bool,
     /// Called after each chunk and each file.
     pub progress: Option<DirectoryProgressFn>,
+    /// Called once per part of each direct upload in parts (see
+    /// [`UploadOptions::part_progress`]).
+    pub part_progress: Option<DirectoryPartProgress>,
     /// Direct or native, as for one file (default [`UploadMode::Auto`]). New files sent
     /// directly are registered together, [`registration_batch`](Self::registration_batch)
     /// at a time (`addFiles`).
@@ -156,6 +190,7 @@ impl std::fmt::Debug for UploadDirectoryOptions {
             .field("include_hidden", &self.include_hidden)
             .field("dry_run", &self.dry_run)
             .field("progress", &self.progress.is_some())
+            .field("part_progress", &self.part_progress.is_some())
             .field("mode", &self.mode)
             .field("parallel_parts", &self.parallel_parts)
             .field("resume_dir", &self.resume_dir)
@@ -180,6 +215,7 @@ impl UploadDirectoryOptions {
             include_hidden: false,
             dry_run: false,
             progress: None,
+            part_progress: None,
             mode: UploadMode::Auto,
             parallel_parts: None,
             resume_dir: None,
@@ -244,6 +280,15 @@ impl UploadDirectoryOptions {
     /// A progress callback.
     pub fn progress(mut self, f: impl Fn(&DirectoryProgress) + Send + Sync + 'static) -> Self {
         self.progress = Some(Arc::new(f));
+        self
+    }
+
+    /// A callback per part of each direct upload in parts.
+    pub fn part_progress(
+        mut self,
+        f: impl Fn(&std::path::Path, &PartDone) + Send + Sync + 'static,
+    ) -> Self {
+        self.part_progress = Some(Arc::new(f));
         self
     }
 }
