@@ -23,7 +23,8 @@ use super::common::guards::{can_see_draft, find_file, latest_visible};
 use crate::auth::{Auth, Caller};
 use crate::envelope::{ApiError, RequestInfo};
 use crate::model::VersionState;
-use crate::permissions::{DvObject, Permission, denied, permitted};
+use crate::permissions::{Permission, denied};
+use crate::store::access_requests;
 use crate::store::datasets::{self, VersionSpec};
 use crate::store::files::{self, DataFileRow, FileMetaRow};
 use crate::zip::ZipWriter;
@@ -47,6 +48,13 @@ struct Sendable {
     name: String,
     content_type: String,
     size: u64,
+    /// The file's id and dataset, and whether it was ever published (downloads of
+    /// published files are counted).
+    file_id: i64,
+    dataset_id: i64,
+    released: bool,
+    /// An ingested tabular file (its `.tab` starts with the variable header line).
+    tabular: bool,
 }
 
 /// Whether this caller may have a file's bytes.
@@ -83,11 +91,12 @@ fn sendable(
         },
     };
     if fm.restricted
-        && !permitted(
+        && !access_requests::permitted_on_file(
             conn,
             caller,
             Permission::DownloadFile,
-            DvObject::Dataset(df.dataset_id),
+            df.id,
+            df.dataset_id,
         )?
     {
         return Ok(Access::Forbidden);
@@ -123,6 +132,10 @@ fn sendable(
         name,
         content_type,
         size,
+        file_id: df.id,
+        dataset_id: df.dataset_id,
+        released: df.publication_date.is_some(),
+        tabular: df.tabular && !use_original,
     }))
 }
 
@@ -182,6 +195,90 @@ fn header_value(s: &str) -> HeaderValue {
         .unwrap_or_else(|_| HeaderValue::from_static("application/octet-stream"))
 }
 
+/// `datafile access error: ...`: an optional service (format conversion, thumbnail,
+/// subsetting) this file does not offer (Dataverse's 404).
+const NO_SERVICE: &str = "datafile access error: requested optional service (image scaling, format conversion, etc.) is not supported on this datafile.";
+
+/// The optional services of `GET /api/access/datafile/{id}` asked for: `format=original`
+/// (the saved original of an ingested file; the file itself otherwise), `format=tab` and
+/// `noVarHeader` (tabular files only). Others (`imageThumb`, `format=RData`, `format=prep`,
+/// `variables`) are not offered here: Dataverse's 404.
+#[derive(Debug, Clone, Copy, Default)]
+struct Services {
+    original: bool,
+    no_var_header: bool,
+    /// Something other than `format=original` was asked for: only tabular files qualify.
+    tabular_only: bool,
+    unsupported: bool,
+}
+
+fn services(p: &HashMap<String, String>) -> Services {
+    let mut s = Services::default();
+    match p.get("format").map(String::as_str) {
+        None => {}
+        Some("original") => s.original = true,
+        Some("tab") => s.tabular_only = true,
+        Some(_) => s.unsupported = true,
+    }
+    if let Some(v) = p.get("noVarHeader") {
+        s.tabular_only = true;
+        s.no_var_header = !v.eq_ignore_ascii_case("false");
+    }
+    if p.contains_key("imageThumb") || p.contains_key("variables") {
+        s.unsupported = true;
+    }
+    s
+}
+
+/// Record a counted download of each published file (`gbrecs=true` skips it, as in
+/// Dataverse's guestbook-response rules).
+async fn count_downloads(
+    em: &Emulator,
+    user: Option<i64>,
+    files: Vec<(i64, i64)>,
+) -> Result<(), AppError> {
+    if files.is_empty() {
+        return Ok(());
+    }
+    em.store()
+        .call(move |conn| -> Result<(), AppError> {
+            let tx = conn.transaction()?;
+            let now = crate::store::time_fmt::now_iso();
+            for (file, dataset) in files {
+                access_requests::record_response(
+                    &tx,
+                    file,
+                    dataset,
+                    user,
+                    access_requests::EVENT_DOWNLOAD,
+                    &now,
+                )?;
+            }
+            tx.commit()?;
+            Ok(())
+        })
+        .await
+}
+
+/// Length of the first line (with its `\n`) of a file: the variable header of a `.tab`.
+async fn header_len(f: &mut tokio::fs::File) -> Result<u64, AppError> {
+    let mut buf = vec![0u8; 64 * 1024];
+    let mut seen = 0u64;
+    loop {
+        let n = f.read(&mut buf).await?;
+        if n == 0 {
+            break;
+        }
+        if let Some(i) = buf[..n].iter().position(|&b| b == b'\n') {
+            seen += i as u64 + 1;
+            break;
+        }
+        seen += n as u64;
+    }
+    f.seek(std::io::SeekFrom::Start(0)).await?;
+    Ok(seen)
+}
+
 pub(super) async fn datafile(
     State(em): State<Emulator>,
     Path(idtf): Path<String>,
@@ -190,32 +287,60 @@ pub(super) async fn datafile(
     headers: HeaderMap,
     auth: Auth,
 ) -> Result<Response, AppError> {
-    let original = p.get("format").is_some_and(|f| f == "original");
+    let wanted = services(&p);
+    let gbrecs = flag(&p, "gbrecs");
     let data_dir = em.config().data_dir.clone();
     let info2 = info.clone();
+    let caller = auth.caller.clone();
     let file = em
         .store()
         .read(move |conn| -> Result<Sendable, AppError> {
             let df = find_file(conn, &idtf, &p)
                 .map_err(|e| e.replace_api(|_| ApiError::endpoint_not_found(&info2)))?;
-            match sendable(conn, &data_dir, &auth.caller, &df, None, original)? {
-                Access::Granted(s) => Ok(s),
-                Access::NotFound => Err(ApiError::endpoint_not_found(&info2).into()),
-                Access::Forbidden => Err(forbidden(&info2).into()),
+            let file = match sendable(conn, &data_dir, &caller, &df, None, wanted.original)? {
+                Access::Granted(s) => s,
+                Access::NotFound => return Err(ApiError::endpoint_not_found(&info2).into()),
+                Access::Forbidden => return Err(forbidden(&info2).into()),
+            };
+            if wanted.unsupported || (wanted.tabular_only && !df.tabular) {
+                return Err(ApiError::not_found(NO_SERVICE).into());
             }
+            Ok(file)
         })
         .await?;
+    let counted = !gbrecs && file.released && {
+        let range = headers.get(header::RANGE).and_then(|v| v.to_str().ok());
+        range.is_none_or(|r| {
+            r.trim()
+                .strip_prefix("bytes=")
+                .is_some_and(|r| r.trim().starts_with("0-"))
+        })
+    };
+    if counted {
+        count_downloads(
+            &em,
+            auth.caller.user().map(|u| u.id),
+            vec![(file.file_id, file.dataset_id)],
+        )
+        .await?;
+    }
     if let Some(key) = &file.s3_key {
         return from_bucket(&em, key, &file, &headers).await;
     }
     let mut f = tokio::fs::File::open(&file.path)
         .await
         .map_err(|e| ApiError::from(Error::Io(e)))?;
-    let size = f
+    let full = f
         .metadata()
         .await
         .map_err(|e| ApiError::from(Error::Io(e)))?
         .len();
+    let skip = if wanted.no_var_header && file.tabular {
+        header_len(&mut f).await?
+    } else {
+        0
+    };
+    let size = full - skip.min(full);
     let range = match parse_range(&headers, size) {
         Ok(r) => r,
         Err(()) => {
@@ -229,7 +354,6 @@ pub(super) async fn datafile(
                 .into_response());
         }
     };
-    let _ = file.size;
     let mut resp_headers = HeaderMap::new();
     resp_headers.insert(
         header::CONTENT_TYPE,
@@ -247,19 +371,21 @@ pub(super) async fn datafile(
         )),
     );
     resp_headers.insert(header::ACCEPT_RANGES, HeaderValue::from_static("bytes"));
-    let (status, len) = match range {
+    let (status, start, len) = match range {
         Some((start, end)) => {
-            f.seek(std::io::SeekFrom::Start(start))
-                .await
-                .map_err(|e| ApiError::from(Error::Io(e)))?;
             resp_headers.insert(
                 header::CONTENT_RANGE,
                 header_value(&format!("bytes {start}-{end}/{size}")),
             );
-            (StatusCode::PARTIAL_CONTENT, end - start + 1)
+            (StatusCode::PARTIAL_CONTENT, start, end - start + 1)
         }
-        None => (StatusCode::OK, size),
+        None => (StatusCode::OK, 0, size),
     };
+    if skip + start > 0 {
+        f.seek(std::io::SeekFrom::Start(skip + start))
+            .await
+            .map_err(|e| ApiError::from(Error::Io(e)))?;
+    }
     resp_headers.insert(header::CONTENT_LENGTH, HeaderValue::from(len));
     let stream = ReaderStream::with_capacity(f.take(len), 256 * 1024);
     Ok((status, resp_headers, Body::from_stream(stream)).into_response())
@@ -338,6 +464,24 @@ fn pid_slug(pid: &str) -> String {
     pid.to_lowercase().replace([':', '/'], "-")
 }
 
+/// The published files of a zip, counted as downloads unless `gbrecs=true`.
+async fn count_zip(
+    em: &Emulator,
+    user: Option<i64>,
+    gbrecs: bool,
+    entries: &[Sendable],
+) -> Result<(), AppError> {
+    if gbrecs {
+        return Ok(());
+    }
+    let files = entries
+        .iter()
+        .filter(|e| e.released && e.s3_key.is_none())
+        .map(|e| (e.file_id, e.dataset_id))
+        .collect();
+    count_downloads(em, user, files).await
+}
+
 /// Stream a zip of `entries` plus `MANIFEST.TXT` (last).
 fn zip_response(name: &str, entries: Vec<Sendable>, skipped: Vec<String>) -> Response {
     let (writer, reader) = tokio::io::duplex(64 * 1024);
@@ -396,7 +540,7 @@ fn zip_response(name: &str, entries: Vec<Sendable>, skipped: Vec<String>) -> Res
 async fn zip_of_ids(
     em: Emulator,
     ids_text: String,
-    original: bool,
+    (original, gbrecs): (bool, bool),
     auth: Auth,
     info: RequestInfo,
 ) -> Result<Response, AppError> {
@@ -412,6 +556,7 @@ async fn zip_of_ids(
     if ids.is_empty() {
         return Err(ApiError::bad_request("No file ids were given.").into());
     }
+    let user = auth.caller.user().map(|u| u.id);
     let data_dir = em.config().data_dir.clone();
     let info2 = info.clone();
     let (name, entries, skipped) = em
@@ -452,6 +597,7 @@ async fn zip_of_ids(
             },
         )
         .await?;
+    count_zip(&em, user, gbrecs, &entries).await?;
     Ok(zip_response(&name, entries, skipped))
 }
 
@@ -463,7 +609,7 @@ pub(super) async fn datafiles_get(
     auth: Auth,
 ) -> Result<Response, AppError> {
     let original = p.get("format").is_some_and(|f| f == "original");
-    zip_of_ids(em, ids, original, auth, info).await
+    zip_of_ids(em, ids, (original, flag(&p, "gbrecs")), auth, info).await
 }
 
 pub(super) async fn datafiles_post(
@@ -497,7 +643,7 @@ pub(super) async fn datafiles_post(
             .unwrap_or(trimmed)
             .to_string()
     };
-    zip_of_ids(em, ids, original, auth, info).await
+    zip_of_ids(em, ids, (original, flag(&p, "gbrecs")), auth, info).await
 }
 
 pub(super) async fn dataset_zip(
@@ -529,6 +675,8 @@ async fn whole_dataset(
     auth: Auth,
 ) -> Result<Response, AppError> {
     let original = p.get("format").is_some_and(|f| f == "original");
+    let gbrecs = flag(&p, "gbrecs");
+    let user = auth.caller.user().map(|u| u.id);
     let data_dir = em.config().data_dir.clone();
     let (name, entries, skipped) = em
         .store()
@@ -585,6 +733,7 @@ async fn whole_dataset(
             },
         )
         .await?;
+    count_zip(&em, user, gbrecs, &entries).await?;
     Ok(zip_response(&name, entries, skipped))
 }
 

@@ -11,6 +11,7 @@
 //! here too; their handlers live apart from the API, in `crate::web`.
 
 mod access;
+mod access_requests;
 mod admin;
 mod builtin_users;
 mod collections;
@@ -23,6 +24,7 @@ mod direct_upload;
 mod exports;
 mod file_add;
 mod file_register;
+mod file_stats;
 mod files;
 mod info;
 mod licenses;
@@ -276,10 +278,44 @@ fn api_routes() -> Router<Emulator> {
         .route("/api/files/{id}/redetect", post(files::redetect))
         .route("/api/files/{id}/reingest", post(files::reingest))
         .route("/api/files/{id}/uningest", post(files::uningest))
+        // file_stats.rs: download sizes and counts
+        .route(
+            "/api/datasets/{id}/versions/{v}/downloadsize",
+            get(file_stats::download_size),
+        )
+        .route(
+            "/api/files/{id}/downloadCount",
+            get(file_stats::download_count),
+        )
         // access.rs: `Access.java`
         .route("/api/access/datafile/{id}", get(access::datafile))
         .route("/api/access/datafiles/{ids}", get(access::datafiles_get))
         .route("/api/access/datafiles", post(access::datafiles_post))
+        // access_requests.rs: requests for restricted files, grants
+        .route(
+            "/api/access/{id}/allowAccessRequest",
+            put(access_requests::allow),
+        )
+        .route(
+            "/api/access/datafile/{id}/requestAccess",
+            put(access_requests::request),
+        )
+        .route(
+            "/api/access/datafile/{id}/listRequests",
+            get(access_requests::list),
+        )
+        .route(
+            "/api/access/datafile/{id}/grantAccess/{identifier}",
+            put(access_requests::grant),
+        )
+        .route(
+            "/api/access/datafile/{id}/rejectAccess/{identifier}",
+            put(access_requests::reject),
+        )
+        .route(
+            "/api/access/datafile/{id}/revokeAccess/{identifier}",
+            delete(access_requests::revoke),
+        )
         .route("/api/access/dataset/{id}", get(access::dataset_zip))
         .route(
             "/api/access/dataset/{id}/versions/{v}",
