@@ -198,6 +198,68 @@ async fn bytes_streams_zips_counts_and_sizes() {
         .unwrap_err();
     assert!(matches!(e, Error::NotFound(_)), "{e:?}");
 
+    // A tabular file's bundle: Dataverse's entries in its order; counted as a download.
+    let before = api.get_file_download_count(csv).await.unwrap();
+    let bundle = unzip(&api.get_datafile_bundle(csv).await.unwrap());
+    let names: Vec<&str> = bundle.iter().map(|(n, _)| n.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "table.tab",
+            "table.csv",
+            "table-ddi.xml",
+            "tablecitation-endnote.xml",
+            "tablecitation-ris.ris",
+            "tablecitation-bib.bib"
+        ]
+    );
+    assert_eq!(bundle[0].1, TAB.as_bytes());
+    assert_eq!(bundle[1].1, CSV);
+    let ddi = String::from_utf8(bundle[2].1.clone()).unwrap();
+    let doc = roxmltree::Document::parse(&ddi).unwrap();
+    let vars: Vec<&str> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("var"))
+        .filter_map(|n| n.attribute("name"))
+        .collect();
+    assert_eq!(vars, ["name", "count"]);
+    let case_qnty = doc
+        .descendants()
+        .find(|n| n.has_tag_name("caseQnty"))
+        .unwrap();
+    assert_eq!(case_qnty.text(), Some("2"));
+    let endnote = String::from_utf8(bundle[3].1.clone()).unwrap();
+    let doc = roxmltree::Document::parse(&endnote).unwrap();
+    let ref_type = doc
+        .descendants()
+        .find(|n| n.has_tag_name("ref-type"))
+        .unwrap();
+    assert_eq!(
+        (ref_type.attribute("name"), ref_type.text()),
+        (Some("Dataset"), Some("59"))
+    );
+    let ris = String::from_utf8(bundle[4].1.clone()).unwrap();
+    assert!(
+        ris.contains("TY  - DATA\r\n") && ris.contains("C1  - table.tab\r\n"),
+        "{ris}"
+    );
+    assert!(
+        ris.contains("ET  - V1\r\n") && ris.ends_with("ER  - \r\n"),
+        "{ris}"
+    );
+    let bib = String::from_utf8(bundle[5].1.clone()).unwrap();
+    assert!(
+        bib.starts_with("@data{") && bib.contains("version = {V1},"),
+        "{bib}"
+    );
+    assert_eq!(api.get_file_download_count(csv).await.unwrap(), before + 1);
+    // A file that is not an ingested table: the file alone.
+    let bundle = unzip(&api.get_datafile_bundle(bin).await.unwrap());
+    assert_eq!(bundle.len(), 1);
+    assert_eq!((bundle[0].0.as_str(), &bundle[0].1), ("blob.bin", &binary));
+    let e = api.get_datafile_bundle(999_999).await.unwrap_err();
+    assert!(matches!(e, Error::NotFound(_)), "{e:?}");
+
     // The local store hands out the plain access URL.
     let url = api
         .get_datafile_download_url(bin, &DataAccessOptions::new())

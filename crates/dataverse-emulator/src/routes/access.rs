@@ -33,32 +33,32 @@ use crate::{Emulator, Error};
 /// `WebApplicationExceptionHandler`'s 403 text.
 const FORBIDDEN: &str = "Not authorized to access this object via this API endpoint. Please check your code for typos, or consult our API guide at http://guides.dataverse.org.";
 
-fn forbidden(info: &RequestInfo) -> ApiError {
+pub(super) fn forbidden(info: &RequestInfo) -> ApiError {
     ApiError::builder(StatusCode::FORBIDDEN, FORBIDDEN, Some(info))
 }
 
 /// One file to send: where its bytes are, its name and type.
 #[derive(Debug, Clone)]
-struct Sendable {
-    path: PathBuf,
+pub(super) struct Sendable {
+    pub(super) path: PathBuf,
     /// The object key when the bytes are in the S3 bucket (then `path` is not used).
-    s3_key: Option<String>,
+    pub(super) s3_key: Option<String>,
     /// `directoryLabel/label` inside a zip.
-    zip_path: String,
-    name: String,
-    content_type: String,
-    size: u64,
+    pub(super) zip_path: String,
+    pub(super) name: String,
+    pub(super) content_type: String,
+    pub(super) size: u64,
     /// The file's id and dataset, and whether it was ever published (downloads of
     /// published files are counted).
-    file_id: i64,
-    dataset_id: i64,
-    released: bool,
+    pub(super) file_id: i64,
+    pub(super) dataset_id: i64,
+    pub(super) released: bool,
     /// An ingested tabular file (its `.tab` starts with the variable header line).
-    tabular: bool,
+    pub(super) tabular: bool,
 }
 
 /// Whether this caller may have a file's bytes.
-enum Access {
+pub(super) enum Access {
     /// Yes: what to send.
     Granted(Sendable),
     /// No version the caller may see lists the file.
@@ -69,7 +69,7 @@ enum Access {
 
 /// The file as this caller may download it: a released version (or the draft for those who
 /// may see it) must list it; restricted files need `DownloadFile`.
-fn sendable(
+pub(super) fn sendable(
     conn: &Connection,
     data_dir: &std::path::Path,
     caller: &Caller,
@@ -140,7 +140,7 @@ fn sendable(
 }
 
 /// `java.net.URLEncoder.encode(name, "UTF-8")`.
-fn url_encode(s: &str) -> String {
+pub(super) fn url_encode(s: &str) -> String {
     let mut out = String::new();
     for b in s.bytes() {
         match b {
@@ -190,7 +190,7 @@ fn parse_range(headers: &HeaderMap, size: u64) -> Result<Option<(u64, u64)>, ()>
     Ok(Some(range))
 }
 
-fn header_value(s: &str) -> HeaderValue {
+pub(super) fn header_value(s: &str) -> HeaderValue {
     HeaderValue::from_str(s)
         .unwrap_or_else(|_| HeaderValue::from_static("application/octet-stream"))
 }
@@ -232,7 +232,7 @@ fn services(p: &HashMap<String, String>) -> Services {
 
 /// Record a counted download of each published file (`gbrecs=true` skips it, as in
 /// Dataverse's guestbook-response rules).
-async fn count_downloads(
+pub(super) async fn count_downloads(
     em: &Emulator,
     user: Option<i64>,
     files: Vec<(i64, i64)>,

@@ -14,6 +14,7 @@ mod access;
 mod access_requests;
 mod admin;
 mod builtin_users;
+mod bundle;
 mod collections;
 pub(crate) mod common;
 mod dataset_access;
@@ -290,6 +291,8 @@ fn api_routes() -> Router<Emulator> {
         // access.rs: `Access.java`
         .route("/api/access/datafile/{id}", get(access::datafile))
         .route("/api/access/datafiles/{ids}", get(access::datafiles_get))
+        // bundle.rs: a tabular file with its original, DDI and citations
+        .route("/api/access/datafile/bundle/{id}", get(bundle::bundle))
         .route("/api/access/datafiles", post(access::datafiles_post))
         // access_requests.rs: requests for restricted files, grants
         .route(

@@ -1,10 +1,13 @@
 //! `dv file get|list|update|upload|replace|delete|restrict|unrestrict|redetect|reingest|
-//! uningest|download`
+//! uningest|download|get-bytes|access|download-count`
 
+mod access;
 mod delete;
 mod download;
+mod download_count;
 mod fields;
 mod get;
+mod get_bytes;
 mod redetect;
 mod reingest;
 mod replace;
@@ -58,6 +61,14 @@ pub enum FileCommand {
     /// kept unless --overwrite; --skip-existing skips identical ones.
     #[command(disable_version_flag = true, after_help = EXAMPLES_DOWNLOAD)]
     Download(download::Args),
+    /// A file's bytes as they come, to stdout or -O FILE: --format original|tab,
+    /// --no-var-header, --range START-END (no checksum check; see download).
+    GetBytes(get_bytes::Args),
+    /// Requests for access to restricted files, and their answers.
+    #[command(subcommand)]
+    Access(access::AccessCommand),
+    /// How many times a file was downloaded.
+    DownloadCount(download_count::Args),
 }
 
 /// The examples at the end of `dv file upload --help`.
@@ -80,7 +91,10 @@ Examples:
 impl FileCommand {
     /// Whether this command writes to `-O/--out`.
     pub fn writes_files(&self) -> bool {
-        matches!(self, FileCommand::Download(_) | FileCommand::List(_))
+        matches!(
+            self,
+            FileCommand::Download(_) | FileCommand::List(_) | FileCommand::GetBytes(_)
+        )
     }
 }
 
@@ -99,5 +113,8 @@ pub async fn run(ctx: &Context, cmd: FileCommand) -> CliResult {
         FileCommand::Reingest(args) => reingest::execute(ctx, args).await,
         FileCommand::Uningest(args) => uningest::execute(ctx, args).await,
         FileCommand::Download(args) => download::execute(ctx, args).await,
+        FileCommand::GetBytes(args) => get_bytes::execute(ctx, args).await,
+        FileCommand::Access(cmd) => access::run(ctx, cmd).await,
+        FileCommand::DownloadCount(args) => download_count::execute(ctx, args).await,
     }
 }
