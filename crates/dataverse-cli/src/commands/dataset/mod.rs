@@ -59,6 +59,7 @@ pub enum DatasetCommand {
     Files(files::Args),
     /// The total size a download of a version would bring (--mode all|original|archival
     /// for ingested tables; the same filters as files).
+    #[command(disable_version_flag = true)]
     DownloadSize(download_size::Args),
     /// List the dataset's locks.
     Locks(locks::Args),
