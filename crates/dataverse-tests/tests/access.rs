@@ -1,7 +1,7 @@
 //! The Data Access API through the library against the embedded Dataverse: files as bytes
 //! and streams with their optional services and ranges, zips of several files and of a
 //! whole version (entry names and order, `MANIFEST.TXT` last), a tabular file's bundle,
-//! download URLs, download counts and sizes, and access requests to a restricted file end
+//! download URLs, download counts and sizes, data tables, and access requests to a restricted file end
 //! to end with other users (every refusal in Dataverse's order, with its words; the
 //! grantee then downloading the file).
 
@@ -259,6 +259,39 @@ async fn bytes_streams_zips_counts_and_sizes() {
     assert_eq!((bundle[0].0.as_str(), &bundle[0].1), ("blob.bin", &binary));
     let e = api.get_datafile_bundle(999_999).await.unwrap_err();
     assert!(matches!(e, Error::NotFound(_)), "{e:?}");
+
+    // The table's variables and summary statistics; a file that is not tabular: 400.
+    let tables = api.get_file_data_tables(csv).await.unwrap();
+    assert_eq!(tables.len(), 1);
+    assert_eq!(
+        (tables[0].var_quantity, tables[0].case_quantity),
+        (Some(2), Some(2))
+    );
+    let vars = &tables[0].data_variables;
+    let names: Vec<&str> = vars.iter().map(|v| v.name.as_str()).collect();
+    assert_eq!(names, ["name", "count"]);
+    assert_eq!(vars[0].variable_format_type.as_deref(), Some("CHARACTER"));
+    assert_eq!(vars[1].variable_format_type.as_deref(), Some("NUMERIC"));
+    let stats = vars[1].summary_statistics.as_ref().unwrap();
+    for (k, want) in [
+        ("mean", "4.0"),
+        ("min", "3.0"),
+        ("max", "5.0"),
+        ("vald", "2.0"),
+    ] {
+        assert_eq!(stats[k], want, "{k}");
+    }
+    assert_eq!(
+        refusal(&api.get_file_data_tables(bin).await.unwrap_err()),
+        (
+            400,
+            "This operation is only available for tabular files.".into()
+        )
+    );
+    assert_eq!(
+        refusal(&api.get_file_data_tables(999_999).await.unwrap_err()),
+        (404, "File not found for given id.".into())
+    );
 
     // The local store hands out the plain access URL.
     let url = api

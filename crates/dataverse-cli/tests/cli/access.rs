@@ -1,6 +1,6 @@
 //! `dv file get-bytes`, `dv file download --format original|tab|bundle`,
 //! `dv file access request|allow|list|grant|reject|revoke` with a second user,
-//! `dv file download-count` and `dv dataset download-size`, in JSON and as text.
+//! `dv file download-count`, `dv file tables` and `dv dataset download-size`, in JSON and as text.
 
 use tempfile::TempDir;
 
@@ -147,6 +147,18 @@ fn bytes_formats_bundle_counts_and_sizes() {
     .map(|n| text.find(n).unwrap_or_else(|| panic!("{n} missing")))
     .collect();
     assert!(order.windows(2).all(|w| w[0] < w[1]), "{order:?}");
+
+    // tables: the variables as a table and as JSON.
+    let out = s
+        .run(s.dv().args(["-o", "table", "file", "tables", &table]))
+        .success();
+    let text = stdout(&out);
+    assert!(
+        text.contains("VARIABLE") && text.contains("NUMERIC") && text.contains("1.5"),
+        "{text}"
+    );
+    let tables = ok(&s, &["file", "tables", &table]);
+    assert_eq!(tables[0]["dataVariables"][1]["name"], "value", "{tables}");
 
     // download-size: JSON and text; modes; a bad mode is a usage error.
     let all = ok(&s, &["dataset", "download-size", &pid]);

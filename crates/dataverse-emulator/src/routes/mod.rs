@@ -288,6 +288,7 @@ fn api_routes() -> Router<Emulator> {
             "/api/files/{id}/downloadCount",
             get(file_stats::download_count),
         )
+        .route("/api/files/{id}/dataTables", get(file_stats::data_tables))
         // access.rs: `Access.java`
         .route("/api/access/datafile/{id}", get(access::datafile))
         .route("/api/access/datafiles/{ids}", get(access::datafiles_get))

@@ -1,5 +1,5 @@
 //! `dv file get|list|update|upload|replace|delete|restrict|unrestrict|redetect|reingest|
-//! uningest|download|get-bytes|access|download-count`
+//! uningest|download|get-bytes|access|download-count|tables`
 
 mod access;
 mod delete;
@@ -12,6 +12,7 @@ mod redetect;
 mod reingest;
 mod replace;
 mod restrict;
+mod tables;
 mod uningest;
 mod unrestrict;
 mod update;
@@ -69,6 +70,8 @@ pub enum FileCommand {
     Access(access::AccessCommand),
     /// How many times a file was downloaded.
     DownloadCount(download_count::Args),
+    /// The variables of an ingested table with their summary statistics.
+    Tables(tables::Args),
 }
 
 /// The examples at the end of `dv file upload --help`.
@@ -116,5 +119,6 @@ pub async fn run(ctx: &Context, cmd: FileCommand) -> CliResult {
         FileCommand::GetBytes(args) => get_bytes::execute(ctx, args).await,
         FileCommand::Access(cmd) => access::run(ctx, cmd).await,
         FileCommand::DownloadCount(args) => download_count::execute(ctx, args).await,
+        FileCommand::Tables(args) => tables::execute(ctx, args).await,
     }
 }

@@ -1,9 +1,10 @@
-//! How much a download weighs and how often a file was downloaded.
+//! How much a download weighs, how often a file was downloaded, and what an ingested
+//! file's tables hold.
 
 use crate::client::{NativeApi, Request};
 use crate::error::{Error, Result};
 use crate::ids::{IntoPersistentOrId, Version};
-use crate::models::access::DownloadSize;
+use crate::models::access::{DataTable, DownloadSize};
 
 /// Which bytes of ingested tabular files a download size counts
 /// (`DatasetVersionFilesServiceBean.FileDownloadSizeMode`); other files always count
@@ -88,6 +89,21 @@ impl DownloadSizeQuery {
 }
 
 impl NativeApi {
+    /// The data tables of an ingested file: its variables with their types and summary
+    /// statistics. A file that is not tabular is Dataverse's 400 ([`Error::BadRequest`]:
+    /// `This operation is only available for tabular files.`); a restricted one needs
+    /// download permission (403).
+    ///
+    /// Endpoint: `GET /api/files/{id}/dataTables`
+    pub async fn get_file_data_tables(
+        &self,
+        file: impl IntoPersistentOrId,
+    ) -> Result<Vec<DataTable>> {
+        let id = file.into_persistent_or_id()?;
+        self.execute(Request::get("files").id(&id).seg("dataTables"))
+            .await
+    }
+
     /// The total size of the files of a dataset version a download would bring.
     ///
     /// Endpoint: `GET /api/datasets/{id}/versions/{v}/downloadsize` (`mode`,
