@@ -34,6 +34,9 @@ enum Entry {
     File(String, std::path::PathBuf),
 }
 
+/// The zip's name, its entries, and the file to count as downloaded (when published).
+type Prepared = (String, Vec<Entry>, Option<(i64, i64)>);
+
 /// The header row and the number of data rows of a stored `.tab`.
 fn tab_shape(path: &std::path::Path) -> Result<(Vec<String>, u64), Error> {
     let f = std::io::BufReader::new(std::fs::File::open(path)?);
@@ -65,7 +68,7 @@ pub(super) async fn bundle(
     let info2 = info.clone();
     let (zip_name, entries, counted) = em
         .store()
-        .read(move |conn| -> Result<(String, Vec<Entry>, Option<(i64, i64)>), AppError> {
+        .read(move |conn| -> Result<Prepared, AppError> {
             let df = find_file(conn, &idtf, &p)
                 .map_err(|e| e.replace_api(|_| ApiError::endpoint_not_found(&info2)))?;
             let file = match sendable(conn, &data_dir, &caller, &df, None, false)? {

@@ -34,7 +34,7 @@ fn grouped(n: i64) -> String {
     let digits = n.unsigned_abs().to_string();
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
@@ -101,43 +101,6 @@ pub(super) async fn download_count(
     Ok(msg(n.to_string()))
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn summary_statistics_of_a_numeric_column() {
-        let vals: Vec<String> = ["3", "5", "", "5"].iter().map(|s| s.to_string()).collect();
-        let v = variable(7, 1, "count", &vals);
-        assert_eq!(v["variableFormatType"], "NUMERIC");
-        assert_eq!(v["variableIntervalType"], "discrete");
-        let s = &v["summaryStatistics"];
-        assert_eq!(
-            (s["vald"].as_str(), s["invd"].as_str()),
-            (Some("3.0"), Some("1.0"))
-        );
-        assert_eq!(
-            (s["min"].as_str(), s["max"].as_str()),
-            (Some("3.0"), Some("5.0"))
-        );
-        assert_eq!(
-            (s["medn"].as_str(), s["mode"].as_str()),
-            (Some("5.0"), Some("5.0"))
-        );
-        let text = variable(7, 0, "name", &["a".to_string()]);
-        assert_eq!(text["variableFormatType"], "CHARACTER");
-        assert!(text.get("summaryStatistics").is_none());
-    }
-
-    #[test]
-    fn numbers_grouped_as_java_prints_them() {
-        assert_eq!(grouped(0), "0");
-        assert_eq!(grouped(999), "999");
-        assert_eq!(grouped(1000), "1,000");
-        assert_eq!(grouped(1234567), "1,234,567");
-    }
-}
-
 /// A value as Java's `Double.toString` prints the common cases (`4.0`, `2.5`).
 fn java_double(x: f64) -> String {
     if x.is_finite() && x.fract() == 0.0 && x.abs() < 1e7 {
@@ -182,7 +145,7 @@ fn variable(file_id: i64, order: usize, name: &str, values: &[String]) -> serde_
         };
         nums.sort_by(f64::total_cmp);
         let mid = nums.len() / 2;
-        let median = if nums.len() % 2 == 0 {
+        let median = if nums.len().is_multiple_of(2) {
             (nums[mid - 1] + nums[mid]) / 2.0
         } else {
             nums[mid]
@@ -212,8 +175,11 @@ fn variable(file_id: i64, order: usize, name: &str, values: &[String]) -> serde_
     v
 }
 
+/// The header, the values column by column, and the number of rows.
+type TabColumns = (Vec<String>, Vec<Vec<String>>, u64);
+
 /// The columns of a stored `.tab` (header row first): names and values, and the rows.
-fn read_tab(path: &std::path::Path) -> Result<(Vec<String>, Vec<Vec<String>>, u64), crate::Error> {
+fn read_tab(path: &std::path::Path) -> Result<TabColumns, crate::Error> {
     use std::io::BufRead;
     let f = std::io::BufReader::new(std::fs::File::open(path)?);
     let mut lines = f.lines();
@@ -290,4 +256,41 @@ pub(super) async fn data_tables(
         })
         .await?;
     Ok(ok(v))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn summary_statistics_of_a_numeric_column() {
+        let vals: Vec<String> = ["3", "5", "", "5"].iter().map(|s| s.to_string()).collect();
+        let v = variable(7, 1, "count", &vals);
+        assert_eq!(v["variableFormatType"], "NUMERIC");
+        assert_eq!(v["variableIntervalType"], "discrete");
+        let s = &v["summaryStatistics"];
+        assert_eq!(
+            (s["vald"].as_str(), s["invd"].as_str()),
+            (Some("3.0"), Some("1.0"))
+        );
+        assert_eq!(
+            (s["min"].as_str(), s["max"].as_str()),
+            (Some("3.0"), Some("5.0"))
+        );
+        assert_eq!(
+            (s["medn"].as_str(), s["mode"].as_str()),
+            (Some("5.0"), Some("5.0"))
+        );
+        let text = variable(7, 0, "name", &["a".to_string()]);
+        assert_eq!(text["variableFormatType"], "CHARACTER");
+        assert!(text.get("summaryStatistics").is_none());
+    }
+
+    #[test]
+    fn numbers_grouped_as_java_prints_them() {
+        assert_eq!(grouped(0), "0");
+        assert_eq!(grouped(999), "999");
+        assert_eq!(grouped(1000), "1,000");
+        assert_eq!(grouped(1234567), "1,234,567");
+    }
 }
