@@ -5,6 +5,8 @@
 #[path = "common/mod.rs"]
 mod common;
 
+#[path = "cli/access.rs"]
+mod access;
 #[path = "cli/auth.rs"]
 mod auth;
 #[path = "cli/browser.rs"]

@@ -2,6 +2,7 @@
 //! on `PRAGMA user_version`, and the first-open bootstrap (admin user, root collection,
 //! licenses, built-in roles).
 
+pub(crate) mod access_requests;
 pub(crate) mod blobs;
 pub(crate) mod collections;
 pub(crate) mod dataset_write;
@@ -167,6 +168,9 @@ impl Store {
             if version < 7 {
                 tx.execute_batch(storage_drivers::SCHEMA_S17REST)?;
             }
+            if version < 8 {
+                tx.execute_batch(access_requests::SCHEMA_ACCESS)?;
+            }
             if version < SCHEMA_VERSION {
                 tx.pragma_update(None, "user_version", SCHEMA_VERSION)?;
             }
@@ -217,7 +221,7 @@ impl Store {
 }
 
 /// Current schema version (`PRAGMA user_version`). Later issues add `if version < N` steps.
-pub(crate) const SCHEMA_VERSION: i64 = 7;
+pub(crate) const SCHEMA_VERSION: i64 = 8;
 
 /// Username of the bootstrap superuser.
 pub(crate) const ADMIN_USERNAME: &str = "dataverseAdmin";

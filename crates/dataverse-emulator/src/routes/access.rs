@@ -23,7 +23,8 @@ use super::common::guards::{can_see_draft, find_file, latest_visible};
 use crate::auth::{Auth, Caller};
 use crate::envelope::{ApiError, RequestInfo};
 use crate::model::VersionState;
-use crate::permissions::{DvObject, Permission, denied, permitted};
+use crate::permissions::{Permission, denied};
+use crate::store::access_requests;
 use crate::store::datasets::{self, VersionSpec};
 use crate::store::files::{self, DataFileRow, FileMetaRow};
 use crate::zip::ZipWriter;
@@ -32,25 +33,32 @@ use crate::{Emulator, Error};
 /// `WebApplicationExceptionHandler`'s 403 text.
 const FORBIDDEN: &str = "Not authorized to access this object via this API endpoint. Please check your code for typos, or consult our API guide at http://guides.dataverse.org.";
 
-fn forbidden(info: &RequestInfo) -> ApiError {
+pub(super) fn forbidden(info: &RequestInfo) -> ApiError {
     ApiError::builder(StatusCode::FORBIDDEN, FORBIDDEN, Some(info))
 }
 
 /// One file to send: where its bytes are, its name and type.
 #[derive(Debug, Clone)]
-struct Sendable {
-    path: PathBuf,
+pub(super) struct Sendable {
+    pub(super) path: PathBuf,
     /// The object key when the bytes are in the S3 bucket (then `path` is not used).
-    s3_key: Option<String>,
+    pub(super) s3_key: Option<String>,
     /// `directoryLabel/label` inside a zip.
-    zip_path: String,
-    name: String,
-    content_type: String,
-    size: u64,
+    pub(super) zip_path: String,
+    pub(super) name: String,
+    pub(super) content_type: String,
+    pub(super) size: u64,
+    /// The file's id and dataset, and whether it was ever published (downloads of
+    /// published files are counted).
+    pub(super) file_id: i64,
+    pub(super) dataset_id: i64,
+    pub(super) released: bool,
+    /// An ingested tabular file (its `.tab` starts with the variable header line).
+    pub(super) tabular: bool,
 }
 
 /// Whether this caller may have a file's bytes.
-enum Access {
+pub(super) enum Access {
     /// Yes: what to send.
     Granted(Sendable),
     /// No version the caller may see lists the file.
@@ -61,7 +69,7 @@ enum Access {
 
 /// The file as this caller may download it: a released version (or the draft for those who
 /// may see it) must list it; restricted files need `DownloadFile`.
-fn sendable(
+pub(super) fn sendable(
     conn: &Connection,
     data_dir: &std::path::Path,
     caller: &Caller,
@@ -83,11 +91,12 @@ fn sendable(
         },
     };
     if fm.restricted
-        && !permitted(
+        && !access_requests::permitted_on_file(
             conn,
             caller,
             Permission::DownloadFile,
-            DvObject::Dataset(df.dataset_id),
+            df.id,
+            df.dataset_id,
         )?
     {
         return Ok(Access::Forbidden);
@@ -127,11 +136,15 @@ fn sendable(
         name,
         content_type,
         size,
+        file_id: df.id,
+        dataset_id: df.dataset_id,
+        released: df.publication_date.is_some(),
+        tabular: df.tabular && !use_original,
     }))
 }
 
 /// `java.net.URLEncoder.encode(name, "UTF-8")`.
-fn url_encode(s: &str) -> String {
+pub(super) fn url_encode(s: &str) -> String {
     let mut out = String::new();
     for b in s.bytes() {
         match b {
@@ -181,9 +194,93 @@ fn parse_range(headers: &HeaderMap, size: u64) -> Result<Option<(u64, u64)>, ()>
     Ok(Some(range))
 }
 
-fn header_value(s: &str) -> HeaderValue {
+pub(super) fn header_value(s: &str) -> HeaderValue {
     HeaderValue::from_str(s)
         .unwrap_or_else(|_| HeaderValue::from_static("application/octet-stream"))
+}
+
+/// `datafile access error: ...`: an optional service (format conversion, thumbnail,
+/// subsetting) this file does not offer (Dataverse's 404).
+const NO_SERVICE: &str = "datafile access error: requested optional service (image scaling, format conversion, etc.) is not supported on this datafile.";
+
+/// The optional services of `GET /api/access/datafile/{id}` asked for: `format=original`
+/// (the saved original of an ingested file; the file itself otherwise), `format=tab` and
+/// `noVarHeader` (tabular files only). Others (`imageThumb`, `format=RData`, `format=prep`,
+/// `variables`) are not offered here: Dataverse's 404.
+#[derive(Debug, Clone, Copy, Default)]
+struct Services {
+    original: bool,
+    no_var_header: bool,
+    /// Something other than `format=original` was asked for: only tabular files qualify.
+    tabular_only: bool,
+    unsupported: bool,
+}
+
+fn services(p: &HashMap<String, String>) -> Services {
+    let mut s = Services::default();
+    match p.get("format").map(String::as_str) {
+        None => {}
+        Some("original") => s.original = true,
+        Some("tab") => s.tabular_only = true,
+        Some(_) => s.unsupported = true,
+    }
+    if let Some(v) = p.get("noVarHeader") {
+        s.tabular_only = true;
+        s.no_var_header = !v.eq_ignore_ascii_case("false");
+    }
+    if p.contains_key("imageThumb") || p.contains_key("variables") {
+        s.unsupported = true;
+    }
+    s
+}
+
+/// Record a counted download of each published file (`gbrecs=true` skips it, as in
+/// Dataverse's guestbook-response rules).
+pub(super) async fn count_downloads(
+    em: &Emulator,
+    user: Option<i64>,
+    files: Vec<(i64, i64)>,
+) -> Result<(), AppError> {
+    if files.is_empty() {
+        return Ok(());
+    }
+    em.store()
+        .call(move |conn| -> Result<(), AppError> {
+            let tx = conn.transaction()?;
+            let now = crate::store::time_fmt::now_iso();
+            for (file, dataset) in files {
+                access_requests::record_response(
+                    &tx,
+                    file,
+                    dataset,
+                    user,
+                    access_requests::EVENT_DOWNLOAD,
+                    &now,
+                )?;
+            }
+            tx.commit()?;
+            Ok(())
+        })
+        .await
+}
+
+/// Length of the first line (with its `\n`) of a file: the variable header of a `.tab`.
+async fn header_len(f: &mut tokio::fs::File) -> Result<u64, AppError> {
+    let mut buf = vec![0u8; 64 * 1024];
+    let mut seen = 0u64;
+    loop {
+        let n = f.read(&mut buf).await?;
+        if n == 0 {
+            break;
+        }
+        if let Some(i) = buf[..n].iter().position(|&b| b == b'\n') {
+            seen += i as u64 + 1;
+            break;
+        }
+        seen += n as u64;
+    }
+    f.seek(std::io::SeekFrom::Start(0)).await?;
+    Ok(seen)
 }
 
 pub(super) async fn datafile(
@@ -194,32 +291,60 @@ pub(super) async fn datafile(
     headers: HeaderMap,
     auth: Auth,
 ) -> Result<Response, AppError> {
-    let original = p.get("format").is_some_and(|f| f == "original");
+    let wanted = services(&p);
+    let gbrecs = flag(&p, "gbrecs");
     let data_dir = em.config().data_dir.clone();
     let info2 = info.clone();
+    let caller = auth.caller.clone();
     let file = em
         .store()
         .read(move |conn| -> Result<Sendable, AppError> {
             let df = find_file(conn, &idtf, &p)
                 .map_err(|e| e.replace_api(|_| ApiError::endpoint_not_found(&info2)))?;
-            match sendable(conn, &data_dir, &auth.caller, &df, None, original)? {
-                Access::Granted(s) => Ok(s),
-                Access::NotFound => Err(ApiError::endpoint_not_found(&info2).into()),
-                Access::Forbidden => Err(forbidden(&info2).into()),
+            let file = match sendable(conn, &data_dir, &caller, &df, None, wanted.original)? {
+                Access::Granted(s) => s,
+                Access::NotFound => return Err(ApiError::endpoint_not_found(&info2).into()),
+                Access::Forbidden => return Err(forbidden(&info2).into()),
+            };
+            if wanted.unsupported || (wanted.tabular_only && !df.tabular) {
+                return Err(ApiError::not_found(NO_SERVICE).into());
             }
+            Ok(file)
         })
         .await?;
+    let counted = !gbrecs && file.released && {
+        let range = headers.get(header::RANGE).and_then(|v| v.to_str().ok());
+        range.is_none_or(|r| {
+            r.trim()
+                .strip_prefix("bytes=")
+                .is_some_and(|r| r.trim().starts_with("0-"))
+        })
+    };
+    if counted {
+        count_downloads(
+            &em,
+            auth.caller.user().map(|u| u.id),
+            vec![(file.file_id, file.dataset_id)],
+        )
+        .await?;
+    }
     if let Some(key) = &file.s3_key {
         return from_bucket(&em, key, &file, &headers).await;
     }
     let mut f = tokio::fs::File::open(&file.path)
         .await
         .map_err(|e| ApiError::from(Error::Io(e)))?;
-    let size = f
+    let full = f
         .metadata()
         .await
         .map_err(|e| ApiError::from(Error::Io(e)))?
         .len();
+    let skip = if wanted.no_var_header && file.tabular {
+        header_len(&mut f).await?
+    } else {
+        0
+    };
+    let size = full - skip.min(full);
     let range = match parse_range(&headers, size) {
         Ok(r) => r,
         Err(()) => {
@@ -233,7 +358,6 @@ pub(super) async fn datafile(
                 .into_response());
         }
     };
-    let _ = file.size;
     let mut resp_headers = HeaderMap::new();
     resp_headers.insert(
         header::CONTENT_TYPE,
@@ -251,19 +375,21 @@ pub(super) async fn datafile(
         )),
     );
     resp_headers.insert(header::ACCEPT_RANGES, HeaderValue::from_static("bytes"));
-    let (status, len) = match range {
+    let (status, start, len) = match range {
         Some((start, end)) => {
-            f.seek(std::io::SeekFrom::Start(start))
-                .await
-                .map_err(|e| ApiError::from(Error::Io(e)))?;
             resp_headers.insert(
                 header::CONTENT_RANGE,
                 header_value(&format!("bytes {start}-{end}/{size}")),
             );
-            (StatusCode::PARTIAL_CONTENT, end - start + 1)
+            (StatusCode::PARTIAL_CONTENT, start, end - start + 1)
         }
-        None => (StatusCode::OK, size),
+        None => (StatusCode::OK, 0, size),
     };
+    if skip + start > 0 {
+        f.seek(std::io::SeekFrom::Start(skip + start))
+            .await
+            .map_err(|e| ApiError::from(Error::Io(e)))?;
+    }
     resp_headers.insert(header::CONTENT_LENGTH, HeaderValue::from(len));
     let stream = ReaderStream::with_capacity(f.take(len), 256 * 1024);
     Ok((status, resp_headers, Body::from_stream(stream)).into_response())
@@ -340,6 +466,24 @@ async fn from_bucket(
 /// `doi:10.5072/FK2/ABCDEF` ⇒ `doi-10.5072-fk2-abcdef`.
 fn pid_slug(pid: &str) -> String {
     pid.to_lowercase().replace([':', '/'], "-")
+}
+
+/// The published files of a zip, counted as downloads unless `gbrecs=true`.
+async fn count_zip(
+    em: &Emulator,
+    user: Option<i64>,
+    gbrecs: bool,
+    entries: &[Sendable],
+) -> Result<(), AppError> {
+    if gbrecs {
+        return Ok(());
+    }
+    let files = entries
+        .iter()
+        .filter(|e| e.released)
+        .map(|e| (e.file_id, e.dataset_id))
+        .collect();
+    count_downloads(em, user, files).await
 }
 
 /// Stream a zip of `entries` plus `MANIFEST.TXT` (last).
@@ -425,7 +569,7 @@ async fn add_object<W: tokio::io::AsyncWrite + Unpin>(
 async fn zip_of_ids(
     em: Emulator,
     ids_text: String,
-    original: bool,
+    (original, gbrecs): (bool, bool),
     auth: Auth,
     info: RequestInfo,
 ) -> Result<Response, AppError> {
@@ -441,6 +585,7 @@ async fn zip_of_ids(
     if ids.is_empty() {
         return Err(ApiError::bad_request("No file ids were given.").into());
     }
+    let user = auth.caller.user().map(|u| u.id);
     let data_dir = em.config().data_dir.clone();
     let info2 = info.clone();
     let (name, entries, skipped) = em
@@ -481,6 +626,7 @@ async fn zip_of_ids(
             },
         )
         .await?;
+    count_zip(&em, user, gbrecs, &entries).await?;
     Ok(zip_response(&em, &name, entries, skipped))
 }
 
@@ -492,7 +638,7 @@ pub(super) async fn datafiles_get(
     auth: Auth,
 ) -> Result<Response, AppError> {
     let original = p.get("format").is_some_and(|f| f == "original");
-    zip_of_ids(em, ids, original, auth, info).await
+    zip_of_ids(em, ids, (original, flag(&p, "gbrecs")), auth, info).await
 }
 
 pub(super) async fn datafiles_post(
@@ -526,7 +672,7 @@ pub(super) async fn datafiles_post(
             .unwrap_or(trimmed)
             .to_string()
     };
-    zip_of_ids(em, ids, original, auth, info).await
+    zip_of_ids(em, ids, (original, flag(&p, "gbrecs")), auth, info).await
 }
 
 pub(super) async fn dataset_zip(
@@ -558,6 +704,8 @@ async fn whole_dataset(
     auth: Auth,
 ) -> Result<Response, AppError> {
     let original = p.get("format").is_some_and(|f| f == "original");
+    let gbrecs = flag(&p, "gbrecs");
+    let user = auth.caller.user().map(|u| u.id);
     let data_dir = em.config().data_dir.clone();
     let (name, entries, skipped) = em
         .store()
@@ -614,6 +762,7 @@ async fn whole_dataset(
             },
         )
         .await?;
+    count_zip(&em, user, gbrecs, &entries).await?;
     Ok(zip_response(&em, &name, entries, skipped))
 }
 

@@ -639,7 +639,7 @@ fn order_of(p: &HashMap<String, String>) -> Result<&'static str, ApiError> {
 
 /// `accessStatus` filter: restricted or not (embargo and retention are not modelled, so
 /// their statuses select restricted files).
-fn access_of(p: &HashMap<String, String>) -> Result<Option<bool>, ApiError> {
+pub(super) fn access_of(p: &HashMap<String, String>) -> Result<Option<bool>, ApiError> {
     Ok(match p.get("accessStatus").map(String::as_str) {
         None => None,
         Some("Public") => Some(false),
@@ -660,7 +660,7 @@ type FileRows = Vec<(FileMetaRow, DataFileRow)>;
 /// The files of the selected version after the list filters (`contentType`, `accessStatus`,
 /// `categoryName`, `searchText`), unordered. `check_perms`: a deaccessioned version only
 /// for those who may edit the dataset (the list does so, the counts do not).
-fn filtered(
+pub(super) fn filtered(
     conn: &Connection,
     caller: &Caller,
     (idtf, spec): (&str, &str),

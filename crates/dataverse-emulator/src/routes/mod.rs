@@ -11,8 +11,10 @@
 //! here too; their handlers live apart from the API, in `crate::web`.
 
 mod access;
+mod access_requests;
 mod admin;
 mod builtin_users;
+mod bundle;
 mod citations;
 mod collections;
 pub(crate) mod common;
@@ -28,14 +30,15 @@ mod direct_upload;
 mod exports;
 mod file_add;
 mod file_register;
+mod file_stats;
 mod files;
 mod info;
 mod licenses;
 mod logout;
 mod metadatablocks;
 mod search;
-mod user_permissions;
 mod storage_drivers;
+mod user_permissions;
 mod users;
 
 use std::any::Any;
@@ -362,10 +365,47 @@ fn api_routes() -> Router<Emulator> {
             "/api/datasets/{id}/versions/{v}/deaccession",
             post(deaccession::deaccession),
         )
+        // file_stats.rs: download sizes and counts
+        .route(
+            "/api/datasets/{id}/versions/{v}/downloadsize",
+            get(file_stats::download_size),
+        )
+        .route(
+            "/api/files/{id}/downloadCount",
+            get(file_stats::download_count),
+        )
+        .route("/api/files/{id}/dataTables", get(file_stats::data_tables))
         // access.rs: `Access.java`
         .route("/api/access/datafile/{id}", get(access::datafile))
         .route("/api/access/datafiles/{ids}", get(access::datafiles_get))
+        // bundle.rs: a tabular file with its original, DDI and citations
+        .route("/api/access/datafile/bundle/{id}", get(bundle::bundle))
         .route("/api/access/datafiles", post(access::datafiles_post))
+        // access_requests.rs: requests for restricted files, grants
+        .route(
+            "/api/access/{id}/allowAccessRequest",
+            put(access_requests::allow),
+        )
+        .route(
+            "/api/access/datafile/{id}/requestAccess",
+            put(access_requests::request),
+        )
+        .route(
+            "/api/access/datafile/{id}/listRequests",
+            get(access_requests::list),
+        )
+        .route(
+            "/api/access/datafile/{id}/grantAccess/{identifier}",
+            put(access_requests::grant),
+        )
+        .route(
+            "/api/access/datafile/{id}/rejectAccess/{identifier}",
+            put(access_requests::reject),
+        )
+        .route(
+            "/api/access/datafile/{id}/revokeAccess/{identifier}",
+            delete(access_requests::revoke),
+        )
         .route("/api/access/dataset/{id}", get(access::dataset_zip))
         .route(
             "/api/access/dataset/{id}/versions/{v}",

@@ -1,6 +1,6 @@
 //! `dv dataset get|list|versions|create|template|validate|edit|publish|files|locks|
 //! assignments|delete|destroy|review|private-url|storage-driver|export|permissions|citation|
-//! deaccession`
+//! deaccession|download-size`
 
 mod assignments;
 pub(crate) mod citation;
@@ -9,6 +9,7 @@ mod deaccession;
 mod delete;
 mod destroy;
 mod display;
+mod download_size;
 mod edit;
 mod export;
 pub(crate) mod files;
@@ -63,6 +64,10 @@ pub enum DatasetCommand {
     /// --output or the extension: .json, .ndjson, .csv, .parquet).
     #[command(disable_version_flag = true)]
     Files(files::Args),
+    /// The total size a download of a version would bring (--mode all|original|archival
+    /// for ingested tables; the same filters as files).
+    #[command(disable_version_flag = true)]
+    DownloadSize(download_size::Args),
     /// List the dataset's locks.
     Locks(locks::Args),
     /// List the role assignments on a dataset.
@@ -145,6 +150,7 @@ pub async fn run(ctx: &Context, cmd: DatasetCommand) -> CliResult {
         DatasetCommand::Edit(args) => edit::execute(ctx, args).await,
         DatasetCommand::Publish(args) => publish::execute(ctx, args).await,
         DatasetCommand::Files(args) => files::execute(ctx, args).await,
+        DatasetCommand::DownloadSize(args) => download_size::execute(ctx, args).await,
         DatasetCommand::Locks(args) => locks::execute(ctx, args).await,
         DatasetCommand::Assignments(args) => assignments::execute(ctx, args).await,
         DatasetCommand::Delete(args) => delete::execute(ctx, args).await,

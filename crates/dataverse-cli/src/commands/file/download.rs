@@ -32,9 +32,14 @@ pub struct Args {
     /// With --dataset: one zip built by the server instead of file by file.
     #[arg(long, requires = "dataset")]
     pub zip: bool,
-    /// The file as uploaded, not its ingested tab-separated form.
+    /// The file as uploaded, not its ingested tab-separated form (= --format original).
     #[arg(long)]
     pub original: bool,
+    /// original (as uploaded), tab (the ingested form, the default), or bundle (for file
+    /// ids: a zip of the ingested table, its original, DDI and citations, saved as
+    /// `<name>-bundle.zip`).
+    #[arg(long, value_name = "FORMAT", value_parser = ["original", "tab", "bundle"])]
+    pub format: Option<String>,
     /// Start again from zero instead of resuming a `.part` file of an earlier run.
     #[arg(long)]
     pub no_resume: bool,
@@ -137,7 +142,12 @@ fn print_downloads(ctx: &Context, list: &[Downloaded]) -> CliResult {
 }
 
 /// Download the files (or the dataset), each checked against the server's checksum.
-pub(crate) async fn execute(ctx: &Context, args: Args) -> CliResult {
+pub(crate) async fn execute(ctx: &Context, mut args: Args) -> CliResult {
+    match args.format.as_deref() {
+        Some("original") => args.original = true,
+        Some("bundle") => return bundles(ctx, &args).await,
+        _ => {}
+    }
     if !args.no_resume {
         // Ctrl-C leaves the `.part` files in place: the next run resumes them.
         crate::interrupt::set_hint("run the same command again to resume");
@@ -243,6 +253,50 @@ pub(crate) async fn execute(ctx: &Context, args: Args) -> CliResult {
         }
     }
     bar.finish();
+    print_downloads(ctx, &list)
+}
+
+/// `--format bundle`: each file's bundle as `<stem>-bundle.zip` (the server's name) in
+/// -O DIR, or at -O FILE for one file.
+async fn bundles(ctx: &Context, args: &Args) -> CliResult {
+    if args.dataset.is_some() {
+        return Err(CliError::Usage(
+            "--format bundle is for file ids, not --dataset".into(),
+        ));
+    }
+    let dest: PathBuf = ctx.out.clone().unwrap_or_else(|| PathBuf::from("."));
+    let into_dir = args.ids.len() > 1 || dest.is_dir();
+    if args.ids.len() > 1 {
+        std::fs::create_dir_all(&dest)
+            .map_err(|e| CliError::io_at(format!("cannot create {}", dest.display()), e))?;
+    }
+    let mut list = Vec::new();
+    for id in &args.ids {
+        let bytes = ctx.api.get_datafile_bundle(id.as_str()).await?;
+        let path = if into_dir {
+            let info = ctx.api.get_datafile_metadata(id.as_str(), false).await?;
+            let label = info.label.clone();
+            let name = match label.strip_suffix(".tab") {
+                Some(stem) => format!("{stem}-bundle.zip"),
+                None => format!("{label}-bundle.zip"),
+            };
+            dest.join(name)
+        } else {
+            dest.clone()
+        };
+        output::write_atomically(&path, &bytes)?;
+        list.push(Downloaded {
+            file: id.clone(),
+            path: path.display().to_string(),
+            bytes: bytes.len() as u64,
+            content_type: Some("application/zip".into()),
+            checksum_type: None,
+            checksum_value: None,
+            verified: false,
+            resumed_from: 0,
+            skipped: false,
+        });
+    }
     print_downloads(ctx, &list)
 }
 

@@ -1,16 +1,20 @@
 //! `dv file get|list|update|upload|replace|delete|restrict|unrestrict|redetect|reingest|
-//! uningest|download|permissions|citation`
+//! uningest|download|get-bytes|access|download-count|tables|permissions|citation`
 
+mod access;
 mod citation;
 mod delete;
 mod download;
+mod download_count;
 mod fields;
 mod get;
+mod get_bytes;
 mod permissions;
 mod redetect;
 mod reingest;
 mod replace;
 mod restrict;
+mod tables;
 mod uningest;
 mod unrestrict;
 mod update;
@@ -65,6 +69,16 @@ pub enum FileCommand {
     /// A file's citation: its dataset version's, naming the file.
     #[command(disable_version_flag = true)]
     Citation(citation::Args),
+    /// A file's bytes as they come, to stdout or -O FILE: --format original|tab,
+    /// --no-var-header, --range START-END (no checksum check; see download).
+    GetBytes(get_bytes::Args),
+    /// Requests for access to restricted files, and their answers.
+    #[command(subcommand)]
+    Access(access::AccessCommand),
+    /// How many times a file was downloaded.
+    DownloadCount(download_count::Args),
+    /// The variables of an ingested table with their summary statistics.
+    Tables(tables::Args),
 }
 
 /// The examples at the end of `dv file upload --help`.
@@ -87,7 +101,10 @@ Examples:
 impl FileCommand {
     /// Whether this command writes to `-O/--out`.
     pub fn writes_files(&self) -> bool {
-        matches!(self, FileCommand::Download(_) | FileCommand::List(_))
+        matches!(
+            self,
+            FileCommand::Download(_) | FileCommand::List(_) | FileCommand::GetBytes(_)
+        )
     }
 }
 
@@ -108,5 +125,9 @@ pub async fn run(ctx: &Context, cmd: FileCommand) -> CliResult {
         FileCommand::Download(args) => download::execute(ctx, args).await,
         FileCommand::Permissions(args) => permissions::execute(ctx, args).await,
         FileCommand::Citation(args) => citation::execute(ctx, args).await,
+        FileCommand::GetBytes(args) => get_bytes::execute(ctx, args).await,
+        FileCommand::Access(cmd) => access::run(ctx, cmd).await,
+        FileCommand::DownloadCount(args) => download_count::execute(ctx, args).await,
+        FileCommand::Tables(args) => tables::execute(ctx, args).await,
     }
 }

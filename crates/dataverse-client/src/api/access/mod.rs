@@ -1,4 +1,5 @@
-//! `/api/access/...`: downloading files and whole datasets.
+//! `/api/access/...`: downloading files and whole datasets, files as bytes and streams,
+//! access requests to restricted files, download sizes and counts.
 //!
 //! A download streams to a temporary `.<name>.part` file next to the destination, hashing
 //! as it writes. A transfer cut off half-way (connection reset, body cut short, idle
@@ -15,13 +16,18 @@
 //! [`NativeApi::download_datafile`]: crate::NativeApi::download_datafile
 //! [`NativeApi::download_dataset`]: crate::NativeApi::download_dataset
 
+mod bytes;
 mod dataset;
 mod expected;
 mod headers;
 mod options;
 mod report;
+mod requests;
 mod single;
+mod stats;
 mod transfer;
 
+pub use bytes::{ByteStream, DataAccessOptions};
 pub use options::{DatasetDownloadMode, DatasetDownloadOptions, DownloadOptions, DownloadProgress};
 pub use report::{DatasetDownloadReport, DownloadReport, FileDownloadOutcome, Verification};
+pub use stats::{DownloadSizeMode, DownloadSizeQuery};

@@ -1,0 +1,164 @@
+//! `GET /api/access/datafile/bundle/{id}` (`Access.datafileBundle`,
+//! `BundleDownloadInstanceWriter`): a zip holding, in this order, the file as stored (an
+//! ingested table with its variable header line), the saved original, the file's DDI, and
+//! its EndNote, RIS and BibTeX citations, under Dataverse's names (`x.tab`, `x.csv`,
+//! `x-ddi.xml`, `xcitation-endnote.xml`, `xcitation-ris.ris`, `xcitation-bib.bib`).
+//!
+//! Dataverse names the extra entries by replacing `.tab` at the end of the file's name, so
+//! for a file that is not an ingested table they would repeat the file's own name and its
+//! zip writer breaks off with a duplicate entry; here such a bundle holds the file alone.
+//! The RData conversion Dataverse adds when an R service is configured is not made.
+
+use std::io::BufRead;
+
+use axum::body::Body;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+
+use super::AppError;
+use super::access::{Access, count_downloads, forbidden, header_value, sendable};
+use super::common::extract::{Params, flag, site_url};
+use super::common::guards::{find_file, latest_visible};
+use crate::auth::Auth;
+use crate::envelope::{ApiError, RequestInfo};
+use crate::export::{ExportContext, file_citation};
+use crate::store::datasets;
+use crate::store::files;
+use crate::zip::ZipWriter;
+use crate::{Emulator, Error};
+
+/// One entry of the bundle: bytes in memory or a stored file.
+enum Entry {
+    Bytes(String, Vec<u8>),
+    File(String, std::path::PathBuf),
+}
+
+/// The zip's name, its entries, and the file to count as downloaded (when published).
+type Prepared = (String, Vec<Entry>, Option<(i64, i64)>);
+
+/// The header row and the number of data rows of a stored `.tab`.
+fn tab_shape(path: &std::path::Path) -> Result<(Vec<String>, u64), Error> {
+    let f = std::io::BufReader::new(std::fs::File::open(path)?);
+    let mut lines = f.lines();
+    let header = match lines.next() {
+        Some(l) => l?.split('\t').map(str::to_string).collect(),
+        None => Vec::new(),
+    };
+    let mut rows = 0u64;
+    for l in lines {
+        l?;
+        rows += 1;
+    }
+    Ok((header, rows))
+}
+
+pub(super) async fn bundle(
+    State(em): State<Emulator>,
+    Path(idtf): Path<String>,
+    Params(p): Params,
+    info: RequestInfo,
+    headers: HeaderMap,
+    auth: Auth,
+) -> Result<Response, AppError> {
+    let gbrecs = flag(&p, "gbrecs");
+    let data_dir = em.config().data_dir.clone();
+    let site = site_url(&headers);
+    let caller = auth.caller.clone();
+    let info2 = info.clone();
+    let (zip_name, entries, counted) = em
+        .store()
+        .read(move |conn| -> Result<Prepared, AppError> {
+            let df = find_file(conn, &idtf, &p)
+                .map_err(|e| e.replace_api(|_| ApiError::endpoint_not_found(&info2)))?;
+            let file = match sendable(conn, &data_dir, &caller, &df, None, false)? {
+                Access::Granted(s) => s,
+                Access::NotFound => return Err(ApiError::endpoint_not_found(&info2).into()),
+                Access::Forbidden => return Err(forbidden(&info2).into()),
+            };
+            if file.s3_key.is_some() {
+                return Err(ApiError::not_found(
+                    "datafile access error: the bundle of a file in the S3 store is not offered here.",
+                )
+                .into());
+            }
+            let name = file.name.clone();
+            let mut entries = vec![Entry::File(name.clone(), file.path.clone())];
+            if let Some(stem) = name.strip_suffix(".tab").filter(|_| df.tabular) {
+                if let Some(orig_name) = &df.original_name {
+                    let orig = files::blob_path(&data_dir, &format!("{}.orig", df.blob));
+                    entries.push(Entry::File(orig_name.clone(), orig));
+                }
+                let (header, rows) = tab_shape(&file.path)?;
+                entries.push(Entry::Bytes(
+                    format!("{stem}-ddi.xml"),
+                    file_citation::file_ddi(df.id, &name, &header, rows).into_bytes(),
+                ));
+                let Some((version, _)) = latest_visible(conn, &caller, &df, false)? else {
+                    return Err(forbidden(&info2).into());
+                };
+                let Some(ds) = datasets::by_id(conn, df.dataset_id)? else {
+                    return Err(Error::Store("file without dataset".into()).into());
+                };
+                let all = datasets::versions(conn, ds.id)?;
+                let ctx = ExportContext::load(conn, ds, version, &all, site)?;
+                entries.push(Entry::Bytes(
+                    format!("{stem}citation-endnote.xml"),
+                    file_citation::endnote(&ctx).into_bytes(),
+                ));
+                entries.push(Entry::Bytes(
+                    format!("{stem}citation-ris.ris"),
+                    file_citation::ris(&ctx, &name).into_bytes(),
+                ));
+                entries.push(Entry::Bytes(
+                    format!("{stem}citation-bib.bib"),
+                    file_citation::bibtex(&ctx).into_bytes(),
+                ));
+            }
+            let zip_name = match name.strip_suffix(".tab") {
+                Some(stem) => format!("{stem}-bundle.zip"),
+                None => name.clone(),
+            };
+            let counted = file.released.then_some((file.file_id, file.dataset_id));
+            Ok((zip_name, entries, counted))
+        })
+        .await?;
+    if !gbrecs && let Some(f) = counted {
+        count_downloads(&em, auth.caller.user().map(|u| u.id), vec![f]).await?;
+    }
+    let (writer, reader) = tokio::io::duplex(64 * 1024);
+    tokio::spawn(async move {
+        let mut z = ZipWriter::new(writer);
+        for e in &entries {
+            let done = match e {
+                Entry::Bytes(n, b) => z.add_bytes(n, b).await,
+                Entry::File(n, path) => z.add_file(n, path).await,
+            };
+            if let Err(err) = done {
+                tracing::warn!(error = %err, "bundle download aborted");
+                return;
+            }
+        }
+        if let Err(err) = z.finish().await {
+            tracing::warn!(error = %err, "bundle download aborted");
+        }
+    });
+    let mut out = HeaderMap::new();
+    out.insert(
+        header::CONTENT_TYPE,
+        header_value(&format!("application/zip; name=\"{zip_name}\"")),
+    );
+    out.insert(
+        header::CONTENT_DISPOSITION,
+        header_value(&format!("attachment; filename=\"{zip_name}\"")),
+    );
+    Ok((
+        StatusCode::OK,
+        out,
+        Body::from_stream(tokio_util::io::ReaderStream::with_capacity(
+            reader,
+            64 * 1024,
+        )),
+    )
+        .into_response())
+}
