@@ -9,6 +9,7 @@ pub(crate) mod datasets;
 pub(crate) mod files;
 pub(crate) mod licenses;
 pub(crate) mod locks;
+pub(crate) mod metrics;
 pub(crate) mod password;
 pub(crate) mod roles;
 pub(crate) mod time_fmt;
@@ -162,6 +163,9 @@ impl Store {
             if version < 6 {
                 tx.execute_batch(SCHEMA_V6)?;
             }
+            if version < 7 {
+                tx.execute_batch(SCHEMA_ROLES_METRICS)?;
+            }
             if version < SCHEMA_VERSION {
                 tx.pragma_update(None, "user_version", SCHEMA_VERSION)?;
             }
@@ -212,7 +216,7 @@ impl Store {
 }
 
 /// Current schema version (`PRAGMA user_version`). Later issues add `if version < N` steps.
-pub(crate) const SCHEMA_VERSION: i64 = 6;
+pub(crate) const SCHEMA_VERSION: i64 = 7;
 
 /// Username of the bootstrap superuser.
 pub(crate) const ADMIN_USERNAME: &str = "dataverseAdmin";
@@ -524,6 +528,34 @@ CREATE TRIGGER search_locks_delete AFTER DELETE ON dataset_locks BEGIN
 END;
 INSERT OR IGNORE INTO search_dirty SELECT 'collection', id FROM dataverses;
 INSERT OR IGNORE INTO search_dirty SELECT 'dataset', id FROM datasets;
+"#;
+
+/// Version 7 (roles and metrics): the subjects of collections (`dataversesubjects`; the
+/// root carries every `subject` value, as `dv-root.json`'s `"dataverseSubjects": ["ALL"]`
+/// gives it), and guestbook responses (`GuestbookResponse`: one row per download or access
+/// request, what the download metrics count).
+const SCHEMA_ROLES_METRICS: &str = r#"
+CREATE TABLE dataverse_subjects (
+    dataverse_id INTEGER NOT NULL REFERENCES dataverses(id) ON DELETE CASCADE,
+    subject      TEXT NOT NULL,
+    PRIMARY KEY (dataverse_id, subject)
+);
+INSERT INTO dataverse_subjects (dataverse_id, subject)
+SELECT dataverses.id, s.value FROM dataverses, json_each('["Agricultural Sciences","Arts and Humanities",
+    "Astronomy and Astrophysics","Business and Management","Chemistry",
+    "Computer and Information Science","Earth and Environmental Sciences","Engineering","Law",
+    "Mathematical Sciences","Medicine, Health and Life Sciences","Physics","Social Sciences",
+    "Other"]') AS s
+WHERE dataverses.owner_id IS NULL ORDER BY s.key;
+CREATE TABLE IF NOT EXISTS guestbook_responses (
+    id            INTEGER PRIMARY KEY,
+    dataset_id    INTEGER NOT NULL,
+    datafile_id   INTEGER,
+    email         TEXT,
+    event_type    TEXT NOT NULL DEFAULT 'Download',
+    response_time TEXT
+);
+CREATE INDEX IF NOT EXISTS guestbook_responses_dataset ON guestbook_responses(dataset_id);
 "#;
 
 /// Vendored bootstrap data.
