@@ -9,6 +9,8 @@ pub mod files;
 pub mod info;
 pub mod licenses;
 pub mod metadatablocks;
+pub mod metrics;
+pub mod roles;
 pub mod search;
 pub mod table;
 pub mod upload;

@@ -14,6 +14,7 @@ pub mod info;
 pub mod licenses;
 pub mod metadata;
 pub mod metadatablocks;
+pub mod metrics;
 pub mod roles;
 pub mod search;
 pub mod users;
