@@ -1,6 +1,7 @@
 //! `dv dataset get|list|versions|create|template|validate|edit|publish|files|locks|
 //! assignments|delete|destroy|review|private-url|export`
 
+mod assign;
 mod assignments;
 mod create;
 mod delete;
@@ -58,8 +59,12 @@ pub enum DatasetCommand {
     Files(files::Args),
     /// List the dataset's locks.
     Locks(locks::Args),
-    /// List the role assignments on a dataset.
+    /// List the role assignments on a dataset (and on its collection, as Dataverse does).
     Assignments(assignments::Args),
+    /// Grant a role on a dataset (ID ASSIGNEE ROLE).
+    Assign(assign::Args),
+    /// Revoke a role assignment through a dataset (ID ASSIGNMENT-ID).
+    Unassign(assign::UnassignArgs),
     /// Delete the draft (a never-published dataset is deleted entirely).
     Delete(delete::Args),
     /// Destroy a dataset with all its versions and files (irreversible).
@@ -122,6 +127,8 @@ pub async fn run(ctx: &Context, cmd: DatasetCommand) -> CliResult {
         DatasetCommand::Files(args) => files::execute(ctx, args).await,
         DatasetCommand::Locks(args) => locks::execute(ctx, args).await,
         DatasetCommand::Assignments(args) => assignments::execute(ctx, args).await,
+        DatasetCommand::Assign(args) => assign::execute(ctx, args).await,
+        DatasetCommand::Unassign(args) => assign::unassign(ctx, args).await,
         DatasetCommand::Delete(args) => delete::execute(ctx, args).await,
         DatasetCommand::Destroy(args) => destroy::execute(ctx, args).await,
         DatasetCommand::Review(cmd) => review::execute(ctx, cmd).await,
