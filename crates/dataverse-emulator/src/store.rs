@@ -533,7 +533,8 @@ INSERT OR IGNORE INTO search_dirty SELECT 'dataset', id FROM datasets;
 /// Version 7 (roles and metrics): the subjects of collections (`dataversesubjects`; the
 /// root carries every `subject` value, as `dv-root.json`'s `"dataverseSubjects": ["ALL"]`
 /// gives it), and guestbook responses (`GuestbookResponse`: one row per download or access
-/// request, what the download metrics count).
+/// request, what the download metrics count; the same table as the access branch's, whose
+/// downloads write it: one of the two `CREATE`s goes at the merge).
 const SCHEMA_ROLES_METRICS: &str = r#"
 CREATE TABLE dataverse_subjects (
     dataverse_id INTEGER NOT NULL REFERENCES dataverses(id) ON DELETE CASCADE,
@@ -549,13 +550,12 @@ SELECT dataverses.id, s.value FROM dataverses, json_each('["Agricultural Science
 WHERE dataverses.owner_id IS NULL ORDER BY s.key;
 CREATE TABLE IF NOT EXISTS guestbook_responses (
     id            INTEGER PRIMARY KEY,
+    datafile_id   INTEGER NOT NULL,
     dataset_id    INTEGER NOT NULL,
-    datafile_id   INTEGER,
-    email         TEXT,
-    event_type    TEXT NOT NULL DEFAULT 'Download',
-    response_time TEXT
+    user_id       INTEGER,
+    event_type    TEXT NOT NULL,
+    response_time TEXT NOT NULL
 );
-CREATE INDEX IF NOT EXISTS guestbook_responses_dataset ON guestbook_responses(dataset_id);
 "#;
 
 /// Vendored bootstrap data.

@@ -60,7 +60,10 @@ async fn populate(api: &NativeApi) -> String {
         .await
         .unwrap();
     api.publish_collection("lab").await.unwrap();
-    let ds = api.create_dataset("lab", &finch(), None, false).await.unwrap();
+    let ds = api
+        .create_dataset("lab", &finch(), None, false)
+        .await
+        .unwrap();
     api.publish_dataset(ds.persistent_id.as_str(), ReleaseType::Major)
         .await
         .unwrap();
@@ -91,7 +94,10 @@ async fn counts_and_lists_through_the_library() {
     // Root carries every subject of the citation block.
     let subjects = m.dataverses_by_subject().await.unwrap();
     assert_eq!(subjects.len(), 14);
-    assert_eq!(subjects[0].subject.as_deref(), Some("Agricultural Sciences"));
+    assert_eq!(
+        subjects[0].subject.as_deref(),
+        Some("Agricultural Sciences")
+    );
     assert!(subjects.iter().all(|r| r.count == Some(1)));
     // No dataset has ever been released: Dataverse's time series fails on no rows.
     let e = m.monthly(Metric::Datasets).await.unwrap_err();
@@ -100,7 +106,11 @@ async fn counts_and_lists_through_the_library() {
     let pid = populate(&api).await;
     let month = this_month();
     assert_eq!(m.total(Metric::Dataverses).await.unwrap(), 2);
-    assert_eq!(m.total(Metric::Datasets).await.unwrap(), 1, "drafts do not count");
+    assert_eq!(
+        m.total(Metric::Datasets).await.unwrap(),
+        1,
+        "drafts do not count"
+    );
     assert_eq!(m.to_month(Metric::Datasets, &month).await.unwrap(), 1);
     assert_eq!(m.to_month(Metric::Datasets, "2000-01").await.unwrap(), 0);
     assert_eq!(m.past_days(Metric::Datasets, 1).await.unwrap(), 1);
@@ -134,7 +144,12 @@ async fn counts_and_lists_through_the_library() {
         by_subject[0].subject.as_deref(),
         Some("Medicine, Health and Life Sciences")
     );
-    assert!(m.datasets_by_subject(Some("2000-01")).await.unwrap().is_empty());
+    assert!(
+        m.datasets_by_subject(Some("2000-01"))
+            .await
+            .unwrap()
+            .is_empty()
+    );
     let categories = m.dataverses_by_category().await.unwrap();
     assert_eq!(categories.len(), 1);
     assert_eq!(categories[0].category.as_deref(), Some("Uncategorized"));
@@ -163,7 +178,10 @@ async fn counts_and_lists_through_the_library() {
 
     // The server's CSV as text, and the typed rows of the same list.
     let csv = m.csv(MetricList::DatasetsBySubject).await.unwrap();
-    assert_eq!(csv, "subject,count\n\"Medicine, Health and Life Sciences\",1");
+    assert_eq!(
+        csv,
+        "subject,count\n\"Medicine, Health and Life Sciences\",1"
+    );
     assert!(pid.starts_with("doi:"));
     server.stop().await;
 }

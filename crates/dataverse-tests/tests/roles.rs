@@ -100,12 +100,18 @@ async fn available_roles_create_show_delete() {
         .create_role("nowhere", &RoleDefinition::new("x1", "X", ["DownloadFile"]))
         .await
         .unwrap_err();
-    assert_eq!(message(&e), "Can't find dataverse with identifier='nowhere'");
+    assert_eq!(
+        message(&e),
+        "Can't find dataverse with identifier='nowhere'"
+    );
     let e = api
         .create_role("lab", &RoleDefinition::new("x1", "X", ["Fly"]))
         .await
         .unwrap_err();
-    assert!(matches!(e, Error::InvalidArgument(_)), "checked locally: {e:?}");
+    assert!(
+        matches!(e, Error::InvalidArgument(_)),
+        "checked locally: {e:?}"
+    );
     let e = api.show_role(999u64).await.unwrap_err();
     assert!(matches!(e, Error::NotFound(_)));
     assert_eq!(message(&e), "Dataverse Role with ID 999 not found.");
@@ -151,10 +157,16 @@ async fn available_roles_create_show_delete() {
     api.set_collection_assignment("lab", "@uma", "dlOnly")
         .await
         .unwrap();
-    let m = api.delete_role(RoleRef::Alias("dlOnly".into())).await.unwrap();
+    let m = api
+        .delete_role(RoleRef::Alias("dlOnly".into()))
+        .await
+        .unwrap();
     assert_eq!(m, "role Download only deleted.");
     let left = api.get_collection_assignments("lab").await.unwrap();
-    assert!(left.iter().all(|a| a.role_alias.as_deref() != Some("dlOnly")));
+    assert!(
+        left.iter()
+            .all(|a| a.role_alias.as_deref() != Some("dlOnly"))
+    );
     assert!(matches!(api.show_role(id).await, Err(Error::NotFound(_))));
     server.stop().await;
 }
@@ -180,7 +192,10 @@ async fn custom_role_grants_its_permission_to_a_second_user() {
     )
     .await
     .unwrap();
-    let a = api.set_dataset_assignment(pid, "@bea", "peeker").await.unwrap();
+    let a = api
+        .set_dataset_assignment(pid, "@bea", "peeker")
+        .await
+        .unwrap();
     assert_eq!(a.assignee, "@bea");
     assert_eq!(a.role_alias.as_deref(), Some("peeker"));
     assert_eq!(a.definition_point_global_id.as_deref(), Some(pid));
@@ -204,7 +219,10 @@ async fn custom_role_grants_its_permission_to_a_second_user() {
         .remove_dataset_assignment(pid, a.id.unwrap())
         .await
         .unwrap();
-    assert!(m.starts_with("Role Peeker revoked for assignee @bea in "), "{m}");
+    assert!(
+        m.starts_with("Role Peeker revoked for assignee @bea in "),
+        "{m}"
+    );
     assert!(matches!(
         bea.get_dataset(pid, None).await,
         Err(Error::Unauthorized(_))
@@ -264,13 +282,19 @@ async fn assignments_on_collections_and_datasets() {
         .set_dataset_assignment(pid, "@cy", "wizard")
         .await
         .unwrap_err();
-    assert_eq!(message(&e), "Cannot find role named 'wizard' in dataverse Lab");
+    assert_eq!(
+        message(&e),
+        "Cannot find role named 'wizard' in dataverse Lab"
+    );
     let e = api
         .set_dataset_assignment(pid, "", "curator")
         .await
         .unwrap_err();
     assert!(matches!(e, Error::InvalidArgument(_)));
-    let e = api.remove_collection_assignment("lab", 9999).await.unwrap_err();
+    let e = api
+        .remove_collection_assignment("lab", 9999)
+        .await
+        .unwrap_err();
     assert!(matches!(e, Error::NotFound(_)));
     assert_eq!(message(&e), "Role assignment 9999 not found");
     let e = api.remove_dataset_assignment(pid, 9999).await.unwrap_err();
@@ -286,6 +310,9 @@ async fn assignments_on_collections_and_datasets() {
         .remove_collection_assignment("lab", on_ds.id.unwrap())
         .await
         .unwrap();
-    assert!(m.starts_with("Role File Downloader revoked for assignee @cy in "), "{m}");
+    assert!(
+        m.starts_with("Role File Downloader revoked for assignee @cy in "),
+        "{m}"
+    );
     server.stop().await;
 }

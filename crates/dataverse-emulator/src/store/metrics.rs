@@ -504,7 +504,8 @@ pub(crate) fn downloads_by_month(
 /// One file's downloads: its id, PID (when it has one) and count.
 pub(crate) type FileDownloads = (i64, Option<String>, i64);
 
-/// Per file: downloads up to `month` (or distinct downloaders' emails when `unique`),
+/// Per file: downloads up to `month` (or distinct downloaders when `unique`: Dataverse
+/// counts distinct emails, here distinct users, all guests as one, as their empty emails),
 /// most first (`fileDownloads`).
 pub(crate) fn file_downloads(
     conn: &Connection,
@@ -513,7 +514,11 @@ pub(crate) fn file_downloads(
     unique: bool,
 ) -> Result<Vec<FileDownloads>, Error> {
     let within = download_filter(conn, "g.dataset_id", d, true)?;
-    let what = if unique { "DISTINCT g.email" } else { "*" };
+    let what = if unique {
+        "DISTINCT coalesce(g.user_id, 0)"
+    } else {
+        "*"
+    };
     let mut stmt = conn.prepare(&format!(
         "SELECT g.datafile_id, count({what}) AS n FROM guestbook_responses g
          JOIN datafiles df ON df.id = g.datafile_id
@@ -537,7 +542,11 @@ pub(crate) fn file_downloads_by_month(
     unique: bool,
 ) -> Result<Vec<MonthlyFileDownloads>, Error> {
     let within = download_filter(conn, "g.dataset_id", d, true)?;
-    let what = if unique { "DISTINCT g.email" } else { "*" };
+    let what = if unique {
+        "DISTINCT coalesce(g.user_id, 0)"
+    } else {
+        "*"
+    };
     let mut stmt = conn.prepare(&format!(
         "SELECT substr(g.response_time, 1, 7) AS m, g.datafile_id, count({what})
          FROM guestbook_responses g JOIN datafiles df ON df.id = g.datafile_id
@@ -566,7 +575,7 @@ pub(crate) fn unique_downloads(
 ) -> Result<Vec<(String, i64)>, Error> {
     let within = download_filter(conn, "g.dataset_id", d, false)?;
     let mut stmt = conn.prepare(&format!(
-        "SELECT {DATASET_PID}, count(DISTINCT g.email) AS n
+        "SELECT {DATASET_PID}, count(DISTINCT coalesce(g.user_id, 0)) AS n
          FROM guestbook_responses g JOIN datasets ds ON ds.id = g.dataset_id
          WHERE substr(g.response_time, 1, 7) <= ?1 AND g.event_type != ?2 {within}
          GROUP BY g.dataset_id ORDER BY n DESC, g.dataset_id"
@@ -582,7 +591,7 @@ pub(crate) fn unique_downloads_by_month(
 ) -> Result<Vec<(String, String, i64)>, Error> {
     let within = download_filter(conn, "g.dataset_id", d, false)?;
     let mut stmt = conn.prepare(&format!(
-        "SELECT substr(g.response_time, 1, 7) AS m, {DATASET_PID}, count(DISTINCT g.email)
+        "SELECT substr(g.response_time, 1, 7) AS m, {DATASET_PID}, count(DISTINCT coalesce(g.user_id, 0))
          FROM guestbook_responses g JOIN datasets ds ON ds.id = g.dataset_id
          WHERE g.event_type != ?1 {within} GROUP BY g.dataset_id, m ORDER BY m"
     ))?;
