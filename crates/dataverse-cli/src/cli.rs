@@ -13,8 +13,8 @@ use clap::{
 };
 
 use crate::commands::{
-    auth, collection, completions, dataset, demo, file, info, licenses, metadatablocks, search,
-    serve, user,
+    auth, collection, completions, dataset, demo, file, info, licenses, metadatablocks, metrics,
+    role, search, serve, user,
 };
 
 /// The examples at the end of `dv --help`.
@@ -279,6 +279,13 @@ pub enum Command {
     /// Files: read, update, upload, replace, delete, restrict, ingest, download.
     #[command(subcommand)]
     File(file::FileCommand),
+    /// Roles: list those available on a collection, show, create, delete.
+    #[command(subcommand)]
+    Role(role::RoleCommand),
+    /// Metrics of the installation: counts and lists of collections, datasets, files,
+    /// downloads and accounts.
+    #[command(after_help = metrics::EXAMPLES)]
+    Metrics(metrics::Args),
     /// Search the installation: collections, datasets and files by words or fields.
     #[command(after_help = search::EXAMPLES)]
     Search(search::Args),

@@ -35,10 +35,14 @@ mod local;
 mod messages;
 #[path = "cli/metadatablocks.rs"]
 mod metadatablocks;
+#[path = "cli/metrics.rs"]
+mod metrics;
 #[path = "cli/misc.rs"]
 mod misc;
 #[path = "cli/readme.rs"]
 mod readme;
+#[path = "cli/roles.rs"]
+mod roles;
 #[path = "cli/search.rs"]
 mod search;
 #[path = "cli/secrets.rs"]

@@ -110,6 +110,11 @@ impl ApiError {
         }
     }
 
+    /// Add (or replace) a key of the error body.
+    pub(crate) fn insert(&mut self, key: &str, value: Value) {
+        self.body.insert(key.into(), value);
+    }
+
     /// Dataverse's 404 for an endpoint that does not exist.
     pub(crate) fn endpoint_not_found(request: &RequestInfo) -> Self {
         Self::builder(StatusCode::NOT_FOUND, ENDPOINT_NOT_FOUND, Some(request))

@@ -22,6 +22,7 @@ mod export;
 mod faults;
 mod generate;
 mod ingest;
+mod java_hash;
 mod metadata;
 mod model;
 mod normalize;

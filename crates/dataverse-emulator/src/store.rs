@@ -11,6 +11,7 @@ pub(crate) mod deaccession;
 pub(crate) mod files;
 pub(crate) mod licenses;
 pub(crate) mod locks;
+pub(crate) mod metrics;
 pub(crate) mod password;
 pub(crate) mod roles;
 pub(crate) mod storage_drivers;
@@ -171,6 +172,9 @@ impl Store {
             if version < 8 {
                 tx.execute_batch(access_requests::SCHEMA_ACCESS)?;
             }
+            if version < 9 {
+                tx.execute_batch(SCHEMA_ROLES_METRICS)?;
+            }
             if version < SCHEMA_VERSION {
                 tx.pragma_update(None, "user_version", SCHEMA_VERSION)?;
             }
@@ -221,7 +225,7 @@ impl Store {
 }
 
 /// Current schema version (`PRAGMA user_version`). Later issues add `if version < N` steps.
-pub(crate) const SCHEMA_VERSION: i64 = 8;
+pub(crate) const SCHEMA_VERSION: i64 = 9;
 
 /// Username of the bootstrap superuser.
 pub(crate) const ADMIN_USERNAME: &str = "dataverseAdmin";
@@ -533,6 +537,24 @@ CREATE TRIGGER search_locks_delete AFTER DELETE ON dataset_locks BEGIN
 END;
 INSERT OR IGNORE INTO search_dirty SELECT 'collection', id FROM dataverses;
 INSERT OR IGNORE INTO search_dirty SELECT 'dataset', id FROM datasets;
+"#;
+
+/// Version 9 (roles and metrics): the subjects of collections (`dataversesubjects`; the
+/// root carries every `subject` value, as `dv-root.json`'s `"dataverseSubjects": ["ALL"]`
+/// gives it). The download metrics count `guestbook_responses` (version 8).
+const SCHEMA_ROLES_METRICS: &str = r#"
+CREATE TABLE dataverse_subjects (
+    dataverse_id INTEGER NOT NULL REFERENCES dataverses(id) ON DELETE CASCADE,
+    subject      TEXT NOT NULL,
+    PRIMARY KEY (dataverse_id, subject)
+);
+INSERT INTO dataverse_subjects (dataverse_id, subject)
+SELECT dataverses.id, s.value FROM dataverses, json_each('["Agricultural Sciences","Arts and Humanities",
+    "Astronomy and Astrophysics","Business and Management","Chemistry",
+    "Computer and Information Science","Earth and Environmental Sciences","Engineering","Law",
+    "Mathematical Sciences","Medicine, Health and Life Sciences","Physics","Social Sciences",
+    "Other"]') AS s
+WHERE dataverses.owner_id IS NULL ORDER BY s.key;
 "#;
 
 /// Vendored bootstrap data.

@@ -490,10 +490,28 @@ async fn assignments_and_roles() {
     );
     assert_eq!(a["assignee"], "@dataverseAdmin");
     assert_eq!(a["definitionPointType"], "Dataverse");
-    // Built-in roles are not defined on root.
+    // The roles available on root: the built-in ones, admin first (ascending id).
     let (s, v) = call(&em, Method::GET, "/api/dataverses/root/roles", key, None).await;
     assert_eq!(s, StatusCode::OK);
-    assert_eq!(v["data"], json!([]));
+    let aliases: Vec<&str> = v["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["alias"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        aliases,
+        [
+            "admin",
+            "fileDownloader",
+            "fullContributor",
+            "dvContributor",
+            "dsContributor",
+            "contributor",
+            "curator",
+            "member"
+        ]
+    );
 
     let body = r#"{"assignee": "@gabbi", "role": "curator"}"#;
     let (s, v) = call(
@@ -508,7 +526,7 @@ async fn assignments_and_roles() {
     assert_eq!(v["data"]["assignee"], "@gabbi");
     assert_eq!(v["data"]["roleName"], "Curator");
     let aid = v["data"]["id"].as_i64().unwrap();
-    let (s, _) = call(
+    let (s, v) = call(
         &em,
         Method::POST,
         "/api/dataverses/root/assignments",
@@ -517,6 +535,7 @@ async fn assignments_and_roles() {
     )
     .await;
     assert_eq!(s, StatusCode::CONFLICT);
+    assert_eq!(err(&v), "Role has already been granted.");
     let (s, v) = call(
         &em,
         Method::POST,
@@ -536,7 +555,10 @@ async fn assignments_and_roles() {
     )
     .await;
     assert_eq!(s, StatusCode::BAD_REQUEST);
-    assert_eq!(err(&v), "Can't find role named 'wizard' in dataverse root");
+    assert_eq!(
+        err(&v),
+        "Can't find role named 'wizard' in dataverse [Dataverse id:1 name:Root]"
+    );
 
     let (s, v) = call(
         &em,

@@ -12,6 +12,8 @@ pub mod file;
 pub mod info;
 pub mod licenses;
 pub mod metadatablocks;
+pub mod metrics;
+pub mod role;
 pub mod search;
 pub mod serve;
 pub mod user;
@@ -48,6 +50,8 @@ pub async fn run(cli: Cli) -> CliResult {
                 Command::Dataset(cmd) => dataset::run(&ctx, cmd).await,
                 Command::File(cmd) => file::run(&ctx, cmd).await,
                 Command::Search(args) => search::execute(&ctx, args).await,
+                Command::Role(cmd) => role::run(&ctx, cmd).await,
+                Command::Metrics(args) => metrics::execute(&ctx, args).await,
                 Command::Serve(_)
                 | Command::Completions(_)
                 | Command::Demo(_)

@@ -175,7 +175,8 @@ impl NativeApi {
             .await
     }
 
-    /// The roles defined on a collection (needs ManageDataversePermissions).
+    /// The roles available on a collection: the built-in ones and those defined on it and its
+    /// ancestors, in Dataverse's order (needs ManageDataversePermissions).
     ///
     /// Endpoint: `GET /api/dataverses/{id}/roles`
     ///

@@ -15,6 +15,7 @@ pub mod info;
 pub mod licenses;
 pub mod metadata;
 pub mod metadatablocks;
+pub mod metrics;
 pub mod permissions;
 pub mod roles;
 pub mod search;

@@ -89,3 +89,148 @@ pub struct RoleAssignment {
     #[serde(flatten)]
     pub extra: Extra,
 }
+
+/// The body of a new role (`RoleDTO`): `POST /api/roles?dvo=` or
+/// `POST /api/dataverses/{id}/roles`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RoleDefinition {
+    /// Unique across the installation: letters, digits, `_` and `-`, at most 16.
+    pub alias: String,
+    /// Display name.
+    pub name: String,
+    /// Description (at most 255 characters).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Permission names (`AddDataset`, `DownloadFile`, ...), or `["ALL"]`.
+    #[serde(default)]
+    pub permissions: Vec<String>,
+}
+
+/// The permission names Dataverse knows (`Permission`), in declaration order.
+pub const PERMISSIONS: [&str; 16] = [
+    "AddDataverse",
+    "AddDataset",
+    "ViewUnpublishedDataverse",
+    "ViewUnpublishedDataset",
+    "DownloadFile",
+    "EditDataverse",
+    "EditDataset",
+    "ManageDataversePermissions",
+    "ManageDatasetPermissions",
+    "ManageFilePermissions",
+    "PublishDataverse",
+    "PublishDataset",
+    "LinkDataverse",
+    "LinkDataset",
+    "DeleteDataverse",
+    "DeleteDatasetDraft",
+];
+
+impl RoleDefinition {
+    /// A role with these permissions.
+    pub fn new(
+        alias: impl Into<String>,
+        name: impl Into<String>,
+        permissions: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        RoleDefinition {
+            alias: alias.into(),
+            name: name.into(),
+            description: None,
+            permissions: permissions.into_iter().map(Into::into).collect(),
+        }
+    }
+
+    /// Set the description.
+    pub fn description(mut self, d: impl Into<String>) -> Self {
+        self.description = Some(d.into());
+        self
+    }
+
+    /// Check what Dataverse would fail on with an internal error: the alias (non-empty,
+    /// `[A-Za-z0-9_-]`, at most 16), a name, the description's length and the permission
+    /// names (`ALL` first, or each one of [`PERMISSIONS`]).
+    pub fn validate(&self) -> crate::Result<()> {
+        let bad = |m: String| Err(crate::Error::InvalidArgument(m));
+        if self.alias.is_empty()
+            || self.alias.chars().count() > 16
+            || !self
+                .alias
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+        {
+            return bad(format!(
+                "role alias {:?} must be 1 to 16 letters, digits, '_' or '-'",
+                self.alias
+            ));
+        }
+        if self.name.is_empty() {
+            return bad("a role needs a name".into());
+        }
+        if self
+            .description
+            .as_ref()
+            .is_some_and(|d| d.chars().count() > 255)
+        {
+            return bad("a role description has at most 255 characters".into());
+        }
+        let all = self
+            .permissions
+            .first()
+            .is_some_and(|p| p.trim().eq_ignore_ascii_case("all"));
+        if !all
+            && let Some(p) = self
+                .permissions
+                .iter()
+                .find(|p| !PERMISSIONS.contains(&p.as_str()))
+        {
+            return bad(format!(
+                "unknown permission {p:?} (known: ALL, {})",
+                PERMISSIONS.join(", ")
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// A role named by database id or by alias (`GET /api/roles/{id}` or
+/// `/api/roles/:alias?alias=`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RoleRef {
+    /// By database id.
+    Id(u64),
+    /// By alias.
+    Alias(String),
+}
+
+impl From<u64> for RoleRef {
+    fn from(id: u64) -> Self {
+        RoleRef::Id(id)
+    }
+}
+
+impl From<&str> for RoleRef {
+    /// Digits are an id; anything else an alias.
+    fn from(s: &str) -> Self {
+        match s.parse::<u64>() {
+            Ok(id) => RoleRef::Id(id),
+            Err(_) => RoleRef::Alias(s.to_string()),
+        }
+    }
+}
+
+impl From<String> for RoleRef {
+    fn from(s: String) -> Self {
+        RoleRef::from(s.as_str())
+    }
+}
+
+/// The body of a new role assignment (`RoleAssignmentDTO`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AssignmentRequest {
+    /// `@username`, `:authenticated-users`, `:guest`, `&explicit/...`.
+    pub assignee: String,
+    /// The role's alias.
+    pub role: String,
+}

@@ -389,31 +389,6 @@ pub(super) async fn contents(
     Ok(ok(v))
 }
 
-pub(super) async fn list_roles(
-    State(em): State<Emulator>,
-    Path(idtf): Path<String>,
-    auth: Auth,
-) -> Result<Response, AppError> {
-    let v = em
-        .store()
-        .call(move |conn| -> Result<Value, AppError> {
-            let c = find_collection(conn, &idtf)?;
-            require(
-                conn,
-                &auth.caller,
-                Permission::ManageDataversePermissions,
-                DvObject::Collection(c.id),
-            )?;
-            let list = roles::defined_on(conn, c.id)?
-                .iter()
-                .map(printer::roles::role)
-                .collect();
-            Ok(Value::Array(list))
-        })
-        .await?;
-    Ok(ok(v))
-}
-
 pub(super) async fn list_assignments(
     State(em): State<Emulator>,
     Path(idtf): Path<String>,
@@ -428,7 +403,7 @@ pub(super) async fn list_assignments(
                 &auth.caller,
                 Permission::ManageDataversePermissions,
                 DvObject::Collection(c.id),
-                c.id,
+                &[c.id],
             )
         })
         .await?;
@@ -450,10 +425,13 @@ pub(super) async fn add_assignment(
                 object: DvObject::Collection(c.id),
                 permission: Permission::ManageDataversePermissions,
                 role_scope: c.id,
-                role_not_found: |role, alias| {
-                    format!("Can't find role named '{role}' in dataverse {alias}")
-                },
-                scope_alias: c.alias.clone(),
+                // `"... in dataverse " + dataverse`: `DvObject.toString()`.
+                role_not_found: Box::new(move |role| {
+                    format!(
+                        "Can't find role named '{role}' in dataverse [Dataverse id:{} name:{}]",
+                        c.id, c.name
+                    )
+                }),
             };
             let json = grant(&tx, &auth.caller, &on, &body)?;
             tx.commit()?;
@@ -476,34 +454,14 @@ pub(super) async fn remove_assignment(
         .store()
         .call(move |conn| -> Result<String, AppError> {
             let tx = conn.transaction()?;
-            find_collection(&tx, &idtf)?;
+            // `em.find` first: an unknown assignment is a 404 whatever the collection.
             let Some(a) = roles::assignment(&tx, aid)? else {
                 return Err(ApiError::not_found(format!("Role assignment {aid} not found")).into());
             };
-            let point = match datasets::by_id(&tx, a.definition_point_id)? {
-                Some(ds) => DvObject::Dataset(ds.id),
-                None => DvObject::Collection(a.definition_point_id),
-            };
-            let perm = match point {
-                DvObject::Dataset(_) => Permission::ManageDatasetPermissions,
-                DvObject::Collection(_) => Permission::ManageDataversePermissions,
-            };
-            require(&tx, &auth.caller, perm, point)?;
-            let role_name = roles::by_id(&tx, a.role_id)?
-                .map(|r| r.name)
-                .unwrap_or_default();
-            let point_name = match point {
-                DvObject::Dataset(id) => datasets::latest_title(&tx, id)?.unwrap_or_default(),
-                DvObject::Collection(id) => collections::by_id(&tx, id)?
-                    .map(|c| c.name)
-                    .unwrap_or_default(),
-            };
-            roles::revoke(&tx, aid)?;
+            find_collection(&tx, &idtf)?;
+            let m = super::common::assignments::revoke(&tx, &auth.caller, &a)?;
             tx.commit()?;
-            Ok(format!(
-                "Role {role_name} revoked for assignee {} in {point_name}",
-                a.assignee
-            ))
+            Ok(m)
         })
         .await?;
     Ok(msg(m))

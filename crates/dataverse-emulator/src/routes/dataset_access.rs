@@ -131,7 +131,7 @@ pub(super) async fn list_assignments(
                 &auth.caller,
                 Permission::ManageDatasetPermissions,
                 DvObject::Dataset(ds.id),
-                ds.id,
+                &[ds.id, ds.owner_id],
             )
         })
         .await?;
@@ -150,16 +150,16 @@ pub(super) async fn add_assignment(
         .call(move |conn| -> Result<Value, AppError> {
             let tx = conn.transaction()?;
             let ds = find_dataset(&tx, &idtf, &p)?;
+            let owner_name = collections::by_id(&tx, ds.owner_id)?
+                .map(|c| c.name)
+                .unwrap_or_default();
             let on = GrantOn {
                 object: DvObject::Dataset(ds.id),
                 permission: Permission::ManageDatasetPermissions,
                 role_scope: ds.owner_id,
-                role_not_found: |role, alias| {
-                    format!("Cannot find role named '{role}' in dataverse {alias}")
-                },
-                scope_alias: collections::by_id(&tx, ds.owner_id)?
-                    .map(|c| c.alias)
-                    .unwrap_or_default(),
+                role_not_found: Box::new(move |role| {
+                    format!("Cannot find role named '{role}' in dataverse {owner_name}")
+                }),
             };
             let json = grant(&tx, &auth.caller, &on, &body)?;
             tx.commit()?;
@@ -183,29 +183,17 @@ pub(super) async fn remove_assignment(
         .store()
         .call(move |conn| -> Result<String, AppError> {
             let tx = conn.transaction()?;
-            let ds = find_dataset(&tx, &idtf, &p)?;
+            // `em.find` first: an unknown assignment is a 404 whatever the dataset.
             let Some(a) = roles::assignment(&tx, aid)? else {
                 // The bundle text (`datasets.api.revoke.role.not.found.error`) is quoted.
                 return Err(
                     ApiError::not_found(format!("\"Role assignment {aid} not found\"")).into(),
                 );
             };
-            require(
-                &tx,
-                &auth.caller,
-                Permission::ManageDatasetPermissions,
-                DvObject::Dataset(ds.id),
-            )?;
-            let role_name = roles::by_id(&tx, a.role_id)?
-                .map(|r| r.name)
-                .unwrap_or_default();
-            let point = datasets::latest_title(&tx, a.definition_point_id)?.unwrap_or_default();
-            roles::revoke(&tx, aid)?;
+            find_dataset(&tx, &idtf, &p)?;
+            let m = super::common::assignments::revoke(&tx, &auth.caller, &a)?;
             tx.commit()?;
-            Ok(format!(
-                "Role {role_name} revoked for assignee {} in {point}",
-                a.assignee
-            ))
+            Ok(m)
         })
         .await?;
     Ok(msg(m))

@@ -36,6 +36,8 @@ mod info;
 mod licenses;
 mod logout;
 mod metadatablocks;
+mod metrics;
+mod roles;
 mod search;
 mod storage_drivers;
 mod user_permissions;
@@ -159,6 +161,11 @@ fn api_routes() -> Router<Emulator> {
         .route("/api/licenses", get(licenses::list))
         .route("/api/licenses/default", get(licenses::default))
         .route("/api/licenses/{id}", get(licenses::one))
+        // roles.rs: `Roles.java`
+        .route("/api/roles", post(roles::create))
+        .route("/api/roles/{id}", get(roles::show).delete(roles::delete))
+        // metrics.rs: `Metrics.java`
+        .merge(metrics::routes())
         // users.rs: `Users.java`
         .route(
             "/api/users/token",
@@ -189,7 +196,10 @@ fn api_routes() -> Router<Emulator> {
             "/api/dataverses/{id}/metadatablocks",
             get(metadatablocks::of_collection),
         )
-        .route("/api/dataverses/{id}/roles", get(collections::list_roles))
+        .route(
+            "/api/dataverses/{id}/roles",
+            get(roles::list).post(roles::create_on_collection),
+        )
         .route(
             "/api/dataverses/{id}/assignments",
             get(collections::list_assignments).post(collections::add_assignment),

@@ -213,3 +213,123 @@ pub(crate) fn definition_point(conn: &Connection, id: i64) -> Result<DefinitionP
         },
     })
 }
+
+/// The roles available on a collection (`DataverseRoleServiceBean.availableRoles`): those
+/// defined on it, the built-in ones, and those defined on each ancestor, in the order
+/// Dataverse's `HashSet` of them iterates ([`java_hash_set_order`]): ascending id for the
+/// built-in roles, with later ids wrapping around the table.
+pub(crate) fn available(conn: &Connection, collection: i64) -> Result<Vec<RoleRow>, Error> {
+    let mut found = defined_on(conn, collection)?;
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {ROLE_COLUMNS} FROM roles WHERE owner_id IS NULL ORDER BY name"
+    ))?;
+    let builtin = stmt.query_map([], role_row)?;
+    found.extend(builtin.collect::<Result<Vec<_>, _>>()?);
+    let mut next = collections::by_id(conn, collection)?.and_then(|c| c.owner_id);
+    let mut hops = 0;
+    while let Some(id) = next {
+        found.extend(defined_on(conn, id)?);
+        next = collections::by_id(conn, id)?.and_then(|c| c.owner_id);
+        hops += 1;
+        if hops > 1000 {
+            break;
+        }
+    }
+    let order = java_hash_set_order(&found.iter().map(|r| r.id).collect::<Vec<_>>());
+    Ok(order.into_iter().map(|i| found[i].clone()).collect())
+}
+
+/// The iteration order of a `java.util.HashSet` of `DataverseRole`s added in the given
+/// order (as indexes into `ids`, duplicates dropped): `DataverseRole.hashCode()` is
+/// `97 * 7 + Long.hashCode(id)`.
+pub(crate) fn java_hash_set_order(ids: &[i64]) -> Vec<usize> {
+    let mut unique: Vec<usize> = Vec::new();
+    for (i, id) in ids.iter().enumerate() {
+        if !unique.iter().any(|&j| ids[j] == *id) {
+            unique.push(i);
+        }
+    }
+    let hashes: Vec<i32> = unique
+        .iter()
+        .map(|&i| 679_i32.wrapping_add(crate::java_hash::long_hash(ids[i])))
+        .collect();
+    crate::java_hash::order(&hashes)
+        .into_iter()
+        .map(|k| unique[k])
+        .collect()
+}
+
+/// Any role by alias (aliases are unique across the installation).
+pub(crate) fn by_alias(conn: &Connection, alias: &str) -> Result<Option<RoleRow>, Error> {
+    Ok(conn
+        .query_row(
+            &format!("SELECT {ROLE_COLUMNS} FROM roles WHERE alias = ?1 ORDER BY id LIMIT 1"),
+            [alias],
+            role_row,
+        )
+        .optional()?)
+}
+
+/// A new role to store.
+pub(crate) struct NewRole<'a> {
+    pub alias: &'a str,
+    pub name: &'a str,
+    pub description: Option<&'a str>,
+    /// Permission names, stored as given (already checked).
+    pub permissions: &'a [&'a str],
+    pub owner_id: i64,
+}
+
+/// Insert a role defined on a collection; returns its id.
+pub(crate) fn insert(conn: &Connection, role: &NewRole<'_>) -> Result<i64, Error> {
+    conn.execute(
+        "INSERT INTO roles (alias, name, description, permissions, owner_id)
+         VALUES (?1, ?2, ?3, ?4, ?5)",
+        params![
+            role.alias,
+            role.name,
+            role.description,
+            serde_json::to_string(role.permissions)?,
+            role.owner_id
+        ],
+    )?;
+    Ok(conn.last_insert_rowid())
+}
+
+/// Delete a role and every assignment of it (`DeleteRoleCommand`).
+pub(crate) fn delete(conn: &Connection, id: i64) -> Result<(), Error> {
+    conn.execute("DELETE FROM role_assignments WHERE role_id = ?1", [id])?;
+    conn.execute("DELETE FROM roles WHERE id = ?1", [id])?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::java_hash_set_order;
+
+    #[test]
+    fn hash_set_order_is_ascending_for_builtin_ids_and_wraps_after() {
+        // Built-in roles come sorted by name (ids 1..8 in another order): the set walks ids.
+        let builtin = [1, 7, 5, 4, 6, 2, 3, 8];
+        let order: Vec<i64> = java_hash_set_order(&builtin)
+            .into_iter()
+            .map(|i| builtin[i])
+            .collect();
+        assert_eq!(order, vec![1, 2, 3, 4, 5, 6, 7, 8]);
+        // id 9 hashes to bucket 0 of 16: before admin; id 17 collides with 1 and follows it.
+        let ids = [9, 1, 2, 17, 9];
+        let order: Vec<i64> = java_hash_set_order(&ids)
+            .into_iter()
+            .map(|i| ids[i])
+            .collect();
+        assert_eq!(order, vec![9, 1, 17, 2]);
+        // 13 roles: the table doubles to 32 buckets (679 + id: id 25 wraps to bucket 0).
+        let ids: Vec<i64> = (1..=13).chain([25]).collect();
+        let order: Vec<i64> = java_hash_set_order(&ids)
+            .into_iter()
+            .map(|i| ids[i])
+            .collect();
+        assert_eq!(order[0], 25);
+        assert_eq!(order[1], 1);
+    }
+}

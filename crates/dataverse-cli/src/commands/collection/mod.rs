@@ -1,6 +1,7 @@
-//! `dv collection get|create|update|publish|delete|contents|assignments|roles|facets|crawl|
-//! permissions|storage-driver`
+//! `dv collection get|create|update|publish|delete|contents|assignments|assign|unassign|roles|
+//! facets|crawl|permissions|storage-driver`
 
+mod assign;
 mod assignments;
 mod contents;
 mod crawl;
@@ -44,7 +45,11 @@ pub enum CollectionCommand {
     Contents(contents::Args),
     /// List the role assignments on a collection.
     Assignments(assignments::Args),
-    /// List the roles defined on a collection.
+    /// Grant a role on a collection (ID ASSIGNEE ROLE).
+    Assign(assign::Args),
+    /// Revoke a role assignment on a collection (ID ASSIGNMENT-ID).
+    Unassign(assign::UnassignArgs),
+    /// List the roles available on a collection (as `dv role list`).
     Roles(roles::Args),
     /// List a collection's search facets.
     Facets(facets::Args),
@@ -83,6 +88,8 @@ Examples:
 pub async fn run(ctx: &Context, cmd: CollectionCommand) -> CliResult {
     match cmd {
         CollectionCommand::Get(args) => get::execute(ctx, args).await,
+        CollectionCommand::Assign(args) => assign::execute(ctx, args).await,
+        CollectionCommand::Unassign(args) => assign::unassign(ctx, args).await,
         CollectionCommand::Create(args) => create::execute(ctx, args).await,
         CollectionCommand::Update(args) => update::execute(ctx, args).await,
         CollectionCommand::Publish(args) => publish::execute(ctx, args).await,

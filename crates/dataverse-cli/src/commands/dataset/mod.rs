@@ -2,6 +2,7 @@
 //! assignments|delete|destroy|review|private-url|storage-driver|export|permissions|citation|
 //! deaccession|download-size`
 
+mod assign;
 mod assignments;
 pub(crate) mod citation;
 mod create;
@@ -70,8 +71,12 @@ pub enum DatasetCommand {
     DownloadSize(download_size::Args),
     /// List the dataset's locks.
     Locks(locks::Args),
-    /// List the role assignments on a dataset.
+    /// List the role assignments on a dataset (and on its collection, as Dataverse does).
     Assignments(assignments::Args),
+    /// Grant a role on a dataset (ID ASSIGNEE ROLE).
+    Assign(assign::Args),
+    /// Revoke a role assignment through a dataset (ID ASSIGNMENT-ID).
+    Unassign(assign::UnassignArgs),
     /// Delete the draft (a never-published dataset is deleted entirely).
     Delete(delete::Args),
     /// Destroy a dataset with all its versions and files (irreversible).
@@ -153,6 +158,8 @@ pub async fn run(ctx: &Context, cmd: DatasetCommand) -> CliResult {
         DatasetCommand::DownloadSize(args) => download_size::execute(ctx, args).await,
         DatasetCommand::Locks(args) => locks::execute(ctx, args).await,
         DatasetCommand::Assignments(args) => assignments::execute(ctx, args).await,
+        DatasetCommand::Assign(args) => assign::execute(ctx, args).await,
+        DatasetCommand::Unassign(args) => assign::unassign(ctx, args).await,
         DatasetCommand::Delete(args) => delete::execute(ctx, args).await,
         DatasetCommand::Destroy(args) => destroy::execute(ctx, args).await,
         DatasetCommand::Review(cmd) => review::execute(ctx, cmd).await,
