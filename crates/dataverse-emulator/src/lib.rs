@@ -21,6 +21,7 @@ mod export;
 mod faults;
 mod generate;
 mod ingest;
+mod jsonld;
 mod metadata;
 mod model;
 mod normalize;

@@ -11,7 +11,7 @@ mod dcterms;
 mod ddi;
 mod html;
 mod oai_dc;
-mod oai_ore;
+pub(crate) mod oai_ore;
 mod schema_org;
 pub(crate) mod xml;
 

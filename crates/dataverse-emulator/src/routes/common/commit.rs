@@ -177,6 +177,27 @@ pub(crate) struct Bytes {
     pub algorithm: Algorithm,
 }
 
+/// The `rootDataFileId` of a file replacing `old` (`AddReplaceFileHelper`): a published
+/// file starts (or continues) a chain; a file never published hands on the chain it
+/// continued, if any.
+fn replacement_root(old: &files::DataFileRow) -> Option<i64> {
+    if old.publication_date.is_some() {
+        Some(old.root_id.unwrap_or(old.id))
+    } else {
+        old.previous_id.and(old.root_id)
+    }
+}
+
+/// The `previousDataFileId` of a file replacing `old`: the published file itself, or the
+/// predecessor of a file never published.
+fn replacement_previous(old: &files::DataFileRow) -> Option<i64> {
+    if old.publication_date.is_some() {
+        Some(old.id)
+    } else {
+        old.previous_id
+    }
+}
+
 /// Store a file: a received blob is moved into place and the rows inserted in one
 /// transaction (the blob is removed again when the transaction fails); an object in the
 /// bucket is only named. Returns the FileMetadata JSON and the file id to ingest, if any.
@@ -219,8 +240,8 @@ pub(crate) fn commit_upload(
         filesize: upload.size as i64,
         checksum: upload.checksum.clone(),
         checksum_type: upload.algorithm,
-        root_id: place.replaces.as_ref().map(|o| o.root_id.unwrap_or(o.id)),
-        previous_id: place.replaces.as_ref().map(|o| o.id),
+        root_id: place.replaces.as_ref().and_then(replacement_root),
+        previous_id: place.replaces.as_ref().and_then(replacement_previous),
         label,
         directory_label: params.directory_label.clone(),
         description: params.description.clone().unwrap_or_default(),
