@@ -27,6 +27,7 @@ mod background;
 pub mod checksum;
 mod client;
 mod envelope;
+mod lenient;
 pub mod error;
 pub mod ids;
 pub mod models;

@@ -2,6 +2,7 @@
 //! named after the Dataverse path it wraps.
 
 pub mod access;
+pub mod collection_aliases;
 pub mod collections;
 pub mod crawl;
 pub mod datasets;
@@ -10,6 +11,8 @@ pub mod info;
 pub mod licenses;
 pub mod metadatablocks;
 pub mod search;
+pub mod semantic;
 pub mod table;
+pub mod tree;
 pub mod upload;
 pub mod users;
