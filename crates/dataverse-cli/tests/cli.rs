@@ -37,6 +37,8 @@ mod misc;
 mod readme;
 #[path = "cli/search.rs"]
 mod search;
+#[path = "cli/semantic.rs"]
+mod semantic;
 #[path = "cli/secrets.rs"]
 mod secrets;
 #[path = "cli/tables.rs"]

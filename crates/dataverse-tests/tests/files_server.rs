@@ -797,7 +797,7 @@ async fn a_table_without_data_rows_is_not_ingested() {
     let (ds, _) = env.create_dataset().await;
     for (name, bytes, ct) in [
         ("header.csv", &b"name,count\n"[..], "text/csv"),
-        ("header.tsv", &b"name\tcount\n\n"[..], "text/tab-separated-values"),
+        ("header.tsv", &b"name\tcount\n\n"[..], "text/tsv"),
     ] {
         let fm = env.upload_ok(ds, name, bytes, None).await;
         let id = fm["dataFile"]["id"].as_i64().unwrap();

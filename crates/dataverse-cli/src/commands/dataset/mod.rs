@@ -1,5 +1,5 @@
 //! `dv dataset get|list|versions|create|template|validate|edit|publish|files|locks|
-//! assignments|delete|destroy|review|private-url|export`
+//! assignments|delete|destroy|review|private-url|export|metadata`
 
 mod assignments;
 mod create;
@@ -12,6 +12,7 @@ pub(crate) mod files;
 mod get;
 mod list;
 mod locks;
+mod metadata;
 mod private_url;
 mod publish;
 mod review;
@@ -73,7 +74,20 @@ pub enum DatasetCommand {
     /// Export the metadata in a format (see `dv info exporters`).
     #[command(disable_version_flag = true)]
     Export(export::Args),
+    /// The metadata as JSON-LD (`--jsonld`, also as RDF triples with `--triples`), or
+    /// added, replaced or deleted from a JSON-LD file (`--set`, `--replace`, `--delete`).
+    #[command(disable_version_flag = true, after_help = EXAMPLES_METADATA)]
+    Metadata(metadata::Args),
 }
+
+/// The examples at the end of `dv dataset metadata --help`.
+const EXAMPLES_METADATA: &str = "\
+Examples:
+  dv dataset metadata doi:10.5072/FK2/ABCDEF --jsonld > finches.jsonld
+  dv dataset metadata doi:10.5072/FK2/ABCDEF --jsonld --version 1.0 --triples
+  dv dataset metadata doi:10.5072/FK2/ABCDEF --set keywords.jsonld            # add values
+  dv dataset metadata doi:10.5072/FK2/ABCDEF --set finches.jsonld --replace   # replace fields
+  dv dataset metadata doi:10.5072/FK2/ABCDEF --delete keywords.jsonld";
 
 /// The examples at the end of `dv dataset create --help`.
 const EXAMPLES_CREATE: &str = "\
@@ -127,5 +141,6 @@ pub async fn run(ctx: &Context, cmd: DatasetCommand) -> CliResult {
         DatasetCommand::Review(cmd) => review::execute(ctx, cmd).await,
         DatasetCommand::PrivateUrl(cmd) => private_url::execute(ctx, cmd).await,
         DatasetCommand::Export(args) => export::execute(ctx, args).await,
+        DatasetCommand::Metadata(args) => metadata::execute(ctx, args).await,
     }
 }

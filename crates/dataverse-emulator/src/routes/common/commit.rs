@@ -212,13 +212,18 @@ pub(crate) fn commit_upload(
     let tx = conn.transaction()?;
     let now = time_fmt::now_iso();
     let draft = dataset_write::ensure_draft(&tx, place.dataset, &now)?;
-    if let Some(old) = &place.replaces {
-        files::remove_from_version(&tx, draft.id, old.id)?;
-    }
+    // A replaced file leaves the draft after the new one is in (so a file never
+    // published, whose row goes with it, does not hand its id on).
+    let replaced = place.replaces.as_ref().map(|o| o.id);
+    let replaced_label = match replaced {
+        Some(old) => files::meta_in_version(&tx, draft.id, old)?.map(|fm| fm.label),
+        None => None,
+    };
     let duplicate_of =
-        files::label_with_checksum(&tx, draft.id, &upload.checksum, upload.algorithm)?;
+        files::label_with_checksum(&tx, draft.id, &upload.checksum, upload.algorithm)?
+            .filter(|l| Some(l) != replaced_label.as_ref());
     let directory = params.directory_label.as_deref();
-    let label = files::unique_label(&tx, draft.id, directory, &place.label, None)?;
+    let label = files::unique_label(&tx, draft.id, directory, &place.label, replaced)?;
     let (storage_identifier, blob) = match &upload.source {
         Source::Received(_) => {
             let name = files::new_storage_name();
@@ -250,6 +255,9 @@ pub(crate) fn commit_upload(
         prov_free_form: params.prov_free_form.clone(),
     };
     let (id, _) = files::insert(&tx, &new, draft.id, &now)?;
+    if let Some(old) = replaced {
+        files::remove_from_version(&tx, draft.id, old)?;
+    }
     files::touch_version(&tx, draft.id, &now)?;
     if place.ingest {
         ingest::job::queue(&tx, id, place.dataset, user_id)?;
