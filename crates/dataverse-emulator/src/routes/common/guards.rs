@@ -61,10 +61,11 @@ pub(crate) fn find_dataset(
         } else {
             idtf
         };
-        if !pid_parses(pid) {
+        let Some(global_id) = parse_pid(pid) else {
             return Err(ApiError::bad_request(format!("Bad dataset ID number: {pid}.")).into());
-        }
-        return Ok(datasets::by_pid(conn, pid)?.ok_or_else(|| ApiError::not_found(PID_MISSING))?);
+        };
+        return Ok(datasets::by_pid(conn, &global_id)?
+            .ok_or_else(|| ApiError::not_found(PID_MISSING))?);
     }
     let Ok(id) = idtf.parse::<i64>() else {
         return Err(ApiError::bad_request(format!("Bad dataset ID number: {idtf}.")).into());
@@ -73,12 +74,11 @@ pub(crate) fn find_dataset(
         .ok_or_else(|| ApiError::not_found(format!("Dataset with ID {id} not found.")))?)
 }
 
-/// Whether some PID provider parses `pid` (`PidUtil.parseAsGlobalID`): `doi:10.x/y`
-/// (also as a `doi.org` URL), `hdl:x/y` (also as a `hdl.handle.net` URL) or `perma:x/y`,
-/// with something on both sides of the first `/`.
-pub(crate) fn pid_parses(pid: &str) -> bool {
+/// `pid` as `protocol:authority/identifier` when some PID provider parses it
+/// (`PidUtil.parseAsGlobalID`): `doi:10.x/y` (also as a `doi.org` URL), `hdl:x/y` (also as
+/// a `hdl.handle.net` URL) or `perma:x/y`, with something on both sides of the first `/`.
+pub(crate) fn parse_pid(pid: &str) -> Option<String> {
     let pid = pid.replace("%3A", ":");
-    let mut pid = pid.as_str();
     let resolvers = [
         ("https://doi.org/", "doi"),
         ("http://doi.org/", "doi"),
@@ -87,26 +87,19 @@ pub(crate) fn pid_parses(pid: &str) -> bool {
         ("https://hdl.handle.net/", "hdl"),
         ("http://hdl.handle.net/", "hdl"),
     ];
-    let from_url;
-    for (prefix, protocol) in resolvers {
-        if let Some(rest) = pid.strip_prefix(prefix) {
-            from_url = format!("{protocol}:{rest}");
-            pid = from_url.as_str();
-            break;
-        }
-    }
-    let Some((protocol, rest)) = pid.split_once(':') else {
-        return false;
-    };
-    let Some((authority, identifier)) = rest.split_once('/') else {
-        return false;
-    };
+    let pid = resolvers
+        .iter()
+        .find_map(|(prefix, protocol)| pid.strip_prefix(prefix).map(|rest| format!("{protocol}:{rest}")))
+        .unwrap_or(pid);
+    let (protocol, rest) = pid.split_once(':')?;
+    let (authority, identifier) = rest.split_once('/')?;
     let filled = |s: &str| !s.trim().is_empty();
-    match protocol {
+    let ok = match protocol {
         "doi" => authority.starts_with("10.") && filled(identifier),
         "hdl" | "perma" => filled(authority) && filled(identifier),
         _ => false,
-    }
+    };
+    ok.then_some(pid)
 }
 
 /// `findDataFileOrDie`: a database id (file PIDs are not enabled here).
