@@ -37,10 +37,10 @@ mod misc;
 mod readme;
 #[path = "cli/search.rs"]
 mod search;
-#[path = "cli/semantic.rs"]
-mod semantic;
 #[path = "cli/secrets.rs"]
 mod secrets;
+#[path = "cli/semantic.rs"]
+mod semantic;
 #[path = "cli/tables.rs"]
 mod tables;
 #[path = "cli/user.rs"]

@@ -47,9 +47,9 @@ fn twin(v: &Value) -> Option<Value> {
             } else if let Ok(b) = t.parse::<bool>() {
                 Some(Value::Bool(b))
             } else {
-                t.parse::<f64>().ok().and_then(|f| {
-                    serde_json::Number::from_f64(f).map(Value::Number)
-                })
+                t.parse::<f64>()
+                    .ok()
+                    .and_then(|f| serde_json::Number::from_f64(f).map(Value::Number))
             }
         }
         Value::Number(n) => Some(Value::String(n.to_string())),
@@ -176,7 +176,10 @@ pub(crate) fn decode<T: DeserializeOwned>(
                     Some(Value::Object(kept)) => kept.shift_remove(key.as_str()),
                     _ => None,
                 };
-                if holder.get(UNPARSED).is_some_and(|k| k.as_object().is_some_and(Map::is_empty)) {
+                if holder
+                    .get(UNPARSED)
+                    .is_some_and(|k| k.as_object().is_some_and(Map::is_empty))
+                {
                     holder.shift_remove(UNPARSED);
                 }
                 if let Some(raw) = raw {
@@ -343,9 +346,13 @@ mod tests {
         assert_eq!(v.files.as_ref().unwrap().len(), 2);
         assert_eq!(v.extra[UNPARSED]["files"][0]["dataFile"], "text");
         // A created dataset means nothing without its id.
-        let e = decode::<CreatedDataset>(json!({"id": {"x": 1}, "persistentId": "doi:10.5072/FK2/A"}))
-            .unwrap_err();
+        let e =
+            decode::<CreatedDataset>(json!({"id": {"x": 1}, "persistentId": "doi:10.5072/FK2/A"}))
+                .unwrap_err();
         assert_eq!(e.path().to_string(), "id");
-        assert!(decode::<CreatedDataset>(json!({"id": "7", "persistentId": "doi:10.5072/FK2/A"})).is_ok());
+        assert!(
+            decode::<CreatedDataset>(json!({"id": "7", "persistentId": "doi:10.5072/FK2/A"}))
+                .is_ok()
+        );
     }
 }

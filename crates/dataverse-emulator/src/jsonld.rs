@@ -81,7 +81,8 @@ fn node(quads: &[Quad], subject: &NamedOrBlankNode, depth: usize) -> Map<String,
 /// its name (also in the `https://dataverse.org/schema/<block>/` form our OAI-ORE export
 /// writes, and the `<site>/schema/<block>#` form of a block without a namespace).
 fn is_term_of(block: &Block, f: &FieldType, iri: &str) -> bool {
-    if f.uri.as_deref() == Some(iri) || iri.strip_prefix(block.namespace.as_str()) == Some(&f.name) {
+    if f.uri.as_deref() == Some(iri) || iri.strip_prefix(block.namespace.as_str()) == Some(&f.name)
+    {
         return true;
     }
     let ours = format!("https://dataverse.org/schema/{}/{}", block.name, f.name);
@@ -244,7 +245,9 @@ mod tests {
             .as_array()
             .unwrap();
         assert_eq!(kw.len(), 2);
-        assert!(kw.contains(&json!({"https://dataverse.org/schema/citation/keywordValue": "birds"})));
+        assert!(
+            kw.contains(&json!({"https://dataverse.org/schema/citation/keywordValue": "birds"}))
+        );
         assert_eq!(m.len(), 3, "{m:?}");
     }
 

@@ -638,17 +638,24 @@ async fn a_draft_exports_only_when_asked_for() {
         .persistent_id;
     // Never published: the default (the latest published version) is not found, which
     // the export words as a 400.
-    let bad_version = "Unable to look up dataset based on version. Try :latest-published or :draft.";
+    let bad_version =
+        "Unable to look up dataset based on version. Try :latest-published or :draft.";
     let e = api
         .get_dataset_export(pid.as_str(), "dataverse_json")
         .await
         .unwrap_err();
-    assert!(matches!(&e, Error::BadRequest(a) if a.message == bad_version), "{e:?}");
+    assert!(
+        matches!(&e, Error::BadRequest(a) if a.message == bad_version),
+        "{e:?}"
+    );
     let e = api
         .get_dataset_version_export(pid.as_str(), "dataverse_json", None)
         .await
         .unwrap_err();
-    assert!(matches!(&e, Error::BadRequest(a) if a.message == bad_version), "{e:?}");
+    assert!(
+        matches!(&e, Error::BadRequest(a) if a.message == bad_version),
+        "{e:?}"
+    );
     // `:latest` is the draft for its owner.
     let latest = api
         .get_dataset_version_export(pid.as_str(), "dataverse_json", Some(Version::Latest))
@@ -685,9 +692,11 @@ async fn a_draft_exports_only_when_asked_for() {
         assert_eq!(v["datasetVersion"]["versionNumber"], 1, "{version:?}");
     }
     // Once 2.0 is out, 1.0 no longer exports: only the latest published version does.
-    let edit = dataverse_client::models::metadata::EditMetadataBody::new([
-        DatasetField::primitive("title", "Darwin's Finches, again"),
-    ]);
+    let edit =
+        dataverse_client::models::metadata::EditMetadataBody::new([DatasetField::primitive(
+            "title",
+            "Darwin's Finches, again",
+        )]);
     api.edit_dataset_metadata(pid.as_str(), &edit, true)
         .await
         .unwrap();

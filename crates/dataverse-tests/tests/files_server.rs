@@ -505,7 +505,10 @@ async fn add_list_get_update_delete() {
 
 /// Replace `id` with `bytes` named `name`: the new file's JSON (`data.files[0]`).
 async fn replace_ok(env: &Env, id: i64, name: &str, bytes: &[u8]) -> Value {
-    let form = Form::new().part("file", Part::bytes(bytes.to_vec()).file_name(name.to_string()));
+    let form = Form::new().part(
+        "file",
+        Part::bytes(bytes.to_vec()).file_name(name.to_string()),
+    );
     let (s, v) = env
         .json(
             env.req(

@@ -543,9 +543,21 @@ async fn unparseable_pids_are_bad_requests_and_unknown_ones_not_found() {
     for (pid_text, status, message) in [
         ("12345", 400, "Bad dataset ID number: 12345.".to_string()),
         ("doi:", 400, "Bad dataset ID number: doi:.".to_string()),
-        ("doi:10.5072", 400, "Bad dataset ID number: doi:10.5072.".to_string()),
-        ("doi:5072/FK2/X", 400, "Bad dataset ID number: doi:5072/FK2/X.".to_string()),
-        ("urn:nbn:x/y", 400, "Bad dataset ID number: urn:nbn:x/y.".to_string()),
+        (
+            "doi:10.5072",
+            400,
+            "Bad dataset ID number: doi:10.5072.".to_string(),
+        ),
+        (
+            "doi:5072/FK2/X",
+            400,
+            "Bad dataset ID number: doi:5072/FK2/X.".to_string(),
+        ),
+        (
+            "urn:nbn:x/y",
+            400,
+            "Bad dataset ID number: urn:nbn:x/y.".to_string(),
+        ),
         ("", 400, "Bad dataset ID number: .".to_string()),
         ("doi:10.5072/FK2/NOPE", 404, unknown.to_string()),
         ("hdl:1902.1/NOPE", 404, unknown.to_string()),
@@ -558,9 +570,11 @@ async fn unparseable_pids_are_bad_requests_and_unknown_ones_not_found() {
             (Method::PUT, "/api/datasets/:persistentId/editMetadata"),
         ] {
             let body = (method == Method::PUT).then(|| b"{}".to_vec());
-            let url =
-                reqwest::Url::parse_with_params(&format!("{base}{path}"), [("persistentId", pid_text)])
-                    .unwrap();
+            let url = reqwest::Url::parse_with_params(
+                &format!("{base}{path}"),
+                [("persistentId", pid_text)],
+            )
+            .unwrap();
             let a = send(
                 &c,
                 method.clone(),
@@ -570,7 +584,12 @@ async fn unparseable_pids_are_bad_requests_and_unknown_ones_not_found() {
                 body,
             )
             .await;
-            assert_eq!(a.status.as_u16(), status, "{method} {path} {pid_text}: {}", a.text);
+            assert_eq!(
+                a.status.as_u16(),
+                status,
+                "{method} {path} {pid_text}: {}",
+                a.text
+            );
             let v: Value = serde_json::from_str(&a.text).unwrap();
             assert_eq!(v["message"], message.as_str(), "{method} {path} {pid_text}");
         }

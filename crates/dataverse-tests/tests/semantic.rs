@@ -60,7 +60,9 @@ fn keywords(doc: &Value) -> Vec<String> {
         .flat_map(|node| {
             triples
                 .iter()
-                .filter(move |t| t.subject == Node::Blank(node.clone()) && t.predicate == KEYWORD_VALUE)
+                .filter(move |t| {
+                    t.subject == Node::Blank(node.clone()) && t.predicate == KEYWORD_VALUE
+                })
                 .filter_map(|t| match &t.object {
                     Object::Literal { value, .. } => Some(value.clone()),
                     _ => None,
@@ -80,7 +82,10 @@ async fn the_aggregation_is_json_ld_with_an_inline_context() {
     // An inline context, no remote one: a processor needs no network.
     assert!(doc["@context"].is_object(), "{doc}");
     assert_eq!(doc["@context"]["schema"], "http://schema.org/");
-    assert!(doc.get("ore:aggregates").is_none(), "the aggregation only: {doc}");
+    assert!(
+        doc.get("ore:aggregates").is_none(),
+        "the aggregation only: {doc}"
+    );
     let url = api.get_dataset_persistent_url(pid.as_str()).await.unwrap();
     assert_eq!(url, pid.replacen("doi:", "https://doi.org/", 1));
     assert_eq!(doc["@id"], url.as_str());
@@ -123,7 +128,10 @@ async fn the_aggregation_is_json_ld_with_an_inline_context() {
     // Many at once, in input order, each its own result.
     let other = create(&api).await;
     let all = api
-        .get_datasets_jsonld([pid.as_str(), "doi:10.5072/FK2/NOPE00", other.as_str()], None)
+        .get_datasets_jsonld(
+            [pid.as_str(), "doi:10.5072/FK2/NOPE00", other.as_str()],
+            None,
+        )
         .await;
     assert_eq!(all.len(), 3);
     assert_eq!(all[0].as_ref().unwrap()["@id"], url.as_str());
@@ -144,7 +152,10 @@ async fn the_aggregation_is_json_ld_with_an_inline_context() {
         .await
         .unwrap();
     let v: Value = r.json().await.unwrap();
-    assert_eq!(v["data"]["citation"]["fields"][0]["typeName"], "title", "{v}");
+    assert_eq!(
+        v["data"]["citation"]["fields"][0]["typeName"], "title",
+        "{v}"
+    );
     server.stop().await;
 }
 
@@ -170,7 +181,10 @@ async fn add_replace_and_delete_metadata_as_json_ld() {
 
     // A single-valued field that has a value cannot be added to; it can be replaced.
     let title = json!({"@context": {"title": DCTERMS_TITLE}, "title": "Galápagos Finches"});
-    let e = api.update_dataset_jsonld(pid, &title, false).await.unwrap_err();
+    let e = api
+        .update_dataset_jsonld(pid, &title, false)
+        .await
+        .unwrap_err();
     assert!(matches!(e, Error::BadRequest(_)), "{e:?}");
     assert_eq!(
         message(&e),
@@ -195,29 +209,46 @@ async fn add_replace_and_delete_metadata_as_json_ld() {
 
     // Refusals in Dataverse's words.
     let bad_cv = json!({"http://purl.org/dc/terms/subject": "Cooking"});
-    let e = api.update_dataset_jsonld(pid, &bad_cv, false).await.unwrap_err();
+    let e = api
+        .update_dataset_jsonld(pid, &bad_cv, false)
+        .await
+        .unwrap_err();
     assert_eq!(
         message(&e),
         "Unknown value for Controlled Vocab Field: subject : Cooking"
     );
     let two_titles = json!({"http://purl.org/dc/terms/title": ["a", "b"]});
-    let e = api.update_dataset_jsonld(pid, &two_titles, true).await.unwrap_err();
+    let e = api
+        .update_dataset_jsonld(pid, &two_titles, true)
+        .await
+        .unwrap_err();
     assert_eq!(message(&e), "Array for single value notsupported: title");
     let not_compound = json!({KEYWORD: "plain"});
-    let e = api.update_dataset_jsonld(pid, &not_compound, false).await.unwrap_err();
+    let e = api
+        .update_dataset_jsonld(pid, &not_compound, false)
+        .await
+        .unwrap_err();
     assert_eq!(
         message(&e),
         "Compound field values must be JSON objects, field: keyword"
     );
     let remote = json!({"@context": "https://example.org/context.jsonld", "title": "x"});
-    let e = api.update_dataset_jsonld(pid, &remote, false).await.unwrap_err();
+    let e = api
+        .update_dataset_jsonld(pid, &remote, false)
+        .await
+        .unwrap_err();
     assert!(matches!(e, Error::BadRequest(_)), "{e:?}");
     assert!(message(&e).starts_with("Error parsing Json: "), "{e:?}");
-    let e = api.update_dataset_jsonld(pid, &json!([1]), false).await.unwrap_err();
+    let e = api
+        .update_dataset_jsonld(pid, &json!([1]), false)
+        .await
+        .unwrap_err();
     assert!(matches!(e, Error::InvalidArgument(_)), "{e:?}");
 
     // Delete: every value of a named field goes; unknown terms and required fields are refused.
-    api.delete_dataset_jsonld(pid, &json!({KEYWORD: {}})).await.unwrap();
+    api.delete_dataset_jsonld(pid, &json!({KEYWORD: {}}))
+        .await
+        .unwrap();
     let doc = api.get_dataset_jsonld(pid, None).await.unwrap();
     assert!(keywords(&doc).is_empty(), "{doc}");
     let e = api
@@ -229,11 +260,17 @@ async fn add_replace_and_delete_metadata_as_json_ld() {
         .delete_dataset_jsonld(pid, &json!({DCTERMS_TITLE: "x"}))
         .await
         .unwrap_err();
-    assert!(message(&e).starts_with("Validation Failed: Title is required."), "{e:?}");
+    assert!(
+        message(&e).starts_with("Validation Failed: Title is required."),
+        "{e:?}"
+    );
 
     // Only editors write; a published dataset gets a new draft.
     let guest = common::client(&server.base_url, None);
-    let e = guest.update_dataset_jsonld(pid, &add, false).await.unwrap_err();
+    let e = guest
+        .update_dataset_jsonld(pid, &add, false)
+        .await
+        .unwrap_err();
     assert!(matches!(e, Error::Unauthorized(_)), "{e:?}");
     api.publish_dataset_and_wait(
         pid,
@@ -286,10 +323,19 @@ async fn children_aliases_and_persistent_urls() {
     .await
     .unwrap();
     assert_eq!(api.get_dataverse_contents("birds").await.unwrap().len(), 1);
-    assert!(!api.get_dataverse_assignments("birds").await.unwrap().is_empty());
+    assert!(
+        !api.get_dataverse_assignments("birds")
+            .await
+            .unwrap()
+            .is_empty()
+    );
     assert!(!api.get_dataverse_facets("birds").await.unwrap().is_empty());
 
-    let all = [ChildType::Collections, ChildType::Datasets, ChildType::Files];
+    let all = [
+        ChildType::Collections,
+        ChildType::Datasets,
+        ChildType::Files,
+    ];
     let tree = api
         .get_children(":root", ParentType::Collection, &all)
         .await
@@ -334,14 +380,21 @@ async fn children_aliases_and_persistent_urls() {
         .unwrap();
     assert_eq!(files.len(), 1);
     let e = api
-        .get_children(":root", ParentType::Collection, &[ChildType::Collections, ChildType::Files])
+        .get_children(
+            ":root",
+            ParentType::Collection,
+            &[ChildType::Collections, ChildType::Files],
+        )
         .await
         .unwrap_err();
     assert!(matches!(e, Error::InvalidArgument(_)), "{e:?}");
 
     assert!(api.publish_dataverse("birds").await.is_ok());
     let e = api.delete_dataverse("birds").await.unwrap_err();
-    assert!(matches!(e, Error::Forbidden(_) | Error::BadRequest(_)), "{e:?}");
+    assert!(
+        matches!(e, Error::Forbidden(_) | Error::BadRequest(_)),
+        "{e:?}"
+    );
     let e = api
         .get_dataset_persistent_url("doi:10.5072/FK2/NOPE00")
         .await

@@ -39,12 +39,31 @@ fn jsonld_read_set_replace_and_delete() {
     );
     let add = add.to_str().unwrap();
     let out = stdout(
-        &s.run(s.dv().args(["-o", "table", "dataset", "metadata", &pid, "--set", add]))
-            .success(),
+        &s.run(
+            s.dv()
+                .args(["-o", "table", "dataset", "metadata", &pid, "--set", add]),
+        )
+        .success(),
     );
-    assert!(out.starts_with(&format!("{pid}: the draft was updated from ")), "{out}");
-    let doc = ok(&s, &["dataset", "metadata", &pid, "--jsonld", "--version", ":draft"]);
-    assert_eq!(doc["citation:keyword"]["citation:keywordValue"], "finches", "{doc}");
+    assert!(
+        out.starts_with(&format!("{pid}: the draft was updated from ")),
+        "{out}"
+    );
+    let doc = ok(
+        &s,
+        &[
+            "dataset",
+            "metadata",
+            &pid,
+            "--jsonld",
+            "--version",
+            ":draft",
+        ],
+    );
+    assert_eq!(
+        doc["citation:keyword"]["citation:keywordValue"], "finches",
+        "{doc}"
+    );
 
     // A single-valued field is refused without --replace, in Dataverse's words.
     let title = write_file(
@@ -61,7 +80,10 @@ fn jsonld_read_set_replace_and_delete() {
         line.contains("Can't append to a single-value field that already has a value: title"),
         "{line}"
     );
-    let done = ok(&s, &["dataset", "metadata", &pid, "--set", title, "--replace"]);
+    let done = ok(
+        &s,
+        &["dataset", "metadata", &pid, "--set", title, "--replace"],
+    );
     assert!(done["Version Updated"].is_string(), "{done}");
     let doc = ok(&s, &["dataset", "metadata", &pid, "--jsonld"]);
     assert_eq!(doc["title"], "Galápagos Finches");
@@ -73,7 +95,10 @@ fn jsonld_read_set_replace_and_delete() {
     // Usage: one action is needed; --replace only with --set.
     let a = s.run(s.dv().args(["dataset", "metadata", &pid]));
     a.failure().code(2);
-    let a = s.run(s.dv().args(["dataset", "metadata", &pid, "--jsonld", "--replace"]));
+    let a = s.run(
+        s.dv()
+            .args(["dataset", "metadata", &pid, "--jsonld", "--replace"]),
+    );
     a.failure().code(2);
     // An unknown PID: what happened, then the server's words.
     let a = s.run(
@@ -82,7 +107,9 @@ fn jsonld_read_set_replace_and_delete() {
     );
     let line = one_error_line(&a.failure().code(1));
     assert!(
-        line.starts_with("dv: dataset doi:10.5072/FK2/NOPE00 not found (Dataverse: \"When accessing"),
+        line.starts_with(
+            "dv: dataset doi:10.5072/FK2/NOPE00 not found (Dataverse: \"When accessing"
+        ),
         "{line}"
     );
 }

@@ -65,7 +65,10 @@ impl NativeApi {
     /// pyDataverse's name for [`get_collection_facets`](Self::get_collection_facets).
     ///
     /// Endpoint: `GET /api/dataverses/{id}/facets`
-    pub async fn get_dataverse_facets(&self, identifier: impl IntoCollectionId) -> Result<Vec<String>> {
+    pub async fn get_dataverse_facets(
+        &self,
+        identifier: impl IntoCollectionId,
+    ) -> Result<Vec<String>> {
         self.get_collection_facets(identifier).await
     }
 

@@ -93,7 +93,12 @@ impl NativeApi {
         let url = self.url_for(&req);
         let ds: Dataset = self.execute(req).await?;
         ds.persistent_url.ok_or_else(|| {
-            Error::decode("GET", url, "persistentUrl", "the dataset has no persistent URL")
+            Error::decode(
+                "GET",
+                url,
+                "persistentUrl",
+                "the dataset has no persistent URL",
+            )
         })
     }
 

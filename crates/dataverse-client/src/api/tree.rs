@@ -119,7 +119,9 @@ impl NativeApi {
                 ParentType::Collection => {
                     for item in self.get_collection_contents(parent.as_str()).await? {
                         match item {
-                            ContentItem::Collection(c) if types.contains(&ChildType::Collections) => {
+                            ContentItem::Collection(c)
+                                if types.contains(&ChildType::Collections) =>
+                            {
                                 let alias = self.dataverse_id2alias(c.id).await?;
                                 let children = self
                                     .walk(alias.clone(), ParentType::Collection, types.clone())
@@ -135,7 +137,10 @@ impl NativeApi {
                                 let (Some(id), Some(protocol), Some(authority), Some(identifier)) =
                                     (d.id, &d.protocol, &d.authority, &d.identifier)
                                 else {
-                                    tracing::debug!(?d, "a dataset entry without id or PID: skipped");
+                                    tracing::debug!(
+                                        ?d,
+                                        "a dataset entry without id or PID: skipped"
+                                    );
                                     continue;
                                 };
                                 let pid = format!("{protocol}:{authority}/{identifier}");
@@ -159,7 +164,11 @@ impl NativeApi {
                     {
                         out.push(TreeNode::Datafile {
                             datafile_id: f.data_file.id.unwrap_or_default(),
-                            filename: f.data_file.filename.clone().unwrap_or_else(|| f.label.clone()),
+                            filename: f
+                                .data_file
+                                .filename
+                                .clone()
+                                .unwrap_or_else(|| f.label.clone()),
                             label: f.label,
                             pid: f.data_file.persistent_id.filter(|p| !p.is_empty()),
                         });

@@ -214,6 +214,31 @@ mod tests {
         assert_eq!(u.raw, json!({"something": 1}));
     }
 
+    /// Dataverse's own OAI-ORE map (a real 6.x export) expands as JSON-LD.
+    #[test]
+    fn a_real_dataverse_ore_map_expands() {
+        let dir = std::env::var_os("DATAVERSE_FIXTURES_DIR")
+            .map(std::path::PathBuf::from)
+            .unwrap_or_else(|| {
+                std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                    .join("../../../shared/dataverse-fixtures")
+            });
+        let text =
+            std::fs::read_to_string(dir.join("responses/export-OAI_ORE-published.json")).unwrap();
+        let doc: Value = serde_json::from_str(&text).unwrap();
+        let t = jsonld_triples(&doc).unwrap();
+        let ds = Node::Iri("https://doi.org/10.5072/FK2/CY7BWA".into());
+        let title = t
+            .iter()
+            .find(|t| t.subject == ds && t.predicate == "http://purl.org/dc/terms/title")
+            .unwrap();
+        assert!(matches!(&title.object, Object::Literal { value, .. } if value == "Cars"));
+        assert!(
+            t.iter()
+                .any(|t| t.predicate == "http://www.openarchives.org/ore/terms/aggregates")
+        );
+    }
+
     #[test]
     fn nested_nodes_literals_and_remote_contexts() {
         let doc = json!({
@@ -227,11 +252,33 @@ mod tests {
         let t = jsonld_triples(&doc).unwrap();
         assert_eq!(t.len(), 5, "{t:?}");
         let lines: Vec<String> = t.iter().map(ToString::to_string).collect();
-        assert!(lines.contains(&"<https://example.org/d> <http://schema.org/url> <https://example.org/page> .".to_string()), "{lines:?}");
-        assert!(lines.iter().any(|l| l.ends_with("<http://schema.org/name> \"Finch, \\\"F\\\"\" .")), "{lines:?}");
-        assert!(lines.iter().any(|l| l.contains("\"Vögel\"@de")), "{lines:?}");
-        assert!(lines.iter().any(|l| l.contains("\"2026-12-03\"^^<http://www.w3.org/2001/XMLSchema#date>")), "{lines:?}");
+        assert!(
+            lines.contains(
+                &"<https://example.org/d> <http://schema.org/url> <https://example.org/page> ."
+                    .to_string()
+            ),
+            "{lines:?}"
+        );
+        assert!(
+            lines
+                .iter()
+                .any(|l| l.ends_with("<http://schema.org/name> \"Finch, \\\"F\\\"\" .")),
+            "{lines:?}"
+        );
+        assert!(
+            lines.iter().any(|l| l.contains("\"Vögel\"@de")),
+            "{lines:?}"
+        );
+        assert!(
+            lines
+                .iter()
+                .any(|l| l.contains("\"2026-12-03\"^^<http://www.w3.org/2001/XMLSchema#date>")),
+            "{lines:?}"
+        );
         let remote = json!({"@context": "https://example.org/ctx.jsonld", "a": 1});
-        assert!(matches!(jsonld_triples(&remote), Err(Error::InvalidArgument(_))));
+        assert!(matches!(
+            jsonld_triples(&remote),
+            Err(Error::InvalidArgument(_))
+        ));
     }
 }

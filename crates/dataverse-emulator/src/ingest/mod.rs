@@ -331,7 +331,10 @@ mod tests {
         for text in ["a,b\n", "a,b", "a,b\n\n\n", ""] {
             std::fs::write(&src, text).unwrap();
             let e = csv_to_tab(&src, &dst, b',').unwrap_err();
-            assert!(e.contains("no data rows") || e.contains("empty"), "{text:?}: {e}");
+            assert!(
+                e.contains("no data rows") || e.contains("empty"),
+                "{text:?}: {e}"
+            );
         }
     }
 }

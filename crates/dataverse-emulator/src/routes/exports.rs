@@ -9,11 +9,11 @@ use rusqlite::Connection;
 
 use super::AppError;
 use super::common::extract::{Params, site_url};
+use super::common::guards::can_see_draft;
 use crate::Emulator;
 use crate::auth::{Auth, Caller};
 use crate::envelope::ApiError;
 use crate::export::{ExportContext, Exporter};
-use super::common::guards::can_see_draft;
 use crate::model::VersionState;
 use crate::store::datasets::{self, DatasetRow, VersionRow, VersionSpec};
 
@@ -45,8 +45,8 @@ fn pick_version(
     requested: Option<&str>,
 ) -> Result<VersionRow, AppError> {
     let bad = || ApiError::bad_request(BAD_VERSION);
-    let spec = datasets::parse_version_spec(requested.unwrap_or(":latest-published"))
-        .ok_or_else(bad)?;
+    let spec =
+        datasets::parse_version_spec(requested.unwrap_or(":latest-published")).ok_or_else(bad)?;
     let draft_ok = can_see_draft(conn, caller, ds.id)?;
     if spec == VersionSpec::Draft && !draft_ok {
         return Err(bad().into());

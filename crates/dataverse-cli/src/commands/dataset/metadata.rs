@@ -64,7 +64,10 @@ pub(crate) async fn execute(ctx: &Context, args: Args) -> CliResult {
     let (path, done) = match (&args.set, &args.delete) {
         (Some(path), _) => {
             let doc = read_json(path)?;
-            (path, api.update_dataset_jsonld(id, &doc, args.replace).await?)
+            (
+                path,
+                api.update_dataset_jsonld(id, &doc, args.replace).await?,
+            )
         }
         (None, Some(path)) => {
             let doc = read_json(path)?;

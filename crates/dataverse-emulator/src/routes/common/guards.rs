@@ -64,8 +64,9 @@ pub(crate) fn find_dataset(
         let Some(global_id) = parse_pid(pid) else {
             return Err(ApiError::bad_request(format!("Bad dataset ID number: {pid}.")).into());
         };
-        return Ok(datasets::by_pid(conn, &global_id)?
-            .ok_or_else(|| ApiError::not_found(PID_MISSING))?);
+        return Ok(
+            datasets::by_pid(conn, &global_id)?.ok_or_else(|| ApiError::not_found(PID_MISSING))?
+        );
     }
     let Ok(id) = idtf.parse::<i64>() else {
         return Err(ApiError::bad_request(format!("Bad dataset ID number: {idtf}.")).into());
@@ -89,7 +90,10 @@ pub(crate) fn parse_pid(pid: &str) -> Option<String> {
     ];
     let pid = resolvers
         .iter()
-        .find_map(|(prefix, protocol)| pid.strip_prefix(prefix).map(|rest| format!("{protocol}:{rest}")))
+        .find_map(|(prefix, protocol)| {
+            pid.strip_prefix(prefix)
+                .map(|rest| format!("{protocol}:{rest}"))
+        })
         .unwrap_or(pid);
     let (protocol, rest) = pid.split_once(':')?;
     let (authority, identifier) = rest.split_once('/')?;
