@@ -45,6 +45,14 @@ pub struct Args {
 pub(crate) async fn execute(ctx: &Context, args: Args) -> CliResult {
     let api = &ctx.api;
     let id = args.id.as_str();
+    if args.replace && args.set.is_none() {
+        return Err(CliError::Usage("--replace goes with --set FILE".into()));
+    }
+    if (args.version.is_some() || args.triples) && !args.jsonld {
+        return Err(CliError::Usage(
+            "--version and --triples go with --jsonld".into(),
+        ));
+    }
     if args.jsonld {
         let version = args
             .version
