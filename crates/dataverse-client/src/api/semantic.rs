@@ -63,9 +63,8 @@ impl NativeApi {
             .into_iter()
             .map(|i| i.into_persistent_or_id())
             .collect();
-        self.bulk(ids, None, move |api, id| {
-            let version = version.clone();
-            async move { api.jsonld_of(id, version).await }
+        self.bulk(ids, None, move |api, id| async move {
+            api.jsonld_of(id, version).await
         })
         .await
     }
