@@ -144,6 +144,9 @@ impl fmt::Display for Triple {
 /// JSON-LD 1.1 processor. The `@context` must be inline (as Dataverse's is): a remote
 /// context is not fetched, and is an [`Error::InvalidArgument`], as is a document the
 /// processor rejects. Terms the context does not define are dropped, as JSON-LD says.
+/// Values the processor cannot turn into RDF are skipped rather than failing the whole
+/// document (its lenient mode): Dataverse's full OAI-ORE map types file checksums as
+/// `"@type": "MD5"`, which is not an IRI.
 ///
 /// ```
 /// use dataverse_client::models::jsonld::jsonld_triples;
@@ -165,7 +168,7 @@ pub fn jsonld_triples(document: &Value) -> Result<Vec<Triple>> {
     let bytes = serde_json::to_vec(document)
         .map_err(|e| Error::InvalidArgument(format!("cannot encode the JSON-LD: {e}")))?;
     let mut out = Vec::new();
-    for quad in JsonLdParser::new().for_slice(&bytes) {
+    for quad in JsonLdParser::new().lenient().for_slice(&bytes) {
         let quad = quad.map_err(|e| Error::InvalidArgument(format!("not valid JSON-LD: {e}")))?;
         let subject = match quad.subject {
             NamedOrBlankNode::NamedNode(n) => Node::Iri(n.into_string()),
@@ -214,7 +217,8 @@ mod tests {
         assert_eq!(u.raw, json!({"something": 1}));
     }
 
-    /// Dataverse's own OAI-ORE map (a real 6.x export) expands as JSON-LD.
+    /// Dataverse's own OAI-ORE map (a real 6.x export) expands as JSON-LD, its checksums
+    /// typed `"@type": "MD5"` (not an IRI) skipped.
     #[test]
     fn a_real_dataverse_ore_map_expands() {
         let dir = std::env::var_os("DATAVERSE_FIXTURES_DIR")
