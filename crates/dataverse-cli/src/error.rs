@@ -247,8 +247,10 @@ fn subject(url: &str) -> Option<Subject> {
 /// exist (or is not visible), rather than something below it (a version, a role).
 fn is_missing(api: &dataverse_client::ApiError, subject: &Subject) -> bool {
     let m = api.message.as_str();
-    // Dataverse's words for a PID it does not know.
-    let unknown_pid = m.contains("persistentId query parameter must be present");
+    // Dataverse's words for a PID it does not know (the export's own words too).
+    let unknown_pid = m.contains("persistentId query parameter must be present")
+        || (m.starts_with("A dataset with the persistentId ")
+            && m.ends_with("could not be found."));
     // The Access API answers a missing file with its generic 404.
     let access_404 = subject.access && m.starts_with("API endpoint does not exist");
     api.status == 404
@@ -485,6 +487,17 @@ mod tests {
             api_line(&e),
             format!(
                 "dataset doi:10.5072/FK2/NOPE not found (Dataverse: \"{UNKNOWN_PID}\"; GET https://h/api/datasets/:persistentId?persistentId=doi:10.5072/FK2/NOPE: HTTP 404)"
+            )
+        );
+        // The export words an unknown PID its own way.
+        let url =
+            "https://h/api/datasets/export?exporter=ddi&persistentId=doi%3A10.5072%2FFK2%2FNOPE";
+        let words = "A dataset with the persistentId doi:10.5072/FK2/NOPE could not be found.";
+        let e = E::NotFound(api(404, "GET", url, words, true));
+        assert_eq!(
+            api_line(&e),
+            format!(
+                "dataset doi:10.5072/FK2/NOPE not found (Dataverse: \"{words}\"; GET https://h/api/datasets/export?exporter=ddi&persistentId=doi:10.5072/FK2/NOPE: HTTP 404)"
             )
         );
         let e = E::NotFound(api(

@@ -47,6 +47,8 @@ mod roles;
 mod search;
 #[path = "cli/secrets.rs"]
 mod secrets;
+#[path = "cli/semantic.rs"]
+mod semantic;
 #[path = "cli/serve_policy.rs"]
 mod serve_policy;
 #[path = "cli/tables.rs"]

@@ -1010,7 +1010,7 @@ fn transport_kind(e: &reqwest::Error) -> &'static str {
 
 /// Decode `value` into `T`, reporting the JSON path of a failure.
 pub(crate) fn decode<T: DeserializeOwned>(req: &Request, url: &Url, value: Value) -> Result<T> {
-    serde_path_to_error::deserialize(value).map_err(|e| {
+    crate::lenient::decode(value).map_err(|e| {
         Error::decode(
             &req.method,
             url,

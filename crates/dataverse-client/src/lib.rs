@@ -29,6 +29,7 @@ mod client;
 mod envelope;
 pub mod error;
 pub mod ids;
+mod lenient;
 pub mod models;
 pub mod retry;
 mod secret;

@@ -47,6 +47,8 @@ pub(crate) struct FieldType {
     pub cv_values: Vec<String>,
     /// Indices (into the block's `fields`) of child fields, in display order.
     pub children: Vec<usize>,
+    /// The `termURI` of the field, when the TSV gives one (its JSON-LD term).
+    pub uri: Option<String>,
 }
 
 /// One metadata block.
@@ -55,6 +57,9 @@ pub(crate) struct Block {
     pub id: i64,
     pub name: String,
     pub display_name: String,
+    /// The block's JSON-LD namespace (`blockURI`): the term of a field without a
+    /// `termURI` is this followed by the field's name.
+    pub namespace: String,
     /// All field types in file order.
     pub fields: Vec<FieldType>,
     /// Indices of top-level fields, in display order.
@@ -145,6 +150,7 @@ fn parse_tsv(
     let mut field_cols: HashMap<String, usize> = HashMap::new();
     let mut name: Option<String> = None;
     let mut display_name = String::new();
+    let mut namespace = String::new();
     let mut fields: Vec<FieldType> = Vec::new();
     // (field name, value, display order)
     let mut vocab: Vec<(String, String, i64)> = Vec::new();
@@ -181,6 +187,7 @@ fn parse_tsv(
             Section::Block => {
                 name = Some(cell(1).to_string());
                 display_name = cell(3).to_string();
+                namespace = cell(4).to_string();
             }
             Section::Field => {
                 let col = |n: &str| -> Result<&str, Error> {
@@ -211,6 +218,11 @@ fn parse_tsv(
                     parent: (!parent.is_empty()).then(|| parent.to_string()),
                     cv_values: Vec::new(),
                     children: Vec::new(),
+                    uri: field_cols
+                        .get("termURI")
+                        .map(|&i| cell(i))
+                        .filter(|u| !u.is_empty())
+                        .map(str::to_string),
                 });
                 *next_field_id += 1;
             }
@@ -254,10 +266,15 @@ fn parse_tsv(
         f.children.sort_by_key(|&i| orders[i]);
     }
 
+    if namespace.is_empty() {
+        // `MetadataBlock.getJsonLDNamespace` without a `namespaceUri`.
+        namespace = format!("https://dataverse.org/schema/{name}/");
+    }
     Ok(Block {
         id: block_id,
         name,
         display_name,
+        namespace,
         fields,
         top_level,
     })

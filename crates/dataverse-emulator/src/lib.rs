@@ -23,6 +23,7 @@ mod faults;
 mod generate;
 mod ingest;
 mod java_hash;
+mod jsonld;
 mod metadata;
 mod model;
 mod normalize;

@@ -17,7 +17,6 @@ struct Fixture {
     pid: String,
     /// A dataset whose only version is a draft.
     draft_pid: String,
-    draft_id: i64,
 }
 
 fn db(dir: &tempfile::TempDir) -> Connection {
@@ -75,7 +74,6 @@ fn setup() -> Fixture {
         em,
         pid,
         draft_pid,
-        draft_id,
     }
 }
 
@@ -480,49 +478,50 @@ fn check_xml(
     }
 }
 
+const BAD_VERSION: &str =
+    "Unable to look up dataset based on version. Try :latest-published or :draft.";
+
 #[tokio::test]
 async fn version_parameter() {
     let f = setup();
     let q = |v: &str| format!("exporter=dataverse_json&persistentId={}&version={v}", f.pid);
-    for ok in [":latest-published", "1", "1.0"] {
+    // `:latest` for a guest is the latest published version.
+    for ok in [":latest-published", ":latest", "1", "1.0"] {
         let (s, v, _) = export(&f.em, &q(ok), None).await;
         assert_eq!(s, StatusCode::OK, "{ok}: {v}");
         assert_eq!(v["datasetVersion"]["versionNumber"], 1);
     }
-    for bad in ["2", "0.9", ":latest", "x", ""] {
+    for bad in ["2", "0.9", "x", ""] {
         let (s, v, _) = export(&f.em, &q(bad), None).await;
         assert_eq!(s, StatusCode::BAD_REQUEST, "{bad}: {v}");
-        assert_eq!(
-            err(&v),
-            "Unable to look up dataset based on version. Try :latest-published or :draft."
-        );
+        assert_eq!(err(&v), BAD_VERSION);
     }
-    // A published dataset without a draft: :draft is not found (for someone allowed to see it).
+    // A published dataset without a draft: the lookup of :draft fails, a 400 too.
     let token = f.em.admin_token().unwrap();
     let (s, v, _) = export(&f.em, &q(":draft"), Some(&token)).await;
-    assert_eq!(s, StatusCode::NOT_FOUND, "{v}");
+    assert_eq!(s, StatusCode::BAD_REQUEST, "{v}");
+    assert_eq!(err(&v), BAD_VERSION);
 }
 
 #[tokio::test]
 async fn drafts_need_permission() {
     let f = setup();
     let base = format!("exporter=ddi&persistentId={}", f.draft_pid);
-    // Default :latest-published: never published.
+    // Default :latest-published of a dataset never published: the lookup fails.
     let (s, v, _) = export(&f.em, &base, None).await;
-    assert_eq!(s, StatusCode::NOT_FOUND, "{v}");
-    assert_eq!(
-        err(&v),
-        format!(
-            "Dataset version :latest-published of dataset {} not found",
-            f.draft_id
-        )
-    );
-    let (s, v, _) = export(&f.em, &format!("{base}&version=:draft"), None).await;
-    assert_eq!(s, StatusCode::UNAUTHORIZED, "{v}");
-    assert_eq!(
-        err(&v),
-        "User :guest is not permitted to perform requested action."
-    );
+    assert_eq!(s, StatusCode::BAD_REQUEST, "{v}");
+    assert_eq!(err(&v), BAD_VERSION);
+    // A guest may not see the draft: the lookup fails as well (:latest finds nothing).
+    for v in [":draft", ":latest"] {
+        let (s, body, _) = export(&f.em, &format!("{base}&version={v}"), None).await;
+        assert_eq!(s, StatusCode::BAD_REQUEST, "{v}: {body}");
+        assert_eq!(err(&body), BAD_VERSION);
+    }
+    // For the owner `:latest` is the draft.
+    let token = f.em.admin_token().unwrap();
+    let (s, v, _) = export(&f.em, &format!("{base}&version=:latest"), Some(&token)).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert!(v.as_str().unwrap().contains("type=\"DRAFT\""), "{v}");
     let token = f.em.admin_token().unwrap();
     let (s, v, ct) = export(&f.em, &format!("{base}&version=:draft"), Some(&token)).await;
     assert_eq!(s, StatusCode::OK, "{v}");

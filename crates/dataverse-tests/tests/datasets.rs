@@ -636,16 +636,32 @@ async fn a_draft_exports_only_when_asked_for() {
         .await
         .unwrap()
         .persistent_id;
-    // Never published: nothing at the default (the latest published version).
-    assert!(matches!(
-        api.get_dataset_export(pid.as_str(), "dataverse_json").await,
-        Err(Error::NotFound(_))
-    ));
-    assert!(matches!(
-        api.get_dataset_version_export(pid.as_str(), "dataverse_json", None)
-            .await,
-        Err(Error::NotFound(_))
-    ));
+    // Never published: the default (the latest published version) is not found, which
+    // the export words as a 400.
+    let bad_version =
+        "Unable to look up dataset based on version. Try :latest-published or :draft.";
+    let e = api
+        .get_dataset_export(pid.as_str(), "dataverse_json")
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&e, Error::BadRequest(a) if a.message == bad_version),
+        "{e:?}"
+    );
+    let e = api
+        .get_dataset_version_export(pid.as_str(), "dataverse_json", None)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&e, Error::BadRequest(a) if a.message == bad_version),
+        "{e:?}"
+    );
+    // `:latest` is the draft for its owner.
+    let latest = api
+        .get_dataset_version_export(pid.as_str(), "dataverse_json", Some(Version::Latest))
+        .await
+        .unwrap();
+    assert!(latest.contains("\"DRAFT\""), "{latest}");
     let draft = api
         .get_dataset_version_export(pid.as_str(), "dataverse_json", Some(Version::Draft))
         .await
@@ -675,6 +691,36 @@ async fn a_draft_exports_only_when_asked_for() {
         let v: serde_json::Value = serde_json::from_str(&doc).unwrap();
         assert_eq!(v["datasetVersion"]["versionNumber"], 1, "{version:?}");
     }
+    // Once 2.0 is out, 1.0 no longer exports: only the latest published version does.
+    let edit =
+        dataverse_client::models::metadata::EditMetadataBody::new([DatasetField::primitive(
+            "title",
+            "Darwin's Finches, again",
+        )]);
+    api.edit_dataset_metadata(pid.as_str(), &edit, true)
+        .await
+        .unwrap();
+    api.publish_dataset_and_wait(pid.as_str(), ReleaseType::Major, WAIT)
+        .await
+        .unwrap();
+    let e = api
+        .get_dataset_version_export(
+            pid.as_str(),
+            "dataverse_json",
+            Some(Version::Number { major: 1, minor: 0 }),
+        )
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&e, Error::BadRequest(a) if a.message == "Non-draft version requested (1.0) but for published versions only the latest (:latest-published) is supported."),
+        "{e:?}"
+    );
+    let doc = api
+        .get_dataset_version_export(pid.as_str(), "dataverse_json", Some(Version::Latest))
+        .await
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_str(&doc).unwrap();
+    assert_eq!(v["datasetVersion"]["versionNumber"], 2);
     server.stop().await;
 }
 

@@ -289,13 +289,21 @@ async fn replace_keeps_lineage_and_publish_then_delete() {
         .upload_datafile(ds, UploadSource::path(&v1), &UploadBody::default())
         .await
         .unwrap();
-    let old_id = first.files[0].data_file.id.unwrap();
-    // Dataverse only replaces published files.
-    let err = api
-        .replace_datafile(old_id, UploadSource::path(&v2), &UploadBody::default())
+    let draft_id = first.files[0].data_file.id.unwrap();
+    // A file never published is replaced in the draft (Dataverse 5.10+): it goes, and the
+    // new file starts no lineage.
+    let v1b = write(tmp.path(), "v1b/notes.txt", b"first, again\n");
+    let again = api
+        .replace_datafile(draft_id, UploadSource::path(&v1b), &UploadBody::default())
         .await
-        .unwrap_err();
-    assert!(matches!(err, Error::BadRequest(_)), "{err:?}");
+        .unwrap();
+    let old_id = again.files[0].data_file.id.unwrap();
+    assert_ne!(old_id, draft_id);
+    assert_eq!(again.files[0].data_file.previous_data_file_id, None);
+    assert!(matches!(
+        api.get_datafile_metadata(draft_id, false).await,
+        Err(Error::NotFound(_))
+    ));
     api.publish_dataset_and_wait(pid.as_str(), ReleaseType::Major, WAIT)
         .await
         .unwrap();

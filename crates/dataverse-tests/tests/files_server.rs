@@ -504,14 +504,12 @@ async fn add_list_get_update_delete() {
     env.server.stop().await;
 }
 
-#[tokio::test]
-async fn published_files_drafts_replace_and_minor_rule() {
-    let env = Env::start().await;
-    let (ds, _) = env.create_dataset().await;
-    let fm = env.upload_ok(ds, "data.txt", b"version one\n", None).await;
-    let id = fm["dataFile"]["id"].as_i64().unwrap();
-    // Replacing an unpublished file is refused.
-    let form = Form::new().part("file", Part::bytes(b"v2\n".to_vec()).file_name("data.txt"));
+/// Replace `id` with `bytes` named `name`: the new file's JSON (`data.files[0]`).
+async fn replace_ok(env: &Env, id: i64, name: &str, bytes: &[u8]) -> Value {
+    let form = Form::new().part(
+        "file",
+        Part::bytes(bytes.to_vec()).file_name(name.to_string()),
+    );
     let (s, v) = env
         .json(
             env.req(
@@ -522,8 +520,72 @@ async fn published_files_drafts_replace_and_minor_rule() {
             .multipart(form),
         )
         .await;
-    assert_eq!(s, StatusCode::BAD_REQUEST, "{v}");
+    assert_eq!(s, StatusCode::OK, "{v}");
+    v["data"]["files"][0].clone()
+}
 
+#[tokio::test]
+async fn replacing_a_never_published_file_replaces_it_in_the_draft() {
+    let env = Env::start().await;
+    let (ds, _) = env.create_dataset().await;
+    let fm = env.upload_ok(ds, "data.txt", b"version one\n", None).await;
+    let first = fm["dataFile"]["id"].as_i64().unwrap();
+    // Dataverse 5.10+: the draft's file goes (row and bytes), the new one takes its place
+    // without a lineage.
+    let new = replace_ok(&env, first, "data.txt", b"version two\n").await;
+    let second = new["dataFile"]["id"].as_i64().unwrap();
+    assert_ne!(second, first);
+    assert_eq!(new["dataFile"]["rootDataFileId"], -1, "{new}");
+    assert!(new["dataFile"].get("previousDataFileId").is_none(), "{new}");
+    let (s, _) = env
+        .json(env.req(
+            reqwest::Method::GET,
+            &format!("/api/files/{first}"),
+            env.admin(),
+        ))
+        .await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+    assert_eq!(env.blobs(ds), 1);
+    let (_, v) = env
+        .json(env.req(
+            reqwest::Method::GET,
+            &format!("/api/datasets/{ds}/versions/:draft/files"),
+            env.admin(),
+        ))
+        .await;
+    let files = v["data"].as_array().unwrap();
+    assert_eq!(files.len(), 1, "{v}");
+    assert_eq!(files[0]["dataFile"]["id"], second);
+
+    // Published, replaced (a lineage starts), then the draft replacement replaced again:
+    // the newest keeps the lineage of the one it replaced.
+    let (s, v) = env.publish(ds, "major").await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    let third = replace_ok(&env, second, "data.txt", b"version three\n").await;
+    let third_id = third["dataFile"]["id"].as_i64().unwrap();
+    assert_eq!(third["dataFile"]["previousDataFileId"], second);
+    let fourth = replace_ok(&env, third_id, "data.txt", b"version four\n").await;
+    assert_eq!(fourth["dataFile"]["previousDataFileId"], second, "{fourth}");
+    assert_eq!(fourth["dataFile"]["rootDataFileId"], second, "{fourth}");
+    let (s, _) = env
+        .json(env.req(
+            reqwest::Method::GET,
+            &format!("/api/files/{third_id}"),
+            env.admin(),
+        ))
+        .await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+    // 1.0's file and the draft's newest.
+    assert_eq!(env.blobs(ds), 2);
+    env.server.stop().await;
+}
+
+#[tokio::test]
+async fn published_files_drafts_replace_and_minor_rule() {
+    let env = Env::start().await;
+    let (ds, _) = env.create_dataset().await;
+    let fm = env.upload_ok(ds, "data.txt", b"version one\n", None).await;
+    let id = fm["dataFile"]["id"].as_i64().unwrap();
     let (s, v) = env.publish(ds, "major").await;
     assert_eq!(s, StatusCode::OK, "{v}");
     let (s, v) = env
@@ -730,6 +792,47 @@ async fn published_files_drafts_replace_and_minor_rule() {
         .await;
     assert_eq!(s, StatusCode::OK, "{v}");
     assert_eq!(v["data"]["files"][0]["label"], "pid.txt");
+    env.server.stop().await;
+}
+
+#[tokio::test]
+async fn a_table_without_data_rows_is_not_ingested() {
+    let env = Env::start().await;
+    let (ds, _) = env.create_dataset().await;
+    for (name, bytes, ct) in [
+        ("header.csv", &b"name,count\n"[..], "text/csv"),
+        ("header.tsv", &b"name\tcount\n\n"[..], "text/tsv"),
+    ] {
+        let fm = env.upload_ok(ds, name, bytes, None).await;
+        let id = fm["dataFile"]["id"].as_i64().unwrap();
+        let (s, v) = env
+            .json(env.req(
+                reqwest::Method::GET,
+                &format!("/api/files/{id}"),
+                env.admin(),
+            ))
+            .await;
+        assert_eq!(s, StatusCode::OK);
+        let df = &v["data"]["dataFile"];
+        assert_eq!(v["data"]["label"], name, "{v}");
+        assert_eq!(df["contentType"], ct, "{v}");
+        assert_eq!(df["tabularData"], false, "{v}");
+        assert!(df.get("originalFileFormat").is_none(), "{v}");
+        assert_eq!(df["filesize"], bytes.len(), "{v}");
+        let r = env
+            .download(&format!("/api/access/datafile/{id}"), env.admin())
+            .await;
+        assert_eq!(r.status(), StatusCode::OK);
+        assert_eq!(r.bytes().await.unwrap().as_ref(), bytes);
+    }
+    let (_, locks) = env
+        .json(env.req(
+            reqwest::Method::GET,
+            &format!("/api/datasets/{ds}/locks"),
+            env.admin(),
+        ))
+        .await;
+    assert_eq!(locks["data"], json!([]));
     env.server.stop().await;
 }
 

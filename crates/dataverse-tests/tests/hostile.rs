@@ -448,7 +448,7 @@ async fn non_numeric_and_odd_ids_are_clean_errors() {
     let cases: Vec<(Method, String, u16)> = vec![
         (Method::GET, "/api/datasets/abc".into(), 400),
         (Method::GET, "/api/datasets/1.5".into(), 400),
-        (Method::GET, "/api/datasets/-1".into(), 404),
+        (Method::GET, "/api/datasets/-1".into(), 400),
         (
             Method::GET,
             "/api/datasets/99999999999999999999999".into(),
@@ -465,6 +465,11 @@ async fn non_numeric_and_odd_ids_are_clean_errors() {
             Method::GET,
             "/api/datasets/:persistentId?persistentId=doi:10.5072/FK2/NOPE".into(),
             404,
+        ),
+        (
+            Method::GET,
+            "/api/datasets/:persistentId?persistentId=not-a-pid".into(),
+            400,
         ),
         (Method::GET, "/api/datasets/abc/versions".into(), 400),
         (Method::PUT, "/api/datasets/abc/editMetadata".into(), 400),
@@ -523,6 +528,87 @@ async fn non_numeric_and_odd_ids_are_clean_errors() {
         failures.len(),
         failures.join("\n")
     );
+}
+
+#[tokio::test]
+async fn unparseable_pids_are_bad_requests_and_unknown_ones_not_found() {
+    let server = TestServer::start().await;
+    let (_, pid) = create_dataset(&server).await;
+    let c = http();
+    let base = &server.base_url;
+    let token = Some(server.admin_token.as_str());
+    // `findDatasetOrDie`: a PID no provider parses is a 400 naming it, on every
+    // `:persistentId` endpoint; a well-formed unknown one keeps the 404.
+    let unknown = "When accessing a dataset based on Persistent ID, a persistentId query parameter must be present.";
+    for (pid_text, status, message) in [
+        ("12345", 400, "Bad dataset ID number: 12345.".to_string()),
+        ("doi:", 400, "Bad dataset ID number: doi:.".to_string()),
+        (
+            "doi:10.5072",
+            400,
+            "Bad dataset ID number: doi:10.5072.".to_string(),
+        ),
+        (
+            "doi:5072/FK2/X",
+            400,
+            "Bad dataset ID number: doi:5072/FK2/X.".to_string(),
+        ),
+        (
+            "urn:nbn:x/y",
+            400,
+            "Bad dataset ID number: urn:nbn:x/y.".to_string(),
+        ),
+        ("", 400, "Bad dataset ID number: .".to_string()),
+        ("doi:10.5072/FK2/NOPE", 404, unknown.to_string()),
+        ("hdl:1902.1/NOPE", 404, unknown.to_string()),
+        ("https://doi.org/10.5072/FK2/NOPE", 404, unknown.to_string()),
+    ] {
+        for (method, path) in [
+            (Method::GET, "/api/datasets/:persistentId"),
+            (Method::GET, "/api/datasets/:persistentId/versions"),
+            (Method::GET, "/api/datasets/:persistentId/locks"),
+            (Method::PUT, "/api/datasets/:persistentId/editMetadata"),
+        ] {
+            let body = (method == Method::PUT).then(|| b"{}".to_vec());
+            let url = reqwest::Url::parse_with_params(
+                &format!("{base}{path}"),
+                [("persistentId", pid_text)],
+            )
+            .unwrap();
+            let a = send(
+                &c,
+                method.clone(),
+                url.as_str(),
+                token,
+                Some("application/json"),
+                body,
+            )
+            .await;
+            assert_eq!(
+                a.status.as_u16(),
+                status,
+                "{method} {path} {pid_text}: {}",
+                a.text
+            );
+            let v: Value = serde_json::from_str(&a.text).unwrap();
+            assert_eq!(v["message"], message.as_str(), "{method} {path} {pid_text}");
+        }
+    }
+    // The dataset's own PID, also as a resolver URL, finds it.
+    let url_form = pid.replacen("doi:", "https://doi.org/", 1);
+    for p in [pid.as_str(), url_form.as_str()] {
+        let a = send(
+            &c,
+            Method::GET,
+            &format!("{base}/api/datasets/:persistentId?persistentId={p}"),
+            token,
+            None,
+            None,
+        )
+        .await;
+        assert_eq!(a.status, StatusCode::OK, "{p}: {}", a.text);
+    }
+    server.stop().await;
 }
 
 #[tokio::test]

@@ -74,6 +74,34 @@ impl NativeApi {
         }
     }
 
+    /// The dataset's persistent URL (`persistentUrl`: its PID at the resolver,
+    /// `https://doi.org/10.5072/FK2/ABC` for a DOI).
+    ///
+    /// Endpoint: `GET /api/datasets/{id}`
+    ///
+    /// ```no_run
+    /// # async fn demo(api: dataverse_client::NativeApi) -> dataverse_client::Result<()> {
+    /// println!("{}", api.get_dataset_persistent_url("doi:10.5072/FK2/ABC123").await?);
+    /// # Ok(()) }
+    /// ```
+    pub async fn get_dataset_persistent_url(
+        &self,
+        identifier: impl IntoPersistentOrId,
+    ) -> Result<String> {
+        let id = identifier.into_persistent_or_id()?;
+        let req = dataset(Request::get, &id);
+        let url = self.url_for(&req);
+        let ds: Dataset = self.execute(req).await?;
+        ds.persistent_url.ok_or_else(|| {
+            Error::decode(
+                "GET",
+                url,
+                "persistentUrl",
+                "the dataset has no persistent URL",
+            )
+        })
+    }
+
     /// Every version of a dataset the caller may see, newest first (files included, as
     /// Dataverse does by default).
     ///
@@ -187,7 +215,7 @@ impl NativeApi {
     }
 
     /// Run `f` over `ids` concurrently (bounded), keeping input order and every error.
-    async fn bulk<T, F, Fut>(
+    pub(crate) async fn bulk<T, F, Fut>(
         &self,
         ids: Vec<Result<PersistentOrId>>,
         progress: Option<BulkProgress>,

@@ -3,6 +3,7 @@
 
 pub mod access;
 pub mod citations;
+pub mod collection_aliases;
 pub mod collections;
 pub mod crawl;
 pub mod dataset_fields;
@@ -16,7 +17,9 @@ pub mod metrics;
 pub mod permissions;
 pub mod roles;
 pub mod search;
+pub mod semantic;
 pub mod storage_drivers;
 pub mod table;
+pub mod tree;
 pub mod upload;
 pub mod users;

@@ -12,6 +12,7 @@ pub mod datasets;
 pub mod direct_upload;
 pub mod files;
 pub mod info;
+pub mod jsonld;
 pub mod licenses;
 pub mod metadata;
 pub mod metadatablocks;

@@ -13,7 +13,7 @@ mod ddi;
 pub(crate) mod file_citation;
 mod html;
 mod oai_dc;
-mod oai_ore;
+pub(crate) mod oai_ore;
 mod schema_org;
 pub(crate) mod xml;
 

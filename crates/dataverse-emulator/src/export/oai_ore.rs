@@ -205,6 +205,21 @@ pub(crate) fn document(ctx: &ExportContext) -> Value {
     Value::Object(m)
 }
 
+/// `OREMap.getOREMapBuilder(true)`: the aggregation alone (the dataset version, without its
+/// files) with the map's inline `@context` (the semantic API's `GET .../metadata`).
+pub(crate) fn aggregation(ctx: &ExportContext) -> Value {
+    let mut doc = document(ctx);
+    let context = doc.get_mut("@context").map(Value::take);
+    let mut agg = match doc.get_mut("ore:describes").map(Value::take) {
+        Some(Value::Object(m)) => m,
+        _ => Map::new(),
+    };
+    agg.remove("ore:aggregates");
+    agg.remove("schema:hasPart");
+    agg.insert("@context".into(), context.unwrap_or_else(|| json!({})));
+    Value::Object(agg)
+}
+
 /// Render the export.
 pub(crate) fn render(ctx: &ExportContext) -> Result<String, Error> {
     to_pretty(&document(ctx))

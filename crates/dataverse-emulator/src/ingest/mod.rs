@@ -233,7 +233,8 @@ fn tab_value(v: &str) -> String {
 /// Ingest a CSV (`delimiter` `,`) or TSV (`\t`) file at `src` into a `.tab` file at `dst`
 /// with a header row. Streams: memory does not grow with the file. Every record must have
 /// as many values as the header (`Reading mismatch, line N of the Data file: M delimited
-/// values expected, K found.`); an empty file or invalid UTF-8 fails too.
+/// values expected, K found.`); an empty file, one with no data rows or invalid UTF-8 fails
+/// too.
 pub(crate) fn csv_to_tab(src: &Path, dst: &Path, delimiter: u8) -> Result<(), String> {
     let input = std::fs::File::open(src).map_err(|e| format!("cannot open upload: {e}"))?;
     let mut r = BufReader::with_capacity(64 * 1024, input);
@@ -254,6 +255,7 @@ pub(crate) fn csv_to_tab(src: &Path, dst: &Path, delimiter: u8) -> Result<(), St
             .map_err(|e| format!("write error: {e}"))
     };
     write_row(&header, &mut w)?;
+    let mut rows = 0usize;
     while let Some(rec) = read_record(&mut r, delimiter, &mut line)? {
         if rec.len() == 1 && rec[0].is_empty() {
             continue; // blank line
@@ -265,6 +267,11 @@ pub(crate) fn csv_to_tab(src: &Path, dst: &Path, delimiter: u8) -> Result<(), St
             ));
         }
         write_row(&rec, &mut w)?;
+        rows += 1;
+    }
+    if rows == 0 {
+        // Dataverse's ingest fails on a table without rows (its UNF calculation throws).
+        return Err("the file has a header but no data rows".into());
     }
     w.flush().map_err(|e| format!("write error: {e}"))?;
     Ok(())
@@ -320,5 +327,14 @@ mod tests {
         assert!(csv_to_tab(&src, &dst, b',').is_err());
         std::fs::write(&src, b"a,b\n\xff,1\n").unwrap();
         assert!(csv_to_tab(&src, &dst, b',').is_err());
+        // No data rows: a header alone (blank lines do not count), or nothing at all.
+        for text in ["a,b\n", "a,b", "a,b\n\n\n", ""] {
+            std::fs::write(&src, text).unwrap();
+            let e = csv_to_tab(&src, &dst, b',').unwrap_err();
+            assert!(
+                e.contains("no data rows") || e.contains("empty"),
+                "{text:?}: {e}"
+            );
+        }
     }
 }

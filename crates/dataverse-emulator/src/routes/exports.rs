@@ -9,21 +9,34 @@ use rusqlite::Connection;
 
 use super::AppError;
 use super::common::extract::{Params, site_url};
+use super::common::guards::can_see_draft;
 use crate::Emulator;
 use crate::auth::{Auth, Caller};
 use crate::envelope::ApiError;
 use crate::export::{ExportContext, Exporter};
-use crate::permissions::{DvObject, Permission, denied, permitted};
+use crate::model::VersionState;
 use crate::store::datasets::{self, DatasetRow, VersionRow, VersionSpec};
 
-/// 400 for a `version` other than `:latest-published`, `:draft` or the latest number.
+/// 400 when the version lookup fails, whatever the reason (not found, not permitted,
+/// not a version).
 pub(crate) const BAD_VERSION: &str =
     "Unable to look up dataset based on version. Try :latest-published or :draft.";
 /// 403 for an unknown exporter (or any failure while exporting).
 pub(crate) const EXPORT_FAILED: &str = "Export Failed";
 
-/// Resolve `?version=`: default `:latest-published`; `:draft` (needs permission to view
-/// the draft); or the number of the latest published version.
+/// 400 for an older published version: `Non-draft version requested (1.0) but for
+/// published versions only the latest (:latest-published) is supported.`
+fn only_latest(requested: Option<&str>) -> ApiError {
+    let what = requested.map(|v| format!(" ({v})")).unwrap_or_default();
+    ApiError::bad_request(format!(
+        "Non-draft version requested{what} but for published versions only the latest (:latest-published) is supported."
+    ))
+}
+
+/// Resolve `?version=` as `Datasets.exportDataset` does: the usual lookup
+/// (`getDatasetVersionOrDie`: `:latest` is the draft for those who may see it, else the
+/// latest published; absent means `:latest-published`), any failure a 400; then a
+/// published version asked for by name must be the latest published one.
 fn pick_version(
     conn: &Connection,
     caller: &Caller,
@@ -31,44 +44,24 @@ fn pick_version(
     all: &[VersionRow],
     requested: Option<&str>,
 ) -> Result<VersionRow, AppError> {
-    let spec = requested.unwrap_or(":latest-published");
-    let not_found = || {
-        ApiError::not_found(format!(
-            "Dataset version {spec} of dataset {} not found",
-            ds.id
-        ))
-    };
-    let latest_published = datasets::select(all, &VersionSpec::LatestPublished, false, false);
-    match spec {
-        ":latest-published" => Ok(latest_published.cloned().ok_or_else(not_found)?),
-        ":draft" => {
-            let allowed = permitted(
-                conn,
-                caller,
-                Permission::ViewUnpublishedDataset,
-                DvObject::Dataset(ds.id),
-            )?;
-            if !allowed {
-                return Err(denied(caller).into());
-            }
-            Ok(datasets::select(all, &VersionSpec::Draft, true, false)
-                .cloned()
-                .ok_or_else(not_found)?)
-        }
-        other => {
-            let wanted = datasets::parse_version_spec(other);
-            let matches = |v: &VersionRow| match wanted {
-                Some(VersionSpec::Number(a, b)) => {
-                    v.version_number == Some(a) && v.minor_version_number.unwrap_or(0) == b
-                }
-                _ => false,
-            };
-            Ok(latest_published
-                .filter(|v| matches(v))
-                .cloned()
-                .ok_or_else(|| ApiError::bad_request(BAD_VERSION))?)
+    let bad = || ApiError::bad_request(BAD_VERSION);
+    let spec =
+        datasets::parse_version_spec(requested.unwrap_or(":latest-published")).ok_or_else(bad)?;
+    let draft_ok = can_see_draft(conn, caller, ds.id)?;
+    if spec == VersionSpec::Draft && !draft_ok {
+        return Err(bad().into());
+    }
+    let version = datasets::select(all, &spec, draft_ok, false)
+        .cloned()
+        .ok_or_else(bad)?;
+    if version.state != VersionState::Draft && requested.is_some() {
+        let latest = datasets::select(all, &VersionSpec::LatestPublished, false, false)
+            .ok_or_else(|| only_latest(None))?;
+        if latest.id != version.id {
+            return Err(only_latest(requested).into());
         }
     }
+    Ok(version)
 }
 
 pub(super) async fn export(

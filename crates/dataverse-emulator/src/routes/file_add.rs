@@ -16,6 +16,7 @@ use super::common::guards::{find_dataset, find_file};
 use crate::auth::Auth;
 use crate::envelope::ApiError;
 use crate::ingest;
+use crate::store::blobs;
 use crate::store::datasets;
 use crate::store::files;
 use crate::{Emulator, Error};
@@ -158,29 +159,27 @@ pub(super) async fn replace(
     let data_dir = em.config().data_dir.clone();
     let user_id = auth.caller.user().map(|u| u.id);
     let caller = auth.caller.clone();
-    let done = em
-        .store()
-        .call(move |conn| -> Result<Committed, AppError> {
-            may_upload(conn, &caller, dataset)?;
-            let Some(old) = place.replaces.as_ref() else {
-                return Err(Error::Store("replacement without a file".into()).into());
-            };
-            // The file must still be current, and published (`AddReplaceFileHelper`).
-            let all = datasets::versions(conn, dataset)?;
-            let latest = all.first().map(|v| v.id).unwrap_or(-1);
-            if files::meta_in_version(conn, latest, old.id)?.is_none() {
-                return Err(ApiError::bad_request(
+    let done =
+        em.store()
+            .call(move |conn| -> Result<Committed, AppError> {
+                may_upload(conn, &caller, dataset)?;
+                let Some(old) = place.replaces.as_ref() else {
+                    return Err(Error::Store("replacement without a file".into()).into());
+                };
+                // The file must still be current (`AddReplaceFileHelper`). A file never
+                // published may be replaced too (Dataverse 5.10+): it goes with its bytes.
+                let all = datasets::versions(conn, dataset)?;
+                let latest = all.first().map(|v| v.id).unwrap_or(-1);
+                if files::meta_in_version(conn, latest, old.id)?.is_none() {
+                    return Err(ApiError::bad_request(
                     "You cannot replace a file that is not in the latest version of the dataset.",
                 ).into());
-            }
-            if old.publication_date.is_none() {
-                return Err(ApiError::bad_request(
-                    "You cannot replace an unpublished file. Please delete it instead of replacing it.",
-                ).into());
-            }
-            commit_upload(conn, &data_dir, received(upload), &params, place, user_id)
-        })
-        .await?;
+                }
+                commit_upload(conn, &data_dir, received(upload), &params, place, user_id)
+            })
+            .await?;
+    // The bytes of a replaced draft-only file (its row went with the commit).
+    blobs::remove_trashed(em.store(), &em.config().data_dir).await;
     if let Some(id) = done.ingest {
         ingest::job::start(&em, id).await;
     }

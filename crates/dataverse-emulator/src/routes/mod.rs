@@ -24,6 +24,7 @@ mod dataset_access;
 mod dataset_create;
 mod dataset_edit;
 mod dataset_fields;
+mod dataset_jsonld;
 mod datasets;
 mod deaccession;
 mod direct_upload;
@@ -280,6 +281,19 @@ fn api_routes() -> Router<Emulator> {
             get(dataset_access::get_private_url)
                 .post(dataset_access::create_private_url)
                 .delete(dataset_access::delete_private_url),
+        )
+        // dataset_jsonld.rs: the semantic (JSON-LD) metadata API
+        .route(
+            "/api/datasets/{id}/metadata",
+            get(dataset_jsonld::get_latest).put(dataset_jsonld::update),
+        )
+        .route(
+            "/api/datasets/{id}/metadata/delete",
+            put(dataset_jsonld::delete),
+        )
+        .route(
+            "/api/datasets/{id}/versions/{v}/metadata",
+            get(dataset_jsonld::get_version),
         )
         // exports.rs
         .route("/api/datasets/export", get(exports::export))

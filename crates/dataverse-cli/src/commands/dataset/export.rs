@@ -73,7 +73,7 @@ pub(crate) async fn execute(ctx: &Context, args: Args) -> CliResult {
 
 /// Say why an export failed when the server's answer does not: Dataverse refuses an
 /// unknown format with a bare 403 `Export Failed`, and a dataset never published with a
-/// 404 about a version. Each case is checked with the server before it is said.
+/// 400 (a 404 before 6.x) about a version. Each case is checked with the server before it is said.
 async fn explain(
     ctx: &Context,
     id: &str,
@@ -99,7 +99,10 @@ async fn explain(
                 source: Box::new(e),
             }
         }
-        Error::NotFound(_) if matches!(version, None | Some(Version::LatestPublished)) => {
+        // Dataverse 6.x answers a failed version lookup with a 400, older ones a 404.
+        Error::NotFound(_) | Error::BadRequest(_)
+            if matches!(version, None | Some(Version::LatestPublished)) =>
+        {
             // The dataset exists, but not as a published version.
             let exists = ctx.api.get_dataset(id, None).await.is_ok();
             let published = ctx

@@ -1,6 +1,6 @@
 //! `dv dataset get|list|versions|create|template|validate|edit|publish|files|locks|
 //! assignments|delete|destroy|review|private-url|storage-driver|export|permissions|citation|
-//! deaccession|download-size`
+//! deaccession|download-size|metadata`
 
 mod assign;
 mod assignments;
@@ -17,6 +17,7 @@ pub(crate) mod files;
 mod get;
 mod list;
 mod locks;
+mod metadata;
 mod permissions;
 mod private_url;
 mod publish;
@@ -101,6 +102,10 @@ pub enum DatasetCommand {
     /// Withdraw a published version from view, with a reason (needs the right to publish).
     #[command(disable_version_flag = true, after_help = EXAMPLES_DEACCESSION)]
     Deaccession(deaccession::Args),
+    /// The metadata as JSON-LD (`--jsonld`, also as RDF triples with `--triples`), or
+    /// added, replaced or deleted from a JSON-LD file (`--set`, `--replace`, `--delete`).
+    #[command(disable_version_flag = true, after_help = EXAMPLES_METADATA)]
+    Metadata(metadata::Args),
 }
 
 /// The examples at the end of `dv dataset deaccession --help`.
@@ -109,6 +114,15 @@ Examples:
   dv dataset deaccession doi:10.5072/FK2/ABCDEF --version 1.0 --reason \"Superseded\"
   dv dataset deaccession 42 --version :latest-published --reason \"Retracted\" --forward-url https://doi.org/10.5072/FK2/NEW
   dv dataset citation 42 --version 1.0 --include-deaccessioned   # still citable";
+
+/// The examples at the end of `dv dataset metadata --help`.
+const EXAMPLES_METADATA: &str = "\
+Examples:
+  dv dataset metadata doi:10.5072/FK2/ABCDEF --jsonld > finches.jsonld
+  dv dataset metadata doi:10.5072/FK2/ABCDEF --jsonld --version 1.0 --triples
+  dv dataset metadata doi:10.5072/FK2/ABCDEF --set keywords.jsonld            # add values
+  dv dataset metadata doi:10.5072/FK2/ABCDEF --set finches.jsonld --replace   # replace fields
+  dv dataset metadata doi:10.5072/FK2/ABCDEF --delete keywords.jsonld";
 
 /// The examples at the end of `dv dataset create --help`.
 const EXAMPLES_CREATE: &str = "\
@@ -169,5 +183,6 @@ pub async fn run(ctx: &Context, cmd: DatasetCommand) -> CliResult {
         DatasetCommand::Permissions(args) => permissions::execute(ctx, args).await,
         DatasetCommand::Citation(args) => citation::execute(ctx, args).await,
         DatasetCommand::Deaccession(args) => deaccession::execute(ctx, args).await,
+        DatasetCommand::Metadata(args) => metadata::execute(ctx, args).await,
     }
 }

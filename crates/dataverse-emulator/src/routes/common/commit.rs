@@ -177,6 +177,27 @@ pub(crate) struct Bytes {
     pub algorithm: Algorithm,
 }
 
+/// The `rootDataFileId` of a file replacing `old` (`AddReplaceFileHelper`): a published
+/// file starts (or continues) a chain; a file never published hands on the chain it
+/// continued, if any.
+fn replacement_root(old: &files::DataFileRow) -> Option<i64> {
+    if old.publication_date.is_some() {
+        Some(old.root_id.unwrap_or(old.id))
+    } else {
+        old.previous_id.and(old.root_id)
+    }
+}
+
+/// The `previousDataFileId` of a file replacing `old`: the published file itself, or the
+/// predecessor of a file never published.
+fn replacement_previous(old: &files::DataFileRow) -> Option<i64> {
+    if old.publication_date.is_some() {
+        Some(old.id)
+    } else {
+        old.previous_id
+    }
+}
+
 /// Store a file: a received blob is moved into place and the rows inserted in one
 /// transaction (the blob is removed again when the transaction fails); an object in the
 /// bucket is only named. Returns the FileMetadata JSON and the file id to ingest, if any.
@@ -191,13 +212,18 @@ pub(crate) fn commit_upload(
     let tx = conn.transaction()?;
     let now = time_fmt::now_iso();
     let draft = dataset_write::ensure_draft(&tx, place.dataset, &now)?;
-    if let Some(old) = &place.replaces {
-        files::remove_from_version(&tx, draft.id, old.id)?;
-    }
+    // A replaced file leaves the draft after the new one is in (so a file never
+    // published, whose row goes with it, does not hand its id on).
+    let replaced = place.replaces.as_ref().map(|o| o.id);
+    let replaced_label = match replaced {
+        Some(old) => files::meta_in_version(&tx, draft.id, old)?.map(|fm| fm.label),
+        None => None,
+    };
     let duplicate_of =
-        files::label_with_checksum(&tx, draft.id, &upload.checksum, upload.algorithm)?;
+        files::label_with_checksum(&tx, draft.id, &upload.checksum, upload.algorithm)?
+            .filter(|l| Some(l) != replaced_label.as_ref());
     let directory = params.directory_label.as_deref();
-    let label = files::unique_label(&tx, draft.id, directory, &place.label, None)?;
+    let label = files::unique_label(&tx, draft.id, directory, &place.label, replaced)?;
     let (storage_identifier, blob) = match &upload.source {
         Source::Received(_) => {
             let name = files::new_storage_name();
@@ -219,8 +245,8 @@ pub(crate) fn commit_upload(
         filesize: upload.size as i64,
         checksum: upload.checksum.clone(),
         checksum_type: upload.algorithm,
-        root_id: place.replaces.as_ref().map(|o| o.root_id.unwrap_or(o.id)),
-        previous_id: place.replaces.as_ref().map(|o| o.id),
+        root_id: place.replaces.as_ref().and_then(replacement_root),
+        previous_id: place.replaces.as_ref().and_then(replacement_previous),
         label,
         directory_label: params.directory_label.clone(),
         description: params.description.clone().unwrap_or_default(),
@@ -229,6 +255,9 @@ pub(crate) fn commit_upload(
         prov_free_form: params.prov_free_form.clone(),
     };
     let (id, _) = files::insert(&tx, &new, draft.id, &now)?;
+    if let Some(old) = replaced {
+        files::remove_from_version(&tx, draft.id, old)?;
+    }
     files::touch_version(&tx, draft.id, &now)?;
     if place.ingest {
         ingest::job::queue(&tx, id, place.dataset, user_id)?;

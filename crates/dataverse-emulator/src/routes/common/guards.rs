@@ -49,17 +49,61 @@ pub(crate) fn find_dataset(
     idtf: &str,
     params: &HashMap<String, String>,
 ) -> Result<DatasetRow, AppError> {
-    if idtf == ":persistentId" {
-        let Some(pid) = params.get("persistentId").filter(|p| !p.trim().is_empty()) else {
-            return Err(ApiError::bad_request(PID_MISSING).into());
+    let numeric = !idtf.is_empty() && idtf.bytes().all(|b| b.is_ascii_digit());
+    if !numeric {
+        // Anything not numeric is a PID (`:persistentId` takes it from the query); one no
+        // PID provider can parse is a 400, a well-formed one not found a 404.
+        let pid = if idtf == ":persistentId" {
+            let Some(pid) = params.get("persistentId") else {
+                return Err(ApiError::bad_request(PID_MISSING).into());
+            };
+            pid.as_str()
+        } else {
+            idtf
         };
-        return Ok(datasets::by_pid(conn, pid)?.ok_or_else(|| ApiError::not_found(PID_MISSING))?);
+        let Some(global_id) = parse_pid(pid) else {
+            return Err(ApiError::bad_request(format!("Bad dataset ID number: {pid}.")).into());
+        };
+        return Ok(
+            datasets::by_pid(conn, &global_id)?.ok_or_else(|| ApiError::not_found(PID_MISSING))?
+        );
     }
-    let Ok(id) = idtf.trim().parse::<i64>() else {
+    let Ok(id) = idtf.parse::<i64>() else {
         return Err(ApiError::bad_request(format!("Bad dataset ID number: {idtf}.")).into());
     };
     Ok(datasets::by_id(conn, id)?
         .ok_or_else(|| ApiError::not_found(format!("Dataset with ID {id} not found.")))?)
+}
+
+/// `pid` as `protocol:authority/identifier` when some PID provider parses it
+/// (`PidUtil.parseAsGlobalID`): `doi:10.x/y` (also as a `doi.org` URL), `hdl:x/y` (also as
+/// a `hdl.handle.net` URL) or `perma:x/y`, with something on both sides of the first `/`.
+pub(crate) fn parse_pid(pid: &str) -> Option<String> {
+    let pid = pid.replace("%3A", ":");
+    let resolvers = [
+        ("https://doi.org/", "doi"),
+        ("http://doi.org/", "doi"),
+        ("https://dx.doi.org/", "doi"),
+        ("http://dx.doi.org/", "doi"),
+        ("https://hdl.handle.net/", "hdl"),
+        ("http://hdl.handle.net/", "hdl"),
+    ];
+    let pid = resolvers
+        .iter()
+        .find_map(|(prefix, protocol)| {
+            pid.strip_prefix(prefix)
+                .map(|rest| format!("{protocol}:{rest}"))
+        })
+        .unwrap_or(pid);
+    let (protocol, rest) = pid.split_once(':')?;
+    let (authority, identifier) = rest.split_once('/')?;
+    let filled = |s: &str| !s.trim().is_empty();
+    let ok = match protocol {
+        "doi" => authority.starts_with("10.") && filled(identifier),
+        "hdl" | "perma" => filled(authority) && filled(identifier),
+        _ => false,
+    };
+    ok.then_some(pid)
 }
 
 /// `findDataFileOrDie`: a database id (file PIDs are not enabled here).
