@@ -3,6 +3,7 @@
 //! licenses, built-in roles).
 
 pub(crate) mod blobs;
+pub(crate) mod collection_setup;
 pub(crate) mod collections;
 pub(crate) mod dataset_write;
 pub(crate) mod datasets;
@@ -162,6 +163,9 @@ impl Store {
             if version < 6 {
                 tx.execute_batch(SCHEMA_V6)?;
             }
+            if version < 7 {
+                tx.execute_batch(collection_setup::SCHEMA_S15COLL)?;
+            }
             if version < SCHEMA_VERSION {
                 tx.pragma_update(None, "user_version", SCHEMA_VERSION)?;
             }
@@ -212,7 +216,7 @@ impl Store {
 }
 
 /// Current schema version (`PRAGMA user_version`). Later issues add `if version < N` steps.
-pub(crate) const SCHEMA_VERSION: i64 = 6;
+pub(crate) const SCHEMA_VERSION: i64 = 7;
 
 /// Username of the bootstrap superuser.
 pub(crate) const ADMIN_USERNAME: &str = "dataverseAdmin";

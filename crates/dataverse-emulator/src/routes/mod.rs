@@ -13,6 +13,7 @@
 mod access;
 mod admin;
 mod builtin_users;
+mod collection_setup;
 mod collections;
 pub(crate) mod common;
 mod dataset_access;
@@ -152,9 +153,22 @@ fn api_routes() -> Router<Emulator> {
             post(collections::publish),
         )
         .route("/api/dataverses/{id}/contents", get(collections::contents))
+        // collection_setup.rs: blocks, input levels, attributes of a collection
         .route(
             "/api/dataverses/{id}/metadatablocks",
-            get(metadatablocks::of_collection),
+            get(collection_setup::list_blocks).post(collection_setup::set_blocks),
+        )
+        .route(
+            "/api/dataverses/{id}/metadatablocks/isRoot",
+            get(collection_setup::get_is_root).put(collection_setup::set_is_root),
+        )
+        .route(
+            "/api/dataverses/{id}/inputLevels",
+            get(collection_setup::get_levels).put(collection_setup::set_levels),
+        )
+        .route(
+            "/api/dataverses/{id}/attribute/{attribute}",
+            put(collection_setup::update_attribute),
         )
         .route("/api/dataverses/{id}/roles", get(collections::list_roles))
         .route(
