@@ -13,7 +13,7 @@ use clap::{
 };
 
 use crate::commands::{
-    auth, collection, completions, dataset, demo, file, info, licenses, metadatablocks, search,
+    admin, auth, collection, completions, dataset, demo, file, info, licenses, metadatablocks, search,
     serve, user,
 };
 
@@ -282,6 +282,9 @@ pub enum Command {
     /// Search the installation: collections, datasets and files by words or fields.
     #[command(after_help = search::EXAMPLES)]
     Search(search::Args),
+    /// The admin API: file PID registration.
+    #[command(subcommand)]
+    Admin(admin::AdminCommand),
     /// Run the embedded local Dataverse as a server.
     #[command(after_help = serve::EXAMPLES)]
     Serve(serve::Args),

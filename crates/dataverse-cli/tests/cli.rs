@@ -11,6 +11,8 @@ mod auth;
 mod browser;
 #[path = "cli/collection.rs"]
 mod collection;
+#[path = "cli/collection_setup.rs"]
+mod collection_setup;
 #[path = "cli/dataset.rs"]
 mod dataset;
 #[path = "cli/direct_upload.rs"]

@@ -7,6 +7,7 @@ pub(crate) mod collection_setup;
 pub(crate) mod collections;
 pub(crate) mod dataset_write;
 pub(crate) mod datasets;
+pub(crate) mod file_pids;
 pub(crate) mod files;
 pub(crate) mod licenses;
 pub(crate) mod locks;

@@ -3,6 +3,7 @@
 //! verbs share lives in a small module of the family (or in `output`, `input`,
 //! `progress`, `context`), never in another verb's module.
 
+pub mod admin;
 pub mod auth;
 pub mod collection;
 pub mod completions;
@@ -48,6 +49,7 @@ pub async fn run(cli: Cli) -> CliResult {
                 Command::Dataset(cmd) => dataset::run(&ctx, cmd).await,
                 Command::File(cmd) => file::run(&ctx, cmd).await,
                 Command::Search(args) => search::execute(&ctx, args).await,
+                Command::Admin(cmd) => admin::run(&ctx, cmd).await,
                 Command::Serve(_)
                 | Command::Completions(_)
                 | Command::Demo(_)

@@ -2,9 +2,11 @@
 //! named after the Dataverse path it wraps.
 
 pub mod access;
+pub mod collection_setup;
 pub mod collections;
 pub mod crawl;
 pub mod datasets;
+pub mod file_pids;
 pub mod files;
 pub mod info;
 pub mod licenses;

@@ -5,6 +5,7 @@
 //! server sent is lost when a model is printed back as JSON; string enums have an
 //! `Other` arm for values a newer server may add.
 
+pub mod collection_setup;
 pub mod collections;
 pub mod common;
 pub mod datasets;

@@ -23,6 +23,7 @@ mod datasets;
 mod direct_upload;
 mod exports;
 mod file_add;
+mod file_pids;
 mod file_register;
 mod files;
 mod info;
@@ -116,6 +117,15 @@ fn api_routes() -> Router<Emulator> {
         .route(
             "/api/admin/settings/{name}",
             get(admin::read).put(admin::write).delete(admin::remove),
+        )
+        // file_pids.rs: `Admin.java` file PID registration
+        .route(
+            "/api/admin/{id}/registerDataFile",
+            get(file_pids::register_one),
+        )
+        .route(
+            "/api/admin/registerDataFileAll",
+            get(file_pids::register_all),
         )
         // search.rs: `Search.java`
         .route("/api/search", get(search::search))

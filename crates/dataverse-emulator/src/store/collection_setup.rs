@@ -9,7 +9,8 @@ use serde_json::{Map, Value};
 
 use crate::Error;
 
-/// Schema step of this branch: input levels and the two attributes (both absent, `NULL`,
+/// Schema step of this branch: file PIDs (`datafiles.pid`, see
+/// [`file_pids`](super::file_pids)), input levels and the two attributes (both absent, `NULL`,
 /// until set, as Dataverse prints them only then); the root collection gets Dataverse's
 /// default description (`scripts/api/data/dv-root.json`) and every collection is a
 /// permission root, as `CreateDataverseCommand` makes it.
@@ -20,6 +21,8 @@ ALTER TABLE dataverses ADD COLUMN require_files_to_publish INTEGER;
 UPDATE dataverses SET description = 'The root dataverse.'
     WHERE owner_id IS NULL AND description IS NULL;
 UPDATE dataverses SET permission_root = 1;
+ALTER TABLE datafiles ADD COLUMN pid TEXT;
+CREATE UNIQUE INDEX datafiles_pid ON datafiles(pid);
 "#;
 
 /// One `DataverseFieldTypeInputLevel`: a field type's `required`/`include` (and optional

@@ -1,6 +1,8 @@
-//! `dv collection get|create|update|publish|delete|contents|assignments|roles|facets|crawl`
+//! `dv collection get|create|update|publish|delete|contents|assignments|roles|facets|crawl|
+//! metadatablocks|input-levels|attribute`
 
 mod assignments;
+mod attribute;
 mod contents;
 mod crawl;
 mod create;
@@ -9,6 +11,8 @@ mod display;
 mod facets;
 mod fields;
 mod get;
+mod input_levels;
+mod metadatablocks;
 mod publish;
 mod roles;
 mod update;
@@ -53,6 +57,15 @@ pub enum CollectionCommand {
     /// dataset's PID, title, version and publication date.
     #[command(after_help = EXAMPLES_CRAWL)]
     Crawl(crawl::Args),
+    /// List the metadata blocks a collection offers (its own or its parent's), with
+    /// --fields their fields as it sets them up; --set gives it its own blocks, --root
+    /// false makes it inherit again.
+    Metadatablocks(metadatablocks::Args),
+    /// Show a collection's input levels (required, optional or hidden fields), or set them.
+    InputLevels(input_levels::Args),
+    /// Change one attribute of a collection (alias, name, description, affiliation,
+    /// filePIDsEnabled, requireFilesToPublishDataset).
+    Attribute(attribute::Args),
 }
 
 impl CollectionCommand {
@@ -84,5 +97,8 @@ pub async fn run(ctx: &Context, cmd: CollectionCommand) -> CliResult {
         CollectionCommand::Roles(args) => roles::execute(ctx, args).await,
         CollectionCommand::Facets(args) => facets::execute(ctx, args).await,
         CollectionCommand::Crawl(args) => crawl::execute(ctx, args).await,
+        CollectionCommand::Metadatablocks(args) => metadatablocks::execute(ctx, args).await,
+        CollectionCommand::InputLevels(args) => input_levels::execute(ctx, args).await,
+        CollectionCommand::Attribute(args) => attribute::execute(ctx, args).await,
     }
 }
