@@ -3,7 +3,7 @@
 
 use serde_json::Value;
 
-use crate::common::{Sandbox, TestServer, json_cmd, ok, one_error_line, stdout};
+use crate::common::{FINCH, Sandbox, TestServer, json_cmd, ok, one_error_line, stdout};
 
 /// `dv <args>` fails with exit code 1 because the server answered `status` with `message`.
 #[track_caller]
@@ -110,6 +110,19 @@ fn input_levels_set_show_and_enforced_by_preflight_and_server() {
     assert_eq!(v["citation"]["fields"]["notesText"]["isRequired"], true);
     assert!(v["citation"]["fields"].get("alternativeTitle").is_none());
 
+    // The pre-flight check of `dv dataset create` follows the levels; the server too.
+    let out = s
+        .run(s.dv().args(["dataset", "create", "--collection", "notes", "--json", FINCH]))
+        .code(2)
+        .stdout("");
+    let line = one_error_line(&out);
+    assert!(line.contains("notesText") && line.contains("nothing was sent"), "{line}");
+    refused(
+        &s,
+        &["dataset", "create", "--collection", "notes", "--json", FINCH, "--no-preflight"],
+        403,
+        "Notes is required.",
+    );
     refused(
         &s,
         &["collection", "input-levels", "notes", "--set", "nope=required"],
