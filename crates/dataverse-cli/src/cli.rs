@@ -13,8 +13,8 @@ use clap::{
 };
 
 use crate::commands::{
-    admin, auth, collection, completions, dataset, demo, file, info, licenses, metadatablocks, search,
-    serve, user,
+    admin, auth, collection, completions, dataset, demo, file, info, licenses, metadatablocks,
+    search, serve, user,
 };
 
 /// The examples at the end of `dv --help`.

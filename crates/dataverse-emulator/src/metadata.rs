@@ -432,8 +432,12 @@ mod tests {
             parse_field(&blocks, &subj, false).unwrap_err(),
             MetaError::Parse("Value 'Nope' does not exist in type 'subject'".into())
         );
-        let missing =
-            missing_required(&blocks, &["citation".to_string()], std::slice::from_ref(&p), &[]);
+        let missing = missing_required(
+            &blocks,
+            &["citation".to_string()],
+            std::slice::from_ref(&p),
+            &[],
+        );
         assert_eq!(
             missing,
             [

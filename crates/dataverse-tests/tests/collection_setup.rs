@@ -54,15 +54,27 @@ async fn blocks_inheritance_and_is_root() {
         .await
         .unwrap();
     assert_eq!(inherited.names(), ["citation", "geospatial"]);
-    assert!(inherited.full().unwrap()["geospatial"].fields.contains_key("geographicUnit"));
-    assert!(!api.is_collection_metadatablocks_root("geo-child").await.unwrap());
+    assert!(
+        inherited.full().unwrap()["geospatial"]
+            .fields
+            .contains_key("geographicUnit")
+    );
+    assert!(
+        !api.is_collection_metadatablocks_root("geo-child")
+            .await
+            .unwrap()
+    );
 
     let m = api
         .set_collection_metadatablocks("geo-child", &["citation", "4"])
         .await
         .unwrap();
     assert_eq!(m, "Metadata blocks of dataverse geo-child updated.");
-    assert!(api.is_collection_metadatablocks_root("geo-child").await.unwrap());
+    assert!(
+        api.is_collection_metadatablocks_root("geo-child")
+            .await
+            .unwrap()
+    );
     assert_eq!(
         api.list_collection_metadatablocks("geo-child", false, false)
             .await
@@ -152,13 +164,20 @@ async fn input_levels_and_preflight() {
         .unwrap();
     assert_eq!(c.input_levels(), levels);
     assert_eq!(c.is_metadata_block_root, Some(true));
-    assert_eq!(api.get_collection_input_levels("notes").await.unwrap(), levels);
+    assert_eq!(
+        api.get_collection_input_levels("notes").await.unwrap(),
+        levels
+    );
 
     // The pre-flight check follows the levels: required fields (also in a block the body
     // does not use), and a field left out.
     let problems = api.preflight_dataset_in("notes", &finch()).await.unwrap();
     let paths: Vec<&str> = problems.iter().map(|p| p.path.as_str()).collect();
-    assert_eq!(paths, ["citation.notesText", "geospatial.geographicUnit"], "{problems:?}");
+    assert_eq!(
+        paths,
+        ["citation.notesText", "geospatial.geographicUnit"],
+        "{problems:?}"
+    );
     let mut with_alt = serde_json::to_value(finch()).unwrap();
     with_alt["datasetVersion"]["metadataBlocks"]["citation"]["fields"]
         .as_array_mut()
@@ -167,7 +186,9 @@ async fn input_levels_and_preflight() {
     let with_alt: DatasetCreateBody = serde_json::from_value(with_alt).unwrap();
     let problems = api.preflight_dataset_in("notes", &with_alt).await.unwrap();
     assert!(
-        problems.iter().any(|p| p.path == "citation.alternativeTitle"),
+        problems
+            .iter()
+            .any(|p| p.path == "citation.alternativeTitle"),
         "{problems:?}"
     );
     // The server agrees about the required fields.
@@ -181,8 +202,7 @@ async fn input_levels_and_preflight() {
     );
     // A block the collection does not offer.
     let mut astro = serde_json::to_value(finch()).unwrap();
-    astro["datasetVersion"]["metadataBlocks"]["astrophysics"] =
-        serde_json::json!({"fields": [{"typeName": "astroType", "multiple": true, "typeClass": "controlledVocabulary", "value": ["Star"]}]});
+    astro["datasetVersion"]["metadataBlocks"]["astrophysics"] = serde_json::json!({"fields": [{"typeName": "astroType", "multiple": true, "typeClass": "controlledVocabulary", "value": ["Star"]}]});
     let astro: DatasetCreateBody = serde_json::from_value(astro).unwrap();
     let problems = api.preflight_dataset_in(":root", &astro).await.unwrap();
     assert_eq!(problems.len(), 1, "{problems:?}");

@@ -62,7 +62,12 @@ async fn create_with_metadata_blocks_prints_and_inherits_them() {
     assert_eq!(s, 200);
     assert_eq!(root["data"]["description"], "The root dataverse.");
     let (_, blocks) = ctx
-        .call(Method::GET, "/api/dataverses/root/metadatablocks", None, None)
+        .call(
+            Method::GET,
+            "/api/dataverses/root/metadatablocks",
+            None,
+            None,
+        )
         .await;
     assert_eq!(names(&blocks), ["citation"]);
 
@@ -122,7 +127,11 @@ async fn create_with_metadata_blocks_prints_and_inherits_them() {
     assert_eq!(child["data"]["isMetadataBlockRoot"], false);
     assert_eq!(child["data"]["permissionRoot"], true);
     let (_, blocks) = ctx
-        .admin(Method::GET, "/api/dataverses/science-child/metadatablocks", None)
+        .admin(
+            Method::GET,
+            "/api/dataverses/science-child/metadatablocks",
+            None,
+        )
         .await;
     assert_eq!(names(&blocks), ["citation", "geospatial"]);
     // onlyDisplayedOnCreate: geospatial has a field required by the root's input levels.
@@ -201,9 +210,7 @@ async fn create_and_update_refuse_bad_metadata_blocks() {
             .await;
         assert_eq!((s, v["message"].as_str()), (400, Some(message)), "{mb}");
     }
-    let (s, _) = ctx
-        .admin(Method::GET, "/api/dataverses/bad", None)
-        .await;
+    let (s, _) = ctx.admin(Method::GET, "/api/dataverses/bad", None).await;
     assert_eq!(s, 404, "nothing was created");
 }
 
@@ -211,10 +218,18 @@ async fn create_and_update_refuse_bad_metadata_blocks() {
 async fn set_blocks_and_is_root() {
     let (_server, ctx) = start().await;
     let user = create_user(&ctx.http, &ctx.base, "blockuser").await;
-    ctx.admin(Method::POST, "/api/dataverses/root", Some(&collection("lab")))
-        .await;
+    ctx.admin(
+        Method::POST,
+        "/api/dataverses/root",
+        Some(&collection("lab")),
+    )
+    .await;
     let (_, v) = ctx
-        .admin(Method::GET, "/api/dataverses/lab/metadatablocks/isRoot", None)
+        .admin(
+            Method::GET,
+            "/api/dataverses/lab/metadatablocks/isRoot",
+            None,
+        )
         .await;
     assert_eq!(v["data"], false);
 
@@ -226,13 +241,23 @@ async fn set_blocks_and_is_root() {
         )
         .await;
     assert_eq!(s, 200, "{v}");
-    assert_eq!(v["data"]["message"], "Metadata blocks of dataverse lab updated.");
+    assert_eq!(
+        v["data"]["message"],
+        "Metadata blocks of dataverse lab updated."
+    );
     let (_, blocks) = ctx
         .admin(Method::GET, "/api/dataverses/lab/metadatablocks", None)
         .await;
-    assert_eq!(names(&blocks), ["citation", "socialscience", "astrophysics"]);
+    assert_eq!(
+        names(&blocks),
+        ["citation", "socialscience", "astrophysics"]
+    );
     let (_, v) = ctx
-        .admin(Method::GET, "/api/dataverses/lab/metadatablocks/isRoot", None)
+        .admin(
+            Method::GET,
+            "/api/dataverses/lab/metadatablocks/isRoot",
+            None,
+        )
         .await;
     assert_eq!(v["data"], true);
 
@@ -278,14 +303,27 @@ async fn set_blocks_and_is_root() {
         .await;
     assert_eq!((s, v["message"].as_str()), (403, Some("Not authorized")));
     let (s, _) = ctx
-        .call(Method::GET, "/api/dataverses/lab/metadatablocks", Some(&user), None)
+        .call(
+            Method::GET,
+            "/api/dataverses/lab/metadatablocks",
+            Some(&user),
+            None,
+        )
         .await;
     assert_eq!(s, 401, "an unpublished collection is not visible to others");
     let (s, v) = ctx
-        .call(Method::GET, "/api/dataverses/nosuch/metadatablocks", None, None)
+        .call(
+            Method::GET,
+            "/api/dataverses/nosuch/metadatablocks",
+            None,
+            None,
+        )
         .await;
     assert_eq!(s, 404);
-    assert_eq!(v["message"], "Can't find dataverse with identifier='nosuch'");
+    assert_eq!(
+        v["message"],
+        "Can't find dataverse with identifier='nosuch'"
+    );
 
     // isRoot false: the root collection's blocks again.
     let (s, v) = ctx
@@ -295,7 +333,10 @@ async fn set_blocks_and_is_root() {
             Some(&json!("maybe")),
         )
         .await;
-    assert_eq!((s, v["message"].as_str()), (400, Some("Illegal boolean value '\"maybe\"'")));
+    assert_eq!(
+        (s, v["message"].as_str()),
+        (400, Some("Illegal boolean value '\"maybe\"'"))
+    );
     let (s, v) = ctx
         .admin(
             Method::PUT,
@@ -304,7 +345,10 @@ async fn set_blocks_and_is_root() {
         )
         .await;
     assert_eq!(s, 200, "{v}");
-    assert_eq!(v["data"]["message"], "Dataverse lab is now a metadata  non-root");
+    assert_eq!(
+        v["data"]["message"],
+        "Dataverse lab is now a metadata  non-root"
+    );
     let (_, blocks) = ctx
         .admin(Method::GET, "/api/dataverses/lab/metadatablocks", None)
         .await;
@@ -314,8 +358,12 @@ async fn set_blocks_and_is_root() {
 #[tokio::test]
 async fn input_levels_are_stored_and_enforced() {
     let (_server, ctx) = start().await;
-    ctx.admin(Method::POST, "/api/dataverses/root", Some(&collection("notes")))
-        .await;
+    ctx.admin(
+        Method::POST,
+        "/api/dataverses/root",
+        Some(&collection("notes")),
+    )
+    .await;
     let (_, v) = ctx
         .admin(Method::GET, "/api/dataverses/notes/inputLevels", None)
         .await;
@@ -325,10 +373,17 @@ async fn input_levels_are_stored_and_enforced() {
         {"datasetFieldTypeName": "northLatitude", "required": false, "include": false}
     ]);
     let (s, v) = ctx
-        .admin(Method::PUT, "/api/dataverses/notes/inputLevels", Some(&levels))
+        .admin(
+            Method::PUT,
+            "/api/dataverses/notes/inputLevels",
+            Some(&levels),
+        )
         .await;
     assert_eq!(s, 200, "{v}");
-    assert_eq!(v["message"]["message"], "You have successfully updated your dataverse!");
+    assert_eq!(
+        v["message"]["message"],
+        "You have successfully updated your dataverse!"
+    );
     assert_eq!(v["data"]["isMetadataBlockRoot"], true);
     assert_eq!(v["data"]["inputLevels"], levels);
     let (_, v) = ctx
@@ -343,7 +398,11 @@ async fn input_levels_are_stored_and_enforced() {
 
     // Errors.
     let (s, v) = ctx
-        .admin(Method::PUT, "/api/dataverses/notes/inputLevels", Some(&json!([])))
+        .admin(
+            Method::PUT,
+            "/api/dataverses/notes/inputLevels",
+            Some(&json!([])),
+        )
         .await;
     assert_eq!(s, 500);
     assert_eq!(
@@ -357,7 +416,10 @@ async fn input_levels_are_stored_and_enforced() {
             Some(&json!([{"datasetFieldTypeName": "nope", "required": true, "include": true}])),
         )
         .await;
-    assert_eq!((s, v["message"].as_str()), (400, Some("Invalid dataset field type name: nope")));
+    assert_eq!(
+        (s, v["message"].as_str()),
+        (400, Some("Invalid dataset field type name: nope"))
+    );
     let (s, _) = ctx
         .admin(Method::GET, "/api/dataverses/nosuch/inputLevels", None)
         .await;
@@ -373,15 +435,32 @@ async fn input_levels_are_stored_and_enforced() {
         )
         .await;
     let m = v["data"]["message"].as_str().unwrap();
-    assert!(m.contains("failed validation") && m.contains("Notes is required."), "{m}");
+    assert!(
+        m.contains("failed validation") && m.contains("Notes is required."),
+        "{m}"
+    );
     let (s, v) = ctx
-        .admin(Method::POST, "/api/dataverses/notes/datasets", Some(&dataset))
+        .admin(
+            Method::POST,
+            "/api/dataverses/notes/datasets",
+            Some(&dataset),
+        )
         .await;
     assert_eq!(s, 403, "{v}");
-    assert!(v["message"].as_str().unwrap().contains("Notes is required."), "{v}");
+    assert!(
+        v["message"]
+            .as_str()
+            .unwrap()
+            .contains("Notes is required."),
+        "{v}"
+    );
     // The same body is fine in the root, which has no such level.
     let (s, _) = ctx
-        .admin(Method::POST, "/api/dataverses/root/datasets", Some(&dataset))
+        .admin(
+            Method::POST,
+            "/api/dataverses/root/datasets",
+            Some(&dataset),
+        )
         .await;
     assert_eq!(s, 201);
 
@@ -390,7 +469,11 @@ async fn input_levels_are_stored_and_enforced() {
         .unwrap();
     fields.push(json!({"typeName": "notesText", "multiple": false, "typeClass": "primitive", "value": "Some notes"}));
     let (s, created) = ctx
-        .admin(Method::POST, "/api/dataverses/notes/datasets", Some(&dataset))
+        .admin(
+            Method::POST,
+            "/api/dataverses/notes/datasets",
+            Some(&dataset),
+        )
         .await;
     assert_eq!(s, 201, "{created}");
     let id = created["data"]["id"].as_i64().unwrap();
@@ -417,19 +500,33 @@ async fn input_levels_are_stored_and_enforced() {
         )
         .await;
     assert_eq!(full["data"][0]["fields"]["notesText"]["isRequired"], true);
-    assert_eq!(full["data"][0]["fields"]["notesText"]["displayOnCreate"], true);
+    assert_eq!(
+        full["data"][0]["fields"]["notesText"]["displayOnCreate"],
+        true
+    );
     let bbox = &full["data"][1]["fields"]["geographicBoundingBox"]["childFields"];
-    assert!(bbox.get("northLatitude").is_none() && bbox.get("southLatitude").is_some(), "{bbox}");
+    assert!(
+        bbox.get("northLatitude").is_none() && bbox.get("southLatitude").is_some(),
+        "{bbox}"
+    );
 }
 
 #[tokio::test]
 async fn attributes() {
     let (_server, ctx) = start().await;
     let user = create_user(&ctx.http, &ctx.base, "attruser").await;
-    ctx.admin(Method::POST, "/api/dataverses/root", Some(&collection("attrs")))
-        .await;
-    ctx.admin(Method::POST, "/api/dataverses/attrs", Some(&collection("attrs-child")))
-        .await;
+    ctx.admin(
+        Method::POST,
+        "/api/dataverses/root",
+        Some(&collection("attrs")),
+    )
+    .await;
+    ctx.admin(
+        Method::POST,
+        "/api/dataverses/attrs",
+        Some(&collection("attrs-child")),
+    )
+    .await;
 
     let (s, v) = ctx
         .admin(
@@ -452,23 +549,48 @@ async fn attributes() {
         assert_eq!((s, v["data"][attr].as_str()), (200, Some(value)));
     }
     let (s, v) = ctx
-        .admin(Method::PUT, "/api/dataverses/attrs/attribute/alias?value=attrs2", None)
+        .admin(
+            Method::PUT,
+            "/api/dataverses/attrs/attribute/alias?value=attrs2",
+            None,
+        )
         .await;
     assert_eq!((s, v["data"]["alias"].as_str()), (200, Some("attrs2")));
     let (s, v) = ctx
-        .admin(Method::PUT, "/api/dataverses/attrs2/attribute/alias?value=root", None)
+        .admin(
+            Method::PUT,
+            "/api/dataverses/attrs2/attribute/alias?value=root",
+            None,
+        )
         .await;
-    assert_eq!((s, v["message"].as_str()), (403, Some("A dataverse with alias root already exists")));
+    assert_eq!(
+        (s, v["message"].as_str()),
+        (403, Some("A dataverse with alias root already exists"))
+    );
     let (s, v) = ctx
         .admin(Method::PUT, "/api/dataverses/attrs2/attribute/name", None)
         .await;
-    assert_eq!((s, v["message"].as_str()), (403, Some("'name' requires a string value")));
+    assert_eq!(
+        (s, v["message"].as_str()),
+        (403, Some("'name' requires a string value"))
+    );
     let (s, v) = ctx
-        .admin(Method::PUT, "/api/dataverses/attrs2/attribute/color?value=red", None)
+        .admin(
+            Method::PUT,
+            "/api/dataverses/attrs2/attribute/color?value=red",
+            None,
+        )
         .await;
-    assert_eq!((s, v["message"].as_str()), (403, Some("'color' is not a supported attribute")));
+    assert_eq!(
+        (s, v["message"].as_str()),
+        (403, Some("'color' is not a supported attribute"))
+    );
     let (s, _) = ctx
-        .admin(Method::PUT, "/api/dataverses/nosuch/attribute/name?value=x", None)
+        .admin(
+            Method::PUT,
+            "/api/dataverses/nosuch/attribute/name?value=x",
+            None,
+        )
         .await;
     assert_eq!(s, 404);
     let (s, _) = ctx
@@ -489,7 +611,10 @@ async fn attributes() {
             None,
         )
         .await;
-    assert_eq!((s, v["message"].as_str()), (400, Some("Illegal boolean value 'maybe'")));
+    assert_eq!(
+        (s, v["message"].as_str()),
+        (400, Some("Illegal boolean value 'maybe'"))
+    );
     let (s, v) = ctx
         .admin(
             Method::PUT,
@@ -497,7 +622,10 @@ async fn attributes() {
             None,
         )
         .await;
-    assert_eq!((s, v["message"].as_str()), (400, Some("Boolean value missing")));
+    assert_eq!(
+        (s, v["message"].as_str()),
+        (400, Some("Boolean value missing"))
+    );
     let (s, v) = ctx
         .admin(
             Method::PUT,
@@ -510,9 +638,15 @@ async fn attributes() {
     let (_, child) = ctx
         .admin(Method::GET, "/api/dataverses/attrs-child", None)
         .await;
-    assert_eq!(child["data"]["effectiveRequiresFilesToPublishDataset"], true);
+    assert_eq!(
+        child["data"]["effectiveRequiresFilesToPublishDataset"],
+        true
+    );
     let (_, root) = ctx.admin(Method::GET, "/api/dataverses/root", None).await;
-    assert_eq!(root["data"]["effectiveRequiresFilesToPublishDataset"], false);
+    assert_eq!(
+        root["data"]["effectiveRequiresFilesToPublishDataset"],
+        false
+    );
 
     // filePIDsEnabled needs :AllowEnablingFilePIDsPerCollection.
     let (s, v) = ctx

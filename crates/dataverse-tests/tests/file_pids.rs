@@ -5,13 +5,13 @@
 use std::time::Duration;
 
 use dataverse_client::Error;
+use dataverse_client::NativeApi;
 use dataverse_client::api::access::DownloadOptions;
 use dataverse_client::api::upload::UploadSource;
 use dataverse_client::models::collections::CollectionCreateBody;
 use dataverse_client::models::datasets::ReleaseType;
 use dataverse_client::models::files::UploadBody;
 use dataverse_client::models::metadata::DatasetCreateBody;
-use dataverse_client::NativeApi;
 use dataverse_tests::{TestServer, fixture_json};
 
 fn finch() -> DatasetCreateBody {
@@ -40,7 +40,11 @@ async fn published_file(api: &NativeApi, collection: &str, text: &str) -> u64 {
         .persistent_id;
     let reader = std::io::Cursor::new(text.as_bytes().to_vec());
     let up = api
-        .upload_datafile(pid.as_str(), UploadSource::reader(reader, "data.txt"), &UploadBody::default())
+        .upload_datafile(
+            pid.as_str(),
+            UploadSource::reader(reader, "data.txt"),
+            &UploadBody::default(),
+        )
         .await
         .unwrap();
     let id = up.files[0].data_file.id.unwrap();
@@ -67,9 +71,16 @@ async fn minted_on_publish_and_resolvable() {
     let file = published_file(&api, ":root", "hello file pids").await;
     let pid = pid_of(&api, file).await;
     assert!(pid.starts_with("doi:10.5072/FK2/"), "{pid}");
-    assert_eq!(pid.matches('/').count(), 3, "dataset identifier / file part: {pid}");
+    assert_eq!(
+        pid.matches('/').count(),
+        3,
+        "dataset identifier / file part: {pid}"
+    );
     // Read by PID: the metadata, the bytes (also as a guest: the file is published).
-    let by_pid = api.get_datafile_metadata(pid.as_str(), false).await.unwrap();
+    let by_pid = api
+        .get_datafile_metadata(pid.as_str(), false)
+        .await
+        .unwrap();
     assert_eq!(by_pid.data_file.id, Some(file));
     let dir = tempfile::tempdir().unwrap();
     let report = server
@@ -79,7 +90,11 @@ async fn minted_on_publish_and_resolvable() {
         .unwrap();
     assert_eq!(std::fs::read(&report.path).unwrap(), b"hello file pids");
     // Lower case resolves too; an unknown PID is a 404.
-    assert!(api.get_datafile_metadata(pid.to_lowercase().as_str(), false).await.is_ok());
+    assert!(
+        api.get_datafile_metadata(pid.to_lowercase().as_str(), false)
+            .await
+            .is_ok()
+    );
     let err = api
         .get_datafile_metadata("doi:10.5072/FK2/NOSUCH/ABCDEF", false)
         .await
@@ -118,7 +133,10 @@ async fn per_collection_and_admin_registration() {
         .unwrap();
     assert_eq!(c.file_pids_enabled(), Some(true));
     let m = api.register_datafile_pid(file).await.unwrap();
-    assert_eq!(m, "Datafile registration complete. File registered successfully.");
+    assert_eq!(
+        m,
+        "Datafile registration complete. File registered successfully."
+    );
     let pid = pid_of(&api, file).await;
     assert!(pid.starts_with("doi:10.5072/FK2/"), "{pid}");
     // Files published from now on get one at once.
@@ -127,6 +145,10 @@ async fn per_collection_and_admin_registration() {
     // Errors: an unknown file, a caller who is not a superuser.
     let err = api.register_datafile_pid(999_999).await.unwrap_err();
     assert!(matches!(err, Error::NotFound(_)), "{err:?}");
-    let err = server.anonymous().register_all_datafile_pids().await.unwrap_err();
+    let err = server
+        .anonymous()
+        .register_all_datafile_pids()
+        .await
+        .unwrap_err();
     assert!(matches!(err, Error::Unauthorized(_)), "{err:?}");
 }

@@ -129,8 +129,12 @@ impl NativeApi {
         collection: impl IntoCollectionId,
     ) -> Result<Vec<InputLevel>> {
         let collection = collection.into_collection_id()?;
-        self.execute(Request::get("dataverses").seg(&collection).seg("inputLevels"))
-            .await
+        self.execute(
+            Request::get("dataverses")
+                .seg(&collection)
+                .seg("inputLevels"),
+        )
+        .await
     }
 
     /// Set input levels (those of other fields stay). A collection that is not a

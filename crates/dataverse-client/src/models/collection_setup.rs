@@ -78,8 +78,7 @@ impl CollectionSetup {
 impl CollectionCreateBody {
     /// Set the collection's own blocks, facets and input levels (`metadataBlocks`).
     pub fn metadata_blocks(mut self, setup: &CollectionSetup) -> Self {
-        self.extra
-            .insert("metadataBlocks".into(), setup.to_value());
+        self.extra.insert("metadataBlocks".into(), setup.to_value());
         self
     }
 }
@@ -87,8 +86,7 @@ impl CollectionCreateBody {
 impl UpdateCollection {
     /// Change the collection's own blocks, facets and input levels (`metadataBlocks`).
     pub fn metadata_blocks(mut self, setup: &CollectionSetup) -> Self {
-        self.extra
-            .insert("metadataBlocks".into(), setup.to_value());
+        self.extra.insert("metadataBlocks".into(), setup.to_value());
         self
     }
 }

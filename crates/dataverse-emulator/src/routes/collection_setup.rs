@@ -18,9 +18,9 @@ use crate::blocks::Blocks;
 use crate::envelope::{ApiError, msg, ok};
 use crate::permissions::{DvObject, Permission, denied, permitted};
 use crate::printer;
+use crate::store::Store;
 use crate::store::collection_setup::{self as setup, InputLevel};
 use crate::store::collections::{self, CollectionRow};
-use crate::store::Store;
 use crate::{Emulator, Error};
 
 /// `ok(String, JsonObjectBuilder)`: `{"status":"OK","message":{"message":..},"data":..}`.
@@ -170,7 +170,9 @@ pub(super) async fn set_blocks(
             Ok(())
         })
         .await?;
-    Ok(msg(format!("Metadata blocks of dataverse {given} updated.")))
+    Ok(msg(format!(
+        "Metadata blocks of dataverse {given} updated."
+    )))
 }
 
 /// `GET /api/dataverses/{id}/metadatablocks/isRoot`: for callers who may edit the collection.
@@ -387,11 +389,16 @@ pub(super) fn parse_request(
         names
             .map(|a| {
                 a.iter()
-                    .map(|n| match n.as_str().and_then(|s| blocks.find(s).filter(|b| b.name == s)) {
-                        Some(b) => Ok(b.name.clone()),
-                        None => Err(ApiError::bad_request(format!(
-                            "Invalid metadata block name: {n}"
-                        ))),
+                    .map(|n| {
+                        match n
+                            .as_str()
+                            .and_then(|s| blocks.find(s).filter(|b| b.name == s))
+                        {
+                            Some(b) => Ok(b.name.clone()),
+                            None => Err(ApiError::bad_request(format!(
+                                "Invalid metadata block name: {n}"
+                            ))),
+                        }
                     })
                     .collect::<Result<Vec<_>, _>>()
             })
@@ -460,7 +467,11 @@ pub(super) fn apply_request(
             let mut names = c.setup.metadata_blocks.clone();
             add_level_blocks(blocks, &mut names, levels);
             setup::set_blocks(conn, id, &names, c.metadata_block_root)?;
-            setup::set_levels(conn, id, &setup::merge_levels(&c.setup.input_levels, levels))?;
+            setup::set_levels(
+                conn,
+                id,
+                &setup::merge_levels(&c.setup.input_levels, levels),
+            )?;
         }
     }
     Ok(())

@@ -32,9 +32,10 @@ pub(super) async fn register_one(
                 None => false,
             };
             if !enabled {
-                return Err(
-                    ApiError::forbidden("PIDs are not enabled for this file's collection.").into(),
-                );
+                return Err(ApiError::forbidden(
+                    "PIDs are not enabled for this file's collection.",
+                )
+                .into());
             }
             if df.pid.as_deref().is_some_and(|p| !p.is_empty()) {
                 return Ok("File was already registered. ");

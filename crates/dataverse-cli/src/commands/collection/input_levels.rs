@@ -19,7 +19,9 @@ pub struct Args {
 
 fn parse(spec: &str) -> Result<InputLevel, CliError> {
     let (field, level) = spec.split_once('=').ok_or_else(|| {
-        CliError::Usage(format!("--set {spec}: expected FIELD=required|optional|hidden"))
+        CliError::Usage(format!(
+            "--set {spec}: expected FIELD=required|optional|hidden"
+        ))
     })?;
     let (required, include) = match level.trim() {
         "required" => (true, true),
@@ -52,7 +54,12 @@ pub(crate) async fn execute(ctx: &Context, args: Args) -> CliResult {
     output::emit_list(
         ctx.output,
         &levels,
-        &["datasetFieldTypeName", "required", "include", "displayOnCreate"],
+        &[
+            "datasetFieldTypeName",
+            "required",
+            "include",
+            "displayOnCreate",
+        ],
         || {
             let rows = levels
                 .iter()

@@ -20,7 +20,12 @@ pub struct Args {
     pub on_create: bool,
     /// Give the collection its own blocks (names or ids, comma-separated); it becomes a
     /// metadata-block root.
-    #[arg(long, value_delimiter = ',', value_name = "NAMES", conflicts_with = "root")]
+    #[arg(
+        long,
+        value_delimiter = ',',
+        value_name = "NAMES",
+        conflicts_with = "root"
+    )]
     pub set: Vec<String>,
     /// Make the collection a metadata-block root (true) or inherit its parent's blocks
     /// again (false).
