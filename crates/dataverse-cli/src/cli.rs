@@ -13,8 +13,8 @@ use clap::{
 };
 
 use crate::commands::{
-    auth, collection, completions, dataset, demo, file, info, licenses, metadatablocks, metrics,
-    role, search, serve, user,
+    admin, auth, collection, completions, dataset, demo, file, info, licenses, metadatablocks,
+    metrics, role, search, serve, user,
 };
 
 /// The examples at the end of `dv --help`.
@@ -289,6 +289,9 @@ pub enum Command {
     /// Search the installation: collections, datasets and files by words or fields.
     #[command(after_help = search::EXAMPLES)]
     Search(search::Args),
+    /// The admin API: file PID registration.
+    #[command(subcommand)]
+    Admin(admin::AdminCommand),
     /// Run the embedded local Dataverse as a server.
     #[command(after_help = serve::EXAMPLES)]
     Serve(serve::Args),

@@ -15,6 +15,8 @@ mod browser;
 mod caller_views;
 #[path = "cli/collection.rs"]
 mod collection;
+#[path = "cli/collection_setup.rs"]
+mod collection_setup;
 #[path = "cli/dataset.rs"]
 mod dataset;
 #[path = "cli/direct_upload.rs"]

@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use serde_json::{Map, Value, json};
 
 use crate::Error;
+use crate::store::collection_setup::CollectionSetup;
 
 /// The block TSVs in Dataverse's load order (`setup-datasetfields.sh`): (file name, contents).
 const TSVS: [(&str, &str); 7] = [
@@ -110,7 +111,7 @@ impl Blocks {
         for b in &self.blocks {
             for (i, f) in b.fields.iter().enumerate() {
                 if f.facetable && !f.title.is_empty() {
-                    out.push((f.id, b.field_json(i)));
+                    out.push((f.id, b.field_json(i, None)));
                 }
             }
         }
@@ -300,11 +301,30 @@ impl Block {
     /// top-level fields (children nested). `only_displayed_on_create` keeps fields that are
     /// displayed on create or required.
     pub(crate) fn full_json(&self, only_displayed_on_create: bool) -> Value {
+        self.full_json_for(only_displayed_on_create, None)
+    }
+
+    /// [`full_json`](Self::full_json) as a collection shows it (`JsonPrinter.json(block,
+    /// onlyDisplayedOnCreate, ownerDataverse)`): the collection's own input levels leave out
+    /// fields not included, override `displayOnCreate`, and make fields required.
+    pub(crate) fn full_json_for(
+        &self,
+        only_displayed_on_create: bool,
+        owner: Option<&CollectionSetup>,
+    ) -> Value {
         let mut fields = Map::new();
         for &i in &self.top_level {
             let f = &self.fields[i];
-            if !only_displayed_on_create || f.display_on_create || f.required {
-                fields.insert(f.name.clone(), self.field_json(i));
+            let level = owner.and_then(|o| o.level(&f.name));
+            if level.is_some_and(|l| !l.include) {
+                continue;
+            }
+            let on_create = level
+                .and_then(|l| l.display_on_create)
+                .unwrap_or(f.display_on_create);
+            let level_required = level.is_some_and(|l| l.required);
+            if !only_displayed_on_create || on_create || f.required || level_required {
+                fields.insert(f.name.clone(), self.field_json(i, owner));
             }
         }
         json!({
@@ -343,12 +363,19 @@ impl Block {
         }
     }
 
-    fn field_json(&self, i: usize) -> Value {
+    fn field_json(&self, i: usize, owner: Option<&CollectionSetup>) -> Value {
         let f = &self.fields[i];
+        let level = owner.and_then(|o| o.level(&f.name));
         let mut m = Map::new();
         m.insert("name".into(), f.name.clone().into());
         m.insert("displayName".into(), self.field_display_name(i).into());
-        m.insert("displayOnCreate".into(), f.display_on_create.into());
+        m.insert(
+            "displayOnCreate".into(),
+            level
+                .and_then(|l| l.display_on_create)
+                .unwrap_or(f.display_on_create)
+                .into(),
+        );
         m.insert("title".into(), f.title.clone().into());
         m.insert("type".into(), f.field_type.clone().into());
         m.insert("typeClass".into(), self.type_class(f).into());
@@ -359,14 +386,23 @@ impl Block {
         m.insert("isAdvancedSearchFieldType".into(), f.advanced_search.into());
         m.insert("displayFormat".into(), f.display_format.clone().into());
         m.insert("displayOrder".into(), f.display_order.into());
-        m.insert("isRequired".into(), f.required.into());
+        m.insert(
+            "isRequired".into(),
+            (f.required || level.is_some_and(|l| l.required)).into(),
+        );
         if f.allow_cv {
             m.insert("controlledVocabularyValues".into(), json!(f.cv_values));
         }
         if !f.children.is_empty() {
             let mut children = Map::new();
             for &c in &f.children {
-                children.insert(self.fields[c].name.clone(), self.field_json(c));
+                let child = &self.fields[c];
+                let excluded = owner
+                    .and_then(|o| o.level(&child.name))
+                    .is_some_and(|l| !l.include);
+                if !excluded {
+                    children.insert(child.name.clone(), self.field_json(c, owner));
+                }
             }
             m.insert("childFields".into(), Value::Object(children));
         }

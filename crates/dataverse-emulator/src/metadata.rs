@@ -295,23 +295,27 @@ pub(crate) fn stored_fields(blocks: &Blocks, stored: &Value) -> Vec<ParsedField>
 }
 
 /// `DatasetVersion.validate()` for required fields of the given blocks: one
-/// `"<Display Name> is required."` per missing value, in display order.
+/// `"<Display Name> is required."` per missing value, in display order. A field is required
+/// by its type or by an input level of the collection (`by_level`: the field type names
+/// the collection's metadata-block root requires, `DatasetField.isRequired()`).
 pub(crate) fn missing_required(
     blocks: &Blocks,
     enabled: &[String],
     fields: &[ParsedField],
+    by_level: &[String],
 ) -> Vec<String> {
     let mut out = Vec::new();
+    let required = |f: &FieldType| f.required || by_level.contains(&f.name);
     for b in blocks.blocks.iter().filter(|b| enabled.contains(&b.name)) {
         for &i in &b.top_level {
             let f = &b.fields[i];
             let present = fields.iter().find(|p| p.name == f.name && !p.is_empty());
             let compound = !f.children.is_empty() && !f.allow_cv;
             match present {
-                None if f.required => {
+                None if required(f) => {
                     if compound {
                         for &c in &f.children {
-                            if b.fields[c].required {
+                            if required(&b.fields[c]) {
                                 out.push(b.field_display_name(c));
                             }
                         }
@@ -327,7 +331,7 @@ pub(crate) fn missing_required(
                     for e in entries {
                         for &c in &f.children {
                             let cf = &b.fields[c];
-                            if cf.required && e.get(&cf.name).is_none() {
+                            if required(cf) && e.get(&cf.name).is_none() {
                                 out.push(b.field_display_name(c));
                             }
                         }
@@ -428,8 +432,12 @@ mod tests {
             parse_field(&blocks, &subj, false).unwrap_err(),
             MetaError::Parse("Value 'Nope' does not exist in type 'subject'".into())
         );
-        let missing =
-            missing_required(&blocks, &["citation".to_string()], std::slice::from_ref(&p));
+        let missing = missing_required(
+            &blocks,
+            &["citation".to_string()],
+            std::slice::from_ref(&p),
+            &[],
+        );
         assert_eq!(
             missing,
             [

@@ -4,10 +4,12 @@
 
 pub(crate) mod access_requests;
 pub(crate) mod blobs;
+pub(crate) mod collection_setup;
 pub(crate) mod collections;
 pub(crate) mod dataset_write;
 pub(crate) mod datasets;
 pub(crate) mod deaccession;
+pub(crate) mod file_pids;
 pub(crate) mod files;
 pub(crate) mod licenses;
 pub(crate) mod locks;
@@ -175,6 +177,9 @@ impl Store {
             if version < 9 {
                 tx.execute_batch(SCHEMA_ROLES_METRICS)?;
             }
+            if version < 10 {
+                tx.execute_batch(collection_setup::SCHEMA_S15COLL)?;
+            }
             if version < SCHEMA_VERSION {
                 tx.pragma_update(None, "user_version", SCHEMA_VERSION)?;
             }
@@ -225,7 +230,7 @@ impl Store {
 }
 
 /// Current schema version (`PRAGMA user_version`). Later issues add `if version < N` steps.
-pub(crate) const SCHEMA_VERSION: i64 = 9;
+pub(crate) const SCHEMA_VERSION: i64 = 10;
 
 /// Username of the bootstrap superuser.
 pub(crate) const ADMIN_USERNAME: &str = "dataverseAdmin";

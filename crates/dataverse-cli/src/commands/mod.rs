@@ -3,6 +3,7 @@
 //! verbs share lives in a small module of the family (or in `output`, `input`,
 //! `progress`, `context`), never in another verb's module.
 
+pub mod admin;
 pub mod auth;
 pub mod collection;
 pub mod completions;
@@ -52,6 +53,7 @@ pub async fn run(cli: Cli) -> CliResult {
                 Command::Search(args) => search::execute(&ctx, args).await,
                 Command::Role(cmd) => role::run(&ctx, cmd).await,
                 Command::Metrics(args) => metrics::execute(&ctx, args).await,
+                Command::Admin(cmd) => admin::run(&ctx, cmd).await,
                 Command::Serve(_)
                 | Command::Completions(_)
                 | Command::Demo(_)

@@ -4,11 +4,13 @@
 pub mod access;
 pub mod citations;
 pub mod collection_aliases;
+pub mod collection_setup;
 pub mod collections;
 pub mod crawl;
 pub mod dataset_fields;
 pub mod datasets;
 pub mod deaccession;
+pub mod file_pids;
 pub mod files;
 pub mod info;
 pub mod licenses;

@@ -6,6 +6,7 @@
 //! `Other` arm for values a newer server may add.
 
 pub mod access;
+pub mod collection_setup;
 pub mod collections;
 pub mod common;
 pub mod datasets;

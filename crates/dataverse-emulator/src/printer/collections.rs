@@ -4,6 +4,7 @@ use rusqlite::Connection;
 use serde_json::{Map, Value, json};
 
 use crate::Error;
+use crate::store::collection_setup;
 use crate::store::collections::{self, CollectionRow};
 
 /// `JsonPrinter.json(Dataverse)`; `owners` is the `isPartOf` chain (returnOwners).
@@ -36,11 +37,20 @@ pub(crate) fn collection(c: &CollectionRow, owners: Option<Value>) -> Value {
         m.insert("ownerId".into(), o.into());
     }
     m.insert("creationDate".into(), c.creation_date.clone().into());
+    if let Some(f) = c.setup.file_pids_enabled {
+        m.insert("filePIDsEnabled".into(), f.into());
+    }
     m.insert(
         "effectiveRequiresFilesToPublishDataset".into(),
-        false.into(),
+        c.setup.effective_require_files.into(),
     );
     m.insert("isReleased".into(), c.is_released.into());
+    if !c.setup.input_levels.is_empty() {
+        m.insert(
+            "inputLevels".into(),
+            collection_setup::levels_json(&c.setup.input_levels),
+        );
+    }
     Value::Object(m)
 }
 

@@ -12,7 +12,18 @@ use crate::store::files::{DataFileRow, FileMetaRow};
 pub(crate) fn datafile(df: &DataFileRow, fm: &FileMetaRow, file_access_request: bool) -> Value {
     let mut m = Map::new();
     m.insert("id".into(), df.id.into());
-    m.insert("persistentId".into(), "".into());
+    match &df.pid {
+        Some(pid) => {
+            m.insert("persistentId".into(), pid.clone().into());
+            m.insert(
+                "pidURL".into(),
+                crate::store::file_pids::pid_url(pid).into(),
+            );
+        }
+        None => {
+            m.insert("persistentId".into(), "".into());
+        }
+    }
     m.insert("filename".into(), fm.label.clone().into());
     m.insert("contentType".into(), df.content_type.clone().into());
     m.insert(

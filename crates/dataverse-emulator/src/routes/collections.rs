@@ -7,6 +7,7 @@ use axum::response::{IntoResponse, Response};
 use serde_json::{Map, Value};
 
 use super::AppError;
+use super::collection_setup;
 use super::common::assignments::{GrantOn, grant};
 use super::common::extract::DvJson;
 use super::common::extract::{Params, flag};
@@ -151,6 +152,8 @@ pub(super) async fn create(
     let alias = mandatory(obj, "alias")?;
     let name = mandatory(obj, "name")?;
     let contacts = parse_contacts(obj)?.unwrap_or_default();
+    let set_up = collection_setup::parse_request(em.blocks(), obj)?;
+    let em2 = em.clone();
     let new = NewCollection {
         alias,
         name,
@@ -162,10 +165,8 @@ pub(super) async fn create(
         owner_id: 0,
         creator_id: None,
         creation_date: time_fmt::now_iso(),
-        permission_root: obj
-            .get("permissionRoot")
-            .and_then(Value::as_bool)
-            .unwrap_or(false),
+        // `CreateDataverseCommand`: "for now we are saying all dataverses are permission root".
+        permission_root: true,
         facet_root: obj
             .get("facetRoot")
             .and_then(Value::as_bool)
@@ -193,6 +194,7 @@ pub(super) async fn create(
             new.owner_id = parent.id;
             new.creator_id = Some(user_id);
             let id = collections::insert(&tx, &new)?;
+            collection_setup::apply_request(&tx, em2.blocks(), id, &set_up)?;
             let admin = roles::find_available(&tx, id, "admin")?
                 .ok_or_else(|| Error::Store("built-in role admin missing".into()))?;
             roles::assign(&tx, &auth.caller.identifier(), admin.id, id)?;
@@ -218,12 +220,14 @@ pub(super) async fn update(
     auth: Auth,
     DvJson(body): DvJson<Value>,
 ) -> Result<Response, AppError> {
+    let em2 = em.clone();
     let v = em
         .store()
         .call(move |conn| -> Result<Value, AppError> {
             let tx = conn.transaction()?;
             let c = find_collection(&tx, &idtf)?;
             let obj = as_object(&body)?;
+            let set_up = collection_setup::parse_request(em2.blocks(), obj)?;
             let mut u = CollectionUpdate {
                 alias: optional_string(obj, "alias"),
                 name: optional_string(obj, "name"),
@@ -243,16 +247,12 @@ pub(super) async fn update(
                 Permission::EditDataverse,
                 DvObject::Collection(c.id),
             )?;
-            validate(u.alias.as_deref(), u.name.as_deref(), u.contacts.as_deref())?;
-            if let Some(a) = &u.alias
-                && collections::alias_taken(&tx, a, Some(c.id))?
-            {
-                return Err(alias_exists(a).into());
-            }
+            check_update(&tx, c.id, &u)?;
             if let Some(f) = obj.get("facetRoot").and_then(Value::as_bool) {
                 u.facet_root = Some(f);
             }
             collections::update(&tx, c.id, &u)?;
+            collection_setup::apply_request(&tx, em2.blocks(), c.id, &set_up)?;
             let row = collections::by_id(&tx, c.id)?
                 .ok_or_else(|| Error::Store("updated collection vanished".into()))?;
             tx.commit()?;
@@ -260,6 +260,21 @@ pub(super) async fn update(
         })
         .await?;
     Ok(ok(v))
+}
+
+/// The checks of an update: bean validation, then a unique alias.
+pub(super) fn check_update(
+    conn: &rusqlite::Connection,
+    id: i64,
+    u: &CollectionUpdate,
+) -> Result<(), AppError> {
+    validate(u.alias.as_deref(), u.name.as_deref(), u.contacts.as_deref())?;
+    if let Some(a) = &u.alias
+        && collections::alias_taken(conn, a, Some(id))?
+    {
+        return Err(alias_exists(a).into());
+    }
+    Ok(())
 }
 
 /// `POST dataverses/{id}/actions/:publish` (the only action; others are unknown endpoints).

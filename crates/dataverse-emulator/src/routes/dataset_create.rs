@@ -20,7 +20,7 @@ use crate::model::{ACCESS_TERMS_KEYS, CUSTOM_TERMS_KEYS};
 use crate::permissions::{DvObject, Permission};
 use crate::store::collections::CollectionRow;
 use crate::store::dataset_write::{self, AUTHORITY, NewDataset};
-use crate::store::{Store, datasets, roles, time_fmt};
+use crate::store::{Store, collection_setup, datasets, roles, time_fmt};
 use crate::{Emulator, Error};
 
 /// Dataset types known to this installation.
@@ -191,7 +191,8 @@ fn prepare(
 ) -> Result<(NewDataset, Vec<String>), AppError> {
     let license = resolve_license(conn, body.license.as_deref())?;
     let enabled = enabled_blocks(conn, owner.id)?;
-    let missing = metadata::missing_required(blocks, &enabled, &body.fields);
+    let by_level = collection_setup::required_by_levels(conn, owner.id)?;
+    let missing = metadata::missing_required(blocks, &enabled, &body.fields, &by_level);
     let (protocol, authority, identifier) = match body.pid {
         Some(p) => p,
         None => (
@@ -299,7 +300,9 @@ pub(super) async fn validate_json(
                 Err(e) => return Ok(Some(e.message().to_string())),
             };
             let enabled = enabled_blocks(conn, owner.id)?;
-            let missing = metadata::missing_required(em2.blocks(), &enabled, &body.fields);
+            let by_level = collection_setup::required_by_levels(conn, owner.id)?;
+            let missing =
+                metadata::missing_required(em2.blocks(), &enabled, &body.fields, &by_level);
             if missing.is_empty() {
                 return Ok(None);
             }

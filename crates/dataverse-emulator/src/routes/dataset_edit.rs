@@ -21,7 +21,7 @@ use crate::printer;
 use crate::printer::datasets::VersionOptions;
 use crate::store::dataset_write::{self, Release};
 use crate::store::datasets::{self, DatasetRow};
-use crate::store::{blobs, collections, locks, time_fmt};
+use crate::store::{blobs, collection_setup, collections, locks, time_fmt};
 use crate::{Emulator, Error};
 
 pub(super) async fn edit_metadata(
@@ -78,10 +78,12 @@ pub(super) async fn edit_metadata(
             )?;
             edit_lock(&tx, caller, &ds)?;
             let blocks = em2.blocks();
+            let by_level = collection_setup::required_by_levels(&tx, ds.owner_id)?;
             for u in updates.iter().filter(|u| u.is_empty()) {
-                let required = blocks
-                    .field_anywhere(&u.name)
-                    .is_some_and(|(b, i)| b.fields[i].required);
+                let required = by_level.contains(&u.name)
+                    || blocks
+                        .field_anywhere(&u.name)
+                        .is_some_and(|(b, i)| b.fields[i].required);
                 if required {
                     return Err(ApiError::bad_request(format!(
                         "Error parsing dataset update: Empty required value for field: {}",

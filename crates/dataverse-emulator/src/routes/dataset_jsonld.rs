@@ -25,7 +25,7 @@ use crate::metadata::{self, MetaError, ParsedField};
 use crate::model::VersionState;
 use crate::permissions::{DvObject, Permission, denied};
 use crate::store::datasets::{self, DatasetRow, VersionRow, VersionSpec};
-use crate::store::{dataset_write, time_fmt};
+use crate::store::{collection_setup, dataset_write, time_fmt};
 use crate::{Emulator, Error, jsonld};
 
 /// Whether the request asks for JSON-LD (`@Produces("application/ld+json, application/json-ld")`).
@@ -218,7 +218,8 @@ async fn write(
             let stored: Value = serde_json::from_str(&latest.metadata_blocks)?;
             let current = metadata::stored_fields(blocks, &stored);
             let enabled: Vec<String> = blocks.blocks.iter().map(|b| b.name.clone()).collect();
-            let missing_before = metadata::missing_required(blocks, &enabled, &current);
+            let by_level = collection_setup::required_by_levels(&tx, ds.owner_id)?;
+            let missing_before = metadata::missing_required(blocks, &enabled, &current, &by_level);
             let fields = apply(blocks, current, &node, &change)?;
             let caller = &auth.caller;
             require(
@@ -228,10 +229,11 @@ async fn write(
                 DvObject::Dataset(ds.id),
             )?;
             edit_lock(&tx, caller, &ds)?;
-            let missing: Vec<String> = metadata::missing_required(blocks, &enabled, &fields)
-                .into_iter()
-                .filter(|m| !missing_before.contains(m))
-                .collect();
+            let missing: Vec<String> =
+                metadata::missing_required(blocks, &enabled, &fields, &by_level)
+                    .into_iter()
+                    .filter(|m| !missing_before.contains(m))
+                    .collect();
             if !missing.is_empty() {
                 return Err(ApiError::bad_request(metadata::validation_failed(&missing)).into());
             }

@@ -6,26 +6,11 @@ use serde_json::Value;
 
 use super::AppError;
 use super::common::extract::{Params, flag};
-use super::common::guards::find_collection;
 use crate::Emulator;
 use crate::envelope::{ApiError, ok};
 
 pub(super) async fn list(State(em): State<Emulator>, Params(p): Params) -> Response {
     blocks_json(&em, &p)
-}
-
-/// `GET /api/dataverses/{id}/metadatablocks` (`Dataverses.java`; public): the blocks a
-/// collection offers. Every collection here inherits the installation's blocks, so these
-/// are all of them, shaped as by `GET /api/metadatablocks`; an unknown collection is 404.
-pub(super) async fn of_collection(
-    State(em): State<Emulator>,
-    Path(idtf): Path<String>,
-    Params(p): Params,
-) -> Result<Response, AppError> {
-    em.store()
-        .read(move |conn| find_collection(conn, &idtf).map(|_| ()))
-        .await?;
-    Ok(blocks_json(&em, &p))
 }
 
 fn blocks_json(em: &Emulator, p: &std::collections::HashMap<String, String>) -> Response {

@@ -16,6 +16,7 @@ mod admin;
 mod builtin_users;
 mod bundle;
 mod citations;
+mod collection_setup;
 mod collections;
 pub(crate) mod common;
 #[cfg(test)]
@@ -30,6 +31,7 @@ mod deaccession;
 mod direct_upload;
 mod exports;
 mod file_add;
+mod file_pids;
 mod file_register;
 mod file_stats;
 mod files;
@@ -152,6 +154,15 @@ fn api_routes() -> Router<Emulator> {
         )
         // logout.rs: `Logout.java`
         .route("/api/logout", post(logout::logout))
+        // file_pids.rs: `Admin.java` file PID registration
+        .route(
+            "/api/admin/{id}/registerDataFile",
+            get(file_pids::register_one),
+        )
+        .route(
+            "/api/admin/registerDataFileAll",
+            get(file_pids::register_all),
+        )
         // search.rs: `Search.java`
         .route("/api/search", get(search::search))
         .route("/api/search/services", get(search::services))
@@ -193,9 +204,22 @@ fn api_routes() -> Router<Emulator> {
             post(collections::publish),
         )
         .route("/api/dataverses/{id}/contents", get(collections::contents))
+        // collection_setup.rs: blocks, input levels, attributes of a collection
         .route(
             "/api/dataverses/{id}/metadatablocks",
-            get(metadatablocks::of_collection),
+            get(collection_setup::list_blocks).post(collection_setup::set_blocks),
+        )
+        .route(
+            "/api/dataverses/{id}/metadatablocks/isRoot",
+            get(collection_setup::get_is_root).put(collection_setup::set_is_root),
+        )
+        .route(
+            "/api/dataverses/{id}/inputLevels",
+            get(collection_setup::get_levels).put(collection_setup::set_levels),
+        )
+        .route(
+            "/api/dataverses/{id}/attribute/{attribute}",
+            put(collection_setup::update_attribute),
         )
         .route(
             "/api/dataverses/{id}/roles",

@@ -4,6 +4,7 @@
 use rusqlite::{Connection, OptionalExtension, Row, params};
 use serde_json::{Value, json};
 
+use super::collection_setup::CollectionSetup;
 use crate::Error;
 
 /// The dataverse types Dataverse knows; anything else becomes `UNCATEGORIZED`.
@@ -46,10 +47,21 @@ pub(crate) struct CollectionRow {
     pub contacts: Vec<String>,
     /// Facet field names (meaningful when `facet_root`).
     pub facets: Vec<String>,
+    /// The collection's own settings of blocks, input levels and attributes
+    /// ([`collection_setup`](super::collection_setup)).
+    pub setup: CollectionSetup,
 }
 
+/// The last five are [`CollectionSetup`]'s (its `from_row`); the fifth is the effective
+/// `requireFilesToPublishDataset`, the nearest value set at or above the collection.
 const COLUMNS: &str = "id, alias, name, affiliation, description, dataverse_type, owner_id,
-    creation_date, is_released, permission_root, metadata_block_root, facet_root, contacts, facets";
+    creation_date, is_released, permission_root, metadata_block_root, facet_root, contacts, facets,
+    metadata_blocks, input_levels, file_pids_enabled, require_files_to_publish,
+    coalesce((WITH RECURSIVE up(oid, req, n) AS (
+        SELECT dataverses.owner_id, dataverses.require_files_to_publish, 0
+        UNION ALL SELECT p.owner_id, p.require_files_to_publish, up.n + 1
+            FROM dataverses p JOIN up ON p.id = up.oid WHERE up.req IS NULL AND up.n < 1000)
+        SELECT req FROM up WHERE req IS NOT NULL LIMIT 1), 0)";
 
 fn row(r: &Row<'_>) -> rusqlite::Result<CollectionRow> {
     let contacts: String = r.get(12)?;
@@ -74,6 +86,7 @@ fn row(r: &Row<'_>) -> rusqlite::Result<CollectionRow> {
             .map(str::to_string)
             .collect(),
         facets: serde_json::from_str(&facets).unwrap_or_default(),
+        setup: CollectionSetup::from_row(r, 14)?,
     })
 }
 

@@ -219,6 +219,7 @@ pub(crate) fn finalize(conn: &Connection, dataset: i64, now: &str) -> Result<boo
             params![dataset, now],
         )?;
         super::files::mark_published(conn, d.id, now)?;
+        super::file_pids::register_on_publish(conn, dataset)?;
         delete_private_url(conn, dataset)?;
         done = true;
     }

@@ -44,12 +44,15 @@ pub(crate) struct DataFileRow {
     pub original_name: Option<String>,
     /// `pending` while an ingest runs, `failed` after one failed, else none.
     pub ingest_state: Option<IngestState>,
+    /// The file's PID (`doi:...`), once registered
+    /// ([`file_pids`](super::file_pids)).
+    pub pid: Option<String>,
 }
 
 const DATAFILE_COLUMNS: &str = "df.id, df.dataset_id, df.storage_identifier, df.blob,
     df.content_type, df.filesize, df.checksum_value, df.created, df.last_update_time, df.publication_date,
     df.root_id, df.previous_id, df.tabular, df.original_format, df.original_size,
-    df.original_name, df.ingest_state, df.checksum_type";
+    df.original_name, df.ingest_state, df.checksum_type, df.pid";
 
 fn datafile_row(r: &Row<'_>, o: usize) -> rusqlite::Result<DataFileRow> {
     Ok(DataFileRow {
@@ -71,6 +74,7 @@ fn datafile_row(r: &Row<'_>, o: usize) -> rusqlite::Result<DataFileRow> {
         original_name: r.get(o + 15)?,
         ingest_state: r.get(o + 16)?,
         checksum_type: r.get(o + 17)?,
+        pid: r.get(o + 18)?,
     })
 }
 

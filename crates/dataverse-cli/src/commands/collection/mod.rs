@@ -1,8 +1,9 @@
 //! `dv collection get|create|update|publish|delete|contents|assignments|assign|unassign|roles|
-//! facets|crawl|permissions|storage-driver`
+//! facets|crawl|permissions|storage-driver|metadatablocks|input-levels|attribute`
 
 mod assign;
 mod assignments;
+mod attribute;
 mod contents;
 mod crawl;
 mod create;
@@ -11,6 +12,8 @@ mod display;
 mod facets;
 mod fields;
 mod get;
+mod input_levels;
+mod metadatablocks;
 mod permissions;
 mod publish;
 mod roles;
@@ -66,6 +69,15 @@ pub enum CollectionCommand {
     Permissions(permissions::Args),
     #[command(after_help = EXAMPLES_CRAWL)]
     Crawl(crawl::Args),
+    /// List the metadata blocks a collection offers (its own or its parent's), with
+    /// --fields their fields as it sets them up; --set gives it its own blocks, --root
+    /// false makes it inherit again.
+    Metadatablocks(metadatablocks::Args),
+    /// Show a collection's input levels (required, optional or hidden fields), or set them.
+    InputLevels(input_levels::Args),
+    /// Change one attribute of a collection (alias, name, description, affiliation,
+    /// filePIDsEnabled, requireFilesToPublishDataset).
+    Attribute(attribute::Args),
 }
 
 impl CollectionCommand {
@@ -101,5 +113,8 @@ pub async fn run(ctx: &Context, cmd: CollectionCommand) -> CliResult {
         CollectionCommand::Permissions(args) => permissions::execute(ctx, args).await,
         CollectionCommand::StorageDriver(cmd) => storage_driver::execute(ctx, cmd).await,
         CollectionCommand::Crawl(args) => crawl::execute(ctx, args).await,
+        CollectionCommand::Metadatablocks(args) => metadatablocks::execute(ctx, args).await,
+        CollectionCommand::InputLevels(args) => input_levels::execute(ctx, args).await,
+        CollectionCommand::Attribute(args) => attribute::execute(ctx, args).await,
     }
 }

@@ -26,19 +26,22 @@ pub struct Args {
     /// With --pid: release the imported dataset as 1.0.
     #[arg(long, requires = "pid")]
     pub publish: bool,
-    /// Send the body without checking it against the metadata blocks first.
+    /// Send the body without checking it first against the blocks the collection offers
+    /// (its input levels included).
     #[arg(long)]
     pub no_preflight: bool,
 }
 
-/// Check the body against the metadata blocks (unless told not to), then create.
+/// Check the body against what the collection offers (unless told not to), then create.
 pub(crate) async fn execute(ctx: &Context, args: Args) -> CliResult {
     let api = &ctx.api;
     let body: DatasetCreateBody = read_body(&args.json, "dataset create body")?;
     if !args.no_preflight {
         let spinner = Spinner::new(ctx.quiet);
-        spinner.set_message("checking the metadata against the metadata blocks".into());
-        let problems = api.preflight_dataset(&body).await;
+        spinner.set_message("checking the metadata against the collection's blocks".into());
+        let problems = api
+            .preflight_dataset_in(args.collection.as_str(), &body)
+            .await;
         spinner.finish();
         let problems = problems?;
         if !problems.is_empty() {

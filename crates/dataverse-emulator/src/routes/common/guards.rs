@@ -106,7 +106,8 @@ pub(crate) fn parse_pid(pid: &str) -> Option<String> {
     ok.then_some(pid)
 }
 
-/// `findDataFileOrDie`: a database id (file PIDs are not enabled here).
+/// `findDataFileOrDie`: a database id, or `:persistentId` with `?persistentId=` (a file
+/// PID registered by [`file_pids`](crate::store::file_pids)).
 pub(crate) fn find_file(
     conn: &Connection,
     idtf: &str,
@@ -114,9 +115,13 @@ pub(crate) fn find_file(
 ) -> Result<DataFileRow, AppError> {
     if idtf == ":persistentId" {
         let pid = params.get("persistentId").cloned().unwrap_or_default();
-        return Err(
-            ApiError::not_found(format!("Datafile with Persistent ID {pid} not found.")).into(),
-        );
+        let found = match crate::store::file_pids::file_by_pid(conn, &pid)? {
+            Some(id) => files::datafile(conn, id)?,
+            None => None,
+        };
+        return found.ok_or_else(|| {
+            ApiError::not_found(format!("Datafile with Persistent ID {pid} not found.")).into()
+        });
     }
     let Ok(id) = idtf.trim().parse::<i64>() else {
         return Err(ApiError::bad_request(format!("Bad file ID number: {idtf}.")).into());
