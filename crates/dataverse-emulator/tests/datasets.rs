@@ -1352,10 +1352,17 @@ async fn dataset_role_assignments() {
     )
     .await;
     assert_eq!(s, StatusCode::CONFLICT);
-    // Uma, now curator, can see and manage.
+    // Uma, now curator, can see and manage: the dataset's two assignments, then its
+    // collection's (`listAssignments` adds the owner's, as Dataverse does).
     let (s, v) = call(&em, Method::GET, &url, Some(&uma), None).await;
     assert_eq!(s, StatusCode::OK);
-    assert_eq!(v["data"].as_array().unwrap().len(), 2);
+    let points: Vec<&str> = v["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["definitionPointType"].as_str().unwrap_or(""))
+        .collect();
+    assert_eq!(points, ["Dataset", "Dataset", "Dataverse"], "{v}");
     let (s, v) = call(&em, Method::DELETE, &format!("{url}/{aid}"), key, None).await;
     assert_eq!(s, StatusCode::OK);
     assert_eq!(
@@ -1374,7 +1381,7 @@ async fn dataset_role_assignments() {
     )
     .await;
     assert_eq!(s, StatusCode::BAD_REQUEST);
-    assert_eq!(err(&v), "Cannot find role named 'nope' in dataverse root");
+    assert_eq!(err(&v), "Cannot find role named 'nope' in dataverse Root");
 }
 
 #[tokio::test]

@@ -29,7 +29,9 @@ fn published(s: &TestServer, dir: &TempDir) -> (String, String, String) {
         assert!(start.elapsed().as_secs() < 30, "still locked");
         std::thread::sleep(std::time::Duration::from_millis(100));
     }
-    ok(s, &["dataset", "publish", &pid]);
+    // --wait: a dataset with files finishes publishing in the background, and a download
+    // of a file not yet released is not counted.
+    ok(s, &["dataset", "publish", &pid, "--wait"]);
     (pid, table, hidden)
 }
 

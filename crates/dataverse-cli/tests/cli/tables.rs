@@ -251,7 +251,7 @@ fn empty_results_say_so_and_csv_keeps_its_header() {
     );
     assert_eq!(
         run("csv", &["collection", "roles", "empty"]).lines().next(),
-        Some("id,alias,name,description,permissions,ownerId")
+        Some("id,alias,name,permissions,description")
     );
 
     // A sandbox without profiles.

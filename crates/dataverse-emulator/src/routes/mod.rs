@@ -129,6 +129,7 @@ fn api_routes() -> Router<Emulator> {
         .route("/api/datasets/locks", get(not_found))
         .route("/api/datasets/{id}/versions/compareSummary", get(not_found))
         .route("/api/files/fixityAlgorithm", get(not_found))
+        .route("/api/roles/userSelectable", get(not_found))
         // info.rs: `Info.java`
         .route("/api/info/version", get(info::version))
         .route("/api/info/server", get(info::server))
