@@ -7,6 +7,7 @@ mod common;
 use dataverse_client::Error;
 use dataverse_client::models::collection_setup::{CollectionSetup, InputLevel};
 use dataverse_client::models::collections::{CollectionCreateBody, UpdateCollection};
+use dataverse_client::models::datasets::ReleaseType;
 use dataverse_client::models::metadata::DatasetCreateBody;
 use dataverse_tests::{TestServer, fixture_json};
 
@@ -289,4 +290,66 @@ async fn attributes() {
         .await
         .unwrap_err();
     assert!(matches!(err, Error::Unauthorized(_)), "{err:?}");
+}
+
+/// `requireFilesToPublishDataset`: a curator cannot publish or submit a dataset without
+/// files there; a superuser can (`getEffectiveRequiresFilesToPublishDataset`).
+#[tokio::test]
+async fn require_files_to_publish() {
+    let server = TestServer::start().await;
+    let api = server.admin();
+    let body = CollectionCreateBody::new("Needs files", "needfiles", "n@example.edu");
+    api.create_collection(":root", &body).await.unwrap();
+    api.set_collection_attribute("needfiles", "requireFilesToPublishDataset", "true")
+        .await
+        .unwrap();
+    api.publish_collection("needfiles").await.unwrap();
+    let user = reqwest::Client::new()
+        .post(format!(
+            "{}/api/builtin-users?password=p4ssw0rd!&key=burrito",
+            server.base_url
+        ))
+        .json(&serde_json::json!({"firstName": "Cu", "lastName": "Rator",
+            "userName": "curie", "email": "curie@example.edu"}))
+        .send()
+        .await
+        .unwrap()
+        .json::<serde_json::Value>()
+        .await
+        .unwrap();
+    let token = user["data"]["apiToken"].as_str().unwrap().to_string();
+    let curie = dataverse_client::NativeApi::builder(&server.base_url)
+        .api_token(token.as_str())
+        .build()
+        .unwrap();
+    api.set_collection_assignment("needfiles", "@curie", "curator")
+        .await
+        .unwrap();
+    let pid = curie
+        .create_dataset("needfiles", &finch(), None, false)
+        .await
+        .unwrap()
+        .persistent_id;
+    let err = curie
+        .publish_dataset(pid.as_str(), ReleaseType::Major)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, Error::Forbidden(e)
+            if e.message == "Published datasets should contain at least one data file."),
+        "{err:?}"
+    );
+    let err = curie
+        .submit_dataset_for_review(pid.as_str())
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, Error::Forbidden(e) if e.message
+            == "The dataset must contain at least one data file in order to be submitted for review."),
+        "{err:?}"
+    );
+    // The superuser is exempt.
+    api.publish_dataset(pid.as_str(), ReleaseType::Major)
+        .await
+        .unwrap();
 }

@@ -89,6 +89,20 @@ async fn minted_on_publish_and_resolvable() {
         .await
         .unwrap();
     assert_eq!(std::fs::read(&report.path).unwrap(), b"hello file pids");
+    // A file with a PID is cited directly: its own PID, its name, the dataset's title in <em>.
+    let cited = api
+        .get_datafile_citation(file, dataverse_client::Version::LatestPublished, false)
+        .await
+        .unwrap();
+    let url = format!("https://doi.org/{}", &pid["doi:".len()..]);
+    assert!(cited.contains("\"data.txt\", <em>"), "{cited}");
+    assert!(cited.contains(&format!("<a href=\"{url}\"")), "{cited}");
+    assert!(!cited.contains("[fileName]"), "{cited}");
+    let indirect = api
+        .get_datafile_citation(before, dataverse_client::Version::LatestPublished, false)
+        .await
+        .unwrap();
+    assert!(indirect.ends_with("[fileName]"), "{indirect}");
     // Lower case resolves too; an unknown PID is a 404.
     assert!(
         api.get_datafile_metadata(pid.to_lowercase().as_str(), false)

@@ -24,6 +24,9 @@ pub(crate) struct DataCitation {
     version: String,
     /// A file's name as cited (its original name when ingested).
     file_title: Option<String>,
+    /// A file with a registered PID is cited directly (`DataCitation(fm, direct)`): its own
+    /// PID, its name as the title and the dataset's title in `<em>`.
+    direct: bool,
 }
 
 impl DataCitation {
@@ -49,11 +52,13 @@ impl DataCitation {
             publisher: publisher.to_string(),
             version: version_label(v),
             file_title: None,
+            direct: false,
         }
     }
 
-    /// The citation of a file in a version (`DataCitation(FileMetadata)`, not direct: the
-    /// dataset's PID, the file named after it).
+    /// The citation of a file in a version (`DataCitation(FileMetadata, direct)`): direct
+    /// (the file's own PID) when the file has one, else the dataset's PID with the file
+    /// named after it.
     pub(crate) fn of_file(
         ds: &DatasetRow,
         v: &VersionRow,
@@ -63,6 +68,10 @@ impl DataCitation {
     ) -> DataCitation {
         let mut c = DataCitation::of_version(ds, v, publisher);
         c.file_title = Some(label_for_original(fm, df));
+        if let Some(pid) = df.pid.as_deref().filter(|p| !p.is_empty()) {
+            c.direct = true;
+            c.url = crate::store::file_pids::pid_url(pid);
+        }
         c
     }
 
@@ -86,8 +95,17 @@ impl DataCitation {
             parts.push(esc(&authors));
         }
         parts.push(self.year.clone());
-        if !self.title.is_empty() {
-            parts.push(format!("\"{}\"", esc(&self.title)));
+        match self.file_title.as_deref().filter(|_| self.direct) {
+            Some(file) => {
+                parts.push(format!("\"{}\"", esc(file)));
+                if !self.title.is_empty() {
+                    parts.push(format!("<em>{}</em>", esc(&self.title)));
+                }
+            }
+            None if !self.title.is_empty() => {
+                parts.push(format!("\"{}\"", esc(&self.title)));
+            }
+            None => {}
         }
         parts.push(if html {
             format!(
@@ -107,7 +125,11 @@ impl DataCitation {
             .filter(|p| !p.is_empty())
             .collect::<Vec<_>>()
             .join(", ");
-        if let Some(f) = self.file_title.as_deref().filter(|f| !f.is_empty()) {
+        if let Some(f) = self
+            .file_title
+            .as_deref()
+            .filter(|f| !f.is_empty() && !self.direct)
+        {
             out.push_str("; ");
             out.push_str(&esc(f));
             out.push_str(" [fileName]");
@@ -171,6 +193,7 @@ mod tests {
             publisher: "Root".into(),
             version: "V1".into(),
             file_title: None,
+            direct: false,
         }
     }
 

@@ -12,7 +12,7 @@ use serde_json::{Value, json};
 use super::AppError;
 use super::common::extract::{DvBytes, Params, flag};
 use super::common::guards::{authenticated, edit_lock, find_dataset, require};
-use crate::auth::Auth;
+use crate::auth::{Auth, Caller};
 use crate::envelope::{ApiError, RequestInfo, msg, ok};
 use crate::metadata::{self, MetaError};
 use crate::model::{LockType, VersionState};
@@ -121,6 +121,32 @@ pub(super) async fn edit_metadata(
 const TYPE_MISSING: &str = "Missing 'type' parameter (either 'major','minor', or 'updatecurrent').";
 /// Lock info of a publication in progress (`PublishDatasetCommand`; file validation on).
 pub(crate) const PUBLISHING: &str = "Publishing the dataset; Validating Datafiles Asynchronously";
+
+/// `dataset.mayNotPublish.FilesRequired`.
+const FILES_REQUIRED_TO_PUBLISH: &str = "Published datasets should contain at least one data file.";
+/// `dataset.mayNotSubmitForReview.FilesRequired`.
+const FILES_REQUIRED_TO_REVIEW: &str =
+    "The dataset must contain at least one data file in order to be submitted for review.";
+
+/// Whether the latest version has no file while the owning collection (or the nearest one
+/// above that sets it) requires files to publish; superusers are exempt
+/// (`AbstractDatasetCommand.getEffectiveRequiresFilesToPublishDataset`).
+fn files_required(
+    conn: &Connection,
+    caller: &Caller,
+    ds: &DatasetRow,
+    all: &[datasets::VersionRow],
+) -> Result<bool, AppError> {
+    if caller.is_superuser() {
+        return Ok(false);
+    }
+    let required =
+        collections::by_id(conn, ds.owner_id)?.is_some_and(|c| c.setup.effective_require_files);
+    let Some(latest) = all.first() else {
+        return Ok(false);
+    };
+    Ok(required && crate::store::files::in_version(conn, latest.id)?.is_empty())
+}
 
 /// Checks of `PublishDatasetCommand.verifyCommandArguments`.
 fn verify_publish(
@@ -261,6 +287,9 @@ pub(super) async fn publish(
                 dataset_write::update_current(&tx, ds.id, draft, &now)?;
             } else {
                 verify_publish(&tx, &ds, &all, minor)?;
+                if files_required(&tx, &auth.caller, &ds, &all)? {
+                    return Err(ApiError::forbidden(FILES_REQUIRED_TO_PUBLISH).into());
+                }
                 let first = ds.publication_date.is_none();
                 let kind = if minor { Release::Minor } else { Release::Major };
                 let numbers = dataset_write::next_numbers(&all, first, kind);
@@ -470,6 +499,9 @@ pub(super) async fn submit_for_review(
                 return Err(ApiError::forbidden(
                     "You cannot submit this dataset for review because it is already in review.",
                 ).into());
+            }
+            if files_required(&tx, &auth.caller, &ds, &all)? {
+                return Err(ApiError::forbidden(FILES_REQUIRED_TO_REVIEW).into());
             }
             locks::add(&tx, ds.id, LockType::InReview, Some(user_id), None)?;
             tx.commit()?;
