@@ -16,6 +16,7 @@ mod auth;
 mod blocked_api;
 mod blocks;
 mod checksum;
+mod dataset_types;
 mod envelope;
 mod error;
 mod export;

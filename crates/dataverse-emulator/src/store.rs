@@ -180,6 +180,9 @@ impl Store {
             if version < 10 {
                 tx.execute_batch(collection_setup::SCHEMA_S15COLL)?;
             }
+            if version < 11 {
+                tx.execute_batch(collection_setup::SCHEMA_DATASET_TYPES)?;
+            }
             if version < SCHEMA_VERSION {
                 tx.pragma_update(None, "user_version", SCHEMA_VERSION)?;
             }
@@ -230,7 +233,7 @@ impl Store {
 }
 
 /// Current schema version (`PRAGMA user_version`). Later issues add `if version < N` steps.
-pub(crate) const SCHEMA_VERSION: i64 = 10;
+pub(crate) const SCHEMA_VERSION: i64 = 11;
 
 /// Username of the bootstrap superuser.
 pub(crate) const ADMIN_USERNAME: &str = "dataverseAdmin";

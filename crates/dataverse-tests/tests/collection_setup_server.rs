@@ -603,6 +603,49 @@ async fn attributes() {
         .await;
     assert_eq!(s, 401);
 
+    // Allowed dataset types: superusers only; names looked up one by one.
+    let (s, v) = ctx
+        .call(
+            Method::PUT,
+            "/api/dataverses/attrs2/attribute/allowedDatasetTypes?value=dataset",
+            Some(&user),
+            None,
+        )
+        .await;
+    assert_eq!(s, 401, "{v}");
+    let (s, v) = ctx
+        .admin(
+            Method::PUT,
+            "/api/dataverses/attrs2/attribute/allowedDatasetTypes?value=dataset,%20software,nope,",
+            None,
+        )
+        .await;
+    assert_eq!(s, 400, "{v}");
+    assert_eq!(
+        v["message"],
+        "The collection could not be updated because allowedDatasetTypes is invalid."
+    );
+    assert_eq!(
+        v["fieldErrors"]["allowedDatasetTypes"],
+        "The following dataset types do not exist:  software, nope"
+    );
+    let (s, v) = ctx.admin(Method::GET, "/api/dataverses/attrs2", None).await;
+    assert_eq!(s, 200);
+    assert!(v["data"].get("allowedDatasetTypes").is_none(), "{v}");
+    let (s, v) = ctx
+        .admin(
+            Method::PUT,
+            "/api/dataverses/attrs2/attribute/allowedDatasetTypes?value=%20dataset",
+            None,
+        )
+        .await;
+    assert_eq!(s, 200, "{v}");
+    assert_eq!(
+        v["data"]["allowedDatasetTypes"],
+        json!([{"id": 1, "name": "dataset", "displayName": "Dataset",
+            "description": "A study, experiment, set of observations, or publication. A dataset can comprise a single file or multiple files."}])
+    );
+
     // Booleans: superusers only; the effective value is inherited.
     let (s, v) = ctx
         .admin(

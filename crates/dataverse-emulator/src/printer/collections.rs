@@ -51,6 +51,16 @@ pub(crate) fn collection(c: &CollectionRow, owners: Option<Value>) -> Value {
             collection_setup::levels_json(&c.setup.input_levels),
         );
     }
+    let allowed: Vec<Value> = c
+        .setup
+        .allowed_dataset_types
+        .iter()
+        .filter_map(|n| crate::dataset_types::by_name(n))
+        .map(|t| t.json())
+        .collect();
+    if !allowed.is_empty() {
+        m.insert("allowedDatasetTypes".into(), allowed.into());
+    }
     Value::Object(m)
 }
 

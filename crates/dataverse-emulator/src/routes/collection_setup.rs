@@ -478,6 +478,42 @@ pub(super) fn apply_request(
 }
 
 /// `PUT /api/dataverses/{id}/attribute/{attribute}?value=` (`UpdateDataverseAttributeCommand`).
+/// `setAllowedDatasetTypes`: comma-separated type names, each trimmed and looked up; the
+/// names that match no type (as given) make a 400 with `fieldErrors`.
+fn allowed_dataset_types(value: &str) -> Result<Vec<String>, ApiError> {
+    let mut found = Vec::new();
+    let mut invalid = Vec::new();
+    // Java's `split(",")`: trailing empty parts are dropped, unless the value is empty.
+    let mut parts: Vec<&str> = value.split(',').collect();
+    if !value.is_empty() {
+        while parts.last() == Some(&"") {
+            parts.pop();
+        }
+    }
+    for name in parts {
+        match crate::dataset_types::by_name(name.trim()) {
+            Some(t) => found.push(t.name.to_string()),
+            None => invalid.push(name),
+        }
+    }
+    if invalid.is_empty() {
+        return Ok(found);
+    }
+    let mut err = ApiError::bad_request(
+        "The collection could not be updated because allowedDatasetTypes is invalid.",
+    );
+    err.insert(
+        "fieldErrors",
+        serde_json::json!({
+            "allowedDatasetTypes": format!(
+                "The following dataset types do not exist: {}",
+                invalid.join(", ")
+            )
+        }),
+    );
+    Err(err)
+}
+
 pub(super) async fn update_attribute(
     State(em): State<Emulator>,
     Path((idtf, attribute)): Path<(String, String)>,
@@ -528,6 +564,13 @@ pub(super) async fn update_attribute(
                     } else {
                         setup::set_flags(&tx, c.id, None, Some(flag))?;
                     }
+                }
+                "allowedDatasetTypes" => {
+                    if !caller.is_superuser() {
+                        return Err(denied(caller).into());
+                    }
+                    let names = allowed_dataset_types(&string()?)?;
+                    setup::set_allowed_dataset_types(&tx, c.id, &names)?;
                 }
                 other => {
                     return Err(ApiError::forbidden(format!(

@@ -14,6 +14,10 @@ use crate::Error;
 /// until set, as Dataverse prints them only then); the root collection gets Dataverse's
 /// default description (`scripts/api/data/dv-root.json`) and every collection is a
 /// permission root, as `CreateDataverseCommand` makes it.
+/// Version 11: the dataset types a collection allows (`allowedDatasetTypes`, names as JSON).
+pub(crate) const SCHEMA_DATASET_TYPES: &str =
+    "ALTER TABLE dataverses ADD COLUMN allowed_dataset_types TEXT NOT NULL DEFAULT '[]';";
+
 pub(crate) const SCHEMA_S15COLL: &str = r#"
 ALTER TABLE dataverses ADD COLUMN input_levels TEXT NOT NULL DEFAULT '[]';
 ALTER TABLE dataverses ADD COLUMN file_pids_enabled INTEGER;
@@ -76,6 +80,8 @@ pub(crate) struct CollectionSetup {
     pub file_pids_enabled: Option<bool>,
     /// `Dataverse.getEffectiveRequiresFilesToPublishDataset()`.
     pub effective_require_files: bool,
+    /// `allowedDatasetTypes`: dataset type names, in the order given.
+    pub allowed_dataset_types: Vec<String>,
 }
 
 impl CollectionSetup {
@@ -90,6 +96,8 @@ impl CollectionSetup {
             input_levels: levels.iter().filter_map(InputLevel::from_json).collect(),
             file_pids_enabled: r.get(at + 2)?,
             effective_require_files: r.get(at + 4)?,
+            allowed_dataset_types: serde_json::from_str(&r.get::<_, String>(at + 5)?)
+                .unwrap_or_default(),
         })
     }
 
@@ -145,6 +153,19 @@ pub(crate) fn merge_levels(current: &[InputLevel], new: &[InputLevel]) -> Vec<In
 }
 
 /// Set `filePIDsEnabled` and/or `requireFilesToPublishDataset` (`None` leaves one as is).
+/// Replace the collection's allowed dataset types.
+pub(crate) fn set_allowed_dataset_types(
+    conn: &Connection,
+    id: i64,
+    names: &[String],
+) -> Result<(), Error> {
+    conn.execute(
+        "UPDATE dataverses SET allowed_dataset_types = ?2 WHERE id = ?1",
+        params![id, serde_json::to_string(names)?],
+    )?;
+    Ok(())
+}
+
 pub(crate) fn set_flags(
     conn: &Connection,
     id: i64,

@@ -52,7 +52,7 @@ pub(crate) struct CollectionRow {
     pub setup: CollectionSetup,
 }
 
-/// The last five are [`CollectionSetup`]'s (its `from_row`); the fifth is the effective
+/// The last six are [`CollectionSetup`]'s (its `from_row`); the fifth is the effective
 /// `requireFilesToPublishDataset`, the nearest value set at or above the collection.
 const COLUMNS: &str = "id, alias, name, affiliation, description, dataverse_type, owner_id,
     creation_date, is_released, permission_root, metadata_block_root, facet_root, contacts, facets,
@@ -61,7 +61,7 @@ const COLUMNS: &str = "id, alias, name, affiliation, description, dataverse_type
         SELECT dataverses.owner_id, dataverses.require_files_to_publish, 0
         UNION ALL SELECT p.owner_id, p.require_files_to_publish, up.n + 1
             FROM dataverses p JOIN up ON p.id = up.oid WHERE up.req IS NULL AND up.n < 1000)
-        SELECT req FROM up WHERE req IS NOT NULL LIMIT 1), 0)";
+        SELECT req FROM up WHERE req IS NOT NULL LIMIT 1), 0), allowed_dataset_types";
 
 fn row(r: &Row<'_>) -> rusqlite::Result<CollectionRow> {
     let contacts: String = r.get(12)?;

@@ -1,4 +1,5 @@
-//! `dv collection attribute ID NAME VALUE`
+//! `dv collection attribute ID NAME VALUE` (alias, name, description, affiliation,
+//! filePIDsEnabled, requireFilesToPublishDataset, allowedDatasetTypes)
 
 use super::display::show;
 use crate::context::Context;

@@ -76,7 +76,7 @@ pub enum CollectionCommand {
     /// Show a collection's input levels (required, optional or hidden fields), or set them.
     InputLevels(input_levels::Args),
     /// Change one attribute of a collection (alias, name, description, affiliation,
-    /// filePIDsEnabled, requireFilesToPublishDataset).
+    /// filePIDsEnabled, requireFilesToPublishDataset, allowedDatasetTypes).
     Attribute(attribute::Args),
 }
 
