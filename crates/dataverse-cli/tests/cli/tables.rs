@@ -105,7 +105,18 @@ fn every_table_fits_80_columns() {
     )
     .expect("blob");
     let mut cmd = s.dv();
-    cmd.args(["-o", "json", "file", "upload", &pid, ps(&data)]);
+    // One at a time, so the files' ids (in the snapshot) do not depend on which upload
+    // finishes first.
+    cmd.args([
+        "-o",
+        "json",
+        "file",
+        "upload",
+        "--concurrency",
+        "1",
+        &pid,
+        ps(&data),
+    ]);
     let uploaded = json(&s.run(&mut cmd).success());
     let file_id = uploaded["uploaded"][0]["id"]
         .as_u64()
