@@ -29,7 +29,10 @@ def published_with_file(api, tmp_path, text="a,b\n1,2\n"):
     return pid, file_id
 
 
-def test_deaccession_hides_the_version_but_not_its_citation(local_dataverse, api, tmp_path):
+def test_deaccession_hides_the_version_but_not_its_citation(fresh_dataverse, tmp_path):
+    # A server of its own: a guest's crawl of the shared root would meet the deaccessioned
+    # dataset (listed, with no version a guest may read).
+    local_dataverse, api = fresh_dataverse, fresh_dataverse.api()
     pid, _ = published_with_file(api, tmp_path)
     done = api.deaccession_dataset(pid, ":latest-published", "Superseded.", forward_url="https://example.org/new")
     assert isinstance(done, Message)
