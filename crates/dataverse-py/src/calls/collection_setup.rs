@@ -54,7 +54,10 @@ fn child_type(name: &str) -> Result<ChildType, Error> {
 async fn children(c: &Call) -> Result<Value, Error> {
     let a = &c.args;
     let parent = a.opt_str("parent")?.unwrap_or_else(|| ":root".into());
-    let kind = parent_type(&a.opt_str("parent_type")?.unwrap_or_else(|| "dataverse".into()))?;
+    let kind = parent_type(
+        &a.opt_str("parent_type")?
+            .unwrap_or_else(|| "dataverse".into()),
+    )?;
     let types = a
         .strs("children_types")?
         .iter()

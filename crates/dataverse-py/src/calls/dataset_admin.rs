@@ -16,19 +16,19 @@ pub fn dispatch<'a>(name: &str, c: &'a Call) -> Option<Fut<'a>> {
     Some(match name {
         "deaccession_dataset" => Box::pin(deaccession(c)),
         "register_datafile_pid" => Box::pin(register_pid(c)),
-        "register_all_datafile_pids" => Box::pin(async move {
-            Ok(json!(api.register_all_datafile_pids().await?))
-        }),
+        "register_all_datafile_pids" => {
+            Box::pin(async move { Ok(json!(api.register_all_datafile_pids().await?)) })
+        }
         "get_dataset_download_size" => Box::pin(download_size(c)),
         "get_file_download_count" => Box::pin(download_count(c)),
         "get_file_data_tables" => Box::pin(data_tables(c)),
         "get_dataset_persistent_url" => Box::pin(persistent_url(c)),
-        "get_dataset_summary_field_names" => Box::pin(async move {
-            to_json(&api.get_dataset_summary_field_names().await?)
-        }),
-        "get_facetable_dataset_fields" => Box::pin(async move {
-            to_json(&api.get_facetable_dataset_fields().await?)
-        }),
+        "get_dataset_summary_field_names" => {
+            Box::pin(async move { to_json(&api.get_dataset_summary_field_names().await?) })
+        }
+        "get_facetable_dataset_fields" => {
+            Box::pin(async move { to_json(&api.get_facetable_dataset_fields().await?) })
+        }
         "logout" => Box::pin(async move { Ok(json!(api.logout().await?)) }),
         "wait_for_unlock" => Box::pin(wait_for_unlock(c)),
         _ => return None,

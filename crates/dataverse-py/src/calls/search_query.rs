@@ -5,6 +5,9 @@ use dataverse_client::{Error, SearchQuery};
 
 use crate::args::Args;
 
+/// A switch of the query builder.
+type Flag = fn(SearchQuery, bool) -> SearchQuery;
+
 /// Every option of the library's query builder, by its keyword argument.
 pub fn query(a: &Args) -> Result<SearchQuery, Error> {
     let mut q = SearchQuery::new(a.opt_str("q")?.unwrap_or_else(|| "*".into()));
@@ -44,7 +47,7 @@ pub fn query(a: &Args) -> Result<SearchQuery, Error> {
     if let Some(n) = a.opt_u64("limit")? {
         q = q.limit(n);
     }
-    let flags: [(&str, fn(SearchQuery, bool) -> SearchQuery); 7] = [
+    let flags: [(&str, Flag); 7] = [
         ("show_facets", SearchQuery::show_facets),
         ("show_relevance", SearchQuery::show_relevance),
         ("show_entity_ids", SearchQuery::show_entity_ids),
