@@ -32,6 +32,18 @@ struct State {
     failed: Option<Error>,
     /// Set by `close`: a `next` in flight drops the stream when it is done.
     closed: bool,
+    /// A `next` call has the stream out.
+    reading: bool,
+}
+
+/// Marks the stream as being read until dropped, also when the reading call is cancelled
+/// (its stream then dropped with it: the end).
+struct Reading(Arc<Mutex<State>>);
+
+impl Drop for Reading {
+    fn drop(&mut self) {
+        lock(&self.0).reading = false;
+    }
 }
 
 /// A running stream of results (the Python iterators wrap it).
@@ -50,14 +62,21 @@ fn lock(state: &Mutex<State>) -> MutexGuard<'_, State> {
 async fn next_batch(state: Arc<Mutex<State>>) -> Value {
     let mut items = {
         let mut s = lock(&state);
+        if s.reading {
+            return error_json(&invalid("another call is reading this stream"));
+        }
         if let Some(e) = s.failed.take() {
             return error_json(&e);
         }
         match s.items.take() {
-            Some(items) => items,
+            Some(items) => {
+                s.reading = true;
+                items
+            }
             None => return json!({ "ok": [] }),
         }
     };
+    let _reading = Reading(state.clone());
     let mut out = Vec::new();
     let mut failed = None;
     let mut ended = false;

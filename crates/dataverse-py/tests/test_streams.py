@@ -197,3 +197,16 @@ def test_async_stream_cancelled_by_a_timeout():
         start = time.monotonic()
         asyncio.run(main())
         assert time.monotonic() - start < 0.9
+
+
+def test_one_reader_at_a_time():
+    with LocalDataverse(latency_ms=800, generate="collections=2,datasets=2,depth=1,seed=1") as dv:
+        stream = dv.api().crawl_collection_stream(":root")
+        first = []
+        reader = threading.Thread(target=lambda: first.append(next(stream)))
+        reader.start()
+        time.sleep(0.2)
+        with pytest.raises(InvalidArgument, match="another call is reading this stream"):
+            next(stream)
+        reader.join()
+        assert isinstance(first[0], (CrawledCollection, CrawledDataset))
