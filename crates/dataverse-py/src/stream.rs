@@ -94,10 +94,12 @@ async fn next_batch(state: Arc<Mutex<State>>) -> Value {
         }
     }
     let mut s = lock(&state);
-    if !ended && failed.is_none() && !s.closed {
-        s.items = Some(items);
+    if !s.closed {
+        if !ended && failed.is_none() {
+            s.items = Some(items);
+        }
+        s.failed = failed;
     }
-    s.failed = failed;
     json!({ "ok": out })
 }
 
