@@ -194,9 +194,7 @@ def test_async_stream_cancelled_by_a_timeout():
             with pytest.raises(StopAsyncIteration):
                 await stream.__anext__()
 
-        start = time.monotonic()
         asyncio.run(main())
-        assert time.monotonic() - start < 0.9
 
 
 def test_one_reader_at_a_time():
