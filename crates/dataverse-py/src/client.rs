@@ -20,6 +20,13 @@ pub struct Client {
     api: Arc<NativeApi>,
 }
 
+impl Client {
+    /// The Rust client.
+    pub(crate) fn api(&self) -> &NativeApi {
+        &self.api
+    }
+}
+
 #[pymethods]
 impl Client {
     /// Build a client; a malformed URL or an unsafe token setting raises `InvalidArgument`.

@@ -11,6 +11,7 @@ mod local;
 mod progress;
 mod raise;
 mod runtime;
+mod stream;
 mod table;
 
 use pyo3::prelude::*;
@@ -57,6 +58,8 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<client::Client>()?;
     m.add_class::<local::LocalServer>()?;
     m.add_class::<runtime::CancelToken>()?;
+    m.add_class::<stream::ItemStream>()?;
+    m.add_function(wrap_pyfunction!(stream::open_stream, m)?)?;
     m.add_function(wrap_pyfunction!(validate_body, m)?)?;
     Ok(())
 }

@@ -22,8 +22,14 @@ def public_methods(cls):
 def test_api_stub_has_every_method_sync_and_async():
     classes = stub_classes("api.pyi")
     for name, kind in (("NativeApi", ast.FunctionDef), ("AsyncNativeApi", ast.AsyncFunctionDef)):
+        cls = getattr(api, name)
         stubbed = {f.name for f in classes[name].body if isinstance(f, kind)}
-        assert public_methods(getattr(api, name)) <= stubbed | {"__init__"}
+        # The streams return their iterator at once: a plain `def` in both classes.
+        plain = {f.name for f in classes[name].body if isinstance(f, ast.FunctionDef)}
+        streams = {n for n in public_methods(cls) if n.endswith("_stream")}
+        assert streams <= plain
+        assert not any(inspect.iscoroutinefunction(getattr(cls, n)) for n in streams)
+        assert public_methods(cls) - streams <= stubbed | {"__init__"}
 
 
 def test_models_stub_has_every_model_class():
@@ -34,7 +40,7 @@ def test_models_stub_has_every_model_class():
 
 def test_native_stub_matches_the_compiled_module():
     classes = stub_classes("_native.pyi")
-    for name in ("Client", "LocalServer", "CancelToken"):
+    for name in ("Client", "LocalServer", "CancelToken", "ItemStream"):
         cls = getattr(_native, name)
         stubbed = {f.name for f in classes[name].body if isinstance(f, ast.FunctionDef)}
         assert public_methods(cls) <= stubbed

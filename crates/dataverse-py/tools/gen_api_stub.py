@@ -69,6 +69,49 @@ RETURNS = {
     "search": "SearchPage",
     "search_count": "int",
     "datafiles_table": "Any",
+    # permissions and citations (api_permissions.py)
+    "get_collection_user_permissions": "UserPermissions",
+    "get_dataset_user_permissions": "UserPermissions",
+    "get_datafile_user_permissions": "UserPermissions",
+    "get_dataset_citation": "str",
+    "get_datafile_citation": "str",
+    "get_private_url_dataset_version": "DatasetVersion",
+    "get_private_url_dataset_version_citation": "str",
+    # dataset and file extras (api_dataset_admin.py)
+    "deaccession_dataset": "Message",
+    "register_datafile_pid": "str",
+    "register_all_datafile_pids": "str",
+    "get_dataset_download_size": "DownloadSize",
+    "get_file_download_count": "int",
+    "get_file_data_tables": "List[DataTable]",
+    "get_dataset_persistent_url": "str",
+    "get_dataset_summary_field_names": "List[str]",
+    "get_facetable_dataset_fields": "List[DatasetField]",
+    "logout": "str",
+    "wait_for_unlock": "None",
+    # collection set-up and pyDataverse's names (api_collection_setup.py)
+    "get_children": "List[Dict[str, Any]]",
+    "set_collection_attribute": "Collection",
+    "get_collection_input_levels": "List[InputLevel]",
+    "set_collection_input_levels": "Collection",
+    "list_collection_metadatablocks": "Union[List[MetadataBlockInfo], Dict[str, MetadataBlock]]",
+    "set_collection_metadatablocks": "str",
+    "is_collection_metadatablocks_root": "bool",
+    "set_collection_metadatablocks_root": "str",
+    "preflight_dataset_in": "List[MetadataProblem]",
+    "get_dataverse": "Collection",
+    "create_dataverse": "Collection",
+    "publish_dataverse": "Collection",
+    "delete_dataverse": "Message",
+    "get_dataverse_contents": "List[Union[Collection, Dataset, Model]]",
+    "get_dataverse_facets": "List[str]",
+    "dataverse_id2alias": "str",
+}
+
+# Methods that return a stream at once (a plain ``def`` in both classes), by class.
+STREAMS = {
+    "search_stream": ("ItemStream", "AsyncItemStream"),
+    "crawl_collection_stream": ("ItemStream", "AsyncItemStream"),
 }
 
 TYPES = {
@@ -83,6 +126,14 @@ TYPES = {
     "file": "PathLike",
     "directory": "PathLike",
     "destination": "PathLike",
+    "dataverse_id": "Identifier",
+    "children_types": "Optional[Sequence[str]]",
+    "blocks": "Sequence[str]",
+    "levels": "Sequence[Any]",
+    "geo_point": "Optional[Union[str, Tuple[float, float]]]",
+    "geo_radius": "Optional[Union[str, float]]",
+    "root": "bool",
+    "timeout_seconds": "int",
 }
 
 
@@ -91,9 +142,11 @@ def annotation(name, param):
         t = TYPES[name]
     elif isinstance(param.default, bool):
         t = "bool"
+    elif name.startswith(("show_", "query_")):
+        t = "Optional[bool]"
     elif name in ("filter_mime_types", "type", "subtree", "fq", "metadata_fields"):
         t = "Optional[Sequence[str]]"
-    elif name in ("concurrency", "per_page", "start", "wait_seconds"):
+    elif name in ("concurrency", "per_page", "start", "wait_seconds", "limit"):
         t = "Optional[int]"
     else:
         t = "str" if isinstance(param.default, str) or param.default is inspect.Parameter.empty else "Optional[str]"
@@ -113,22 +166,27 @@ def method_lines(name, asynchronous):
         parts.append(text)
     doc = " ".join((inspect.getdoc(fn) or "").split("\n\n")[0].split()).replace('"""', "'")
     prefix = "async def" if asynchronous else "def"
-    return [f"    {prefix} {name}({', '.join(parts)}) -> {RETURNS[name]}:", f'        """{doc}"""', "        ..."]
+    returns = RETURNS.get(name)
+    if name in STREAMS:
+        prefix, returns = "def", STREAMS[name][1 if asynchronous else 0]
+    return [f"    {prefix} {name}({', '.join(parts)}) -> {returns}:", f'        """{doc}"""', "        ..."]
 
 
 def main():
     names = [n for n in dir(api._Methods) if not n.startswith("_")]
-    missing = sorted(set(names) - set(RETURNS))
+    missing = sorted(set(names) - set(RETURNS) - set(STREAMS))
     if missing:
         sys.exit(f"no return type for {missing}")
     out = [
         '"""Type stubs of dataverse_rs.api (written by tools/gen_api_stub.py)."""',
         "",
         "import os",
-        "from typing import Any, Callable, Dict, List, Optional, Sequence, Union",
+        "from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple, Union",
         "",
+        "from .api_streams import AsyncItemStream, ItemStream",
         "from .models import *  # noqa: F403",
         "from .models import Model",
+        "from .models_admin import DataTable, DatasetField, DownloadSize, InputLevel, UserPermissions",
         "",
         "Identifier = Union[str, int]",
         "PathLike = Union[str, os.PathLike[str]]",

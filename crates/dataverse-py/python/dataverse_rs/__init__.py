@@ -8,9 +8,10 @@ local Dataverse for tests, under pyDataverse's ``NativeApi`` names.
     'root'
 """
 
-from . import errors, models
+from . import errors, models, models_admin
 from ._native import __version__
 from .api import AsyncNativeApi, CrawlResult, NativeApi
+from .api_streams import AsyncItemStream, ItemStream
 from .bodies import (
     CollectionCreateBody,
     DatasetCreateBody,
@@ -42,6 +43,8 @@ __all__ = [
     "NativeApi",
     "AsyncNativeApi",
     "CrawlResult",
+    "ItemStream",
+    "AsyncItemStream",
     "LocalDataverse",
     "CollectionCreateBody",
     "UpdateCollection",
@@ -51,6 +54,7 @@ __all__ = [
     "field",
     "errors",
     "models",
+    "models_admin",
     "DataverseError",
     "NotFound",
     "Unauthorized",

@@ -12,9 +12,13 @@ import concurrent.futures
 import json
 import os
 import threading
-from typing import Any, Callable, Dict, List, Optional, Sequence, Union
+from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple, Union
 
 from . import _native, errors, models
+from .api_collection_setup import _CollectionSetupMethods
+from .api_dataset_admin import _DatasetAdminMethods
+from .api_permissions import _PermissionsMethods
+from .api_streams import _StreamMethods
 from .bodies import _Body
 from .progress import progress_callback
 from .tables import check_output, frame_from_ipc
@@ -102,7 +106,7 @@ def _identity(value: Any) -> Any:
     return value
 
 
-class _Methods:
+class _Methods(_CollectionSetupMethods, _DatasetAdminMethods, _PermissionsMethods, _StreamMethods):
     """Every method, written once over ``_do`` (blocking or async)."""
 
     def _do(self, method: str, convert: Callable[[Any], Any], progress: Any = None, **args: Any) -> Any:
@@ -515,12 +519,34 @@ class _Methods:
         metadata_fields: Optional[Sequence[str]] = None,
         show_facets: bool = False,
         show_relevance: bool = False,
+        show_entity_ids: Optional[bool] = None,
+        show_api_urls: Optional[bool] = None,
+        query_entities: Optional[bool] = None,
+        geo_point: Optional[Union[str, Tuple[float, float]]] = None,
+        geo_radius: Optional[Union[str, float]] = None,
+        show_type_counts: Optional[bool] = None,
+        show_collections: Optional[bool] = None,
+        search_service: Optional[str] = None,
     ):
-        """One page of search results. ``GET /api/search``"""
+        """One page of search results. ``geo_point`` (``"lat,lon"`` or a pair) and
+        ``geo_radius`` (km) search around a point; ``show_entity_ids``, ``show_api_urls``,
+        ``show_type_counts``, ``show_collections`` add to the answer; ``query_entities``
+        (Dataverse's default: on) also searches the entities' own fields.
+        ``GET /api/search``"""
         return self._do("search", models.SearchPage, **_search_args(locals()))
 
-    def search_count(self, q: str = "*", type: Optional[Sequence[str]] = None, subtree: Optional[Sequence[str]] = None, fq: Optional[Sequence[str]] = None):
-        """How many results a search has. ``GET /api/search?per_page=0``"""
+    def search_count(
+        self,
+        q: str = "*",
+        type: Optional[Sequence[str]] = None,
+        subtree: Optional[Sequence[str]] = None,
+        fq: Optional[Sequence[str]] = None,
+        query_entities: Optional[bool] = None,
+        geo_point: Optional[Union[str, Tuple[float, float]]] = None,
+        geo_radius: Optional[Union[str, float]] = None,
+        search_service: Optional[str] = None,
+    ):
+        """How many results a search has. ``GET /api/search?per_page=1``"""
         return self._do("search_count", _identity, **_search_args(locals()))
 
     # ---- tables ---------------------------------------------------------------------
@@ -539,6 +565,11 @@ def _search_args(values: Dict[str, Any]) -> Dict[str, Any]:
     for key in ("type", "subtree", "fq", "metadata_fields"):
         if isinstance(args.get(key), str):
             args[key] = [args[key]]
+    point = args.get("geo_point")
+    if isinstance(point, (tuple, list)):
+        args["geo_point"] = ",".join(str(x) for x in point)
+    if isinstance(args.get("geo_radius"), (int, float)):
+        args["geo_radius"] = str(args["geo_radius"])
     return args
 
 

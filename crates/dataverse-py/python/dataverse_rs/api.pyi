@@ -1,10 +1,12 @@
 """Type stubs of dataverse_rs.api (written by tools/gen_api_stub.py)."""
 
 import os
-from typing import Any, Callable, Dict, List, Optional, Sequence, Union
+from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple, Union
 
+from .api_streams import AsyncItemStream, ItemStream
 from .models import *  # noqa: F403
 from .models import Model
+from .models_admin import DataTable, DatasetField, DownloadSize, InputLevel, UserPermissions
 
 Identifier = Union[str, int]
 PathLike = Union[str, os.PathLike[str]]
@@ -25,6 +27,9 @@ class NativeApi:
     def crawl_collection(self, identifier: Identifier = ':root', filter_by: Optional[str] = None, fetch_titles: bool = True, continue_on_error: bool = False, concurrency: Optional[int] = None, progress: Progress = None) -> CrawlResult:
         """Every collection and dataset below a collection, depth first, read with concurrent requests: a list of :class:`CrawledCollection` and :class:`CrawledDataset`. ``filter_by``: ``"collections"``, ``"datasets"`` or ``None`` (both). ``progress``: a callable ``(found, None)`` (collections and datasets found so far, whatever the filter), or ``True`` for a tqdm bar. ``GET /api/dataverses/{id}/contents`` per collection (+ one ``GET /api/search`` page per 1,000 datasets for their titles where the server has a search index, else one ``GET /api/datasets/{id}/versions/:latest`` per dataset)."""
         ...
+    def crawl_collection_stream(self, identifier: Identifier = ':root', filter_by: Optional[str] = None, fetch_titles: bool = True, concurrency: Optional[int] = None) -> ItemStream:
+        """The collections and datasets below a collection as they are found (arrival order, not depth first): :class:`CrawledCollection` and :class:`CrawledDataset`. A failed request raises after the items found before it. ``GET /api/dataverses/{id}/contents`` per collection"""
+        ...
     def create_collection(self, parent: Identifier, metadata: Any) -> Collection:
         """Create a collection under ``parent`` from a :class:`CollectionCreateBody`. ``POST /api/dataverses/{parent}``"""
         ...
@@ -34,8 +39,17 @@ class NativeApi:
     def create_dataset_private_url(self, identifier: Identifier) -> PrivateUrl:
         """Create a private URL to the draft. ``POST /api/datasets/{id}/privateUrl``"""
         ...
+    def create_dataverse(self, parent: Identifier, metadata: Any) -> Collection:
+        """pyDataverse's name of :meth:`create_collection`. ``POST /api/dataverses/{parent}``"""
+        ...
     def datafiles_table(self, identifier: Identifier, filter_mime_types: Optional[Sequence[str]] = None, output: str = 'pandas') -> Any:
         """The files of a dataset's latest version as a table (one row per file): a pandas ``DataFrame`` (``output="pandas"``, the default, needs pandas and pyarrow), a polars one (``"polars"``) or a ``pyarrow.Table`` (``"arrow"``), read from Arrow data the Rust side builds (no Python loop over rows)."""
+        ...
+    def dataverse_id2alias(self, dataverse_id: Identifier) -> str:
+        """The alias of a collection given by database id (or alias). ``GET /api/dataverses/{id}``"""
+        ...
+    def deaccession_dataset(self, identifier: Identifier, version: str, reason: str, forward_url: Optional[str] = None) -> Message:
+        """Deaccession a published version (``:latest-published`` or a number) with a reason and an optional forwarding URL. ``POST /api/datasets/{id}/versions/{v}/deaccession``"""
         ...
     def delete_collection(self, identifier: Identifier) -> Message:
         """Delete an unpublished, empty collection. ``DELETE /api/dataverses/{id}``"""
@@ -48,6 +62,9 @@ class NativeApi:
         ...
     def delete_dataset_private_url(self, identifier: Identifier) -> Message:
         """Revoke the private URL. ``DELETE /api/datasets/{id}/privateUrl``"""
+        ...
+    def delete_dataverse(self, identifier: Identifier) -> Message:
+        """pyDataverse's name of :meth:`delete_collection`. ``DELETE /api/dataverses/{id}``"""
         ...
     def delete_user_api_token(self) -> Message:
         """Delete the token. ``DELETE /api/users/token``"""
@@ -67,6 +84,9 @@ class NativeApi:
     def get_available_licenses(self) -> List[License]:
         """The licenses. ``GET /api/licenses``"""
         ...
+    def get_children(self, parent: Identifier = ':root', parent_type: str = 'dataverse', children_types: Optional[Sequence[str]] = None) -> List[Dict[str, Any]]:
+        """pyDataverse's walk down the tree from a collection (``parent_type="dataverse"``) or a dataset (``"dataset"``), collecting ``children_types`` (``"dataverses"``, ``"datasets"``, ``"datafiles"``; none: sub-collections of a collection, files of a dataset) as nested dicts with pyDataverse's keys. One request after the other. ``GET /api/dataverses/{id}/contents``, ``GET /api/datasets/{id}/versions/:latest/files``"""
+        ...
     def get_collection(self, identifier: Identifier = ':root') -> Collection:
         """One collection by alias, database id or ``:root``. ``GET /api/dataverses/{id}``"""
         ...
@@ -82,11 +102,23 @@ class NativeApi:
     def get_collection_facets(self, identifier: Identifier) -> List[str]:
         """The search facets' names of a collection. ``GET /api/dataverses/{id}/facets``"""
         ...
+    def get_collection_input_levels(self, identifier: Identifier) -> List[InputLevel]:
+        """The collection's input levels (required / included fields). ``GET /api/dataverses/{id}/inputLevels``"""
+        ...
     def get_collection_metadatablocks(self, identifier: Identifier) -> Dict[str, MetadataBlock]:
         """The blocks a collection uses, by name. ``GET /api/dataverses/{id}/metadatablocks``"""
         ...
+    def get_collection_user_permissions(self, identifier: Identifier) -> UserPermissions:
+        """What the caller may do on a collection (``can_add_dataset``, ``can_edit_dataverse``, ...). ``GET /api/dataverses/{id}/userPermissions``"""
+        ...
+    def get_datafile_citation(self, identifier: Identifier, version: str = ':latest', include_deaccessioned: bool = False) -> str:
+        """A file's citation in HTML, in a version of its dataset. ``GET /api/files/{id}/versions/{v}/citation``"""
+        ...
     def get_datafile_metadata(self, identifier: Identifier, is_draft: bool = False) -> FileInfo:
         """One file's metadata (of the draft with ``is_draft``). ``GET /api/files/{id}``"""
+        ...
+    def get_datafile_user_permissions(self, identifier: Identifier) -> UserPermissions:
+        """What the caller may do on a file (``can_download_file``, ``can_manage_file_permissions``, ``can_edit_owner_dataset``). ``GET /api/access/datafile/{id}/userPermissions``"""
         ...
     def get_datafiles_metadata(self, identifier: Identifier, version: str = ':latest', filter_mime_types: Optional[Sequence[str]] = None) -> List[FileInfo]:
         """The files of a dataset version (``FileInfo``), optionally only some MIME types (``text/csv``, or ``text/*``). ``GET /api/datasets/{id}/versions/{v}/files``"""
@@ -97,6 +129,12 @@ class NativeApi:
     def get_dataset_assignments(self, identifier: Identifier) -> List[RoleAssignment]:
         """Role assignments on a dataset. ``GET /api/datasets/{id}/assignments``"""
         ...
+    def get_dataset_citation(self, identifier: Identifier, version: str = ':latest', include_deaccessioned: bool = False) -> str:
+        """A dataset version's citation in HTML (``:latest``, ``:draft``, ``1.0``, ...). ``GET /api/datasets/{id}/versions/{v}/citation``"""
+        ...
+    def get_dataset_download_size(self, identifier: Identifier, version: str = ':latest', mode: Optional[str] = None, content_type: Optional[str] = None, access_status: Optional[str] = None, category_name: Optional[str] = None, tabular_tag_name: Optional[str] = None, search_text: Optional[str] = None, include_deaccessioned: bool = False) -> DownloadSize:
+        """The total size of the files a download of a version would bring (``mode``: ``All``, ``Original``, ``Archival``; the file filters of the version's file list). ``GET /api/datasets/{id}/versions/{v}/downloadsize``"""
+        ...
     def get_dataset_export(self, identifier: Identifier, export_format: str, version: Optional[str] = None) -> str:
         """A metadata export (``ddi``, ``oai_dc``, ``schema.org``, ``dataverse_json``, ...) as text. ``GET /api/datasets/export?exporter=..&persistentId=..``"""
         ...
@@ -106,8 +144,17 @@ class NativeApi:
     def get_dataset_metadatablocks(self, identifier: Identifier) -> Dict[str, MetadataBlock]:
         """The blocks of a dataset's collection, by name."""
         ...
+    def get_dataset_persistent_url(self, identifier: Identifier) -> str:
+        """The dataset's persistent URL (``https://doi.org/...``, ``https://hdl.handle.net/...``). ``GET /api/datasets/{id}``"""
+        ...
     def get_dataset_private_url(self, identifier: Identifier) -> PrivateUrl:
         """The draft's private URL. ``GET /api/datasets/{id}/privateUrl``"""
+        ...
+    def get_dataset_summary_field_names(self) -> List[str]:
+        """The names of the fields a dataset's summary may show. ``GET /api/datasets/summaryFieldNames``"""
+        ...
+    def get_dataset_user_permissions(self, identifier: Identifier) -> UserPermissions:
+        """What the caller may do on a dataset (``can_edit_dataset``, ``can_publish_dataset``, ...). ``GET /api/datasets/{id}/userPermissions``"""
         ...
     def get_dataset_version(self, identifier: Identifier, version: str = ':latest') -> DatasetVersion:
         """One version (``"1.0"``, ``":draft"``, ``":latest"``, ``":latest-published"``). ``GET /api/datasets/{id}/versions/{version}``"""
@@ -121,11 +168,29 @@ class NativeApi:
     def get_datasets_export(self, identifiers: Sequence[Identifier], export_format: str, as_dict: bool = False, errors: str = 'raise') -> List[Any]:
         """Exports of many datasets, concurrently; with ``as_dict``, parsed JSON."""
         ...
+    def get_dataverse(self, identifier: Identifier) -> Collection:
+        """pyDataverse's name of :meth:`get_collection`. ``GET /api/dataverses/{id}``"""
+        ...
+    def get_dataverse_contents(self, identifier: Identifier) -> List[Union[Collection, Dataset, Model]]:
+        """pyDataverse's name of :meth:`get_collection_contents`. ``GET /api/dataverses/{id}/contents``"""
+        ...
+    def get_dataverse_facets(self, identifier: Identifier) -> List[str]:
+        """pyDataverse's name of :meth:`get_collection_facets`. ``GET /api/dataverses/{id}/facets``"""
+        ...
     def get_dataverse_roles(self, identifier: Identifier) -> List[Role]:
         """Roles defined in a collection. ``GET /api/dataverses/{id}/roles``"""
         ...
     def get_export_formats(self) -> Dict[str, Exporter]:
         """The export formats by name. ``GET /api/info/exportFormats``"""
+        ...
+    def get_facetable_dataset_fields(self) -> List[DatasetField]:
+        """The dataset field types that can be search facets. ``GET /api/datasetfields/facetables``"""
+        ...
+    def get_file_data_tables(self, identifier: Identifier) -> List[DataTable]:
+        """The tables of an ingested tabular file, with their variables. ``GET /api/files/{id}/dataTables``"""
+        ...
+    def get_file_download_count(self, identifier: Identifier) -> int:
+        """How many times a file was downloaded (an ``int``). ``GET /api/files/{id}/downloadCount``"""
         ...
     def get_info_api_terms_of_use(self) -> Message:
         """The API terms of use. ``GET /api/info/apiTermsOfUse``"""
@@ -145,14 +210,32 @@ class NativeApi:
     def get_metadatablocks(self, full: bool = False) -> Union[List[MetadataBlockInfo], Dict[str, MetadataBlock]]:
         """The metadata blocks: a list in brief, or (``full``) a dict of full definitions by name. ``GET /api/metadatablocks``"""
         ...
+    def get_private_url_dataset_version(self, token: str) -> DatasetVersion:
+        """The draft a private URL token opens, as its reviewer sees it (the token is kept out of errors). ``GET /api/datasets/privateUrlDatasetVersion/{token}``"""
+        ...
+    def get_private_url_dataset_version_citation(self, token: str) -> str:
+        """The citation (HTML) of the draft a private URL token opens. ``GET /api/datasets/privateUrlDatasetVersion/{token}/citation``"""
+        ...
     def get_user(self) -> AuthenticatedUser:
         """The token's user. ``GET /api/users/:me``"""
         ...
     def get_user_api_token_expiration_date(self) -> TokenExpiration:
         """When the token expires. ``GET /api/users/token``"""
         ...
+    def is_collection_metadatablocks_root(self, identifier: Identifier) -> bool:
+        """Whether a collection has its own metadata blocks (``True``) or inherits its parent's. ``GET /api/dataverses/{id}/metadatablocks/isRoot``"""
+        ...
+    def list_collection_metadatablocks(self, identifier: Identifier, only_displayed_on_create: bool = False, full: bool = False) -> Union[List[MetadataBlockInfo], Dict[str, MetadataBlock]]:
+        """The metadata blocks a collection uses: a list in brief, or (``full``) a dict of definitions by name; ``only_displayed_on_create`` keeps the fields of the create form. ``GET /api/dataverses/{id}/metadatablocks``"""
+        ...
+    def logout(self) -> str:
+        """End the session of a browser login (the server's message; an API token has none to end). ``POST /api/logout``"""
+        ...
     def preflight_dataset(self, metadata: Any) -> List[MetadataProblem]:
         """Check a create body against the installation's metadata blocks without sending it: every problem at once (empty: none). ``GET /api/metadatablocks``"""
+        ...
+    def preflight_dataset_in(self, collection: Identifier, metadata: Any) -> List[MetadataProblem]:
+        """Check a :class:`DatasetCreateBody` against the blocks and required fields of one collection without sending it: every problem at once (empty: none). ``GET /api/dataverses/{id}/metadatablocks?returnDatasetFieldTypes=true``"""
         ...
     def publish_collection(self, identifier: Identifier) -> Collection:
         """Publish a collection. ``POST /api/dataverses/{id}/actions/:publish``"""
@@ -160,11 +243,20 @@ class NativeApi:
     def publish_dataset(self, pid: Identifier, release_type: str = 'major', wait_seconds: Optional[int] = None) -> Dataset:
         """Publish the draft (``release_type``: ``major``, ``minor``, ``updatecurrent``); with ``wait_seconds``, wait until publication is finalized. ``POST /api/datasets/{id}/actions/:publish``"""
         ...
+    def publish_dataverse(self, identifier: Identifier) -> Collection:
+        """pyDataverse's name of :meth:`publish_collection`. ``POST /api/dataverses/{id}/actions/:publish``"""
+        ...
     def recreate_user_api_token(self) -> RecreatedToken:
         """A new token for the user (the old one stops working): ``message``, ``token``. ``POST /api/users/token/recreate``"""
         ...
     def redetect_file_type(self, identifier: Identifier, dry_run: bool = False) -> RedetectResult:
         """Detect a file's content type again. ``POST /api/files/{id}/redetect``"""
+        ...
+    def register_all_datafile_pids(self) -> str:
+        """Register PIDs for every published file without one (superusers): the server's message. ``GET /api/admin/registerDataFileAll``"""
+        ...
+    def register_datafile_pid(self, identifier: Identifier) -> str:
+        """Register a PID for one published file (superusers): the server's message. ``GET /api/admin/{id}/registerDataFile``"""
         ...
     def reingest_datafile(self, identifier: Identifier) -> Message:
         """Ingest a tabular file again. ``POST /api/files/{id}/reingest``"""
@@ -178,11 +270,26 @@ class NativeApi:
     def return_dataset_to_author(self, identifier: Identifier, reason: str) -> Message:
         """Return a dataset in review to its author. ``POST /api/datasets/{id}/returnToAuthor``"""
         ...
-    def search(self, q: str = '*', type: Optional[Sequence[str]] = None, subtree: Optional[Sequence[str]] = None, sort: Optional[str] = None, order: Optional[str] = None, per_page: Optional[int] = None, start: Optional[int] = None, fq: Optional[Sequence[str]] = None, metadata_fields: Optional[Sequence[str]] = None, show_facets: bool = False, show_relevance: bool = False) -> SearchPage:
-        """One page of search results. ``GET /api/search``"""
+    def search(self, q: str = '*', type: Optional[Sequence[str]] = None, subtree: Optional[Sequence[str]] = None, sort: Optional[str] = None, order: Optional[str] = None, per_page: Optional[int] = None, start: Optional[int] = None, fq: Optional[Sequence[str]] = None, metadata_fields: Optional[Sequence[str]] = None, show_facets: bool = False, show_relevance: bool = False, show_entity_ids: Optional[bool] = None, show_api_urls: Optional[bool] = None, query_entities: Optional[bool] = None, geo_point: Optional[Union[str, Tuple[float, float]]] = None, geo_radius: Optional[Union[str, float]] = None, show_type_counts: Optional[bool] = None, show_collections: Optional[bool] = None, search_service: Optional[str] = None) -> SearchPage:
+        """One page of search results. ``geo_point`` (``"lat,lon"`` or a pair) and ``geo_radius`` (km) search around a point; ``show_entity_ids``, ``show_api_urls``, ``show_type_counts``, ``show_collections`` add to the answer; ``query_entities`` (Dataverse's default: on) also searches the entities' own fields. ``GET /api/search``"""
         ...
-    def search_count(self, q: str = '*', type: Optional[Sequence[str]] = None, subtree: Optional[Sequence[str]] = None, fq: Optional[Sequence[str]] = None) -> int:
-        """How many results a search has. ``GET /api/search?per_page=0``"""
+    def search_count(self, q: str = '*', type: Optional[Sequence[str]] = None, subtree: Optional[Sequence[str]] = None, fq: Optional[Sequence[str]] = None, query_entities: Optional[bool] = None, geo_point: Optional[Union[str, Tuple[float, float]]] = None, geo_radius: Optional[Union[str, float]] = None, search_service: Optional[str] = None) -> int:
+        """How many results a search has. ``GET /api/search?per_page=1``"""
+        ...
+    def search_stream(self, q: str = '*', type: Optional[Sequence[str]] = None, subtree: Optional[Sequence[str]] = None, sort: Optional[str] = None, order: Optional[str] = None, per_page: Optional[int] = None, start: Optional[int] = None, fq: Optional[Sequence[str]] = None, metadata_fields: Optional[Sequence[str]] = None, show_relevance: Optional[bool] = None, show_entity_ids: Optional[bool] = None, show_api_urls: Optional[bool] = None, query_entities: Optional[bool] = None, geo_point: Optional[Union[str, Tuple[float, float]]] = None, geo_radius: Optional[Union[str, float]] = None, show_collections: Optional[bool] = None, search_service: Optional[str] = None, limit: Optional[int] = None) -> ItemStream:
+        """Every result of a search, page after page (``per_page`` each, the next page fetched while the current one is read), as models; at most ``limit`` items; an entity never comes twice. ``GET /api/search`` per page"""
+        ...
+    def set_collection_attribute(self, identifier: Identifier, attribute: str, value: str) -> Collection:
+        """Set one attribute of a collection (``alias``, ``name``, ``description``, ``affiliation``, ``filePIDsEnabled``, ``requireFilesToPublishDataset``, ...). ``PUT /api/dataverses/{id}/attribute/{attribute}?value=``"""
+        ...
+    def set_collection_input_levels(self, identifier: Identifier, levels: Sequence[Any]) -> Collection:
+        """Replace the collection's input levels: dicts ``{"datasetFieldTypeName", "required", "include"[, "displayOnCreate"]}`` or :class:`InputLevel` objects. ``PUT /api/dataverses/{id}/inputLevels``"""
+        ...
+    def set_collection_metadatablocks(self, identifier: Identifier, blocks: Sequence[str]) -> str:
+        """Set the metadata blocks of a collection by name (it stops inheriting them): the server's message. ``POST /api/dataverses/{id}/metadatablocks``"""
+        ...
+    def set_collection_metadatablocks_root(self, identifier: Identifier, root: bool) -> str:
+        """Make a collection keep its own metadata blocks (``True``) or inherit its parent's: the server's message. ``PUT /api/dataverses/{id}/metadatablocks/isRoot``"""
         ...
     def submit_dataset_for_review(self, identifier: Identifier) -> Message:
         """Submit the draft for review. ``POST /api/datasets/{id}/submitForReview``"""
@@ -205,6 +312,9 @@ class NativeApi:
     def validate_dataset_json(self, collection: Identifier, metadata: Any) -> DatasetValidation:
         """Ask the server whether a create body is valid for a collection. ``POST /api/dataverses/{id}/validateDatasetJson``"""
         ...
+    def wait_for_unlock(self, identifier: Identifier, lock_type: str, timeout_seconds: int = 300) -> None:
+        """Wait until a dataset has no lock of ``lock_type`` (``Ingest``, ``finalizePublication``, ``InReview``, ...), at most ``timeout_seconds`` (then ``ServerError``). ``GET /api/datasets/{id}/locks?type=`` until free"""
+        ...
 
 class AsyncNativeApi(NativeApi):
     """The same methods as :class:`NativeApi`, as coroutines for asyncio programs."""
@@ -217,6 +327,9 @@ class AsyncNativeApi(NativeApi):
     async def crawl_collection(self, identifier: Identifier = ':root', filter_by: Optional[str] = None, fetch_titles: bool = True, continue_on_error: bool = False, concurrency: Optional[int] = None, progress: Progress = None) -> CrawlResult:
         """Every collection and dataset below a collection, depth first, read with concurrent requests: a list of :class:`CrawledCollection` and :class:`CrawledDataset`. ``filter_by``: ``"collections"``, ``"datasets"`` or ``None`` (both). ``progress``: a callable ``(found, None)`` (collections and datasets found so far, whatever the filter), or ``True`` for a tqdm bar. ``GET /api/dataverses/{id}/contents`` per collection (+ one ``GET /api/search`` page per 1,000 datasets for their titles where the server has a search index, else one ``GET /api/datasets/{id}/versions/:latest`` per dataset)."""
         ...
+    def crawl_collection_stream(self, identifier: Identifier = ':root', filter_by: Optional[str] = None, fetch_titles: bool = True, concurrency: Optional[int] = None) -> AsyncItemStream:
+        """The collections and datasets below a collection as they are found (arrival order, not depth first): :class:`CrawledCollection` and :class:`CrawledDataset`. A failed request raises after the items found before it. ``GET /api/dataverses/{id}/contents`` per collection"""
+        ...
     async def create_collection(self, parent: Identifier, metadata: Any) -> Collection:
         """Create a collection under ``parent`` from a :class:`CollectionCreateBody`. ``POST /api/dataverses/{parent}``"""
         ...
@@ -226,8 +339,17 @@ class AsyncNativeApi(NativeApi):
     async def create_dataset_private_url(self, identifier: Identifier) -> PrivateUrl:
         """Create a private URL to the draft. ``POST /api/datasets/{id}/privateUrl``"""
         ...
+    async def create_dataverse(self, parent: Identifier, metadata: Any) -> Collection:
+        """pyDataverse's name of :meth:`create_collection`. ``POST /api/dataverses/{parent}``"""
+        ...
     async def datafiles_table(self, identifier: Identifier, filter_mime_types: Optional[Sequence[str]] = None, output: str = 'pandas') -> Any:
         """The files of a dataset's latest version as a table (one row per file): a pandas ``DataFrame`` (``output="pandas"``, the default, needs pandas and pyarrow), a polars one (``"polars"``) or a ``pyarrow.Table`` (``"arrow"``), read from Arrow data the Rust side builds (no Python loop over rows)."""
+        ...
+    async def dataverse_id2alias(self, dataverse_id: Identifier) -> str:
+        """The alias of a collection given by database id (or alias). ``GET /api/dataverses/{id}``"""
+        ...
+    async def deaccession_dataset(self, identifier: Identifier, version: str, reason: str, forward_url: Optional[str] = None) -> Message:
+        """Deaccession a published version (``:latest-published`` or a number) with a reason and an optional forwarding URL. ``POST /api/datasets/{id}/versions/{v}/deaccession``"""
         ...
     async def delete_collection(self, identifier: Identifier) -> Message:
         """Delete an unpublished, empty collection. ``DELETE /api/dataverses/{id}``"""
@@ -240,6 +362,9 @@ class AsyncNativeApi(NativeApi):
         ...
     async def delete_dataset_private_url(self, identifier: Identifier) -> Message:
         """Revoke the private URL. ``DELETE /api/datasets/{id}/privateUrl``"""
+        ...
+    async def delete_dataverse(self, identifier: Identifier) -> Message:
+        """pyDataverse's name of :meth:`delete_collection`. ``DELETE /api/dataverses/{id}``"""
         ...
     async def delete_user_api_token(self) -> Message:
         """Delete the token. ``DELETE /api/users/token``"""
@@ -259,6 +384,9 @@ class AsyncNativeApi(NativeApi):
     async def get_available_licenses(self) -> List[License]:
         """The licenses. ``GET /api/licenses``"""
         ...
+    async def get_children(self, parent: Identifier = ':root', parent_type: str = 'dataverse', children_types: Optional[Sequence[str]] = None) -> List[Dict[str, Any]]:
+        """pyDataverse's walk down the tree from a collection (``parent_type="dataverse"``) or a dataset (``"dataset"``), collecting ``children_types`` (``"dataverses"``, ``"datasets"``, ``"datafiles"``; none: sub-collections of a collection, files of a dataset) as nested dicts with pyDataverse's keys. One request after the other. ``GET /api/dataverses/{id}/contents``, ``GET /api/datasets/{id}/versions/:latest/files``"""
+        ...
     async def get_collection(self, identifier: Identifier = ':root') -> Collection:
         """One collection by alias, database id or ``:root``. ``GET /api/dataverses/{id}``"""
         ...
@@ -274,11 +402,23 @@ class AsyncNativeApi(NativeApi):
     async def get_collection_facets(self, identifier: Identifier) -> List[str]:
         """The search facets' names of a collection. ``GET /api/dataverses/{id}/facets``"""
         ...
+    async def get_collection_input_levels(self, identifier: Identifier) -> List[InputLevel]:
+        """The collection's input levels (required / included fields). ``GET /api/dataverses/{id}/inputLevels``"""
+        ...
     async def get_collection_metadatablocks(self, identifier: Identifier) -> Dict[str, MetadataBlock]:
         """The blocks a collection uses, by name. ``GET /api/dataverses/{id}/metadatablocks``"""
         ...
+    async def get_collection_user_permissions(self, identifier: Identifier) -> UserPermissions:
+        """What the caller may do on a collection (``can_add_dataset``, ``can_edit_dataverse``, ...). ``GET /api/dataverses/{id}/userPermissions``"""
+        ...
+    async def get_datafile_citation(self, identifier: Identifier, version: str = ':latest', include_deaccessioned: bool = False) -> str:
+        """A file's citation in HTML, in a version of its dataset. ``GET /api/files/{id}/versions/{v}/citation``"""
+        ...
     async def get_datafile_metadata(self, identifier: Identifier, is_draft: bool = False) -> FileInfo:
         """One file's metadata (of the draft with ``is_draft``). ``GET /api/files/{id}``"""
+        ...
+    async def get_datafile_user_permissions(self, identifier: Identifier) -> UserPermissions:
+        """What the caller may do on a file (``can_download_file``, ``can_manage_file_permissions``, ``can_edit_owner_dataset``). ``GET /api/access/datafile/{id}/userPermissions``"""
         ...
     async def get_datafiles_metadata(self, identifier: Identifier, version: str = ':latest', filter_mime_types: Optional[Sequence[str]] = None) -> List[FileInfo]:
         """The files of a dataset version (``FileInfo``), optionally only some MIME types (``text/csv``, or ``text/*``). ``GET /api/datasets/{id}/versions/{v}/files``"""
@@ -289,6 +429,12 @@ class AsyncNativeApi(NativeApi):
     async def get_dataset_assignments(self, identifier: Identifier) -> List[RoleAssignment]:
         """Role assignments on a dataset. ``GET /api/datasets/{id}/assignments``"""
         ...
+    async def get_dataset_citation(self, identifier: Identifier, version: str = ':latest', include_deaccessioned: bool = False) -> str:
+        """A dataset version's citation in HTML (``:latest``, ``:draft``, ``1.0``, ...). ``GET /api/datasets/{id}/versions/{v}/citation``"""
+        ...
+    async def get_dataset_download_size(self, identifier: Identifier, version: str = ':latest', mode: Optional[str] = None, content_type: Optional[str] = None, access_status: Optional[str] = None, category_name: Optional[str] = None, tabular_tag_name: Optional[str] = None, search_text: Optional[str] = None, include_deaccessioned: bool = False) -> DownloadSize:
+        """The total size of the files a download of a version would bring (``mode``: ``All``, ``Original``, ``Archival``; the file filters of the version's file list). ``GET /api/datasets/{id}/versions/{v}/downloadsize``"""
+        ...
     async def get_dataset_export(self, identifier: Identifier, export_format: str, version: Optional[str] = None) -> str:
         """A metadata export (``ddi``, ``oai_dc``, ``schema.org``, ``dataverse_json``, ...) as text. ``GET /api/datasets/export?exporter=..&persistentId=..``"""
         ...
@@ -298,8 +444,17 @@ class AsyncNativeApi(NativeApi):
     async def get_dataset_metadatablocks(self, identifier: Identifier) -> Dict[str, MetadataBlock]:
         """The blocks of a dataset's collection, by name."""
         ...
+    async def get_dataset_persistent_url(self, identifier: Identifier) -> str:
+        """The dataset's persistent URL (``https://doi.org/...``, ``https://hdl.handle.net/...``). ``GET /api/datasets/{id}``"""
+        ...
     async def get_dataset_private_url(self, identifier: Identifier) -> PrivateUrl:
         """The draft's private URL. ``GET /api/datasets/{id}/privateUrl``"""
+        ...
+    async def get_dataset_summary_field_names(self) -> List[str]:
+        """The names of the fields a dataset's summary may show. ``GET /api/datasets/summaryFieldNames``"""
+        ...
+    async def get_dataset_user_permissions(self, identifier: Identifier) -> UserPermissions:
+        """What the caller may do on a dataset (``can_edit_dataset``, ``can_publish_dataset``, ...). ``GET /api/datasets/{id}/userPermissions``"""
         ...
     async def get_dataset_version(self, identifier: Identifier, version: str = ':latest') -> DatasetVersion:
         """One version (``"1.0"``, ``":draft"``, ``":latest"``, ``":latest-published"``). ``GET /api/datasets/{id}/versions/{version}``"""
@@ -313,11 +468,29 @@ class AsyncNativeApi(NativeApi):
     async def get_datasets_export(self, identifiers: Sequence[Identifier], export_format: str, as_dict: bool = False, errors: str = 'raise') -> List[Any]:
         """Exports of many datasets, concurrently; with ``as_dict``, parsed JSON."""
         ...
+    async def get_dataverse(self, identifier: Identifier) -> Collection:
+        """pyDataverse's name of :meth:`get_collection`. ``GET /api/dataverses/{id}``"""
+        ...
+    async def get_dataverse_contents(self, identifier: Identifier) -> List[Union[Collection, Dataset, Model]]:
+        """pyDataverse's name of :meth:`get_collection_contents`. ``GET /api/dataverses/{id}/contents``"""
+        ...
+    async def get_dataverse_facets(self, identifier: Identifier) -> List[str]:
+        """pyDataverse's name of :meth:`get_collection_facets`. ``GET /api/dataverses/{id}/facets``"""
+        ...
     async def get_dataverse_roles(self, identifier: Identifier) -> List[Role]:
         """Roles defined in a collection. ``GET /api/dataverses/{id}/roles``"""
         ...
     async def get_export_formats(self) -> Dict[str, Exporter]:
         """The export formats by name. ``GET /api/info/exportFormats``"""
+        ...
+    async def get_facetable_dataset_fields(self) -> List[DatasetField]:
+        """The dataset field types that can be search facets. ``GET /api/datasetfields/facetables``"""
+        ...
+    async def get_file_data_tables(self, identifier: Identifier) -> List[DataTable]:
+        """The tables of an ingested tabular file, with their variables. ``GET /api/files/{id}/dataTables``"""
+        ...
+    async def get_file_download_count(self, identifier: Identifier) -> int:
+        """How many times a file was downloaded (an ``int``). ``GET /api/files/{id}/downloadCount``"""
         ...
     async def get_info_api_terms_of_use(self) -> Message:
         """The API terms of use. ``GET /api/info/apiTermsOfUse``"""
@@ -337,14 +510,32 @@ class AsyncNativeApi(NativeApi):
     async def get_metadatablocks(self, full: bool = False) -> Union[List[MetadataBlockInfo], Dict[str, MetadataBlock]]:
         """The metadata blocks: a list in brief, or (``full``) a dict of full definitions by name. ``GET /api/metadatablocks``"""
         ...
+    async def get_private_url_dataset_version(self, token: str) -> DatasetVersion:
+        """The draft a private URL token opens, as its reviewer sees it (the token is kept out of errors). ``GET /api/datasets/privateUrlDatasetVersion/{token}``"""
+        ...
+    async def get_private_url_dataset_version_citation(self, token: str) -> str:
+        """The citation (HTML) of the draft a private URL token opens. ``GET /api/datasets/privateUrlDatasetVersion/{token}/citation``"""
+        ...
     async def get_user(self) -> AuthenticatedUser:
         """The token's user. ``GET /api/users/:me``"""
         ...
     async def get_user_api_token_expiration_date(self) -> TokenExpiration:
         """When the token expires. ``GET /api/users/token``"""
         ...
+    async def is_collection_metadatablocks_root(self, identifier: Identifier) -> bool:
+        """Whether a collection has its own metadata blocks (``True``) or inherits its parent's. ``GET /api/dataverses/{id}/metadatablocks/isRoot``"""
+        ...
+    async def list_collection_metadatablocks(self, identifier: Identifier, only_displayed_on_create: bool = False, full: bool = False) -> Union[List[MetadataBlockInfo], Dict[str, MetadataBlock]]:
+        """The metadata blocks a collection uses: a list in brief, or (``full``) a dict of definitions by name; ``only_displayed_on_create`` keeps the fields of the create form. ``GET /api/dataverses/{id}/metadatablocks``"""
+        ...
+    async def logout(self) -> str:
+        """End the session of a browser login (the server's message; an API token has none to end). ``POST /api/logout``"""
+        ...
     async def preflight_dataset(self, metadata: Any) -> List[MetadataProblem]:
         """Check a create body against the installation's metadata blocks without sending it: every problem at once (empty: none). ``GET /api/metadatablocks``"""
+        ...
+    async def preflight_dataset_in(self, collection: Identifier, metadata: Any) -> List[MetadataProblem]:
+        """Check a :class:`DatasetCreateBody` against the blocks and required fields of one collection without sending it: every problem at once (empty: none). ``GET /api/dataverses/{id}/metadatablocks?returnDatasetFieldTypes=true``"""
         ...
     async def publish_collection(self, identifier: Identifier) -> Collection:
         """Publish a collection. ``POST /api/dataverses/{id}/actions/:publish``"""
@@ -352,11 +543,20 @@ class AsyncNativeApi(NativeApi):
     async def publish_dataset(self, pid: Identifier, release_type: str = 'major', wait_seconds: Optional[int] = None) -> Dataset:
         """Publish the draft (``release_type``: ``major``, ``minor``, ``updatecurrent``); with ``wait_seconds``, wait until publication is finalized. ``POST /api/datasets/{id}/actions/:publish``"""
         ...
+    async def publish_dataverse(self, identifier: Identifier) -> Collection:
+        """pyDataverse's name of :meth:`publish_collection`. ``POST /api/dataverses/{id}/actions/:publish``"""
+        ...
     async def recreate_user_api_token(self) -> RecreatedToken:
         """A new token for the user (the old one stops working): ``message``, ``token``. ``POST /api/users/token/recreate``"""
         ...
     async def redetect_file_type(self, identifier: Identifier, dry_run: bool = False) -> RedetectResult:
         """Detect a file's content type again. ``POST /api/files/{id}/redetect``"""
+        ...
+    async def register_all_datafile_pids(self) -> str:
+        """Register PIDs for every published file without one (superusers): the server's message. ``GET /api/admin/registerDataFileAll``"""
+        ...
+    async def register_datafile_pid(self, identifier: Identifier) -> str:
+        """Register a PID for one published file (superusers): the server's message. ``GET /api/admin/{id}/registerDataFile``"""
         ...
     async def reingest_datafile(self, identifier: Identifier) -> Message:
         """Ingest a tabular file again. ``POST /api/files/{id}/reingest``"""
@@ -370,11 +570,26 @@ class AsyncNativeApi(NativeApi):
     async def return_dataset_to_author(self, identifier: Identifier, reason: str) -> Message:
         """Return a dataset in review to its author. ``POST /api/datasets/{id}/returnToAuthor``"""
         ...
-    async def search(self, q: str = '*', type: Optional[Sequence[str]] = None, subtree: Optional[Sequence[str]] = None, sort: Optional[str] = None, order: Optional[str] = None, per_page: Optional[int] = None, start: Optional[int] = None, fq: Optional[Sequence[str]] = None, metadata_fields: Optional[Sequence[str]] = None, show_facets: bool = False, show_relevance: bool = False) -> SearchPage:
-        """One page of search results. ``GET /api/search``"""
+    async def search(self, q: str = '*', type: Optional[Sequence[str]] = None, subtree: Optional[Sequence[str]] = None, sort: Optional[str] = None, order: Optional[str] = None, per_page: Optional[int] = None, start: Optional[int] = None, fq: Optional[Sequence[str]] = None, metadata_fields: Optional[Sequence[str]] = None, show_facets: bool = False, show_relevance: bool = False, show_entity_ids: Optional[bool] = None, show_api_urls: Optional[bool] = None, query_entities: Optional[bool] = None, geo_point: Optional[Union[str, Tuple[float, float]]] = None, geo_radius: Optional[Union[str, float]] = None, show_type_counts: Optional[bool] = None, show_collections: Optional[bool] = None, search_service: Optional[str] = None) -> SearchPage:
+        """One page of search results. ``geo_point`` (``"lat,lon"`` or a pair) and ``geo_radius`` (km) search around a point; ``show_entity_ids``, ``show_api_urls``, ``show_type_counts``, ``show_collections`` add to the answer; ``query_entities`` (Dataverse's default: on) also searches the entities' own fields. ``GET /api/search``"""
         ...
-    async def search_count(self, q: str = '*', type: Optional[Sequence[str]] = None, subtree: Optional[Sequence[str]] = None, fq: Optional[Sequence[str]] = None) -> int:
-        """How many results a search has. ``GET /api/search?per_page=0``"""
+    async def search_count(self, q: str = '*', type: Optional[Sequence[str]] = None, subtree: Optional[Sequence[str]] = None, fq: Optional[Sequence[str]] = None, query_entities: Optional[bool] = None, geo_point: Optional[Union[str, Tuple[float, float]]] = None, geo_radius: Optional[Union[str, float]] = None, search_service: Optional[str] = None) -> int:
+        """How many results a search has. ``GET /api/search?per_page=1``"""
+        ...
+    def search_stream(self, q: str = '*', type: Optional[Sequence[str]] = None, subtree: Optional[Sequence[str]] = None, sort: Optional[str] = None, order: Optional[str] = None, per_page: Optional[int] = None, start: Optional[int] = None, fq: Optional[Sequence[str]] = None, metadata_fields: Optional[Sequence[str]] = None, show_relevance: Optional[bool] = None, show_entity_ids: Optional[bool] = None, show_api_urls: Optional[bool] = None, query_entities: Optional[bool] = None, geo_point: Optional[Union[str, Tuple[float, float]]] = None, geo_radius: Optional[Union[str, float]] = None, show_collections: Optional[bool] = None, search_service: Optional[str] = None, limit: Optional[int] = None) -> AsyncItemStream:
+        """Every result of a search, page after page (``per_page`` each, the next page fetched while the current one is read), as models; at most ``limit`` items; an entity never comes twice. ``GET /api/search`` per page"""
+        ...
+    async def set_collection_attribute(self, identifier: Identifier, attribute: str, value: str) -> Collection:
+        """Set one attribute of a collection (``alias``, ``name``, ``description``, ``affiliation``, ``filePIDsEnabled``, ``requireFilesToPublishDataset``, ...). ``PUT /api/dataverses/{id}/attribute/{attribute}?value=``"""
+        ...
+    async def set_collection_input_levels(self, identifier: Identifier, levels: Sequence[Any]) -> Collection:
+        """Replace the collection's input levels: dicts ``{"datasetFieldTypeName", "required", "include"[, "displayOnCreate"]}`` or :class:`InputLevel` objects. ``PUT /api/dataverses/{id}/inputLevels``"""
+        ...
+    async def set_collection_metadatablocks(self, identifier: Identifier, blocks: Sequence[str]) -> str:
+        """Set the metadata blocks of a collection by name (it stops inheriting them): the server's message. ``POST /api/dataverses/{id}/metadatablocks``"""
+        ...
+    async def set_collection_metadatablocks_root(self, identifier: Identifier, root: bool) -> str:
+        """Make a collection keep its own metadata blocks (``True``) or inherit its parent's: the server's message. ``PUT /api/dataverses/{id}/metadatablocks/isRoot``"""
         ...
     async def submit_dataset_for_review(self, identifier: Identifier) -> Message:
         """Submit the draft for review. ``POST /api/datasets/{id}/submitForReview``"""
@@ -396,5 +611,8 @@ class AsyncNativeApi(NativeApi):
         ...
     async def validate_dataset_json(self, collection: Identifier, metadata: Any) -> DatasetValidation:
         """Ask the server whether a create body is valid for a collection. ``POST /api/dataverses/{id}/validateDatasetJson``"""
+        ...
+    async def wait_for_unlock(self, identifier: Identifier, lock_type: str, timeout_seconds: int = 300) -> None:
+        """Wait until a dataset has no lock of ``lock_type`` (``Ingest``, ``finalizePublication``, ``InReview``, ...), at most ``timeout_seconds`` (then ``ServerError``). ``GET /api/datasets/{id}/locks?type=`` until free"""
         ...
 

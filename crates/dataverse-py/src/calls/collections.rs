@@ -93,17 +93,7 @@ async fn facet_details(c: &Call) -> Result<Value, Error> {
 /// `crawl_collection(identifier, filter_by, fetch_titles, continue_on_error, concurrency)`:
 /// `{"items": [...], "errors": [...]}`, each item with its `type`.
 async fn crawl(c: &Call) -> Result<Value, Error> {
-    let filter: CrawlFilter = match c.args.opt_str("filter_by")? {
-        Some(f) => f.parse()?,
-        None => CrawlFilter::All,
-    };
-    let mut options = CrawlOptions::new()
-        .filter_by(filter)
-        .fetch_titles(c.args.bool_or("fetch_titles", true)?)
-        .continue_on_error(c.args.bool_or("continue_on_error", false)?);
-    if let Some(n) = c.args.opt_u64("concurrency")? {
-        options = options.concurrency(usize::try_from(n).unwrap_or(usize::MAX));
-    }
+    let mut options = crawl_options(&c.args)?;
     if let Some(p) = c.progress.clone() {
         options = options.on_progress(move |state| {
             // Collections below the start, and datasets.
@@ -128,4 +118,21 @@ async fn crawl(c: &Call) -> Result<Value, Error> {
         })
         .collect();
     Ok(json!({ "items": items, "errors": errors }))
+}
+
+/// The crawl's options from `filter_by`, `fetch_titles`, `continue_on_error` and
+/// `concurrency` (shared with `crawl_collection_stream`).
+pub fn crawl_options(args: &crate::args::Args) -> Result<CrawlOptions, Error> {
+    let filter: CrawlFilter = match args.opt_str("filter_by")? {
+        Some(f) => f.parse()?,
+        None => CrawlFilter::All,
+    };
+    let mut options = CrawlOptions::new()
+        .filter_by(filter)
+        .fetch_titles(args.bool_or("fetch_titles", true)?)
+        .continue_on_error(args.bool_or("continue_on_error", false)?);
+    if let Some(n) = args.opt_u64("concurrency")? {
+        options = options.concurrency(usize::try_from(n).unwrap_or(usize::MAX));
+    }
+    Ok(options)
 }

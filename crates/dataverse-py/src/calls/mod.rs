@@ -1,9 +1,15 @@
 //! Every method of `NativeApi`, by name: keyword arguments in, the result as JSON out.
 
+mod citations;
+mod collection_setup;
 mod collections;
+mod dataset_admin;
 mod datasets;
 mod files;
+mod permissions;
+mod search_query;
 mod server;
+pub mod streams;
 mod transfer;
 
 use std::future::Future;
@@ -37,7 +43,11 @@ pub async fn dispatch(name: &str, call: Call) -> Result<Value, Error> {
         .or_else(|| datasets::dispatch(name, &call))
         .or_else(|| files::dispatch(name, &call))
         .or_else(|| server::dispatch(name, &call))
-        .or_else(|| transfer::dispatch(name, &call));
+        .or_else(|| transfer::dispatch(name, &call))
+        .or_else(|| citations::dispatch(name, &call))
+        .or_else(|| collection_setup::dispatch(name, &call))
+        .or_else(|| dataset_admin::dispatch(name, &call))
+        .or_else(|| permissions::dispatch(name, &call));
     match fut {
         Some(fut) => fut.await,
         None => Err(invalid(format!("NativeApi has no method {name}"))),

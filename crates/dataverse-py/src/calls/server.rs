@@ -1,6 +1,6 @@
 //! The installation: info, export formats, metadata blocks, licenses, users, search.
 
-use dataverse_client::{Error, SearchQuery};
+use dataverse_client::Error;
 use serde_json::{Value, json};
 
 use super::{Call, Fut, to_json, unsent};
@@ -92,35 +92,7 @@ async fn recreate_token(c: &Call) -> Result<Value, Error> {
 }
 
 async fn search(c: &Call, count_only: bool) -> Result<Value, Error> {
-    let a = &c.args;
-    let mut q = SearchQuery::new(a.opt_str("q")?.unwrap_or_else(|| "*".into()));
-    for t in a.strs("type")? {
-        q = q.type_(t.as_str());
-    }
-    for s in a.strs("subtree")? {
-        q = q.subtree(s);
-    }
-    if let Some(s) = a.opt_str("sort")? {
-        q = q.sort(s.as_str());
-    }
-    if let Some(o) = a.opt_str("order")? {
-        q = q.order(o.as_str());
-    }
-    if let Some(n) = a.opt_u64("per_page")? {
-        q = q.per_page(u32::try_from(n).unwrap_or(u32::MAX));
-    }
-    if let Some(n) = a.opt_u64("start")? {
-        q = q.start(n);
-    }
-    for f in a.strs("fq")? {
-        q = q.fq(f);
-    }
-    for f in a.strs("metadata_fields")? {
-        q = q.metadata_fields(f);
-    }
-    q = q
-        .show_facets(a.bool_or("show_facets", false)?)
-        .show_relevance(a.bool_or("show_relevance", false)?);
+    let q = super::search_query::query(&c.args)?;
     if count_only {
         return Ok(json!(c.api.search_count(&q).await?));
     }
