@@ -398,3 +398,36 @@ async fn deaccessioning_the_newest_version_falls_back_to_the_one_before() {
     assert_eq!(s, 404);
     server.stop().await;
 }
+
+/// A collection's contents still list a dataset whose only published version was
+/// deaccessioned, so a guest's crawl with titles reads that version (with
+/// `includeDeaccessioned`) instead of failing on the 404 of a plain `:latest` read.
+#[tokio::test]
+async fn a_guests_crawl_with_titles_passes_a_deaccessioned_dataset() {
+    use dataverse_client::api::crawl::{CrawlFilter, CrawlOptions, TitleSource};
+
+    let server = TestServer::start().await;
+    let api = server.admin();
+    let guest = server.anonymous();
+    let (id, pid) = published(&api).await;
+    let title = api.get_dataset_version(id, V1).await.unwrap();
+    let title = title.title().unwrap().to_string();
+    api.deaccession_dataset(pid.as_str(), V1, "Superseded.", None)
+        .await
+        .unwrap();
+
+    for source in [TitleSource::Versions, TitleSource::Auto] {
+        let options = CrawlOptions::new()
+            .filter_by(CrawlFilter::Datasets)
+            .fetch_titles(true)
+            .titles_from(source);
+        let report = guest.crawl_collection_with(":root", options).await.unwrap();
+        let found: Vec<_> = report
+            .items
+            .iter()
+            .filter(|i| i.id() == id)
+            .map(|i| i.title().map(str::to_string))
+            .collect();
+        assert_eq!(found, vec![Some(title.clone())], "{source:?}");
+    }
+}

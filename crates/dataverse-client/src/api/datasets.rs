@@ -144,9 +144,11 @@ impl NativeApi {
             .await
     }
 
-    /// One version of a dataset without its file list (the crawl's title read).
+    /// One version of a dataset without its file list (the crawl's title read). A dataset
+    /// whose only published version was deaccessioned is still listed in its collection's
+    /// contents, so deaccessioned versions are included (older servers ignore the flag).
     ///
-    /// Endpoint: `GET /api/datasets/{id}/versions/{v}?excludeFiles=true`
+    /// Endpoint: `GET /api/datasets/{id}/versions/{v}?excludeFiles=true&includeDeaccessioned=true`
     pub(crate) async fn get_dataset_version_brief(
         &self,
         id: &PersistentOrId,
@@ -156,7 +158,8 @@ impl NativeApi {
             dataset(Request::get, id)
                 .seg("versions")
                 .seg(version)
-                .query("excludeFiles", "true"),
+                .query("excludeFiles", "true")
+                .query("includeDeaccessioned", "true"),
         )
         .await
     }
