@@ -611,10 +611,7 @@ impl NativeApi {
             .map(|s| s.filter(|x| !x.is_empty()).map(str::to_string).collect())
             .unwrap_or_default();
         root.extend(self.inner.api_prefix.iter().cloned());
-        let segs: Vec<String> = url
-            .path_segments()?
-            .map(percent_decoded)
-            .collect();
+        let segs: Vec<String> = url.path_segments()?.map(percent_decoded).collect();
         if segs.len() <= root.len() || segs[..root.len()] != root[..] {
             return None;
         }

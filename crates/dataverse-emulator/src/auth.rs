@@ -185,8 +185,10 @@ async fn signed_url_caller(parts: &Parts, state: &Emulator) -> Result<Option<Cal
                 }
             };
             let (_, key) = crate::routes::common::guestbook::signing_key(conn, &caller, &path)?;
-            Ok(crate::routes::common::guestbook::url_valid(&url, &user, &method, &key)
-                .then_some(caller))
+            Ok(
+                crate::routes::common::guestbook::url_valid(&url, &user, &method, &key)
+                    .then_some(caller),
+            )
         })
         .await?;
     caller.map(Some).ok_or_else(bad)

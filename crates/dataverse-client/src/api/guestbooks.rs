@@ -145,7 +145,10 @@ impl NativeApi {
     /// (`Guestbook removed 3`, or `No Guestbook to remove.`).
     ///
     /// Endpoint: `DELETE /api/datasets/{id}/guestbook`
-    pub async fn remove_dataset_guestbook(&self, dataset: impl IntoPersistentOrId) -> Result<String> {
+    pub async fn remove_dataset_guestbook(
+        &self,
+        dataset: impl IntoPersistentOrId,
+    ) -> Result<String> {
         let id = dataset.into_persistent_or_id()?;
         self.execute_message(Request::delete("datasets").id(&id).seg("guestbook"))
             .await

@@ -293,8 +293,7 @@ async fn dataset_post(
     let v = em
         .store()
         .call(move |conn| -> Result<Value, AppError> {
-            let (dataset, ids, draft) =
-                dataset_files(conn, &auth, &idtf, spec.as_deref(), &p)?;
+            let (dataset, ids, draft) = dataset_files(conn, &auth, &idtf, spec.as_deref(), &p)?;
             let gbrecs = draft || flag(&p, "gbrecs");
             let gbrids = process(conn, &em2, &auth, &ids, &body, gbrecs, &info)?;
             signed_url(conn, &auth, &info, &dataset.to_string(), gbrids)

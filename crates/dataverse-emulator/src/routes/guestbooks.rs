@@ -31,11 +31,7 @@ fn long_param(s: &str, info: &RequestInfo) -> Result<i64, ApiError> {
         .map_err(|_| ApiError::endpoint_not_found(info))
 }
 
-fn edit_dataverse(
-    conn: &Connection,
-    auth: &Auth,
-    c: &CollectionRow,
-) -> Result<(), AppError> {
+fn edit_dataverse(conn: &Connection, auth: &Auth, c: &CollectionRow) -> Result<(), AppError> {
     if permitted(
         conn,
         &auth.caller,
@@ -115,9 +111,11 @@ fn body_error(e: GuestbookBodyError, action: &str) -> AppError {
         GuestbookBodyError::Malformed => {
             ApiError::bad_request("Error parsing guestbook JSON").into()
         }
-        GuestbookBodyError::Missing(what) => {
-            ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, format!("{action}: {what}")).into()
-        }
+        GuestbookBodyError::Missing(what) => ApiError::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            format!("{action}: {what}"),
+        )
+        .into(),
     }
 }
 
@@ -148,7 +146,8 @@ pub(super) async fn create(
             let c = find_collection(&tx, &idtf)?;
             authenticated(&auth.caller)?;
             edit_dataverse(&tx, &auth, &c)?;
-            let input = parse_guestbook(&body).map_err(|e| body_error(e, "Error creating guestbook"))?;
+            let input =
+                parse_guestbook(&body).map_err(|e| body_error(e, "Error creating guestbook"))?;
             name_check(input.name.as_deref(), "Error creating guestbook.")?;
             let id = guestbooks::insert(&tx, c.id, &input, &time_fmt::now_iso())?;
             let gb = found(&tx, id)?;
@@ -180,7 +179,8 @@ pub(super) async fn update(
         .call(move |conn| -> Result<Value, AppError> {
             let tx = conn.transaction()?;
             let gb = found(&tx, id)?;
-            let input = parse_guestbook(&body).map_err(|e| body_error(e, "Error updating guestbook"))?;
+            let input =
+                parse_guestbook(&body).map_err(|e| body_error(e, "Error updating guestbook"))?;
             command_permission(&tx, &auth, gb.dataverse_id)?;
             name_check(input.name.as_deref(), "Error updating guestbook.")?;
             guestbooks::update(&tx, id, &input)?;
@@ -199,7 +199,12 @@ fn command_permission(
     dataverse: Option<i64>,
 ) -> Result<(), AppError> {
     let allowed = match dataverse {
-        Some(dv) => permitted(conn, &auth.caller, Permission::EditDataverse, DvObject::Collection(dv))?,
+        Some(dv) => permitted(
+            conn,
+            &auth.caller,
+            Permission::EditDataverse,
+            DvObject::Collection(dv),
+        )?,
         None => auth.caller.is_superuser(),
     };
     if allowed {
@@ -278,10 +283,16 @@ pub(super) async fn responses(
             let usage = guestbooks::usage_count(conn, gb.id, dv)?;
             let total = guestbooks::response_count(conn, gb.id, dv)?;
             let mut out = Map::new();
-            out.insert("guestbook".into(), printer::guestbook(&gb, Some((usage, total))));
+            out.insert(
+                "guestbook".into(),
+                printer::guestbook(&gb, Some((usage, total))),
+            );
             let mut list = Vec::new();
             for r in guestbooks::responses(conn, gb.id, offset, limit)? {
-                list.push(printer::response(&r, &response_context(conn, r.dataset_id, r.datafile_id)?));
+                list.push(printer::response(
+                    &r,
+                    &response_context(conn, r.dataset_id, r.datafile_id)?,
+                ));
             }
             out.insert("responses".into(), Value::Array(list));
             if let Some(limit) = limit {
@@ -305,7 +316,11 @@ pub(super) async fn responses(
 }
 
 /// The dataset title and identifier, the file name and PID a response names.
-fn response_context(conn: &Connection, dataset: i64, file: i64) -> Result<ResponseContext, AppError> {
+fn response_context(
+    conn: &Connection,
+    dataset: i64,
+    file: i64,
+) -> Result<ResponseContext, AppError> {
     let mut ctx = ResponseContext::default();
     if let Some(ds) = datasets::by_id(conn, dataset)? {
         ctx.dataset_identifier = ds.identifier.clone();
@@ -349,7 +364,12 @@ pub(super) async fn set_dataset(
                 .into());
             }
             let may = auth.caller.user().is_some()
-                && permitted(&tx, &auth.caller, Permission::EditDataset, DvObject::Dataset(ds.id))?;
+                && permitted(
+                    &tx,
+                    &auth.caller,
+                    Permission::EditDataset,
+                    DvObject::Dataset(ds.id),
+                )?;
             if !may || !available(&tx, ds.owner_id)?.contains(&gb_id) {
                 return Err(ApiError::bad_request("Failed to update dataset guestbook.").into());
             }
@@ -394,7 +414,12 @@ pub(super) async fn remove_dataset(
                 return Ok("No Guestbook to remove.".to_string());
             };
             let may = auth.caller.user().is_some()
-                && permitted(&tx, &auth.caller, Permission::EditDataset, DvObject::Dataset(ds.id))?;
+                && permitted(
+                    &tx,
+                    &auth.caller,
+                    Permission::EditDataset,
+                    DvObject::Dataset(ds.id),
+                )?;
             if !may {
                 return Err(ApiError::bad_request("Failed to remove dataset guestbook.").into());
             }
@@ -427,7 +452,9 @@ pub(super) async fn get_at_request(
             let effective =
                 super::common::guestbook::effective_at_request(conn, ds.id, installation)?;
             Ok(match guestbooks::dataset_at_request(conn, ds.id)? {
-                None => msg(format!("Not set on dataset, using the default: {effective}")),
+                None => msg(format!(
+                    "Not set on dataset, using the default: {effective}"
+                )),
                 Some(_) => ok(Value::Bool(effective)),
             })
         })

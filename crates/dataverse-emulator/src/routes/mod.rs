@@ -440,7 +440,10 @@ fn api_routes() -> Router<Emulator> {
             "/api/access/datafile/bundle/{id}",
             get(bundle::bundle).post(guestbook_access::bundle),
         )
-        .route("/api/access/datafiles", post(guestbook_access::datafiles_form))
+        .route(
+            "/api/access/datafiles",
+            post(guestbook_access::datafiles_form),
+        )
         // access_requests.rs: requests for restricted files, grants
         .route(
             "/api/access/{id}/allowAccessRequest",

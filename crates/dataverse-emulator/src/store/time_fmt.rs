@@ -71,7 +71,11 @@ pub(crate) fn local_date_time_ms(ms: i64) -> String {
         return ms.to_string();
     };
     let fmt = format_description!("[year]-[month]-[day]T[hour]:[minute]:[second]");
-    format!("{}.{:03}", t.format(&fmt).unwrap_or_default(), ms.rem_euclid(1000))
+    format!(
+        "{}.{:03}",
+        t.format(&fmt).unwrap_or_default(),
+        ms.rem_euclid(1000)
+    )
 }
 
 /// Unix milliseconds of a `yyyy-MM-dd'T'HH:mm:ss'Z'` time ([`iso`]).

@@ -125,7 +125,11 @@ pub(super) fn datafiles_request(ids: &[u64], original: bool) -> Result<Request> 
 }
 
 /// `GET /api/access/dataset/{id}[/versions/{v}]`.
-pub(super) fn dataset_request(id: &PersistentOrId, version: Option<Version>, original: bool) -> Request {
+pub(super) fn dataset_request(
+    id: &PersistentOrId,
+    version: Option<Version>,
+    original: bool,
+) -> Request {
     let mut req = Request::get("access").seg("dataset").id(id);
     if let Some(v) = version {
         req = req.seg("versions").seg(v);

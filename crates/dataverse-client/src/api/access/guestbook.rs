@@ -36,11 +36,7 @@ fn as_post(mut get: Request, response: &GuestbookResponse) -> Request {
 impl NativeApi {
     /// `POST` the response, then the `GET` of the signed URL (with the headers of `get`,
     /// such as its `Range`).
-    async fn signed_get(
-        &self,
-        get: Request,
-        response: &GuestbookResponse,
-    ) -> Result<Request> {
+    async fn signed_get(&self, get: Request, response: &GuestbookResponse) -> Result<Request> {
         let headers = get.headers.clone();
         let post = as_post(get, response);
         let signed: Signed = self.execute(post).await?;

@@ -15,7 +15,9 @@ use super::AppError;
 use crate::auth::Caller;
 use crate::envelope::ApiError;
 use crate::permissions::{DvObject, Permission, permitted};
-use crate::store::guestbooks::{self, Guestbook, GuestbookInput, OptionValue, Question, ResponseInput};
+use crate::store::guestbooks::{
+    self, Guestbook, GuestbookInput, OptionValue, Question, ResponseInput,
+};
 use crate::store::{time_fmt, users};
 
 /// `GUESTBOOK_RESPONSE_SIGNEDURL_TIMEOUT_MINUTES`.
@@ -32,9 +34,9 @@ pub(crate) enum GuestbookBodyError {
 }
 
 fn req_bool(o: &Map<String, Value>, key: &str) -> Result<bool, GuestbookBodyError> {
-    o.get(key)
-        .and_then(Value::as_bool)
-        .ok_or_else(|| GuestbookBodyError::Missing(format!("\"{key}\" is missing or not a boolean")))
+    o.get(key).and_then(Value::as_bool).ok_or_else(|| {
+        GuestbookBodyError::Missing(format!("\"{key}\" is missing or not a boolean"))
+    })
 }
 
 fn req_str(o: &Map<String, Value>, key: &str) -> Result<String, GuestbookBodyError> {
@@ -96,7 +98,10 @@ pub(crate) fn parse_guestbook(body: &str) -> Result<GuestbookInput, GuestbookBod
         name_required: req_bool(&o, "nameRequired")?,
         institution_required: req_bool(&o, "institutionRequired")?,
         position_required: req_bool(&o, "positionRequired")?,
-        create_time: o.get("createTime").and_then(Value::as_str).map(str::to_string),
+        create_time: o
+            .get("createTime")
+            .and_then(Value::as_str)
+            .map(str::to_string),
         questions,
     })
 }
@@ -234,7 +239,10 @@ fn parse_response(
                 }
                 option.to_string()
             } else {
-                value.and_then(Value::as_str).unwrap_or_default().to_string()
+                value
+                    .and_then(Value::as_str)
+                    .unwrap_or_default()
+                    .to_string()
             };
             r.answers.push((id, q.question.clone(), answer));
             open.remove(&id);
@@ -275,7 +283,12 @@ pub(crate) fn required_guestbook(
         return Ok(None);
     };
     if caller.user().is_some()
-        && permitted(conn, caller, Permission::EditDataset, DvObject::Dataset(dataset))?
+        && permitted(
+            conn,
+            caller,
+            Permission::EditDataset,
+            DvObject::Dataset(dataset),
+        )?
     {
         return Ok(None);
     }
