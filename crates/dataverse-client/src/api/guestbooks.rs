@@ -1,7 +1,7 @@
 //! Guestbooks (`/api/guestbooks`): defined on a collection, chosen by a dataset
 //! (`/api/datasets/{id}/guestbook`), answered by downloaders; the recorded responses.
 //! Downloads that carry an answer are in [`crate::api::access`]
-//! ([`DataAccessOptions::guestbook_response`](crate::DataAccessOptions::guestbook_response)
+//! ([`DataAccessOptions::guestbook_response`](crate::api::access::DataAccessOptions::guestbook_response)
 //! and the `*_with_guestbook` methods).
 
 use crate::client::{NativeApi, Request};
