@@ -395,3 +395,73 @@ pub(crate) fn url_valid(url: &str, user: &str, method: &str, key: &str) -> bool 
     }
     allowed_method == Some(method) && allowed_user == Some(user)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn signed_urls_check_out_only_as_signed() {
+        let url = sign_url(
+            "http://h/api/access/datafile/5?gbrecs=true&gbrids=9",
+            "ada",
+            "k3y",
+        );
+        assert!(url.contains("?gbrecs=true&gbrids=9&until="), "{url}");
+        assert!(url.contains("&user=ada&method=GET&token="), "{url}");
+        assert!(url_valid(&url, "ada", "GET", "k3y"));
+        assert!(!url_valid(&url, "ada", "GET", "other key"));
+        assert!(!url_valid(&url, "bob", "GET", "k3y"));
+        assert!(!url_valid(&url, "ada", "POST", "k3y"));
+        assert!(!url_valid(
+            &url.replace("datafile/5", "datafile/6"),
+            "ada",
+            "GET",
+            "k3y"
+        ));
+        assert!(!url_valid(
+            "http://h/api/access/datafile/5",
+            "ada",
+            "GET",
+            "k3y"
+        ));
+        // Expired: signed as if a minute and a bit ago.
+        let until = time_fmt::local_date_time_ms(time_fmt::now_ms() - 1_000);
+        let stale = format!("http://h/x?until={until}&user=ada&method=GET&token=");
+        let mut h = Sha512::new();
+        h.update(stale.as_bytes());
+        h.update(b"k3y");
+        let stale = format!("{stale}{}", hex::encode(h.finalize()));
+        assert!(!url_valid(&stale, "ada", "GET", "k3y"));
+    }
+
+    #[test]
+    fn guestbook_bodies() {
+        assert!(matches!(
+            parse_guestbook("[1]"),
+            Err(GuestbookBodyError::Malformed)
+        ));
+        assert!(matches!(
+            parse_guestbook(r#"{"name": "x", "enabled": true}"#),
+            Err(GuestbookBodyError::Missing(m)) if m.contains("emailRequired")
+        ));
+        let g = parse_guestbook(
+            r#"{"name": "x", "enabled": true, "emailRequired": false, "nameRequired": true,
+                "institutionRequired": false, "positionRequired": false,
+                "customQuestions": [{"question": "Q", "required": true, "displayOrder": 1,
+                  "type": "options", "hidden": false,
+                  "optionValues": [{"value": "A", "displayOrder": 0}]}]}"#,
+        )
+        .unwrap();
+        assert!(g.name_required && g.enabled && !g.email_required);
+        assert_eq!(g.questions[0].options[0].value, "A");
+    }
+
+    #[test]
+    fn emails() {
+        assert!(email_valid("a@b.org"));
+        for bad in ["a", "a@b", "@b.org", "a@@b.org", "a b@c.org", "a@.org"] {
+            assert!(!email_valid(bad), "{bad}");
+        }
+    }
+}
