@@ -9,14 +9,17 @@ use crate::error::CliResult;
 use crate::input;
 
 /// The examples at the end of `dv guestbook create --help`.
-pub(crate) const EXAMPLES: &str = r#"Example of FILE.json:
+pub(crate) const EXAMPLES: &str = r#"Examples:
+  dv guestbook create :root guestbook.json
+  dv -o json guestbook show 2 > guestbook.json     # a guestbook to start from
+  dv guestbook update 2 guestbook.json
+
+A guestbook.json:
   {"name": "Downloaders", "enabled": true, "nameRequired": true, "emailRequired": true,
    "institutionRequired": false, "positionRequired": false,
    "customQuestions": [{"question": "Purpose?", "required": true, "displayOrder": 0,
      "type": "options", "hidden": false, "optionValues": [
-       {"value": "Research", "displayOrder": 0}, {"value": "Teaching", "displayOrder": 1}]}]}
-
-  dv guestbook create :root guestbook.json"#;
+       {"value": "Research", "displayOrder": 0}, {"value": "Teaching", "displayOrder": 1}]}]}"#;
 
 /// `dv guestbook create`
 #[derive(Debug, clap::Args)]
