@@ -13,8 +13,8 @@ use clap::{
 };
 
 use crate::commands::{
-    admin, auth, collection, completions, dataset, demo, file, info, licenses, metadatablocks,
-    metrics, role, search, serve, user,
+    admin, auth, collection, completions, dataset, demo, file, guestbook, info, licenses,
+    metadatablocks, metrics, role, search, serve, user,
 };
 
 /// The examples at the end of `dv --help`.
@@ -282,6 +282,9 @@ pub enum Command {
     /// Roles: list those available on a collection, show, create, delete.
     #[command(subcommand)]
     Role(role::RoleCommand),
+    /// Guestbooks: list a collection's, show, create, update, enable, disable, responses.
+    #[command(subcommand)]
+    Guestbook(guestbook::GuestbookCommand),
     /// Metrics of the installation: counts and lists of collections, datasets, files,
     /// downloads and accounts.
     #[command(after_help = metrics::EXAMPLES)]

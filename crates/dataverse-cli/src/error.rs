@@ -174,12 +174,28 @@ fn server_line(api: &dataverse_client::ApiError) -> String {
     let ours = match subject(&api.url) {
         Some(subject) if is_missing(api, &subject) => Some(format!("{} not found", subject.text)),
         _ if needs_a_token(api) => Some(NO_TOKEN.to_string()),
+        _ if needs_a_guestbook_answer(api) => Some(GUESTBOOK_NEEDED.to_string()),
         _ => None,
     };
     match ours {
         Some(ours) => format!("{ours} (Dataverse: \"{}\"; {request})", api.message),
         None => format!("{} ({request})", api.message),
     }
+}
+
+/// Our words for a download or access request refused for want of a guestbook answer.
+pub const GUESTBOOK_NEEDED: &str =
+    "a guestbook answer is needed: pass --guestbook-response FILE.json";
+
+/// Dataverse's `guestbookResponseMissing` and `guestbookAccessRequestResponseMissing`.
+fn needs_a_guestbook_answer(api: &dataverse_client::ApiError) -> bool {
+    api.status == 400
+        && (api
+            .message
+            .starts_with("You may not download this file without the required Guestbook response")
+            || api.message.starts_with(
+                "You may not request access to this file without the required Guestbook response",
+            ))
 }
 
 /// What a request was about, as the URL the CLI asked for names it.

@@ -26,3 +26,20 @@ pub fn read_body<T: DeserializeOwned>(path: &Path, what: &str) -> CliResult<T> {
     serde_json::from_value(read_json(path)?)
         .map_err(|e| CliError::Usage(format!("{} is not a valid {what}: {e}", path.display())))
 }
+
+/// A guestbook answer from a file (`-`: stdin): Dataverse's body
+/// `{"guestbookResponse": {...}}` or just the inner object.
+pub fn read_guestbook_response(
+    path: &Path,
+) -> CliResult<dataverse_client::models::guestbooks::GuestbookResponse> {
+    let mut v = read_json(path)?;
+    if let Some(inner) = v.get_mut("guestbookResponse") {
+        v = inner.take();
+    }
+    serde_json::from_value(v).map_err(|e| {
+        CliError::Usage(format!(
+            "{} is not a valid guestbook response: {e}",
+            path.display()
+        ))
+    })
+}

@@ -27,6 +27,8 @@ mod edits;
 mod errors;
 #[path = "cli/files.rs"]
 mod files;
+#[path = "cli/guestbooks.rs"]
+mod guestbooks;
 #[path = "cli/info.rs"]
 mod info;
 #[path = "cli/licenses.rs"]

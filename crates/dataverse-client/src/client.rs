@@ -595,6 +595,34 @@ impl NativeApi {
         url
     }
 
+    /// A GET of a URL the server handed out under this client's API root (the signed URL
+    /// a download with a guestbook response answers with), its query kept in order.
+    /// `None` when the URL is not on this server.
+    pub(crate) fn request_for_url(&self, url: &Url) -> Option<Request> {
+        let base = &self.inner.base;
+        if url.scheme() != base.scheme()
+            || url.host_str() != base.host_str()
+            || url.port_or_known_default() != base.port_or_known_default()
+        {
+            return None;
+        }
+        let mut root: Vec<String> = base
+            .path_segments()
+            .map(|s| s.filter(|x| !x.is_empty()).map(str::to_string).collect())
+            .unwrap_or_default();
+        root.extend(self.inner.api_prefix.iter().cloned());
+        let segs: Vec<String> = url.path_segments()?.map(percent_decoded).collect();
+        if segs.len() <= root.len() || segs[..root.len()] != root[..] {
+            return None;
+        }
+        let mut req = Request::get(&segs[root.len()]);
+        for s in &segs[root.len() + 1..] {
+            req = req.seg(s);
+        }
+        req.query = url.query_pairs().into_owned().collect();
+        Some(req)
+    }
+
     /// Send, retry, and return the decoded `data` of the envelope.
     pub(crate) async fn execute<T: DeserializeOwned>(&self, req: Request) -> Result<T> {
         let req = &req;
@@ -955,6 +983,27 @@ fn name_the_pid(message: String, req: &Request) -> String {
 
 /// The [`Error::Transport`] of a failed `method` to `url`: what kind of failure, and the
 /// HTTP stack's error as its source.
+/// A URL path segment with its `%XX` escapes decoded.
+fn percent_decoded(s: &str) -> String {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'%'
+            && i + 2 < b.len()
+            && let Ok(h) = std::str::from_utf8(&b[i + 1..i + 3])
+            && let Ok(v) = u8::from_str_radix(h, 16)
+        {
+            out.push(v);
+            i += 3;
+        } else {
+            out.push(b[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
 pub(crate) fn transport_error(method: &Method, url: &Url, e: reqwest::Error) -> Error {
     let unreachable = e
         .is_connect()

@@ -92,6 +92,11 @@ impl FromRequestParts<Emulator> for Auth {
 
     async fn from_request_parts(parts: &mut Parts, state: &Emulator) -> Result<Self, ApiError> {
         let key = request_api_key(parts);
+        if key.is_none()
+            && let Some(caller) = signed_url_caller(parts, state).await?
+        {
+            return Ok(Auth { caller, key: None });
+        }
         let Some(k) = key.clone() else {
             // `Access.getRequestor`: without a key, the Data Access API serves the user
             // signed in to the web pages (a stale sign-in is a guest, as in Dataverse).
@@ -113,4 +118,78 @@ impl FromRequestParts<Emulator> for Auth {
             None => Err(ApiError::unauthorized("Bad API key")),
         }
     }
+}
+
+/// `%XX` sequences decoded (`URLDecoder.decode`, without `+` to space: the signed URLs
+/// carry no form encoding).
+fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%'
+            && i + 2 < bytes.len()
+            && let Ok(hex) = std::str::from_utf8(&bytes[i + 1..i + 3])
+            && let Ok(b) = u8::from_str_radix(hex, 16)
+        {
+            out.push(b);
+            i += 3;
+            continue;
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// `SignedUrlAuthMechanism`: a request with `?token=` is a signed URL. Its `user` is looked
+/// up and the URL's hash checked with that user's key (their API token; for `guest` the
+/// URL's path); a URL that does not check out is a 401 `Bad signed URL`.
+async fn signed_url_caller(parts: &Parts, state: &Emulator) -> Result<Option<Caller>, ApiError> {
+    let Ok(Query(q)) = Query::<HashMap<String, String>>::try_from_uri(&parts.uri) else {
+        return Ok(None);
+    };
+    if !q.contains_key("token") {
+        return Ok(None);
+    }
+    let bad = || ApiError::unauthorized("Bad signed URL");
+    let Some(user) = q.get("user").cloned() else {
+        return Err(bad());
+    };
+    let uri = parts
+        .extensions
+        .get::<crate::normalize::OriginalUri>()
+        .map_or(&parts.uri, |o| &o.0);
+    let host = parts
+        .headers
+        .get(axum::http::header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .or_else(|| uri.authority().map(|a| a.as_str()))
+        .unwrap_or("localhost")
+        .to_string();
+    let pq = uri
+        .path_and_query()
+        .map_or_else(|| uri.path().to_string(), |pq| pq.as_str().to_string());
+    let url = percent_decode(&format!("http://{host}{pq}"));
+    let path = percent_decode(&format!("http://{host}{}", uri.path()));
+    let method = parts.method.as_str().to_string();
+    let caller = state
+        .store()
+        .read(move |conn| -> Result<Option<Caller>, crate::Error> {
+            let caller = if user.eq_ignore_ascii_case("guest") {
+                Caller::Guest
+            } else {
+                match users::by_identifier(conn, &user)? {
+                    Some(u) => Caller::User(Box::new(u)),
+                    None => return Ok(None),
+                }
+            };
+            let (_, key) = crate::routes::common::guestbook::signing_key(conn, &caller, &path)?;
+            Ok(
+                crate::routes::common::guestbook::url_valid(&url, &user, &method, &key)
+                    .then_some(caller),
+            )
+        })
+        .await?;
+    caller.map(Some).ok_or_else(bad)
 }

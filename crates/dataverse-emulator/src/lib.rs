@@ -94,6 +94,10 @@ pub struct Config {
     /// An S3 store for file bytes (default none: the file store under `data_dir`). With
     /// one, new files go to the bucket and direct upload is offered (`uploadurls`).
     pub s3: Option<S3Config>,
+    /// Dataverse's `dataverse.files.guestbook-at-request` JVM setting (default unset):
+    /// whether guestbooks are answered when access is requested rather than on download.
+    /// Superusers may set a dataset's own choice only when it is set.
+    pub guestbook_at_request: Option<bool>,
 }
 
 impl std::fmt::Debug for Config {
@@ -110,6 +114,7 @@ impl std::fmt::Debug for Config {
             .field("publish_delay", &self.publish_delay)
             .field("faults", &self.faults)
             .field("s3", &self.s3)
+            .field("guestbook_at_request", &self.guestbook_at_request)
             .finish_non_exhaustive()
     }
 }
@@ -130,6 +135,7 @@ impl Config {
             publish_delay: Duration::from_millis(50),
             faults: None,
             s3: None,
+            guestbook_at_request: None,
         }
     }
 }

@@ -11,6 +11,7 @@ pub(crate) mod datasets;
 pub(crate) mod deaccession;
 pub(crate) mod file_pids;
 pub(crate) mod files;
+pub(crate) mod guestbooks;
 pub(crate) mod licenses;
 pub(crate) mod locks;
 pub(crate) mod metrics;
@@ -183,6 +184,9 @@ impl Store {
             if version < 11 {
                 tx.execute_batch(collection_setup::SCHEMA_DATASET_TYPES)?;
             }
+            if version < 12 {
+                tx.execute_batch(guestbooks::SCHEMA_S14GB)?;
+            }
             if version < SCHEMA_VERSION {
                 tx.pragma_update(None, "user_version", SCHEMA_VERSION)?;
             }
@@ -233,7 +237,7 @@ impl Store {
 }
 
 /// Current schema version (`PRAGMA user_version`). Later issues add `if version < N` steps.
-pub(crate) const SCHEMA_VERSION: i64 = 11;
+pub(crate) const SCHEMA_VERSION: i64 = 12;
 
 /// Username of the bootstrap superuser.
 pub(crate) const ADMIN_USERNAME: &str = "dataverseAdmin";

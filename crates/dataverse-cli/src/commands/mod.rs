@@ -10,6 +10,7 @@ pub mod completions;
 pub mod dataset;
 pub mod demo;
 pub mod file;
+pub mod guestbook;
 pub mod info;
 pub mod licenses;
 pub mod metadatablocks;
@@ -52,6 +53,7 @@ pub async fn run(cli: Cli) -> CliResult {
                 Command::File(cmd) => file::run(&ctx, cmd).await,
                 Command::Search(args) => search::execute(&ctx, args).await,
                 Command::Role(cmd) => role::run(&ctx, cmd).await,
+                Command::Guestbook(cmd) => guestbook::run(&ctx, cmd).await,
                 Command::Metrics(args) => metrics::execute(&ctx, args).await,
                 Command::Admin(cmd) => admin::run(&ctx, cmd).await,
                 Command::Serve(_)

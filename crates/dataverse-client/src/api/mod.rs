@@ -12,6 +12,7 @@ pub mod datasets;
 pub mod deaccession;
 pub mod file_pids;
 pub mod files;
+pub mod guestbooks;
 pub mod info;
 pub mod licenses;
 pub mod metadatablocks;

@@ -12,6 +12,7 @@ pub mod common;
 pub mod datasets;
 pub mod direct_upload;
 pub mod files;
+pub mod guestbooks;
 pub mod info;
 pub mod jsonld;
 pub mod licenses;

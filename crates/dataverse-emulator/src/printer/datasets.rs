@@ -31,6 +31,9 @@ pub(crate) fn dataset(
         "storageIdentifier".into(),
         ds.storage_identifier.clone().into(),
     );
+    if let Some(gb) = ds.guestbook_id {
+        m.insert("guestbookId".into(), gb.into());
+    }
     if let Some(l) = &ds.metadata_language {
         m.insert("metadataLanguage".into(), l.clone().into());
     }
@@ -96,6 +99,9 @@ pub(crate) fn version(
     }
     if let Some(n) = &v.version_note {
         m.insert("versionNote".into(), n.clone().into());
+    }
+    if let Some(gb) = ds.guestbook_id {
+        m.insert("guestbookId".into(), gb.into());
     }
     let terms: Map<String, Value> = serde_json::from_str(&v.terms).unwrap_or_default();
     match v.license_name.as_deref() {

@@ -6,6 +6,7 @@
 pub(crate) mod collections;
 pub(crate) mod datasets;
 pub(crate) mod files;
+pub(crate) mod guestbooks;
 pub(crate) mod licenses;
 pub(crate) mod locks;
 pub(crate) mod roles;

@@ -20,6 +20,7 @@ use super::common::extract::{Params, flag};
 use super::common::guards;
 use super::common::guards::find_dataset;
 use super::common::guards::{can_see_draft, find_file, latest_visible};
+use super::common::guestbook::{required_guestbook, response_missing};
 use crate::auth::{Auth, Caller};
 use crate::envelope::{ApiError, RequestInfo};
 use crate::model::VersionState;
@@ -306,6 +307,9 @@ pub(super) async fn datafile(
                 Access::NotFound => return Err(ApiError::endpoint_not_found(&info2).into()),
                 Access::Forbidden => return Err(forbidden(&info2).into()),
             };
+            if let Some(gb) = required_guestbook(conn, &caller, df.dataset_id, &p)? {
+                return Err(response_missing(gb).into());
+            }
             if wanted.unsupported || (wanted.tabular_only && !df.tabular) {
                 return Err(ApiError::not_found(NO_SERVICE).into());
             }
@@ -570,6 +574,7 @@ async fn zip_of_ids(
     em: Emulator,
     ids_text: String,
     (original, gbrecs): (bool, bool),
+    p: HashMap<String, String>,
     auth: Auth,
     info: RequestInfo,
 ) -> Result<Response, AppError> {
@@ -611,6 +616,12 @@ async fn zip_of_ids(
                         Access::NotFound | Access::Forbidden => skipped.push(format!("file {id}")),
                     }
                 }
+                if let Some(d) = dataset
+                    && !entries.is_empty()
+                    && let Some(gb) = required_guestbook(conn, &auth.caller, d, &p)?
+                {
+                    return Err(response_missing(gb).into());
+                }
                 if entries.is_empty() {
                     return Err(forbidden(&info2).into());
                 }
@@ -638,7 +649,8 @@ pub(super) async fn datafiles_get(
     auth: Auth,
 ) -> Result<Response, AppError> {
     let original = p.get("format").is_some_and(|f| f == "original");
-    zip_of_ids(em, ids, (original, flag(&p, "gbrecs")), auth, info).await
+    let gbrecs = flag(&p, "gbrecs");
+    zip_of_ids(em, ids, (original, gbrecs), p, auth, info).await
 }
 
 pub(super) async fn datafiles_post(
@@ -672,7 +684,8 @@ pub(super) async fn datafiles_post(
             .unwrap_or(trimmed)
             .to_string()
     };
-    zip_of_ids(em, ids, (original, flag(&p, "gbrecs")), auth, info).await
+    let gbrecs = flag(&p, "gbrecs");
+    zip_of_ids(em, ids, (original, gbrecs), p, auth, info).await
 }
 
 pub(super) async fn dataset_zip(
@@ -741,6 +754,11 @@ async fn whole_dataset(
                         Access::Granted(s) => entries.push(s),
                         Access::NotFound | Access::Forbidden => skipped.push(fm.path()),
                     }
+                }
+                if !entries.is_empty()
+                    && let Some(gb) = required_guestbook(conn, &auth.caller, ds.id, &p)?
+                {
+                    return Err(response_missing(gb).into());
                 }
                 if entries.is_empty() && !skipped.is_empty() {
                     return Err(forbidden(&info).into());

@@ -13,6 +13,7 @@ use serde_json::Value;
 use super::AppError;
 use super::common::extract::{DvBytes, Params, flag, utf8_body};
 use super::common::guards::{edit_lock, find_dataset, find_file};
+use super::common::guestbook::{effective_at_request, response_from_body};
 use crate::Emulator;
 use crate::auth::{Auth, Caller};
 use crate::envelope::{ApiError, msg, ok};
@@ -22,7 +23,7 @@ use crate::store::access_requests::{self as requests, FILE_DOWNLOADER_ROLE, Requ
 use crate::store::datasets::{self, DatasetRow};
 use crate::store::files::{self, DataFileRow};
 use crate::store::users::{self, UserRow};
-use crate::store::{dataset_write, roles, time_fmt};
+use crate::store::{dataset_write, guestbooks, roles, time_fmt};
 
 const NO_USER: &str = "Could not find user to execute command: null";
 const NO_PERMISSION: &str = "Requestor does not have permission to manage file download requests.";
@@ -190,7 +191,10 @@ pub(super) async fn request(
     Path(idtf): Path<String>,
     Params(p): Params,
     auth: Auth,
+    DvBytes(body): DvBytes,
 ) -> Result<Response, AppError> {
+    let body = utf8_body(&body)?.to_string();
+    let installation = em.config().guestbook_at_request;
     let text = em
         .store()
         .call(move |conn| -> Result<String, AppError> {
@@ -218,6 +222,40 @@ pub(super) async fn request(
                 .into());
             }
             let now = time_fmt::now_iso();
+            // The guestbook answer: required when the dataset's enabled guestbook is
+            // answered at request time, recorded whenever one is given.
+            let response = match response_from_body(&tx, &auth.caller, df.dataset_id, &body)? {
+                Ok(r) => r,
+                Err(message) => {
+                    let name = file_name(&tx, &df)?;
+                    return Err(ApiError::bad_request(format!(
+                        "Problem trying request access on {name} : {message}"
+                    ))
+                    .into());
+                }
+            };
+            if let Some(gb) = guestbooks::of_dataset(&tx, df.dataset_id)?.filter(|g| g.enabled) {
+                match &response {
+                    None if effective_at_request(&tx, df.dataset_id, installation)? => {
+                        return Err(ApiError::bad_request(format!(
+                            "You may not request access to this file without the required Guestbook response for guestbookID {}.",
+                            gb.id
+                        ))
+                        .into());
+                    }
+                    None => {}
+                    Some(r) => {
+                        guestbooks::insert_response(
+                            &tx,
+                            r,
+                            (df.id, df.dataset_id),
+                            Some(user.id),
+                            requests::EVENT_ACCESS_REQUEST,
+                            &now,
+                        )?;
+                    }
+                }
+            }
             requests::insert(&tx, df.id, user.id, &now)?;
             let name = file_name(&tx, &df)?;
             tx.commit()?;

@@ -20,6 +20,7 @@ use super::AppError;
 use super::access::{Access, count_downloads, forbidden, header_value, sendable};
 use super::common::extract::{Params, flag, site_url};
 use super::common::guards::{find_file, latest_visible};
+use super::common::guestbook::{required_guestbook, response_missing};
 use crate::auth::Auth;
 use crate::envelope::{ApiError, RequestInfo};
 use crate::export::{ExportContext, file_citation};
@@ -76,6 +77,9 @@ pub(super) async fn bundle(
                 Access::NotFound => return Err(ApiError::endpoint_not_found(&info2).into()),
                 Access::Forbidden => return Err(forbidden(&info2).into()),
             };
+            if let Some(gb) = required_guestbook(conn, &caller, df.dataset_id, &p)? {
+                return Err(response_missing(gb).into());
+            }
             if file.s3_key.is_some() {
                 return Err(ApiError::not_found(
                     "datafile access error: the bundle of a file in the S3 store is not offered here.",

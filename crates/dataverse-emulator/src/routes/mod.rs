@@ -35,6 +35,8 @@ mod file_pids;
 mod file_register;
 mod file_stats;
 mod files;
+mod guestbook_access;
+mod guestbooks;
 mod info;
 mod licenses;
 mod logout;
@@ -425,11 +427,23 @@ fn api_routes() -> Router<Emulator> {
         )
         .route("/api/files/{id}/dataTables", get(file_stats::data_tables))
         // access.rs: `Access.java`
-        .route("/api/access/datafile/{id}", get(access::datafile))
-        .route("/api/access/datafiles/{ids}", get(access::datafiles_get))
+        .route(
+            "/api/access/datafile/{id}",
+            get(access::datafile).post(guestbook_access::datafile),
+        )
+        .route(
+            "/api/access/datafiles/{ids}",
+            get(access::datafiles_get).post(guestbook_access::datafiles),
+        )
         // bundle.rs: a tabular file with its original, DDI and citations
-        .route("/api/access/datafile/bundle/{id}", get(bundle::bundle))
-        .route("/api/access/datafiles", post(access::datafiles_post))
+        .route(
+            "/api/access/datafile/bundle/{id}",
+            get(bundle::bundle).post(guestbook_access::bundle),
+        )
+        .route(
+            "/api/access/datafiles",
+            post(guestbook_access::datafiles_form),
+        )
         // access_requests.rs: requests for restricted files, grants
         .route(
             "/api/access/{id}/allowAccessRequest",
@@ -455,10 +469,36 @@ fn api_routes() -> Router<Emulator> {
             "/api/access/datafile/{id}/revokeAccess/{identifier}",
             delete(access_requests::revoke),
         )
-        .route("/api/access/dataset/{id}", get(access::dataset_zip))
+        .route(
+            "/api/access/dataset/{id}",
+            get(access::dataset_zip).post(guestbook_access::dataset),
+        )
         .route(
             "/api/access/dataset/{id}/versions/{v}",
-            get(access::dataset_version_zip),
+            get(access::dataset_version_zip).post(guestbook_access::dataset_version),
+        )
+        // guestbooks.rs: `Guestbooks.java`, a dataset's guestbook
+        .route(
+            "/api/guestbooks/{id}",
+            get(guestbooks::get)
+                .put(guestbooks::update)
+                .post(guestbooks::create),
+        )
+        .route("/api/guestbooks/{id}/list", get(guestbooks::list))
+        .route("/api/guestbooks/{id}/responses", get(guestbooks::responses))
+        .route(
+            "/api/guestbooks/{identifier}/{id}/enabled",
+            put(guestbooks::enable),
+        )
+        .route(
+            "/api/datasets/{id}/guestbook",
+            put(guestbooks::set_dataset).delete(guestbooks::remove_dataset),
+        )
+        .route(
+            "/api/datasets/{id}/guestbookEntryAtRequest",
+            get(guestbooks::get_at_request)
+                .put(guestbooks::set_at_request)
+                .delete(guestbooks::reset_at_request),
         )
 }
 

@@ -190,8 +190,17 @@ pub(crate) fn record_response(
     now: &str,
 ) -> Result<(), Error> {
     conn.prepare_cached(
-        "INSERT INTO guestbook_responses (datafile_id, dataset_id, user_id, event_type, response_time)
-         VALUES (?1, ?2, ?3, ?4, ?5)",
+        // `initAPIGuestbookResponse`: the dataset's guestbook (else the `Default` one, id 1)
+        // and the user's name, email, affiliation and position.
+        "INSERT INTO guestbook_responses (datafile_id, dataset_id, user_id, event_type, response_time,
+             guestbook_id, name, email, institution, position)
+         SELECT ?1, ?2, ?3, ?4, ?5,
+             COALESCE((SELECT guestbook_id FROM datasets WHERE id = ?2), 1),
+             (SELECT trim(COALESCE(first_name, '') || ' ' || COALESCE(last_name, ''))
+                  FROM users WHERE id = ?3),
+             (SELECT email FROM users WHERE id = ?3),
+             (SELECT affiliation FROM users WHERE id = ?3),
+             (SELECT position FROM users WHERE id = ?3)",
     )?
     .execute(params![file, dataset, user, event_type, now])?;
     Ok(())

@@ -21,10 +21,12 @@ pub(crate) struct DatasetRow {
     pub publication_date: Option<String>,
     pub dataset_type: String,
     pub metadata_language: Option<String>,
+    /// The guestbook the dataset uses (`Dataset.getGuestbook`).
+    pub guestbook_id: Option<i64>,
 }
 
 const DATASET_COLUMNS: &str = "id, owner_id, protocol, authority, identifier, storage_identifier,
-    publication_date, dataset_type, metadata_language";
+    publication_date, dataset_type, metadata_language, guestbook_id";
 
 fn dataset_row(r: &Row<'_>) -> rusqlite::Result<DatasetRow> {
     Ok(DatasetRow {
@@ -37,6 +39,7 @@ fn dataset_row(r: &Row<'_>) -> rusqlite::Result<DatasetRow> {
         publication_date: r.get(6)?,
         dataset_type: r.get(7)?,
         metadata_language: r.get(8)?,
+        guestbook_id: r.get(9)?,
     })
 }
 

@@ -63,6 +63,28 @@ pub(crate) fn java_date(ms: i64) -> String {
     t.format(&fmt).unwrap_or_default()
 }
 
+/// `LocalDateTime.toString()` of a UTC instant, to the millisecond:
+/// `2026-12-03T16:10:05.123` (the `until` of a signed URL; fixed width, so such strings
+/// compare as their instants do).
+pub(crate) fn local_date_time_ms(ms: i64) -> String {
+    let Ok(t) = OffsetDateTime::from_unix_timestamp_nanos(ms as i128 * 1_000_000) else {
+        return ms.to_string();
+    };
+    let fmt = format_description!("[year]-[month]-[day]T[hour]:[minute]:[second]");
+    format!(
+        "{}.{:03}",
+        t.format(&fmt).unwrap_or_default(),
+        ms.rem_euclid(1000)
+    )
+}
+
+/// Unix milliseconds of a `yyyy-MM-dd'T'HH:mm:ss'Z'` time ([`iso`]).
+pub(crate) fn parse_iso_ms(s: &str) -> Option<i64> {
+    let fmt = format_description!("[year]-[month]-[day]T[hour]:[minute]:[second]Z");
+    let t = time::PrimitiveDateTime::parse(s, &fmt).ok()?.assume_utc();
+    Some((t.unix_timestamp_nanos() / 1_000_000) as i64)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -15,6 +15,7 @@ mod edit;
 mod export;
 pub(crate) mod files;
 mod get;
+mod guestbook;
 mod list;
 mod locks;
 mod metadata;
@@ -88,6 +89,9 @@ pub enum DatasetCommand {
     /// The draft's private URL (share it for review without publishing).
     #[command(subcommand)]
     PrivateUrl(private_url::PrivateUrlCommand),
+    /// The guestbook downloads of the dataset ask: set or remove it.
+    #[command(subcommand)]
+    Guestbook(guestbook::GuestbookCommand),
     /// The store the dataset keeps new files in (`file`, `s3`, ...).
     #[command(subcommand)]
     StorageDriver(storage_driver::StorageDriverCommand),
@@ -178,6 +182,7 @@ pub async fn run(ctx: &Context, cmd: DatasetCommand) -> CliResult {
         DatasetCommand::Destroy(args) => destroy::execute(ctx, args).await,
         DatasetCommand::Review(cmd) => review::execute(ctx, cmd).await,
         DatasetCommand::PrivateUrl(cmd) => private_url::execute(ctx, cmd).await,
+        DatasetCommand::Guestbook(cmd) => guestbook::execute(ctx, cmd).await,
         DatasetCommand::StorageDriver(cmd) => storage_driver::execute(ctx, cmd).await,
         DatasetCommand::Export(args) => export::execute(ctx, args).await,
         DatasetCommand::Permissions(args) => permissions::execute(ctx, args).await,

@@ -15,6 +15,10 @@ pub enum AccessCommand {
     Request {
         /// File id or PID.
         file: String,
+        /// An answer to the dataset's guestbook (JSON: `{"guestbookResponse": {...}}` or
+        /// the inner object; `-`: stdin), needed when it is answered at request time.
+        #[arg(long, value_name = "FILE.json")]
+        guestbook_response: Option<std::path::PathBuf>,
     },
     /// Give a user access to a restricted file (the fileDownloader role on it).
     Grant {
@@ -77,7 +81,18 @@ fn at(user: &str) -> String {
 pub(crate) async fn run(ctx: &Context, cmd: AccessCommand) -> CliResult {
     let api = &ctx.api;
     let m = match cmd {
-        AccessCommand::Request { file } => api.request_access(file.as_str()).await?,
+        AccessCommand::Request {
+            file,
+            guestbook_response: None,
+        } => api.request_access(file.as_str()).await?,
+        AccessCommand::Request {
+            file,
+            guestbook_response: Some(path),
+        } => {
+            let answer = crate::input::read_guestbook_response(&path)?;
+            api.request_access_with_guestbook(file.as_str(), &answer)
+                .await?
+        }
         AccessCommand::Grant { file, user } => {
             api.grant_file_access(file.as_str(), &at(&user)).await?
         }

@@ -4,8 +4,10 @@ use std::path::{Path, PathBuf};
 
 use dataverse_client::Version;
 use dataverse_client::api::access::{
-    DatasetDownloadMode, DatasetDownloadOptions, DownloadOptions, DownloadReport, Verification,
+    DataAccessOptions, DatasetDownloadMode, DatasetDownloadOptions, DownloadOptions,
+    DownloadReport, Verification,
 };
+use dataverse_client::models::guestbooks::GuestbookResponse;
 use serde::Serialize;
 
 use crate::context::Context;
@@ -57,6 +59,11 @@ pub struct Args {
     /// Files downloaded at once (--dataset).
     #[arg(long, default_value_t = 4, value_name = "N")]
     pub concurrency: usize,
+    /// An answer to the dataset's guestbook (JSON: `{"guestbookResponse": {...}}` or the
+    /// inner object; `-`: stdin): each file (or the --zip, or the bundle) is then fetched
+    /// in memory through the signed URL the server answers with, without resume.
+    #[arg(long, value_name = "FILE.json")]
+    pub guestbook_response: Option<PathBuf>,
 }
 
 /// One downloaded file in the output.
@@ -143,10 +150,15 @@ fn print_downloads(ctx: &Context, list: &[Downloaded]) -> CliResult {
 
 /// Download the files (or the dataset), each checked against the server's checksum.
 pub(crate) async fn execute(ctx: &Context, mut args: Args) -> CliResult {
-    match args.format.as_deref() {
-        Some("original") => args.original = true,
-        Some("bundle") => return bundles(ctx, &args).await,
-        _ => {}
+    if args.format.as_deref() == Some("original") {
+        args.original = true;
+    }
+    if let Some(path) = &args.guestbook_response {
+        let answer = crate::input::read_guestbook_response(path)?;
+        return answered(ctx, &args, &answer).await;
+    }
+    if args.format.as_deref() == Some("bundle") {
+        return bundles(ctx, &args).await;
     }
     if !args.no_resume {
         // Ctrl-C leaves the `.part` files in place: the next run resumes them.
@@ -298,6 +310,90 @@ async fn bundles(ctx: &Context, args: &Args) -> CliResult {
         });
     }
     print_downloads(ctx, &list)
+}
+
+/// `--guestbook-response`: the files (a dataset's zip, bundles) fetched answering the
+/// guestbook, each written whole into place.
+async fn answered(ctx: &Context, args: &Args, answer: &GuestbookResponse) -> CliResult {
+    let api = &ctx.api;
+    let dest: PathBuf = ctx.out.clone().unwrap_or_else(|| PathBuf::from("."));
+    let mut list = Vec::new();
+    if let Some(dataset) = &args.dataset {
+        if !args.zip {
+            return Err(CliError::Usage(
+                "--guestbook-response with --dataset needs --zip".into(),
+            ));
+        }
+        let version = args
+            .version
+            .as_deref()
+            .map(Version::parse)
+            .transpose()
+            .map_err(|e| CliError::Usage(api_line(&e)))?;
+        let bytes = api
+            .download_all_datafiles_with_guestbook(dataset.as_str(), version, args.original, answer)
+            .await?;
+        let path = if dest.is_dir() {
+            dest.join("dataverse_files.zip")
+        } else {
+            dest.clone()
+        };
+        output::write_atomically(&path, &bytes)?;
+        list.push(written(
+            dataset,
+            &path,
+            bytes.len(),
+            Some("application/zip"),
+        ));
+        return print_downloads(ctx, &list);
+    }
+    let bundle = args.format.as_deref() == Some("bundle");
+    let into_dir = args.ids.len() > 1 || dest.is_dir();
+    if args.ids.len() > 1 {
+        std::fs::create_dir_all(&dest)
+            .map_err(|e| CliError::io_at(format!("cannot create {}", dest.display()), e))?;
+    }
+    for id in &args.ids {
+        let bytes = if bundle {
+            api.get_datafile_bundle_with_guestbook(id.as_str(), answer)
+                .await?
+        } else {
+            let mut options = DataAccessOptions::new().guestbook_response(answer.clone());
+            if args.original {
+                options = options.format("original");
+            }
+            api.get_datafile(id.as_str(), &options).await?
+        };
+        let path = if into_dir {
+            let label = api.get_datafile_metadata(id.as_str(), false).await?.label;
+            let name = match (bundle, label.strip_suffix(".tab")) {
+                (true, Some(stem)) => format!("{stem}-bundle.zip"),
+                (true, None) => format!("{label}-bundle.zip"),
+                (false, _) => label,
+            };
+            dest.join(name)
+        } else {
+            dest.clone()
+        };
+        output::write_atomically(&path, &bytes)?;
+        list.push(written(id, &path, bytes.len(), None));
+    }
+    print_downloads(ctx, &list)
+}
+
+/// A file written whole (not checked against a checksum).
+fn written(id: &str, path: &Path, len: usize, content_type: Option<&str>) -> Downloaded {
+    Downloaded {
+        file: id.to_string(),
+        path: path.display().to_string(),
+        bytes: len as u64,
+        content_type: content_type.map(str::to_string),
+        checksum_type: None,
+        checksum_value: None,
+        verified: false,
+        resumed_from: 0,
+        skipped: false,
+    }
 }
 
 /// Whether a download was refused because a different local file is in the way.

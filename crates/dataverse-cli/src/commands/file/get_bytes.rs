@@ -25,6 +25,10 @@ pub struct Args {
     /// Do not count this as a download.
     #[arg(long)]
     pub no_count: bool,
+    /// An answer to the dataset's guestbook (JSON: `{"guestbookResponse": {...}}` or the
+    /// inner object; `-`: stdin), sent first when the dataset asks for one.
+    #[arg(long, value_name = "FILE.json")]
+    pub guestbook_response: Option<std::path::PathBuf>,
 }
 
 /// `A-B` or `A-`.
@@ -49,6 +53,9 @@ pub(crate) async fn execute(ctx: &Context, args: Args) -> CliResult {
         .gbrecs(args.no_count);
     if let Some(f) = args.format {
         options = options.format(f);
+    }
+    if let Some(path) = &args.guestbook_response {
+        options = options.guestbook_response(crate::input::read_guestbook_response(path)?);
     }
     if let Some(r) = &args.range {
         let (start, end) = parse_range(r)?;

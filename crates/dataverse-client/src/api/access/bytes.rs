@@ -17,6 +17,7 @@ use url::Url;
 use crate::client::{NativeApi, Request, transport_error};
 use crate::error::{Error, Result};
 use crate::ids::{IntoPersistentOrId, PersistentOrId, Version};
+use crate::models::guestbooks::GuestbookResponse;
 
 /// A download as it arrives, chunk by chunk.
 pub type ByteStream = Pin<Box<dyn Stream<Item = Result<Bytes>> + Send>>;
@@ -36,6 +37,9 @@ pub struct DataAccessOptions {
     pub gbrecs: bool,
     /// `Range: bytes=start-end` (`end` inclusive; open when `None`).
     pub range: Option<(u64, Option<u64>)>,
+    /// An answer to the dataset's guestbook: the file is then fetched as Dataverse asks,
+    /// `POST` with the response, then `GET` of the signed URL the server answers with.
+    pub guestbook_response: Option<GuestbookResponse>,
 }
 
 impl DataAccessOptions {
@@ -74,7 +78,14 @@ impl DataAccessOptions {
         self
     }
 
-    fn apply(&self, mut req: Request) -> Request {
+    /// Answer the dataset's guestbook with `response` (see
+    /// [`guestbook_response`](Self::guestbook_response)).
+    pub fn guestbook_response(mut self, response: GuestbookResponse) -> Self {
+        self.guestbook_response = Some(response);
+        self
+    }
+
+    pub(super) fn apply(&self, mut req: Request) -> Request {
         if let Some(f) = &self.format {
             req = req.query("format", f);
         }
@@ -96,12 +107,12 @@ impl DataAccessOptions {
 }
 
 /// `GET /api/access/datafile/{id}` with the options.
-fn datafile_request(id: &PersistentOrId, options: &DataAccessOptions) -> Request {
+pub(super) fn datafile_request(id: &PersistentOrId, options: &DataAccessOptions) -> Request {
     options.apply(Request::get("access").seg("datafile").id(id).transfer())
 }
 
 /// `GET /api/access/datafiles/{a,b,...}`.
-fn datafiles_request(ids: &[u64], original: bool) -> Result<Request> {
+pub(super) fn datafiles_request(ids: &[u64], original: bool) -> Result<Request> {
     if ids.is_empty() {
         return Err(Error::InvalidArgument("no file ids were given".into()));
     }
@@ -114,7 +125,11 @@ fn datafiles_request(ids: &[u64], original: bool) -> Result<Request> {
 }
 
 /// `GET /api/access/dataset/{id}[/versions/{v}]`.
-fn dataset_request(id: &PersistentOrId, version: Option<Version>, original: bool) -> Request {
+pub(super) fn dataset_request(
+    id: &PersistentOrId,
+    version: Option<Version>,
+    original: bool,
+) -> Request {
     let mut req = Request::get("access").seg("dataset").id(id);
     if let Some(v) = version {
         req = req.seg("versions").seg(v);
@@ -128,7 +143,7 @@ fn dataset_request(id: &PersistentOrId, version: Option<Version>, original: bool
 
 impl NativeApi {
     /// Send a transfer request and hand its body over as a stream.
-    async fn stream_of(&self, req: Request) -> Result<ByteStream> {
+    pub(super) async fn stream_of(&self, req: Request) -> Result<ByteStream> {
         let method = req.method.clone();
         let response = self.execute_response(req).await?;
         let url = response.url().clone();
@@ -139,7 +154,7 @@ impl NativeApi {
     }
 
     /// Read a whole stream into memory.
-    async fn bytes_of(&self, req: Request) -> Result<Bytes> {
+    pub(super) async fn bytes_of(&self, req: Request) -> Result<Bytes> {
         let mut stream = self.stream_of(req).await?;
         let mut out = Vec::new();
         while let Some(chunk) = stream.next().await {
@@ -164,7 +179,8 @@ impl NativeApi {
         options: &DataAccessOptions,
     ) -> Result<Bytes> {
         let id = file.into_persistent_or_id()?;
-        self.bytes_of(datafile_request(&id, options)).await
+        let req = self.datafile_or_signed(&id, options).await?;
+        self.bytes_of(req).await
     }
 
     /// [`get_datafile`](Self::get_datafile) as a stream of chunks, for files too large
@@ -177,7 +193,8 @@ impl NativeApi {
         options: &DataAccessOptions,
     ) -> Result<ByteStream> {
         let id = file.into_persistent_or_id()?;
-        self.stream_of(datafile_request(&id, options)).await
+        let req = self.datafile_or_signed(&id, options).await?;
+        self.stream_of(req).await
     }
 
     /// Several files of one dataset as one zip, in memory: each under its folder, and

@@ -19,6 +19,7 @@
 mod bytes;
 mod dataset;
 mod expected;
+mod guestbook;
 mod headers;
 mod options;
 mod report;

@@ -8,6 +8,7 @@ pub(crate) mod commit;
 pub(crate) mod error;
 pub(crate) mod extract;
 pub(crate) mod guards;
+pub(crate) mod guestbook;
 pub(crate) mod limits;
 pub(crate) mod versions;
 
