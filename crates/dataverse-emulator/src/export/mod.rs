@@ -10,6 +10,7 @@ mod datacite;
 mod dataverse_json;
 mod dcterms;
 mod ddi;
+pub(crate) mod file_ddi;
 pub(crate) mod file_citation;
 mod html;
 mod oai_dc;

@@ -21,6 +21,7 @@ mod collections;
 pub(crate) mod common;
 #[cfg(test)]
 mod coverage;
+mod datafile_ddi;
 mod dataset_access;
 mod dataset_create;
 mod dataset_edit;
@@ -429,6 +430,10 @@ fn api_routes() -> Router<Emulator> {
         .route("/api/access/datafiles/{ids}", get(access::datafiles_get))
         // bundle.rs: a tabular file with its original, DDI and citations
         .route("/api/access/datafile/bundle/{id}", get(bundle::bundle))
+        .route(
+            "/api/access/datafile/{id}/metadata/ddi",
+            get(datafile_ddi::datafile_ddi),
+        )
         .route("/api/access/datafiles", post(access::datafiles_post))
         // access_requests.rs: requests for restricted files, grants
         .route(
