@@ -139,7 +139,7 @@ impl NativeApi {
     }
 
     /// Read a whole stream into memory.
-    async fn bytes_of(&self, req: Request) -> Result<Bytes> {
+    pub(super) async fn bytes_of(&self, req: Request) -> Result<Bytes> {
         let mut stream = self.stream_of(req).await?;
         let mut out = Vec::new();
         while let Some(chunk) = stream.next().await {

@@ -18,6 +18,7 @@
 
 mod bytes;
 mod dataset;
+mod ddi;
 mod expected;
 mod headers;
 mod options;
@@ -28,6 +29,7 @@ mod stats;
 mod transfer;
 
 pub use bytes::{ByteStream, DataAccessOptions};
+pub use ddi::DatafileDdiOptions;
 pub use options::{DatasetDownloadMode, DatasetDownloadOptions, DownloadOptions, DownloadProgress};
 pub use report::{DatasetDownloadReport, DownloadReport, FileDownloadOutcome, Verification};
 pub use stats::{DownloadSizeMode, DownloadSizeQuery};
