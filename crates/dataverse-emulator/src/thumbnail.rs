@@ -26,10 +26,9 @@ const MAX_SIDE: u32 = 4096;
 /// Whether Dataverse offers a thumbnail for this content type (`isThumbnailSupported`).
 pub(crate) fn supported(content_type: &str) -> bool {
     let t = content_type.trim();
-    let has_prefix = t
-        .get(..6)
-        .is_some_and(|p| p.eq_ignore_ascii_case("image/"));
-    (has_prefix && !t.eq_ignore_ascii_case("image/fits")) || t.eq_ignore_ascii_case("application/pdf")
+    let has_prefix = t.get(..6).is_some_and(|p| p.eq_ignore_ascii_case("image/"));
+    (has_prefix && !t.eq_ignore_ascii_case("image/fits"))
+        || t.eq_ignore_ascii_case("application/pdf")
 }
 
 /// Where the thumbnail of `size` of the bytes at `blob` is cached.
@@ -49,7 +48,12 @@ pub(crate) fn file_name(label: &str) -> String {
 
 /// The cached thumbnail of `size` of the file at `blob`, made now if it is not cached yet;
 /// `None` when none can be made (too large, empty, not decodable, a PDF).
-pub(crate) fn get_or_make(blob: &Path, content_type: &str, filesize: u64, size: u32) -> Option<PathBuf> {
+pub(crate) fn get_or_make(
+    blob: &Path,
+    content_type: &str,
+    filesize: u64,
+    size: u32,
+) -> Option<PathBuf> {
     let cached = cache_path(blob, size);
     if std::fs::metadata(&cached).is_ok_and(|m| m.len() > 0) {
         return Some(cached);
@@ -64,7 +68,8 @@ pub(crate) fn get_or_make(blob: &Path, content_type: &str, filesize: u64, size: 
     let bytes = std::fs::read(blob).ok()?;
     let png = thumbnail_png(&bytes, size)?;
     // Written beside and renamed, so a reader never sees half a thumbnail.
-    let tmp = cache_path(blob, size).with_extension(format!("thumb{size}.tmp-{}", uuid::Uuid::new_v4()));
+    let tmp =
+        cache_path(blob, size).with_extension(format!("thumb{size}.tmp-{}", uuid::Uuid::new_v4()));
     if let Err(e) = std::fs::write(&tmp, &png).and_then(|()| std::fs::rename(&tmp, &cached)) {
         tracing::warn!(error = %e, "cannot cache a thumbnail");
         let _ = std::fs::remove_file(&tmp);

@@ -31,7 +31,9 @@ fn encoded(w: u32, h: u32, format: image::ImageFormat) -> Vec<u8> {
     } else {
         dynamic
     };
-    dynamic.write_to(&mut Cursor::new(&mut out), format).unwrap();
+    dynamic
+        .write_to(&mut Cursor::new(&mut out), format)
+        .unwrap();
     out
 }
 
@@ -98,10 +100,31 @@ async fn thumbnails_of_images() {
         .id;
     let wide_png = encoded(200, 100, image::ImageFormat::Png);
     let wide = upload(&api, ds, dir.path(), "wide.png", &wide_png).await;
-    let tall = upload(&api, ds, dir.path(), "tall.jpg", &encoded(30, 90, image::ImageFormat::Jpeg)).await;
-    let small = upload(&api, ds, dir.path(), "small.gif", &encoded(10, 10, image::ImageFormat::Gif)).await;
+    let tall = upload(
+        &api,
+        ds,
+        dir.path(),
+        "tall.jpg",
+        &encoded(30, 90, image::ImageFormat::Jpeg),
+    )
+    .await;
+    let small = upload(
+        &api,
+        ds,
+        dir.path(),
+        "small.gif",
+        &encoded(10, 10, image::ImageFormat::Gif),
+    )
+    .await;
     let text = upload(&api, ds, dir.path(), "notes.txt", b"just words\n").await;
-    let broken = upload(&api, ds, dir.path(), "broken.png", b"\x89PNG\r\n\x1a\nnot really").await;
+    let broken = upload(
+        &api,
+        ds,
+        dir.path(),
+        "broken.png",
+        b"\x89PNG\r\n\x1a\nnot really",
+    )
+    .await;
     let pdf = upload(&api, ds, dir.path(), "paper.pdf", b"%PDF-1.4\n%%EOF\n").await;
     wait_unlocked(&api, ds).await;
     api.publish_dataset_and_wait(ds, ReleaseType::Major, std::time::Duration::from_secs(10))
@@ -111,10 +134,19 @@ async fn thumbnails_of_images() {
     // The longest side is the size asked for (64 by default), the aspect kept.
     let png = api.get_datafile_thumbnail(wide, None).await.unwrap();
     assert_eq!(dimensions(&png), (64, 32));
-    assert_eq!(dimensions(&api.get_datafile_thumbnail(wide, Some(128)).await.unwrap()), (128, 64));
-    assert_eq!(dimensions(&api.get_datafile_thumbnail(tall, None).await.unwrap()), (21, 64));
+    assert_eq!(
+        dimensions(&api.get_datafile_thumbnail(wide, Some(128)).await.unwrap()),
+        (128, 64)
+    );
+    assert_eq!(
+        dimensions(&api.get_datafile_thumbnail(tall, None).await.unwrap()),
+        (21, 64)
+    );
     // Small images are scaled up, as Dataverse does.
-    assert_eq!(dimensions(&api.get_datafile_thumbnail(small, Some(20)).await.unwrap()), (20, 20));
+    assert_eq!(
+        dimensions(&api.get_datafile_thumbnail(small, Some(20)).await.unwrap()),
+        (20, 20)
+    );
     // Values that are not a number mean the default size.
     let other = api
         .get_datafile(wide, &DataAccessOptions::new().image_thumb("yes"))
@@ -139,34 +171,61 @@ async fn thumbnails_of_images() {
     assert_eq!(api.get_file_download_count(wide).await.unwrap(), 0);
 
     // Headers as Dataverse sends them: image/png under the file's name with .png.
-    let url = format!("{}/api/access/datafile/{tall}?imageThumb=true", server.base_url);
+    let url = format!(
+        "{}/api/access/datafile/{tall}?imageThumb=true",
+        server.base_url
+    );
     let resp = reqwest::get(&url).await.unwrap();
     assert_eq!(resp.status(), 200);
     let header = |n: &str| resp.headers()[n].to_str().unwrap().to_string();
     assert_eq!(header("content-type"), "image/png; name=\"tall.png\"");
-    assert_eq!(header("content-disposition"), "attachment; filename=\"tall.png\"");
+    assert_eq!(
+        header("content-disposition"),
+        "attachment; filename=\"tall.png\""
+    );
 
     // Not an image: the service is not offered. An image that cannot be read, and a PDF
     // (Dataverse renders those with ImageMagick): it could not be performed.
     let e = api.get_datafile_thumbnail(text, None).await.unwrap_err();
     assert!(matches!(e, Error::NotFound(_)), "{e:?}");
-    assert!(message(&e).ends_with("is not supported on this datafile."), "{e:?}");
+    assert!(
+        message(&e).ends_with("is not supported on this datafile."),
+        "{e:?}"
+    );
     for f in [broken, pdf] {
         let e = api.get_datafile_thumbnail(f, None).await.unwrap_err();
         assert!(matches!(e, Error::NotFound(_)), "{e:?}");
-        assert!(message(&e).ends_with("could not be performed on this datafile."), "{e:?}");
+        assert!(
+            message(&e).ends_with("could not be performed on this datafile."),
+            "{e:?}"
+        );
     }
     let e = api.get_datafile_thumbnail(999_999, None).await.unwrap_err();
     assert!(matches!(e, Error::NotFound(_)), "{e:?}");
 
     // A restricted image: no thumbnail for a guest.
-    api.restrict_datafile(wide, true, Some(true), None).await.unwrap();
+    api.restrict_datafile(wide, true, Some(true), None)
+        .await
+        .unwrap();
     api.publish_dataset_and_wait(ds, ReleaseType::Minor, std::time::Duration::from_secs(10))
         .await
         .unwrap();
-    let e = server.anonymous().get_datafile_thumbnail(wide, None).await.unwrap_err();
+    let e = server
+        .anonymous()
+        .get_datafile_thumbnail(wide, None)
+        .await
+        .unwrap_err();
     assert!(matches!(e, Error::Forbidden(_)), "{e:?}");
-    assert_eq!(dimensions(&server.anonymous().get_datafile_thumbnail(tall, None).await.unwrap()), (21, 64));
+    assert_eq!(
+        dimensions(
+            &server
+                .anonymous()
+                .get_datafile_thumbnail(tall, None)
+                .await
+                .unwrap()
+        ),
+        (21, 64)
+    );
 }
 
 const CSV: &[u8] = b"name,count,weight\nfinch,3,1.5\nsparrow,5,\nrobin,,2.5\nwren,5,0.25\n";
@@ -197,9 +256,13 @@ async fn ddi_of_a_tabular_file() {
     let table = upload(&api, ds.id, dir.path(), "birds.csv", CSV).await;
     let text = upload(&api, ds.id, dir.path(), "notes.txt", b"words\n").await;
     wait_unlocked(&api, ds.id).await;
-    api.publish_dataset_and_wait(ds.id, ReleaseType::Major, std::time::Duration::from_secs(10))
-        .await
-        .unwrap();
+    api.publish_dataset_and_wait(
+        ds.id,
+        ReleaseType::Major,
+        std::time::Duration::from_secs(10),
+    )
+    .await
+    .unwrap();
 
     let xml = api
         .get_datafile_ddi(table, &DatafileDdiOptions::new())
@@ -208,7 +271,10 @@ async fn ddi_of_a_tabular_file() {
     let doc = roxmltree::Document::parse(&xml).unwrap();
     let root = doc.root_element();
     assert_eq!(root.tag_name().name(), "codeBook");
-    assert_eq!(root.tag_name().namespace(), Some("http://www.icpsr.umich.edu/DDI"));
+    assert_eq!(
+        root.tag_name().namespace(),
+        Some("http://www.icpsr.umich.edu/DDI")
+    );
     assert_eq!(root.attribute("version"), Some("2.0"));
     assert_eq!(children(root), ["stdyDscr", "fileDscr", "dataDscr"]);
 
@@ -221,10 +287,19 @@ async fn ddi_of_a_tabular_file() {
     let pid = ds.persistent_id.clone();
     let id_no = child(titl, "IDNo");
     assert_eq!(id_no.attribute("agency"), Some("doi"));
-    assert_eq!(Some(format!("doi:{}", id_no.text().unwrap())), Some(pid.clone()));
-    assert_eq!(child(child(citation, "rspStmt"), "AuthEnty").text(), Some("Finch, Fiona"));
+    assert_eq!(
+        Some(format!("doi:{}", id_no.text().unwrap())),
+        Some(pid.clone())
+    );
+    assert_eq!(
+        child(child(citation, "rspStmt"), "AuthEnty").text(),
+        Some("Finch, Fiona")
+    );
     let bibl = child(citation, "biblCit").text().unwrap();
-    assert!(bibl.contains("\"Darwin's Finches\"") && bibl.ends_with(", V1"), "{bibl}");
+    assert!(
+        bibl.contains("\"Darwin's Finches\"") && bibl.ends_with(", V1"),
+        "{bibl}"
+    );
 
     // The file: name, cases and variables, type, and its description.
     let file = child(root, "fileDscr");
@@ -237,7 +312,10 @@ async fn ddi_of_a_tabular_file() {
     assert_eq!(children(dims), ["caseQnty", "varQnty"]);
     assert_eq!(child(dims, "caseQnty").text(), Some("4"));
     assert_eq!(child(dims, "varQnty").text(), Some("3"));
-    assert_eq!(child(txt, "fileType").text(), Some("text/tab-separated-values"));
+    assert_eq!(
+        child(txt, "fileType").text(),
+        Some("text/tab-separated-values")
+    );
     let notes = child(file, "notes");
     assert_eq!(notes.attribute("type"), Some("DATAVERSE:FILEDESC"));
     assert_eq!(notes.text(), Some("about birds.csv"));
@@ -253,19 +331,46 @@ async fn ddi_of_a_tabular_file() {
         .collect();
     assert_eq!(
         summary,
-        [("name", Some("discrete")), ("count", Some("discrete")), ("weight", Some("contin"))]
+        [
+            ("name", Some("discrete")),
+            ("count", Some("discrete")),
+            ("weight", Some("contin"))
+        ]
     );
     assert_eq!(children(vars[0]), ["location", "labl", "varFormat"]);
-    assert_eq!(child(vars[0], "varFormat").attribute("type"), Some("character"));
-    assert_eq!(child(vars[0], "location").attribute("fileid"), Some(format!("f{table}").as_str()));
+    assert_eq!(
+        child(vars[0], "varFormat").attribute("type"),
+        Some("character")
+    );
+    assert_eq!(
+        child(vars[0], "location").attribute("fileid"),
+        Some(format!("f{table}").as_str())
+    );
     assert_eq!(
         children(vars[1]),
-        ["location", "labl", "sumStat", "sumStat", "sumStat", "sumStat", "sumStat", "sumStat", "sumStat", "sumStat", "varFormat"]
+        [
+            "location",
+            "labl",
+            "sumStat",
+            "sumStat",
+            "sumStat",
+            "sumStat",
+            "sumStat",
+            "sumStat",
+            "sumStat",
+            "sumStat",
+            "varFormat"
+        ]
     );
     let stats = |v: roxmltree::Node| -> Vec<(String, String)> {
         v.children()
             .filter(|c| c.has_tag_name("sumStat"))
-            .map(|c| (c.attribute("type").unwrap().to_string(), c.text().unwrap().to_string()))
+            .map(|c| {
+                (
+                    c.attribute("type").unwrap().to_string(),
+                    c.text().unwrap().to_string(),
+                )
+            })
             .collect()
     };
     let count: Vec<(String, String)> = stats(vars[1]);
@@ -287,7 +392,10 @@ async fn ddi_of_a_tabular_file() {
     let weight = stats(vars[2]);
     assert_eq!(weight[1], ("medn".to_string(), "1.5".to_string()));
     assert_eq!(weight[5], ("min".to_string(), "0.25".to_string()));
-    assert_eq!(child(vars[2], "varFormat").attribute("type"), Some("numeric"));
+    assert_eq!(
+        child(vars[2], "varFormat").attribute("type"),
+        Some("numeric")
+    );
     assert_eq!(child(vars[2], "labl").text(), Some("weight"));
 
     // Fields left out, and only some kept.
@@ -301,39 +409,70 @@ async fn ddi_of_a_tabular_file() {
     let xml = api.get_datafile_ddi(table, &opts).await.unwrap();
     let doc = roxmltree::Document::parse(&xml).unwrap();
     assert_eq!(children(doc.root_element()), ["stdyDscr", "dataDscr"]);
-    let vars: Vec<_> = doc.descendants().filter(|n| n.has_tag_name("var")).collect();
+    let vars: Vec<_> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("var"))
+        .collect();
     assert_eq!(vars.len(), 3);
     assert!(vars.iter().all(|v| children(*v).is_empty()));
 
     // The bundle holds the same DDI.
-    let full = api.get_datafile_ddi(table, &DatafileDdiOptions::new()).await.unwrap();
+    let full = api
+        .get_datafile_ddi(table, &DatafileDdiOptions::new())
+        .await
+        .unwrap();
     let bundle = unzip(&api.get_datafile_bundle(table).await.unwrap());
     let names: Vec<&str> = bundle.iter().map(|(n, _)| n.as_str()).collect();
     assert_eq!(
         names,
-        ["birds.tab", "birds.csv", "birds-ddi.xml", "birdscitation-endnote.xml", "birdscitation-ris.ris", "birdscitation-bib.bib"]
+        [
+            "birds.tab",
+            "birds.csv",
+            "birds-ddi.xml",
+            "birdscitation-endnote.xml",
+            "birdscitation-ris.ris",
+            "birdscitation-bib.bib"
+        ]
     );
     assert_eq!(bundle[2].1, full.as_bytes());
 
     // Refusals in Dataverse's words.
-    let e = api.get_datafile_ddi(text, &DatafileDdiOptions::new()).await.unwrap_err();
+    let e = api
+        .get_datafile_ddi(text, &DatafileDdiOptions::new())
+        .await
+        .unwrap_err();
     assert!(matches!(e, Error::BadRequest(_)), "{e:?}");
-    assert_eq!(message(&e), "This type of metadata is only available for tabular files.");
-    let e = api.get_datafile_ddi(999_999, &DatafileDdiOptions::new()).await.unwrap_err();
+    assert_eq!(
+        message(&e),
+        "This type of metadata is only available for tabular files."
+    );
+    let e = api
+        .get_datafile_ddi(999_999, &DatafileDdiOptions::new())
+        .await
+        .unwrap_err();
     assert!(matches!(e, Error::NotFound(_)), "{e:?}");
     let e = api
         .get_datafile_ddi(table, &DatafileDdiOptions::new().file_metadata_id(999_999))
         .await
         .unwrap_err();
     assert!(matches!(e, Error::Server(_)), "{e:?}");
-    api.restrict_datafile(table, true, Some(true), None).await.unwrap();
+    api.restrict_datafile(table, true, Some(true), None)
+        .await
+        .unwrap();
     let e = server
         .anonymous()
         .get_datafile_ddi(table, &DatafileDdiOptions::new())
         .await
         .unwrap_err();
     assert!(matches!(e, Error::BadRequest(_)), "{e:?}");
-    assert_eq!(message(&e), "You do not have permission to download this file.");
+    assert_eq!(
+        message(&e),
+        "You do not have permission to download this file."
+    );
     // The owner still reads it; by the persistent id too.
-    assert!(api.get_datafile_ddi(table, &DatafileDdiOptions::new()).await.is_ok());
+    assert!(
+        api.get_datafile_ddi(table, &DatafileDdiOptions::new())
+            .await
+            .is_ok()
+    );
 }

@@ -99,7 +99,10 @@ pub(crate) fn render(d: &FileDdi<'_>, fields: &Fields) -> String {
     x.raw("<?xml version=\"1.0\" ?>");
     x.open(
         "codeBook",
-        &[("xmlns", "http://www.icpsr.umich.edu/DDI"), ("version", "2.0")],
+        &[
+            ("xmlns", "http://www.icpsr.umich.edu/DDI"),
+            ("version", "2.0"),
+        ],
     );
     x.open("stdyDscr", &[]).open("citation", &[]);
     x.open("titlStmt", &[]).leaf("titl", &[], d.title);

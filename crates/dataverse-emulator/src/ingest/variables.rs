@@ -25,7 +25,11 @@ pub(crate) struct Variable {
 impl Variable {
     /// `DataVariable.getIntervalLabel()`.
     pub(crate) fn interval(&self) -> &'static str {
-        if self.continuous { "contin" } else { "discrete" }
+        if self.continuous {
+            "contin"
+        } else {
+            "discrete"
+        }
     }
 }
 
@@ -222,7 +226,9 @@ mod tests {
         let labels: Vec<&str> = v.stats.iter().map(|s| s.0).collect();
         assert_eq!(
             labels,
-            ["mean", "medn", "mode", "vald", "invd", "min", "max", "stdev"]
+            [
+                "mean", "medn", "mode", "vald", "invd", "min", "max", "stdev"
+            ]
         );
         let vals: Vec<&str> = v.stats.iter().map(|s| s.1.as_str()).collect();
         assert_eq!(

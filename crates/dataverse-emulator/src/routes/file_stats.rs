@@ -15,8 +15,8 @@ use super::files::{access_of, filtered};
 use crate::Emulator;
 use crate::auth::Auth;
 use crate::envelope::{ApiError, msg, ok};
-use crate::permissions::denied;
 use crate::ingest::variables::{Variable, read_table};
+use crate::permissions::denied;
 use crate::store::access_requests;
 
 /// `FileDownloadSizeMode`.
@@ -202,9 +202,18 @@ mod tests {
         assert_eq!(v["variableFormatType"], "NUMERIC");
         assert_eq!(v["variableIntervalType"], "discrete");
         let s = &v["summaryStatistics"];
-        assert_eq!((s["vald"].as_str(), s["invd"].as_str()), (Some("3.0"), Some("1.0")));
-        assert_eq!((s["min"].as_str(), s["max"].as_str()), (Some("3.0"), Some("5.0")));
-        assert_eq!((s["medn"].as_str(), s["mode"].as_str()), (Some("5.0"), Some(".")));
+        assert_eq!(
+            (s["vald"].as_str(), s["invd"].as_str()),
+            (Some("3.0"), Some("1.0"))
+        );
+        assert_eq!(
+            (s["min"].as_str(), s["max"].as_str()),
+            (Some("3.0"), Some("5.0"))
+        );
+        assert_eq!(
+            (s["medn"].as_str(), s["mode"].as_str()),
+            (Some("5.0"), Some("."))
+        );
         let text = variable(7, 1, &table.variables[1]);
         assert_eq!(text["variableFormatType"], "CHARACTER");
         assert!(text.get("summaryStatistics").is_none());
