@@ -1,4 +1,5 @@
-//! Image thumbnails (`imageThumb`) and a tabular file's DDI
+//! Image thumbnails (`imageThumb`, a dataset's thumbnail and logo, card images) and a
+//! tabular file's DDI
 //! (`/api/access/datafile/{id}/metadata/ddi`) through the library against the embedded
 //! Dataverse: thumbnail sizes, types and names, not counted as downloads, cached; the DDI's
 //! element order, attributes and statistics parsed with an XML parser, its field filters,
@@ -202,6 +203,51 @@ async fn thumbnails_of_images() {
     }
     let e = api.get_datafile_thumbnail(999_999, None).await.unwrap_err();
     assert!(matches!(e, Error::NotFound(_)), "{e:?}");
+
+    // The dataset's thumbnail and logo: the first file by name that has a thumbnail
+    // (broken.png cannot, notes.txt is no image, paper.pdf cannot): small.gif.
+    let thumb = api.get_dataset_thumbnail(ds).await.unwrap();
+    assert_eq!(dimensions(&thumb), (48, 48));
+    let logo = server.anonymous().get_dataset_logo(ds).await.unwrap();
+    assert_eq!(dimensions(&logo), (140, 140));
+    let e = api.get_dataset_thumbnail(999_999).await.unwrap_err();
+    assert!(matches!(e, Error::NotFound(_)), "{e:?}");
+    assert_eq!(message(&e), "Thumbnail not available");
+    // A draft no guest may see, and a dataset without images.
+    let draft = api
+        .create_dataset(":root", &finch(), None, false)
+        .await
+        .unwrap()
+        .id;
+    let e = server
+        .anonymous()
+        .get_dataset_logo(draft)
+        .await
+        .unwrap_err();
+    assert_eq!(message(&e), "Logo not available");
+    let e = api.get_dataset_thumbnail(draft).await.unwrap_err();
+    assert_eq!(message(&e), "Thumbnail not available");
+
+    // Card images: a file's 48-pixel thumbnail, else no content; collections have no logo.
+    let base = &server.base_url;
+    let get = |path: String| async move {
+        let resp = reqwest::get(format!("{base}{path}")).await.unwrap();
+        let status = resp.status().as_u16();
+        let kind = resp
+            .headers()
+            .get("content-type")
+            .map(|v| v.to_str().unwrap().to_string());
+        (status, kind, resp.bytes().await.unwrap().to_vec())
+    };
+    let (status, kind, body) = get(format!("/api/access/fileCardImage/{tall}")).await;
+    assert_eq!((status, kind.as_deref()), (200, Some("image/png")));
+    assert_eq!(dimensions(&body), (16, 48));
+    for id in [text.to_string(), "999999".to_string()] {
+        let (status, _, body) = get(format!("/api/access/fileCardImage/{id}")).await;
+        assert_eq!((status, body.len()), (204, 0), "{id}");
+    }
+    assert_eq!(get("/api/access/fileCardImage/abc".into()).await.0, 404);
+    assert_eq!(get("/api/access/dvCardImage/1".into()).await.0, 204);
 
     // A restricted image: no thumbnail for a guest.
     api.restrict_datafile(wide, true, Some(true), None)

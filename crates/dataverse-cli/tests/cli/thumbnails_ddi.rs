@@ -25,8 +25,8 @@ fn png_size(bytes: &[u8]) -> (u32, u32) {
     (be(16), be(20))
 }
 
-/// A published dataset with `photo.png` and an ingested `t.csv`: (image id, table id).
-fn published(s: &TestServer, dir: &TempDir) -> (String, String) {
+/// A published dataset with `photo.png` and an ingested `t.csv`: (PID, image id, table id).
+fn published(s: &TestServer, dir: &TempDir) -> (String, String, String) {
     let pid = dataset(s);
     let id = |out: serde_json::Value| out["uploaded"][0]["id"].as_u64().unwrap().to_string();
     let image = id(ok(
@@ -49,14 +49,14 @@ fn published(s: &TestServer, dir: &TempDir) -> (String, String) {
         std::thread::sleep(std::time::Duration::from_millis(100));
     }
     ok(s, &["dataset", "publish", &pid, "--wait"]);
-    (image, table)
+    (pid, image, table)
 }
 
 #[test]
 fn thumbnails_and_ddi() {
     let s = TestServer::start();
     let dir = TempDir::new().unwrap();
-    let (image, table) = published(&s, &dir);
+    let (ds, image, table) = published(&s, &dir);
 
     // The default thumbnail (64 on the longest side) and a size of our own, to -O.
     let out = dir.path().join("thumb.png");
@@ -76,6 +76,21 @@ fn thumbnails_and_ddi() {
         .run(s.dv().args(["file", "thumbnail", &image, "--size", "0"]))
         .failure();
     assert!(stdout(&bad).is_empty());
+
+    // The dataset's thumbnail and logo: its only image's, 48 and 140 pixels wide.
+    s.run(s.dv().args(["dataset", "thumbnail", &ds, "-O", ps(&out)]))
+        .success();
+    assert_eq!(png_size(&std::fs::read(&out).unwrap()), (48, 24));
+    s.run(
+        s.dv()
+            .args(["dataset", "thumbnail", &ds, "--logo", "-O", ps(&out)]),
+    )
+    .success();
+    assert_eq!(png_size(&std::fs::read(&out).unwrap()), (140, 70));
+    let bad = s
+        .run(s.dv().args(["dataset", "thumbnail", "999999"]))
+        .failure();
+    assert!(one_error_line(&bad).contains("Thumbnail not available"));
 
     // The DDI to stdout: a codebook with the table's variables.
     let out = s.run(s.dv().args(["file", "ddi", &table])).success();

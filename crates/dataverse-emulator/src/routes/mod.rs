@@ -15,6 +15,7 @@ mod access_requests;
 mod admin;
 mod builtin_users;
 mod bundle;
+mod card_images;
 mod citations;
 mod collection_setup;
 mod collections;
@@ -434,6 +435,20 @@ fn api_routes() -> Router<Emulator> {
             "/api/access/datafile/{id}/metadata/ddi",
             get(datafile_ddi::datafile_ddi),
         )
+        // card_images.rs: thumbnails of files, datasets and collections
+        .route(
+            "/api/access/fileCardImage/{id}",
+            get(card_images::file_card_image),
+        )
+        .route(
+            "/api/access/dvCardImage/{id}",
+            get(card_images::dv_card_image),
+        )
+        .route(
+            "/api/datasets/{id}/thumbnail",
+            get(card_images::dataset_thumbnail),
+        )
+        .route("/api/datasets/{id}/logo", get(card_images::dataset_logo))
         .route("/api/access/datafiles", post(access::datafiles_post))
         // access_requests.rs: requests for restricted files, grants
         .route(

@@ -25,6 +25,8 @@ mod uploaded;
 
 use clap::Subcommand;
 
+pub(crate) use ddi::write_out;
+
 use crate::context::Context;
 use crate::error::CliResult;
 

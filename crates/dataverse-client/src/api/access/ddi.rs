@@ -1,6 +1,4 @@
-//! A tabular file's DDI codebook and an image file's thumbnail.
-
-use bytes::Bytes;
+//! A tabular file's DDI codebook.
 
 use crate::client::{NativeApi, Request};
 use crate::error::{Error, Result};
@@ -84,32 +82,5 @@ impl NativeApi {
             path: ".".into(),
             message: format!("the DDI is not UTF-8: {e}"),
         })
-    }
-
-    /// The PNG thumbnail of an image file, `size` pixels on its longest side (Dataverse's
-    /// default, 64, when `None`). Not counted as a download.
-    ///
-    /// Errors: [`Error::NotFound`] for an unknown file, a file that cannot have a
-    /// thumbnail (not an image), or one the server could not make; [`Error::Forbidden`]
-    /// for a restricted file the caller may not download; [`Error::InvalidArgument`] for a
-    /// size of zero (Dataverse would answer the whole file).
-    ///
-    /// Endpoint: `GET /api/access/datafile/{id}?imageThumb=true|N`
-    pub async fn get_datafile_thumbnail(
-        &self,
-        file: impl IntoPersistentOrId,
-        size: Option<u32>,
-    ) -> Result<Bytes> {
-        let value = match size {
-            Some(0) => {
-                return Err(Error::InvalidArgument(
-                    "a thumbnail size must be at least 1 pixel".into(),
-                ));
-            }
-            Some(n) => n.to_string(),
-            None => "true".to_string(),
-        };
-        let options = super::DataAccessOptions::new().image_thumb(value);
-        self.get_datafile(file, &options).await
     }
 }

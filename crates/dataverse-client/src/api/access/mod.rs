@@ -21,6 +21,7 @@ mod dataset;
 mod ddi;
 mod expected;
 mod headers;
+mod images;
 mod options;
 mod report;
 mod requests;
