@@ -57,6 +57,8 @@ mod semantic;
 mod serve_policy;
 #[path = "cli/tables.rs"]
 mod tables;
+#[path = "cli/thumbnails_ddi.rs"]
+mod thumbnails_ddi;
 #[path = "cli/user.rs"]
 mod user;
 #[path = "cli/verbs.rs"]

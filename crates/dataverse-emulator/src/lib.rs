@@ -34,6 +34,7 @@ mod routes;
 mod search;
 mod storage;
 mod store;
+mod thumbnail;
 mod web;
 mod zip;
 

@@ -82,7 +82,6 @@ impl DataCitation {
     }
 
     /// The citation as plain text (`toString(false)`).
-    #[cfg(test)]
     pub(crate) fn text(&self) -> String {
         self.render(false)
     }

@@ -1,7 +1,5 @@
 //! A data file's citation in the three download formats of `DataCitation`
-//! (`toEndNoteString`, `toRISString`, `toBibtexString`), and the file-level DDI of
-//! `DDIExportServiceBean.exportDataFile` in the shape the bundle needs (file description
-//! and variable names). Files here have no PIDs of their own, so, as in Dataverse for such
+//! (`toEndNoteString`, `toRISString`, `toBibtexString`). Files here have no PIDs of their own, so, as in Dataverse for such
 //! files, the citation is the dataset's with the file named beside it (`C1` in RIS).
 
 use super::ExportContext;
@@ -134,42 +132,6 @@ pub(crate) fn endnote(ctx: &ExportContext) -> String {
             &[],
             &format!("{protocol}/{authority}/{identifier}"),
         );
-    }
-    x.finish()
-}
-
-/// The file-level DDI: the file's description (name, rows, variables, type) and its
-/// variables by name.
-pub(crate) fn file_ddi(file_id: i64, file_name: &str, header: &[String], rows: u64) -> String {
-    let fid = format!("f{file_id}");
-    let mut x = XmlWriter::new();
-    x.open(
-        "codeBook",
-        &[
-            ("xmlns", "ddi:codebook:2_5"),
-            ("xmlns:xsi", "http://www.w3.org/2001/XMLSchema-instance"),
-            (
-                "xsi:schemaLocation",
-                "ddi:codebook:2_5 https://ddialliance.org/Specification/DDI-Codebook/2.5/XMLSchema/codebook.xsd",
-            ),
-            ("version", "2.5"),
-        ],
-    );
-    x.open("fileDscr", &[("ID", &fid)]).open("fileTxt", &[]);
-    x.leaf("fileName", &[], file_name);
-    x.open("dimensns", &[])
-        .leaf("caseQnty", &[], &rows.to_string())
-        .leaf("varQnty", &[], &header.len().to_string())
-        .close();
-    x.leaf("fileType", &[], crate::ingest::TAB);
-    x.close().close();
-    x.open("dataDscr", &[]);
-    for (i, name) in header.iter().enumerate() {
-        let id = format!("v{file_id}_{}", i + 1);
-        x.open("var", &[("ID", &id), ("name", name)]);
-        x.empty("location", &[("fileid", &fid)]);
-        x.leaf("labl", &[("level", "variable")], name);
-        x.close();
     }
     x.finish()
 }

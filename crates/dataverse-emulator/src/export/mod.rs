@@ -11,6 +11,7 @@ mod dataverse_json;
 mod dcterms;
 mod ddi;
 pub(crate) mod file_citation;
+pub(crate) mod file_ddi;
 mod html;
 mod oai_dc;
 pub(crate) mod oai_ore;

@@ -4,6 +4,7 @@
 //! ingest for a stored file.
 
 pub(crate) mod job;
+pub(crate) mod variables;
 
 use std::io::{BufRead, BufReader, BufWriter, Read, Write};
 use std::path::Path;

@@ -204,14 +204,20 @@ pub(super) fn header_value(s: &str) -> HeaderValue {
 /// subsetting) this file does not offer (Dataverse's 404).
 const NO_SERVICE: &str = "datafile access error: requested optional service (image scaling, format conversion, etc.) is not supported on this datafile.";
 
+/// `datafile access error: ...`: a thumbnail that cannot be made (Dataverse's 404).
+const NOT_PERFORMED: &str = "datafile access error: requested optional service (image scaling, format conversion, etc.) could not be performed on this datafile.";
+
 /// The optional services of `GET /api/access/datafile/{id}` asked for: `format=original`
 /// (the saved original of an ingested file; the file itself otherwise), `format=tab` and
-/// `noVarHeader` (tabular files only). Others (`imageThumb`, `format=RData`, `format=prep`,
-/// `variables`) are not offered here: Dataverse's 404.
+/// `noVarHeader` (tabular files only), `imageThumb` (image and PDF files). Others
+/// (`format=RData`, `format=prep`, `variables`) are not offered here: Dataverse's 404.
 #[derive(Debug, Clone, Copy, Default)]
 struct Services {
     original: bool,
     no_var_header: bool,
+    /// `imageThumb`: the size asked for (`true`, empty or not a number: 64). Zero or less
+    /// (`Some(0)`) is a thumbnail request that, as in Dataverse, answers the file itself.
+    thumb: Option<u32>,
     /// Something other than `format=original` was asked for: only tabular files qualify.
     tabular_only: bool,
     unsupported: bool,
@@ -229,7 +235,15 @@ fn services(p: &HashMap<String, String>) -> Services {
         s.tabular_only = true;
         s.no_var_header = !v.eq_ignore_ascii_case("false");
     }
-    if p.contains_key("imageThumb") || p.contains_key("variables") {
+    if let Some(v) = p.get("imageThumb") {
+        // `DownloadInstance`/`DownloadInstanceWriter`: `true` and values that are not an
+        // int mean the default size; an int of zero or less leaves the file as it is.
+        s.thumb = Some(match v.parse::<i32>() {
+            Ok(n) => u32::try_from(n).unwrap_or(0),
+            Err(_) => crate::thumbnail::DEFAULT_SIZE,
+        });
+    }
+    if p.contains_key("variables") {
         s.unsupported = true;
     }
     s
@@ -310,13 +324,21 @@ pub(super) async fn datafile(
             if let Some(gb) = required_guestbook(conn, &caller, df.dataset_id, &p)? {
                 return Err(response_missing(gb).into());
             }
-            if wanted.unsupported || (wanted.tabular_only && !df.tabular) {
-                return Err(ApiError::not_found(NO_SERVICE).into());
+            if wanted.unsupported
+                || (wanted.tabular_only && !df.tabular)
+                || (wanted.thumb.is_some() && !crate::thumbnail::supported(&df.content_type))
+            {
+                return Err(ApiError::builder(StatusCode::NOT_FOUND, NO_SERVICE, None).into());
             }
             Ok(file)
         })
         .await?;
-    let counted = !gbrecs && file.released && {
+    let file = match wanted.thumb {
+        Some(size) if size > 0 => thumbnail_of(file, size).await?,
+        _ => file,
+    };
+    // A thumbnail is not a download (`isThumbnailDownload`).
+    let counted = !gbrecs && wanted.thumb.is_none() && file.released && {
         let range = headers.get(header::RANGE).and_then(|v| v.to_str().ok());
         range.is_none_or(|r| {
             r.trim()
@@ -397,6 +419,38 @@ pub(super) async fn datafile(
     resp_headers.insert(header::CONTENT_LENGTH, HeaderValue::from(len));
     let stream = ReaderStream::with_capacity(f.take(len), 256 * 1024);
     Ok((status, resp_headers, Body::from_stream(stream)).into_response())
+}
+
+/// The file's thumbnail of `size` (made and cached on first use) to send in its place:
+/// `x.png`, `image/png`. Dataverse's 404 when none can be made.
+async fn thumbnail_of(file: Sendable, size: u32) -> Result<Sendable, AppError> {
+    let not_performed = || ApiError::builder(StatusCode::NOT_FOUND, NOT_PERFORMED, None);
+    if file.s3_key.is_some() {
+        return Err(not_performed().into());
+    }
+    let (path, content_type, filesize) = (file.path.clone(), file.content_type.clone(), file.size);
+    let made = tokio::task::spawn_blocking(move || {
+        crate::thumbnail::get_or_make(&path, &content_type, filesize, size)
+    })
+    .await
+    .map_err(|e| Error::Storage(format!("thumbnail task failed: {e}")))?;
+    let Some(path) = made else {
+        return Err(not_performed().into());
+    };
+    let size = tokio::fs::metadata(&path)
+        .await
+        .map_err(|e| ApiError::from(Error::Io(e)))?
+        .len();
+    let name = crate::thumbnail::file_name(&file.name);
+    Ok(Sendable {
+        path,
+        zip_path: name.clone(),
+        name,
+        content_type: "image/png".to_string(),
+        size,
+        tabular: false,
+        ..file
+    })
 }
 
 /// A file held in the S3 bucket: a 303 to a presigned GET when the store redirects

@@ -7,9 +7,13 @@
 //! Dataverse names the extra entries by replacing `.tab` at the end of the file's name, so
 //! for a file that is not an ingested table they would repeat the file's own name and its
 //! zip writer breaks off with a duplicate entry; here such a bundle holds the file alone.
-//! The RData conversion Dataverse adds when an R service is configured is not made.
-
-use std::io::BufRead;
+//! The DDI is the file's full codebook ([`crate::export::file_ddi`]) of the file metadata
+//! `fileMetadataId` names (default: the latest).
+//!
+//! Dataverse also tries, after the original, an `x.RData` conversion through its R service
+//! (Rserve); when that fails, as on an installation without one, the entry is left out
+//! without an error. No R conversion is made here, so the bundle is the one such an
+//! installation answers.
 
 use axum::body::Body;
 use axum::extract::{Path, State};
@@ -21,8 +25,10 @@ use super::access::{Access, count_downloads, forbidden, header_value, sendable};
 use super::common::extract::{Params, flag, site_url};
 use super::common::guards::{find_file, latest_visible};
 use super::common::guestbook::{required_guestbook, response_missing};
+use super::datafile_ddi::file_metadata;
 use crate::auth::Auth;
 use crate::envelope::{ApiError, RequestInfo};
+use crate::export::file_ddi::{self, Fields};
 use crate::export::{ExportContext, file_citation};
 use crate::store::datasets;
 use crate::store::files;
@@ -37,22 +43,6 @@ enum Entry {
 
 /// The zip's name, its entries, and the file to count as downloaded (when published).
 type Prepared = (String, Vec<Entry>, Option<(i64, i64)>);
-
-/// The header row and the number of data rows of a stored `.tab`.
-fn tab_shape(path: &std::path::Path) -> Result<(Vec<String>, u64), Error> {
-    let f = std::io::BufReader::new(std::fs::File::open(path)?);
-    let mut lines = f.lines();
-    let header = match lines.next() {
-        Some(l) => l?.split('\t').map(str::to_string).collect(),
-        None => Vec::new(),
-    };
-    let mut rows = 0u64;
-    for l in lines {
-        l?;
-        rows += 1;
-    }
-    Ok((header, rows))
-}
 
 pub(super) async fn bundle(
     State(em): State<Emulator>,
@@ -93,18 +83,33 @@ pub(super) async fn bundle(
                     let orig = files::blob_path(&data_dir, &format!("{}.orig", df.blob));
                     entries.push(Entry::File(orig_name.clone(), orig));
                 }
-                let (header, rows) = tab_shape(&file.path)?;
-                entries.push(Entry::Bytes(
-                    format!("{stem}-ddi.xml"),
-                    file_citation::file_ddi(df.id, &name, &header, rows).into_bytes(),
-                ));
-                let Some((version, _)) = latest_visible(conn, &caller, &df, false)? else {
+                // `fileMetadataId` picks the file metadata the DDI and citations describe.
+                let fm = match p.contains_key("fileMetadataId") {
+                    true => Some(file_metadata(conn, &df, &p, &info2)?),
+                    false => None,
+                };
+                let Some((mut version, _)) = latest_visible(conn, &caller, &df, false)? else {
                     return Err(forbidden(&info2).into());
                 };
                 let Some(ds) = datasets::by_id(conn, df.dataset_id)? else {
                     return Err(Error::Store("file without dataset".into()).into());
                 };
                 let all = datasets::versions(conn, ds.id)?;
+                if let Some(v) = fm.as_ref().and_then(|fm| all.iter().find(|v| v.id == fm.version_id)) {
+                    version = v.clone();
+                }
+                let described = match fm {
+                    Some(fm) => fm,
+                    None => match files::latest_meta(conn, df.id)? {
+                        Some((_, fm)) => fm,
+                        None => return Err(forbidden(&info2).into()),
+                    },
+                };
+                // As in Dataverse, a DDI that cannot be made is left out.
+                match file_ddi::for_file(conn, &data_dir, &df, &described, &Fields::default()) {
+                    Ok(xml) => entries.push(Entry::Bytes(format!("{stem}-ddi.xml"), xml.into_bytes())),
+                    Err(e) => tracing::warn!(error = %e, "bundle without its DDI"),
+                }
                 let ctx = ExportContext::load(conn, ds, version, &all, site)?;
                 entries.push(Entry::Bytes(
                     format!("{stem}citation-endnote.xml"),

@@ -15,6 +15,7 @@ use super::files::{access_of, filtered};
 use crate::Emulator;
 use crate::auth::Auth;
 use crate::envelope::{ApiError, msg, ok};
+use crate::ingest::variables::{Variable, read_table};
 use crate::permissions::denied;
 use crate::store::access_requests;
 
@@ -101,32 +102,16 @@ pub(super) async fn download_count(
     Ok(msg(n.to_string()))
 }
 
-/// A value as Java's `Double.toString` prints the common cases (`4.0`, `2.5`).
-fn java_double(x: f64) -> String {
-    if x.is_finite() && x.fract() == 0.0 && x.abs() < 1e7 {
-        format!("{x:.1}")
-    } else {
-        format!("{x}")
-    }
-}
-
 /// One column of a stored `.tab`: `JsonPrinter.json(DataVariable)` with the summary
 /// statistics the CSV ingest computes for numeric columns.
-fn variable(file_id: i64, order: usize, name: &str, values: &[String]) -> serde_json::Value {
-    let present: Vec<&str> = values
-        .iter()
-        .map(|v| v.as_str())
-        .filter(|v| !v.is_empty())
-        .collect();
-    let numbers: Option<Vec<f64>> = present.iter().map(|v| v.parse::<f64>().ok()).collect();
-    let numeric = numbers.as_ref().is_some_and(|n| !n.is_empty());
+fn variable(file_id: i64, order: usize, var: &Variable) -> serde_json::Value {
     let mut v = json!({
         "id": file_id * 10_000 + order as i64 + 1,
-        "name": name,
-        "label": name,
+        "name": var.name,
+        "label": var.name,
         "weighted": false,
-        "variableIntervalType": "discrete",
-        "variableFormatType": if numeric { "NUMERIC" } else { "CHARACTER" },
+        "variableIntervalType": var.interval(),
+        "variableFormatType": if var.numeric { "NUMERIC" } else { "CHARACTER" },
         "isOrderedCategorical": false,
         "fileOrder": order,
         "fileStartPosition": 0,
@@ -135,72 +120,15 @@ fn variable(file_id: i64, order: usize, name: &str, values: &[String]) -> serde_
         "numberOfDecimalPoints": 0,
         "variableMetadata": [],
     });
-    if let (true, Some(mut nums)) = (numeric, numbers) {
-        let n = nums.len() as f64;
-        let mean = nums.iter().sum::<f64>() / n;
-        let var = if nums.len() > 1 {
-            nums.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1.0)
-        } else {
-            0.0
-        };
-        nums.sort_by(f64::total_cmp);
-        let mid = nums.len() / 2;
-        let median = if nums.len().is_multiple_of(2) {
-            (nums[mid - 1] + nums[mid]) / 2.0
-        } else {
-            nums[mid]
-        };
-        let mut mode = (nums[0], 0usize);
-        let mut i = 0;
-        while i < nums.len() {
-            let j = nums[i..].iter().take_while(|x| **x == nums[i]).count();
-            if j > mode.1 {
-                mode = (nums[i], j);
-            }
-            i += j;
-        }
-        let integral = nums.iter().all(|x| x.fract() == 0.0);
-        v["variableIntervalType"] = if integral { "discrete" } else { "contin" }.into();
-        v["summaryStatistics"] = json!({
-            "invd": java_double((values.len() - present.len()) as f64),
-            "vald": java_double(n),
-            "min": java_double(nums[0]),
-            "max": java_double(nums[nums.len() - 1]),
-            "mean": java_double(mean),
-            "medn": java_double(median),
-            "mode": java_double(mode.0),
-            "stdev": java_double(var.sqrt()),
-        });
+    if !var.stats.is_empty() {
+        let stats: serde_json::Map<String, serde_json::Value> = var
+            .stats
+            .iter()
+            .map(|(k, val)| (k.to_string(), val.clone().into()))
+            .collect();
+        v["summaryStatistics"] = stats.into();
     }
     v
-}
-
-/// The header, the values column by column, and the number of rows.
-type TabColumns = (Vec<String>, Vec<Vec<String>>, u64);
-
-/// The columns of a stored `.tab` (header row first): names and values, and the rows.
-fn read_tab(path: &std::path::Path) -> Result<TabColumns, crate::Error> {
-    use std::io::BufRead;
-    let f = std::io::BufReader::new(std::fs::File::open(path)?);
-    let mut lines = f.lines();
-    let header: Vec<String> = match lines.next() {
-        Some(l) => l?.split('\t').map(str::to_string).collect(),
-        None => Vec::new(),
-    };
-    let mut columns = vec![Vec::new(); header.len()];
-    let mut rows = 0u64;
-    for l in lines {
-        let l = l?;
-        rows += 1;
-        for (i, v) in l.split('\t').enumerate().take(header.len()) {
-            let v = v
-                .strip_prefix('"')
-                .and_then(|v| v.strip_suffix('"'))
-                .unwrap_or(v);
-            columns[i].push(v.replace("\"\"", "\""));
-        }
-    }
-    Ok((header, columns, rows))
 }
 
 /// `GET /api/files/{id}/dataTables`: the variables and summary statistics of an ingested
@@ -241,15 +169,16 @@ pub(super) async fn data_tables(
                 .into());
             }
             let path = crate::store::files::blob_path(&data_dir, &df.blob);
-            let (header, columns, rows) = read_tab(&path)?;
-            let vars: Vec<serde_json::Value> = header
+            let table = read_table(&path)?;
+            let vars: Vec<serde_json::Value> = table
+                .variables
                 .iter()
                 .enumerate()
-                .map(|(i, name)| variable(df.id, i, name, &columns[i]))
+                .map(|(i, var)| variable(df.id, i, var))
                 .collect();
             Ok(json!([{
-                "varQuantity": header.len(),
-                "caseQuantity": rows,
+                "varQuantity": table.variables.len(),
+                "caseQuantity": table.cases,
                 "recordsPerCase": 1,
                 "dataVariables": vars,
             }]))
@@ -263,9 +192,13 @@ mod tests {
     use super::*;
 
     #[test]
-    fn summary_statistics_of_a_numeric_column() {
-        let vals: Vec<String> = ["3", "5", "", "5"].iter().map(|s| s.to_string()).collect();
-        let v = variable(7, 1, "count", &vals);
+    fn variables_as_json() {
+        let dir = tempfile::tempdir().unwrap();
+        let tab = dir.path().join("t.tab");
+        std::fs::write(&tab, "count\tname\n3\ta\n5\tb\n\tc\n5\td\n").unwrap();
+        let table = read_table(&tab).unwrap();
+        assert_eq!(table.cases, 4);
+        let v = variable(7, 0, &table.variables[0]);
         assert_eq!(v["variableFormatType"], "NUMERIC");
         assert_eq!(v["variableIntervalType"], "discrete");
         let s = &v["summaryStatistics"];
@@ -279,9 +212,9 @@ mod tests {
         );
         assert_eq!(
             (s["medn"].as_str(), s["mode"].as_str()),
-            (Some("5.0"), Some("5.0"))
+            (Some("5.0"), Some("."))
         );
-        let text = variable(7, 0, "name", &["a".to_string()]);
+        let text = variable(7, 1, &table.variables[1]);
         assert_eq!(text["variableFormatType"], "CHARACTER");
         assert!(text.get("summaryStatistics").is_none());
     }

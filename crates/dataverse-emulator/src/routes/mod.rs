@@ -15,12 +15,14 @@ mod access_requests;
 mod admin;
 mod builtin_users;
 mod bundle;
+mod card_images;
 mod citations;
 mod collection_setup;
 mod collections;
 pub(crate) mod common;
 #[cfg(test)]
 mod coverage;
+mod datafile_ddi;
 mod dataset_access;
 mod dataset_create;
 mod dataset_edit;
@@ -444,6 +446,24 @@ fn api_routes() -> Router<Emulator> {
             "/api/access/datafiles",
             post(guestbook_access::datafiles_form),
         )
+        .route(
+            "/api/access/datafile/{id}/metadata/ddi",
+            get(datafile_ddi::datafile_ddi),
+        )
+        // card_images.rs: thumbnails of files, datasets and collections
+        .route(
+            "/api/access/fileCardImage/{id}",
+            get(card_images::file_card_image),
+        )
+        .route(
+            "/api/access/dvCardImage/{id}",
+            get(card_images::dv_card_image),
+        )
+        .route(
+            "/api/datasets/{id}/thumbnail",
+            get(card_images::dataset_thumbnail),
+        )
+        .route("/api/datasets/{id}/logo", get(card_images::dataset_logo))
         // access_requests.rs: requests for restricted files, grants
         .route(
             "/api/access/{id}/allowAccessRequest",

@@ -240,6 +240,31 @@ pub(crate) fn meta_in_version(
 }
 
 /// The sorted data-file ids of a version (to compare file sets between versions).
+/// A file metadata by its id, with the id of its data file
+/// (`DataFileServiceBean.findFileMetadata`).
+pub(crate) fn meta_by_id(conn: &Connection, id: i64) -> Result<Option<(FileMetaRow, i64)>, Error> {
+    Ok(conn
+        .prepare_cached(&format!(
+            "SELECT {FM_COLUMNS}, fm.datafile_id FROM filemetadatas fm WHERE fm.id = ?1"
+        ))?
+        .query_row([id], |r| Ok((fm_row(r)?, r.get(FM_WIDTH)?)))
+        .optional()?)
+}
+
+/// The file's metadata in the newest version that lists it (`DataFile.getFileMetadata()`),
+/// with that version.
+pub(crate) fn latest_meta(
+    conn: &Connection,
+    datafile: i64,
+) -> Result<Option<(super::datasets::VersionRow, FileMetaRow)>, Error> {
+    for v in versions_listing(conn, datafile)? {
+        if let Some(fm) = meta_in_version(conn, v.id, datafile)? {
+            return Ok(Some((v, fm)));
+        }
+    }
+    Ok(None)
+}
+
 pub(crate) fn file_ids(conn: &Connection, version: i64) -> Result<Vec<i64>, Error> {
     let mut stmt = conn.prepare_cached(
         "SELECT datafile_id FROM filemetadatas WHERE version_id = ?1 ORDER BY datafile_id",
@@ -483,9 +508,26 @@ pub(crate) fn sweep(conn: &Connection, data_dir: &Path) -> Result<(), Error> {
                 continue;
             }
         }
+        remove_thumbnails(&blob_path(data_dir, &p));
         conn.execute("DELETE FROM blob_trash WHERE path = ?1", [&p])?;
     }
     Ok(())
+}
+
+/// Remove the cached thumbnails (`<blob>.thumb<size>`) of a deleted blob.
+fn remove_thumbnails(blob: &Path) {
+    let (Some(dir), Some(name)) = (blob.parent(), blob.file_name()) else {
+        return;
+    };
+    let prefix = format!("{}.thumb", name.to_string_lossy());
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for e in entries.flatten() {
+        if e.file_name().to_string_lossy().starts_with(&prefix) {
+            let _ = std::fs::remove_file(e.path());
+        }
+    }
 }
 
 /// Whether anything waits in `blob_trash`.

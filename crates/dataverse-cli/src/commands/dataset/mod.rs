@@ -1,6 +1,6 @@
 //! `dv dataset get|list|versions|create|template|validate|edit|publish|files|locks|
 //! assignments|delete|destroy|review|private-url|storage-driver|export|permissions|citation|
-//! deaccession|download-size|metadata`
+//! deaccession|download-size|metadata|thumbnail`
 
 mod assign;
 mod assignments;
@@ -25,6 +25,7 @@ mod publish;
 mod review;
 mod storage_driver;
 mod template;
+mod thumbnail;
 mod validate;
 mod versions;
 
@@ -110,6 +111,9 @@ pub enum DatasetCommand {
     /// added, replaced or deleted from a JSON-LD file (`--set`, `--replace`, `--delete`).
     #[command(disable_version_flag = true, after_help = EXAMPLES_METADATA)]
     Metadata(metadata::Args),
+    /// The image that stands for a dataset (PNG, 48 pixels; --logo: 140), to -O FILE or
+    /// stdout.
+    Thumbnail(thumbnail::Args),
 }
 
 /// The examples at the end of `dv dataset deaccession --help`.
@@ -157,7 +161,10 @@ Examples:
 impl DatasetCommand {
     /// Whether this command writes a file to `-O/--out`.
     pub fn writes_files(&self) -> bool {
-        matches!(self, DatasetCommand::Files(_))
+        matches!(
+            self,
+            DatasetCommand::Files(_) | DatasetCommand::Thumbnail(_)
+        )
     }
 }
 
@@ -189,5 +196,6 @@ pub async fn run(ctx: &Context, cmd: DatasetCommand) -> CliResult {
         DatasetCommand::Citation(args) => citation::execute(ctx, args).await,
         DatasetCommand::Deaccession(args) => deaccession::execute(ctx, args).await,
         DatasetCommand::Metadata(args) => metadata::execute(ctx, args).await,
+        DatasetCommand::Thumbnail(args) => thumbnail::execute(ctx, args).await,
     }
 }

@@ -3,6 +3,7 @@
 
 mod access;
 mod citation;
+mod ddi;
 mod delete;
 mod download;
 mod download_count;
@@ -15,6 +16,7 @@ mod reingest;
 mod replace;
 mod restrict;
 mod tables;
+mod thumbnail;
 mod uningest;
 mod unrestrict;
 mod update;
@@ -22,6 +24,8 @@ mod upload;
 mod uploaded;
 
 use clap::Subcommand;
+
+pub(crate) use ddi::write_out;
 
 use crate::context::Context;
 use crate::error::CliResult;
@@ -79,6 +83,12 @@ pub enum FileCommand {
     DownloadCount(download_count::Args),
     /// The variables of an ingested table with their summary statistics.
     Tables(tables::Args),
+    /// An ingested table's DDI codebook (XML) with its variables and their summary
+    /// statistics, to stdout or -O FILE.
+    Ddi(ddi::Args),
+    /// An image file's PNG thumbnail (--size N pixels on its longest side, default 64),
+    /// to -O FILE.png or stdout.
+    Thumbnail(thumbnail::Args),
 }
 
 /// The examples at the end of `dv file upload --help`.
@@ -103,7 +113,11 @@ impl FileCommand {
     pub fn writes_files(&self) -> bool {
         matches!(
             self,
-            FileCommand::Download(_) | FileCommand::List(_) | FileCommand::GetBytes(_)
+            FileCommand::Download(_)
+                | FileCommand::List(_)
+                | FileCommand::GetBytes(_)
+                | FileCommand::Ddi(_)
+                | FileCommand::Thumbnail(_)
         )
     }
 }
@@ -129,5 +143,7 @@ pub async fn run(ctx: &Context, cmd: FileCommand) -> CliResult {
         FileCommand::Access(cmd) => access::run(ctx, cmd).await,
         FileCommand::DownloadCount(args) => download_count::execute(ctx, args).await,
         FileCommand::Tables(args) => tables::execute(ctx, args).await,
+        FileCommand::Ddi(args) => ddi::execute(ctx, args).await,
+        FileCommand::Thumbnail(args) => thumbnail::execute(ctx, args).await,
     }
 }

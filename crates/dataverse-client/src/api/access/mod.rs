@@ -18,9 +18,11 @@
 
 mod bytes;
 mod dataset;
+mod ddi;
 mod expected;
 mod guestbook;
 mod headers;
+mod images;
 mod options;
 mod report;
 mod requests;
@@ -29,6 +31,7 @@ mod stats;
 mod transfer;
 
 pub use bytes::{ByteStream, DataAccessOptions};
+pub use ddi::DatafileDdiOptions;
 pub use options::{DatasetDownloadMode, DatasetDownloadOptions, DownloadOptions, DownloadProgress};
 pub use report::{DatasetDownloadReport, DownloadReport, FileDownloadOutcome, Verification};
 pub use stats::{DownloadSizeMode, DownloadSizeQuery};

@@ -1,0 +1,55 @@
+//! `dv file ddi FILE [--exclude E,..] [--include E,..] [--file-metadata-id N]`: an ingested
+//! table's DDI codebook (XML: the dataset's citation, the file, its variables with their
+//! summary statistics), to stdout or `-O FILE`.
+
+use dataverse_client::api::access::DatafileDdiOptions;
+
+use crate::context::Context;
+use crate::error::{CliError, CliResult};
+
+/// `dv file ddi`
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// File id or PID.
+    pub id: String,
+    /// Leave out these elements (`sumStat`, `location`, `fileDscr`, ...; `*` alone: all
+    /// but those --include names).
+    #[arg(long, value_name = "E,..", value_delimiter = ',')]
+    pub exclude: Vec<String>,
+    /// Keep these elements.
+    #[arg(long, value_name = "E,..", value_delimiter = ',')]
+    pub include: Vec<String>,
+    /// Describe the file as this file metadata (one version's) has it; default the latest.
+    #[arg(long, value_name = "N")]
+    pub file_metadata_id: Option<u64>,
+}
+
+/// Fetch the DDI and write it.
+pub(crate) async fn execute(ctx: &Context, args: Args) -> CliResult {
+    let mut options = DatafileDdiOptions::new()
+        .exclude(args.exclude)
+        .include(args.include);
+    if let Some(id) = args.file_metadata_id {
+        options = options.file_metadata_id(id);
+    }
+    let xml = ctx.api.get_datafile_ddi(args.id.as_str(), &options).await?;
+    let mut bytes = xml.into_bytes();
+    if ctx.out.is_none() && !bytes.ends_with(b"\n") {
+        bytes.push(b'\n');
+    }
+    write_out(ctx, &bytes)
+}
+
+/// Write `bytes` to `-O FILE` (atomically) or stdout (a closed pipe is not an error).
+pub(crate) fn write_out(ctx: &Context, bytes: &[u8]) -> CliResult {
+    if let Some(path) = &ctx.out {
+        return crate::output::write_atomically(path, bytes);
+    }
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    match out.write_all(bytes).and_then(|()| out.flush()) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        Err(e) => Err(CliError::io_at("cannot write to stdout", e)),
+    }
+}
