@@ -16,6 +16,7 @@ pub(crate) mod locks;
 pub(crate) mod metrics;
 pub(crate) mod password;
 pub(crate) mod roles;
+pub(crate) mod schema_fixes;
 pub(crate) mod storage_drivers;
 pub(crate) mod time_fmt;
 pub(crate) mod users;
@@ -183,6 +184,9 @@ impl Store {
             if version < 11 {
                 tx.execute_batch(collection_setup::SCHEMA_DATASET_TYPES)?;
             }
+            if version < 12 {
+                tx.execute_batch(schema_fixes::SCHEMA_FIXES)?;
+            }
             if version < SCHEMA_VERSION {
                 tx.pragma_update(None, "user_version", SCHEMA_VERSION)?;
             }
@@ -233,7 +237,7 @@ impl Store {
 }
 
 /// Current schema version (`PRAGMA user_version`). Later issues add `if version < N` steps.
-pub(crate) const SCHEMA_VERSION: i64 = 11;
+pub(crate) const SCHEMA_VERSION: i64 = 12;
 
 /// Username of the bootstrap superuser.
 pub(crate) const ADMIN_USERNAME: &str = "dataverseAdmin";

@@ -62,10 +62,26 @@ fn large_files_go_straight_to_the_store_in_parts() {
     let key = format!("{}/{name}", pid.split_once(':').expect("pid").1);
     assert_eq!(s3.object(&key).as_deref(), Some(&bytes[..]));
 
+    // Through the server, the bytes still go to the dataset's store: the bucket.
     let small = write_file(dir.path(), "small.txt", b"through the server\n");
     ok(&s, &["file", "upload", &pid, ps(&small), "--native"]);
     let ids = storage_ids(&s, &pid);
-    assert!(ids.iter().any(|i| i.starts_with("local://")), "{ids:?}");
+    assert_eq!(ids.len(), 2, "{ids:?}");
+    assert!(
+        ids.iter().all(|i| i.starts_with("s3://dv-test:")),
+        "{ids:?}"
+    );
+    let stored: Vec<Vec<u8>> = ids
+        .iter()
+        .filter_map(|i| {
+            let name = i.rsplit(':').next()?;
+            s3.object(&format!("{}/{name}", pid.split_once(':')?.1))
+        })
+        .collect();
+    assert!(
+        stored.iter().any(|b| b == b"through the server\n"),
+        "the native upload is not in the bucket"
+    );
 }
 
 #[test]

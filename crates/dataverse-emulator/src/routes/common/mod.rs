@@ -9,6 +9,8 @@ pub(crate) mod error;
 pub(crate) mod extract;
 pub(crate) mod guards;
 pub(crate) mod limits;
+pub(crate) mod native_store;
+pub(crate) mod object_copy;
 pub(crate) mod versions;
 
 pub(crate) use error::AppError;
