@@ -309,6 +309,18 @@ async fn a_minor_version_is_cited_by_its_major_number_everywhere() {
         .await
         .unwrap();
     let pid = created.persistent_id.clone();
+    // An ingested file, whose bundle carries the citations.
+    let tmp = tempfile::tempdir().unwrap();
+    let csv = tmp.path().join("birds.csv");
+    std::fs::write(&csv, "species,count\nfinch,3\n").unwrap();
+    let added = api
+        .upload_datafile(
+            pid.as_str(),
+            UploadSource::path(csv),
+            &UploadBody::default(),
+        )
+        .await
+        .unwrap();
     api.publish_dataset_and_wait(pid.as_str(), ReleaseType::Major, WAIT)
         .await
         .unwrap();
@@ -362,21 +374,7 @@ async fn a_minor_version_is_cited_by_its_major_number_everywhere() {
         assert!(!body.contains("V1.1"), "{body}");
     }
 
-    // The bundle of an ingested file cites the version the same way.
-    let tmp = tempfile::tempdir().unwrap();
-    let csv = tmp.path().join("birds.csv");
-    std::fs::write(&csv, "species,count\nfinch,3\n").unwrap();
-    let added = api
-        .upload_datafile(
-            pid.as_str(),
-            UploadSource::path(csv),
-            &UploadBody::default(),
-        )
-        .await
-        .unwrap();
-    api.publish_dataset_and_wait(pid.as_str(), ReleaseType::Minor, WAIT)
-        .await
-        .unwrap();
+    // The bundle of the ingested file cites the version the same way.
     let id = added.files[0].data_file.id.unwrap();
     let zip = http
         .get(format!(

@@ -228,7 +228,7 @@ async fn native_uploads_to_an_s3_dataset_are_stored_and_read_from_the_bucket() {
     assert_eq!(summary.uploaded.len(), 2);
     for f in &summary.uploaded {
         let sid = f.file.data_file.storage_identifier.clone().unwrap();
-        let want = std::fs::read(&f.path).unwrap();
+        let want = std::fs::read(dir.path().join(&f.path)).unwrap();
         assert_eq!(env.s3.object(&key_of(&pid, &sid)), Some(want), "{sid}");
     }
 
