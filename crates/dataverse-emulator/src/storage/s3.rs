@@ -1,8 +1,8 @@
 //! A small S3 client for the store: the requests Dataverse's `S3AccessIO` makes (presigned
 //! PUT, GET and `UploadPart` URLs; `CreateMultipartUpload`, `CompleteMultipartUpload`,
 //! `AbortMultipartUpload`, `HeadObject`, `GetObject`, `PutObject`, `DeleteObject`,
-//! `DeleteObjectTagging`), path-style
-//! against the configured endpoint, signed with [`super::sigv4`].
+//! `DeleteObjectTagging`), path-style against the configured endpoint, signed with
+//! [`super::sigv4`].
 
 use reqwest::{Method, StatusCode, Url};
 use sha2::{Digest, Sha256};
