@@ -316,6 +316,40 @@ async fn the_upload_size_limit_is_the_dataset_store_s() {
         Err(Error::FileTooLarge(_)) => {}
         other => panic!("{other:?}"),
     }
+    // An object put in the bucket past the limit (through URLs asked for a smaller size) is
+    // refused when it is registered, and not registered.
+    let urls = api.get_upload_urls(ds, 5).await.unwrap();
+    let r = env
+        .http
+        .put(urls.url.clone().unwrap())
+        .header("x-amz-tagging", "dv-state=temp")
+        .body(b"eleven byte".to_vec())
+        .send()
+        .await
+        .unwrap();
+    assert!(r.status().is_success(), "{}", r.status());
+    let json_data = serde_json::json!({
+        "storageIdentifier": urls.storage_identifier,
+        "fileName": "sneaky.txt",
+        "mimeType": "text/plain",
+        "checksum": {"@type": "MD5", "@value": "0123456789abcdef0123456789abcdef"},
+    });
+    let form = reqwest::multipart::Form::new().text("jsonData", json_data.to_string());
+    let r = env
+        .http
+        .post(format!("{}/api/datasets/{ds}/add", env.server.base_url))
+        .header("X-Dataverse-key", &env.server.admin_token)
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 400);
+    let v: Value = r.json().await.unwrap();
+    assert_eq!(
+        v["message"],
+        "There was an error when trying to add the new file. This file size (11 B) exceeds the size limit of 10 B."
+    );
+
     // At the limit it is taken; replacing it with more is refused the same way.
     let (small, _) = add(&api, &pid, b"ten bytes!", "small.txt").await;
     match api
