@@ -11,9 +11,7 @@ use super::AppError;
 use super::common::commit::{Committed, Placement, added, commit_upload, may_upload, parse_params};
 use super::common::extract::{Params, read_form, sanitize_filename};
 use super::common::guards::{find_dataset, find_file};
-use super::common::native_store::{
-    UploadTarget, check_size, discard, key_of, place, upload_target,
-};
+use super::common::native_store::{UploadTarget, check_size, kept, key_of, place, upload_target};
 use crate::auth::Auth;
 use crate::envelope::ApiError;
 use crate::ingest;
@@ -75,13 +73,7 @@ pub(super) async fn add(
             commit_upload(conn, &data_dir, bytes, &params, placement, user_id)
         })
         .await;
-    let done = match done {
-        Ok(d) => d,
-        Err(e) => {
-            discard(&em, object).await;
-            return Err(e);
-        }
-    };
+    let done = kept(&em, object, done).await?;
     if let Some(id) = done.ingest {
         ingest::job::start(&em, id).await;
     }
@@ -190,13 +182,7 @@ pub(super) async fn replace(
                 commit_upload(conn, &data_dir, bytes, &params, placement, user_id)
             })
             .await;
-    let done = match done {
-        Ok(d) => d,
-        Err(e) => {
-            discard(&em, object).await;
-            return Err(e);
-        }
-    };
+    let done = kept(&em, object, done).await?;
     // The bytes of a replaced draft-only file (its row went with the commit).
     blobs::remove_trashed(&em).await;
     if let Some(id) = done.ingest {

@@ -98,9 +98,21 @@ pub(crate) async fn place(
     })
 }
 
+/// The commit's result, after removing the object placed for it when it failed.
+pub(crate) async fn kept<T>(
+    em: &Emulator,
+    object: Option<String>,
+    done: Result<T, AppError>,
+) -> Result<T, AppError> {
+    if done.is_err() {
+        discard(em, object).await;
+    }
+    done
+}
+
 /// The object a failed commit leaves in the bucket, removed (a file-store blob is removed
 /// by the commit itself).
-pub(crate) async fn discard(em: &Emulator, key: Option<String>) {
+async fn discard(em: &Emulator, key: Option<String>) {
     if let (Some(key), Some((bucket, _))) = (key, em.s3())
         && let Err(e) = bucket.delete_object(&key).await
     {
@@ -108,7 +120,7 @@ pub(crate) async fn discard(em: &Emulator, key: Option<String>) {
     }
 }
 
-/// The object key of bytes placed in the bucket (for [`discard`]).
+/// The object key of bytes placed in the bucket (for [`kept`]).
 pub(crate) fn key_of(bytes: &Bytes) -> Option<String> {
     match &bytes.source {
         Source::InBucket { key, .. } => Some(key.clone()),
