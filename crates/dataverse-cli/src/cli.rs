@@ -101,7 +101,7 @@ pub struct GlobalArgs {
     /// Print only errors (not even the one-line notice of a retry that waits over a second).
     #[arg(long, short = 'q', global = true, conflicts_with = "verbose")]
     pub quiet: bool,
-    /// More detail on stderr (-v: requests and every retry, -vv: everything).
+    /// More detail on stderr (-v: requests, every retry and dv's own steps, -vv: everything).
     #[arg(long, short = 'v', global = true, action = clap::ArgAction::Count)]
     pub verbose: u8,
     /// Which of --url, --token and --profile were given on the command line (and not

@@ -149,6 +149,11 @@ impl Context {
             // The profile's token is not the one in use: never overwrite it.
             profile = None;
         }
+        tracing::debug!(
+            "installation: {url} (profile: {}, token set: {})",
+            profile.as_deref().unwrap_or("none"),
+            token.is_some()
+        );
         if url.eq_ignore_ascii_case(LOCAL) {
             let (api, server) = Self::connect_local(global.quiet, token).await?;
             return Ok(Self::new(global, api, profile, Some(server)));
@@ -191,6 +196,7 @@ impl Context {
             None => emulator.admin_token()?,
         };
         let server = Server::start(emulator, SocketAddr::from((Ipv4Addr::LOCALHOST, 0))).await?;
+        tracing::debug!("embedded local Dataverse serving {}", server.base_url());
         // Short, and once per process however many times a command connects.
         static NOTICE: std::sync::Once = std::sync::Once::new();
         if !quiet {

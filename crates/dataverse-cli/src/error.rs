@@ -146,6 +146,12 @@ pub fn api_line(e: &dataverse_client::Error) -> String {
             causes(source)
         ),
         E::InvalidArgument(m) => m.clone(),
+        E::FileTooLarge(api) => format!(
+            "file too large for the dataset's store: {}",
+            api.message
+                .strip_prefix("There was an error when trying to add the new file. ")
+                .unwrap_or(&api.message)
+        ),
         E::Decode {
             url, path, message, ..
         } => format!("unexpected answer from {url} (at {path}): {message}"),

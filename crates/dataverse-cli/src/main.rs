@@ -114,7 +114,9 @@ fn init_tracing(verbose: u8, quiet: bool) {
         // waits over a second gets a one-line notice (`Context::connect`). The final error
         // is the one line `main` prints, so the library's warnings would only repeat it.
         (false, 0) => "warn,dataverse_client=error",
-        (false, 1) => "warn,dataverse_client=debug,dataverse_emulator=info,dataverse_cli=debug",
+        // The binary crate's events have the target `dv` (its crate name), not the
+        // package's `dataverse_cli`.
+        (false, 1) => "warn,dataverse_client=debug,dataverse_emulator=info,dv=debug",
         (false, _) => "trace",
     };
     let filter = tracing_subscriber::EnvFilter::try_from_env("DV_LOG")

@@ -28,6 +28,12 @@ pub enum Error {
     /// 400 (and 405, 406, 413, 415, 416): the request itself was refused as malformed.
     #[error("bad request: {0}")]
     BadRequest(ApiError),
+    /// 400 to an upload larger than the dataset's store accepts (the installation's
+    /// `:MaxFileUploadSizeInBytes`): the server's message names the size and the limit
+    /// (`This file size (2.0 KB) exceeds the size limit of 1000 B.`, or for direct upload
+    /// `The maximum allowed file size is 1000 bytes.`).
+    #[error("file too large: {0}")]
+    FileTooLarge(ApiError),
     /// 409: the request conflicts with the object's state.
     #[error("conflict: {0}")]
     Conflict(ApiError),
@@ -345,6 +351,21 @@ impl Error {
         }
     }
 
+    /// A 400 to an upload that Dataverse words as the file being over the store's size
+    /// limit becomes [`Error::FileTooLarge`]; anything else is returned as it is.
+    pub(crate) fn upload_limit(self) -> Error {
+        match self {
+            Error::BadRequest(a)
+                if a.message.contains("exceeds the size limit of")
+                    || a.message
+                        .contains("is too large to be uploaded to this dataset") =>
+            {
+                Error::FileTooLarge(a)
+            }
+            other => other,
+        }
+    }
+
     /// The server's answer, for the variants that have one.
     pub fn api_error(&self) -> Option<&ApiError> {
         match self {
@@ -352,6 +373,7 @@ impl Error {
             | Error::Unauthorized(a)
             | Error::Forbidden(a)
             | Error::BadRequest(a)
+            | Error::FileTooLarge(a)
             | Error::Conflict(a)
             | Error::Server(a)
             | Error::RateLimited { error: a, .. } => Some(a),
@@ -386,6 +408,28 @@ mod tests {
             url: "http://h/api/x".into(),
             token_sent: true,
         }
+    }
+
+    #[test]
+    fn uploads_over_the_store_limit_are_told_apart() {
+        let mut a = api(400);
+        a.message = "There was an error when trying to add the new file. This file size (11 B) exceeds the size limit of 10 B.".into();
+        assert!(matches!(
+            Error::BadRequest(a.clone()).upload_limit(),
+            Error::FileTooLarge(_)
+        ));
+        a.message = "The file you are trying to upload is too large to be uploaded to this dataset. The maximum allowed file size is 10 bytes.".into();
+        let e = Error::BadRequest(a).upload_limit();
+        assert_eq!(e.status(), Some(400));
+        assert!(matches!(e, Error::FileTooLarge(_)));
+        assert!(matches!(
+            Error::BadRequest(api(400)).upload_limit(),
+            Error::BadRequest(_)
+        ));
+        assert!(matches!(
+            Error::NotFound(api(404)).upload_limit(),
+            Error::NotFound(_)
+        ));
     }
 
     #[test]

@@ -32,6 +32,7 @@ mod permissions;
 mod printer;
 mod routes;
 mod search;
+mod size_limits;
 mod storage;
 mod store;
 mod thumbnail;

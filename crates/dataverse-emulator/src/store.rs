@@ -17,6 +17,7 @@ pub(crate) mod locks;
 pub(crate) mod metrics;
 pub(crate) mod password;
 pub(crate) mod roles;
+pub(crate) mod schema_fixes;
 pub(crate) mod storage_drivers;
 pub(crate) mod time_fmt;
 pub(crate) mod users;
@@ -187,6 +188,9 @@ impl Store {
             if version < 12 {
                 tx.execute_batch(guestbooks::SCHEMA_S14GB)?;
             }
+            if version < 13 {
+                tx.execute_batch(schema_fixes::SCHEMA_FIXES)?;
+            }
             if version < SCHEMA_VERSION {
                 tx.pragma_update(None, "user_version", SCHEMA_VERSION)?;
             }
@@ -237,7 +241,7 @@ impl Store {
 }
 
 /// Current schema version (`PRAGMA user_version`). Later issues add `if version < N` steps.
-pub(crate) const SCHEMA_VERSION: i64 = 12;
+pub(crate) const SCHEMA_VERSION: i64 = 13;
 
 /// Username of the bootstrap superuser.
 pub(crate) const ADMIN_USERNAME: &str = "dataverseAdmin";

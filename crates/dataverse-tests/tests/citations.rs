@@ -291,3 +291,105 @@ async fn private_url_reads_show_the_draft_to_its_reviewer() {
     ));
     server.stop().await;
 }
+
+/// Every place that prints a citation names a minor version by its major number only
+/// (`DataCitation.getVersionFrom`: `V1` for 1.1): the citation endpoint, the search card
+/// (`citation`, `citationHtml`), the exports, the bundle's file citations and the page.
+#[tokio::test]
+async fn a_minor_version_is_cited_by_its_major_number_everywhere() {
+    use dataverse_client::models::datasets::DatasetField;
+    use dataverse_client::models::metadata::EditMetadataBody;
+
+    // Ingest (for the bundle) and publication finish before the calls answer.
+    let server =
+        TestServer::start_with(|c| c.publish_delay = std::time::Duration::ZERO, None, |r| r).await;
+    let api = server.admin();
+    let created = api
+        .create_dataset(":root", &finch(), None, false)
+        .await
+        .unwrap();
+    let pid = created.persistent_id.clone();
+    // An ingested file, whose bundle carries the citations.
+    let tmp = tempfile::tempdir().unwrap();
+    let csv = tmp.path().join("birds.csv");
+    std::fs::write(&csv, "species,count\nfinch,3\n").unwrap();
+    let added = api
+        .upload_datafile(
+            pid.as_str(),
+            UploadSource::path(csv),
+            &UploadBody::default(),
+        )
+        .await
+        .unwrap();
+    api.publish_dataset_and_wait(pid.as_str(), ReleaseType::Major, WAIT)
+        .await
+        .unwrap();
+    let edit = EditMetadataBody::new([DatasetField::primitive("notesText", "Corrected.")]);
+    api.edit_dataset_metadata(pid.as_str(), &edit, true)
+        .await
+        .unwrap();
+    api.publish_dataset_and_wait(pid.as_str(), ReleaseType::Minor, WAIT)
+        .await
+        .unwrap();
+
+    let cited = api
+        .get_dataset_citation(pid.as_str(), Version::Number { major: 1, minor: 1 }, false)
+        .await
+        .unwrap();
+    assert!(cited.ends_with(", Root, V1"), "{cited}");
+
+    let http = reqwest::Client::new();
+    let get = |path: String| {
+        let req = http
+            .get(format!("{}{path}", server.base_url))
+            .header("X-Dataverse-key", &server.admin_token);
+        async move { req.send().await.unwrap().text().await.unwrap() }
+    };
+    let search: serde_json::Value =
+        serde_json::from_str(&get("/api/search?q=*&type=dataset".into()).await).unwrap();
+    let card = &search["data"]["items"][0];
+    assert_eq!(card["global_id"], pid.as_str(), "{search}");
+    let text = card["citation"].as_str().unwrap();
+    assert!(text.ends_with(", Root, V1"), "{text}");
+    let html = card["citationHtml"].as_str().unwrap();
+    assert!(html.ends_with(", Root, V1"), "{html}");
+
+    let export: serde_json::Value = serde_json::from_str(
+        &get(format!(
+            "/api/datasets/export?exporter=dataverse_json&persistentId={pid}"
+        ))
+        .await,
+    )
+    .unwrap();
+    let text = export["datasetVersion"]["citation"].as_str().unwrap();
+    assert!(text.ends_with(", Root, V1"), "{text}");
+    let ddi = get(format!(
+        "/api/datasets/export?exporter=ddi&persistentId={pid}"
+    ))
+    .await;
+    assert!(ddi.contains(", Root, V1</biblCit>"), "{ddi}");
+    let page = get(format!("/dataset.xhtml?persistentId={pid}")).await;
+    assert!(page.contains("Root, V1"), "{page}");
+    for body in [&ddi, &page] {
+        assert!(!body.contains("V1.1"), "{body}");
+    }
+
+    // The bundle of the ingested file cites the version the same way.
+    let id = added.files[0].data_file.id.unwrap();
+    let zip = http
+        .get(format!(
+            "{}/api/access/datafile/bundle/{id}",
+            server.base_url
+        ))
+        .header("X-Dataverse-key", &server.admin_token)
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
+    let text = String::from_utf8_lossy(&zip);
+    assert!(text.contains("version = {V1}"), "{text}");
+    assert!(text.contains("ET  - V1\r\n"), "{text}");
+    server.stop().await;
+}

@@ -28,6 +28,16 @@ impl Ctx {
     async fn admin(&self, method: Method, path: &str, body: Option<&Value>) -> (u16, Value) {
         self.call(method, path, Some(&self.admin), body).await
     }
+    /// A superuser's call without a body that must be refused with `status` and Dataverse's
+    /// `message`.
+    async fn admin_refused(&self, method: Method, path: &str, status: u16, message: &str) {
+        let (s, v) = self.admin(method, path, None).await;
+        assert_eq!(
+            (s, v["message"].as_str()),
+            (status, Some(message)),
+            "{path}"
+        );
+    }
 }
 
 fn names(v: &Value) -> Vec<&str> {
@@ -556,35 +566,27 @@ async fn attributes() {
         )
         .await;
     assert_eq!((s, v["data"]["alias"].as_str()), (200, Some("attrs2")));
-    let (s, v) = ctx
-        .admin(
-            Method::PUT,
-            "/api/dataverses/attrs2/attribute/alias?value=root",
-            None,
-        )
-        .await;
-    assert_eq!(
-        (s, v["message"].as_str()),
-        (403, Some("A dataverse with alias root already exists"))
-    );
-    let (s, v) = ctx
-        .admin(Method::PUT, "/api/dataverses/attrs2/attribute/name", None)
-        .await;
-    assert_eq!(
-        (s, v["message"].as_str()),
-        (403, Some("'name' requires a string value"))
-    );
-    let (s, v) = ctx
-        .admin(
-            Method::PUT,
-            "/api/dataverses/attrs2/attribute/color?value=red",
-            None,
-        )
-        .await;
-    assert_eq!(
-        (s, v["message"].as_str()),
-        (403, Some("'color' is not a supported attribute"))
-    );
+    ctx.admin_refused(
+        Method::PUT,
+        "/api/dataverses/attrs2/attribute/alias?value=root",
+        403,
+        "A dataverse with alias root already exists",
+    )
+    .await;
+    ctx.admin_refused(
+        Method::PUT,
+        "/api/dataverses/attrs2/attribute/name",
+        403,
+        "'name' requires a string value",
+    )
+    .await;
+    ctx.admin_refused(
+        Method::PUT,
+        "/api/dataverses/attrs2/attribute/color?value=red",
+        403,
+        "'color' is not a supported attribute",
+    )
+    .await;
     let (s, _) = ctx
         .admin(
             Method::PUT,
@@ -647,28 +649,20 @@ async fn attributes() {
     );
 
     // Booleans: superusers only; the effective value is inherited.
-    let (s, v) = ctx
-        .admin(
-            Method::PUT,
-            "/api/dataverses/attrs2/attribute/requireFilesToPublishDataset?value=maybe",
-            None,
-        )
-        .await;
-    assert_eq!(
-        (s, v["message"].as_str()),
-        (400, Some("Illegal boolean value 'maybe'"))
-    );
-    let (s, v) = ctx
-        .admin(
-            Method::PUT,
-            "/api/dataverses/attrs2/attribute/requireFilesToPublishDataset",
-            None,
-        )
-        .await;
-    assert_eq!(
-        (s, v["message"].as_str()),
-        (400, Some("Boolean value missing"))
-    );
+    ctx.admin_refused(
+        Method::PUT,
+        "/api/dataverses/attrs2/attribute/requireFilesToPublishDataset?value=maybe",
+        400,
+        "Illegal boolean value 'maybe'",
+    )
+    .await;
+    ctx.admin_refused(
+        Method::PUT,
+        "/api/dataverses/attrs2/attribute/requireFilesToPublishDataset",
+        400,
+        "Boolean value missing",
+    )
+    .await;
     let (s, v) = ctx
         .admin(
             Method::PUT,

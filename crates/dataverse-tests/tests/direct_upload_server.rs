@@ -540,7 +540,14 @@ async fn zips_include_the_bytes_of_files_held_in_s3() {
     let (in_s3, _) = env
         .direct_add(ds, &pid, "in-s3.txt", "text/plain", b"held in s3\n")
         .await;
-    // A native upload lands in the file store beside it.
+    // With the dataset moved to the file store, a native upload lands on disk beside it.
+    let r = env
+        .req(Method::PUT, &format!("/api/datasets/{ds}/storageDriver"))
+        .body("file")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
     let form = Form::new().part(
         "file",
         reqwest::multipart::Part::bytes(b"on disk\n".to_vec()).file_name("on-disk.txt"),

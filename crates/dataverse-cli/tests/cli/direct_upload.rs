@@ -7,7 +7,7 @@
 use dataverse_tests::s3::S3Server;
 
 use crate::common::{
-    TestServer, finch_draft, json_cmd, ok, one_error_line, ps, stderr, write_file,
+    TestServer, finch_draft, http_raw, json_cmd, ok, one_error_line, ps, stderr, write_file,
 };
 
 /// A server whose store is a fresh S3 server with 5 MiB parts; the S3 server runs on its
@@ -62,10 +62,26 @@ fn large_files_go_straight_to_the_store_in_parts() {
     let key = format!("{}/{name}", pid.split_once(':').expect("pid").1);
     assert_eq!(s3.object(&key).as_deref(), Some(&bytes[..]));
 
+    // Through the server, the bytes still go to the dataset's store: the bucket.
     let small = write_file(dir.path(), "small.txt", b"through the server\n");
     ok(&s, &["file", "upload", &pid, ps(&small), "--native"]);
     let ids = storage_ids(&s, &pid);
-    assert!(ids.iter().any(|i| i.starts_with("local://")), "{ids:?}");
+    assert_eq!(ids.len(), 2, "{ids:?}");
+    assert!(
+        ids.iter().all(|i| i.starts_with("s3://dv-test:")),
+        "{ids:?}"
+    );
+    let stored: Vec<Vec<u8>> = ids
+        .iter()
+        .filter_map(|i| {
+            let name = i.rsplit(':').next()?;
+            s3.object(&format!("{}/{name}", pid.split_once(':')?.1))
+        })
+        .collect();
+    assert!(
+        stored.iter().any(|b| b == b"through the server\n"),
+        "the native upload is not in the bucket"
+    );
 }
 
 #[test]
@@ -84,6 +100,38 @@ fn direct_upload_where_the_store_takes_none_fails_in_one_line() {
     assert!(line.contains("takes no direct upload"), "{line}");
     // Without --direct the same file goes through the server.
     ok(&s, &["file", "upload", &pid, ps(&f)]);
+}
+
+#[test]
+fn an_upload_over_the_store_s_size_limit_fails_in_one_line() {
+    let s = TestServer::start();
+    let pid = finch_draft(&s);
+    let addr = s
+        .base_url
+        .trim_start_matches("http://")
+        .parse()
+        .expect("server address");
+    let (status, _) = http_raw(
+        addr,
+        "PUT",
+        "/api/admin/settings/:MaxFileUploadSizeInBytes",
+        Some(b"5"),
+    );
+    assert_eq!(status, 200);
+    let dir = tempfile::tempdir().expect("temp dir");
+    let f = write_file(dir.path(), "a.txt", b"too long\n");
+    let assert = s
+        .run(&mut json_cmd(&s, &["file", "upload", &pid, ps(&f)]))
+        .failure();
+    let line = one_error_line(&assert);
+    assert!(
+        line.contains(
+            "file too large for the dataset's store: This file size (9 B) exceeds the size limit of 5 B."
+        ),
+        "{line}"
+    );
+    let small = write_file(dir.path(), "b.txt", b"ok\n");
+    ok(&s, &["file", "upload", &pid, ps(&small)]);
 }
 
 #[test]

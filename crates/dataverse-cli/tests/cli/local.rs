@@ -111,6 +111,29 @@ fn verbose_local_runs_never_print_the_token() {
 }
 
 #[test]
+fn verbose_shows_the_cli_s_own_debug_events() {
+    let sb = Sandbox::new();
+    check_local_user_me(&sb, true);
+    for flag in ["-v", "-vv"] {
+        let out = sb
+            .run(sb.dv().args([flag, "-o", "json", "user", "me"]))
+            .success();
+        let err = stderr(&out);
+        assert!(err.contains("installation: local"), "{flag}: {err}");
+        // The local installation needs no token of the user (the admin's is read from it).
+        assert!(err.contains("token set: false"), "{flag}: {err}");
+        assert!(
+            err.contains("embedded local Dataverse serving http://127.0.0.1:"),
+            "{flag}: {err}"
+        );
+        assert!(!contains_uuid(&err), "{flag}: the token leaked: {err}");
+    }
+    // Without -v, the CLI's debug events stay quiet.
+    let out = sb.run(sb.dv().args(["-o", "json", "user", "me"])).success();
+    assert!(!stderr(&out).contains("installation:"), "{}", stderr(&out));
+}
+
+#[test]
 fn local_errors_are_one_line() {
     let sb = Sandbox::new();
     let out = sb

@@ -91,11 +91,15 @@ impl NativeApi {
         if !full {
             return Ok(MetadataBlocks::Brief(brief));
         }
-        let blocks: Vec<MetadataBlock> =
-            stream::iter(brief.iter().map(|b| self.get_metadatablock(&b.name)))
-                .buffered(self.max_concurrency())
-                .try_collect()
-                .await?;
+        // Each request owns its block's name: a future borrowing the name from the
+        // closure's argument cannot be proven `Send` (a higher-ranked lifetime), and callers
+        // spawn this on multi-threaded runtimes.
+        let names: Vec<String> = brief.into_iter().map(|b| b.name).collect();
+        let blocks: Vec<MetadataBlock> = stream::iter(names)
+            .map(|name| async move { self.get_metadatablock(&name).await })
+            .buffered(self.max_concurrency())
+            .try_collect()
+            .await?;
         Ok(MetadataBlocks::Full(
             blocks.into_iter().map(|b| (b.name.clone(), b)).collect(),
         ))

@@ -5,15 +5,10 @@
 use super::ExportContext;
 use super::xml::XmlWriter;
 
-/// `V1`, `V1.2`, or `DRAFT VERSION` (`DataCitation.getVersion`).
+/// `V1` (the major number only, also for 1.2), or `DRAFT VERSION`
+/// (`DataCitation.getVersionFrom`).
 fn version(ctx: &ExportContext) -> String {
-    match ctx.version.version_number {
-        Some(major) => match ctx.version.minor_version_number.unwrap_or(0) {
-            0 => format!("V{major}"),
-            minor => format!("V{major}.{minor}"),
-        },
-        None => "DRAFT VERSION".to_string(),
-    }
+    super::citation::version_label(&ctx.version)
 }
 
 fn authors(ctx: &ExportContext) -> Vec<String> {

@@ -15,7 +15,7 @@ use super::citation::DataCitation;
 use super::xml::XmlWriter;
 use crate::Error;
 use crate::ingest::variables::{Table, read_table};
-use crate::store::files::{self, DataFileRow, FileMetaRow};
+use crate::store::files::{DataFileRow, FileMetaRow};
 use crate::store::{collections, datasets};
 
 /// The `exclude` / `include` field lists (comma-separated element names).
@@ -149,10 +149,11 @@ pub(crate) fn render(d: &FileDdi<'_>, fields: &Fields) -> String {
 }
 
 /// The DDI of the tabular file `df` as described by `fm` (its latest file metadata
-/// unless a `fileMetadataId` named another), its table read from the stored `.tab`.
+/// unless a `fileMetadataId` named another), its table read from the stored `.tab` at
+/// `tab` (a local copy for a file held in the S3 store).
 pub(crate) fn for_file(
     conn: &rusqlite::Connection,
-    data_dir: &std::path::Path,
+    tab: &std::path::Path,
     df: &DataFileRow,
     fm: &FileMetaRow,
     fields: &Fields,
@@ -165,7 +166,7 @@ pub(crate) fn for_file(
         .ok_or_else(|| Error::Store("file metadata without version".into()))?;
     let blocks: serde_json::Value = serde_json::from_str(&version.metadata_blocks)?;
     let cit = Citation::from_blocks(&blocks);
-    let table = read_table(&files::blob_path(data_dir, &df.blob))?;
+    let table = read_table(tab)?;
     let authors = cit
         .authors
         .iter()

@@ -533,16 +533,10 @@ impl ExportContext {
     }
 
     /// Dataverse's plain-text citation:
-    /// `Authors, YEAR, "Title", https://doi.org/..., Publisher, V1` (drafts: `DRAFT VERSION`).
+    /// `Authors, YEAR, "Title", https://doi.org/..., Publisher, V1` (the major number only,
+    /// as `DataCitation.getVersionFrom` gives it; drafts: `DRAFT VERSION`).
     pub(crate) fn citation_text(&self) -> String {
-        let version = match (
-            self.version.version_number,
-            self.version.minor_version_number,
-        ) {
-            (Some(major), Some(minor)) if minor != 0 => format!("V{major}.{minor}"),
-            (Some(major), _) => format!("V{major}"),
-            (None, _) => "DRAFT VERSION".to_string(),
-        };
+        let version = citation::version_label(&self.version);
         citation_line(
             &self.author_list(),
             &self.year(),

@@ -142,7 +142,11 @@ pub(crate) async fn run(em: Emulator, file: i64) {
 }
 
 /// Read the object `key` of the S3 store into a temporary file.
-async fn fetch(em: &Emulator, data_dir: &std::path::Path, key: &str) -> Result<TempBlob, String> {
+pub(crate) async fn fetch(
+    em: &Emulator,
+    data_dir: &std::path::Path,
+    key: &str,
+) -> Result<TempBlob, String> {
     let Some((bucket, _)) = em.s3() else {
         return Err("the file is in S3 but no S3 store is configured".into());
     };

@@ -57,6 +57,32 @@ fn assignee_user(conn: &Connection, identifier: &str) -> Result<Option<UserRow>,
     })
 }
 
+/// Whether the caller may manage who downloads file `df` (`ManageFilePermissions` on it).
+fn may_manage(conn: &Connection, caller: &Caller, df: &DataFileRow) -> Result<bool, AppError> {
+    Ok(requests::permitted_on_file(
+        conn,
+        caller,
+        Permission::ManageFilePermissions,
+        df.id,
+        df.dataset_id,
+    )?)
+}
+
+/// The prelude of grant and reject: the file (400 when missing), then the assignee (400
+/// when no such user).
+fn file_and_assignee(
+    conn: &Connection,
+    idtf: &str,
+    p: &HashMap<String, String>,
+    identifier: &str,
+) -> Result<(DataFileRow, UserRow), AppError> {
+    let df = file_or_400(conn, idtf, p)?;
+    let Some(user) = assignee_user(conn, identifier)? else {
+        return Err(no_assignee(identifier));
+    };
+    Ok((df, user))
+}
+
 fn no_assignee(identifier: &str) -> AppError {
     ApiError::bad_request(format!(
         "Could not find assignee with identifier {identifier}."
@@ -279,13 +305,7 @@ pub(super) async fn list(
                 return Err(ApiError::unauthorized(NO_USER).into());
             }
             let df = file_or_400(conn, &idtf, &p)?;
-            if !requests::permitted_on_file(
-                conn,
-                &auth.caller,
-                Permission::ManageFilePermissions,
-                df.id,
-                df.dataset_id,
-            )? {
+            if !may_manage(conn, &auth.caller, &df)? {
                 return Err(ApiError::forbidden(NO_PERMISSION).into());
             }
             let history = flag(&p, "includeHistory");
@@ -335,10 +355,7 @@ pub(super) async fn grant(
         .store()
         .call(move |conn| -> Result<String, AppError> {
             let tx = conn.transaction()?;
-            let df = file_or_400(&tx, &idtf, &p)?;
-            let Some(user) = assignee_user(&tx, &identifier)? else {
-                return Err(no_assignee(&identifier));
-            };
+            let (df, user) = file_and_assignee(&tx, &idtf, &p, &identifier)?;
             let name = file_name(&tx, &df)?;
             let failed = |detail: String| -> AppError {
                 ApiError::bad_request(format!("Problem trying grant access on {name} : {detail}"))
@@ -384,17 +401,8 @@ pub(super) async fn reject(
         .store()
         .call(move |conn| -> Result<String, AppError> {
             let tx = conn.transaction()?;
-            let df = file_or_400(&tx, &idtf, &p)?;
-            let Some(user) = assignee_user(&tx, &identifier)? else {
-                return Err(no_assignee(&identifier));
-            };
-            if !requests::permitted_on_file(
-                &tx,
-                &auth.caller,
-                Permission::ManageFilePermissions,
-                df.id,
-                df.dataset_id,
-            )? {
+            let (df, user) = file_and_assignee(&tx, &idtf, &p, &identifier)?;
+            if !may_manage(&tx, &auth.caller, &df)? {
                 return Err(ApiError::bad_request(NO_PERMISSION).into());
             }
             let name = file_name(&tx, &df)?;
@@ -447,13 +455,7 @@ pub(super) async fn revoke(
                 ))
                 .into());
             }
-            if !requests::permitted_on_file(
-                &tx,
-                &auth.caller,
-                Permission::ManageFilePermissions,
-                df.id,
-                df.dataset_id,
-            )? {
+            if !may_manage(&tx, &auth.caller, &df)? {
                 return Err(denied(&auth.caller).into());
             }
             for id in found {

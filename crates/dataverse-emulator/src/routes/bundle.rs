@@ -14,6 +14,8 @@
 //! (Rserve); when that fails, as on an installation without one, the entry is left out
 //! without an error. No R conversion is made here, so the bundle is the one such an
 //! installation answers.
+//!
+//! A file held in the S3 store is bundled from copies read from the bucket.
 
 use axum::body::Body;
 use axum::extract::{Path, State};
@@ -30,6 +32,8 @@ use crate::auth::Auth;
 use crate::envelope::{ApiError, RequestInfo};
 use crate::export::file_ddi::{self, Fields};
 use crate::export::{ExportContext, file_citation};
+use crate::ingest;
+use crate::store::blobs::TempBlob;
 use crate::store::datasets;
 use crate::store::files;
 use crate::zip::ZipWriter;
@@ -44,6 +48,63 @@ enum Entry {
 /// The zip's name, its entries, and the file to count as downloaded (when published).
 type Prepared = (String, Vec<Entry>, Option<(i64, i64)>);
 
+/// The bytes of a file held in the S3 store, and of its saved original, read from the
+/// bucket into temporary files (removed when dropped).
+struct Fetched {
+    main: TempBlob,
+    orig: Option<TempBlob>,
+}
+
+/// For a file in the S3 store that the caller may download, its bytes fetched; `None` for
+/// a file-store file (and for a caller the bundle refuses, who is answered below).
+async fn fetch_from_s3(
+    em: &Emulator,
+    idtf: &str,
+    p: &std::collections::HashMap<String, String>,
+    auth: &Auth,
+) -> Result<Option<Fetched>, AppError> {
+    let (idtf, p, caller) = (idtf.to_string(), p.clone(), auth.caller.clone());
+    let data_dir = em.config().data_dir.clone();
+    let wanted = em
+        .store()
+        .read(move |conn| -> Result<Option<(String, bool)>, AppError> {
+            let Ok(df) = find_file(conn, &idtf, &p) else {
+                return Ok(None);
+            };
+            let Access::Granted(file) = sendable(conn, &data_dir, &caller, &df, None, false)?
+            else {
+                return Ok(None);
+            };
+            let with_orig = df.tabular && df.original_name.is_some();
+            Ok(file.s3_key.map(|k| (k, with_orig)))
+        })
+        .await?;
+    let Some((key, with_orig)) = wanted else {
+        return Ok(None);
+    };
+    let data_dir = em.config().data_dir.clone();
+    let failed = |e: String| {
+        tracing::warn!(error = %e, "reading a bundled file from the S3 store failed");
+        ApiError::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "datafile access error: the file could not be read from its store.",
+        )
+    };
+    let main = ingest::job::fetch(em, &data_dir, &key)
+        .await
+        .map_err(failed)?;
+    let orig = if with_orig {
+        Some(
+            ingest::job::fetch(em, &data_dir, &format!("{key}.orig"))
+                .await
+                .map_err(failed)?,
+        )
+    } else {
+        None
+    };
+    Ok(Some(Fetched { main, orig }))
+}
+
 pub(super) async fn bundle(
     State(em): State<Emulator>,
     Path(idtf): Path<String>,
@@ -55,6 +116,13 @@ pub(super) async fn bundle(
     let gbrecs = flag(&p, "gbrecs");
     let data_dir = em.config().data_dir.clone();
     let site = site_url(&headers);
+    let fetched = fetch_from_s3(&em, &idtf, &p, &auth).await?;
+    let fetched_paths = fetched.as_ref().map(|f| {
+        (
+            f.main.path().to_path_buf(),
+            f.orig.as_ref().map(|o| o.path().to_path_buf()),
+        )
+    });
     let caller = auth.caller.clone();
     let info2 = info.clone();
     let (zip_name, entries, counted) = em
@@ -70,17 +138,18 @@ pub(super) async fn bundle(
             if let Some(gb) = required_guestbook(conn, &caller, df.dataset_id, &p)? {
                 return Err(response_missing(gb).into());
             }
-            if file.s3_key.is_some() {
-                return Err(ApiError::not_found(
-                    "datafile access error: the bundle of a file in the S3 store is not offered here.",
-                )
-                .into());
-            }
+            // A file held in the S3 store is read from the copies fetched above.
+            let (main, orig) = match fetched_paths {
+                Some(paths) => paths,
+                None => (
+                    file.path.clone(),
+                    Some(files::blob_path(&data_dir, &format!("{}.orig", df.blob))),
+                ),
+            };
             let name = file.name.clone();
-            let mut entries = vec![Entry::File(name.clone(), file.path.clone())];
+            let mut entries = vec![Entry::File(name.clone(), main.clone())];
             if let Some(stem) = name.strip_suffix(".tab").filter(|_| df.tabular) {
-                if let Some(orig_name) = &df.original_name {
-                    let orig = files::blob_path(&data_dir, &format!("{}.orig", df.blob));
+                if let (Some(orig_name), Some(orig)) = (&df.original_name, orig) {
                     entries.push(Entry::File(orig_name.clone(), orig));
                 }
                 // `fileMetadataId` picks the file metadata the DDI and citations describe.
@@ -95,7 +164,10 @@ pub(super) async fn bundle(
                     return Err(Error::Store("file without dataset".into()).into());
                 };
                 let all = datasets::versions(conn, ds.id)?;
-                if let Some(v) = fm.as_ref().and_then(|fm| all.iter().find(|v| v.id == fm.version_id)) {
+                if let Some(v) = fm
+                    .as_ref()
+                    .and_then(|fm| all.iter().find(|v| v.id == fm.version_id))
+                {
                     version = v.clone();
                 }
                 let described = match fm {
@@ -106,8 +178,10 @@ pub(super) async fn bundle(
                     },
                 };
                 // As in Dataverse, a DDI that cannot be made is left out.
-                match file_ddi::for_file(conn, &data_dir, &df, &described, &Fields::default()) {
-                    Ok(xml) => entries.push(Entry::Bytes(format!("{stem}-ddi.xml"), xml.into_bytes())),
+                match file_ddi::for_file(conn, &main, &df, &described, &Fields::default()) {
+                    Ok(xml) => {
+                        entries.push(Entry::Bytes(format!("{stem}-ddi.xml"), xml.into_bytes()))
+                    }
                     Err(e) => tracing::warn!(error = %e, "bundle without its DDI"),
                 }
                 let ctx = ExportContext::load(conn, ds, version, &all, site)?;
@@ -137,6 +211,8 @@ pub(super) async fn bundle(
     }
     let (writer, reader) = tokio::io::duplex(64 * 1024);
     tokio::spawn(async move {
+        // The fetched copies live until the zip is written.
+        let _fetched = fetched;
         let mut z = ZipWriter::new(writer);
         for e in &entries {
             let done = match e {

@@ -56,6 +56,8 @@ pub(super) async fn datafile_ddi(
     auth: Auth,
 ) -> Result<Response, AppError> {
     let data_dir = em.config().data_dir.clone();
+    // A file held in the S3 store is described from a copy of its `.tab`.
+    let bytes = super::common::object_copy::local_bytes(&em, &idtf, &p).await?;
     let (name, xml) = em
         .store()
         .read(move |conn| -> Result<(String, String), AppError> {
@@ -81,7 +83,8 @@ pub(super) async fn datafile_ddi(
                 p.get("exclude").map(String::as_str),
                 p.get("include").map(String::as_str),
             );
-            let xml = file_ddi::for_file(conn, &data_dir, &df, &fm, &fields)?;
+            let xml =
+                file_ddi::for_file(conn, &bytes.path(&data_dir, &df.blob), &df, &fm, &fields)?;
             Ok((ddi_name(&fm.label), xml))
         })
         .await?;

@@ -329,7 +329,7 @@ pub(super) async fn publish(
     }
     if update_current {
         // Files the draft had dropped went with the released version's old file list.
-        blobs::remove_trashed(em.store(), &em.config().data_dir).await;
+        blobs::remove_trashed(&em).await;
         return Ok((
             axum::http::StatusCode::OK,
             axum::Json(json!({
@@ -380,7 +380,7 @@ pub(super) async fn delete_version(
             Ok(())
         })
         .await?;
-    blobs::remove_trashed(em.store(), &em.config().data_dir).await;
+    blobs::remove_trashed(&em).await;
     Ok(msg(format!("Draft version of dataset {given} deleted")))
 }
 
@@ -428,7 +428,7 @@ pub(super) async fn delete_dataset(
             Ok(())
         })
         .await?;
-    blobs::remove_trashed(em.store(), &em.config().data_dir).await;
+    blobs::remove_trashed(&em).await;
     Ok(msg(format!("Dataset {given} deleted")))
 }
 
@@ -467,7 +467,7 @@ pub(super) async fn destroy(
             Ok(())
         })
         .await?;
-    blobs::remove_trashed(em.store(), &em.config().data_dir).await;
+    blobs::remove_trashed(&em).await;
     Ok(msg(format!("Dataset {given} destroyed")))
 }
 

@@ -32,10 +32,10 @@ pub(super) async fn upload_urls(
     };
     let caller = auth.caller.clone();
     let default = storage::default_driver_id(em.s3_config());
-    let (ds, driver) = em
+    let (ds, driver, limit) = em
         .store()
         .read(
-            move |conn| -> Result<(datasets::DatasetRow, String), AppError> {
+            move |conn| -> Result<(datasets::DatasetRow, String, Option<i64>), AppError> {
                 let ds = find_dataset(conn, &idtf, &p)?;
                 if !permitted(
                     conn,
@@ -49,7 +49,8 @@ pub(super) async fn upload_urls(
                     .into());
                 }
                 let driver = storage_drivers::effective_for_dataset(conn, ds.id, default)?;
-                Ok((ds, driver))
+                let limit = crate::size_limits::max_upload(conn, &driver)?;
+                Ok((ds, driver, limit))
             },
         )
         .await?;
@@ -61,8 +62,14 @@ pub(super) async fn upload_urls(
         ))
         .into());
     };
-    if let Some(max) = em.config().max_upload_bytes
-        && size > max
+    // `:MaxFileUploadSizeInBytes` of the dataset's store (`getMaxFileUploadSizeForStore`),
+    // and the server's own upload limit.
+    let max = match (limit, em.config().max_upload_bytes) {
+        (Some(l), Some(c)) => Some(l.min(i64::try_from(c).unwrap_or(i64::MAX))),
+        (l, c) => l.or(c.map(|c| i64::try_from(c).unwrap_or(i64::MAX))),
+    };
+    if let Some(max) = max
+        && crate::size_limits::exceeds(size, Some(max))
     {
         return Err(ApiError::bad_request(format!(
             "The file you are trying to upload is too large to be uploaded to this dataset. \

@@ -8,11 +8,10 @@ use axum::extract::{Path, State};
 use axum::response::Response;
 
 use super::AppError;
-use super::common::commit::{
-    Bytes, Committed, Placement, Source, added, commit_upload, may_upload, parse_params,
-};
-use super::common::extract::{Params, Upload, read_form, sanitize_filename};
+use super::common::commit::{Committed, Placement, added, commit_upload, may_upload, parse_params};
+use super::common::extract::{Params, read_form, sanitize_filename};
 use super::common::guards::{find_dataset, find_file};
+use super::common::native_store::{UploadTarget, check_size, kept, key_of, place, upload_target};
 use crate::auth::Auth;
 use crate::envelope::ApiError;
 use crate::ingest;
@@ -20,16 +19,6 @@ use crate::store::blobs;
 use crate::store::datasets;
 use crate::store::files;
 use crate::{Emulator, Error};
-
-/// The bytes of a received upload.
-fn received(upload: Upload) -> Bytes {
-    Bytes {
-        source: Source::Received(upload.tmp),
-        size: upload.size,
-        checksum: upload.checksum,
-        algorithm: upload.algorithm,
-    }
-}
 
 pub(super) async fn add(
     State(em): State<Emulator>,
@@ -39,12 +28,13 @@ pub(super) async fn add(
     multipart: Result<Multipart, MultipartRejection>,
 ) -> Result<Response, AppError> {
     let caller = auth.caller.clone();
-    let dataset = em
+    let em2 = em.clone();
+    let (dataset, target) = em
         .store()
-        .read(move |conn| -> Result<i64, AppError> {
+        .read(move |conn| -> Result<(i64, UploadTarget), AppError> {
             let ds = find_dataset(conn, &idtf, &p)?;
             may_upload(conn, &caller, ds.id)?;
-            Ok(ds.id)
+            Ok((ds.id, upload_target(conn, &em2, &ds)?))
         })
         .await?;
     let form = read_form(&em, multipart).await?;
@@ -54,13 +44,14 @@ pub(super) async fn add(
         return super::file_register::add_one(&em, dataset, &auth, form.json.as_deref(), None)
             .await;
     };
+    check_size(&target, upload.size)?;
     let content_type = ingest::detect(upload.part_type.as_deref(), &upload.filename, &upload.head);
     let label = params
         .label
         .clone()
         .unwrap_or_else(|| upload.filename.clone());
     let label = sanitize_filename(&label)?;
-    let place = Placement {
+    let placement = Placement {
         dataset,
         ingest: params.tab_ingest
             && ingest::is_tabular_candidate(&content_type)
@@ -69,6 +60,8 @@ pub(super) async fn add(
         content_type,
         replaces: None,
     };
+    let bytes = place(&em, &target, upload).await?;
+    let object = key_of(&bytes);
     let data_dir = em.config().data_dir.clone();
     let user_id = auth.caller.user().map(|u| u.id);
     let caller = auth.caller.clone();
@@ -77,9 +70,10 @@ pub(super) async fn add(
         .call(move |conn| -> Result<Committed, AppError> {
             // Checked again under the writer: a lock may have appeared meanwhile.
             may_upload(conn, &caller, dataset)?;
-            commit_upload(conn, &data_dir, received(upload), &params, place, user_id)
+            commit_upload(conn, &data_dir, bytes, &params, placement, user_id)
         })
-        .await?;
+        .await;
+    let done = kept(&em, object, done).await?;
     if let Some(id) = done.ingest {
         ingest::job::start(&em, id).await;
     }
@@ -104,19 +98,26 @@ pub(super) async fn replace(
 ) -> Result<Response, AppError> {
     let caller = auth.caller.clone();
     let id_text = idtf.clone();
-    let old = em
+    let em2 = em.clone();
+    let (old, target) = em
         .store()
-        .read(move |conn| -> Result<files::DataFileRow, AppError> {
-            let df = find_file(conn, &idtf, &p).map_err(|e| {
-                e.replace_api(|_| {
-                    ApiError::bad_request(format!(
-                        "Replacement file not found. There was no file found for ID: {id_text}"
-                    ))
-                })
-            })?;
-            may_upload(conn, &caller, df.dataset_id)?;
-            Ok(df)
-        })
+        .read(
+            move |conn| -> Result<(files::DataFileRow, UploadTarget), AppError> {
+                let df = find_file(conn, &idtf, &p).map_err(|e| {
+                    e.replace_api(|_| {
+                        ApiError::bad_request(format!(
+                            "Replacement file not found. There was no file found for ID: {id_text}"
+                        ))
+                    })
+                })?;
+                may_upload(conn, &caller, df.dataset_id)?;
+                let Some(ds) = datasets::by_id(conn, df.dataset_id)? else {
+                    return Err(Error::Store("file without dataset".into()).into());
+                };
+                let target = upload_target(conn, &em2, &ds)?;
+                Ok((df, target))
+            },
+        )
         .await?;
     let form = read_form(&em, multipart).await?;
     let params = parse_params(form.json.as_deref())?;
@@ -131,6 +132,7 @@ pub(super) async fn replace(
         )
         .await;
     };
+    check_size(&target, upload.size)?;
     let content_type = ingest::detect(upload.part_type.as_deref(), &upload.filename, &upload.head);
     let old_type = old
         .original_format
@@ -147,7 +149,7 @@ pub(super) async fn replace(
             .unwrap_or_else(|| upload.filename.clone()),
     )?;
     let dataset = old.dataset_id;
-    let place = Placement {
+    let placement = Placement {
         dataset,
         ingest: params.tab_ingest
             && ingest::is_tabular_candidate(&content_type)
@@ -156,6 +158,8 @@ pub(super) async fn replace(
         content_type,
         replaces: Some(old),
     };
+    let bytes = place(&em, &target, upload).await?;
+    let object = key_of(&bytes);
     let data_dir = em.config().data_dir.clone();
     let user_id = auth.caller.user().map(|u| u.id);
     let caller = auth.caller.clone();
@@ -163,7 +167,7 @@ pub(super) async fn replace(
         em.store()
             .call(move |conn| -> Result<Committed, AppError> {
                 may_upload(conn, &caller, dataset)?;
-                let Some(old) = place.replaces.as_ref() else {
+                let Some(old) = placement.replaces.as_ref() else {
                     return Err(Error::Store("replacement without a file".into()).into());
                 };
                 // The file must still be current (`AddReplaceFileHelper`). A file never
@@ -175,11 +179,12 @@ pub(super) async fn replace(
                     "You cannot replace a file that is not in the latest version of the dataset.",
                 ).into());
                 }
-                commit_upload(conn, &data_dir, received(upload), &params, place, user_id)
+                commit_upload(conn, &data_dir, bytes, &params, placement, user_id)
             })
-            .await?;
+            .await;
+    let done = kept(&em, object, done).await?;
     // The bytes of a replaced draft-only file (its row went with the commit).
-    blobs::remove_trashed(em.store(), &em.config().data_dir).await;
+    blobs::remove_trashed(&em).await;
     if let Some(id) = done.ingest {
         ingest::job::start(&em, id).await;
     }

@@ -134,9 +134,13 @@ async fn register(
     };
     // `DataAccess.uploadToDatasetAllowed`: only into the dataset's store in use.
     let (dataset, default) = (ds.id, storage::default_driver_id(em.s3_config()));
-    let driver = em
+    let (driver, limit) = em
         .store()
-        .read(move |conn| storage_drivers::effective_for_dataset(conn, dataset, default))
+        .read(move |conn| {
+            let driver = storage_drivers::effective_for_dataset(conn, dataset, default)?;
+            let limit = crate::size_limits::max_upload(conn, &driver)?;
+            Ok::<_, crate::Error>((driver, limit))
+        })
         .await
         .map_err(|err| {
             tracing::error!(error = %err, "reading the dataset's store failed");
@@ -165,6 +169,12 @@ async fn register(
         return Err(Failure::bad(format!(
             "The stored file has {size} bytes, not the declared {declared}."
         )));
+    }
+    // `CreateNewDataFilesCommand`: a stored object over the store's limit is refused.
+    if let Some(l) = limit
+        && crate::size_limits::exceeds(size, Some(l))
+    {
+        return Err(Failure::bad(crate::size_limits::too_large_message(size, l)));
     }
     let content_type = ingest::detect(e.mime_type.as_deref(), &e.file_name, &[]);
     let label = e

@@ -140,6 +140,7 @@ pub(super) async fn data_tables(
     auth: Auth,
 ) -> Result<Response, AppError> {
     let data_dir = em.config().data_dir.clone();
+    let bytes = super::common::object_copy::local_bytes(&em, &idtf, &p).await?;
     let v = em
         .store()
         .read(move |conn| -> Result<serde_json::Value, AppError> {
@@ -168,7 +169,7 @@ pub(super) async fn data_tables(
                 )
                 .into());
             }
-            let path = crate::store::files::blob_path(&data_dir, &df.blob);
+            let path = bytes.path(&data_dir, &df.blob);
             let table = read_table(&path)?;
             let vars: Vec<serde_json::Value> = table
                 .variables

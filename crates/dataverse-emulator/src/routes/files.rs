@@ -337,7 +337,7 @@ pub(super) async fn delete_file(
             Ok(gone)
         })
         .await?;
-    blobs::remove_trashed(em.store(), &em.config().data_dir).await;
+    blobs::remove_trashed(&em).await;
     Ok(ok(Value::Bool(deleted)))
 }
 
@@ -463,6 +463,7 @@ pub(super) async fn redetect(
 ) -> Result<Response, AppError> {
     let dry_run = flag(&p, "dryRun");
     let data_dir = em.config().data_dir.clone();
+    let bytes = super::common::object_copy::local_bytes(&em, &idtf, &p).await?;
     let v = em
         .store()
         .call(move |conn| -> Result<Value, AppError> {
@@ -480,7 +481,7 @@ pub(super) async fn redetect(
                 .and_then(|v| files::meta_in_version(&tx, v.id, df.id).ok().flatten())
                 .map(|m| m.label)
                 .unwrap_or_default();
-            let head = ingest::head_of(&files::blob_path(&data_dir, &df.blob), 512)?;
+            let head = ingest::head_of(&bytes.path(&data_dir, &df.blob), 512)?;
             let new = ingest::detect(None, &label, &head);
             if !dry_run && new != df.content_type {
                 tx.execute(
@@ -511,7 +512,7 @@ pub(super) async fn reingest(
     let user = auth.caller.user().map(|u| u.id);
     let id = em
         .store()
-        .call(move |conn| -> Result<i64, AppError> {
+        .call(move |conn| -> Result<Result<i64, String>, AppError> {
             let tx = conn.transaction()?;
             let df = find_file(&tx, &idtf, &p)?;
             if df.tabular {
@@ -531,11 +532,31 @@ pub(super) async fn reingest(
                     ApiError::forbidden("Dataset cannot be edited due to dataset lock.").into(),
                 );
             }
+            // `startIngestJobs`: a file not under `:TabularIngestSizeLimit` is skipped,
+            // and the call still answers OK, with the reason.
+            let limit = crate::size_limits::ingest_limit_for_format(
+                crate::store::Store::setting(&tx, crate::size_limits::INGEST_SETTING)?.as_deref(),
+                crate::size_limits::CSV_FORMAT,
+            );
+            if limit != -1 && df.filesize >= limit {
+                let label = files::versions_listing(&tx, df.id)?
+                    .first()
+                    .and_then(|v| files::meta_in_version(&tx, v.id, df.id).ok().flatten())
+                    .map(|m| m.label)
+                    .unwrap_or_default();
+                return Ok(Err(format!(
+                    "Skipping tabular ingest of the file {label}, because of the size limit (set to {limit} bytes); "
+                )));
+            }
             ingest::job::queue(&tx, df.id, df.dataset_id, user)?;
             tx.commit()?;
-            Ok(df.id)
+            Ok(Ok(df.id))
         })
         .await?;
+    let id = match id {
+        Ok(id) => id,
+        Err(skipped) => return Ok(msg(skipped)),
+    };
     ingest::job::start(&em, id).await;
     Ok(msg(format!("Datafile {id} queued for ingest")))
 }

@@ -374,10 +374,10 @@ async fn to_month(
                 None => month_of(today()),
             };
             Ok(match family {
-                Family::Dataverses => m::dataverses_to_month(conn, &month, d)?,
+                Family::Dataverses => m::dataverses_in(conn, m::Window::ToMonth(&month), d)?,
                 Family::Datasets => {
                     let loc = data_location(&p, &info)?;
-                    m::datasets_to_month(conn, &month, loc, d)?
+                    m::datasets_in(conn, m::Window::ToMonth(&month), loc, d)?
                 }
                 Family::Files => m::files_to_month(conn, &month, d)?,
                 Family::Downloads => match m::first_download(conn)? {
@@ -387,7 +387,7 @@ async fn to_month(
                     }
                     _ => 0,
                 },
-                Family::Accounts => m::accounts_to_month(conn, &month)?,
+                Family::Accounts => m::accounts_in(conn, m::Window::ToMonth(&month))?,
             })
         })
         .await?;
@@ -419,14 +419,14 @@ async fn past_days(
             }
             let after = since(days);
             Ok(match family {
-                Family::Dataverses => m::dataverses_since(conn, &after, d)?,
+                Family::Dataverses => m::dataverses_in(conn, m::Window::Since(&after), d)?,
                 Family::Datasets => {
                     let loc = data_location(&p, &info)?;
-                    m::datasets_since(conn, &after, loc, d)?
+                    m::datasets_in(conn, m::Window::Since(&after), loc, d)?
                 }
                 Family::Files => m::files_since(conn, &after, d)?,
                 Family::Downloads => m::downloads_since(conn, &after, d)?,
-                Family::Accounts => m::accounts_since(conn, &after)?,
+                Family::Accounts => m::accounts_in(conn, m::Window::Since(&after))?,
             })
         })
         .await?;

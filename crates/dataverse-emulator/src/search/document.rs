@@ -386,11 +386,8 @@ fn dataset_doc(conn: &Connection, blocks: &Blocks, s: &DatasetShown<'_>) -> Resu
         _ => created.clone(),
     };
 
-    let version_label = match (v.version_number, v.minor_version_number) {
-        (Some(major), Some(minor)) if minor != 0 => format!("V{major}.{minor}"),
-        (Some(major), _) => format!("V{major}"),
-        (None, _) => "DRAFT VERSION".to_string(),
-    };
+    // `DataCitation.getVersionFrom`: the major number only (`V2` for 2.1).
+    let version_label = export::citation::version_label(v);
     let cite_year = year(
         ds.publication_date
             .as_deref()

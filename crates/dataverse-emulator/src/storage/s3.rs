@@ -1,7 +1,8 @@
 //! A small S3 client for the store: the requests Dataverse's `S3AccessIO` makes (presigned
 //! PUT, GET and `UploadPart` URLs; `CreateMultipartUpload`, `CompleteMultipartUpload`,
-//! `AbortMultipartUpload`, `HeadObject`, `GetObject`, `PutObject`, `DeleteObjectTagging`), path-style
-//! against the configured endpoint, signed with [`super::sigv4`].
+//! `AbortMultipartUpload`, `HeadObject`, `GetObject`, `PutObject`, `DeleteObject`,
+//! `DeleteObjectTagging`), path-style against the configured endpoint, signed with
+//! [`super::sigv4`].
 
 use reqwest::{Method, StatusCode, Url};
 use sha2::{Digest, Sha256};
@@ -406,6 +407,18 @@ impl Bucket {
             out.write_all(&chunk?).await.map_err(io)?;
         }
         out.flush().await.map_err(io)?;
+        Ok(())
+    }
+
+    /// `DeleteObject`: remove an object (a deleted file's bytes); an object already gone
+    /// is no error (S3 answers 204 either way).
+    pub(crate) async fn delete_object(&self, key: &str) -> Result<(), S3Error> {
+        let resp = self
+            .send(Method::DELETE, key, Vec::new(), Vec::new(), Vec::new())
+            .await?;
+        if !resp.status().is_success() && resp.status() != StatusCode::NOT_FOUND {
+            return Err(Self::failure(resp).await);
+        }
         Ok(())
     }
 

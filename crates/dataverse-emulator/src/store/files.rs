@@ -496,6 +496,10 @@ pub(crate) fn sweep(conn: &Connection, data_dir: &Path) -> Result<(), Error> {
         rows.collect::<Result<_, _>>()?
     };
     for p in paths {
+        // An object of the S3 store is removed from the bucket (`blobs::remove_trashed`).
+        if crate::storage::s3_key_of_blob(&p).is_some() {
+            continue;
+        }
         // A trashed name is only ever `<dataset>/<name>[.orig]`: never outside the folder.
         if p.contains("..") || p.starts_with('/') {
             continue;

@@ -73,6 +73,30 @@ pub(crate) enum DataLocation {
     All,
 }
 
+/// The period a count covers: up to the end of a month (`yyyy-MM`, the `toMonth` metrics)
+/// or after a moment (the `pastDays` metrics).
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Window<'a> {
+    ToMonth(&'a str),
+    Since(&'a str),
+}
+
+impl Window<'_> {
+    /// The SQL condition on a timestamp column (the window's value is `?1`).
+    fn on(&self, column: &str) -> String {
+        match self {
+            Window::ToMonth(_) => format!("substr({column}, 1, 7) <= ?1"),
+            Window::Since(_) => format!("{column} > ?1"),
+        }
+    }
+
+    fn value(&self) -> &str {
+        match self {
+            Window::ToMonth(v) | Window::Since(v) => v,
+        }
+    }
+}
+
 // ---- collections -------------------------------------------------------------------------
 
 /// Published collections per month of publication (`getDataversesTimeSeries`).
@@ -93,10 +117,11 @@ pub(crate) fn dataverses_by_month(
     )
 }
 
-/// Published collections below `d` whose publication month is `month` or earlier.
-pub(crate) fn dataverses_to_month(
+/// Published collections below `d` published in the window (`dataversesToMonth`,
+/// `dataversesPastDays`).
+pub(crate) fn dataverses_in(
     conn: &Connection,
-    month: &str,
+    window: Window<'_>,
     d: Option<i64>,
 ) -> Result<i64, Error> {
     let within = match d {
@@ -107,29 +132,10 @@ pub(crate) fn dataverses_to_month(
         conn,
         &format!(
             "SELECT count(*) FROM dataverses WHERE publication_date IS NOT NULL {within}
-             AND substr(publication_date, 1, 7) <= ?1"
+             AND {}",
+            window.on("publication_date")
         ),
-        &[&month],
-    )
-}
-
-/// Published collections below `d` published after `since`.
-pub(crate) fn dataverses_since(
-    conn: &Connection,
-    since: &str,
-    d: Option<i64>,
-) -> Result<i64, Error> {
-    let within = match d {
-        Some(d) => format!("AND owner_id IN ({})", collection_subtree(conn, d)?),
-        None => String::new(),
-    };
-    count(
-        conn,
-        &format!(
-            "SELECT count(*) FROM dataverses WHERE publication_date IS NOT NULL {within}
-             AND publication_date > ?1"
-        ),
-        &[&since],
+        &[&window.value()],
     )
 }
 
@@ -206,10 +212,11 @@ pub(crate) fn datasets_by_month(
     )
 }
 
-/// Datasets with a version released in `month` or earlier (`datasetsToMonth`).
-pub(crate) fn datasets_to_month(
+/// Datasets with a version released in the window (`datasetsToMonth`,
+/// `datasetsPastDays`).
+pub(crate) fn datasets_in(
     conn: &Connection,
-    month: &str,
+    window: Window<'_>,
     loc: DataLocation,
     d: Option<i64>,
 ) -> Result<i64, Error> {
@@ -218,27 +225,10 @@ pub(crate) fn datasets_to_month(
         conn,
         &format!(
             "SELECT count(DISTINCT dataset_id) FROM dataset_versions
-             WHERE state = 'RELEASED' AND {filter} AND substr(release_time, 1, 7) <= ?1"
+             WHERE state = 'RELEASED' AND {filter} AND {}",
+            window.on("release_time")
         ),
-        &[&month],
-    )
-}
-
-/// Datasets with a version released after `since` (`datasetsPastDays`).
-pub(crate) fn datasets_since(
-    conn: &Connection,
-    since: &str,
-    loc: DataLocation,
-    d: Option<i64>,
-) -> Result<i64, Error> {
-    let filter = dataset_filter(conn, loc, d)?;
-    count(
-        conn,
-        &format!(
-            "SELECT count(DISTINCT dataset_id) FROM dataset_versions
-             WHERE state = 'RELEASED' AND {filter} AND release_time > ?1"
-        ),
-        &[&since],
+        &[&window.value()],
     )
 }
 
@@ -607,21 +597,15 @@ pub(crate) fn unique_downloads_by_month(
 
 // ---- accounts ----------------------------------------------------------------------------
 
-/// Accounts created in `month` or earlier (`accountsToMonth`).
-pub(crate) fn accounts_to_month(conn: &Connection, month: &str) -> Result<i64, Error> {
+/// Accounts created in the window (`accountsToMonth`, `accountsPastDays`).
+pub(crate) fn accounts_in(conn: &Connection, window: Window<'_>) -> Result<i64, Error> {
     count(
         conn,
-        "SELECT count(*) FROM users WHERE substr(created_time, 1, 7) <= ?1",
-        &[&month],
-    )
-}
-
-/// Accounts created after `since` (`accountsPastDays`).
-pub(crate) fn accounts_since(conn: &Connection, since: &str) -> Result<i64, Error> {
-    count(
-        conn,
-        "SELECT count(*) FROM users WHERE created_time > ?1",
-        &[&since],
+        &format!(
+            "SELECT count(*) FROM users WHERE {}",
+            window.on("created_time")
+        ),
+        &[&window.value()],
     )
 }
 

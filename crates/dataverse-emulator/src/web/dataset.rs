@@ -54,13 +54,10 @@ fn version_param(v: &VersionRow) -> String {
     }
 }
 
-/// The version part of a citation: `V1`, `V1.2`, `DRAFT VERSION`.
+/// The version part of a citation: `V1` (also for 1.2), `DRAFT VERSION`, as
+/// `DataCitation.getVersionFrom` gives it.
 fn citation_version(v: &VersionRow) -> String {
-    match (v.version_number, v.minor_version_number) {
-        (Some(major), Some(minor)) if minor != 0 => format!("V{major}.{minor}"),
-        (Some(major), _) => format!("V{major}"),
-        (None, _) => "DRAFT VERSION".to_string(),
-    }
+    crate::export::citation::version_label(v)
 }
 
 fn load(

@@ -401,7 +401,6 @@ fn part_notice(bar: &Transfer, path: &Path) -> impl Fn(&PartDone) + Send + Sync 
         let how = if p.resumed { "stored before" } else { "stored" };
         bar.set_message(format!("{name}: part {}/{}", p.part, p.parts));
         tracing::info!(
-            target: "dataverse_cli",
             "{name}: part {}/{} {how} ({})",
             p.part,
             p.parts,

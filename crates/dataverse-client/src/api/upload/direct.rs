@@ -50,7 +50,7 @@ impl NativeApi {
     /// Presigned URLs for sending a file of `size` bytes straight to the dataset's S3
     /// store: one PUT (`url`) up to the part size, else one URL per part plus the
     /// `complete` and `abort` links. A store without direct upload answers
-    /// [`Error::NotFound`].
+    /// [`Error::NotFound`]; a size over the store's limit [`Error::FileTooLarge`].
     ///
     /// Endpoint: `GET /api/datasets/{id}/uploadurls?size=N`
     pub async fn get_upload_urls(
@@ -66,6 +66,7 @@ impl NativeApi {
                 .query("size", size),
         )
         .await
+        .map_err(Error::upload_limit)
     }
 
     /// The storage driver of a dataset: its id, type, and whether it takes direct uploads.

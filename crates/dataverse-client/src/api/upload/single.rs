@@ -225,7 +225,8 @@ impl NativeApi {
         }
         if let Some(report) = self
             .send_direct(&target, &source, metadata, &options)
-            .await?
+            .await
+            .map_err(Error::upload_limit)?
         {
             return Ok(report);
         }
@@ -252,7 +253,8 @@ impl NativeApi {
             .execute_envelope_with(&req, move |err: &Error| {
                 lookup.after_failure(err.to_string())
             })
-            .await?;
+            .await
+            .map_err(Error::upload_limit)?;
         let (env, url) = match settled {
             Settled::Answered(answer) => answer,
             Settled::Found(report) => return Ok(report),

@@ -259,7 +259,11 @@ pub(crate) fn commit_upload(
         files::remove_from_version(&tx, draft.id, old)?;
     }
     files::touch_version(&tx, draft.id, &now)?;
-    if place.ingest {
+    // `startIngestJobs`: only a file under `:TabularIngestSizeLimit` is ingested; a larger
+    // one stays as uploaded.
+    let ingest = place.ingest
+        && crate::size_limits::ingest_allowed(&tx, crate::size_limits::CSV_FORMAT, upload.size)?;
+    if ingest {
         ingest::job::queue(&tx, id, place.dataset, user_id)?;
     }
     let fm = files::meta_in_version(&tx, draft.id, id)?
@@ -279,7 +283,7 @@ pub(crate) fn commit_upload(
     }
     Ok(Committed {
         json,
-        ingest: place.ingest.then_some(id),
+        ingest: ingest.then_some(id),
         duplicate_of,
     })
 }
