@@ -20,6 +20,13 @@ pub struct Client {
     api: Arc<NativeApi>,
 }
 
+impl Client {
+    /// The Rust client (for the byte calls of `streams`).
+    pub(crate) fn api(&self) -> Arc<NativeApi> {
+        self.api.clone()
+    }
+}
+
 #[pymethods]
 impl Client {
     /// Build a client; a malformed URL or an unsafe token setting raises `InvalidArgument`.

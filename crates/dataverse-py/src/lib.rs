@@ -11,6 +11,7 @@ mod local;
 mod progress;
 mod raise;
 mod runtime;
+mod streams;
 mod table;
 
 use pyo3::prelude::*;
@@ -58,5 +59,6 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<local::LocalServer>()?;
     m.add_class::<runtime::CancelToken>()?;
     m.add_function(wrap_pyfunction!(validate_body, m)?)?;
+    streams::register(m)?;
     Ok(())
 }

@@ -2,9 +2,15 @@
 
 import os
 from typing import Any, Callable, Dict, List, Optional, Sequence, Union
+from typing import Mapping, Tuple
 
 from .models import *  # noqa: F403
 from .models import Model
+from .models_access import *  # noqa: F403
+from .models_metrics import *  # noqa: F403
+from .models_semantic import *  # noqa: F403
+from .models_storage import *  # noqa: F403
+from .streams import AsyncDataStream, DataStream
 
 Identifier = Union[str, int]
 PathLike = Union[str, os.PathLike[str]]
@@ -169,8 +175,8 @@ class NativeApi:
     def reingest_datafile(self, identifier: Identifier) -> Message:
         """Ingest a tabular file again. ``POST /api/files/{id}/reingest``"""
         ...
-    def replace_datafile(self, identifier: Identifier, file: PathLike, metadata: Optional[Any] = None, progress: Progress = None) -> UploadResponse:
-        """Replace a file, keeping its history. ``POST /api/files/{id}/replace``"""
+    def replace_datafile(self, identifier: Identifier, file: PathLike, metadata: Optional[Any] = None, progress: Progress = None, mode: str = 'auto', parallel_parts: Optional[int] = None, resume_dir: Optional[PathLike] = None, part_progress: Optional[Callable[[UploadPart], Any]] = None) -> UploadResponse:
+        """Replace a file, keeping its history; direct upload and its options as in :meth:`upload_datafile`. ``POST /api/files/{id}/replace``"""
         ...
     def restrict_datafile(self, identifier: Identifier, restrict: bool = True, enable_access_request: Optional[str] = None, terms_of_access: Optional[str] = None) -> Message:
         """Restrict (or unrestrict) a file. ``PUT /api/files/{id}/restrict``"""
@@ -196,14 +202,154 @@ class NativeApi:
     def update_datafile_metadata(self, identifier: Identifier, metadata: Any) -> FileMetadataSummary:
         """Change a file's metadata from an :class:`UploadBody`. ``POST /api/files/{id}/metadata``"""
         ...
-    def upload_datafile(self, identifier: Identifier, file: PathLike, metadata: Optional[Any] = None, progress: Progress = None) -> UploadResponse:
-        """Add a file to a dataset, streamed and checksummed while it goes. ``progress``: a callable ``(bytes_sent, total)`` or ``True`` for a tqdm bar. ``POST /api/datasets/{id}/add``"""
+    def upload_datafile(self, identifier: Identifier, file: PathLike, metadata: Optional[Any] = None, progress: Progress = None, mode: str = 'auto', parallel_parts: Optional[int] = None, resume_dir: Optional[PathLike] = None, part_progress: Optional[Callable[[UploadPart], Any]] = None) -> UploadResponse:
+        """Add a file to a dataset, streamed and checksummed while it goes: straight to the dataset's S3 store where it takes direct uploads (``mode="auto"``, the default; ``"direct"`` or ``"native"`` force one way), in ``parallel_parts`` parts at once, resumable from the state kept in ``resume_dir``. ``progress``: a callable ``(bytes_sent, total)`` or ``True`` for a tqdm bar; ``part_progress``: a callable given an :class:`UploadPart` per part the store takes. ``POST /api/datasets/{id}/add`` (direct: ``GET .../uploadurls``, then ``addFiles``)"""
         ...
-    def upload_directory(self, identifier: Identifier, directory: PathLike, metadata: Optional[Any] = None, replace_changed: bool = True, include_hidden: bool = False, dry_run: bool = False, concurrency: Optional[int] = None, progress: Progress = None) -> DirectoryUpload:
-        """Upload a directory tree (folders become ``directory_label``), skipping files already there with the same checksum. ``progress``: ``(files_done, files_total)``."""
+    def upload_directory(self, identifier: Identifier, directory: PathLike, metadata: Optional[Any] = None, replace_changed: bool = True, include_hidden: bool = False, dry_run: bool = False, concurrency: Optional[int] = None, progress: Progress = None, mode: str = 'auto', parallel_parts: Optional[int] = None, resume_dir: Optional[PathLike] = None, registration_batch: Optional[int] = None, part_progress: Optional[Callable[[UploadPart], Any]] = None) -> DirectoryUpload:
+        """Upload a directory tree (folders become ``directory_label``), skipping files already there with the same checksum. ``progress``: ``(files_done, files_total)``. Direct upload as in :meth:`upload_datafile`; direct-uploaded files are registered ``registration_batch`` at a time; ``part_progress`` gets each :class:`UploadPart` (with its ``path``)."""
         ...
     def validate_dataset_json(self, collection: Identifier, metadata: Any) -> DatasetValidation:
         """Ask the server whether a create body is valid for a collection. ``POST /api/dataverses/{id}/validateDatasetJson``"""
+        ...
+    # ---- api_access.py
+    def allow_access_request(self, identifier: Identifier, do_allow: bool = True) -> Message:
+        """Allow (or with ``do_allow=False`` stop) requests for access to a dataset's restricted files. ``PUT /api/access/{id}/allowAccessRequest``"""
+        ...
+    def download_all_datafiles(self, identifier: Identifier, version: Optional[str] = None, original: bool = False, destination: Optional[PathLike] = None, progress: Progress = None) -> Union[bytes, SavedFile]:
+        """The files of a dataset version (the latest the caller may see by default) as one zip: ``bytes``, or a :class:`SavedFile` with ``destination``. ``original``: saved originals of ingested files. ``GET /api/access/dataset/{id}[/versions/{v}]``"""
+        ...
+    def get_datafile(self, identifier: Identifier, data_format: Optional[str] = None, no_var_header: bool = False, image_thumb: Union[None, bool, int, str] = None, gbrecs: bool = False, range: Union[None, int, Tuple[int, Optional[int]]] = None, destination: Optional[PathLike] = None, progress: Progress = None) -> Union[bytes, SavedFile]:
+        """A file's bytes (``bytes``), or with ``destination`` written there chunk by chunk (a :class:`SavedFile`; ``progress`` gets ``(bytes written, None)``). ``data_format``: ``original`` (the saved original of an ingested file), ``tab``, ...; ``no_var_header``: a tabular file without its header line; ``image_thumb``: a thumbnail (``True`` or a size in pixels); ``gbrecs``: do not count the download; ``range``: ``start`` or ``(start, end)`` (``end`` inclusive). ``GET /api/access/datafile/{id}``"""
+        ...
+    def get_datafile_bundle(self, identifier: Identifier, destination: Optional[PathLike] = None, progress: Progress = None) -> Union[bytes, SavedFile]:
+        """A tabular file's bundle as a zip: the ingested file with its header line, the saved original, the file's DDI, and its EndNote, RIS and BibTeX citations (``bytes``, or a :class:`SavedFile` with ``destination``). ``GET /api/access/datafile/bundle/{id}``"""
+        ...
+    def get_datafile_download_url(self, identifier: Identifier, data_format: Optional[str] = None, no_var_header: bool = False, image_thumb: Union[None, bool, int, str] = None, gbrecs: bool = False) -> str:
+        """The URL a file's bytes come from (``str``): where a store that redirects downloads sends the client, else the access URL itself (only the first byte is asked for). ``GET /api/access/datafile/{id}``"""
+        ...
+    def get_datafiles(self, identifier: Union[str, Sequence[int]], data_format: Optional[str] = None, destination: Optional[PathLike] = None, progress: Progress = None) -> Union[bytes, SavedFile]:
+        """Several files of one dataset as one zip (each under its folder, ``MANIFEST.TXT`` last): ``bytes``, or a :class:`SavedFile` with ``destination``. ``identifier``: file ids (a list, or pyDataverse's ``"1,2,3"``); ``data_format="original"``: saved originals of ingested files. ``GET /api/access/datafiles/{id,id,...}``"""
+        ...
+    def grant_file_access(self, identifier: Identifier, user: str) -> Message:
+        """Grant a user (``@name``) access to a restricted file. ``PUT /api/access/datafile/{id}/grantAccess/{user}``"""
+        ...
+    def list_file_access_requests(self, identifier: Identifier, include_history: bool = False) -> List[FileAccessRequest]:
+        """The open requests for access to a file (with ``include_history`` also the granted and rejected ones): a list of :class:`FileAccessRequest`. ``GET /api/access/datafile/{id}/listRequests``"""
+        ...
+    def reject_file_access_request(self, identifier: Identifier, user: str) -> Message:
+        """Reject a user's request for access to a file. ``PUT /api/access/datafile/{id}/rejectAccess/{user}``"""
+        ...
+    def request_access(self, identifier: Identifier) -> Message:
+        """Ask for access to a restricted file (signed-in users). ``PUT /api/access/datafile/{id}/requestAccess``"""
+        ...
+    def revoke_file_access(self, identifier: Identifier, user: str) -> Message:
+        """Take back a user's access to a file. ``DELETE /api/access/datafile/{id}/revokeAccess/{user}``"""
+        ...
+    def stream_all_datafiles(self, identifier: Identifier, version: Optional[str] = None, original: bool = False) -> DataStream:
+        """:meth:`download_all_datafiles` as a :class:`DataStream`. ``GET /api/access/dataset/{id}[/versions/{v}]``"""
+        ...
+    def stream_datafile(self, identifier: Identifier, data_format: Optional[str] = None, no_var_header: bool = False, image_thumb: Union[None, bool, int, str] = None, gbrecs: bool = False, range: Union[None, int, Tuple[int, Optional[int]]] = None) -> DataStream:
+        """A file's bytes as they arrive: a :class:`DataStream` of ``bytes`` chunks (an async one from ``AsyncNativeApi``), with the options of :meth:`get_datafile`. ``GET /api/access/datafile/{id}``"""
+        ...
+    def stream_datafiles(self, identifier: Union[str, Sequence[int]], data_format: Optional[str] = None) -> DataStream:
+        """:meth:`get_datafiles` as a :class:`DataStream`. ``GET /api/access/datafiles/{id,id,...}``"""
+        ...
+    # ---- api_roles.py
+    def create_role(self, dataverse_id: Identifier, alias: str, name: str, permissions: Sequence[str], description: Optional[str] = None) -> Role:
+        """Create a role on a collection (superusers; the alias unused): a :class:`Role`. ``permissions``: Dataverse's permission names (``DownloadFile``, ...) or ``["ALL"]``; checked here before sending. ``POST /api/roles?dvo={collection}``"""
+        ...
+    def delete_role(self, role_id: Union[int, str]) -> Message:
+        """Delete a role defined on a collection, and its assignments (built-in roles are refused). ``DELETE /api/roles/{id}`` (``/roles/:alias?alias=``)"""
+        ...
+    def get_dataverse_assignments(self, identifier: Identifier) -> List[RoleAssignment]:
+        """pyDataverse's name for ``get_collection_assignments``: the role assignments on a collection. ``GET /api/dataverses/{id}/assignments``"""
+        ...
+    def remove_collection_assignment(self, identifier: Identifier, assignment_id: int) -> Message:
+        """Revoke a role assignment (by its id) on a collection. ``DELETE /api/dataverses/{id}/assignments/{assignment_id}``"""
+        ...
+    def remove_dataset_assignment(self, identifier: Identifier, assignment_id: int) -> Message:
+        """Revoke a role assignment (by its id) through a dataset (one on the dataset's collection too). ``DELETE /api/datasets/{id}/assignments/{assignment_id}``"""
+        ...
+    def set_collection_assignment(self, identifier: Identifier, assignee: str, role: str) -> RoleAssignment:
+        """Grant a role (by alias) on a collection to ``assignee`` (``@user``, ``:authenticated-users``, ...): the :class:`RoleAssignment`. ``POST /api/dataverses/{id}/assignments``"""
+        ...
+    def set_dataset_assignment(self, identifier: Identifier, assignee: str, role: str) -> RoleAssignment:
+        """Grant a role (by alias) on a dataset to ``assignee``: the :class:`RoleAssignment`. ``POST /api/datasets/{id}/assignments``"""
+        ...
+    def show_role(self, role_id: Union[int, str]) -> Role:
+        """A role by id, or by alias (a string that is not all digits): a :class:`Role`. ``GET /api/roles/{id}`` (``/roles/:alias?alias=``)"""
+        ...
+    # ---- api_metrics.py
+    def get_datasets_by_data_location(self, data_location: str, parent_alias: Optional[str] = None) -> int:
+        """The count (``int``) of published datasets that are ``local``, ``remote`` (harvested) or ``all``. ``GET /api/info/metrics/datasets?dataLocation=``"""
+        ...
+    def get_datasets_by_subject(self, date_str: Optional[str] = None, parent_alias: Optional[str] = None, data_location: Optional[str] = None, csv: bool = False) -> Union[List[MetricRow], str]:
+        """Published datasets per subject, up to the month ``date_str`` when given: :class:`MetricRow` list, or CSV text. ``GET /api/info/metrics/datasets/bySubject[/toMonth/{month}]``"""
+        ...
+    def get_dataverses_by_category(self, parent_alias: Optional[str] = None, csv: bool = False) -> Union[List[MetricRow], str]:
+        """Published collections per category: :class:`MetricRow` list (``category``, ``count``), or CSV text. ``GET /api/info/metrics/dataverses/byCategory``"""
+        ...
+    def get_dataverses_by_subject(self, parent_alias: Optional[str] = None, csv: bool = False) -> Union[List[MetricRow], str]:
+        """Collections per subject: :class:`MetricRow` list (``subject``, ``count``), or CSV text. ``GET /api/info/metrics/dataverses/bySubject``"""
+        ...
+    def metrics(self, name: str, to_month: Optional[str] = None, past_days: Optional[int] = None, parent_alias: Optional[str] = None, data_location: Optional[str] = None, csv: bool = False) -> Union[int, List[MetricRow], str]:
+        """Any metric by its path after ``/api/info/metrics/``: a count (``datasets``, ...; with ``to_month`` or ``past_days``) answers ``int``; a list (``files/monthly``, ``datasets/bySubject``, ``files/byType``, ``filedownloads``, ``uniquedownloads/monthly``, ...; ``to_month`` where it applies) a :class:`MetricRow` list, or the server's CSV text with ``csv=True``. ``GET /api/info/metrics/{name}``"""
+        ...
+    def past_days(self, data_type: str, days_str: Union[int, str], parent_alias: Optional[str] = None, data_location: Optional[str] = None) -> int:
+        """A count (``int``) of ``data_type`` over the past ``days_str`` days. ``GET /api/info/metrics/{type}/pastDays/{days}``"""
+        ...
+    def total(self, data_type: str, date_str: Optional[str] = None, parent_alias: Optional[str] = None, data_location: Optional[str] = None) -> int:
+        """A count (``int``) of ``data_type`` (``dataverses``, ``datasets``, ``files``, ``downloads``, ``accounts``) up to now, or up to the end of the month ``date_str`` (``YYYY-MM``). ``parent_alias``: within a published collection's subtree; ``data_location`` (datasets): ``local``, ``remote`` or ``all``. ``GET /api/info/metrics/{type}[/toMonth/{month}]``"""
+        ...
+    # ---- api_semantic.py
+    def delete_dataset_jsonld(self, identifier: Identifier, metadata: Dict[str, Any]) -> JsonLdUpdate:
+        """Delete the fields named in a JSON-LD document from the dataset's draft: a :class:`JsonLdUpdate`. ``PUT /api/datasets/{id}/metadata/delete``"""
+        ...
+    def get_dataset_jsonld(self, identifier: Identifier, version: Optional[str] = None) -> Dict[str, Any]:
+        """A dataset version's metadata as JSON-LD (a ``dict``: the OAI-ORE aggregation with an inline ``@context``); ``version`` default ``:latest``. ``GET /api/datasets/{id}[/versions/{v}]/metadata``"""
+        ...
+    def get_datasets_jsonld(self, identifiers: Sequence[Identifier], version: Optional[str] = None, errors: str = 'raise') -> List[Any]:
+        """The JSON-LD of many datasets, read concurrently, in input order; with ``errors="return"`` a failed one is its exception in the list. ``GET /api/datasets/{id}/metadata`` per dataset"""
+        ...
+    def jsonld_triples(self, document: Dict[str, Any]) -> List[Triple]:
+        """Expand a JSON-LD document (inline ``@context``) to RDF triples with a conforming JSON-LD processor (no request): a list of :class:`Triple`."""
+        ...
+    def update_dataset_jsonld(self, identifier: Identifier, metadata: Dict[str, Any], replace: bool = False) -> JsonLdUpdate:
+        """Add metadata given as JSON-LD to the dataset's draft (made when there is none); with ``replace``, each field named replaces its old values: a :class:`JsonLdUpdate`. ``PUT /api/datasets/{id}/metadata[?replace=true]``"""
+        ...
+    # ---- api_storage.py
+    def abort_multipart_upload(self, link: str) -> bool:
+        """Abort a multipart upload (the ``abort`` link of :class:`UploadUrls`): the store drops its parts (``True`` when done). ``DELETE /api/datasets/mpupload?...``"""
+        ...
+    def complete_multipart_upload(self, link: str, etags: Mapping[int, str]) -> bool:
+        """Complete a multipart upload (the ``complete`` link of :class:`UploadUrls`) with the ETag of each part by part number (``True`` when done). ``PUT /api/datasets/mpupload?...``"""
+        ...
+    def get_collection_storage_driver(self, identifier: Identifier, effective: bool = False) -> StorageDriver:
+        """The store set on a collection, or with ``effective`` the one it uses (its own, an owner's, or the installation's default): a :class:`StorageDriver`. ``GET /api/dataverses/{id}/storageDriver[?getEffective=true]``"""
+        ...
+    def get_dataset_storage_driver(self, identifier: Identifier) -> StorageDriver:
+        """The store of a dataset: a :class:`StorageDriver` (``name``, ``type``, ``label``, ``direct_upload``, ...). ``GET /api/datasets/{id}/storageDriver``"""
+        ...
+    def get_upload_urls(self, identifier: Identifier, size: int) -> UploadUrls:
+        """Presigned URLs for sending ``size`` bytes straight to the dataset's S3 store: an :class:`UploadUrls` (one ``url``, or ``urls`` per part with ``complete`` and ``abort``). A store without direct upload raises ``NotFound``. ``GET /api/datasets/{id}/uploadurls?size=``"""
+        ...
+    def list_storage_drivers(self, identifier: Identifier = ':root') -> Dict[str, str]:
+        """The stores a collection may use: a ``dict`` of label to id. ``GET /api/dataverses/{id}/allowedStorageDrivers``"""
+        ...
+    def register_files(self, identifier: Identifier, entries: Sequence[Any], replace: bool = False) -> RegisteredFiles:
+        """Register files already in the dataset's store in one call: each entry an :class:`UploadBody` or dict with ``storageIdentifier``, ``fileName``, ``mimeType``, ``checksum`` (``{"@type", "@value"}``) and the file metadata (with ``replace``, ``fileToReplaceId``): a :class:`RegisteredFiles` (entries that failed say why). ``POST /api/datasets/{id}/addFiles`` (``/replaceFiles``)"""
+        ...
+    def reset_collection_storage_driver(self, identifier: Identifier) -> Message:
+        """Let a collection inherit its owner's store again (superusers). ``DELETE /api/dataverses/{id}/storageDriver``"""
+        ...
+    def reset_dataset_storage_driver(self, identifier: Identifier) -> Message:
+        """Let a dataset use its collection's store again (superusers). ``DELETE /api/datasets/{id}/storageDriver``"""
+        ...
+    def set_collection_storage_driver(self, identifier: Identifier, label: str) -> Message:
+        """Keep the new files of a collection (and everything under it that sets no store) in the store labelled ``label`` (superusers). ``PUT /api/dataverses/{id}/storageDriver``"""
+        ...
+    def set_dataset_storage_driver(self, identifier: Identifier, label: str) -> Message:
+        """Keep a dataset's new files in the store labelled ``label`` (superusers). ``PUT /api/datasets/{id}/storageDriver``"""
         ...
 
 class AsyncNativeApi(NativeApi):
@@ -361,8 +507,8 @@ class AsyncNativeApi(NativeApi):
     async def reingest_datafile(self, identifier: Identifier) -> Message:
         """Ingest a tabular file again. ``POST /api/files/{id}/reingest``"""
         ...
-    async def replace_datafile(self, identifier: Identifier, file: PathLike, metadata: Optional[Any] = None, progress: Progress = None) -> UploadResponse:
-        """Replace a file, keeping its history. ``POST /api/files/{id}/replace``"""
+    async def replace_datafile(self, identifier: Identifier, file: PathLike, metadata: Optional[Any] = None, progress: Progress = None, mode: str = 'auto', parallel_parts: Optional[int] = None, resume_dir: Optional[PathLike] = None, part_progress: Optional[Callable[[UploadPart], Any]] = None) -> UploadResponse:
+        """Replace a file, keeping its history; direct upload and its options as in :meth:`upload_datafile`. ``POST /api/files/{id}/replace``"""
         ...
     async def restrict_datafile(self, identifier: Identifier, restrict: bool = True, enable_access_request: Optional[str] = None, terms_of_access: Optional[str] = None) -> Message:
         """Restrict (or unrestrict) a file. ``PUT /api/files/{id}/restrict``"""
@@ -388,13 +534,153 @@ class AsyncNativeApi(NativeApi):
     async def update_datafile_metadata(self, identifier: Identifier, metadata: Any) -> FileMetadataSummary:
         """Change a file's metadata from an :class:`UploadBody`. ``POST /api/files/{id}/metadata``"""
         ...
-    async def upload_datafile(self, identifier: Identifier, file: PathLike, metadata: Optional[Any] = None, progress: Progress = None) -> UploadResponse:
-        """Add a file to a dataset, streamed and checksummed while it goes. ``progress``: a callable ``(bytes_sent, total)`` or ``True`` for a tqdm bar. ``POST /api/datasets/{id}/add``"""
+    async def upload_datafile(self, identifier: Identifier, file: PathLike, metadata: Optional[Any] = None, progress: Progress = None, mode: str = 'auto', parallel_parts: Optional[int] = None, resume_dir: Optional[PathLike] = None, part_progress: Optional[Callable[[UploadPart], Any]] = None) -> UploadResponse:
+        """Add a file to a dataset, streamed and checksummed while it goes: straight to the dataset's S3 store where it takes direct uploads (``mode="auto"``, the default; ``"direct"`` or ``"native"`` force one way), in ``parallel_parts`` parts at once, resumable from the state kept in ``resume_dir``. ``progress``: a callable ``(bytes_sent, total)`` or ``True`` for a tqdm bar; ``part_progress``: a callable given an :class:`UploadPart` per part the store takes. ``POST /api/datasets/{id}/add`` (direct: ``GET .../uploadurls``, then ``addFiles``)"""
         ...
-    async def upload_directory(self, identifier: Identifier, directory: PathLike, metadata: Optional[Any] = None, replace_changed: bool = True, include_hidden: bool = False, dry_run: bool = False, concurrency: Optional[int] = None, progress: Progress = None) -> DirectoryUpload:
-        """Upload a directory tree (folders become ``directory_label``), skipping files already there with the same checksum. ``progress``: ``(files_done, files_total)``."""
+    async def upload_directory(self, identifier: Identifier, directory: PathLike, metadata: Optional[Any] = None, replace_changed: bool = True, include_hidden: bool = False, dry_run: bool = False, concurrency: Optional[int] = None, progress: Progress = None, mode: str = 'auto', parallel_parts: Optional[int] = None, resume_dir: Optional[PathLike] = None, registration_batch: Optional[int] = None, part_progress: Optional[Callable[[UploadPart], Any]] = None) -> DirectoryUpload:
+        """Upload a directory tree (folders become ``directory_label``), skipping files already there with the same checksum. ``progress``: ``(files_done, files_total)``. Direct upload as in :meth:`upload_datafile`; direct-uploaded files are registered ``registration_batch`` at a time; ``part_progress`` gets each :class:`UploadPart` (with its ``path``)."""
         ...
     async def validate_dataset_json(self, collection: Identifier, metadata: Any) -> DatasetValidation:
         """Ask the server whether a create body is valid for a collection. ``POST /api/dataverses/{id}/validateDatasetJson``"""
+        ...
+    # ---- api_access.py
+    async def allow_access_request(self, identifier: Identifier, do_allow: bool = True) -> Message:
+        """Allow (or with ``do_allow=False`` stop) requests for access to a dataset's restricted files. ``PUT /api/access/{id}/allowAccessRequest``"""
+        ...
+    async def download_all_datafiles(self, identifier: Identifier, version: Optional[str] = None, original: bool = False, destination: Optional[PathLike] = None, progress: Progress = None) -> Union[bytes, SavedFile]:
+        """The files of a dataset version (the latest the caller may see by default) as one zip: ``bytes``, or a :class:`SavedFile` with ``destination``. ``original``: saved originals of ingested files. ``GET /api/access/dataset/{id}[/versions/{v}]``"""
+        ...
+    async def get_datafile(self, identifier: Identifier, data_format: Optional[str] = None, no_var_header: bool = False, image_thumb: Union[None, bool, int, str] = None, gbrecs: bool = False, range: Union[None, int, Tuple[int, Optional[int]]] = None, destination: Optional[PathLike] = None, progress: Progress = None) -> Union[bytes, SavedFile]:
+        """A file's bytes (``bytes``), or with ``destination`` written there chunk by chunk (a :class:`SavedFile`; ``progress`` gets ``(bytes written, None)``). ``data_format``: ``original`` (the saved original of an ingested file), ``tab``, ...; ``no_var_header``: a tabular file without its header line; ``image_thumb``: a thumbnail (``True`` or a size in pixels); ``gbrecs``: do not count the download; ``range``: ``start`` or ``(start, end)`` (``end`` inclusive). ``GET /api/access/datafile/{id}``"""
+        ...
+    async def get_datafile_bundle(self, identifier: Identifier, destination: Optional[PathLike] = None, progress: Progress = None) -> Union[bytes, SavedFile]:
+        """A tabular file's bundle as a zip: the ingested file with its header line, the saved original, the file's DDI, and its EndNote, RIS and BibTeX citations (``bytes``, or a :class:`SavedFile` with ``destination``). ``GET /api/access/datafile/bundle/{id}``"""
+        ...
+    async def get_datafile_download_url(self, identifier: Identifier, data_format: Optional[str] = None, no_var_header: bool = False, image_thumb: Union[None, bool, int, str] = None, gbrecs: bool = False) -> str:
+        """The URL a file's bytes come from (``str``): where a store that redirects downloads sends the client, else the access URL itself (only the first byte is asked for). ``GET /api/access/datafile/{id}``"""
+        ...
+    async def get_datafiles(self, identifier: Union[str, Sequence[int]], data_format: Optional[str] = None, destination: Optional[PathLike] = None, progress: Progress = None) -> Union[bytes, SavedFile]:
+        """Several files of one dataset as one zip (each under its folder, ``MANIFEST.TXT`` last): ``bytes``, or a :class:`SavedFile` with ``destination``. ``identifier``: file ids (a list, or pyDataverse's ``"1,2,3"``); ``data_format="original"``: saved originals of ingested files. ``GET /api/access/datafiles/{id,id,...}``"""
+        ...
+    async def grant_file_access(self, identifier: Identifier, user: str) -> Message:
+        """Grant a user (``@name``) access to a restricted file. ``PUT /api/access/datafile/{id}/grantAccess/{user}``"""
+        ...
+    async def list_file_access_requests(self, identifier: Identifier, include_history: bool = False) -> List[FileAccessRequest]:
+        """The open requests for access to a file (with ``include_history`` also the granted and rejected ones): a list of :class:`FileAccessRequest`. ``GET /api/access/datafile/{id}/listRequests``"""
+        ...
+    async def reject_file_access_request(self, identifier: Identifier, user: str) -> Message:
+        """Reject a user's request for access to a file. ``PUT /api/access/datafile/{id}/rejectAccess/{user}``"""
+        ...
+    async def request_access(self, identifier: Identifier) -> Message:
+        """Ask for access to a restricted file (signed-in users). ``PUT /api/access/datafile/{id}/requestAccess``"""
+        ...
+    async def revoke_file_access(self, identifier: Identifier, user: str) -> Message:
+        """Take back a user's access to a file. ``DELETE /api/access/datafile/{id}/revokeAccess/{user}``"""
+        ...
+    async def stream_all_datafiles(self, identifier: Identifier, version: Optional[str] = None, original: bool = False) -> AsyncDataStream:
+        """:meth:`download_all_datafiles` as a :class:`DataStream`. ``GET /api/access/dataset/{id}[/versions/{v}]``"""
+        ...
+    async def stream_datafile(self, identifier: Identifier, data_format: Optional[str] = None, no_var_header: bool = False, image_thumb: Union[None, bool, int, str] = None, gbrecs: bool = False, range: Union[None, int, Tuple[int, Optional[int]]] = None) -> AsyncDataStream:
+        """A file's bytes as they arrive: a :class:`DataStream` of ``bytes`` chunks (an async one from ``AsyncNativeApi``), with the options of :meth:`get_datafile`. ``GET /api/access/datafile/{id}``"""
+        ...
+    async def stream_datafiles(self, identifier: Union[str, Sequence[int]], data_format: Optional[str] = None) -> AsyncDataStream:
+        """:meth:`get_datafiles` as a :class:`DataStream`. ``GET /api/access/datafiles/{id,id,...}``"""
+        ...
+    # ---- api_roles.py
+    async def create_role(self, dataverse_id: Identifier, alias: str, name: str, permissions: Sequence[str], description: Optional[str] = None) -> Role:
+        """Create a role on a collection (superusers; the alias unused): a :class:`Role`. ``permissions``: Dataverse's permission names (``DownloadFile``, ...) or ``["ALL"]``; checked here before sending. ``POST /api/roles?dvo={collection}``"""
+        ...
+    async def delete_role(self, role_id: Union[int, str]) -> Message:
+        """Delete a role defined on a collection, and its assignments (built-in roles are refused). ``DELETE /api/roles/{id}`` (``/roles/:alias?alias=``)"""
+        ...
+    async def get_dataverse_assignments(self, identifier: Identifier) -> List[RoleAssignment]:
+        """pyDataverse's name for ``get_collection_assignments``: the role assignments on a collection. ``GET /api/dataverses/{id}/assignments``"""
+        ...
+    async def remove_collection_assignment(self, identifier: Identifier, assignment_id: int) -> Message:
+        """Revoke a role assignment (by its id) on a collection. ``DELETE /api/dataverses/{id}/assignments/{assignment_id}``"""
+        ...
+    async def remove_dataset_assignment(self, identifier: Identifier, assignment_id: int) -> Message:
+        """Revoke a role assignment (by its id) through a dataset (one on the dataset's collection too). ``DELETE /api/datasets/{id}/assignments/{assignment_id}``"""
+        ...
+    async def set_collection_assignment(self, identifier: Identifier, assignee: str, role: str) -> RoleAssignment:
+        """Grant a role (by alias) on a collection to ``assignee`` (``@user``, ``:authenticated-users``, ...): the :class:`RoleAssignment`. ``POST /api/dataverses/{id}/assignments``"""
+        ...
+    async def set_dataset_assignment(self, identifier: Identifier, assignee: str, role: str) -> RoleAssignment:
+        """Grant a role (by alias) on a dataset to ``assignee``: the :class:`RoleAssignment`. ``POST /api/datasets/{id}/assignments``"""
+        ...
+    async def show_role(self, role_id: Union[int, str]) -> Role:
+        """A role by id, or by alias (a string that is not all digits): a :class:`Role`. ``GET /api/roles/{id}`` (``/roles/:alias?alias=``)"""
+        ...
+    # ---- api_metrics.py
+    async def get_datasets_by_data_location(self, data_location: str, parent_alias: Optional[str] = None) -> int:
+        """The count (``int``) of published datasets that are ``local``, ``remote`` (harvested) or ``all``. ``GET /api/info/metrics/datasets?dataLocation=``"""
+        ...
+    async def get_datasets_by_subject(self, date_str: Optional[str] = None, parent_alias: Optional[str] = None, data_location: Optional[str] = None, csv: bool = False) -> Union[List[MetricRow], str]:
+        """Published datasets per subject, up to the month ``date_str`` when given: :class:`MetricRow` list, or CSV text. ``GET /api/info/metrics/datasets/bySubject[/toMonth/{month}]``"""
+        ...
+    async def get_dataverses_by_category(self, parent_alias: Optional[str] = None, csv: bool = False) -> Union[List[MetricRow], str]:
+        """Published collections per category: :class:`MetricRow` list (``category``, ``count``), or CSV text. ``GET /api/info/metrics/dataverses/byCategory``"""
+        ...
+    async def get_dataverses_by_subject(self, parent_alias: Optional[str] = None, csv: bool = False) -> Union[List[MetricRow], str]:
+        """Collections per subject: :class:`MetricRow` list (``subject``, ``count``), or CSV text. ``GET /api/info/metrics/dataverses/bySubject``"""
+        ...
+    async def metrics(self, name: str, to_month: Optional[str] = None, past_days: Optional[int] = None, parent_alias: Optional[str] = None, data_location: Optional[str] = None, csv: bool = False) -> Union[int, List[MetricRow], str]:
+        """Any metric by its path after ``/api/info/metrics/``: a count (``datasets``, ...; with ``to_month`` or ``past_days``) answers ``int``; a list (``files/monthly``, ``datasets/bySubject``, ``files/byType``, ``filedownloads``, ``uniquedownloads/monthly``, ...; ``to_month`` where it applies) a :class:`MetricRow` list, or the server's CSV text with ``csv=True``. ``GET /api/info/metrics/{name}``"""
+        ...
+    async def past_days(self, data_type: str, days_str: Union[int, str], parent_alias: Optional[str] = None, data_location: Optional[str] = None) -> int:
+        """A count (``int``) of ``data_type`` over the past ``days_str`` days. ``GET /api/info/metrics/{type}/pastDays/{days}``"""
+        ...
+    async def total(self, data_type: str, date_str: Optional[str] = None, parent_alias: Optional[str] = None, data_location: Optional[str] = None) -> int:
+        """A count (``int``) of ``data_type`` (``dataverses``, ``datasets``, ``files``, ``downloads``, ``accounts``) up to now, or up to the end of the month ``date_str`` (``YYYY-MM``). ``parent_alias``: within a published collection's subtree; ``data_location`` (datasets): ``local``, ``remote`` or ``all``. ``GET /api/info/metrics/{type}[/toMonth/{month}]``"""
+        ...
+    # ---- api_semantic.py
+    async def delete_dataset_jsonld(self, identifier: Identifier, metadata: Dict[str, Any]) -> JsonLdUpdate:
+        """Delete the fields named in a JSON-LD document from the dataset's draft: a :class:`JsonLdUpdate`. ``PUT /api/datasets/{id}/metadata/delete``"""
+        ...
+    async def get_dataset_jsonld(self, identifier: Identifier, version: Optional[str] = None) -> Dict[str, Any]:
+        """A dataset version's metadata as JSON-LD (a ``dict``: the OAI-ORE aggregation with an inline ``@context``); ``version`` default ``:latest``. ``GET /api/datasets/{id}[/versions/{v}]/metadata``"""
+        ...
+    async def get_datasets_jsonld(self, identifiers: Sequence[Identifier], version: Optional[str] = None, errors: str = 'raise') -> List[Any]:
+        """The JSON-LD of many datasets, read concurrently, in input order; with ``errors="return"`` a failed one is its exception in the list. ``GET /api/datasets/{id}/metadata`` per dataset"""
+        ...
+    async def jsonld_triples(self, document: Dict[str, Any]) -> List[Triple]:
+        """Expand a JSON-LD document (inline ``@context``) to RDF triples with a conforming JSON-LD processor (no request): a list of :class:`Triple`."""
+        ...
+    async def update_dataset_jsonld(self, identifier: Identifier, metadata: Dict[str, Any], replace: bool = False) -> JsonLdUpdate:
+        """Add metadata given as JSON-LD to the dataset's draft (made when there is none); with ``replace``, each field named replaces its old values: a :class:`JsonLdUpdate`. ``PUT /api/datasets/{id}/metadata[?replace=true]``"""
+        ...
+    # ---- api_storage.py
+    async def abort_multipart_upload(self, link: str) -> bool:
+        """Abort a multipart upload (the ``abort`` link of :class:`UploadUrls`): the store drops its parts (``True`` when done). ``DELETE /api/datasets/mpupload?...``"""
+        ...
+    async def complete_multipart_upload(self, link: str, etags: Mapping[int, str]) -> bool:
+        """Complete a multipart upload (the ``complete`` link of :class:`UploadUrls`) with the ETag of each part by part number (``True`` when done). ``PUT /api/datasets/mpupload?...``"""
+        ...
+    async def get_collection_storage_driver(self, identifier: Identifier, effective: bool = False) -> StorageDriver:
+        """The store set on a collection, or with ``effective`` the one it uses (its own, an owner's, or the installation's default): a :class:`StorageDriver`. ``GET /api/dataverses/{id}/storageDriver[?getEffective=true]``"""
+        ...
+    async def get_dataset_storage_driver(self, identifier: Identifier) -> StorageDriver:
+        """The store of a dataset: a :class:`StorageDriver` (``name``, ``type``, ``label``, ``direct_upload``, ...). ``GET /api/datasets/{id}/storageDriver``"""
+        ...
+    async def get_upload_urls(self, identifier: Identifier, size: int) -> UploadUrls:
+        """Presigned URLs for sending ``size`` bytes straight to the dataset's S3 store: an :class:`UploadUrls` (one ``url``, or ``urls`` per part with ``complete`` and ``abort``). A store without direct upload raises ``NotFound``. ``GET /api/datasets/{id}/uploadurls?size=``"""
+        ...
+    async def list_storage_drivers(self, identifier: Identifier = ':root') -> Dict[str, str]:
+        """The stores a collection may use: a ``dict`` of label to id. ``GET /api/dataverses/{id}/allowedStorageDrivers``"""
+        ...
+    async def register_files(self, identifier: Identifier, entries: Sequence[Any], replace: bool = False) -> RegisteredFiles:
+        """Register files already in the dataset's store in one call: each entry an :class:`UploadBody` or dict with ``storageIdentifier``, ``fileName``, ``mimeType``, ``checksum`` (``{"@type", "@value"}``) and the file metadata (with ``replace``, ``fileToReplaceId``): a :class:`RegisteredFiles` (entries that failed say why). ``POST /api/datasets/{id}/addFiles`` (``/replaceFiles``)"""
+        ...
+    async def reset_collection_storage_driver(self, identifier: Identifier) -> Message:
+        """Let a collection inherit its owner's store again (superusers). ``DELETE /api/dataverses/{id}/storageDriver``"""
+        ...
+    async def reset_dataset_storage_driver(self, identifier: Identifier) -> Message:
+        """Let a dataset use its collection's store again (superusers). ``DELETE /api/datasets/{id}/storageDriver``"""
+        ...
+    async def set_collection_storage_driver(self, identifier: Identifier, label: str) -> Message:
+        """Keep the new files of a collection (and everything under it that sets no store) in the store labelled ``label`` (superusers). ``PUT /api/dataverses/{id}/storageDriver``"""
+        ...
+    async def set_dataset_storage_driver(self, identifier: Identifier, label: str) -> Message:
+        """Keep a dataset's new files in the store labelled ``label`` (superusers). ``PUT /api/datasets/{id}/storageDriver``"""
         ...
 

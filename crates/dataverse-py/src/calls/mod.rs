@@ -1,9 +1,15 @@
 //! Every method of `NativeApi`, by name: keyword arguments in, the result as JSON out.
 
+pub mod access;
 mod collections;
 mod datasets;
+mod direct_upload;
 mod files;
+mod metrics;
+mod roles;
+mod semantic;
 mod server;
+mod storage_drivers;
 mod transfer;
 
 use std::future::Future;
@@ -37,7 +43,13 @@ pub async fn dispatch(name: &str, call: Call) -> Result<Value, Error> {
         .or_else(|| datasets::dispatch(name, &call))
         .or_else(|| files::dispatch(name, &call))
         .or_else(|| server::dispatch(name, &call))
-        .or_else(|| transfer::dispatch(name, &call));
+        .or_else(|| transfer::dispatch(name, &call))
+        .or_else(|| access::dispatch(name, &call))
+        .or_else(|| roles::dispatch(name, &call))
+        .or_else(|| metrics::dispatch(name, &call))
+        .or_else(|| semantic::dispatch(name, &call))
+        .or_else(|| storage_drivers::dispatch(name, &call))
+        .or_else(|| direct_upload::dispatch(name, &call));
     match fut {
         Some(fut) => fut.await,
         None => Err(invalid(format!("NativeApi has no method {name}"))),
