@@ -6,14 +6,18 @@ from __future__ import annotations
 
 from typing import Any, Dict, Mapping, Sequence, Union
 
-from . import models, models_storage
+from . import errors, models, models_storage
 from .bodies import _Body
 
 Identifier = Union[str, int]
 
 
 def _entry(value: Any) -> Any:
-    return value.to_dict() if isinstance(value, _Body) else dict(value)
+    if isinstance(value, _Body):
+        return value.to_dict()
+    if isinstance(value, Mapping):
+        return dict(value)
+    raise errors.InvalidArgument(f"an entry must be an UploadBody or a dict, not {type(value).__name__}")
 
 
 class _StorageMethods:

@@ -15,6 +15,6 @@ FileAccessRequest = _simple(
     "FileAccessRequest",
     ("identifier", "request_state"),
     "A request for access to a file: the user (``identifier``, ``display_name``, ``email``, ...) and "
-    "``request_state`` (``CREATED``, ``GRANTED``, ``REJECTED``).",
+    "``request_state`` (``created``, ``granted``, ``rejected``).",
     ("request_state",),
 )
