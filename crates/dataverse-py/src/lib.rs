@@ -8,6 +8,7 @@ mod calls;
 mod client;
 mod errors;
 mod local;
+mod local_s3;
 mod progress;
 mod raise;
 mod runtime;
