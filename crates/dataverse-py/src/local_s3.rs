@@ -8,6 +8,7 @@ use std::path::Path;
 use dataverse_emulator::S3Config;
 
 /// The bucket of the local S3 server.
+#[cfg(feature = "s3")]
 pub const BUCKET: &str = "dataverse";
 
 /// A running local S3 server; stops when dropped.
@@ -44,7 +45,10 @@ pub async fn start(root: &Path, part_size: Option<u64>) -> Result<(S3Store, S3Co
     let secret_key = format!("{:032x}", fastrand::u128(..));
     let service = {
         let mut b = S3ServiceBuilder::new(fs);
-        b.set_auth(SimpleAuth::from_single(access_key.as_str(), secret_key.as_str()));
+        b.set_auth(SimpleAuth::from_single(
+            access_key.as_str(),
+            secret_key.as_str(),
+        ));
         b.build()
     };
     let listener = tokio::net::TcpListener::bind(SocketAddr::from((Ipv4Addr::LOCALHOST, 0)))
@@ -78,7 +82,9 @@ pub async fn start(root: &Path, part_size: Option<u64>) -> Result<(S3Store, S3Co
 /// Without the `s3` feature: the reason there is no S3 store.
 #[cfg(not(feature = "s3"))]
 pub async fn start(_root: &Path, _part_size: Option<u64>) -> Result<(S3Store, S3Config), String> {
-    Err("this build of dataverse_rs has no S3 store (build it with the cargo feature `s3`: \
+    Err(
+        "this build of dataverse_rs has no S3 store (build it with the cargo feature `s3`: \
          maturin develop --features s3)"
-        .into())
+            .into(),
+    )
 }

@@ -16,7 +16,10 @@ use crate::errors::{error_json, invalid};
 use crate::runtime::{CancelToken, block};
 
 /// The answer of a byte call: the bytes, or the error as JSON text.
-fn answer(py: Python<'_>, result: Result<Py<PyAny>, dataverse_client::Error>) -> PyResult<Py<PyAny>> {
+fn answer(
+    py: Python<'_>,
+    result: Result<Py<PyAny>, dataverse_client::Error>,
+) -> PyResult<Py<PyAny>> {
     Ok(match result {
         Ok(v) => v,
         Err(e) => error_json(&e)
@@ -115,9 +118,7 @@ impl ByteStream {
         let inner = self.inner.clone();
         let next = block(py, cancel.as_deref(), async move {
             let mut guard = inner.lock().await;
-            let Some(s) = guard.as_mut() else {
-                return None;
-            };
+            let s = guard.as_mut()?;
             loop {
                 match s.next().await {
                     Some(Ok(chunk)) if chunk.is_empty() => continue,

@@ -61,11 +61,9 @@ pub fn in_memory<'a>(name: &str, c: &'a Call) -> Option<BytesFut<'a>> {
                 .download_all_datafiles(c.args.str("identifier")?, version, original)
                 .await
         }),
-        "get_datafile_bundle" => Box::pin(async move {
-            c.api
-                .get_datafile_bundle(c.args.str("identifier")?)
-                .await
-        }),
+        "get_datafile_bundle" => {
+            Box::pin(async move { c.api.get_datafile_bundle(c.args.str("identifier")?).await })
+        }
         _ => return None,
     })
 }
@@ -93,10 +91,7 @@ pub fn stream<'a>(name: &str, c: &'a Call) -> Option<StreamFut<'a>> {
         }),
         "get_datafile_bundle" => Box::pin(async move {
             // The library reads a bundle whole (a few small entries).
-            let b = c
-                .api
-                .get_datafile_bundle(c.args.str("identifier")?)
-                .await?;
+            let b = c.api.get_datafile_bundle(c.args.str("identifier")?).await?;
             Ok(futures_util::stream::iter([Ok(b)]).boxed())
         }),
         _ => return None,
@@ -125,7 +120,11 @@ fn options(c: &Call) -> Result<DataAccessOptions, Error> {
         });
     }
     if let Some(r) = c.args.raw("range") {
-        let bad = || invalid(format!("range must be (start, end) or (start, None), not {r}"));
+        let bad = || {
+            invalid(format!(
+                "range must be (start, end) or (start, None), not {r}"
+            ))
+        };
         let parts = r.as_array().ok_or_else(bad)?;
         let (start, end) = match parts.as_slice() {
             [s] => (s.as_u64().ok_or_else(bad)?, None),

@@ -74,8 +74,6 @@ async fn complete(c: &Call) -> Result<Value, Error> {
 }
 
 async fn abort(c: &Call) -> Result<Value, Error> {
-    c.api
-        .abort_multipart_upload(&c.args.str("link")?)
-        .await?;
+    c.api.abort_multipart_upload(&c.args.str("link")?).await?;
     Ok(json!(true))
 }

@@ -149,10 +149,7 @@ async fn general(c: &Call) -> Result<Value, Error> {
             .map(|m| m.as_str().to_string())
             .chain(lists().map(MetricList::path))
             .collect();
-        invalid(format!(
-            "no metric {name:?} (known: {})",
-            known.join(", ")
-        ))
+        invalid(format!("no metric {name:?} (known: {})", known.join(", ")))
     })?;
     if past.is_some() {
         return Err(invalid(format!(

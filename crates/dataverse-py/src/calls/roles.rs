@@ -34,11 +34,7 @@ async fn create(c: &Call) -> Result<Value, Error> {
     if let Some(d) = c.args.opt_str("description")? {
         def = def.description(d);
     }
-    to_json(
-        &c.api
-            .create_role(c.args.str("dataverse_id")?, &def)
-            .await?,
-    )
+    to_json(&c.api.create_role(c.args.str("dataverse_id")?, &def).await?)
 }
 
 async fn show(c: &Call) -> Result<Value, Error> {
@@ -65,7 +61,9 @@ async fn assign(c: &Call, dataset: bool) -> Result<Value, Error> {
     let a = if dataset {
         c.api.set_dataset_assignment(id, &assignee, &role).await?
     } else {
-        c.api.set_collection_assignment(id, &assignee, &role).await?
+        c.api
+            .set_collection_assignment(id, &assignee, &role)
+            .await?
     };
     to_json(&a)
 }
