@@ -49,6 +49,15 @@ def test_get_datafile_bytes_range_and_errors(api, tmp_path: Path):
         api.get_datafile(file_id, range="0-4")
     with pytest.raises(NotFound):
         api.get_datafile(987654321)
+    # Thumbnails and tabular services are offered for images and ingested files only.
+    with pytest.raises(NotFound, match="optional service"):
+        api.get_datafile(file_id, image_thumb=True)
+    with pytest.raises(NotFound, match="optional service"):
+        api.get_datafile(file_id, image_thumb=64)
+    with pytest.raises(NotFound, match="optional service"):
+        api.get_datafile(file_id, data_format="tab")
+    with pytest.raises(InvalidArgument):
+        api.get_datafile(file_id, image_thumb=1.5)
 
 
 def test_ingested_file_formats(api, tmp_path: Path):
