@@ -23,6 +23,11 @@ impl Args {
         self.0.get(name).filter(|v| !v.is_null())
     }
 
+    /// An argument as the JSON the Python layer sent (`None` when absent or null).
+    pub fn raw(&self, name: &str) -> Option<Value> {
+        self.get(name).cloned()
+    }
+
     /// A required identifier or string; numbers become their decimal text.
     pub fn str(&self, name: &str) -> Result<String, Error> {
         self.opt_str(name)?

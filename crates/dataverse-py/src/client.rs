@@ -25,6 +25,11 @@ impl Client {
     pub(crate) fn api(&self) -> &NativeApi {
         &self.api
     }
+
+    /// The Rust client, shared (for the byte calls of `streams`).
+    pub(crate) fn shared_api(&self) -> Arc<NativeApi> {
+        self.api.clone()
+    }
 }
 
 #[pymethods]

@@ -8,10 +8,12 @@ mod calls;
 mod client;
 mod errors;
 mod local;
+mod local_s3;
 mod progress;
 mod raise;
 mod runtime;
 mod stream;
+mod streams;
 mod table;
 
 use pyo3::prelude::*;
@@ -61,5 +63,6 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<stream::ItemStream>()?;
     m.add_function(wrap_pyfunction!(stream::open_stream, m)?)?;
     m.add_function(wrap_pyfunction!(validate_body, m)?)?;
+    streams::register(m)?;
     Ok(())
 }

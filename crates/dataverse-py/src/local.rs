@@ -7,6 +7,7 @@ use std::time::Duration;
 use dataverse_emulator::{Config, Emulator, FaultSpec, GenerateSpec, Server};
 use pyo3::prelude::*;
 
+use crate::local_s3::S3Store;
 use crate::raise::raise;
 use crate::runtime::runtime;
 
@@ -18,7 +19,13 @@ pub struct LocalServer {
     builtin_users_key: String,
     emulator: Emulator,
     server: Mutex<Option<Server>>,
+    /// The local S3 server of `s3=True`, stopped with the server.
+    s3: Mutex<Option<S3Store>>,
+    s3_endpoint: Option<String>,
 }
+
+/// The folder of the local S3 server's buckets, under the data directory.
+const S3_DIR: &str = "s3";
 
 fn local_error(e: impl std::fmt::Display) -> PyErr {
     raise("LocalDataverseError", &e.to_string())
@@ -28,7 +35,9 @@ fn local_error(e: impl std::fmt::Display) -> PyErr {
 impl LocalServer {
     /// Open (or create) the data directory and serve it on `127.0.0.1` at a free port.
     #[new]
-    #[pyo3(signature = (data_dir, latency_ms=0, faults=None, generate=None, admin_token=None, max_upload_bytes=None))]
+    #[pyo3(signature = (data_dir, latency_ms=0, faults=None, generate=None, admin_token=None,
+        max_upload_bytes=None, s3=false, s3_part_size=None))]
+    #[allow(clippy::too_many_arguments)]
     fn new(
         py: Python<'_>,
         data_dir: String,
@@ -37,6 +46,8 @@ impl LocalServer {
         generate: Option<String>,
         admin_token: Option<String>,
         max_upload_bytes: Option<u64>,
+        s3: bool,
+        s3_part_size: Option<u64>,
     ) -> PyResult<Self> {
         let faults = faults
             .map(|f| f.parse::<FaultSpec>())
@@ -46,6 +57,7 @@ impl LocalServer {
             .map(|g| g.parse::<GenerateSpec>())
             .transpose()
             .map_err(|e| raise("InvalidArgument", &format!("generate: {e}")))?;
+        let s3_root = std::path::Path::new(&data_dir).join(S3_DIR);
         let mut config = Config::new(data_dir);
         config.latency = Duration::from_millis(latency_ms);
         config.faults = faults;
@@ -53,6 +65,16 @@ impl LocalServer {
         config.max_upload_bytes = max_upload_bytes;
         let rt = runtime()?;
         py.detach(|| {
+            let store = if s3 {
+                let (store, s3_config) = rt
+                    .block_on(crate::local_s3::start(&s3_root, s3_part_size))
+                    .map_err(local_error)?;
+                config.s3 = Some(s3_config);
+                Some(store)
+            } else {
+                None
+            };
+            let s3_endpoint = store.as_ref().map(|s| s.endpoint.clone());
             let emulator = Emulator::open(config).map_err(local_error)?;
             if let Some(spec) = &generate {
                 emulator.generate(spec).map_err(local_error)?;
@@ -69,6 +91,8 @@ impl LocalServer {
                 builtin_users_key,
                 emulator,
                 server: Mutex::new(Some(server)),
+                s3: Mutex::new(store),
+                s3_endpoint,
             })
         })
     }
@@ -89,6 +113,12 @@ impl LocalServer {
     #[getter]
     fn builtin_users_key(&self) -> String {
         self.builtin_users_key.clone()
+    }
+
+    /// The local S3 server's URL (`s3=True`), else `None`.
+    #[getter]
+    fn s3_endpoint(&self) -> Option<String> {
+        self.s3_endpoint.clone()
     }
 
     /// Whether the server still runs.
@@ -118,6 +148,9 @@ impl LocalServer {
         if let Some(server) = server {
             let rt = runtime()?;
             py.detach(|| rt.block_on(server.shutdown()));
+        }
+        if let Ok(mut s3) = self.s3.lock() {
+            s3.take();
         }
         Ok(())
     }

@@ -61,6 +61,21 @@ impl Progress {
         }
     }
 
+    /// Hand one event of a direct upload's part (JSON: `part`, `parts`, `bytes`,
+    /// `resumed`, `path`) to the callable's `part` method, when it has one (the Python
+    /// side gives it one for a `part_progress` callable); not throttled.
+    pub fn part(&self, event: serde_json::Value) {
+        Python::attach(|py| {
+            let callback = self.callback.bind(py);
+            if !callback.hasattr("part").unwrap_or(false) {
+                return;
+            }
+            if let Err(e) = callback.call_method1("part", (event.to_string(),)) {
+                e.write_unraisable(py, Some(callback));
+            }
+        });
+    }
+
     fn call(&self, done: u64, total: Option<u64>) {
         Python::attach(|py| {
             if let Err(e) = self.callback.call1(py, (done, total)) {

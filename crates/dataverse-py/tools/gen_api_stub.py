@@ -106,12 +106,69 @@ RETURNS = {
     "get_dataverse_contents": "List[Union[Collection, Dataset, Model]]",
     "get_dataverse_facets": "List[str]",
     "dataverse_id2alias": "str",
+    # api_access.py
+    "get_datafile": "Union[bytes, SavedFile]",
+    "stream_datafile": "DataStream",
+    "get_datafiles": "Union[bytes, SavedFile]",
+    "stream_datafiles": "DataStream",
+    "download_all_datafiles": "Union[bytes, SavedFile]",
+    "stream_all_datafiles": "DataStream",
+    "get_datafile_bundle": "Union[bytes, SavedFile]",
+    "get_datafile_download_url": "str",
+    "request_access": "Message",
+    "allow_access_request": "Message",
+    "grant_file_access": "Message",
+    "list_file_access_requests": "List[FileAccessRequest]",
+    "reject_file_access_request": "Message",
+    "revoke_file_access": "Message",
+    # api_roles.py
+    "create_role": "Role",
+    "show_role": "Role",
+    "delete_role": "Message",
+    "get_dataverse_assignments": "List[RoleAssignment]",
+    "set_collection_assignment": "RoleAssignment",
+    "set_dataset_assignment": "RoleAssignment",
+    "remove_collection_assignment": "Message",
+    "remove_dataset_assignment": "Message",
+    # api_metrics.py
+    "total": "int",
+    "past_days": "int",
+    "get_dataverses_by_subject": "Union[List[MetricRow], str]",
+    "get_dataverses_by_category": "Union[List[MetricRow], str]",
+    "get_datasets_by_subject": "Union[List[MetricRow], str]",
+    "get_datasets_by_data_location": "int",
+    "metrics": "Union[int, List[MetricRow], str]",
+    # api_semantic.py
+    "get_dataset_jsonld": "Dict[str, Any]",
+    "get_datasets_jsonld": "List[Any]",
+    "update_dataset_jsonld": "JsonLdUpdate",
+    "delete_dataset_jsonld": "JsonLdUpdate",
+    "jsonld_triples": "List[Triple]",
+    # api_storage.py
+    "get_dataset_storage_driver": "StorageDriver",
+    "set_dataset_storage_driver": "Message",
+    "reset_dataset_storage_driver": "Message",
+    "get_collection_storage_driver": "StorageDriver",
+    "set_collection_storage_driver": "Message",
+    "reset_collection_storage_driver": "Message",
+    "list_storage_drivers": "Dict[str, str]",
+    "get_upload_urls": "UploadUrls",
+    "register_files": "RegisteredFiles",
+    "complete_multipart_upload": "bool",
+    "abort_multipart_upload": "bool",
 }
 
 # Methods that return a stream at once (a plain ``def`` in both classes), by class.
 STREAMS = {
     "search_stream": ("ItemStream", "AsyncItemStream"),
     "crawl_collection_stream": ("ItemStream", "AsyncItemStream"),
+}
+
+# Where AsyncNativeApi's coroutine answers another type.
+ASYNC_RETURNS = {
+    "stream_datafile": "AsyncDataStream",
+    "stream_datafiles": "AsyncDataStream",
+    "stream_all_datafiles": "AsyncDataStream",
 }
 
 TYPES = {
@@ -134,10 +191,22 @@ TYPES = {
     "geo_radius": "Optional[Union[str, float]]",
     "root": "bool",
     "timeout_seconds": "int",
+    "role_id": "Union[int, str]",
+    "permissions": "Sequence[str]",
+    "assignment_id": "int",
+    "size": "int",
+    "entries": "Sequence[Any]",
+    "etags": "Mapping[int, str]",
+    "document": "Dict[str, Any]",
+    "days_str": "Union[int, str]",
+    "range": "Union[None, int, Tuple[int, Optional[int]]]",
+    "image_thumb": "Union[None, bool, int, str]",
+    "resume_dir": "Optional[PathLike]",
+    "part_progress": "Optional[Callable[[UploadPart], Any]]",
 }
 
 
-def annotation(name, param):
+def annotation(name, param, fn_name=""):
     if name in TYPES:
         t = TYPES[name]
     elif isinstance(param.default, bool):
@@ -146,12 +215,18 @@ def annotation(name, param):
         t = "Optional[bool]"
     elif name in ("filter_mime_types", "type", "subtree", "fq", "metadata_fields"):
         t = "Optional[Sequence[str]]"
-    elif name in ("concurrency", "per_page", "start", "wait_seconds", "limit"):
+    elif name in ("concurrency", "per_page", "start", "wait_seconds", "limit", "parallel_parts", "registration_batch", "past_days"):
         t = "Optional[int]"
     else:
         t = "str" if isinstance(param.default, str) or param.default is inspect.Parameter.empty else "Optional[str]"
     if name == "metadata" and param.default is None:
         t = "Optional[Any]"
+    if name == "destination" and param.default is None:
+        t = "Optional[PathLike]"
+    if name == "identifier" and param.kind is param.POSITIONAL_OR_KEYWORD and fn_name in ("get_datafiles", "stream_datafiles"):
+        t = "Union[str, Sequence[int]]"
+    if name == "metadata" and fn_name in ("update_dataset_jsonld", "delete_dataset_jsonld"):
+        t = "Dict[str, Any]"
     return t
 
 
@@ -160,13 +235,13 @@ def method_lines(name, asynchronous):
     sig = inspect.signature(fn)
     parts = ["self"]
     for pname, param in list(sig.parameters.items())[1:]:
-        text = f"{pname}: {annotation(pname, param)}"
+        text = f"{pname}: {annotation(pname, param, name)}"
         if param.default is not inspect.Parameter.empty:
             text += f" = {param.default!r}"
         parts.append(text)
     doc = " ".join((inspect.getdoc(fn) or "").split("\n\n")[0].split()).replace('"""', "'")
     prefix = "async def" if asynchronous else "def"
-    returns = RETURNS.get(name)
+    returns = ASYNC_RETURNS.get(name, RETURNS.get(name)) if asynchronous else RETURNS.get(name)
     if name in STREAMS:
         prefix, returns = "def", STREAMS[name][1 if asynchronous else 0]
     return [f"    {prefix} {name}({', '.join(parts)}) -> {returns}:", f'        """{doc}"""', "        ..."]
@@ -174,6 +249,14 @@ def method_lines(name, asynchronous):
 
 def main():
     names = [n for n in dir(api._Methods) if not n.startswith("_")]
+    # The methods of _Methods itself, then one block per mixin module (api_<family>.py).
+    own = [n for n in names if n in vars(api._Methods)]
+    blocks = [("", own)]
+    for mixin in api._Methods.__mro__[1:]:
+        if mixin is object:
+            continue
+        mine = [n for n in names if n in vars(mixin) and n not in own]
+        blocks.append((mixin.__module__.rsplit(".", 1)[-1], mine))
     missing = sorted(set(names) - set(RETURNS) - set(STREAMS))
     if missing:
         sys.exit(f"no return type for {missing}")
@@ -181,12 +264,18 @@ def main():
         '"""Type stubs of dataverse_rs.api (written by tools/gen_api_stub.py)."""',
         "",
         "import os",
-        "from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple, Union",
+        "from typing import Any, Callable, Dict, List, Optional, Sequence, Union",
+        "from typing import Mapping, Tuple",
         "",
         "from .api_streams import AsyncItemStream, ItemStream",
         "from .models import *  # noqa: F403",
         "from .models import Model",
         "from .models_admin import DataTable, DatasetField, DownloadSize, InputLevel, UserPermissions",
+        "from .models_access import *  # noqa: F403",
+        "from .models_metrics import *  # noqa: F403",
+        "from .models_semantic import *  # noqa: F403",
+        "from .models_storage import *  # noqa: F403",
+        "from .streams import AsyncDataStream, DataStream",
         "",
         "Identifier = Union[str, int]",
         "PathLike = Union[str, os.PathLike[str]]",
@@ -209,8 +298,11 @@ def main():
         out.append(f"class {cls}{'(NativeApi)' if asynchronous else ''}:")
         out.append(f'    """{inspect.getdoc(getattr(api, cls)).splitlines()[0]}"""')
         out.extend(init)
-        for name in names:
-            out.extend(method_lines(name, asynchronous))
+        for module, block in blocks:
+            if module:
+                out.append(f"    # ---- {module}.py")
+            for name in block:
+                out.extend(method_lines(name, asynchronous))
         out.append("")
     path = pathlib.Path(__file__).resolve().parent.parent / "python" / "dataverse_rs" / "api.pyi"
     path.write_text("\n".join(out) + "\n")

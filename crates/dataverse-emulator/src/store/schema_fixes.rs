@@ -75,11 +75,11 @@ mod tests {
     }
 
     #[test]
-    fn a_version_11_store_keeps_its_ids_and_gets_the_json_ingest_limits() {
+    fn a_version_12_store_keeps_its_ids_and_gets_the_json_ingest_limits() {
         let dir = tempfile::tempdir().unwrap();
         let s = Store::open(dir.path()).unwrap();
         s.init(None).unwrap();
-        // Back to what version 11 left: a plain `dvobjects` (so the largest id would be
+        // Back to what version 12 left: a plain `dvobjects` (so the largest id would be
         // handed out again) and ingest limits under the pre-6.8 names.
         s.blocking(|c| -> Result<_, Error> {
             c.execute_batch(
@@ -96,7 +96,7 @@ mod tests {
                  INSERT INTO settings VALUES (':TabularIngestSizeLimit', '100'),
                      (':TabularIngestSizeLimit:CSV', '5000'),
                      (':TabularIngestSizeLimit:Rdata', 'lots');
-                 PRAGMA user_version = 11;",
+                 PRAGMA user_version = 12;",
             )?;
             Ok(())
         })

@@ -8,7 +8,7 @@ local Dataverse for tests, under pyDataverse's ``NativeApi`` names.
     'root'
 """
 
-from . import errors, models, models_admin
+from . import errors, models, models_access, models_admin, models_metrics, models_semantic, models_storage
 from ._native import __version__
 from .api import AsyncNativeApi, CrawlResult, NativeApi
 from .api_streams import AsyncItemStream, ItemStream
@@ -37,6 +37,7 @@ from .errors import (
     Unauthorized,
 )
 from .local import LocalDataverse
+from .streams import AsyncDataStream, DataStream
 
 __all__ = [
     "__version__",
@@ -69,4 +70,6 @@ __all__ = [
     "LocalIOError",
     "InvalidArgument",
     "LocalDataverseError",
+    "DataStream",
+    "AsyncDataStream",
 ]

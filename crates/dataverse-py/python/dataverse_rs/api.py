@@ -20,7 +20,12 @@ from .api_dataset_admin import _DatasetAdminMethods
 from .api_permissions import _PermissionsMethods
 from .api_streams import _StreamMethods
 from .bodies import _Body
-from .progress import progress_callback
+from .api_access import _AccessMethods
+from .api_metrics import _MetricsMethods
+from .api_roles import _RolesMethods
+from .api_semantic import _SemanticMethods
+from .api_storage import _StorageMethods
+from .progress import progress_callback, with_parts
 from .tables import check_output, frame_from_ipc
 
 __all__ = ["NativeApi", "AsyncNativeApi", "CrawlResult"]
@@ -106,7 +111,17 @@ def _identity(value: Any) -> Any:
     return value
 
 
-class _Methods(_CollectionSetupMethods, _DatasetAdminMethods, _PermissionsMethods, _StreamMethods):
+class _Methods(
+    _CollectionSetupMethods,
+    _DatasetAdminMethods,
+    _PermissionsMethods,
+    _StreamMethods,
+    _AccessMethods,
+    _RolesMethods,
+    _MetricsMethods,
+    _SemanticMethods,
+    _StorageMethods,
+):
     """Every method, written once over ``_do`` (blocking or async)."""
 
     def _do(self, method: str, convert: Callable[[Any], Any], progress: Any = None, **args: Any) -> Any:
@@ -358,18 +373,45 @@ class _Methods(_CollectionSetupMethods, _DatasetAdminMethods, _PermissionsMethod
             terms_of_access=terms_of_access,
         )
 
-    def upload_datafile(self, identifier: Identifier, file: Union[str, "os.PathLike[str]"], metadata: Any = None, progress: Any = None):
-        """Add a file to a dataset, streamed and checksummed while it goes.
-        ``progress``: a callable ``(bytes_sent, total)`` or ``True`` for a tqdm bar.
-        ``POST /api/datasets/{id}/add``"""
+    def upload_datafile(
+        self,
+        identifier: Identifier,
+        file: Union[str, "os.PathLike[str]"],
+        metadata: Any = None,
+        progress: Any = None,
+        mode: str = "auto",
+        parallel_parts: Optional[int] = None,
+        resume_dir: Union[None, str, "os.PathLike[str]"] = None,
+        part_progress: Any = None,
+    ):
+        """Add a file to a dataset, streamed and checksummed while it goes: straight to
+        the dataset's S3 store where it takes direct uploads (``mode="auto"``, the
+        default; ``"direct"`` or ``"native"`` force one way), in ``parallel_parts`` parts
+        at once, resumable from the state kept in ``resume_dir``. ``progress``: a callable
+        ``(bytes_sent, total)`` or ``True`` for a tqdm bar; ``part_progress``: a callable
+        given an :class:`UploadPart` per part the store takes.
+        ``POST /api/datasets/{id}/add`` (direct: ``GET .../uploadurls``, then ``addFiles``)"""
         return self._do(
-            "upload_datafile", _upload, progress=progress, identifier=identifier, file=file, metadata=metadata
+            "upload_datafile", _upload, progress=with_parts(progress, part_progress), identifier=identifier,
+            file=file, metadata=metadata, mode=mode, parallel_parts=parallel_parts, resume_dir=resume_dir,
         )
 
-    def replace_datafile(self, identifier: Identifier, file: Union[str, "os.PathLike[str]"], metadata: Any = None, progress: Any = None):
-        """Replace a file, keeping its history. ``POST /api/files/{id}/replace``"""
+    def replace_datafile(
+        self,
+        identifier: Identifier,
+        file: Union[str, "os.PathLike[str]"],
+        metadata: Any = None,
+        progress: Any = None,
+        mode: str = "auto",
+        parallel_parts: Optional[int] = None,
+        resume_dir: Union[None, str, "os.PathLike[str]"] = None,
+        part_progress: Any = None,
+    ):
+        """Replace a file, keeping its history; direct upload and its options as in
+        :meth:`upload_datafile`. ``POST /api/files/{id}/replace``"""
         return self._do(
-            "replace_datafile", _upload, progress=progress, identifier=identifier, file=file, metadata=metadata
+            "replace_datafile", _upload, progress=with_parts(progress, part_progress), identifier=identifier,
+            file=file, metadata=metadata, mode=mode, parallel_parts=parallel_parts, resume_dir=resume_dir,
         )
 
     def upload_directory(
@@ -382,13 +424,21 @@ class _Methods(_CollectionSetupMethods, _DatasetAdminMethods, _PermissionsMethod
         dry_run: bool = False,
         concurrency: Optional[int] = None,
         progress: Any = None,
+        mode: str = "auto",
+        parallel_parts: Optional[int] = None,
+        resume_dir: Union[None, str, "os.PathLike[str]"] = None,
+        registration_batch: Optional[int] = None,
+        part_progress: Any = None,
     ):
         """Upload a directory tree (folders become ``directory_label``), skipping files
-        already there with the same checksum. ``progress``: ``(files_done, files_total)``."""
+        already there with the same checksum. ``progress``: ``(files_done, files_total)``.
+        Direct upload as in :meth:`upload_datafile`; direct-uploaded files are registered
+        ``registration_batch`` at a time; ``part_progress`` gets each :class:`UploadPart`
+        (with its ``path``)."""
         return self._do(
             "upload_directory",
             models.DirectoryUpload,
-            progress=progress,
+            progress=with_parts(progress, part_progress),
             identifier=identifier,
             directory=directory,
             metadata=metadata,
@@ -396,6 +446,10 @@ class _Methods(_CollectionSetupMethods, _DatasetAdminMethods, _PermissionsMethod
             include_hidden=include_hidden,
             dry_run=dry_run,
             concurrency=concurrency,
+            mode=mode,
+            parallel_parts=parallel_parts,
+            resume_dir=resume_dir,
+            registration_batch=registration_batch,
         )
 
     def download_datafile(

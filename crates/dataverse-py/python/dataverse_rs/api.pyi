@@ -1,12 +1,18 @@
 """Type stubs of dataverse_rs.api (written by tools/gen_api_stub.py)."""
 
 import os
-from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple, Union
+from typing import Any, Callable, Dict, List, Optional, Sequence, Union
+from typing import Mapping, Tuple
 
 from .api_streams import AsyncItemStream, ItemStream
 from .models import *  # noqa: F403
 from .models import Model
 from .models_admin import DataTable, DatasetField, DownloadSize, InputLevel, UserPermissions
+from .models_access import *  # noqa: F403
+from .models_metrics import *  # noqa: F403
+from .models_semantic import *  # noqa: F403
+from .models_storage import *  # noqa: F403
+from .streams import AsyncDataStream, DataStream
 
 Identifier = Union[str, int]
 PathLike = Union[str, os.PathLike[str]]
@@ -27,9 +33,6 @@ class NativeApi:
     def crawl_collection(self, identifier: Identifier = ':root', filter_by: Optional[str] = None, fetch_titles: bool = True, continue_on_error: bool = False, concurrency: Optional[int] = None, progress: Progress = None) -> CrawlResult:
         """Every collection and dataset below a collection, depth first, read with concurrent requests: a list of :class:`CrawledCollection` and :class:`CrawledDataset`. ``filter_by``: ``"collections"``, ``"datasets"`` or ``None`` (both). ``progress``: a callable ``(found, None)`` (collections and datasets found so far, whatever the filter), or ``True`` for a tqdm bar. ``GET /api/dataverses/{id}/contents`` per collection (+ one ``GET /api/search`` page per 1,000 datasets for their titles where the server has a search index, else one ``GET /api/datasets/{id}/versions/:latest`` per dataset)."""
         ...
-    def crawl_collection_stream(self, identifier: Identifier = ':root', filter_by: Optional[str] = None, fetch_titles: bool = True, concurrency: Optional[int] = None) -> ItemStream:
-        """The collections and datasets below a collection as they are found (arrival order, not depth first): :class:`CrawledCollection` and :class:`CrawledDataset`. A failed request raises after the items found before it. ``GET /api/dataverses/{id}/contents`` per collection"""
-        ...
     def create_collection(self, parent: Identifier, metadata: Any) -> Collection:
         """Create a collection under ``parent`` from a :class:`CollectionCreateBody`. ``POST /api/dataverses/{parent}``"""
         ...
@@ -39,17 +42,8 @@ class NativeApi:
     def create_dataset_private_url(self, identifier: Identifier) -> PrivateUrl:
         """Create a private URL to the draft. ``POST /api/datasets/{id}/privateUrl``"""
         ...
-    def create_dataverse(self, parent: Identifier, metadata: Any) -> Collection:
-        """pyDataverse's name of :meth:`create_collection`. ``POST /api/dataverses/{parent}``"""
-        ...
     def datafiles_table(self, identifier: Identifier, filter_mime_types: Optional[Sequence[str]] = None, output: str = 'pandas') -> Any:
         """The files of a dataset's latest version as a table (one row per file): a pandas ``DataFrame`` (``output="pandas"``, the default, needs pandas and pyarrow), a polars one (``"polars"``) or a ``pyarrow.Table`` (``"arrow"``), read from Arrow data the Rust side builds (no Python loop over rows)."""
-        ...
-    def dataverse_id2alias(self, dataverse_id: Identifier) -> str:
-        """The alias of a collection given by database id (or alias). ``GET /api/dataverses/{id}``"""
-        ...
-    def deaccession_dataset(self, identifier: Identifier, version: str, reason: str, forward_url: Optional[str] = None) -> Message:
-        """Deaccession a published version (``:latest-published`` or a number) with a reason and an optional forwarding URL. ``POST /api/datasets/{id}/versions/{v}/deaccession``"""
         ...
     def delete_collection(self, identifier: Identifier) -> Message:
         """Delete an unpublished, empty collection. ``DELETE /api/dataverses/{id}``"""
@@ -62,9 +56,6 @@ class NativeApi:
         ...
     def delete_dataset_private_url(self, identifier: Identifier) -> Message:
         """Revoke the private URL. ``DELETE /api/datasets/{id}/privateUrl``"""
-        ...
-    def delete_dataverse(self, identifier: Identifier) -> Message:
-        """pyDataverse's name of :meth:`delete_collection`. ``DELETE /api/dataverses/{id}``"""
         ...
     def delete_user_api_token(self) -> Message:
         """Delete the token. ``DELETE /api/users/token``"""
@@ -84,9 +75,6 @@ class NativeApi:
     def get_available_licenses(self) -> List[License]:
         """The licenses. ``GET /api/licenses``"""
         ...
-    def get_children(self, parent: Identifier = ':root', parent_type: str = 'dataverse', children_types: Optional[Sequence[str]] = None) -> List[Dict[str, Any]]:
-        """pyDataverse's walk down the tree from a collection (``parent_type="dataverse"``) or a dataset (``"dataset"``), collecting ``children_types`` (``"dataverses"``, ``"datasets"``, ``"datafiles"``; none: sub-collections of a collection, files of a dataset) as nested dicts with pyDataverse's keys. One request after the other. ``GET /api/dataverses/{id}/contents``, ``GET /api/datasets/{id}/versions/:latest/files``"""
-        ...
     def get_collection(self, identifier: Identifier = ':root') -> Collection:
         """One collection by alias, database id or ``:root``. ``GET /api/dataverses/{id}``"""
         ...
@@ -102,23 +90,11 @@ class NativeApi:
     def get_collection_facets(self, identifier: Identifier) -> List[str]:
         """The search facets' names of a collection. ``GET /api/dataverses/{id}/facets``"""
         ...
-    def get_collection_input_levels(self, identifier: Identifier) -> List[InputLevel]:
-        """The collection's input levels (required / included fields). ``GET /api/dataverses/{id}/inputLevels``"""
-        ...
     def get_collection_metadatablocks(self, identifier: Identifier) -> Dict[str, MetadataBlock]:
         """The blocks a collection uses, by name. ``GET /api/dataverses/{id}/metadatablocks``"""
         ...
-    def get_collection_user_permissions(self, identifier: Identifier) -> UserPermissions:
-        """What the caller may do on a collection (``can_add_dataset``, ``can_edit_dataverse``, ...). ``GET /api/dataverses/{id}/userPermissions``"""
-        ...
-    def get_datafile_citation(self, identifier: Identifier, version: str = ':latest', include_deaccessioned: bool = False) -> str:
-        """A file's citation in HTML, in a version of its dataset. ``GET /api/files/{id}/versions/{v}/citation``"""
-        ...
     def get_datafile_metadata(self, identifier: Identifier, is_draft: bool = False) -> FileInfo:
         """One file's metadata (of the draft with ``is_draft``). ``GET /api/files/{id}``"""
-        ...
-    def get_datafile_user_permissions(self, identifier: Identifier) -> UserPermissions:
-        """What the caller may do on a file (``can_download_file``, ``can_manage_file_permissions``, ``can_edit_owner_dataset``). ``GET /api/access/datafile/{id}/userPermissions``"""
         ...
     def get_datafiles_metadata(self, identifier: Identifier, version: str = ':latest', filter_mime_types: Optional[Sequence[str]] = None) -> List[FileInfo]:
         """The files of a dataset version (``FileInfo``), optionally only some MIME types (``text/csv``, or ``text/*``). ``GET /api/datasets/{id}/versions/{v}/files``"""
@@ -129,12 +105,6 @@ class NativeApi:
     def get_dataset_assignments(self, identifier: Identifier) -> List[RoleAssignment]:
         """Role assignments on a dataset. ``GET /api/datasets/{id}/assignments``"""
         ...
-    def get_dataset_citation(self, identifier: Identifier, version: str = ':latest', include_deaccessioned: bool = False) -> str:
-        """A dataset version's citation in HTML (``:latest``, ``:draft``, ``1.0``, ...). ``GET /api/datasets/{id}/versions/{v}/citation``"""
-        ...
-    def get_dataset_download_size(self, identifier: Identifier, version: str = ':latest', mode: Optional[str] = None, content_type: Optional[str] = None, access_status: Optional[str] = None, category_name: Optional[str] = None, tabular_tag_name: Optional[str] = None, search_text: Optional[str] = None, include_deaccessioned: bool = False) -> DownloadSize:
-        """The total size of the files a download of a version would bring (``mode``: ``All``, ``Original``, ``Archival``; the file filters of the version's file list). ``GET /api/datasets/{id}/versions/{v}/downloadsize``"""
-        ...
     def get_dataset_export(self, identifier: Identifier, export_format: str, version: Optional[str] = None) -> str:
         """A metadata export (``ddi``, ``oai_dc``, ``schema.org``, ``dataverse_json``, ...) as text. ``GET /api/datasets/export?exporter=..&persistentId=..``"""
         ...
@@ -144,17 +114,8 @@ class NativeApi:
     def get_dataset_metadatablocks(self, identifier: Identifier) -> Dict[str, MetadataBlock]:
         """The blocks of a dataset's collection, by name."""
         ...
-    def get_dataset_persistent_url(self, identifier: Identifier) -> str:
-        """The dataset's persistent URL (``https://doi.org/...``, ``https://hdl.handle.net/...``). ``GET /api/datasets/{id}``"""
-        ...
     def get_dataset_private_url(self, identifier: Identifier) -> PrivateUrl:
         """The draft's private URL. ``GET /api/datasets/{id}/privateUrl``"""
-        ...
-    def get_dataset_summary_field_names(self) -> List[str]:
-        """The names of the fields a dataset's summary may show. ``GET /api/datasets/summaryFieldNames``"""
-        ...
-    def get_dataset_user_permissions(self, identifier: Identifier) -> UserPermissions:
-        """What the caller may do on a dataset (``can_edit_dataset``, ``can_publish_dataset``, ...). ``GET /api/datasets/{id}/userPermissions``"""
         ...
     def get_dataset_version(self, identifier: Identifier, version: str = ':latest') -> DatasetVersion:
         """One version (``"1.0"``, ``":draft"``, ``":latest"``, ``":latest-published"``). ``GET /api/datasets/{id}/versions/{version}``"""
@@ -168,29 +129,11 @@ class NativeApi:
     def get_datasets_export(self, identifiers: Sequence[Identifier], export_format: str, as_dict: bool = False, errors: str = 'raise') -> List[Any]:
         """Exports of many datasets, concurrently; with ``as_dict``, parsed JSON."""
         ...
-    def get_dataverse(self, identifier: Identifier) -> Collection:
-        """pyDataverse's name of :meth:`get_collection`. ``GET /api/dataverses/{id}``"""
-        ...
-    def get_dataverse_contents(self, identifier: Identifier) -> List[Union[Collection, Dataset, Model]]:
-        """pyDataverse's name of :meth:`get_collection_contents`. ``GET /api/dataverses/{id}/contents``"""
-        ...
-    def get_dataverse_facets(self, identifier: Identifier) -> List[str]:
-        """pyDataverse's name of :meth:`get_collection_facets`. ``GET /api/dataverses/{id}/facets``"""
-        ...
     def get_dataverse_roles(self, identifier: Identifier) -> List[Role]:
         """Roles defined in a collection. ``GET /api/dataverses/{id}/roles``"""
         ...
     def get_export_formats(self) -> Dict[str, Exporter]:
         """The export formats by name. ``GET /api/info/exportFormats``"""
-        ...
-    def get_facetable_dataset_fields(self) -> List[DatasetField]:
-        """The dataset field types that can be search facets. ``GET /api/datasetfields/facetables``"""
-        ...
-    def get_file_data_tables(self, identifier: Identifier) -> List[DataTable]:
-        """The tables of an ingested tabular file, with their variables. ``GET /api/files/{id}/dataTables``"""
-        ...
-    def get_file_download_count(self, identifier: Identifier) -> int:
-        """How many times a file was downloaded (an ``int``). ``GET /api/files/{id}/downloadCount``"""
         ...
     def get_info_api_terms_of_use(self) -> Message:
         """The API terms of use. ``GET /api/info/apiTermsOfUse``"""
@@ -210,32 +153,14 @@ class NativeApi:
     def get_metadatablocks(self, full: bool = False) -> Union[List[MetadataBlockInfo], Dict[str, MetadataBlock]]:
         """The metadata blocks: a list in brief, or (``full``) a dict of full definitions by name. ``GET /api/metadatablocks``"""
         ...
-    def get_private_url_dataset_version(self, token: str) -> DatasetVersion:
-        """The draft a private URL token opens, as its reviewer sees it (the token is kept out of errors). ``GET /api/datasets/privateUrlDatasetVersion/{token}``"""
-        ...
-    def get_private_url_dataset_version_citation(self, token: str) -> str:
-        """The citation (HTML) of the draft a private URL token opens. ``GET /api/datasets/privateUrlDatasetVersion/{token}/citation``"""
-        ...
     def get_user(self) -> AuthenticatedUser:
         """The token's user. ``GET /api/users/:me``"""
         ...
     def get_user_api_token_expiration_date(self) -> TokenExpiration:
         """When the token expires. ``GET /api/users/token``"""
         ...
-    def is_collection_metadatablocks_root(self, identifier: Identifier) -> bool:
-        """Whether a collection has its own metadata blocks (``True``) or inherits its parent's. ``GET /api/dataverses/{id}/metadatablocks/isRoot``"""
-        ...
-    def list_collection_metadatablocks(self, identifier: Identifier, only_displayed_on_create: bool = False, full: bool = False) -> Union[List[MetadataBlockInfo], Dict[str, MetadataBlock]]:
-        """The metadata blocks a collection uses: a list in brief, or (``full``) a dict of definitions by name; ``only_displayed_on_create`` keeps the fields of the create form. ``GET /api/dataverses/{id}/metadatablocks``"""
-        ...
-    def logout(self) -> str:
-        """End the session of a browser login (the server's message; an API token has none to end). ``POST /api/logout``"""
-        ...
     def preflight_dataset(self, metadata: Any) -> List[MetadataProblem]:
         """Check a create body against the installation's metadata blocks without sending it: every problem at once (empty: none). ``GET /api/metadatablocks``"""
-        ...
-    def preflight_dataset_in(self, collection: Identifier, metadata: Any) -> List[MetadataProblem]:
-        """Check a :class:`DatasetCreateBody` against the blocks and required fields of one collection without sending it: every problem at once (empty: none). ``GET /api/dataverses/{id}/metadatablocks?returnDatasetFieldTypes=true``"""
         ...
     def publish_collection(self, identifier: Identifier) -> Collection:
         """Publish a collection. ``POST /api/dataverses/{id}/actions/:publish``"""
@@ -243,26 +168,17 @@ class NativeApi:
     def publish_dataset(self, pid: Identifier, release_type: str = 'major', wait_seconds: Optional[int] = None) -> Dataset:
         """Publish the draft (``release_type``: ``major``, ``minor``, ``updatecurrent``); with ``wait_seconds``, wait until publication is finalized. ``POST /api/datasets/{id}/actions/:publish``"""
         ...
-    def publish_dataverse(self, identifier: Identifier) -> Collection:
-        """pyDataverse's name of :meth:`publish_collection`. ``POST /api/dataverses/{id}/actions/:publish``"""
-        ...
     def recreate_user_api_token(self) -> RecreatedToken:
         """A new token for the user (the old one stops working): ``message``, ``token``. ``POST /api/users/token/recreate``"""
         ...
     def redetect_file_type(self, identifier: Identifier, dry_run: bool = False) -> RedetectResult:
         """Detect a file's content type again. ``POST /api/files/{id}/redetect``"""
         ...
-    def register_all_datafile_pids(self) -> str:
-        """Register PIDs for every published file without one (superusers): the server's message. ``GET /api/admin/registerDataFileAll``"""
-        ...
-    def register_datafile_pid(self, identifier: Identifier) -> str:
-        """Register a PID for one published file (superusers): the server's message. ``GET /api/admin/{id}/registerDataFile``"""
-        ...
     def reingest_datafile(self, identifier: Identifier) -> Message:
         """Ingest a tabular file again. ``POST /api/files/{id}/reingest``"""
         ...
-    def replace_datafile(self, identifier: Identifier, file: PathLike, metadata: Optional[Any] = None, progress: Progress = None) -> UploadResponse:
-        """Replace a file, keeping its history. ``POST /api/files/{id}/replace``"""
+    def replace_datafile(self, identifier: Identifier, file: PathLike, metadata: Optional[Any] = None, progress: Progress = None, mode: str = 'auto', parallel_parts: Optional[int] = None, resume_dir: Optional[PathLike] = None, part_progress: Optional[Callable[[UploadPart], Any]] = None) -> UploadResponse:
+        """Replace a file, keeping its history; direct upload and its options as in :meth:`upload_datafile`. ``POST /api/files/{id}/replace``"""
         ...
     def restrict_datafile(self, identifier: Identifier, restrict: bool = True, enable_access_request: Optional[str] = None, terms_of_access: Optional[str] = None) -> Message:
         """Restrict (or unrestrict) a file. ``PUT /api/files/{id}/restrict``"""
@@ -276,8 +192,63 @@ class NativeApi:
     def search_count(self, q: str = '*', type: Optional[Sequence[str]] = None, subtree: Optional[Sequence[str]] = None, fq: Optional[Sequence[str]] = None, query_entities: Optional[bool] = None, geo_point: Optional[Union[str, Tuple[float, float]]] = None, geo_radius: Optional[Union[str, float]] = None, search_service: Optional[str] = None) -> int:
         """How many results a search has. ``GET /api/search?per_page=1``"""
         ...
-    def search_stream(self, q: str = '*', type: Optional[Sequence[str]] = None, subtree: Optional[Sequence[str]] = None, sort: Optional[str] = None, order: Optional[str] = None, per_page: Optional[int] = None, start: Optional[int] = None, fq: Optional[Sequence[str]] = None, metadata_fields: Optional[Sequence[str]] = None, show_relevance: Optional[bool] = None, show_entity_ids: Optional[bool] = None, show_api_urls: Optional[bool] = None, query_entities: Optional[bool] = None, geo_point: Optional[Union[str, Tuple[float, float]]] = None, geo_radius: Optional[Union[str, float]] = None, show_collections: Optional[bool] = None, search_service: Optional[str] = None, limit: Optional[int] = None) -> ItemStream:
-        """Every result of a search, page after page (``per_page`` each, the next page fetched while the current one is read), as models; at most ``limit`` items; an entity never comes twice. ``GET /api/search`` per page"""
+    def submit_dataset_for_review(self, identifier: Identifier) -> Message:
+        """Submit the draft for review. ``POST /api/datasets/{id}/submitForReview``"""
+        ...
+    def uningest_datafile(self, identifier: Identifier) -> Message:
+        """Undo a file's ingest. ``POST /api/files/{id}/uningest``"""
+        ...
+    def update_collection(self, identifier: Identifier, metadata: Any) -> Collection:
+        """Change a collection's keys given in an :class:`UpdateCollection`. ``PUT /api/dataverses/{id}``"""
+        ...
+    def update_datafile_metadata(self, identifier: Identifier, metadata: Any) -> FileMetadataSummary:
+        """Change a file's metadata from an :class:`UploadBody`. ``POST /api/files/{id}/metadata``"""
+        ...
+    def upload_datafile(self, identifier: Identifier, file: PathLike, metadata: Optional[Any] = None, progress: Progress = None, mode: str = 'auto', parallel_parts: Optional[int] = None, resume_dir: Optional[PathLike] = None, part_progress: Optional[Callable[[UploadPart], Any]] = None) -> UploadResponse:
+        """Add a file to a dataset, streamed and checksummed while it goes: straight to the dataset's S3 store where it takes direct uploads (``mode="auto"``, the default; ``"direct"`` or ``"native"`` force one way), in ``parallel_parts`` parts at once, resumable from the state kept in ``resume_dir``. ``progress``: a callable ``(bytes_sent, total)`` or ``True`` for a tqdm bar; ``part_progress``: a callable given an :class:`UploadPart` per part the store takes. ``POST /api/datasets/{id}/add`` (direct: ``GET .../uploadurls``, then ``addFiles``)"""
+        ...
+    def upload_directory(self, identifier: Identifier, directory: PathLike, metadata: Optional[Any] = None, replace_changed: bool = True, include_hidden: bool = False, dry_run: bool = False, concurrency: Optional[int] = None, progress: Progress = None, mode: str = 'auto', parallel_parts: Optional[int] = None, resume_dir: Optional[PathLike] = None, registration_batch: Optional[int] = None, part_progress: Optional[Callable[[UploadPart], Any]] = None) -> DirectoryUpload:
+        """Upload a directory tree (folders become ``directory_label``), skipping files already there with the same checksum. ``progress``: ``(files_done, files_total)``. Direct upload as in :meth:`upload_datafile`; direct-uploaded files are registered ``registration_batch`` at a time; ``part_progress`` gets each :class:`UploadPart` (with its ``path``)."""
+        ...
+    def validate_dataset_json(self, collection: Identifier, metadata: Any) -> DatasetValidation:
+        """Ask the server whether a create body is valid for a collection. ``POST /api/dataverses/{id}/validateDatasetJson``"""
+        ...
+    # ---- api_collection_setup.py
+    def create_dataverse(self, parent: Identifier, metadata: Any) -> Collection:
+        """pyDataverse's name of :meth:`create_collection`. ``POST /api/dataverses/{parent}``"""
+        ...
+    def dataverse_id2alias(self, dataverse_id: Identifier) -> str:
+        """The alias of a collection given by database id (or alias). ``GET /api/dataverses/{id}``"""
+        ...
+    def delete_dataverse(self, identifier: Identifier) -> Message:
+        """pyDataverse's name of :meth:`delete_collection`. ``DELETE /api/dataverses/{id}``"""
+        ...
+    def get_children(self, parent: Identifier = ':root', parent_type: str = 'dataverse', children_types: Optional[Sequence[str]] = None) -> List[Dict[str, Any]]:
+        """pyDataverse's walk down the tree from a collection (``parent_type="dataverse"``) or a dataset (``"dataset"``), collecting ``children_types`` (``"dataverses"``, ``"datasets"``, ``"datafiles"``; none: sub-collections of a collection, files of a dataset) as nested dicts with pyDataverse's keys. One request after the other. ``GET /api/dataverses/{id}/contents``, ``GET /api/datasets/{id}/versions/:latest/files``"""
+        ...
+    def get_collection_input_levels(self, identifier: Identifier) -> List[InputLevel]:
+        """The collection's input levels (required / included fields). ``GET /api/dataverses/{id}/inputLevels``"""
+        ...
+    def get_dataverse(self, identifier: Identifier) -> Collection:
+        """pyDataverse's name of :meth:`get_collection`. ``GET /api/dataverses/{id}``"""
+        ...
+    def get_dataverse_contents(self, identifier: Identifier) -> List[Union[Collection, Dataset, Model]]:
+        """pyDataverse's name of :meth:`get_collection_contents`. ``GET /api/dataverses/{id}/contents``"""
+        ...
+    def get_dataverse_facets(self, identifier: Identifier) -> List[str]:
+        """pyDataverse's name of :meth:`get_collection_facets`. ``GET /api/dataverses/{id}/facets``"""
+        ...
+    def is_collection_metadatablocks_root(self, identifier: Identifier) -> bool:
+        """Whether a collection has its own metadata blocks (``True``) or inherits its parent's. ``GET /api/dataverses/{id}/metadatablocks/isRoot``"""
+        ...
+    def list_collection_metadatablocks(self, identifier: Identifier, only_displayed_on_create: bool = False, full: bool = False) -> Union[List[MetadataBlockInfo], Dict[str, MetadataBlock]]:
+        """The metadata blocks a collection uses: a list in brief, or (``full``) a dict of definitions by name; ``only_displayed_on_create`` keeps the fields of the create form. ``GET /api/dataverses/{id}/metadatablocks``"""
+        ...
+    def preflight_dataset_in(self, collection: Identifier, metadata: Any) -> List[MetadataProblem]:
+        """Check a :class:`DatasetCreateBody` against the blocks and required fields of one collection without sending it: every problem at once (empty: none). ``GET /api/dataverses/{id}/metadatablocks?returnDatasetFieldTypes=true``"""
+        ...
+    def publish_dataverse(self, identifier: Identifier) -> Collection:
+        """pyDataverse's name of :meth:`publish_collection`. ``POST /api/dataverses/{id}/actions/:publish``"""
         ...
     def set_collection_attribute(self, identifier: Identifier, attribute: str, value: str) -> Collection:
         """Set one attribute of a collection (``alias``, ``name``, ``description``, ``affiliation``, ``filePIDsEnabled``, ``requireFilesToPublishDataset``, ...). ``PUT /api/dataverses/{id}/attribute/{attribute}?value=``"""
@@ -291,29 +262,208 @@ class NativeApi:
     def set_collection_metadatablocks_root(self, identifier: Identifier, root: bool) -> str:
         """Make a collection keep its own metadata blocks (``True``) or inherit its parent's: the server's message. ``PUT /api/dataverses/{id}/metadatablocks/isRoot``"""
         ...
-    def submit_dataset_for_review(self, identifier: Identifier) -> Message:
-        """Submit the draft for review. ``POST /api/datasets/{id}/submitForReview``"""
+    # ---- api_dataset_admin.py
+    def deaccession_dataset(self, identifier: Identifier, version: str, reason: str, forward_url: Optional[str] = None) -> Message:
+        """Deaccession a published version (``:latest-published`` or a number) with a reason and an optional forwarding URL. ``POST /api/datasets/{id}/versions/{v}/deaccession``"""
         ...
-    def uningest_datafile(self, identifier: Identifier) -> Message:
-        """Undo a file's ingest. ``POST /api/files/{id}/uningest``"""
+    def get_dataset_download_size(self, identifier: Identifier, version: str = ':latest', mode: Optional[str] = None, content_type: Optional[str] = None, access_status: Optional[str] = None, category_name: Optional[str] = None, tabular_tag_name: Optional[str] = None, search_text: Optional[str] = None, include_deaccessioned: bool = False) -> DownloadSize:
+        """The total size of the files a download of a version would bring (``mode``: ``All``, ``Original``, ``Archival``; the file filters of the version's file list). ``GET /api/datasets/{id}/versions/{v}/downloadsize``"""
         ...
-    def update_collection(self, identifier: Identifier, metadata: Any) -> Collection:
-        """Change a collection's keys given in an :class:`UpdateCollection`. ``PUT /api/dataverses/{id}``"""
+    def get_dataset_persistent_url(self, identifier: Identifier) -> str:
+        """The dataset's persistent URL (``https://doi.org/...``, ``https://hdl.handle.net/...``). ``GET /api/datasets/{id}``"""
         ...
-    def update_datafile_metadata(self, identifier: Identifier, metadata: Any) -> FileMetadataSummary:
-        """Change a file's metadata from an :class:`UploadBody`. ``POST /api/files/{id}/metadata``"""
+    def get_dataset_summary_field_names(self) -> List[str]:
+        """The names of the fields a dataset's summary may show. ``GET /api/datasets/summaryFieldNames``"""
         ...
-    def upload_datafile(self, identifier: Identifier, file: PathLike, metadata: Optional[Any] = None, progress: Progress = None) -> UploadResponse:
-        """Add a file to a dataset, streamed and checksummed while it goes. ``progress``: a callable ``(bytes_sent, total)`` or ``True`` for a tqdm bar. ``POST /api/datasets/{id}/add``"""
+    def get_facetable_dataset_fields(self) -> List[DatasetField]:
+        """The dataset field types that can be search facets. ``GET /api/datasetfields/facetables``"""
         ...
-    def upload_directory(self, identifier: Identifier, directory: PathLike, metadata: Optional[Any] = None, replace_changed: bool = True, include_hidden: bool = False, dry_run: bool = False, concurrency: Optional[int] = None, progress: Progress = None) -> DirectoryUpload:
-        """Upload a directory tree (folders become ``directory_label``), skipping files already there with the same checksum. ``progress``: ``(files_done, files_total)``."""
+    def get_file_data_tables(self, identifier: Identifier) -> List[DataTable]:
+        """The tables of an ingested tabular file, with their variables. ``GET /api/files/{id}/dataTables``"""
         ...
-    def validate_dataset_json(self, collection: Identifier, metadata: Any) -> DatasetValidation:
-        """Ask the server whether a create body is valid for a collection. ``POST /api/dataverses/{id}/validateDatasetJson``"""
+    def get_file_download_count(self, identifier: Identifier) -> int:
+        """How many times a file was downloaded (an ``int``). ``GET /api/files/{id}/downloadCount``"""
+        ...
+    def logout(self) -> str:
+        """End the session of a browser login (the server's message; an API token has none to end). ``POST /api/logout``"""
+        ...
+    def register_all_datafile_pids(self) -> str:
+        """Register PIDs for every published file without one (superusers): the server's message. ``GET /api/admin/registerDataFileAll``"""
+        ...
+    def register_datafile_pid(self, identifier: Identifier) -> str:
+        """Register a PID for one published file (superusers): the server's message. ``GET /api/admin/{id}/registerDataFile``"""
         ...
     def wait_for_unlock(self, identifier: Identifier, lock_type: str, timeout_seconds: int = 300) -> None:
         """Wait until a dataset has no lock of ``lock_type`` (``Ingest``, ``finalizePublication``, ``InReview``, ...), at most ``timeout_seconds`` (then ``ServerError``). ``GET /api/datasets/{id}/locks?type=`` until free"""
+        ...
+    # ---- api_permissions.py
+    def get_collection_user_permissions(self, identifier: Identifier) -> UserPermissions:
+        """What the caller may do on a collection (``can_add_dataset``, ``can_edit_dataverse``, ...). ``GET /api/dataverses/{id}/userPermissions``"""
+        ...
+    def get_datafile_citation(self, identifier: Identifier, version: str = ':latest', include_deaccessioned: bool = False) -> str:
+        """A file's citation in HTML, in a version of its dataset. ``GET /api/files/{id}/versions/{v}/citation``"""
+        ...
+    def get_datafile_user_permissions(self, identifier: Identifier) -> UserPermissions:
+        """What the caller may do on a file (``can_download_file``, ``can_manage_file_permissions``, ``can_edit_owner_dataset``). ``GET /api/access/datafile/{id}/userPermissions``"""
+        ...
+    def get_dataset_citation(self, identifier: Identifier, version: str = ':latest', include_deaccessioned: bool = False) -> str:
+        """A dataset version's citation in HTML (``:latest``, ``:draft``, ``1.0``, ...). ``GET /api/datasets/{id}/versions/{v}/citation``"""
+        ...
+    def get_dataset_user_permissions(self, identifier: Identifier) -> UserPermissions:
+        """What the caller may do on a dataset (``can_edit_dataset``, ``can_publish_dataset``, ...). ``GET /api/datasets/{id}/userPermissions``"""
+        ...
+    def get_private_url_dataset_version(self, token: str) -> DatasetVersion:
+        """The draft a private URL token opens, as its reviewer sees it (the token is kept out of errors). ``GET /api/datasets/privateUrlDatasetVersion/{token}``"""
+        ...
+    def get_private_url_dataset_version_citation(self, token: str) -> str:
+        """The citation (HTML) of the draft a private URL token opens. ``GET /api/datasets/privateUrlDatasetVersion/{token}/citation``"""
+        ...
+    # ---- api_streams.py
+    def crawl_collection_stream(self, identifier: Identifier = ':root', filter_by: Optional[str] = None, fetch_titles: bool = True, concurrency: Optional[int] = None) -> ItemStream:
+        """The collections and datasets below a collection as they are found (arrival order, not depth first): :class:`CrawledCollection` and :class:`CrawledDataset`. A failed request raises after the items found before it. ``GET /api/dataverses/{id}/contents`` per collection"""
+        ...
+    def search_stream(self, q: str = '*', type: Optional[Sequence[str]] = None, subtree: Optional[Sequence[str]] = None, sort: Optional[str] = None, order: Optional[str] = None, per_page: Optional[int] = None, start: Optional[int] = None, fq: Optional[Sequence[str]] = None, metadata_fields: Optional[Sequence[str]] = None, show_relevance: Optional[bool] = None, show_entity_ids: Optional[bool] = None, show_api_urls: Optional[bool] = None, query_entities: Optional[bool] = None, geo_point: Optional[Union[str, Tuple[float, float]]] = None, geo_radius: Optional[Union[str, float]] = None, show_collections: Optional[bool] = None, search_service: Optional[str] = None, limit: Optional[int] = None) -> ItemStream:
+        """Every result of a search, page after page (``per_page`` each, the next page fetched while the current one is read), as models; at most ``limit`` items; an entity never comes twice. ``GET /api/search`` per page"""
+        ...
+    # ---- api_access.py
+    def allow_access_request(self, identifier: Identifier, do_allow: bool = True) -> Message:
+        """Allow (or with ``do_allow=False`` stop) requests for access to a dataset's restricted files. ``PUT /api/access/{id}/allowAccessRequest``"""
+        ...
+    def download_all_datafiles(self, identifier: Identifier, version: Optional[str] = None, original: bool = False, destination: Optional[PathLike] = None, progress: Progress = None) -> Union[bytes, SavedFile]:
+        """The files of a dataset version (the latest the caller may see by default) as one zip: ``bytes``, or a :class:`SavedFile` with ``destination``. ``original``: saved originals of ingested files. ``GET /api/access/dataset/{id}[/versions/{v}]``"""
+        ...
+    def get_datafile(self, identifier: Identifier, data_format: Optional[str] = None, no_var_header: bool = False, image_thumb: Union[None, bool, int, str] = None, gbrecs: bool = False, range: Union[None, int, Tuple[int, Optional[int]]] = None, destination: Optional[PathLike] = None, progress: Progress = None) -> Union[bytes, SavedFile]:
+        """A file's bytes (``bytes``), or with ``destination`` written there chunk by chunk (a :class:`SavedFile`; ``progress`` gets ``(bytes written, None)``). ``data_format``: ``original`` (the saved original of an ingested file), ``tab``, ...; ``no_var_header``: a tabular file without its header line; ``image_thumb``: a thumbnail (``True`` or a size in pixels); ``gbrecs``: do not count the download; ``range``: ``start`` or ``(start, end)`` (``end`` inclusive). ``GET /api/access/datafile/{id}``"""
+        ...
+    def get_datafile_bundle(self, identifier: Identifier, destination: Optional[PathLike] = None, progress: Progress = None) -> Union[bytes, SavedFile]:
+        """A tabular file's bundle as a zip: the ingested file with its header line, the saved original, the file's DDI, and its EndNote, RIS and BibTeX citations (``bytes``, or a :class:`SavedFile` with ``destination``). ``GET /api/access/datafile/bundle/{id}``"""
+        ...
+    def get_datafile_download_url(self, identifier: Identifier, data_format: Optional[str] = None, no_var_header: bool = False, image_thumb: Union[None, bool, int, str] = None, gbrecs: bool = False) -> str:
+        """The URL a file's bytes come from (``str``): where a store that redirects downloads sends the client, else the access URL itself (only the first byte is asked for). ``GET /api/access/datafile/{id}``"""
+        ...
+    def get_datafiles(self, identifier: Union[str, Sequence[int]], data_format: Optional[str] = None, destination: Optional[PathLike] = None, progress: Progress = None) -> Union[bytes, SavedFile]:
+        """Several files of one dataset as one zip (each under its folder, ``MANIFEST.TXT`` last): ``bytes``, or a :class:`SavedFile` with ``destination``. ``identifier``: file ids (a list, or pyDataverse's ``"1,2,3"``); ``data_format="original"``: saved originals of ingested files. ``GET /api/access/datafiles/{id,id,...}``"""
+        ...
+    def grant_file_access(self, identifier: Identifier, user: str) -> Message:
+        """Grant a user (``@name``) access to a restricted file. ``PUT /api/access/datafile/{id}/grantAccess/{user}``"""
+        ...
+    def list_file_access_requests(self, identifier: Identifier, include_history: bool = False) -> List[FileAccessRequest]:
+        """The open requests for access to a file (with ``include_history`` also the granted and rejected ones): a list of :class:`FileAccessRequest`. ``GET /api/access/datafile/{id}/listRequests``"""
+        ...
+    def reject_file_access_request(self, identifier: Identifier, user: str) -> Message:
+        """Reject a user's request for access to a file. ``PUT /api/access/datafile/{id}/rejectAccess/{user}``"""
+        ...
+    def request_access(self, identifier: Identifier) -> Message:
+        """Ask for access to a restricted file (signed-in users). ``PUT /api/access/datafile/{id}/requestAccess``"""
+        ...
+    def revoke_file_access(self, identifier: Identifier, user: str) -> Message:
+        """Take back a user's access to a file. ``DELETE /api/access/datafile/{id}/revokeAccess/{user}``"""
+        ...
+    def stream_all_datafiles(self, identifier: Identifier, version: Optional[str] = None, original: bool = False) -> DataStream:
+        """:meth:`download_all_datafiles` as a :class:`DataStream`. ``GET /api/access/dataset/{id}[/versions/{v}]``"""
+        ...
+    def stream_datafile(self, identifier: Identifier, data_format: Optional[str] = None, no_var_header: bool = False, image_thumb: Union[None, bool, int, str] = None, gbrecs: bool = False, range: Union[None, int, Tuple[int, Optional[int]]] = None) -> DataStream:
+        """A file's bytes as they arrive: a :class:`DataStream` of ``bytes`` chunks (an async one from ``AsyncNativeApi``), with the options of :meth:`get_datafile`. ``GET /api/access/datafile/{id}``"""
+        ...
+    def stream_datafiles(self, identifier: Union[str, Sequence[int]], data_format: Optional[str] = None) -> DataStream:
+        """:meth:`get_datafiles` as a :class:`DataStream`. ``GET /api/access/datafiles/{id,id,...}``"""
+        ...
+    # ---- api_roles.py
+    def create_role(self, dataverse_id: Identifier, alias: str, name: str, permissions: Sequence[str], description: Optional[str] = None) -> Role:
+        """Create a role on a collection (superusers; the alias unused): a :class:`Role`. ``permissions``: Dataverse's permission names (``DownloadFile``, ...) or ``["ALL"]``; checked here before sending. ``POST /api/roles?dvo={collection}``"""
+        ...
+    def delete_role(self, role_id: Union[int, str]) -> Message:
+        """Delete a role defined on a collection, and its assignments (built-in roles are refused). ``DELETE /api/roles/{id}`` (``/roles/:alias?alias=``)"""
+        ...
+    def get_dataverse_assignments(self, identifier: Identifier) -> List[RoleAssignment]:
+        """pyDataverse's name for ``get_collection_assignments``: the role assignments on a collection. ``GET /api/dataverses/{id}/assignments``"""
+        ...
+    def remove_collection_assignment(self, identifier: Identifier, assignment_id: int) -> Message:
+        """Revoke a role assignment (by its id) on a collection. ``DELETE /api/dataverses/{id}/assignments/{assignment_id}``"""
+        ...
+    def remove_dataset_assignment(self, identifier: Identifier, assignment_id: int) -> Message:
+        """Revoke a role assignment (by its id) through a dataset (one on the dataset's collection too). ``DELETE /api/datasets/{id}/assignments/{assignment_id}``"""
+        ...
+    def set_collection_assignment(self, identifier: Identifier, assignee: str, role: str) -> RoleAssignment:
+        """Grant a role (by alias) on a collection to ``assignee`` (``@user``, ``:authenticated-users``, ...): the :class:`RoleAssignment`. ``POST /api/dataverses/{id}/assignments``"""
+        ...
+    def set_dataset_assignment(self, identifier: Identifier, assignee: str, role: str) -> RoleAssignment:
+        """Grant a role (by alias) on a dataset to ``assignee``: the :class:`RoleAssignment`. ``POST /api/datasets/{id}/assignments``"""
+        ...
+    def show_role(self, role_id: Union[int, str]) -> Role:
+        """A role by id, or by alias (a string that is not all digits): a :class:`Role`. ``GET /api/roles/{id}`` (``/roles/:alias?alias=``)"""
+        ...
+    # ---- api_metrics.py
+    def get_datasets_by_data_location(self, data_location: str, parent_alias: Optional[str] = None) -> int:
+        """The count (``int``) of published datasets that are ``local``, ``remote`` (harvested) or ``all``. ``GET /api/info/metrics/datasets?dataLocation=``"""
+        ...
+    def get_datasets_by_subject(self, date_str: Optional[str] = None, parent_alias: Optional[str] = None, data_location: Optional[str] = None, csv: bool = False) -> Union[List[MetricRow], str]:
+        """Published datasets per subject, up to the month ``date_str`` when given: :class:`MetricRow` list, or CSV text. ``GET /api/info/metrics/datasets/bySubject[/toMonth/{month}]``"""
+        ...
+    def get_dataverses_by_category(self, parent_alias: Optional[str] = None, csv: bool = False) -> Union[List[MetricRow], str]:
+        """Published collections per category: :class:`MetricRow` list (``category``, ``count``), or CSV text. ``GET /api/info/metrics/dataverses/byCategory``"""
+        ...
+    def get_dataverses_by_subject(self, parent_alias: Optional[str] = None, csv: bool = False) -> Union[List[MetricRow], str]:
+        """Collections per subject: :class:`MetricRow` list (``subject``, ``count``), or CSV text. ``GET /api/info/metrics/dataverses/bySubject``"""
+        ...
+    def metrics(self, name: str, to_month: Optional[str] = None, past_days: Optional[int] = None, parent_alias: Optional[str] = None, data_location: Optional[str] = None, csv: bool = False) -> Union[int, List[MetricRow], str]:
+        """Any metric by its path after ``/api/info/metrics/``: a count (``datasets``, ...; with ``to_month`` or ``past_days``) answers ``int``; a list (``files/monthly``, ``datasets/bySubject``, ``files/byType``, ``filedownloads``, ``uniquedownloads/monthly``, ...; ``to_month`` where it applies) a :class:`MetricRow` list, or the server's CSV text with ``csv=True``. ``GET /api/info/metrics/{name}``"""
+        ...
+    def past_days(self, data_type: str, days_str: Union[int, str], parent_alias: Optional[str] = None, data_location: Optional[str] = None) -> int:
+        """A count (``int``) of ``data_type`` over the past ``days_str`` days. ``GET /api/info/metrics/{type}/pastDays/{days}``"""
+        ...
+    def total(self, data_type: str, date_str: Optional[str] = None, parent_alias: Optional[str] = None, data_location: Optional[str] = None) -> int:
+        """A count (``int``) of ``data_type`` (``dataverses``, ``datasets``, ``files``, ``downloads``, ``accounts``) up to now, or up to the end of the month ``date_str`` (``YYYY-MM``). ``parent_alias``: within a published collection's subtree; ``data_location`` (datasets): ``local``, ``remote`` or ``all``. ``GET /api/info/metrics/{type}[/toMonth/{month}]``"""
+        ...
+    # ---- api_semantic.py
+    def delete_dataset_jsonld(self, identifier: Identifier, metadata: Dict[str, Any]) -> JsonLdUpdate:
+        """Delete the fields named in a JSON-LD document from the dataset's draft: a :class:`JsonLdUpdate`. ``PUT /api/datasets/{id}/metadata/delete``"""
+        ...
+    def get_dataset_jsonld(self, identifier: Identifier, version: Optional[str] = None) -> Dict[str, Any]:
+        """A dataset version's metadata as JSON-LD (a ``dict``: the OAI-ORE aggregation with an inline ``@context``); ``version`` default ``:latest``. ``GET /api/datasets/{id}[/versions/{v}]/metadata``"""
+        ...
+    def get_datasets_jsonld(self, identifiers: Sequence[Identifier], version: Optional[str] = None, errors: str = 'raise') -> List[Any]:
+        """The JSON-LD of many datasets, read concurrently, in input order; with ``errors="return"`` a failed one is its exception in the list. ``GET /api/datasets/{id}/metadata`` per dataset"""
+        ...
+    def jsonld_triples(self, document: Dict[str, Any]) -> List[Triple]:
+        """Expand a JSON-LD document (inline ``@context``) to RDF triples with a conforming JSON-LD processor (no request): a list of :class:`Triple`."""
+        ...
+    def update_dataset_jsonld(self, identifier: Identifier, metadata: Dict[str, Any], replace: bool = False) -> JsonLdUpdate:
+        """Add metadata given as JSON-LD to the dataset's draft (made when there is none); with ``replace``, each field named replaces its old values: a :class:`JsonLdUpdate`. ``PUT /api/datasets/{id}/metadata[?replace=true]``"""
+        ...
+    # ---- api_storage.py
+    def abort_multipart_upload(self, link: str) -> bool:
+        """Abort a multipart upload (the ``abort`` link of :class:`UploadUrls`): the store drops its parts (``True`` when done). ``DELETE /api/datasets/mpupload?...``"""
+        ...
+    def complete_multipart_upload(self, link: str, etags: Mapping[int, str]) -> bool:
+        """Complete a multipart upload (the ``complete`` link of :class:`UploadUrls`) with the ETag of each part by part number (``True`` when done). ``PUT /api/datasets/mpupload?...``"""
+        ...
+    def get_collection_storage_driver(self, identifier: Identifier, effective: bool = False) -> StorageDriver:
+        """The store set on a collection, or with ``effective`` the one it uses (its own, an owner's, or the installation's default): a :class:`StorageDriver`. ``GET /api/dataverses/{id}/storageDriver[?getEffective=true]``"""
+        ...
+    def get_dataset_storage_driver(self, identifier: Identifier) -> StorageDriver:
+        """The store of a dataset: a :class:`StorageDriver` (``name``, ``type``, ``label``, ``direct_upload``, ...). ``GET /api/datasets/{id}/storageDriver``"""
+        ...
+    def get_upload_urls(self, identifier: Identifier, size: int) -> UploadUrls:
+        """Presigned URLs for sending ``size`` bytes straight to the dataset's S3 store: an :class:`UploadUrls` (one ``url``, or ``urls`` per part with ``complete`` and ``abort``). A store without direct upload raises ``NotFound``. ``GET /api/datasets/{id}/uploadurls?size=``"""
+        ...
+    def list_storage_drivers(self, identifier: Identifier = ':root') -> Dict[str, str]:
+        """The stores a collection may use: a ``dict`` of label to id. ``GET /api/dataverses/{id}/allowedStorageDrivers``"""
+        ...
+    def register_files(self, identifier: Identifier, entries: Sequence[Any], replace: bool = False) -> RegisteredFiles:
+        """Register files already in the dataset's store in one call: each entry an :class:`UploadBody` or dict with ``storageIdentifier``, ``fileName``, ``mimeType``, ``checksum`` (``{"@type", "@value"}``) and the file metadata (with ``replace``, ``fileToReplaceId``): a :class:`RegisteredFiles` (entries that failed say why). ``POST /api/datasets/{id}/addFiles`` (``/replaceFiles``)"""
+        ...
+    def reset_collection_storage_driver(self, identifier: Identifier) -> Message:
+        """Let a collection inherit its owner's store again (superusers). ``DELETE /api/dataverses/{id}/storageDriver``"""
+        ...
+    def reset_dataset_storage_driver(self, identifier: Identifier) -> Message:
+        """Let a dataset use its collection's store again (superusers). ``DELETE /api/datasets/{id}/storageDriver``"""
+        ...
+    def set_collection_storage_driver(self, identifier: Identifier, label: str) -> Message:
+        """Keep the new files of a collection (and everything under it that sets no store) in the store labelled ``label`` (superusers). ``PUT /api/dataverses/{id}/storageDriver``"""
+        ...
+    def set_dataset_storage_driver(self, identifier: Identifier, label: str) -> Message:
+        """Keep a dataset's new files in the store labelled ``label`` (superusers). ``PUT /api/datasets/{id}/storageDriver``"""
         ...
 
 class AsyncNativeApi(NativeApi):
@@ -327,9 +477,6 @@ class AsyncNativeApi(NativeApi):
     async def crawl_collection(self, identifier: Identifier = ':root', filter_by: Optional[str] = None, fetch_titles: bool = True, continue_on_error: bool = False, concurrency: Optional[int] = None, progress: Progress = None) -> CrawlResult:
         """Every collection and dataset below a collection, depth first, read with concurrent requests: a list of :class:`CrawledCollection` and :class:`CrawledDataset`. ``filter_by``: ``"collections"``, ``"datasets"`` or ``None`` (both). ``progress``: a callable ``(found, None)`` (collections and datasets found so far, whatever the filter), or ``True`` for a tqdm bar. ``GET /api/dataverses/{id}/contents`` per collection (+ one ``GET /api/search`` page per 1,000 datasets for their titles where the server has a search index, else one ``GET /api/datasets/{id}/versions/:latest`` per dataset)."""
         ...
-    def crawl_collection_stream(self, identifier: Identifier = ':root', filter_by: Optional[str] = None, fetch_titles: bool = True, concurrency: Optional[int] = None) -> AsyncItemStream:
-        """The collections and datasets below a collection as they are found (arrival order, not depth first): :class:`CrawledCollection` and :class:`CrawledDataset`. A failed request raises after the items found before it. ``GET /api/dataverses/{id}/contents`` per collection"""
-        ...
     async def create_collection(self, parent: Identifier, metadata: Any) -> Collection:
         """Create a collection under ``parent`` from a :class:`CollectionCreateBody`. ``POST /api/dataverses/{parent}``"""
         ...
@@ -339,17 +486,8 @@ class AsyncNativeApi(NativeApi):
     async def create_dataset_private_url(self, identifier: Identifier) -> PrivateUrl:
         """Create a private URL to the draft. ``POST /api/datasets/{id}/privateUrl``"""
         ...
-    async def create_dataverse(self, parent: Identifier, metadata: Any) -> Collection:
-        """pyDataverse's name of :meth:`create_collection`. ``POST /api/dataverses/{parent}``"""
-        ...
     async def datafiles_table(self, identifier: Identifier, filter_mime_types: Optional[Sequence[str]] = None, output: str = 'pandas') -> Any:
         """The files of a dataset's latest version as a table (one row per file): a pandas ``DataFrame`` (``output="pandas"``, the default, needs pandas and pyarrow), a polars one (``"polars"``) or a ``pyarrow.Table`` (``"arrow"``), read from Arrow data the Rust side builds (no Python loop over rows)."""
-        ...
-    async def dataverse_id2alias(self, dataverse_id: Identifier) -> str:
-        """The alias of a collection given by database id (or alias). ``GET /api/dataverses/{id}``"""
-        ...
-    async def deaccession_dataset(self, identifier: Identifier, version: str, reason: str, forward_url: Optional[str] = None) -> Message:
-        """Deaccession a published version (``:latest-published`` or a number) with a reason and an optional forwarding URL. ``POST /api/datasets/{id}/versions/{v}/deaccession``"""
         ...
     async def delete_collection(self, identifier: Identifier) -> Message:
         """Delete an unpublished, empty collection. ``DELETE /api/dataverses/{id}``"""
@@ -362,9 +500,6 @@ class AsyncNativeApi(NativeApi):
         ...
     async def delete_dataset_private_url(self, identifier: Identifier) -> Message:
         """Revoke the private URL. ``DELETE /api/datasets/{id}/privateUrl``"""
-        ...
-    async def delete_dataverse(self, identifier: Identifier) -> Message:
-        """pyDataverse's name of :meth:`delete_collection`. ``DELETE /api/dataverses/{id}``"""
         ...
     async def delete_user_api_token(self) -> Message:
         """Delete the token. ``DELETE /api/users/token``"""
@@ -384,9 +519,6 @@ class AsyncNativeApi(NativeApi):
     async def get_available_licenses(self) -> List[License]:
         """The licenses. ``GET /api/licenses``"""
         ...
-    async def get_children(self, parent: Identifier = ':root', parent_type: str = 'dataverse', children_types: Optional[Sequence[str]] = None) -> List[Dict[str, Any]]:
-        """pyDataverse's walk down the tree from a collection (``parent_type="dataverse"``) or a dataset (``"dataset"``), collecting ``children_types`` (``"dataverses"``, ``"datasets"``, ``"datafiles"``; none: sub-collections of a collection, files of a dataset) as nested dicts with pyDataverse's keys. One request after the other. ``GET /api/dataverses/{id}/contents``, ``GET /api/datasets/{id}/versions/:latest/files``"""
-        ...
     async def get_collection(self, identifier: Identifier = ':root') -> Collection:
         """One collection by alias, database id or ``:root``. ``GET /api/dataverses/{id}``"""
         ...
@@ -402,23 +534,11 @@ class AsyncNativeApi(NativeApi):
     async def get_collection_facets(self, identifier: Identifier) -> List[str]:
         """The search facets' names of a collection. ``GET /api/dataverses/{id}/facets``"""
         ...
-    async def get_collection_input_levels(self, identifier: Identifier) -> List[InputLevel]:
-        """The collection's input levels (required / included fields). ``GET /api/dataverses/{id}/inputLevels``"""
-        ...
     async def get_collection_metadatablocks(self, identifier: Identifier) -> Dict[str, MetadataBlock]:
         """The blocks a collection uses, by name. ``GET /api/dataverses/{id}/metadatablocks``"""
         ...
-    async def get_collection_user_permissions(self, identifier: Identifier) -> UserPermissions:
-        """What the caller may do on a collection (``can_add_dataset``, ``can_edit_dataverse``, ...). ``GET /api/dataverses/{id}/userPermissions``"""
-        ...
-    async def get_datafile_citation(self, identifier: Identifier, version: str = ':latest', include_deaccessioned: bool = False) -> str:
-        """A file's citation in HTML, in a version of its dataset. ``GET /api/files/{id}/versions/{v}/citation``"""
-        ...
     async def get_datafile_metadata(self, identifier: Identifier, is_draft: bool = False) -> FileInfo:
         """One file's metadata (of the draft with ``is_draft``). ``GET /api/files/{id}``"""
-        ...
-    async def get_datafile_user_permissions(self, identifier: Identifier) -> UserPermissions:
-        """What the caller may do on a file (``can_download_file``, ``can_manage_file_permissions``, ``can_edit_owner_dataset``). ``GET /api/access/datafile/{id}/userPermissions``"""
         ...
     async def get_datafiles_metadata(self, identifier: Identifier, version: str = ':latest', filter_mime_types: Optional[Sequence[str]] = None) -> List[FileInfo]:
         """The files of a dataset version (``FileInfo``), optionally only some MIME types (``text/csv``, or ``text/*``). ``GET /api/datasets/{id}/versions/{v}/files``"""
@@ -429,12 +549,6 @@ class AsyncNativeApi(NativeApi):
     async def get_dataset_assignments(self, identifier: Identifier) -> List[RoleAssignment]:
         """Role assignments on a dataset. ``GET /api/datasets/{id}/assignments``"""
         ...
-    async def get_dataset_citation(self, identifier: Identifier, version: str = ':latest', include_deaccessioned: bool = False) -> str:
-        """A dataset version's citation in HTML (``:latest``, ``:draft``, ``1.0``, ...). ``GET /api/datasets/{id}/versions/{v}/citation``"""
-        ...
-    async def get_dataset_download_size(self, identifier: Identifier, version: str = ':latest', mode: Optional[str] = None, content_type: Optional[str] = None, access_status: Optional[str] = None, category_name: Optional[str] = None, tabular_tag_name: Optional[str] = None, search_text: Optional[str] = None, include_deaccessioned: bool = False) -> DownloadSize:
-        """The total size of the files a download of a version would bring (``mode``: ``All``, ``Original``, ``Archival``; the file filters of the version's file list). ``GET /api/datasets/{id}/versions/{v}/downloadsize``"""
-        ...
     async def get_dataset_export(self, identifier: Identifier, export_format: str, version: Optional[str] = None) -> str:
         """A metadata export (``ddi``, ``oai_dc``, ``schema.org``, ``dataverse_json``, ...) as text. ``GET /api/datasets/export?exporter=..&persistentId=..``"""
         ...
@@ -444,17 +558,8 @@ class AsyncNativeApi(NativeApi):
     async def get_dataset_metadatablocks(self, identifier: Identifier) -> Dict[str, MetadataBlock]:
         """The blocks of a dataset's collection, by name."""
         ...
-    async def get_dataset_persistent_url(self, identifier: Identifier) -> str:
-        """The dataset's persistent URL (``https://doi.org/...``, ``https://hdl.handle.net/...``). ``GET /api/datasets/{id}``"""
-        ...
     async def get_dataset_private_url(self, identifier: Identifier) -> PrivateUrl:
         """The draft's private URL. ``GET /api/datasets/{id}/privateUrl``"""
-        ...
-    async def get_dataset_summary_field_names(self) -> List[str]:
-        """The names of the fields a dataset's summary may show. ``GET /api/datasets/summaryFieldNames``"""
-        ...
-    async def get_dataset_user_permissions(self, identifier: Identifier) -> UserPermissions:
-        """What the caller may do on a dataset (``can_edit_dataset``, ``can_publish_dataset``, ...). ``GET /api/datasets/{id}/userPermissions``"""
         ...
     async def get_dataset_version(self, identifier: Identifier, version: str = ':latest') -> DatasetVersion:
         """One version (``"1.0"``, ``":draft"``, ``":latest"``, ``":latest-published"``). ``GET /api/datasets/{id}/versions/{version}``"""
@@ -468,29 +573,11 @@ class AsyncNativeApi(NativeApi):
     async def get_datasets_export(self, identifiers: Sequence[Identifier], export_format: str, as_dict: bool = False, errors: str = 'raise') -> List[Any]:
         """Exports of many datasets, concurrently; with ``as_dict``, parsed JSON."""
         ...
-    async def get_dataverse(self, identifier: Identifier) -> Collection:
-        """pyDataverse's name of :meth:`get_collection`. ``GET /api/dataverses/{id}``"""
-        ...
-    async def get_dataverse_contents(self, identifier: Identifier) -> List[Union[Collection, Dataset, Model]]:
-        """pyDataverse's name of :meth:`get_collection_contents`. ``GET /api/dataverses/{id}/contents``"""
-        ...
-    async def get_dataverse_facets(self, identifier: Identifier) -> List[str]:
-        """pyDataverse's name of :meth:`get_collection_facets`. ``GET /api/dataverses/{id}/facets``"""
-        ...
     async def get_dataverse_roles(self, identifier: Identifier) -> List[Role]:
         """Roles defined in a collection. ``GET /api/dataverses/{id}/roles``"""
         ...
     async def get_export_formats(self) -> Dict[str, Exporter]:
         """The export formats by name. ``GET /api/info/exportFormats``"""
-        ...
-    async def get_facetable_dataset_fields(self) -> List[DatasetField]:
-        """The dataset field types that can be search facets. ``GET /api/datasetfields/facetables``"""
-        ...
-    async def get_file_data_tables(self, identifier: Identifier) -> List[DataTable]:
-        """The tables of an ingested tabular file, with their variables. ``GET /api/files/{id}/dataTables``"""
-        ...
-    async def get_file_download_count(self, identifier: Identifier) -> int:
-        """How many times a file was downloaded (an ``int``). ``GET /api/files/{id}/downloadCount``"""
         ...
     async def get_info_api_terms_of_use(self) -> Message:
         """The API terms of use. ``GET /api/info/apiTermsOfUse``"""
@@ -510,32 +597,14 @@ class AsyncNativeApi(NativeApi):
     async def get_metadatablocks(self, full: bool = False) -> Union[List[MetadataBlockInfo], Dict[str, MetadataBlock]]:
         """The metadata blocks: a list in brief, or (``full``) a dict of full definitions by name. ``GET /api/metadatablocks``"""
         ...
-    async def get_private_url_dataset_version(self, token: str) -> DatasetVersion:
-        """The draft a private URL token opens, as its reviewer sees it (the token is kept out of errors). ``GET /api/datasets/privateUrlDatasetVersion/{token}``"""
-        ...
-    async def get_private_url_dataset_version_citation(self, token: str) -> str:
-        """The citation (HTML) of the draft a private URL token opens. ``GET /api/datasets/privateUrlDatasetVersion/{token}/citation``"""
-        ...
     async def get_user(self) -> AuthenticatedUser:
         """The token's user. ``GET /api/users/:me``"""
         ...
     async def get_user_api_token_expiration_date(self) -> TokenExpiration:
         """When the token expires. ``GET /api/users/token``"""
         ...
-    async def is_collection_metadatablocks_root(self, identifier: Identifier) -> bool:
-        """Whether a collection has its own metadata blocks (``True``) or inherits its parent's. ``GET /api/dataverses/{id}/metadatablocks/isRoot``"""
-        ...
-    async def list_collection_metadatablocks(self, identifier: Identifier, only_displayed_on_create: bool = False, full: bool = False) -> Union[List[MetadataBlockInfo], Dict[str, MetadataBlock]]:
-        """The metadata blocks a collection uses: a list in brief, or (``full``) a dict of definitions by name; ``only_displayed_on_create`` keeps the fields of the create form. ``GET /api/dataverses/{id}/metadatablocks``"""
-        ...
-    async def logout(self) -> str:
-        """End the session of a browser login (the server's message; an API token has none to end). ``POST /api/logout``"""
-        ...
     async def preflight_dataset(self, metadata: Any) -> List[MetadataProblem]:
         """Check a create body against the installation's metadata blocks without sending it: every problem at once (empty: none). ``GET /api/metadatablocks``"""
-        ...
-    async def preflight_dataset_in(self, collection: Identifier, metadata: Any) -> List[MetadataProblem]:
-        """Check a :class:`DatasetCreateBody` against the blocks and required fields of one collection without sending it: every problem at once (empty: none). ``GET /api/dataverses/{id}/metadatablocks?returnDatasetFieldTypes=true``"""
         ...
     async def publish_collection(self, identifier: Identifier) -> Collection:
         """Publish a collection. ``POST /api/dataverses/{id}/actions/:publish``"""
@@ -543,26 +612,17 @@ class AsyncNativeApi(NativeApi):
     async def publish_dataset(self, pid: Identifier, release_type: str = 'major', wait_seconds: Optional[int] = None) -> Dataset:
         """Publish the draft (``release_type``: ``major``, ``minor``, ``updatecurrent``); with ``wait_seconds``, wait until publication is finalized. ``POST /api/datasets/{id}/actions/:publish``"""
         ...
-    async def publish_dataverse(self, identifier: Identifier) -> Collection:
-        """pyDataverse's name of :meth:`publish_collection`. ``POST /api/dataverses/{id}/actions/:publish``"""
-        ...
     async def recreate_user_api_token(self) -> RecreatedToken:
         """A new token for the user (the old one stops working): ``message``, ``token``. ``POST /api/users/token/recreate``"""
         ...
     async def redetect_file_type(self, identifier: Identifier, dry_run: bool = False) -> RedetectResult:
         """Detect a file's content type again. ``POST /api/files/{id}/redetect``"""
         ...
-    async def register_all_datafile_pids(self) -> str:
-        """Register PIDs for every published file without one (superusers): the server's message. ``GET /api/admin/registerDataFileAll``"""
-        ...
-    async def register_datafile_pid(self, identifier: Identifier) -> str:
-        """Register a PID for one published file (superusers): the server's message. ``GET /api/admin/{id}/registerDataFile``"""
-        ...
     async def reingest_datafile(self, identifier: Identifier) -> Message:
         """Ingest a tabular file again. ``POST /api/files/{id}/reingest``"""
         ...
-    async def replace_datafile(self, identifier: Identifier, file: PathLike, metadata: Optional[Any] = None, progress: Progress = None) -> UploadResponse:
-        """Replace a file, keeping its history. ``POST /api/files/{id}/replace``"""
+    async def replace_datafile(self, identifier: Identifier, file: PathLike, metadata: Optional[Any] = None, progress: Progress = None, mode: str = 'auto', parallel_parts: Optional[int] = None, resume_dir: Optional[PathLike] = None, part_progress: Optional[Callable[[UploadPart], Any]] = None) -> UploadResponse:
+        """Replace a file, keeping its history; direct upload and its options as in :meth:`upload_datafile`. ``POST /api/files/{id}/replace``"""
         ...
     async def restrict_datafile(self, identifier: Identifier, restrict: bool = True, enable_access_request: Optional[str] = None, terms_of_access: Optional[str] = None) -> Message:
         """Restrict (or unrestrict) a file. ``PUT /api/files/{id}/restrict``"""
@@ -576,8 +636,63 @@ class AsyncNativeApi(NativeApi):
     async def search_count(self, q: str = '*', type: Optional[Sequence[str]] = None, subtree: Optional[Sequence[str]] = None, fq: Optional[Sequence[str]] = None, query_entities: Optional[bool] = None, geo_point: Optional[Union[str, Tuple[float, float]]] = None, geo_radius: Optional[Union[str, float]] = None, search_service: Optional[str] = None) -> int:
         """How many results a search has. ``GET /api/search?per_page=1``"""
         ...
-    def search_stream(self, q: str = '*', type: Optional[Sequence[str]] = None, subtree: Optional[Sequence[str]] = None, sort: Optional[str] = None, order: Optional[str] = None, per_page: Optional[int] = None, start: Optional[int] = None, fq: Optional[Sequence[str]] = None, metadata_fields: Optional[Sequence[str]] = None, show_relevance: Optional[bool] = None, show_entity_ids: Optional[bool] = None, show_api_urls: Optional[bool] = None, query_entities: Optional[bool] = None, geo_point: Optional[Union[str, Tuple[float, float]]] = None, geo_radius: Optional[Union[str, float]] = None, show_collections: Optional[bool] = None, search_service: Optional[str] = None, limit: Optional[int] = None) -> AsyncItemStream:
-        """Every result of a search, page after page (``per_page`` each, the next page fetched while the current one is read), as models; at most ``limit`` items; an entity never comes twice. ``GET /api/search`` per page"""
+    async def submit_dataset_for_review(self, identifier: Identifier) -> Message:
+        """Submit the draft for review. ``POST /api/datasets/{id}/submitForReview``"""
+        ...
+    async def uningest_datafile(self, identifier: Identifier) -> Message:
+        """Undo a file's ingest. ``POST /api/files/{id}/uningest``"""
+        ...
+    async def update_collection(self, identifier: Identifier, metadata: Any) -> Collection:
+        """Change a collection's keys given in an :class:`UpdateCollection`. ``PUT /api/dataverses/{id}``"""
+        ...
+    async def update_datafile_metadata(self, identifier: Identifier, metadata: Any) -> FileMetadataSummary:
+        """Change a file's metadata from an :class:`UploadBody`. ``POST /api/files/{id}/metadata``"""
+        ...
+    async def upload_datafile(self, identifier: Identifier, file: PathLike, metadata: Optional[Any] = None, progress: Progress = None, mode: str = 'auto', parallel_parts: Optional[int] = None, resume_dir: Optional[PathLike] = None, part_progress: Optional[Callable[[UploadPart], Any]] = None) -> UploadResponse:
+        """Add a file to a dataset, streamed and checksummed while it goes: straight to the dataset's S3 store where it takes direct uploads (``mode="auto"``, the default; ``"direct"`` or ``"native"`` force one way), in ``parallel_parts`` parts at once, resumable from the state kept in ``resume_dir``. ``progress``: a callable ``(bytes_sent, total)`` or ``True`` for a tqdm bar; ``part_progress``: a callable given an :class:`UploadPart` per part the store takes. ``POST /api/datasets/{id}/add`` (direct: ``GET .../uploadurls``, then ``addFiles``)"""
+        ...
+    async def upload_directory(self, identifier: Identifier, directory: PathLike, metadata: Optional[Any] = None, replace_changed: bool = True, include_hidden: bool = False, dry_run: bool = False, concurrency: Optional[int] = None, progress: Progress = None, mode: str = 'auto', parallel_parts: Optional[int] = None, resume_dir: Optional[PathLike] = None, registration_batch: Optional[int] = None, part_progress: Optional[Callable[[UploadPart], Any]] = None) -> DirectoryUpload:
+        """Upload a directory tree (folders become ``directory_label``), skipping files already there with the same checksum. ``progress``: ``(files_done, files_total)``. Direct upload as in :meth:`upload_datafile`; direct-uploaded files are registered ``registration_batch`` at a time; ``part_progress`` gets each :class:`UploadPart` (with its ``path``)."""
+        ...
+    async def validate_dataset_json(self, collection: Identifier, metadata: Any) -> DatasetValidation:
+        """Ask the server whether a create body is valid for a collection. ``POST /api/dataverses/{id}/validateDatasetJson``"""
+        ...
+    # ---- api_collection_setup.py
+    async def create_dataverse(self, parent: Identifier, metadata: Any) -> Collection:
+        """pyDataverse's name of :meth:`create_collection`. ``POST /api/dataverses/{parent}``"""
+        ...
+    async def dataverse_id2alias(self, dataverse_id: Identifier) -> str:
+        """The alias of a collection given by database id (or alias). ``GET /api/dataverses/{id}``"""
+        ...
+    async def delete_dataverse(self, identifier: Identifier) -> Message:
+        """pyDataverse's name of :meth:`delete_collection`. ``DELETE /api/dataverses/{id}``"""
+        ...
+    async def get_children(self, parent: Identifier = ':root', parent_type: str = 'dataverse', children_types: Optional[Sequence[str]] = None) -> List[Dict[str, Any]]:
+        """pyDataverse's walk down the tree from a collection (``parent_type="dataverse"``) or a dataset (``"dataset"``), collecting ``children_types`` (``"dataverses"``, ``"datasets"``, ``"datafiles"``; none: sub-collections of a collection, files of a dataset) as nested dicts with pyDataverse's keys. One request after the other. ``GET /api/dataverses/{id}/contents``, ``GET /api/datasets/{id}/versions/:latest/files``"""
+        ...
+    async def get_collection_input_levels(self, identifier: Identifier) -> List[InputLevel]:
+        """The collection's input levels (required / included fields). ``GET /api/dataverses/{id}/inputLevels``"""
+        ...
+    async def get_dataverse(self, identifier: Identifier) -> Collection:
+        """pyDataverse's name of :meth:`get_collection`. ``GET /api/dataverses/{id}``"""
+        ...
+    async def get_dataverse_contents(self, identifier: Identifier) -> List[Union[Collection, Dataset, Model]]:
+        """pyDataverse's name of :meth:`get_collection_contents`. ``GET /api/dataverses/{id}/contents``"""
+        ...
+    async def get_dataverse_facets(self, identifier: Identifier) -> List[str]:
+        """pyDataverse's name of :meth:`get_collection_facets`. ``GET /api/dataverses/{id}/facets``"""
+        ...
+    async def is_collection_metadatablocks_root(self, identifier: Identifier) -> bool:
+        """Whether a collection has its own metadata blocks (``True``) or inherits its parent's. ``GET /api/dataverses/{id}/metadatablocks/isRoot``"""
+        ...
+    async def list_collection_metadatablocks(self, identifier: Identifier, only_displayed_on_create: bool = False, full: bool = False) -> Union[List[MetadataBlockInfo], Dict[str, MetadataBlock]]:
+        """The metadata blocks a collection uses: a list in brief, or (``full``) a dict of definitions by name; ``only_displayed_on_create`` keeps the fields of the create form. ``GET /api/dataverses/{id}/metadatablocks``"""
+        ...
+    async def preflight_dataset_in(self, collection: Identifier, metadata: Any) -> List[MetadataProblem]:
+        """Check a :class:`DatasetCreateBody` against the blocks and required fields of one collection without sending it: every problem at once (empty: none). ``GET /api/dataverses/{id}/metadatablocks?returnDatasetFieldTypes=true``"""
+        ...
+    async def publish_dataverse(self, identifier: Identifier) -> Collection:
+        """pyDataverse's name of :meth:`publish_collection`. ``POST /api/dataverses/{id}/actions/:publish``"""
         ...
     async def set_collection_attribute(self, identifier: Identifier, attribute: str, value: str) -> Collection:
         """Set one attribute of a collection (``alias``, ``name``, ``description``, ``affiliation``, ``filePIDsEnabled``, ``requireFilesToPublishDataset``, ...). ``PUT /api/dataverses/{id}/attribute/{attribute}?value=``"""
@@ -591,28 +706,207 @@ class AsyncNativeApi(NativeApi):
     async def set_collection_metadatablocks_root(self, identifier: Identifier, root: bool) -> str:
         """Make a collection keep its own metadata blocks (``True``) or inherit its parent's: the server's message. ``PUT /api/dataverses/{id}/metadatablocks/isRoot``"""
         ...
-    async def submit_dataset_for_review(self, identifier: Identifier) -> Message:
-        """Submit the draft for review. ``POST /api/datasets/{id}/submitForReview``"""
+    # ---- api_dataset_admin.py
+    async def deaccession_dataset(self, identifier: Identifier, version: str, reason: str, forward_url: Optional[str] = None) -> Message:
+        """Deaccession a published version (``:latest-published`` or a number) with a reason and an optional forwarding URL. ``POST /api/datasets/{id}/versions/{v}/deaccession``"""
         ...
-    async def uningest_datafile(self, identifier: Identifier) -> Message:
-        """Undo a file's ingest. ``POST /api/files/{id}/uningest``"""
+    async def get_dataset_download_size(self, identifier: Identifier, version: str = ':latest', mode: Optional[str] = None, content_type: Optional[str] = None, access_status: Optional[str] = None, category_name: Optional[str] = None, tabular_tag_name: Optional[str] = None, search_text: Optional[str] = None, include_deaccessioned: bool = False) -> DownloadSize:
+        """The total size of the files a download of a version would bring (``mode``: ``All``, ``Original``, ``Archival``; the file filters of the version's file list). ``GET /api/datasets/{id}/versions/{v}/downloadsize``"""
         ...
-    async def update_collection(self, identifier: Identifier, metadata: Any) -> Collection:
-        """Change a collection's keys given in an :class:`UpdateCollection`. ``PUT /api/dataverses/{id}``"""
+    async def get_dataset_persistent_url(self, identifier: Identifier) -> str:
+        """The dataset's persistent URL (``https://doi.org/...``, ``https://hdl.handle.net/...``). ``GET /api/datasets/{id}``"""
         ...
-    async def update_datafile_metadata(self, identifier: Identifier, metadata: Any) -> FileMetadataSummary:
-        """Change a file's metadata from an :class:`UploadBody`. ``POST /api/files/{id}/metadata``"""
+    async def get_dataset_summary_field_names(self) -> List[str]:
+        """The names of the fields a dataset's summary may show. ``GET /api/datasets/summaryFieldNames``"""
         ...
-    async def upload_datafile(self, identifier: Identifier, file: PathLike, metadata: Optional[Any] = None, progress: Progress = None) -> UploadResponse:
-        """Add a file to a dataset, streamed and checksummed while it goes. ``progress``: a callable ``(bytes_sent, total)`` or ``True`` for a tqdm bar. ``POST /api/datasets/{id}/add``"""
+    async def get_facetable_dataset_fields(self) -> List[DatasetField]:
+        """The dataset field types that can be search facets. ``GET /api/datasetfields/facetables``"""
         ...
-    async def upload_directory(self, identifier: Identifier, directory: PathLike, metadata: Optional[Any] = None, replace_changed: bool = True, include_hidden: bool = False, dry_run: bool = False, concurrency: Optional[int] = None, progress: Progress = None) -> DirectoryUpload:
-        """Upload a directory tree (folders become ``directory_label``), skipping files already there with the same checksum. ``progress``: ``(files_done, files_total)``."""
+    async def get_file_data_tables(self, identifier: Identifier) -> List[DataTable]:
+        """The tables of an ingested tabular file, with their variables. ``GET /api/files/{id}/dataTables``"""
         ...
-    async def validate_dataset_json(self, collection: Identifier, metadata: Any) -> DatasetValidation:
-        """Ask the server whether a create body is valid for a collection. ``POST /api/dataverses/{id}/validateDatasetJson``"""
+    async def get_file_download_count(self, identifier: Identifier) -> int:
+        """How many times a file was downloaded (an ``int``). ``GET /api/files/{id}/downloadCount``"""
+        ...
+    async def logout(self) -> str:
+        """End the session of a browser login (the server's message; an API token has none to end). ``POST /api/logout``"""
+        ...
+    async def register_all_datafile_pids(self) -> str:
+        """Register PIDs for every published file without one (superusers): the server's message. ``GET /api/admin/registerDataFileAll``"""
+        ...
+    async def register_datafile_pid(self, identifier: Identifier) -> str:
+        """Register a PID for one published file (superusers): the server's message. ``GET /api/admin/{id}/registerDataFile``"""
         ...
     async def wait_for_unlock(self, identifier: Identifier, lock_type: str, timeout_seconds: int = 300) -> None:
         """Wait until a dataset has no lock of ``lock_type`` (``Ingest``, ``finalizePublication``, ``InReview``, ...), at most ``timeout_seconds`` (then ``ServerError``). ``GET /api/datasets/{id}/locks?type=`` until free"""
+        ...
+    # ---- api_permissions.py
+    async def get_collection_user_permissions(self, identifier: Identifier) -> UserPermissions:
+        """What the caller may do on a collection (``can_add_dataset``, ``can_edit_dataverse``, ...). ``GET /api/dataverses/{id}/userPermissions``"""
+        ...
+    async def get_datafile_citation(self, identifier: Identifier, version: str = ':latest', include_deaccessioned: bool = False) -> str:
+        """A file's citation in HTML, in a version of its dataset. ``GET /api/files/{id}/versions/{v}/citation``"""
+        ...
+    async def get_datafile_user_permissions(self, identifier: Identifier) -> UserPermissions:
+        """What the caller may do on a file (``can_download_file``, ``can_manage_file_permissions``, ``can_edit_owner_dataset``). ``GET /api/access/datafile/{id}/userPermissions``"""
+        ...
+    async def get_dataset_citation(self, identifier: Identifier, version: str = ':latest', include_deaccessioned: bool = False) -> str:
+        """A dataset version's citation in HTML (``:latest``, ``:draft``, ``1.0``, ...). ``GET /api/datasets/{id}/versions/{v}/citation``"""
+        ...
+    async def get_dataset_user_permissions(self, identifier: Identifier) -> UserPermissions:
+        """What the caller may do on a dataset (``can_edit_dataset``, ``can_publish_dataset``, ...). ``GET /api/datasets/{id}/userPermissions``"""
+        ...
+    async def get_private_url_dataset_version(self, token: str) -> DatasetVersion:
+        """The draft a private URL token opens, as its reviewer sees it (the token is kept out of errors). ``GET /api/datasets/privateUrlDatasetVersion/{token}``"""
+        ...
+    async def get_private_url_dataset_version_citation(self, token: str) -> str:
+        """The citation (HTML) of the draft a private URL token opens. ``GET /api/datasets/privateUrlDatasetVersion/{token}/citation``"""
+        ...
+    # ---- api_streams.py
+    def crawl_collection_stream(self, identifier: Identifier = ':root', filter_by: Optional[str] = None, fetch_titles: bool = True, concurrency: Optional[int] = None) -> AsyncItemStream:
+        """The collections and datasets below a collection as they are found (arrival order, not depth first): :class:`CrawledCollection` and :class:`CrawledDataset`. A failed request raises after the items found before it. ``GET /api/dataverses/{id}/contents`` per collection"""
+        ...
+    def search_stream(self, q: str = '*', type: Optional[Sequence[str]] = None, subtree: Optional[Sequence[str]] = None, sort: Optional[str] = None, order: Optional[str] = None, per_page: Optional[int] = None, start: Optional[int] = None, fq: Optional[Sequence[str]] = None, metadata_fields: Optional[Sequence[str]] = None, show_relevance: Optional[bool] = None, show_entity_ids: Optional[bool] = None, show_api_urls: Optional[bool] = None, query_entities: Optional[bool] = None, geo_point: Optional[Union[str, Tuple[float, float]]] = None, geo_radius: Optional[Union[str, float]] = None, show_collections: Optional[bool] = None, search_service: Optional[str] = None, limit: Optional[int] = None) -> AsyncItemStream:
+        """Every result of a search, page after page (``per_page`` each, the next page fetched while the current one is read), as models; at most ``limit`` items; an entity never comes twice. ``GET /api/search`` per page"""
+        ...
+    # ---- api_access.py
+    async def allow_access_request(self, identifier: Identifier, do_allow: bool = True) -> Message:
+        """Allow (or with ``do_allow=False`` stop) requests for access to a dataset's restricted files. ``PUT /api/access/{id}/allowAccessRequest``"""
+        ...
+    async def download_all_datafiles(self, identifier: Identifier, version: Optional[str] = None, original: bool = False, destination: Optional[PathLike] = None, progress: Progress = None) -> Union[bytes, SavedFile]:
+        """The files of a dataset version (the latest the caller may see by default) as one zip: ``bytes``, or a :class:`SavedFile` with ``destination``. ``original``: saved originals of ingested files. ``GET /api/access/dataset/{id}[/versions/{v}]``"""
+        ...
+    async def get_datafile(self, identifier: Identifier, data_format: Optional[str] = None, no_var_header: bool = False, image_thumb: Union[None, bool, int, str] = None, gbrecs: bool = False, range: Union[None, int, Tuple[int, Optional[int]]] = None, destination: Optional[PathLike] = None, progress: Progress = None) -> Union[bytes, SavedFile]:
+        """A file's bytes (``bytes``), or with ``destination`` written there chunk by chunk (a :class:`SavedFile`; ``progress`` gets ``(bytes written, None)``). ``data_format``: ``original`` (the saved original of an ingested file), ``tab``, ...; ``no_var_header``: a tabular file without its header line; ``image_thumb``: a thumbnail (``True`` or a size in pixels); ``gbrecs``: do not count the download; ``range``: ``start`` or ``(start, end)`` (``end`` inclusive). ``GET /api/access/datafile/{id}``"""
+        ...
+    async def get_datafile_bundle(self, identifier: Identifier, destination: Optional[PathLike] = None, progress: Progress = None) -> Union[bytes, SavedFile]:
+        """A tabular file's bundle as a zip: the ingested file with its header line, the saved original, the file's DDI, and its EndNote, RIS and BibTeX citations (``bytes``, or a :class:`SavedFile` with ``destination``). ``GET /api/access/datafile/bundle/{id}``"""
+        ...
+    async def get_datafile_download_url(self, identifier: Identifier, data_format: Optional[str] = None, no_var_header: bool = False, image_thumb: Union[None, bool, int, str] = None, gbrecs: bool = False) -> str:
+        """The URL a file's bytes come from (``str``): where a store that redirects downloads sends the client, else the access URL itself (only the first byte is asked for). ``GET /api/access/datafile/{id}``"""
+        ...
+    async def get_datafiles(self, identifier: Union[str, Sequence[int]], data_format: Optional[str] = None, destination: Optional[PathLike] = None, progress: Progress = None) -> Union[bytes, SavedFile]:
+        """Several files of one dataset as one zip (each under its folder, ``MANIFEST.TXT`` last): ``bytes``, or a :class:`SavedFile` with ``destination``. ``identifier``: file ids (a list, or pyDataverse's ``"1,2,3"``); ``data_format="original"``: saved originals of ingested files. ``GET /api/access/datafiles/{id,id,...}``"""
+        ...
+    async def grant_file_access(self, identifier: Identifier, user: str) -> Message:
+        """Grant a user (``@name``) access to a restricted file. ``PUT /api/access/datafile/{id}/grantAccess/{user}``"""
+        ...
+    async def list_file_access_requests(self, identifier: Identifier, include_history: bool = False) -> List[FileAccessRequest]:
+        """The open requests for access to a file (with ``include_history`` also the granted and rejected ones): a list of :class:`FileAccessRequest`. ``GET /api/access/datafile/{id}/listRequests``"""
+        ...
+    async def reject_file_access_request(self, identifier: Identifier, user: str) -> Message:
+        """Reject a user's request for access to a file. ``PUT /api/access/datafile/{id}/rejectAccess/{user}``"""
+        ...
+    async def request_access(self, identifier: Identifier) -> Message:
+        """Ask for access to a restricted file (signed-in users). ``PUT /api/access/datafile/{id}/requestAccess``"""
+        ...
+    async def revoke_file_access(self, identifier: Identifier, user: str) -> Message:
+        """Take back a user's access to a file. ``DELETE /api/access/datafile/{id}/revokeAccess/{user}``"""
+        ...
+    async def stream_all_datafiles(self, identifier: Identifier, version: Optional[str] = None, original: bool = False) -> AsyncDataStream:
+        """:meth:`download_all_datafiles` as a :class:`DataStream`. ``GET /api/access/dataset/{id}[/versions/{v}]``"""
+        ...
+    async def stream_datafile(self, identifier: Identifier, data_format: Optional[str] = None, no_var_header: bool = False, image_thumb: Union[None, bool, int, str] = None, gbrecs: bool = False, range: Union[None, int, Tuple[int, Optional[int]]] = None) -> AsyncDataStream:
+        """A file's bytes as they arrive: a :class:`DataStream` of ``bytes`` chunks (an async one from ``AsyncNativeApi``), with the options of :meth:`get_datafile`. ``GET /api/access/datafile/{id}``"""
+        ...
+    async def stream_datafiles(self, identifier: Union[str, Sequence[int]], data_format: Optional[str] = None) -> AsyncDataStream:
+        """:meth:`get_datafiles` as a :class:`DataStream`. ``GET /api/access/datafiles/{id,id,...}``"""
+        ...
+    # ---- api_roles.py
+    async def create_role(self, dataverse_id: Identifier, alias: str, name: str, permissions: Sequence[str], description: Optional[str] = None) -> Role:
+        """Create a role on a collection (superusers; the alias unused): a :class:`Role`. ``permissions``: Dataverse's permission names (``DownloadFile``, ...) or ``["ALL"]``; checked here before sending. ``POST /api/roles?dvo={collection}``"""
+        ...
+    async def delete_role(self, role_id: Union[int, str]) -> Message:
+        """Delete a role defined on a collection, and its assignments (built-in roles are refused). ``DELETE /api/roles/{id}`` (``/roles/:alias?alias=``)"""
+        ...
+    async def get_dataverse_assignments(self, identifier: Identifier) -> List[RoleAssignment]:
+        """pyDataverse's name for ``get_collection_assignments``: the role assignments on a collection. ``GET /api/dataverses/{id}/assignments``"""
+        ...
+    async def remove_collection_assignment(self, identifier: Identifier, assignment_id: int) -> Message:
+        """Revoke a role assignment (by its id) on a collection. ``DELETE /api/dataverses/{id}/assignments/{assignment_id}``"""
+        ...
+    async def remove_dataset_assignment(self, identifier: Identifier, assignment_id: int) -> Message:
+        """Revoke a role assignment (by its id) through a dataset (one on the dataset's collection too). ``DELETE /api/datasets/{id}/assignments/{assignment_id}``"""
+        ...
+    async def set_collection_assignment(self, identifier: Identifier, assignee: str, role: str) -> RoleAssignment:
+        """Grant a role (by alias) on a collection to ``assignee`` (``@user``, ``:authenticated-users``, ...): the :class:`RoleAssignment`. ``POST /api/dataverses/{id}/assignments``"""
+        ...
+    async def set_dataset_assignment(self, identifier: Identifier, assignee: str, role: str) -> RoleAssignment:
+        """Grant a role (by alias) on a dataset to ``assignee``: the :class:`RoleAssignment`. ``POST /api/datasets/{id}/assignments``"""
+        ...
+    async def show_role(self, role_id: Union[int, str]) -> Role:
+        """A role by id, or by alias (a string that is not all digits): a :class:`Role`. ``GET /api/roles/{id}`` (``/roles/:alias?alias=``)"""
+        ...
+    # ---- api_metrics.py
+    async def get_datasets_by_data_location(self, data_location: str, parent_alias: Optional[str] = None) -> int:
+        """The count (``int``) of published datasets that are ``local``, ``remote`` (harvested) or ``all``. ``GET /api/info/metrics/datasets?dataLocation=``"""
+        ...
+    async def get_datasets_by_subject(self, date_str: Optional[str] = None, parent_alias: Optional[str] = None, data_location: Optional[str] = None, csv: bool = False) -> Union[List[MetricRow], str]:
+        """Published datasets per subject, up to the month ``date_str`` when given: :class:`MetricRow` list, or CSV text. ``GET /api/info/metrics/datasets/bySubject[/toMonth/{month}]``"""
+        ...
+    async def get_dataverses_by_category(self, parent_alias: Optional[str] = None, csv: bool = False) -> Union[List[MetricRow], str]:
+        """Published collections per category: :class:`MetricRow` list (``category``, ``count``), or CSV text. ``GET /api/info/metrics/dataverses/byCategory``"""
+        ...
+    async def get_dataverses_by_subject(self, parent_alias: Optional[str] = None, csv: bool = False) -> Union[List[MetricRow], str]:
+        """Collections per subject: :class:`MetricRow` list (``subject``, ``count``), or CSV text. ``GET /api/info/metrics/dataverses/bySubject``"""
+        ...
+    async def metrics(self, name: str, to_month: Optional[str] = None, past_days: Optional[int] = None, parent_alias: Optional[str] = None, data_location: Optional[str] = None, csv: bool = False) -> Union[int, List[MetricRow], str]:
+        """Any metric by its path after ``/api/info/metrics/``: a count (``datasets``, ...; with ``to_month`` or ``past_days``) answers ``int``; a list (``files/monthly``, ``datasets/bySubject``, ``files/byType``, ``filedownloads``, ``uniquedownloads/monthly``, ...; ``to_month`` where it applies) a :class:`MetricRow` list, or the server's CSV text with ``csv=True``. ``GET /api/info/metrics/{name}``"""
+        ...
+    async def past_days(self, data_type: str, days_str: Union[int, str], parent_alias: Optional[str] = None, data_location: Optional[str] = None) -> int:
+        """A count (``int``) of ``data_type`` over the past ``days_str`` days. ``GET /api/info/metrics/{type}/pastDays/{days}``"""
+        ...
+    async def total(self, data_type: str, date_str: Optional[str] = None, parent_alias: Optional[str] = None, data_location: Optional[str] = None) -> int:
+        """A count (``int``) of ``data_type`` (``dataverses``, ``datasets``, ``files``, ``downloads``, ``accounts``) up to now, or up to the end of the month ``date_str`` (``YYYY-MM``). ``parent_alias``: within a published collection's subtree; ``data_location`` (datasets): ``local``, ``remote`` or ``all``. ``GET /api/info/metrics/{type}[/toMonth/{month}]``"""
+        ...
+    # ---- api_semantic.py
+    async def delete_dataset_jsonld(self, identifier: Identifier, metadata: Dict[str, Any]) -> JsonLdUpdate:
+        """Delete the fields named in a JSON-LD document from the dataset's draft: a :class:`JsonLdUpdate`. ``PUT /api/datasets/{id}/metadata/delete``"""
+        ...
+    async def get_dataset_jsonld(self, identifier: Identifier, version: Optional[str] = None) -> Dict[str, Any]:
+        """A dataset version's metadata as JSON-LD (a ``dict``: the OAI-ORE aggregation with an inline ``@context``); ``version`` default ``:latest``. ``GET /api/datasets/{id}[/versions/{v}]/metadata``"""
+        ...
+    async def get_datasets_jsonld(self, identifiers: Sequence[Identifier], version: Optional[str] = None, errors: str = 'raise') -> List[Any]:
+        """The JSON-LD of many datasets, read concurrently, in input order; with ``errors="return"`` a failed one is its exception in the list. ``GET /api/datasets/{id}/metadata`` per dataset"""
+        ...
+    async def jsonld_triples(self, document: Dict[str, Any]) -> List[Triple]:
+        """Expand a JSON-LD document (inline ``@context``) to RDF triples with a conforming JSON-LD processor (no request): a list of :class:`Triple`."""
+        ...
+    async def update_dataset_jsonld(self, identifier: Identifier, metadata: Dict[str, Any], replace: bool = False) -> JsonLdUpdate:
+        """Add metadata given as JSON-LD to the dataset's draft (made when there is none); with ``replace``, each field named replaces its old values: a :class:`JsonLdUpdate`. ``PUT /api/datasets/{id}/metadata[?replace=true]``"""
+        ...
+    # ---- api_storage.py
+    async def abort_multipart_upload(self, link: str) -> bool:
+        """Abort a multipart upload (the ``abort`` link of :class:`UploadUrls`): the store drops its parts (``True`` when done). ``DELETE /api/datasets/mpupload?...``"""
+        ...
+    async def complete_multipart_upload(self, link: str, etags: Mapping[int, str]) -> bool:
+        """Complete a multipart upload (the ``complete`` link of :class:`UploadUrls`) with the ETag of each part by part number (``True`` when done). ``PUT /api/datasets/mpupload?...``"""
+        ...
+    async def get_collection_storage_driver(self, identifier: Identifier, effective: bool = False) -> StorageDriver:
+        """The store set on a collection, or with ``effective`` the one it uses (its own, an owner's, or the installation's default): a :class:`StorageDriver`. ``GET /api/dataverses/{id}/storageDriver[?getEffective=true]``"""
+        ...
+    async def get_dataset_storage_driver(self, identifier: Identifier) -> StorageDriver:
+        """The store of a dataset: a :class:`StorageDriver` (``name``, ``type``, ``label``, ``direct_upload``, ...). ``GET /api/datasets/{id}/storageDriver``"""
+        ...
+    async def get_upload_urls(self, identifier: Identifier, size: int) -> UploadUrls:
+        """Presigned URLs for sending ``size`` bytes straight to the dataset's S3 store: an :class:`UploadUrls` (one ``url``, or ``urls`` per part with ``complete`` and ``abort``). A store without direct upload raises ``NotFound``. ``GET /api/datasets/{id}/uploadurls?size=``"""
+        ...
+    async def list_storage_drivers(self, identifier: Identifier = ':root') -> Dict[str, str]:
+        """The stores a collection may use: a ``dict`` of label to id. ``GET /api/dataverses/{id}/allowedStorageDrivers``"""
+        ...
+    async def register_files(self, identifier: Identifier, entries: Sequence[Any], replace: bool = False) -> RegisteredFiles:
+        """Register files already in the dataset's store in one call: each entry an :class:`UploadBody` or dict with ``storageIdentifier``, ``fileName``, ``mimeType``, ``checksum`` (``{"@type", "@value"}``) and the file metadata (with ``replace``, ``fileToReplaceId``): a :class:`RegisteredFiles` (entries that failed say why). ``POST /api/datasets/{id}/addFiles`` (``/replaceFiles``)"""
+        ...
+    async def reset_collection_storage_driver(self, identifier: Identifier) -> Message:
+        """Let a collection inherit its owner's store again (superusers). ``DELETE /api/dataverses/{id}/storageDriver``"""
+        ...
+    async def reset_dataset_storage_driver(self, identifier: Identifier) -> Message:
+        """Let a dataset use its collection's store again (superusers). ``DELETE /api/datasets/{id}/storageDriver``"""
+        ...
+    async def set_collection_storage_driver(self, identifier: Identifier, label: str) -> Message:
+        """Keep the new files of a collection (and everything under it that sets no store) in the store labelled ``label`` (superusers). ``PUT /api/dataverses/{id}/storageDriver``"""
+        ...
+    async def set_dataset_storage_driver(self, identifier: Identifier, label: str) -> Message:
+        """Keep a dataset's new files in the store labelled ``label`` (superusers). ``PUT /api/datasets/{id}/storageDriver``"""
         ...
 

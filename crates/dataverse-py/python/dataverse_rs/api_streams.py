@@ -127,7 +127,7 @@ class _StreamMethods:
     def _do(self, method: str, convert: Callable[[Any], Any], progress: Any = None, **args: Any) -> Any:
         raise NotImplementedError
 
-    def _stream(self, kind: str, convert: Callable[[Any], Any], **args: Any) -> Any:
+    def _item_stream(self, kind: str, convert: Callable[[Any], Any], **args: Any) -> Any:
         from .api import _encode
 
         native = _native.open_stream(self._client, kind, json.dumps(args, default=_encode))
@@ -163,7 +163,7 @@ class _StreamMethods:
         args = dict(locals())
         from .api import _search_args
 
-        return self._stream("search_stream", models.wrap, **_search_args(args))
+        return self._item_stream("search_stream", models.wrap, **_search_args(args))
 
     def crawl_collection_stream(
         self,
@@ -176,7 +176,7 @@ class _StreamMethods:
         order, not depth first): :class:`CrawledCollection` and :class:`CrawledDataset`.
         A failed request raises after the items found before it.
         ``GET /api/dataverses/{id}/contents`` per collection"""
-        return self._stream(
+        return self._item_stream(
             "crawl_collection_stream",
             models.crawl_item,
             identifier=identifier,

@@ -29,6 +29,11 @@ class LocalDataverse:
     - ``generate``: first add a published tree, ``"collections=N,datasets=M,depth=D[,seed=S]"``.
     - ``admin_token``: set the superuser's token to this value.
     - ``max_upload_bytes``: refuse larger uploads (413), as ``:MaxFileUploadSizeInBytes`` does.
+    - ``s3``: keep file bytes in an S3 store with direct upload (``upload-redirect``), served
+      by a real S3 server (``s3s-fs``) started in this process on another free port, its
+      bucket folder under ``data_dir/s3`` (needs a build with the cargo feature ``s3``, as
+      ``.ci/run`` makes). ``s3_part_size``: the part size it hands out for multipart uploads
+      (default Dataverse's 1 GiB; at least 5 MiB).
 
     Use it as a context manager, or call :meth:`stop`. ``url`` and ``admin_token`` are
     what a client needs; :meth:`api` makes one, :meth:`create_user` a plain user.
@@ -43,6 +48,8 @@ class LocalDataverse:
         *,
         admin_token: Optional[str] = None,
         max_upload_bytes: Optional[int] = None,
+        s3: bool = False,
+        s3_part_size: Optional[int] = None,
     ) -> None:
         self._tmp: Optional[tempfile.TemporaryDirectory] = None
         if data_dir is None:
@@ -51,7 +58,7 @@ class LocalDataverse:
         self.data_dir = os.fspath(data_dir)
         try:
             self._server = _native.LocalServer(
-                self.data_dir, latency_ms, faults, generate, admin_token, max_upload_bytes
+                self.data_dir, latency_ms, faults, generate, admin_token, max_upload_bytes, s3, s3_part_size
             )
         except BaseException:
             self._cleanup()
@@ -67,6 +74,18 @@ class LocalDataverse:
     def admin_token(self) -> str:
         """The superuser ``dataverseAdmin``'s API token."""
         return self._server.admin_token
+
+    @property
+    def s3_endpoint(self) -> Optional[str]:
+        """The local S3 server's URL (``s3=True``), else ``None``."""
+        return self._server.s3_endpoint
+
+    @property
+    def s3_objects(self) -> Optional[str]:
+        """The folder holding the S3 bucket's objects (``<folder>/<key>``), else ``None``."""
+        if self._server.s3_endpoint is None:
+            return None
+        return os.path.join(self.data_dir, "s3", "dataverse")
 
     @property
     def running(self) -> bool:

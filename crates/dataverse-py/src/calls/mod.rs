@@ -1,14 +1,20 @@
 //! Every method of `NativeApi`, by name: keyword arguments in, the result as JSON out.
 
+pub mod access;
 mod citations;
 mod collection_setup;
 mod collections;
 mod dataset_admin;
 mod datasets;
+mod direct_upload;
 mod files;
+mod metrics;
 mod permissions;
+mod roles;
 mod search_query;
+mod semantic;
 mod server;
+mod storage_drivers;
 pub mod streams;
 mod transfer;
 
@@ -47,7 +53,13 @@ pub async fn dispatch(name: &str, call: Call) -> Result<Value, Error> {
         .or_else(|| citations::dispatch(name, &call))
         .or_else(|| collection_setup::dispatch(name, &call))
         .or_else(|| dataset_admin::dispatch(name, &call))
-        .or_else(|| permissions::dispatch(name, &call));
+        .or_else(|| permissions::dispatch(name, &call))
+        .or_else(|| access::dispatch(name, &call))
+        .or_else(|| roles::dispatch(name, &call))
+        .or_else(|| metrics::dispatch(name, &call))
+        .or_else(|| semantic::dispatch(name, &call))
+        .or_else(|| storage_drivers::dispatch(name, &call))
+        .or_else(|| direct_upload::dispatch(name, &call));
     match fut {
         Some(fut) => fut.await,
         None => Err(invalid(format!("NativeApi has no method {name}"))),

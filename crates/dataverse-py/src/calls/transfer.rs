@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use dataverse_client::api::upload::UploadReport;
+use dataverse_client::api::upload::{PartDone, UploadMode, UploadReport};
 use dataverse_client::{
     DatasetDownloadMode, DatasetDownloadOptions, DownloadOptions, DownloadReport, Error,
     UploadBody, UploadDirectoryOptions, UploadOptions, Verification,
@@ -22,6 +22,29 @@ pub fn dispatch<'a>(name: &str, c: &'a Call) -> Option<Fut<'a>> {
         "download_datafile" => Box::pin(download(c)),
         "download_dataset" => Box::pin(download_dataset(c)),
         _ => return None,
+    })
+}
+
+/// `mode`: `auto` (direct where the store offers it, the default), `native` or `direct`.
+fn upload_mode(c: &Call) -> Result<UploadMode, Error> {
+    match c.args.opt_str("mode")?.as_deref() {
+        None | Some("auto") => Ok(UploadMode::Auto),
+        Some("native") => Ok(UploadMode::Native),
+        Some("direct") => Ok(UploadMode::Direct),
+        Some(other) => Err(invalid(format!(
+            "mode '{other}' is not one of auto, native, direct"
+        ))),
+    }
+}
+
+/// One part of a direct upload, as the Python part-progress callable gets it.
+fn part_json(path: Option<&std::path::Path>, part: &PartDone) -> Value {
+    json!({
+        "path": path.map(|p| p.display().to_string()),
+        "part": part.part,
+        "parts": part.parts,
+        "bytes": part.bytes,
+        "resumed": part.resumed,
     })
 }
 
@@ -48,9 +71,18 @@ fn upload_json(report: &UploadReport) -> Result<Value, Error> {
 async fn upload(c: &Call, replace: bool) -> Result<Value, Error> {
     let body: UploadBody = c.args.body_or_default("metadata")?;
     let file = path(c, "file")?;
-    let mut options = UploadOptions::new();
+    let mut options = UploadOptions::new().mode(upload_mode(c)?);
+    if let Some(n) = c.args.opt_u64("parallel_parts")? {
+        options = options.parallel_parts(usize::try_from(n).unwrap_or(usize::MAX));
+    }
+    if let Some(dir) = c.args.opt_str("resume_dir")? {
+        options = options.resume_dir(dir);
+    }
     if let Some(p) = c.progress.clone() {
-        options = options.progress(move |done, total| p.report(done, total));
+        let parts = p.clone();
+        options = options
+            .progress(move |done, total| p.report(done, total))
+            .part_progress(move |part| parts.part(part_json(None, part)));
     }
     let id = c.args.str("identifier")?;
     let report = if replace {
@@ -73,10 +105,23 @@ async fn upload_directory(c: &Call) -> Result<Value, Error> {
     if let Some(n) = c.args.opt_u64("concurrency")? {
         options = options.concurrency(usize::try_from(n).unwrap_or(usize::MAX));
     }
+    options = options.mode(upload_mode(c)?);
+    if let Some(n) = c.args.opt_u64("parallel_parts")? {
+        options = options.parallel_parts(usize::try_from(n).unwrap_or(usize::MAX));
+    }
+    if let Some(dir) = c.args.opt_str("resume_dir")? {
+        options = options.resume_dir(dir);
+    }
+    if let Some(n) = c.args.opt_u64("registration_batch")? {
+        options = options.registration_batch(usize::try_from(n).unwrap_or(usize::MAX));
+    }
     if let Some(p) = c.progress.clone() {
-        options = options.progress(move |state| {
-            p.report(state.files_done as u64, Some(state.files_total as u64))
-        });
+        let parts = p.clone();
+        options = options
+            .progress(move |state| {
+                p.report(state.files_done as u64, Some(state.files_total as u64))
+            })
+            .part_progress(move |path, part| parts.part(part_json(Some(path), part)));
     }
     let summary = c
         .api
