@@ -26,6 +26,7 @@ pub fn error_info(error: &Error) -> Value {
         Error::Unauthorized(e) => api("Unauthorized", e),
         Error::Forbidden(e) => api("Forbidden", e),
         Error::BadRequest(e) => api("BadRequest", e),
+        Error::FileTooLarge(e) => api("FileTooLarge", e),
         Error::Conflict(e) => api("Conflict", e),
         Error::RateLimited {
             error: e,

@@ -23,7 +23,7 @@ use pyo3::prelude::*;
 /// `InvalidArgument` naming the first problem.
 #[pyfunction]
 fn validate_body(kind: &str, body: &str) -> PyResult<()> {
-    use dataverse_client::models::{collections, metadata};
+    use dataverse_client::models::{collections, guestbooks, metadata};
     let fail = |e: dataverse_client::Error| raise::raise("InvalidArgument", &e.to_string());
     let value: serde_json::Value = serde_json::from_str(body)
         .map_err(|e| raise::raise("InvalidArgument", &format!("{kind}: not JSON: {e}")))?;
@@ -44,6 +44,12 @@ fn validate_body(kind: &str, body: &str) -> PyResult<()> {
             .map(|_| ())
             .map_err(fail),
         "UploadBody" => args::body_from::<dataverse_client::UploadBody>(kind, value)
+            .map(|_| ())
+            .map_err(fail),
+        "GuestbookBody" => args::body_from::<guestbooks::Guestbook>(kind, value)
+            .map(|_| ())
+            .map_err(fail),
+        "GuestbookResponse" => args::body_from::<guestbooks::GuestbookResponse>(kind, value)
             .map(|_| ())
             .map_err(fail),
         other => Err(raise::raise(

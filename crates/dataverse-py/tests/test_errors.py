@@ -11,6 +11,7 @@ from dataverse_rs import (
     CollectionCreateBody,
     DataverseError,
     DatasetCreateBody,
+    FileTooLarge,
     Forbidden,
     InvalidArgument,
     LocalDataverse,
@@ -65,6 +66,25 @@ def test_bad_request_for_a_file_over_the_size_limit(tmp_path):
         assert info.value.status == 413
         assert info.value.method == "POST"
         assert api.get_datafiles_metadata(pid) == []
+
+
+def test_file_too_large_from_the_installation_setting(fresh_dataverse, tmp_path):
+    api = fresh_dataverse.api()
+    pid = make_dataset(api)
+    fresh_dataverse.set_setting(":MaxFileUploadSizeInBytes", "20")
+    big = tmp_path / "big.txt"
+    big.write_text("x" * 100)
+    with pytest.raises(FileTooLarge) as info:
+        api.upload_datafile(identifier=pid, file=big)
+    e = info.value
+    assert isinstance(e, BadRequest)  # a FileTooLarge is a BadRequest
+    assert "exceeds the size limit of" in e.server_message
+    assert e.method == "POST"
+    assert api.get_datafiles_metadata(pid) == []
+    small = tmp_path / "small.txt"
+    small.write_text("x" * 10)
+    api.upload_datafile(identifier=pid, file=small)
+    assert len(api.get_datafiles_metadata(pid)) == 1
 
 
 def test_forbidden_duplicate_alias(api):

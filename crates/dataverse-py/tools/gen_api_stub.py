@@ -156,6 +156,19 @@ RETURNS = {
     "register_files": "RegisteredFiles",
     "complete_multipart_upload": "bool",
     "abort_multipart_upload": "bool",
+    "get_guestbook": "Guestbook",
+    "list_guestbooks": "List[Guestbook]",
+    "create_guestbook": "Guestbook",
+    "update_guestbook": "Guestbook",
+    "enable_guestbook": "Message",
+    "get_guestbook_responses": "GuestbookResponses",
+    "set_dataset_guestbook": "Message",
+    "remove_dataset_guestbook": "Message",
+    "set_guestbook_entry_at_request": "Message",
+    "get_datafile_ddi": "str",
+    "get_datafile_thumbnail": "bytes",
+    "get_dataset_thumbnail": "bytes",
+    "get_dataset_logo": "bytes",
 }
 
 # Methods that return a stream at once (a plain ``def`` in both classes), by class.
@@ -203,6 +216,14 @@ TYPES = {
     "image_thumb": "Union[None, bool, int, str]",
     "resume_dir": "Optional[PathLike]",
     "part_progress": "Optional[Callable[[UploadPart], Any]]",
+    "guestbook_response": "Optional[Union[GuestbookResponse, Dict[str, Any]]]",
+    "dataset": "Identifier",
+    "id": "int",
+    "offset": "Optional[int]",
+    "file_metadata_id": "Optional[int]",
+    "exclude": "Optional[Sequence[str]]",
+    "include": "Optional[Sequence[str]]",
+    "choice": "Optional[bool]",
 }
 
 
@@ -221,6 +242,10 @@ def annotation(name, param, fn_name=""):
         t = "str" if isinstance(param.default, str) or param.default is inspect.Parameter.empty else "Optional[str]"
     if name == "metadata" and param.default is None:
         t = "Optional[Any]"
+    if name == "size" and param.default is None:
+        t = "Optional[int]"
+    if name == "guestbook":
+        t = "int" if fn_name == "set_dataset_guestbook" else "Union[GuestbookBody, Guestbook, Dict[str, Any]]"
     if name == "destination" and param.default is None:
         t = "Optional[PathLike]"
     if name == "identifier" and param.kind is param.POSITIONAL_OR_KEYWORD and fn_name in ("get_datafiles", "stream_datafiles"):
@@ -275,6 +300,8 @@ def main():
         "from .models_metrics import *  # noqa: F403",
         "from .models_semantic import *  # noqa: F403",
         "from .models_storage import *  # noqa: F403",
+        "from .models_guestbooks import *  # noqa: F403",
+        "from .bodies import GuestbookBody, GuestbookResponse",
         "from .streams import AsyncDataStream, DataStream",
         "",
         "Identifier = Union[str, int]",

@@ -8,7 +8,16 @@ local Dataverse for tests, under pyDataverse's ``NativeApi`` names.
     'root'
 """
 
-from . import errors, models, models_access, models_admin, models_metrics, models_semantic, models_storage
+from . import (
+    errors,
+    models,
+    models_access,
+    models_admin,
+    models_guestbooks,
+    models_metrics,
+    models_semantic,
+    models_storage,
+)
 from ._native import __version__
 from .api import AsyncNativeApi, CrawlResult, NativeApi
 from .api_streams import AsyncItemStream, ItemStream
@@ -17,6 +26,8 @@ from .bodies import (
     DatasetCreateBody,
     EditMetadataBody,
     UpdateCollection,
+    GuestbookBody,
+    GuestbookResponse,
     UploadBody,
     field,
 )
@@ -25,6 +36,7 @@ from .errors import (
     Conflict,
     DataverseError,
     DecodeError,
+    FileTooLarge,
     Forbidden,
     IntegrityError,
     InvalidArgument,
@@ -52,15 +64,19 @@ __all__ = [
     "DatasetCreateBody",
     "EditMetadataBody",
     "UploadBody",
+    "GuestbookBody",
+    "GuestbookResponse",
     "field",
     "errors",
     "models",
     "models_admin",
+    "models_guestbooks",
     "DataverseError",
     "NotFound",
     "Unauthorized",
     "Forbidden",
     "BadRequest",
+    "FileTooLarge",
     "Conflict",
     "RateLimited",
     "ServerError",

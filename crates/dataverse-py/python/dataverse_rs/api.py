@@ -21,6 +21,8 @@ from .api_permissions import _PermissionsMethods
 from .api_streams import _StreamMethods
 from .bodies import _Body
 from .api_access import _AccessMethods
+from .api_guestbooks import _GuestbooksMethods
+from .api_images import _ImagesMethods
 from .api_metrics import _MetricsMethods
 from .api_roles import _RolesMethods
 from .api_semantic import _SemanticMethods
@@ -121,6 +123,8 @@ class _Methods(
     _MetricsMethods,
     _SemanticMethods,
     _StorageMethods,
+    _GuestbooksMethods,
+    _ImagesMethods,
 ):
     """Every method, written once over ``_do`` (blocking or async)."""
 

@@ -15,7 +15,7 @@ import json
 import os
 from typing import Any, Dict, Optional, Sequence, Tuple, Union
 
-from . import _native, errors, models, models_access
+from . import _native, bodies, errors, models, models_access
 from .streams import AsyncDataStream, DataStream
 
 Identifier = Union[str, int]
@@ -47,6 +47,19 @@ def _checked(answer: Any) -> Any:
     if isinstance(answer, str):
         raise errors.from_info(json.loads(answer)["error"])
     return answer
+
+
+def _guestbook_response(value: Any) -> Any:
+    """A :class:`GuestbookResponse` or a dict (checked as the Rust type) as JSON."""
+    if value is None:
+        return None
+    if isinstance(value, bodies.GuestbookResponse):
+        return value.to_dict()
+    if isinstance(value, dict):
+        return bodies.GuestbookResponse.from_dict(value).to_dict()
+    raise errors.InvalidArgument(
+        f"guestbook_response must be a GuestbookResponse or a dict, not a {type(value).__name__}"
+    )
 
 
 def _list(cls: type) -> Any:
@@ -108,17 +121,21 @@ class _AccessMethods:
         range: Range = None,
         destination: Any = None,
         progress: Any = None,
+        guestbook_response: Any = None,
     ):
         """A file's bytes (``bytes``), or with ``destination`` written there chunk by
         chunk (a :class:`SavedFile`; ``progress`` gets ``(bytes written, None)``).
         ``data_format``: ``original`` (the saved original of an ingested file), ``tab``,
         ...; ``no_var_header``: a tabular file without its header line; ``image_thumb``:
         a thumbnail (``True`` or a size in pixels); ``gbrecs``: do not count the download;
-        ``range``: ``start`` or ``(start, end)`` (``end`` inclusive).
+        ``range``: ``start`` or ``(start, end)`` (``end`` inclusive);
+        ``guestbook_response``: the answers to the dataset's guestbook (a
+        :class:`GuestbookResponse` or a dict), where one must be answered before a download.
         ``GET /api/access/datafile/{id}``"""
         args = dict(
             identifier=identifier, data_format=data_format, no_var_header=no_var_header,
             image_thumb=image_thumb, gbrecs=gbrecs, range=_range(range),
+            guestbook_response=_guestbook_response(guestbook_response),
         )
         return self._bytes_or_file("get_datafile", destination, progress, args)
 
@@ -130,6 +147,7 @@ class _AccessMethods:
         image_thumb: Union[None, bool, int, str] = None,
         gbrecs: bool = False,
         range: Range = None,
+        guestbook_response: Any = None,
     ):
         """A file's bytes as they arrive: a :class:`DataStream` of ``bytes`` chunks (an
         async one from ``AsyncNativeApi``), with the options of :meth:`get_datafile`.
@@ -139,6 +157,7 @@ class _AccessMethods:
             dict(
                 identifier=identifier, data_format=data_format, no_var_header=no_var_header,
                 image_thumb=image_thumb, gbrecs=gbrecs, range=_range(range),
+                guestbook_response=_guestbook_response(guestbook_response),
             ),
         )
 
@@ -148,19 +167,35 @@ class _AccessMethods:
         data_format: Optional[str] = None,
         destination: Any = None,
         progress: Any = None,
+        guestbook_response: Any = None,
     ):
         """Several files of one dataset as one zip (each under its folder,
         ``MANIFEST.TXT`` last): ``bytes``, or a :class:`SavedFile` with ``destination``.
         ``identifier``: file ids (a list, or pyDataverse's ``"1,2,3"``);
-        ``data_format="original"``: saved originals of ingested files.
+        ``data_format="original"``: saved originals of ingested files;
+        ``guestbook_response``: as in :meth:`get_datafile`.
         ``GET /api/access/datafiles/{id,id,...}``"""
-        args = dict(identifier=_ids(identifier), data_format=data_format)
+        args = dict(
+            identifier=_ids(identifier), data_format=data_format,
+            guestbook_response=_guestbook_response(guestbook_response),
+        )
         return self._bytes_or_file("get_datafiles", destination, progress, args)
 
-    def stream_datafiles(self, identifier: Union[str, Sequence[int]], data_format: Optional[str] = None):
+    def stream_datafiles(
+        self,
+        identifier: Union[str, Sequence[int]],
+        data_format: Optional[str] = None,
+        guestbook_response: Any = None,
+    ):
         """:meth:`get_datafiles` as a :class:`DataStream`.
         ``GET /api/access/datafiles/{id,id,...}``"""
-        return self._byte_stream("stream_datafiles", dict(identifier=_ids(identifier), data_format=data_format))
+        return self._byte_stream(
+            "stream_datafiles",
+            dict(
+                identifier=_ids(identifier), data_format=data_format,
+                guestbook_response=_guestbook_response(guestbook_response),
+            ),
+        )
 
     def download_all_datafiles(
         self,
@@ -169,24 +204,49 @@ class _AccessMethods:
         original: bool = False,
         destination: Any = None,
         progress: Any = None,
+        guestbook_response: Any = None,
     ):
         """The files of a dataset version (the latest the caller may see by default) as
         one zip: ``bytes``, or a :class:`SavedFile` with ``destination``. ``original``:
-        saved originals of ingested files. ``GET /api/access/dataset/{id}[/versions/{v}]``"""
-        args = dict(identifier=identifier, version=version, original=original)
+        saved originals of ingested files; ``guestbook_response``: as in
+        :meth:`get_datafile`. ``GET /api/access/dataset/{id}[/versions/{v}]``"""
+        args = dict(
+            identifier=identifier, version=version, original=original,
+            guestbook_response=_guestbook_response(guestbook_response),
+        )
         return self._bytes_or_file("download_all_datafiles", destination, progress, args)
 
-    def stream_all_datafiles(self, identifier: Identifier, version: Optional[str] = None, original: bool = False):
+    def stream_all_datafiles(
+        self,
+        identifier: Identifier,
+        version: Optional[str] = None,
+        original: bool = False,
+        guestbook_response: Any = None,
+    ):
         """:meth:`download_all_datafiles` as a :class:`DataStream`.
         ``GET /api/access/dataset/{id}[/versions/{v}]``"""
-        return self._byte_stream("stream_all_datafiles", dict(identifier=identifier, version=version, original=original))
+        return self._byte_stream(
+            "stream_all_datafiles",
+            dict(
+                identifier=identifier, version=version, original=original,
+                guestbook_response=_guestbook_response(guestbook_response),
+            ),
+        )
 
-    def get_datafile_bundle(self, identifier: Identifier, destination: Any = None, progress: Any = None):
+    def get_datafile_bundle(
+        self,
+        identifier: Identifier,
+        destination: Any = None,
+        progress: Any = None,
+        guestbook_response: Any = None,
+    ):
         """A tabular file's bundle as a zip: the ingested file with its header line, the
         saved original, the file's DDI, and its EndNote, RIS and BibTeX citations
-        (``bytes``, or a :class:`SavedFile` with ``destination``).
+        (``bytes``, or a :class:`SavedFile` with ``destination``); ``guestbook_response``:
+        as in :meth:`get_datafile` (then sent by ``POST``).
         ``GET /api/access/datafile/bundle/{id}``"""
-        return self._bytes_or_file("get_datafile_bundle", destination, progress, dict(identifier=identifier))
+        args = dict(identifier=identifier, guestbook_response=_guestbook_response(guestbook_response))
+        return self._bytes_or_file("get_datafile_bundle", destination, progress, args)
 
     def get_datafile_download_url(
         self,
@@ -206,10 +266,14 @@ class _AccessMethods:
 
     # ---- access requests ------------------------------------------------------------
 
-    def request_access(self, identifier: Identifier):
-        """Ask for access to a restricted file (signed-in users).
+    def request_access(self, identifier: Identifier, guestbook_response: Any = None):
+        """Ask for access to a restricted file (signed-in users); ``guestbook_response``:
+        the answers to the dataset's guestbook where it is answered at request time.
         ``PUT /api/access/datafile/{id}/requestAccess``"""
-        return self._do("request_access", models.Message, identifier=identifier)
+        return self._do(
+            "request_access", models.Message, identifier=identifier,
+            guestbook_response=_guestbook_response(guestbook_response),
+        )
 
     def allow_access_request(self, identifier: Identifier, do_allow: bool = True):
         """Allow (or with ``do_allow=False`` stop) requests for access to a dataset's

@@ -19,6 +19,8 @@ __all__ = [
     "DatasetCreateBody",
     "EditMetadataBody",
     "UploadBody",
+    "GuestbookBody",
+    "GuestbookResponse",
     "field",
 ]
 
@@ -270,3 +272,64 @@ class UploadBody(_Body):
             data_file_tags=list(data_file_tags) if data_file_tags is not None else None,
         )
         super().__init__(_collect(values, extra))
+
+
+class GuestbookBody(_Body):
+    """Body of ``create_guestbook`` and ``update_guestbook``: ``name``, ``enabled``
+    (default ``True``), ``email_required``, ``name_required``, ``institution_required``,
+    ``position_required`` and ``custom_questions`` (dicts ``{"question", "type"
+    ("text", "textarea" or "options"), "required", "displayOrder", "hidden",
+    "optionValues": [{"value", "displayOrder"}]}``)."""
+
+    _kind = "GuestbookBody"
+
+    def __init__(
+        self,
+        name: str,
+        enabled: bool = True,
+        email_required: bool = False,
+        name_required: bool = False,
+        institution_required: bool = False,
+        position_required: bool = False,
+        custom_questions: Optional[Sequence[Dict[str, Any]]] = None,
+        **extra: Any,
+    ) -> None:
+        values = dict(
+            name=name,
+            enabled=enabled,
+            email_required=email_required,
+            name_required=name_required,
+            institution_required=institution_required,
+            position_required=position_required,
+            custom_questions=[dict(q) for q in custom_questions] if custom_questions else None,
+        )
+        super().__init__(_collect(values, extra))
+
+
+class GuestbookResponse(_Body):
+    """The answers to a dataset's guestbook, given as ``guestbook_response=`` to the data
+    access methods and ``request_access``: ``name``, ``email``, ``institution``,
+    ``position`` (left out: the server takes them from the caller's account) and
+    ``answers``: a dict of custom question id to the answer (a string, or a list of lines
+    for a ``textarea`` question)."""
+
+    _kind = "GuestbookResponse"
+
+    def __init__(
+        self,
+        name: Optional[str] = None,
+        email: Optional[str] = None,
+        institution: Optional[str] = None,
+        position: Optional[str] = None,
+        answers: Optional[Dict[int, Union[str, Sequence[str]]]] = None,
+    ) -> None:
+        data: Dict[str, Any] = {
+            k: v
+            for k, v in dict(name=name, email=email, institution=institution, position=position).items()
+            if v is not None
+        }
+        if answers:
+            data["answers"] = [
+                {"id": int(k), "value": v if isinstance(v, str) else list(v)} for k, v in answers.items()
+            ]
+        super().__init__(data)

@@ -8,6 +8,7 @@ server's own message), ``method`` and ``url`` (never containing a secret)::
     ├── Unauthorized      401
     ├── Forbidden         403
     ├── BadRequest        400 (and 405, 406, 413, 415, 416)
+    │   └── FileTooLarge  an upload over the installation's or the store's size limit
     ├── Conflict          409
     ├── RateLimited       429 (``retry_after`` in seconds, if the server said)
     ├── ServerError       5xx and other unexpected statuses
@@ -29,6 +30,7 @@ __all__ = [
     "Unauthorized",
     "Forbidden",
     "BadRequest",
+    "FileTooLarge",
     "Conflict",
     "RateLimited",
     "ServerError",
@@ -91,6 +93,11 @@ class BadRequest(DataverseError):
     """400 (and 405, 406, 413, 415, 416): the request was refused as malformed."""
 
 
+class FileTooLarge(BadRequest):
+    """An upload refused because the file exceeds the size limit of the installation
+    (``:MaxFileUploadSizeInBytes``) or of the dataset's store."""
+
+
 class Conflict(DataverseError):
     """409: the request conflicts with the object's state."""
 
@@ -132,7 +139,10 @@ class LocalDataverseError(DataverseError):
     """The embedded Dataverse could not start or do what was asked."""
 
 
-_CLASSES = {cls.__name__: cls for cls in (DataverseError, *DataverseError.__subclasses__())}
+_CLASSES = {
+    cls.__name__: cls
+    for cls in (DataverseError, *DataverseError.__subclasses__(), *BadRequest.__subclasses__())
+}
 
 
 def from_info(info: dict) -> DataverseError:

@@ -11,7 +11,10 @@ use futures_util::StreamExt;
 use serde_json::{Value, json};
 use tokio::io::AsyncWriteExt;
 
+use dataverse_client::models::guestbooks::GuestbookResponse;
+
 use super::{Call, Fut, to_json};
+use crate::args::body_from;
 use crate::errors::invalid;
 
 /// The access methods answered as JSON; `None` when `name` is not one. The byte methods
@@ -41,7 +44,8 @@ pub type StreamFut<'a> =
     std::pin::Pin<Box<dyn std::future::Future<Output = Result<ByteStream, Error>> + Send + 'a>>;
 
 /// The methods answering bytes in memory (`get_datafile`, `get_datafiles`,
-/// `download_all_datafiles`, `get_datafile_bundle`); `None` when `name` is not one.
+/// `download_all_datafiles`, `get_datafile_bundle`, and the image methods of
+/// [`super::images`]); `None` when `name` is not one.
 pub fn in_memory<'a>(name: &str, c: &'a Call) -> Option<BytesFut<'a>> {
     Some(match name {
         "get_datafile" => Box::pin(async move {
@@ -52,19 +56,26 @@ pub fn in_memory<'a>(name: &str, c: &'a Call) -> Option<BytesFut<'a>> {
         }),
         "get_datafiles" => Box::pin(async move {
             let (ids, original) = datafiles(c)?;
-            c.api.get_datafiles(&ids, original).await
+            match guestbook(c)? {
+                None => c.api.get_datafiles(&ids, original).await,
+                Some(r) => c.api.get_datafiles_with_guestbook(&ids, original, &r).await,
+            }
         }),
         "download_all_datafiles" => Box::pin(async move {
             let version = c.args.version("version")?;
             let original = c.args.bool_or("original", false)?;
-            c.api
-                .download_all_datafiles(c.args.str("identifier")?, version, original)
-                .await
+            let id = c.args.str("identifier")?;
+            match guestbook(c)? {
+                None => c.api.download_all_datafiles(id, version, original).await,
+                Some(r) => {
+                    c.api
+                        .download_all_datafiles_with_guestbook(id, version, original, &r)
+                        .await
+                }
+            }
         }),
-        "get_datafile_bundle" => {
-            Box::pin(async move { c.api.get_datafile_bundle(c.args.str("identifier")?).await })
-        }
-        _ => return None,
+        "get_datafile_bundle" => Box::pin(bundle(c)),
+        _ => return super::images::in_memory(name, c),
     })
 }
 
@@ -80,32 +91,65 @@ pub fn stream<'a>(name: &str, c: &'a Call) -> Option<StreamFut<'a>> {
         }),
         "get_datafiles" | "stream_datafiles" => Box::pin(async move {
             let (ids, original) = datafiles(c)?;
-            c.api.stream_datafiles(&ids, original).await
+            match guestbook(c)? {
+                None => c.api.stream_datafiles(&ids, original).await,
+                Some(r) => {
+                    c.api
+                        .stream_datafiles_with_guestbook(&ids, original, &r)
+                        .await
+                }
+            }
         }),
         "download_all_datafiles" | "stream_all_datafiles" => Box::pin(async move {
             let version = c.args.version("version")?;
             let original = c.args.bool_or("original", false)?;
-            c.api
-                .stream_all_datafiles(c.args.str("identifier")?, version, original)
-                .await
+            let id = c.args.str("identifier")?;
+            match guestbook(c)? {
+                None => c.api.stream_all_datafiles(id, version, original).await,
+                Some(r) => {
+                    c.api
+                        .stream_all_datafiles_with_guestbook(id, version, original, &r)
+                        .await
+                }
+            }
         }),
         "get_datafile_bundle" => Box::pin(async move {
             // The library reads a bundle whole (a few small entries).
-            let b = c.api.get_datafile_bundle(c.args.str("identifier")?).await?;
+            let b = bundle(c).await?;
             Ok(futures_util::stream::iter([Ok(b)]).boxed())
         }),
         _ => return None,
     })
 }
 
-/// `data_format`, `no_var_header`, `image_thumb`, `gbrecs` and `range` (`[start, end]`,
-/// `end` inclusive and optional).
+/// The optional `guestbook_response` (the answers to the dataset's guestbook).
+fn guestbook(c: &Call) -> Result<Option<GuestbookResponse>, Error> {
+    c.args
+        .raw("guestbook_response")
+        .map(|v| body_from("guestbook_response", v))
+        .transpose()
+}
+
+/// A tabular file's bundle, with the guestbook's answers when given.
+async fn bundle(c: &Call) -> Result<Bytes, Error> {
+    let id = c.args.str("identifier")?;
+    match guestbook(c)? {
+        None => c.api.get_datafile_bundle(id).await,
+        Some(r) => c.api.get_datafile_bundle_with_guestbook(id, &r).await,
+    }
+}
+
+/// `data_format`, `no_var_header`, `image_thumb`, `gbrecs`, `range` (`[start, end]`,
+/// `end` inclusive and optional) and `guestbook_response`.
 fn options(c: &Call) -> Result<DataAccessOptions, Error> {
     let mut o = DataAccessOptions::new()
         .no_var_header(c.args.bool_or("no_var_header", false)?)
         .gbrecs(c.args.bool_or("gbrecs", false)?);
     if let Some(f) = c.args.opt_str("data_format")? {
         o = o.format(f);
+    }
+    if let Some(r) = guestbook(c)? {
+        o = o.guestbook_response(r);
     }
     if let Some(t) = c.args.raw("image_thumb") {
         o = o.image_thumb(match t {
@@ -214,9 +258,11 @@ fn message(m: String) -> Value {
 }
 
 async fn request(c: &Call) -> Result<Value, Error> {
-    Ok(message(
-        c.api.request_access(c.args.str("identifier")?).await?,
-    ))
+    let id = c.args.str("identifier")?;
+    Ok(message(match guestbook(c)? {
+        None => c.api.request_access(id).await?,
+        Some(r) => c.api.request_access_with_guestbook(id, &r).await?,
+    }))
 }
 
 async fn allow(c: &Call) -> Result<Value, Error> {

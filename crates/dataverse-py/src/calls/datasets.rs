@@ -8,7 +8,7 @@ use dataverse_client::models::metadata::{DatasetCreateBody, EditMetadataBody};
 use dataverse_client::{Error, Version};
 use serde_json::{Value, json};
 
-use super::{Call, Fut, to_json, unsent};
+use super::{Call, Fut, to_json};
 use crate::errors::error_json;
 
 /// The dataset methods; `None` when `name` is not one.
@@ -108,15 +108,13 @@ async fn validate(c: &Call) -> Result<Value, Error> {
 
 async fn preflight(c: &Call) -> Result<Value, Error> {
     let body: DatasetCreateBody = c.args.body("metadata")?;
-    let api = c.api.clone();
-    unsent(move || async move { to_json(&api.preflight_dataset(&body).await?) }).await
+    to_json(&c.api.preflight_dataset(&body).await?)
 }
 
 async fn preflight_edit(c: &Call) -> Result<Value, Error> {
     let body: EditMetadataBody = c.args.body("metadata")?;
     let id = c.args.str("identifier")?;
-    let api = c.api.clone();
-    unsent(move || async move { to_json(&api.preflight_edit(id, &body).await?) }).await
+    to_json(&c.api.preflight_edit(id, &body).await?)
 }
 
 async fn edit(c: &Call) -> Result<Value, Error> {

@@ -8,6 +8,8 @@ mod dataset_admin;
 mod datasets;
 mod direct_upload;
 mod files;
+mod guestbooks;
+mod images;
 mod metrics;
 mod permissions;
 mod roles;
@@ -59,25 +61,13 @@ pub async fn dispatch(name: &str, call: Call) -> Result<Value, Error> {
         .or_else(|| metrics::dispatch(name, &call))
         .or_else(|| semantic::dispatch(name, &call))
         .or_else(|| storage_drivers::dispatch(name, &call))
-        .or_else(|| direct_upload::dispatch(name, &call));
+        .or_else(|| direct_upload::dispatch(name, &call))
+        .or_else(|| guestbooks::dispatch(name, &call))
+        .or_else(|| images::dispatch(name, &call));
     match fut {
         Some(fut) => fut.await,
         None => Err(invalid(format!("NativeApi has no method {name}"))),
     }
-}
-
-/// Run a future that rustc cannot prove `Send` (the client's metadata block reads stream
-/// over borrowed names) on a blocking thread of the runtime. It runs to its end even when
-/// the call is cancelled.
-pub async fn unsent<F, R>(f: F) -> Result<Value, Error>
-where
-    F: FnOnce() -> R + Send + 'static,
-    R: Future<Output = Result<Value, Error>>,
-{
-    let handle = tokio::runtime::Handle::current();
-    tokio::task::spawn_blocking(move || handle.block_on(f()))
-        .await
-        .map_err(|e| invalid(format!("the call's task failed: {e}")))?
 }
 
 /// A result as JSON.

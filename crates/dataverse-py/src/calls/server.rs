@@ -3,7 +3,7 @@
 use dataverse_client::Error;
 use serde_json::{Value, json};
 
-use super::{Call, Fut, to_json, unsent};
+use super::{Call, Fut, to_json};
 
 /// The installation-wide methods; `None` when `name` is not one.
 pub fn dispatch<'a>(name: &str, c: &'a Call) -> Option<Fut<'a>> {
@@ -49,8 +49,7 @@ pub fn dispatch<'a>(name: &str, c: &'a Call) -> Option<Fut<'a>> {
 
 async fn blocks(c: &Call) -> Result<Value, Error> {
     let full = c.args.bool_or("full", false)?;
-    let api = c.api.clone();
-    unsent(move || async move { to_json(&api.get_metadatablocks(full).await?) }).await
+    to_json(&c.api.get_metadatablocks(full).await?)
 }
 
 async fn block(c: &Call) -> Result<Value, Error> {
@@ -67,8 +66,7 @@ async fn collection_blocks(c: &Call) -> Result<Value, Error> {
 
 async fn dataset_blocks(c: &Call) -> Result<Value, Error> {
     let id = c.args.str("identifier")?;
-    let api = c.api.clone();
-    unsent(move || async move { to_json(&api.get_dataset_metadatablocks(id).await?) }).await
+    to_json(&c.api.get_dataset_metadatablocks(id).await?)
 }
 
 async fn license(c: &Call) -> Result<Value, Error> {
