@@ -12,6 +12,8 @@ from .models_access import *  # noqa: F403
 from .models_metrics import *  # noqa: F403
 from .models_semantic import *  # noqa: F403
 from .models_storage import *  # noqa: F403
+from .models_guestbooks import *  # noqa: F403
+from .bodies import GuestbookBody, GuestbookResponse
 from .streams import AsyncDataStream, DataStream
 
 Identifier = Union[str, int]
@@ -329,20 +331,20 @@ class NativeApi:
     def allow_access_request(self, identifier: Identifier, do_allow: bool = True) -> Message:
         """Allow (or with ``do_allow=False`` stop) requests for access to a dataset's restricted files. ``PUT /api/access/{id}/allowAccessRequest``"""
         ...
-    def download_all_datafiles(self, identifier: Identifier, version: Optional[str] = None, original: bool = False, destination: Optional[PathLike] = None, progress: Progress = None) -> Union[bytes, SavedFile]:
-        """The files of a dataset version (the latest the caller may see by default) as one zip: ``bytes``, or a :class:`SavedFile` with ``destination``. ``original``: saved originals of ingested files. ``GET /api/access/dataset/{id}[/versions/{v}]``"""
+    def download_all_datafiles(self, identifier: Identifier, version: Optional[str] = None, original: bool = False, destination: Optional[PathLike] = None, progress: Progress = None, guestbook_response: Optional[Union[GuestbookResponse, Dict[str, Any]]] = None) -> Union[bytes, SavedFile]:
+        """The files of a dataset version (the latest the caller may see by default) as one zip: ``bytes``, or a :class:`SavedFile` with ``destination``. ``original``: saved originals of ingested files; ``guestbook_response``: as in :meth:`get_datafile`. ``GET /api/access/dataset/{id}[/versions/{v}]``"""
         ...
-    def get_datafile(self, identifier: Identifier, data_format: Optional[str] = None, no_var_header: bool = False, image_thumb: Union[None, bool, int, str] = None, gbrecs: bool = False, range: Union[None, int, Tuple[int, Optional[int]]] = None, destination: Optional[PathLike] = None, progress: Progress = None) -> Union[bytes, SavedFile]:
-        """A file's bytes (``bytes``), or with ``destination`` written there chunk by chunk (a :class:`SavedFile`; ``progress`` gets ``(bytes written, None)``). ``data_format``: ``original`` (the saved original of an ingested file), ``tab``, ...; ``no_var_header``: a tabular file without its header line; ``image_thumb``: a thumbnail (``True`` or a size in pixels); ``gbrecs``: do not count the download; ``range``: ``start`` or ``(start, end)`` (``end`` inclusive). ``GET /api/access/datafile/{id}``"""
+    def get_datafile(self, identifier: Identifier, data_format: Optional[str] = None, no_var_header: bool = False, image_thumb: Union[None, bool, int, str] = None, gbrecs: bool = False, range: Union[None, int, Tuple[int, Optional[int]]] = None, destination: Optional[PathLike] = None, progress: Progress = None, guestbook_response: Optional[Union[GuestbookResponse, Dict[str, Any]]] = None) -> Union[bytes, SavedFile]:
+        """A file's bytes (``bytes``), or with ``destination`` written there chunk by chunk (a :class:`SavedFile`; ``progress`` gets ``(bytes written, None)``). ``data_format``: ``original`` (the saved original of an ingested file), ``tab``, ...; ``no_var_header``: a tabular file without its header line; ``image_thumb``: a thumbnail (``True`` or a size in pixels); ``gbrecs``: do not count the download; ``range``: ``start`` or ``(start, end)`` (``end`` inclusive); ``guestbook_response``: the answers to the dataset's guestbook (a :class:`GuestbookResponse` or a dict), where one must be answered before a download. ``GET /api/access/datafile/{id}``"""
         ...
-    def get_datafile_bundle(self, identifier: Identifier, destination: Optional[PathLike] = None, progress: Progress = None) -> Union[bytes, SavedFile]:
-        """A tabular file's bundle as a zip: the ingested file with its header line, the saved original, the file's DDI, and its EndNote, RIS and BibTeX citations (``bytes``, or a :class:`SavedFile` with ``destination``). ``GET /api/access/datafile/bundle/{id}``"""
+    def get_datafile_bundle(self, identifier: Identifier, destination: Optional[PathLike] = None, progress: Progress = None, guestbook_response: Optional[Union[GuestbookResponse, Dict[str, Any]]] = None) -> Union[bytes, SavedFile]:
+        """A tabular file's bundle as a zip: the ingested file with its header line, the saved original, the file's DDI, and its EndNote, RIS and BibTeX citations (``bytes``, or a :class:`SavedFile` with ``destination``); ``guestbook_response``: as in :meth:`get_datafile` (then sent by ``POST``). ``GET /api/access/datafile/bundle/{id}``"""
         ...
     def get_datafile_download_url(self, identifier: Identifier, data_format: Optional[str] = None, no_var_header: bool = False, image_thumb: Union[None, bool, int, str] = None, gbrecs: bool = False) -> str:
         """The URL a file's bytes come from (``str``): where a store that redirects downloads sends the client, else the access URL itself (only the first byte is asked for). ``GET /api/access/datafile/{id}``"""
         ...
-    def get_datafiles(self, identifier: Union[str, Sequence[int]], data_format: Optional[str] = None, destination: Optional[PathLike] = None, progress: Progress = None) -> Union[bytes, SavedFile]:
-        """Several files of one dataset as one zip (each under its folder, ``MANIFEST.TXT`` last): ``bytes``, or a :class:`SavedFile` with ``destination``. ``identifier``: file ids (a list, or pyDataverse's ``"1,2,3"``); ``data_format="original"``: saved originals of ingested files. ``GET /api/access/datafiles/{id,id,...}``"""
+    def get_datafiles(self, identifier: Union[str, Sequence[int]], data_format: Optional[str] = None, destination: Optional[PathLike] = None, progress: Progress = None, guestbook_response: Optional[Union[GuestbookResponse, Dict[str, Any]]] = None) -> Union[bytes, SavedFile]:
+        """Several files of one dataset as one zip (each under its folder, ``MANIFEST.TXT`` last): ``bytes``, or a :class:`SavedFile` with ``destination``. ``identifier``: file ids (a list, or pyDataverse's ``"1,2,3"``); ``data_format="original"``: saved originals of ingested files; ``guestbook_response``: as in :meth:`get_datafile`. ``GET /api/access/datafiles/{id,id,...}``"""
         ...
     def grant_file_access(self, identifier: Identifier, user: str) -> Message:
         """Grant a user (``@name``) access to a restricted file. ``PUT /api/access/datafile/{id}/grantAccess/{user}``"""
@@ -353,19 +355,19 @@ class NativeApi:
     def reject_file_access_request(self, identifier: Identifier, user: str) -> Message:
         """Reject a user's request for access to a file. ``PUT /api/access/datafile/{id}/rejectAccess/{user}``"""
         ...
-    def request_access(self, identifier: Identifier) -> Message:
-        """Ask for access to a restricted file (signed-in users). ``PUT /api/access/datafile/{id}/requestAccess``"""
+    def request_access(self, identifier: Identifier, guestbook_response: Optional[Union[GuestbookResponse, Dict[str, Any]]] = None) -> Message:
+        """Ask for access to a restricted file (signed-in users); ``guestbook_response``: the answers to the dataset's guestbook where it is answered at request time. ``PUT /api/access/datafile/{id}/requestAccess``"""
         ...
     def revoke_file_access(self, identifier: Identifier, user: str) -> Message:
         """Take back a user's access to a file. ``DELETE /api/access/datafile/{id}/revokeAccess/{user}``"""
         ...
-    def stream_all_datafiles(self, identifier: Identifier, version: Optional[str] = None, original: bool = False) -> DataStream:
+    def stream_all_datafiles(self, identifier: Identifier, version: Optional[str] = None, original: bool = False, guestbook_response: Optional[Union[GuestbookResponse, Dict[str, Any]]] = None) -> DataStream:
         """:meth:`download_all_datafiles` as a :class:`DataStream`. ``GET /api/access/dataset/{id}[/versions/{v}]``"""
         ...
-    def stream_datafile(self, identifier: Identifier, data_format: Optional[str] = None, no_var_header: bool = False, image_thumb: Union[None, bool, int, str] = None, gbrecs: bool = False, range: Union[None, int, Tuple[int, Optional[int]]] = None) -> DataStream:
+    def stream_datafile(self, identifier: Identifier, data_format: Optional[str] = None, no_var_header: bool = False, image_thumb: Union[None, bool, int, str] = None, gbrecs: bool = False, range: Union[None, int, Tuple[int, Optional[int]]] = None, guestbook_response: Optional[Union[GuestbookResponse, Dict[str, Any]]] = None) -> DataStream:
         """A file's bytes as they arrive: a :class:`DataStream` of ``bytes`` chunks (an async one from ``AsyncNativeApi``), with the options of :meth:`get_datafile`. ``GET /api/access/datafile/{id}``"""
         ...
-    def stream_datafiles(self, identifier: Union[str, Sequence[int]], data_format: Optional[str] = None) -> DataStream:
+    def stream_datafiles(self, identifier: Union[str, Sequence[int]], data_format: Optional[str] = None, guestbook_response: Optional[Union[GuestbookResponse, Dict[str, Any]]] = None) -> DataStream:
         """:meth:`get_datafiles` as a :class:`DataStream`. ``GET /api/access/datafiles/{id,id,...}``"""
         ...
     # ---- api_roles.py
@@ -464,6 +466,47 @@ class NativeApi:
         ...
     def set_dataset_storage_driver(self, identifier: Identifier, label: str) -> Message:
         """Keep a dataset's new files in the store labelled ``label`` (superusers). ``PUT /api/datasets/{id}/storageDriver``"""
+        ...
+    # ---- api_guestbooks.py
+    def create_guestbook(self, collection: Identifier, guestbook: Union[GuestbookBody, Guestbook, Dict[str, Any]]) -> Guestbook:
+        """Create a guestbook (with its custom questions) on a collection (``EditDataverse``) from a :class:`GuestbookBody` or a dict: the :class:`Guestbook` made. Not retried once sent. ``POST /api/guestbooks/{collection}``"""
+        ...
+    def enable_guestbook(self, collection: Identifier, id: int, enabled: bool = True) -> Message:
+        """Turn a collection's guestbook on (or with ``enabled=False`` off): the server's :class:`Message`. ``PUT /api/guestbooks/{collection}/{id}/enabled``"""
+        ...
+    def get_guestbook(self, id: int) -> Guestbook:
+        """A guestbook by id (anyone may read one): a :class:`Guestbook`. ``GET /api/guestbooks/{id}``"""
+        ...
+    def get_guestbook_responses(self, id: int, limit: Optional[int] = None, offset: Optional[int] = None) -> GuestbookResponses:
+        """The responses recorded for a guestbook, newest first (``limit`` of them from ``offset``; all by default), with the guestbook and its counts: a :class:`GuestbookResponses`. ``GET /api/guestbooks/{id}/responses``"""
+        ...
+    def list_guestbooks(self, collection: Identifier, include_inherited: bool = False, include_stats: bool = False) -> List[Guestbook]:
+        """The guestbooks of a collection (``EditDataverse``): a list of :class:`Guestbook`; with ``include_inherited`` also those of its owners (the root's first), with ``include_stats`` each with ``usage_count`` and ``response_count``. ``GET /api/guestbooks/{collection}/list``"""
+        ...
+    def remove_dataset_guestbook(self, dataset: Identifier) -> Message:
+        """Stop a dataset using a guestbook: the server's :class:`Message`. ``DELETE /api/datasets/{id}/guestbook``"""
+        ...
+    def set_dataset_guestbook(self, dataset: Identifier, guestbook: int) -> Message:
+        """Make a dataset use a guestbook its collection (or an owner) offers (``EditDataset``): the server's :class:`Message`. ``PUT /api/datasets/{id}/guestbook``"""
+        ...
+    def set_guestbook_entry_at_request(self, dataset: Identifier, choice: Optional[bool]) -> Message:
+        """Whether a dataset's guestbook is answered when access is requested rather than on download (superusers): ``True``/``False`` sets it, ``None`` resets it to the installation's default. The server's :class:`Message`. ``PUT``/``DELETE /api/datasets/{id}/guestbookEntryAtRequest``"""
+        ...
+    def update_guestbook(self, id: int, guestbook: Union[GuestbookBody, Guestbook, Dict[str, Any]]) -> Guestbook:
+        """Replace a guestbook (its questions too) by a :class:`GuestbookBody` or a dict: the :class:`Guestbook` as stored. ``PUT /api/guestbooks/{id}``"""
+        ...
+    # ---- api_images.py
+    def get_datafile_ddi(self, identifier: Identifier, file_metadata_id: Optional[int] = None, exclude: Optional[Sequence[str]] = None, include: Optional[Sequence[str]] = None) -> str:
+        """The DDI codebook (XML, ``str``) of an ingested tabular file: the dataset's citation, the file and its variables. ``file_metadata_id``: as one version's metadata describes the file; ``exclude``/``include``: elements to leave out or keep (``sumStat``, ``location``, ...). ``GET /api/access/datafile/{id}/metadata/ddi``"""
+        ...
+    def get_datafile_thumbnail(self, identifier: Identifier, size: Optional[int] = None) -> bytes:
+        """The PNG thumbnail (``bytes``) of an image file, ``size`` pixels on its longest side (Dataverse's default, 64, when ``None``); not counted as a download. ``GET /api/access/datafile/{id}?imageThumb=true|N``"""
+        ...
+    def get_dataset_logo(self, identifier: Identifier) -> bytes:
+        """A dataset's logo (PNG ``bytes``): its uploaded logo, else the 140-pixel thumbnail of the file standing for it; :class:`NotFound` when it has none. ``GET /api/datasets/{id}/logo``"""
+        ...
+    def get_dataset_thumbnail(self, identifier: Identifier) -> bytes:
+        """A dataset's thumbnail (PNG ``bytes``, 48 pixels on its longest side); :class:`NotFound` when it has none. ``GET /api/datasets/{id}/thumbnail``"""
         ...
 
 class AsyncNativeApi(NativeApi):
@@ -773,20 +816,20 @@ class AsyncNativeApi(NativeApi):
     async def allow_access_request(self, identifier: Identifier, do_allow: bool = True) -> Message:
         """Allow (or with ``do_allow=False`` stop) requests for access to a dataset's restricted files. ``PUT /api/access/{id}/allowAccessRequest``"""
         ...
-    async def download_all_datafiles(self, identifier: Identifier, version: Optional[str] = None, original: bool = False, destination: Optional[PathLike] = None, progress: Progress = None) -> Union[bytes, SavedFile]:
-        """The files of a dataset version (the latest the caller may see by default) as one zip: ``bytes``, or a :class:`SavedFile` with ``destination``. ``original``: saved originals of ingested files. ``GET /api/access/dataset/{id}[/versions/{v}]``"""
+    async def download_all_datafiles(self, identifier: Identifier, version: Optional[str] = None, original: bool = False, destination: Optional[PathLike] = None, progress: Progress = None, guestbook_response: Optional[Union[GuestbookResponse, Dict[str, Any]]] = None) -> Union[bytes, SavedFile]:
+        """The files of a dataset version (the latest the caller may see by default) as one zip: ``bytes``, or a :class:`SavedFile` with ``destination``. ``original``: saved originals of ingested files; ``guestbook_response``: as in :meth:`get_datafile`. ``GET /api/access/dataset/{id}[/versions/{v}]``"""
         ...
-    async def get_datafile(self, identifier: Identifier, data_format: Optional[str] = None, no_var_header: bool = False, image_thumb: Union[None, bool, int, str] = None, gbrecs: bool = False, range: Union[None, int, Tuple[int, Optional[int]]] = None, destination: Optional[PathLike] = None, progress: Progress = None) -> Union[bytes, SavedFile]:
-        """A file's bytes (``bytes``), or with ``destination`` written there chunk by chunk (a :class:`SavedFile`; ``progress`` gets ``(bytes written, None)``). ``data_format``: ``original`` (the saved original of an ingested file), ``tab``, ...; ``no_var_header``: a tabular file without its header line; ``image_thumb``: a thumbnail (``True`` or a size in pixels); ``gbrecs``: do not count the download; ``range``: ``start`` or ``(start, end)`` (``end`` inclusive). ``GET /api/access/datafile/{id}``"""
+    async def get_datafile(self, identifier: Identifier, data_format: Optional[str] = None, no_var_header: bool = False, image_thumb: Union[None, bool, int, str] = None, gbrecs: bool = False, range: Union[None, int, Tuple[int, Optional[int]]] = None, destination: Optional[PathLike] = None, progress: Progress = None, guestbook_response: Optional[Union[GuestbookResponse, Dict[str, Any]]] = None) -> Union[bytes, SavedFile]:
+        """A file's bytes (``bytes``), or with ``destination`` written there chunk by chunk (a :class:`SavedFile`; ``progress`` gets ``(bytes written, None)``). ``data_format``: ``original`` (the saved original of an ingested file), ``tab``, ...; ``no_var_header``: a tabular file without its header line; ``image_thumb``: a thumbnail (``True`` or a size in pixels); ``gbrecs``: do not count the download; ``range``: ``start`` or ``(start, end)`` (``end`` inclusive); ``guestbook_response``: the answers to the dataset's guestbook (a :class:`GuestbookResponse` or a dict), where one must be answered before a download. ``GET /api/access/datafile/{id}``"""
         ...
-    async def get_datafile_bundle(self, identifier: Identifier, destination: Optional[PathLike] = None, progress: Progress = None) -> Union[bytes, SavedFile]:
-        """A tabular file's bundle as a zip: the ingested file with its header line, the saved original, the file's DDI, and its EndNote, RIS and BibTeX citations (``bytes``, or a :class:`SavedFile` with ``destination``). ``GET /api/access/datafile/bundle/{id}``"""
+    async def get_datafile_bundle(self, identifier: Identifier, destination: Optional[PathLike] = None, progress: Progress = None, guestbook_response: Optional[Union[GuestbookResponse, Dict[str, Any]]] = None) -> Union[bytes, SavedFile]:
+        """A tabular file's bundle as a zip: the ingested file with its header line, the saved original, the file's DDI, and its EndNote, RIS and BibTeX citations (``bytes``, or a :class:`SavedFile` with ``destination``); ``guestbook_response``: as in :meth:`get_datafile` (then sent by ``POST``). ``GET /api/access/datafile/bundle/{id}``"""
         ...
     async def get_datafile_download_url(self, identifier: Identifier, data_format: Optional[str] = None, no_var_header: bool = False, image_thumb: Union[None, bool, int, str] = None, gbrecs: bool = False) -> str:
         """The URL a file's bytes come from (``str``): where a store that redirects downloads sends the client, else the access URL itself (only the first byte is asked for). ``GET /api/access/datafile/{id}``"""
         ...
-    async def get_datafiles(self, identifier: Union[str, Sequence[int]], data_format: Optional[str] = None, destination: Optional[PathLike] = None, progress: Progress = None) -> Union[bytes, SavedFile]:
-        """Several files of one dataset as one zip (each under its folder, ``MANIFEST.TXT`` last): ``bytes``, or a :class:`SavedFile` with ``destination``. ``identifier``: file ids (a list, or pyDataverse's ``"1,2,3"``); ``data_format="original"``: saved originals of ingested files. ``GET /api/access/datafiles/{id,id,...}``"""
+    async def get_datafiles(self, identifier: Union[str, Sequence[int]], data_format: Optional[str] = None, destination: Optional[PathLike] = None, progress: Progress = None, guestbook_response: Optional[Union[GuestbookResponse, Dict[str, Any]]] = None) -> Union[bytes, SavedFile]:
+        """Several files of one dataset as one zip (each under its folder, ``MANIFEST.TXT`` last): ``bytes``, or a :class:`SavedFile` with ``destination``. ``identifier``: file ids (a list, or pyDataverse's ``"1,2,3"``); ``data_format="original"``: saved originals of ingested files; ``guestbook_response``: as in :meth:`get_datafile`. ``GET /api/access/datafiles/{id,id,...}``"""
         ...
     async def grant_file_access(self, identifier: Identifier, user: str) -> Message:
         """Grant a user (``@name``) access to a restricted file. ``PUT /api/access/datafile/{id}/grantAccess/{user}``"""
@@ -797,19 +840,19 @@ class AsyncNativeApi(NativeApi):
     async def reject_file_access_request(self, identifier: Identifier, user: str) -> Message:
         """Reject a user's request for access to a file. ``PUT /api/access/datafile/{id}/rejectAccess/{user}``"""
         ...
-    async def request_access(self, identifier: Identifier) -> Message:
-        """Ask for access to a restricted file (signed-in users). ``PUT /api/access/datafile/{id}/requestAccess``"""
+    async def request_access(self, identifier: Identifier, guestbook_response: Optional[Union[GuestbookResponse, Dict[str, Any]]] = None) -> Message:
+        """Ask for access to a restricted file (signed-in users); ``guestbook_response``: the answers to the dataset's guestbook where it is answered at request time. ``PUT /api/access/datafile/{id}/requestAccess``"""
         ...
     async def revoke_file_access(self, identifier: Identifier, user: str) -> Message:
         """Take back a user's access to a file. ``DELETE /api/access/datafile/{id}/revokeAccess/{user}``"""
         ...
-    async def stream_all_datafiles(self, identifier: Identifier, version: Optional[str] = None, original: bool = False) -> AsyncDataStream:
+    async def stream_all_datafiles(self, identifier: Identifier, version: Optional[str] = None, original: bool = False, guestbook_response: Optional[Union[GuestbookResponse, Dict[str, Any]]] = None) -> AsyncDataStream:
         """:meth:`download_all_datafiles` as a :class:`DataStream`. ``GET /api/access/dataset/{id}[/versions/{v}]``"""
         ...
-    async def stream_datafile(self, identifier: Identifier, data_format: Optional[str] = None, no_var_header: bool = False, image_thumb: Union[None, bool, int, str] = None, gbrecs: bool = False, range: Union[None, int, Tuple[int, Optional[int]]] = None) -> AsyncDataStream:
+    async def stream_datafile(self, identifier: Identifier, data_format: Optional[str] = None, no_var_header: bool = False, image_thumb: Union[None, bool, int, str] = None, gbrecs: bool = False, range: Union[None, int, Tuple[int, Optional[int]]] = None, guestbook_response: Optional[Union[GuestbookResponse, Dict[str, Any]]] = None) -> AsyncDataStream:
         """A file's bytes as they arrive: a :class:`DataStream` of ``bytes`` chunks (an async one from ``AsyncNativeApi``), with the options of :meth:`get_datafile`. ``GET /api/access/datafile/{id}``"""
         ...
-    async def stream_datafiles(self, identifier: Union[str, Sequence[int]], data_format: Optional[str] = None) -> AsyncDataStream:
+    async def stream_datafiles(self, identifier: Union[str, Sequence[int]], data_format: Optional[str] = None, guestbook_response: Optional[Union[GuestbookResponse, Dict[str, Any]]] = None) -> AsyncDataStream:
         """:meth:`get_datafiles` as a :class:`DataStream`. ``GET /api/access/datafiles/{id,id,...}``"""
         ...
     # ---- api_roles.py
@@ -908,5 +951,46 @@ class AsyncNativeApi(NativeApi):
         ...
     async def set_dataset_storage_driver(self, identifier: Identifier, label: str) -> Message:
         """Keep a dataset's new files in the store labelled ``label`` (superusers). ``PUT /api/datasets/{id}/storageDriver``"""
+        ...
+    # ---- api_guestbooks.py
+    async def create_guestbook(self, collection: Identifier, guestbook: Union[GuestbookBody, Guestbook, Dict[str, Any]]) -> Guestbook:
+        """Create a guestbook (with its custom questions) on a collection (``EditDataverse``) from a :class:`GuestbookBody` or a dict: the :class:`Guestbook` made. Not retried once sent. ``POST /api/guestbooks/{collection}``"""
+        ...
+    async def enable_guestbook(self, collection: Identifier, id: int, enabled: bool = True) -> Message:
+        """Turn a collection's guestbook on (or with ``enabled=False`` off): the server's :class:`Message`. ``PUT /api/guestbooks/{collection}/{id}/enabled``"""
+        ...
+    async def get_guestbook(self, id: int) -> Guestbook:
+        """A guestbook by id (anyone may read one): a :class:`Guestbook`. ``GET /api/guestbooks/{id}``"""
+        ...
+    async def get_guestbook_responses(self, id: int, limit: Optional[int] = None, offset: Optional[int] = None) -> GuestbookResponses:
+        """The responses recorded for a guestbook, newest first (``limit`` of them from ``offset``; all by default), with the guestbook and its counts: a :class:`GuestbookResponses`. ``GET /api/guestbooks/{id}/responses``"""
+        ...
+    async def list_guestbooks(self, collection: Identifier, include_inherited: bool = False, include_stats: bool = False) -> List[Guestbook]:
+        """The guestbooks of a collection (``EditDataverse``): a list of :class:`Guestbook`; with ``include_inherited`` also those of its owners (the root's first), with ``include_stats`` each with ``usage_count`` and ``response_count``. ``GET /api/guestbooks/{collection}/list``"""
+        ...
+    async def remove_dataset_guestbook(self, dataset: Identifier) -> Message:
+        """Stop a dataset using a guestbook: the server's :class:`Message`. ``DELETE /api/datasets/{id}/guestbook``"""
+        ...
+    async def set_dataset_guestbook(self, dataset: Identifier, guestbook: int) -> Message:
+        """Make a dataset use a guestbook its collection (or an owner) offers (``EditDataset``): the server's :class:`Message`. ``PUT /api/datasets/{id}/guestbook``"""
+        ...
+    async def set_guestbook_entry_at_request(self, dataset: Identifier, choice: Optional[bool]) -> Message:
+        """Whether a dataset's guestbook is answered when access is requested rather than on download (superusers): ``True``/``False`` sets it, ``None`` resets it to the installation's default. The server's :class:`Message`. ``PUT``/``DELETE /api/datasets/{id}/guestbookEntryAtRequest``"""
+        ...
+    async def update_guestbook(self, id: int, guestbook: Union[GuestbookBody, Guestbook, Dict[str, Any]]) -> Guestbook:
+        """Replace a guestbook (its questions too) by a :class:`GuestbookBody` or a dict: the :class:`Guestbook` as stored. ``PUT /api/guestbooks/{id}``"""
+        ...
+    # ---- api_images.py
+    async def get_datafile_ddi(self, identifier: Identifier, file_metadata_id: Optional[int] = None, exclude: Optional[Sequence[str]] = None, include: Optional[Sequence[str]] = None) -> str:
+        """The DDI codebook (XML, ``str``) of an ingested tabular file: the dataset's citation, the file and its variables. ``file_metadata_id``: as one version's metadata describes the file; ``exclude``/``include``: elements to leave out or keep (``sumStat``, ``location``, ...). ``GET /api/access/datafile/{id}/metadata/ddi``"""
+        ...
+    async def get_datafile_thumbnail(self, identifier: Identifier, size: Optional[int] = None) -> bytes:
+        """The PNG thumbnail (``bytes``) of an image file, ``size`` pixels on its longest side (Dataverse's default, 64, when ``None``); not counted as a download. ``GET /api/access/datafile/{id}?imageThumb=true|N``"""
+        ...
+    async def get_dataset_logo(self, identifier: Identifier) -> bytes:
+        """A dataset's logo (PNG ``bytes``): its uploaded logo, else the 140-pixel thumbnail of the file standing for it; :class:`NotFound` when it has none. ``GET /api/datasets/{id}/logo``"""
+        ...
+    async def get_dataset_thumbnail(self, identifier: Identifier) -> bytes:
+        """A dataset's thumbnail (PNG ``bytes``, 48 pixels on its longest side); :class:`NotFound` when it has none. ``GET /api/datasets/{id}/thumbnail``"""
         ...
 
