@@ -28,11 +28,7 @@ pub fn dispatch<'a>(name: &str, c: &'a Call) -> Option<Fut<'a>> {
         "enable_guestbook" => Box::pin(enable(c)),
         "get_guestbook_responses" => Box::pin(async move {
             let (limit, offset) = (c.args.opt_u64("limit")?, c.args.opt_u64("offset")?);
-            to_json(
-                &c.api
-                    .get_guestbook_responses(id(c)?, limit, offset)
-                    .await?,
-            )
+            to_json(&c.api.get_guestbook_responses(id(c)?, limit, offset).await?)
         }),
         "set_dataset_guestbook" => Box::pin(async move {
             let guestbook = c

@@ -29,11 +29,9 @@ pub fn in_memory<'a>(name: &str, c: &'a Call) -> Option<BytesFut<'a>> {
                 .get_datafile_thumbnail(c.args.str("identifier")?, size)
                 .await
         }),
-        "get_dataset_thumbnail" => Box::pin(async move {
-            c.api
-                .get_dataset_thumbnail(c.args.str("identifier")?)
-                .await
-        }),
+        "get_dataset_thumbnail" => {
+            Box::pin(async move { c.api.get_dataset_thumbnail(c.args.str("identifier")?).await })
+        }
         "get_dataset_logo" => {
             Box::pin(async move { c.api.get_dataset_logo(c.args.str("identifier")?).await })
         }
