@@ -129,8 +129,9 @@ class _AccessMethods:
         ...; ``no_var_header``: a tabular file without its header line; ``image_thumb``:
         a thumbnail (``True`` or a size in pixels); ``gbrecs``: do not count the download;
         ``range``: ``start`` or ``(start, end)`` (``end`` inclusive);
-        ``guestbook_response``: the answers to the dataset's guestbook (a
-        :class:`GuestbookResponse` or a dict), where one must be answered before a download.
+        ``guestbook_response``: the answers to the dataset's guestbook, where one must be
+        answered before a download (a :class:`GuestbookResponse`, or a dict as the server
+        takes it: ``{"name", "email", "answers": [{"id", "value"}]}``).
         ``GET /api/access/datafile/{id}``"""
         args = dict(
             identifier=identifier, data_format=data_format, no_var_header=no_var_header,
