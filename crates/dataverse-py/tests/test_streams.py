@@ -208,3 +208,19 @@ def test_one_reader_at_a_time():
             next(stream)
         reader.join()
         assert isinstance(first[0], (CrawledCollection, CrawledDataset))
+
+
+def test_titles_from_each_source_agree(tree):
+    """``titles_from`` reaches the library: titles read from versions and from the search
+    index are the same, in the crawl and in its stream; an unknown source is refused."""
+    api = tree.api()
+    by_source = {}
+    for source in ("versions", "search", "auto"):
+        items = api.crawl_collection(":root", filter_by="datasets", titles_from=source)
+        by_source[source] = {i.id: i.title for i in items}
+        streamed = {i.id: i.title for i in api.crawl_collection_stream(":root", filter_by="datasets", titles_from=source)}
+        assert streamed == by_source[source]
+    assert len(by_source["versions"]) == 40 and all(by_source["versions"].values())
+    assert by_source["versions"] == by_source["search"] == by_source["auto"]
+    with pytest.raises(InvalidArgument, match="not a title source"):
+        api.crawl_collection(":root", titles_from="guess")

@@ -187,11 +187,13 @@ class _Methods(
         continue_on_error: bool = False,
         concurrency: Optional[int] = None,
         progress: Any = None,
+        titles_from: str = "auto",
     ):
         """Every collection and dataset below a collection, depth first, read with
         concurrent requests: a list of :class:`CrawledCollection` and
         :class:`CrawledDataset`. ``filter_by``: ``"collections"``, ``"datasets"`` or
-        ``None`` (both). ``progress``: a callable ``(found, None)`` (collections and
+        ``None`` (both). ``titles_from``: ``"auto"`` (search, then versions for what the
+        search did not give), ``"search"`` or ``"versions"``. ``progress``: a callable ``(found, None)`` (collections and
         datasets found so far, whatever the filter), or ``True`` for a
         tqdm bar. ``GET /api/dataverses/{id}/contents`` per collection (+ one
         ``GET /api/search`` page per 1,000 datasets for their titles where the server has a
@@ -205,6 +207,7 @@ class _Methods(
             fetch_titles=fetch_titles,
             continue_on_error=continue_on_error,
             concurrency=concurrency,
+            titles_from=titles_from,
         )
 
     # ---- datasets -------------------------------------------------------------------

@@ -171,10 +171,12 @@ class _StreamMethods:
         filter_by: Optional[str] = None,
         fetch_titles: bool = True,
         concurrency: Optional[int] = None,
+        titles_from: str = "auto",
     ):
         """The collections and datasets below a collection as they are found (arrival
         order, not depth first): :class:`CrawledCollection` and :class:`CrawledDataset`.
-        A failed request raises after the items found before it.
+        A failed request raises after the items found before it. ``titles_from`` as in
+        :meth:`crawl_collection`.
         ``GET /api/dataverses/{id}/contents`` per collection"""
         return self._item_stream(
             "crawl_collection_stream",
@@ -183,4 +185,5 @@ class _StreamMethods:
             filter_by=filter_by,
             fetch_titles=fetch_titles,
             concurrency=concurrency,
+            titles_from=titles_from,
         )

@@ -131,6 +131,9 @@ pub fn crawl_options(args: &crate::args::Args) -> Result<CrawlOptions, Error> {
         .filter_by(filter)
         .fetch_titles(args.bool_or("fetch_titles", true)?)
         .continue_on_error(args.bool_or("continue_on_error", false)?);
+    if let Some(source) = args.opt_str("titles_from")? {
+        options = options.titles_from(source.parse()?);
+    }
     if let Some(n) = args.opt_u64("concurrency")? {
         options = options.concurrency(usize::try_from(n).unwrap_or(usize::MAX));
     }
