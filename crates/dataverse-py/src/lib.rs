@@ -4,16 +4,16 @@
 //! result objects.
 
 mod args;
+mod byte_stream;
 mod calls;
 mod client;
 mod errors;
+mod item_stream;
 mod local;
 mod local_s3;
 mod progress;
 mod raise;
 mod runtime;
-mod stream;
-mod streams;
 mod table;
 
 use pyo3::prelude::*;
@@ -66,9 +66,9 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<client::Client>()?;
     m.add_class::<local::LocalServer>()?;
     m.add_class::<runtime::CancelToken>()?;
-    m.add_class::<stream::ItemStream>()?;
-    m.add_function(wrap_pyfunction!(stream::open_stream, m)?)?;
+    m.add_class::<item_stream::ItemStream>()?;
+    m.add_function(wrap_pyfunction!(item_stream::open_stream, m)?)?;
     m.add_function(wrap_pyfunction!(validate_body, m)?)?;
-    streams::register(m)?;
+    byte_stream::register(m)?;
     Ok(())
 }

@@ -5,7 +5,7 @@ use futures_util::StreamExt;
 
 use super::to_json;
 use crate::args::Args;
-use crate::stream::{Items, unknown};
+use crate::item_stream::{Items, unknown};
 
 /// Start the stream `kind`; must run inside the runtime (the library spawns its task).
 pub fn open(api: &NativeApi, kind: &str, args: &Args) -> Result<Items, Error> {
