@@ -400,19 +400,35 @@ async fn deaccessioning_the_newest_version_falls_back_to_the_one_before() {
 }
 
 /// A collection's contents still list a dataset whose only published version was
-/// deaccessioned, so a guest's crawl with titles reads that version (with
-/// `includeDeaccessioned`) instead of failing on the 404 of a plain `:latest` read.
+/// deaccessioned, so a guest's crawl with titles reads that version (asking again with
+/// `includeDeaccessioned` after the 404 of the plain `:latest` read) instead of failing. A
+/// dataset whose newer version was deaccessioned keeps the title of its older published
+/// version, as the plain read gives it.
 #[tokio::test]
 async fn a_guests_crawl_with_titles_passes_a_deaccessioned_dataset() {
-    use dataverse_client::api::crawl::{CrawlFilter, CrawlOptions, TitleSource};
+    use dataverse_client::api::crawl::{CrawlFilter, CrawlItem, CrawlOptions, TitleSource};
 
     let server = TestServer::start().await;
     let api = server.admin();
     let guest = server.anonymous();
-    let (id, pid) = published(&api).await;
-    let title = api.get_dataset_version(id, V1).await.unwrap();
-    let title = title.title().unwrap().to_string();
-    api.deaccession_dataset(pid.as_str(), V1, "Superseded.", None)
+    let (gone, gone_pid) = published(&api).await;
+    let gone_title = api.get_dataset_version(gone, V1).await.unwrap();
+    let gone_title = gone_title.title().unwrap().to_string();
+    api.deaccession_dataset(gone_pid.as_str(), V1, "Superseded.", None)
+        .await
+        .unwrap();
+    let (older, _) = published(&api).await;
+    let older_title = api.get_dataset_version(older, V1).await.unwrap();
+    let older_title = older_title.title().unwrap().to_string();
+    let edit: EditMetadataBody = serde_json::from_value(json!({
+        "fields": [{"typeName": "title", "multiple": false, "typeClass": "primitive", "value": "Corrected finches"}]
+    }))
+    .unwrap();
+    api.edit_dataset_metadata(older, &edit, true).await.unwrap();
+    api.publish_dataset_and_wait(older, ReleaseType::Major, WAIT)
+        .await
+        .unwrap();
+    api.deaccession_dataset(older, V2, "Wrong title.", None)
         .await
         .unwrap();
 
@@ -422,12 +438,27 @@ async fn a_guests_crawl_with_titles_passes_a_deaccessioned_dataset() {
             .fetch_titles(true)
             .titles_from(source);
         let report = guest.crawl_collection_with(":root", options).await.unwrap();
-        let found: Vec<_> = report
-            .items
-            .iter()
-            .filter(|i| i.id() == id)
-            .map(|i| i.title().map(str::to_string))
-            .collect();
-        assert_eq!(found, vec![Some(title.clone())], "{source:?}");
+        let title_of = |id: u64| -> Vec<(Option<String>, Option<String>)> {
+            report
+                .items
+                .iter()
+                .filter_map(|i| match i {
+                    CrawlItem::Dataset(d) if d.id == id => {
+                        Some((d.title.clone(), d.version.clone()))
+                    }
+                    _ => None,
+                })
+                .collect()
+        };
+        assert_eq!(
+            title_of(gone),
+            vec![(Some(gone_title.clone()), Some("1.0".to_string()))],
+            "{source:?}"
+        );
+        assert_eq!(
+            title_of(older),
+            vec![(Some(older_title.clone()), Some("1.0".to_string()))],
+            "{source:?}"
+        );
     }
 }

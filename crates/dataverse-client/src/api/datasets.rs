@@ -144,24 +144,25 @@ impl NativeApi {
             .await
     }
 
-    /// One version of a dataset without its file list (the crawl's title read). A dataset
-    /// whose only published version was deaccessioned is still listed in its collection's
-    /// contents, so deaccessioned versions are included (older servers ignore the flag).
+    /// One version of a dataset without its file list (the crawl's title read), with
+    /// deaccessioned versions counted as published ones when `include_deaccessioned`
+    /// (servers before 6.0 ignore the flag).
     ///
-    /// Endpoint: `GET /api/datasets/{id}/versions/{v}?excludeFiles=true&includeDeaccessioned=true`
+    /// Endpoint: `GET /api/datasets/{id}/versions/{v}?excludeFiles=true[&includeDeaccessioned=true]`
     pub(crate) async fn get_dataset_version_brief(
         &self,
         id: &PersistentOrId,
         version: Version,
+        include_deaccessioned: bool,
     ) -> Result<DatasetVersion> {
-        self.execute(
-            dataset(Request::get, id)
-                .seg("versions")
-                .seg(version)
-                .query("excludeFiles", "true")
-                .query("includeDeaccessioned", "true"),
-        )
-        .await
+        let mut request = dataset(Request::get, id)
+            .seg("versions")
+            .seg(version)
+            .query("excludeFiles", "true");
+        if include_deaccessioned {
+            request = request.query("includeDeaccessioned", "true");
+        }
+        self.execute(request).await
     }
 
     /// Many datasets at once (`:latest` of each), at most

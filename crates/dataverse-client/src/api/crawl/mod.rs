@@ -495,6 +495,9 @@ enum Done {
         pending: Pending,
         /// The title and version label that were read.
         result: Result<(Option<String>, String)>,
+        /// Requests made: 2 when the plain read found nothing and the deaccessioned
+        /// version was read instead.
+        requests: usize,
     },
     Search {
         /// Whether it was the first page (whose `total_count` tells which pages follow).
@@ -731,8 +734,9 @@ impl Crawler {
                 Done::Title {
                     mut pending,
                     result,
+                    requests,
                 } => {
-                    progress.requests += 1;
+                    progress.requests += requests;
                     match result {
                         Ok((title, version)) => {
                             progress.titles_fetched += 1;
@@ -881,15 +885,31 @@ impl Crawler {
                 }
             }
             Task::Title(pending) => {
-                let result = self
+                // A collection still lists a dataset whose only published version was
+                // deaccessioned, while its plain `:latest` read answers 404: then the
+                // deaccessioned version is read. Asking for it first would change the
+                // answer for datasets with an older published version (Dataverse would
+                // return the newer deaccessioned one).
+                let id = PersistentOrId::Id(pending.item.id);
+                let mut requests = 1;
+                let mut result = self
                     .api
-                    .get_dataset_version_brief(
-                        &PersistentOrId::Id(pending.item.id),
-                        Version::Latest,
-                    )
-                    .await
+                    .get_dataset_version_brief(&id, Version::Latest, false)
+                    .await;
+                if matches!(result, Err(Error::NotFound(_))) {
+                    requests += 1;
+                    result = self
+                        .api
+                        .get_dataset_version_brief(&id, Version::Latest, true)
+                        .await;
+                }
+                let result = result
                     .map(|v: DatasetVersion| (v.title().map(str::to_string), v.version_label()));
-                Done::Title { pending, result }
+                Done::Title {
+                    pending,
+                    result,
+                    requests,
+                }
             }
             Task::SearchFirst => {
                 let (mut requests, subtree) = self.subtree().await;
