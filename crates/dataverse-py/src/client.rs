@@ -122,7 +122,7 @@ impl Client {
         };
         let answer = block(py, cancel.as_deref(), async move {
             match dispatch(&method, call).await {
-                Ok(v) => serde_json::json!({ "ok": v }).to_string(),
+                Ok(v) => format!(r#"{{"ok":{}}}"#, v.as_str()),
                 Err(e) => error_json(&e).to_string(),
             }
         })?;

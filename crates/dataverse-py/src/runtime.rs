@@ -1,11 +1,14 @@
-//! One tokio runtime for the module, and running a future from Python: the GIL released
-//! while it runs, Ctrl-C (and a [`CancelToken`]) dropping it, which cancels its requests.
+//! One tokio runtime for the module's client calls (a `LocalDataverse` server has its
+//! own), and running a future from Python: on the calling thread, the GIL released while it
+//! runs, Ctrl-C (and a [`CancelToken`]) dropping it, which cancels its requests.
 
 use std::future::Future;
+use std::panic::AssertUnwindSafe;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
+use futures_util::FutureExt;
 use pyo3::exceptions::PyKeyboardInterrupt;
 use pyo3::prelude::*;
 
@@ -67,9 +70,15 @@ enum Stopped {
     Cancelled,
 }
 
-/// Run `fut` on the runtime and wait for it with the GIL released. A pending signal
-/// (Ctrl-C raises `KeyboardInterrupt`) or a cancelled token drops the future, which aborts
-/// its requests, and raises.
+/// Run `fut` on the calling thread, inside the runtime, with the GIL released. A pending
+/// signal (Ctrl-C raises `KeyboardInterrupt`) or a cancelled token drops the future, which
+/// aborts its requests, and raises.
+///
+/// The future is driven by the calling thread rather than spawned onto the runtime's two
+/// worker threads, as `#[tokio::main]` drives a Rust program's: the workers then only run
+/// what the call spawns (and, for `LocalDataverse`, nothing of the server, which has its
+/// own runtime). `get_datasets` of 1,000 without latency took 0.31 s spawned, against the
+/// Rust library's 0.20 s.
 pub fn block<T, F>(py: Python<'_>, cancel: Option<&CancelToken>, fut: F) -> PyResult<T>
 where
     T: Send + 'static,
@@ -78,27 +87,27 @@ where
     let rt = runtime()?;
     let flag = cancel.map(|c| c.cancelled.clone());
     let outcome = py.detach(|| {
-        let mut task = rt.spawn(fut);
-        loop {
-            match rt.block_on(async { tokio::time::timeout(POLL, &mut task).await }) {
-                Ok(Ok(value)) => return Ok(value),
-                Ok(Err(join)) => {
-                    return Err(Stopped::Signal(crate::raise::raise(
-                        "DataverseError",
-                        &format!("the call's task failed: {join}"),
-                    )));
+        rt.block_on(async {
+            let mut fut = std::pin::pin!(AssertUnwindSafe(fut).catch_unwind());
+            loop {
+                match tokio::time::timeout(POLL, &mut fut).await {
+                    Ok(Ok(value)) => return Ok(value),
+                    Ok(Err(_panic)) => {
+                        return Err(Stopped::Signal(crate::raise::raise(
+                            "DataverseError",
+                            "the call failed inside the library (a panic); please report it",
+                        )));
+                    }
+                    Err(_elapsed) => {}
                 }
-                Err(_elapsed) => {}
+                if flag.as_ref().is_some_and(|f| f.load(Ordering::SeqCst)) {
+                    return Err(Stopped::Cancelled);
+                }
+                if let Err(e) = Python::attach(|py| py.check_signals()) {
+                    return Err(Stopped::Signal(e));
+                }
             }
-            if flag.as_ref().is_some_and(|f| f.load(Ordering::SeqCst)) {
-                task.abort();
-                return Err(Stopped::Cancelled);
-            }
-            if let Err(e) = Python::attach(|py| py.check_signals()) {
-                task.abort();
-                return Err(Stopped::Signal(e));
-            }
-        }
+        })
     });
     match outcome {
         Ok(v) => Ok(v),

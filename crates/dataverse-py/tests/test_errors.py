@@ -199,3 +199,39 @@ def test_a_body_that_is_not_the_documented_json_is_a_decode_error():
         assert info.value.status is None and info.value.url == f"{url}/api/info/version"
     finally:
         server.shutdown()
+
+
+def test_many_at_once_calls_keep_each_outcome_in_its_place(api):
+    # The answers of `get_datasets` and `get_datasets_export` are written as one JSON text
+    # of ok and error entries; each lands in its input position, with its own error.
+    title = 'Daten "für" Ärzte \\ ✓\nzweite Zeile'
+    first = make_dataset(api, title=title)
+    missing = "doi:10.5072/FK2/NOSUCH"
+    with pytest.raises(NotFound) as info:
+        api.get_datasets([first, missing])
+    assert info.value.status == 404 and "NOSUCH" in info.value.url
+
+    got = api.get_datasets([missing, first, missing], errors="return")
+    assert [type(x).__name__ for x in got] == ["NotFound", "Dataset", "NotFound"]
+    assert got[1].persistent_url.endswith(first.split(":", 1)[1])
+    assert got[1].title == title
+    assert all("NOSUCH" in e.url for e in (got[0], got[2]))
+
+    api.publish_dataset(first, wait_seconds=10)  # only published versions export
+    exports = api.get_datasets_export([first, missing], "dataverse_json", as_dict=True, errors="return")
+    assert isinstance(exports[1], NotFound)
+    fields = exports[0]["datasetVersion"]["metadataBlocks"]["citation"]["fields"]
+    assert [f["value"] for f in fields if f["typeName"] == "title"] == [title]
+
+
+def test_a_dropped_local_dataverse_stops_serving():
+    import gc
+
+    dv = LocalDataverse()
+    url = dv.url
+    assert NativeApi(url).get_info_version().version
+    # No stop(): dropping the object shuts its server (on its own runtime) down.
+    del dv
+    gc.collect()
+    with pytest.raises(TransportError):
+        NativeApi(url, max_retries=0, connect_timeout=2).get_info_version()

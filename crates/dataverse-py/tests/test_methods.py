@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from conftest import make_collection, make_dataset, upload, write
 
-from dataverse_rs import NativeApi, NotFound, UploadBody
+from dataverse_rs import InvalidArgument, NativeApi, NotFound, UploadBody
 from dataverse_rs.models import Collection, Dataset
 
 
@@ -99,6 +99,13 @@ def test_download_file_and_dataset(api, tmp_path: Path):
     whole = api.download_dataset(pid, tmp_path / "all", version=":latest")
     assert sorted(f["relative_path"] for f in whole.to_dict()["files"]) == ["a.txt", "sub/b.txt"]
     assert (tmp_path / "all" / "sub" / "b.txt").read_text() == "bravo\n"
+    # Unsynced, and a second dataset download that finds every file already there.
+    quick = api.download_datafile(file_id, tmp_path / "quick.txt", sync=False)
+    assert quick.bytes == 6 and quick.checksum_verified and (tmp_path / "quick.txt").read_text() == "bravo\n"
+    again = api.download_dataset(pid, tmp_path / "all", version=":latest", skip_identical=True, sync=False)
+    assert [f["report"]["skipped"] for f in again.to_dict()["files"]] == [True, True]
+    with pytest.raises(InvalidArgument):
+        api.download_datafile(file_id, tmp_path / "bad.txt", sync="yes")
 
 
 def test_upload_directory(api, tmp_path: Path):

@@ -468,9 +468,14 @@ class _Methods(
         resume: bool = True,
         skip_identical: bool = False,
         progress: Any = None,
+        sync: bool = True,
     ):
         """Download a file to ``destination``, verified against the server's checksum.
-        ``GET /api/access/datafile/{id}``"""
+        ``original``: the file as uploaded, not its ingested ``.tab`` form. ``resume``: go
+        on from a ``.part`` file left by an interrupted run. ``skip_identical``: fetch
+        nothing when the file there already has the server's checksum. ``sync``: flush the
+        file to the disk before renaming it into place (off: faster, but a crash soon after
+        may leave it cut short). ``GET /api/access/datafile/{id}``"""
         return self._do(
             "download_datafile",
             models.DownloadReport,
@@ -481,6 +486,7 @@ class _Methods(
             overwrite=overwrite,
             resume=resume,
             skip_identical=skip_identical,
+            sync=sync,
         )
 
     def download_dataset(
@@ -492,9 +498,15 @@ class _Methods(
         overwrite: bool = False,
         concurrency: Optional[int] = None,
         progress: Any = None,
+        original: bool = False,
+        resume: bool = True,
+        skip_identical: bool = False,
+        sync: bool = True,
     ):
         """Download every file of a version into a directory (``mode="files"``), or the
-        dataset's zip (``mode="zip"``)."""
+        dataset's zip (``mode="zip"``). ``original``, ``resume``, ``skip_identical`` and
+        ``sync`` apply to each file as in :meth:`download_datafile`.
+        ``GET /api/access/datafile/{id}`` each, or ``GET /api/access/dataset/{id}``"""
         return self._do(
             "download_dataset",
             models.DatasetDownload,
@@ -505,6 +517,10 @@ class _Methods(
             mode=mode,
             overwrite=overwrite,
             concurrency=concurrency,
+            original=original,
+            resume=resume,
+            skip_identical=skip_identical,
+            sync=sync,
         )
 
     # ---- installation ---------------------------------------------------------------

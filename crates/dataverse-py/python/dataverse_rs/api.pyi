@@ -65,11 +65,11 @@ class NativeApi:
     def destroy_dataset(self, identifier: Identifier) -> Message:
         """Destroy a dataset, published or not (superusers). ``DELETE /api/datasets/{id}/destroy``"""
         ...
-    def download_datafile(self, identifier: Identifier, destination: PathLike, original: bool = False, overwrite: bool = False, resume: bool = True, skip_identical: bool = False, progress: Progress = None) -> DownloadReport:
-        """Download a file to ``destination``, verified against the server's checksum. ``GET /api/access/datafile/{id}``"""
+    def download_datafile(self, identifier: Identifier, destination: PathLike, original: bool = False, overwrite: bool = False, resume: bool = True, skip_identical: bool = False, progress: Progress = None, sync: bool = True) -> DownloadReport:
+        """Download a file to ``destination``, verified against the server's checksum. ``original``: the file as uploaded, not its ingested ``.tab`` form. ``resume``: go on from a ``.part`` file left by an interrupted run. ``skip_identical``: fetch nothing when the file there already has the server's checksum. ``sync``: flush the file to the disk before renaming it into place (off: faster, but a crash soon after may leave it cut short). ``GET /api/access/datafile/{id}``"""
         ...
-    def download_dataset(self, identifier: Identifier, destination: PathLike, version: Optional[str] = None, mode: str = 'files', overwrite: bool = False, concurrency: Optional[int] = None, progress: Progress = None) -> DatasetDownload:
-        """Download every file of a version into a directory (``mode="files"``), or the dataset's zip (``mode="zip"``)."""
+    def download_dataset(self, identifier: Identifier, destination: PathLike, version: Optional[str] = None, mode: str = 'files', overwrite: bool = False, concurrency: Optional[int] = None, progress: Progress = None, original: bool = False, resume: bool = True, skip_identical: bool = False, sync: bool = True) -> DatasetDownload:
+        """Download every file of a version into a directory (``mode="files"``), or the dataset's zip (``mode="zip"``). ``original``, ``resume``, ``skip_identical`` and ``sync`` apply to each file as in :meth:`download_datafile`. ``GET /api/access/datafile/{id}`` each, or ``GET /api/access/dataset/{id}``"""
         ...
     def edit_dataset_metadata(self, identifier: Identifier, metadata: Any, replace: bool = False) -> DatasetVersion:
         """Add (or with ``replace``, replace) fields of the draft from an :class:`EditMetadataBody`. ``PUT /api/datasets/{id}/editMetadata``"""
@@ -550,11 +550,11 @@ class AsyncNativeApi(NativeApi):
     async def destroy_dataset(self, identifier: Identifier) -> Message:
         """Destroy a dataset, published or not (superusers). ``DELETE /api/datasets/{id}/destroy``"""
         ...
-    async def download_datafile(self, identifier: Identifier, destination: PathLike, original: bool = False, overwrite: bool = False, resume: bool = True, skip_identical: bool = False, progress: Progress = None) -> DownloadReport:
-        """Download a file to ``destination``, verified against the server's checksum. ``GET /api/access/datafile/{id}``"""
+    async def download_datafile(self, identifier: Identifier, destination: PathLike, original: bool = False, overwrite: bool = False, resume: bool = True, skip_identical: bool = False, progress: Progress = None, sync: bool = True) -> DownloadReport:
+        """Download a file to ``destination``, verified against the server's checksum. ``original``: the file as uploaded, not its ingested ``.tab`` form. ``resume``: go on from a ``.part`` file left by an interrupted run. ``skip_identical``: fetch nothing when the file there already has the server's checksum. ``sync``: flush the file to the disk before renaming it into place (off: faster, but a crash soon after may leave it cut short). ``GET /api/access/datafile/{id}``"""
         ...
-    async def download_dataset(self, identifier: Identifier, destination: PathLike, version: Optional[str] = None, mode: str = 'files', overwrite: bool = False, concurrency: Optional[int] = None, progress: Progress = None) -> DatasetDownload:
-        """Download every file of a version into a directory (``mode="files"``), or the dataset's zip (``mode="zip"``)."""
+    async def download_dataset(self, identifier: Identifier, destination: PathLike, version: Optional[str] = None, mode: str = 'files', overwrite: bool = False, concurrency: Optional[int] = None, progress: Progress = None, original: bool = False, resume: bool = True, skip_identical: bool = False, sync: bool = True) -> DatasetDownload:
+        """Download every file of a version into a directory (``mode="files"``), or the dataset's zip (``mode="zip"``). ``original``, ``resume``, ``skip_identical`` and ``sync`` apply to each file as in :meth:`download_datafile`. ``GET /api/access/datafile/{id}`` each, or ``GET /api/access/dataset/{id}``"""
         ...
     async def edit_dataset_metadata(self, identifier: Identifier, metadata: Any, replace: bool = False) -> DatasetVersion:
         """Add (or with ``replace``, replace) fields of the draft from an :class:`EditMetadataBody`. ``PUT /api/datasets/{id}/editMetadata``"""

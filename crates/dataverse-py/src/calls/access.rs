@@ -13,7 +13,7 @@ use tokio::io::AsyncWriteExt;
 
 use dataverse_client::models::guestbooks::GuestbookResponse;
 
-use super::{Call, Fut, to_json};
+use super::{Call, Fut, Json, ok, to_json};
 use crate::args::body_from;
 use crate::errors::invalid;
 
@@ -216,7 +216,7 @@ fn datafiles(c: &Call) -> Result<(Vec<u64>, bool), Error> {
 
 /// Write a stream to `destination` chunk by chunk (never whole in memory), reporting
 /// progress as `(bytes written, None)`. A failed transfer removes the partial file.
-async fn save(c: &Call, mut stream: ByteStream) -> Result<Value, Error> {
+async fn save(c: &Call, mut stream: ByteStream) -> Result<Json, Error> {
     let path = PathBuf::from(c.args.str("destination")?);
     let io = |e: std::io::Error| invalid(format!("cannot write {}: {e}", path.display()));
     let mut file = tokio::fs::File::create(&path).await.map_err(io)?;
@@ -241,49 +241,49 @@ async fn save(c: &Call, mut stream: ByteStream) -> Result<Value, Error> {
     if let Some(p) = &c.progress {
         p.report(written, Some(written));
     }
-    Ok(json!({ "path": path.display().to_string(), "bytes": written }))
+    ok(json!({ "path": path.display().to_string(), "bytes": written }))
 }
 
-async fn download_url(c: &Call) -> Result<Value, Error> {
+async fn download_url(c: &Call) -> Result<Json, Error> {
     let options = options(c)?;
     let url = c
         .api
         .get_datafile_download_url(c.args.str("identifier")?, &options)
         .await?;
-    Ok(json!(url.as_str()))
+    ok(json!(url.as_str()))
 }
 
 fn message(m: String) -> Value {
     json!({ "message": m })
 }
 
-async fn request(c: &Call) -> Result<Value, Error> {
+async fn request(c: &Call) -> Result<Json, Error> {
     let id = c.args.str("identifier")?;
-    Ok(message(match guestbook(c)? {
+    ok(message(match guestbook(c)? {
         None => c.api.request_access(id).await?,
         Some(r) => c.api.request_access_with_guestbook(id, &r).await?,
     }))
 }
 
-async fn allow(c: &Call) -> Result<Value, Error> {
+async fn allow(c: &Call) -> Result<Json, Error> {
     let allow = c.args.bool_or("do_allow", true)?;
-    Ok(message(
+    ok(message(
         c.api
             .allow_access_request(c.args.str("identifier")?, allow)
             .await?,
     ))
 }
 
-async fn grant(c: &Call) -> Result<Value, Error> {
+async fn grant(c: &Call) -> Result<Json, Error> {
     let user = c.args.str("user")?;
-    Ok(message(
+    ok(message(
         c.api
             .grant_file_access(c.args.str("identifier")?, &user)
             .await?,
     ))
 }
 
-async fn list(c: &Call) -> Result<Value, Error> {
+async fn list(c: &Call) -> Result<Json, Error> {
     let history = c.args.bool_or("include_history", false)?;
     to_json(
         &c.api
@@ -292,18 +292,18 @@ async fn list(c: &Call) -> Result<Value, Error> {
     )
 }
 
-async fn reject(c: &Call) -> Result<Value, Error> {
+async fn reject(c: &Call) -> Result<Json, Error> {
     let user = c.args.str("user")?;
-    Ok(message(
+    ok(message(
         c.api
             .reject_file_access_request(c.args.str("identifier")?, &user)
             .await?,
     ))
 }
 
-async fn revoke(c: &Call) -> Result<Value, Error> {
+async fn revoke(c: &Call) -> Result<Json, Error> {
     let user = c.args.str("user")?;
-    Ok(message(
+    ok(message(
         c.api
             .revoke_file_access(c.args.str("identifier")?, &user)
             .await?,

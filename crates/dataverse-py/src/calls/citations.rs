@@ -1,9 +1,9 @@
 //! Citations of datasets and files, and the draft a private URL token opens.
 
 use dataverse_client::{Error, Version};
-use serde_json::{Value, json};
+use serde_json::json;
 
-use super::{Call, Fut, to_json};
+use super::{Call, Fut, Json, ok, to_json};
 
 /// The citation methods; `None` when `name` is not one.
 pub fn dispatch<'a>(name: &str, c: &'a Call) -> Option<Fut<'a>> {
@@ -22,34 +22,34 @@ fn version_args(c: &Call) -> Result<(Version, bool), Error> {
     Ok((version, c.args.bool_or("include_deaccessioned", false)?))
 }
 
-async fn dataset(c: &Call) -> Result<Value, Error> {
+async fn dataset(c: &Call) -> Result<Json, Error> {
     let (version, deaccessioned) = version_args(c)?;
     let id = c.args.str("identifier")?;
-    Ok(json!(
+    ok(json!(
         c.api
             .get_dataset_citation(id, version, deaccessioned)
             .await?
     ))
 }
 
-async fn datafile(c: &Call) -> Result<Value, Error> {
+async fn datafile(c: &Call) -> Result<Json, Error> {
     let (version, deaccessioned) = version_args(c)?;
     let id = c.args.str("identifier")?;
-    Ok(json!(
+    ok(json!(
         c.api
             .get_datafile_citation(id, version, deaccessioned)
             .await?
     ))
 }
 
-async fn private_version(c: &Call) -> Result<Value, Error> {
+async fn private_version(c: &Call) -> Result<Json, Error> {
     let token = c.args.str("token")?;
     to_json(&c.api.get_private_url_dataset_version(&token).await?)
 }
 
-async fn private_citation(c: &Call) -> Result<Value, Error> {
+async fn private_citation(c: &Call) -> Result<Json, Error> {
     let token = c.args.str("token")?;
-    Ok(json!(
+    ok(json!(
         c.api
             .get_private_url_dataset_version_citation(&token)
             .await?

@@ -6,9 +6,9 @@ use dataverse_client::api::tree::{ChildType, ParentType};
 use dataverse_client::models::collection_setup::InputLevel;
 use dataverse_client::models::metadata::DatasetCreateBody;
 use dataverse_client::{Error, MetadataBlocks};
-use serde_json::{Value, json};
+use serde_json::json;
 
-use super::{Call, Fut, to_json};
+use super::{Call, Fut, Json, ok, to_json};
 use crate::errors::invalid;
 
 /// The methods of this family; `None` when `name` is not one.
@@ -51,7 +51,7 @@ fn child_type(name: &str) -> Result<ChildType, Error> {
     }
 }
 
-async fn children(c: &Call) -> Result<Value, Error> {
+async fn children(c: &Call) -> Result<Json, Error> {
     let a = &c.args;
     let parent = a.opt_str("parent")?.unwrap_or_else(|| ":root".into());
     let kind = parent_type(
@@ -66,12 +66,12 @@ async fn children(c: &Call) -> Result<Value, Error> {
     to_json(&c.api.get_children(&parent, kind, &types).await?)
 }
 
-async fn id2alias(c: &Call) -> Result<Value, Error> {
+async fn id2alias(c: &Call) -> Result<Json, Error> {
     let id = c.args.str("dataverse_id")?;
-    Ok(json!(c.api.dataverse_id2alias(id).await?))
+    ok(json!(c.api.dataverse_id2alias(id).await?))
 }
 
-async fn attribute(c: &Call) -> Result<Value, Error> {
+async fn attribute(c: &Call) -> Result<Json, Error> {
     let a = &c.args;
     let (attribute, value) = (a.str("attribute")?, a.str("value")?);
     to_json(
@@ -81,12 +81,12 @@ async fn attribute(c: &Call) -> Result<Value, Error> {
     )
 }
 
-async fn input_levels(c: &Call) -> Result<Value, Error> {
+async fn input_levels(c: &Call) -> Result<Json, Error> {
     let id = c.args.str("identifier")?;
     to_json(&c.api.get_collection_input_levels(id).await?)
 }
 
-async fn set_input_levels(c: &Call) -> Result<Value, Error> {
+async fn set_input_levels(c: &Call) -> Result<Json, Error> {
     let levels: Vec<InputLevel> = c.args.body("levels")?;
     to_json(
         &c.api
@@ -95,7 +95,7 @@ async fn set_input_levels(c: &Call) -> Result<Value, Error> {
     )
 }
 
-async fn list_blocks(c: &Call) -> Result<Value, Error> {
+async fn list_blocks(c: &Call) -> Result<Json, Error> {
     let a = &c.args;
     let on_create = a.bool_or("only_displayed_on_create", false)?;
     let full = a.bool_or("full", false)?;
@@ -106,31 +106,31 @@ async fn list_blocks(c: &Call) -> Result<Value, Error> {
     to_json(&blocks)
 }
 
-async fn set_blocks(c: &Call) -> Result<Value, Error> {
+async fn set_blocks(c: &Call) -> Result<Json, Error> {
     let names = c.args.strs("blocks")?;
     let names: Vec<&str> = names.iter().map(String::as_str).collect();
-    Ok(json!(
+    ok(json!(
         c.api
             .set_collection_metadatablocks(c.args.str("identifier")?, &names)
             .await?
     ))
 }
 
-async fn is_root(c: &Call) -> Result<Value, Error> {
+async fn is_root(c: &Call) -> Result<Json, Error> {
     let id = c.args.str("identifier")?;
-    Ok(json!(c.api.is_collection_metadatablocks_root(id).await?))
+    ok(json!(c.api.is_collection_metadatablocks_root(id).await?))
 }
 
-async fn set_root(c: &Call) -> Result<Value, Error> {
+async fn set_root(c: &Call) -> Result<Json, Error> {
     let root = c.args.bool_or("root", true)?;
-    Ok(json!(
+    ok(json!(
         c.api
             .set_collection_metadatablocks_root(c.args.str("identifier")?, root)
             .await?
     ))
 }
 
-async fn preflight_in(c: &Call) -> Result<Value, Error> {
+async fn preflight_in(c: &Call) -> Result<Json, Error> {
     let body: DatasetCreateBody = c.args.body("metadata")?;
     to_json(
         &c.api

@@ -4,7 +4,7 @@ use dataverse_client::models::collections::{CollectionCreateBody, UpdateCollecti
 use dataverse_client::{CrawlFilter, CrawlOptions, Error};
 use serde_json::{Value, json};
 
-use super::{Call, Fut, to_json};
+use super::{Call, Fut, Json, to_json};
 
 /// The collection methods; `None` when `name` is not one.
 pub fn dispatch<'a>(name: &str, c: &'a Call) -> Option<Fut<'a>> {
@@ -24,11 +24,11 @@ pub fn dispatch<'a>(name: &str, c: &'a Call) -> Option<Fut<'a>> {
     })
 }
 
-async fn get_collection(c: &Call) -> Result<Value, Error> {
+async fn get_collection(c: &Call) -> Result<Json, Error> {
     to_json(&c.api.get_collection(c.args.str("identifier")?).await?)
 }
 
-async fn create_collection(c: &Call) -> Result<Value, Error> {
+async fn create_collection(c: &Call) -> Result<Json, Error> {
     let body: CollectionCreateBody = c.args.body("metadata")?;
     to_json(
         &c.api
@@ -37,7 +37,7 @@ async fn create_collection(c: &Call) -> Result<Value, Error> {
     )
 }
 
-async fn update_collection(c: &Call) -> Result<Value, Error> {
+async fn update_collection(c: &Call) -> Result<Json, Error> {
     let body: UpdateCollection = c.args.body("metadata")?;
     to_json(
         &c.api
@@ -46,15 +46,15 @@ async fn update_collection(c: &Call) -> Result<Value, Error> {
     )
 }
 
-async fn publish_collection(c: &Call) -> Result<Value, Error> {
+async fn publish_collection(c: &Call) -> Result<Json, Error> {
     to_json(&c.api.publish_collection(c.args.str("identifier")?).await?)
 }
 
-async fn delete_collection(c: &Call) -> Result<Value, Error> {
+async fn delete_collection(c: &Call) -> Result<Json, Error> {
     to_json(&c.api.delete_collection(c.args.str("identifier")?).await?)
 }
 
-async fn contents(c: &Call) -> Result<Value, Error> {
+async fn contents(c: &Call) -> Result<Json, Error> {
     to_json(
         &c.api
             .get_collection_contents(c.args.str("identifier")?)
@@ -62,7 +62,7 @@ async fn contents(c: &Call) -> Result<Value, Error> {
     )
 }
 
-async fn assignments(c: &Call) -> Result<Value, Error> {
+async fn assignments(c: &Call) -> Result<Json, Error> {
     to_json(
         &c.api
             .get_collection_assignments(c.args.str("identifier")?)
@@ -70,11 +70,11 @@ async fn assignments(c: &Call) -> Result<Value, Error> {
     )
 }
 
-async fn roles(c: &Call) -> Result<Value, Error> {
+async fn roles(c: &Call) -> Result<Json, Error> {
     to_json(&c.api.get_dataverse_roles(c.args.str("identifier")?).await?)
 }
 
-async fn facets(c: &Call) -> Result<Value, Error> {
+async fn facets(c: &Call) -> Result<Json, Error> {
     to_json(
         &c.api
             .get_collection_facets(c.args.str("identifier")?)
@@ -82,7 +82,7 @@ async fn facets(c: &Call) -> Result<Value, Error> {
     )
 }
 
-async fn facet_details(c: &Call) -> Result<Value, Error> {
+async fn facet_details(c: &Call) -> Result<Json, Error> {
     to_json(
         &c.api
             .get_collection_facet_details(c.args.str("identifier")?)
@@ -92,7 +92,7 @@ async fn facet_details(c: &Call) -> Result<Value, Error> {
 
 /// `crawl_collection(identifier, filter_by, fetch_titles, continue_on_error, concurrency)`:
 /// `{"items": [...], "errors": [...]}`, each item with its `type`.
-async fn crawl(c: &Call) -> Result<Value, Error> {
+async fn crawl(c: &Call) -> Result<Json, Error> {
     let mut options = crawl_options(&c.args)?;
     if let Some(p) = c.progress.clone() {
         options = options.on_progress(move |state| {
@@ -105,8 +105,7 @@ async fn crawl(c: &Call) -> Result<Value, Error> {
         .api
         .crawl_collection_with(c.args.str("identifier")?, options)
         .await?;
-    let items = to_json(&report.items)?;
-    let errors: Vec<Value> = report
+    let errors = report
         .errors
         .iter()
         .map(|f| {
@@ -117,7 +116,19 @@ async fn crawl(c: &Call) -> Result<Value, Error> {
             })
         })
         .collect();
-    Ok(json!({ "items": items, "errors": errors }))
+    // The items (11,000 for a large crawl) are written to text directly, not through a
+    // `Value`.
+    to_json(&CrawlAnswer {
+        items: &report.items,
+        errors,
+    })
+}
+
+/// What `crawl_collection` answers Python.
+#[derive(serde::Serialize)]
+struct CrawlAnswer<'a> {
+    items: &'a [dataverse_client::CrawlItem],
+    errors: Vec<Value>,
 }
 
 /// The crawl's options from `filter_by`, `fetch_titles`, `continue_on_error` and

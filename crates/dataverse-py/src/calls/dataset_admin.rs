@@ -8,7 +8,7 @@ use dataverse_client::models::datasets::LockType;
 use dataverse_client::{Error, Version};
 use serde_json::{Value, json};
 
-use super::{Call, Fut, to_json};
+use super::{Call, Fut, Json, ok, to_json};
 
 /// The methods of this family; `None` when `name` is not one.
 pub fn dispatch<'a>(name: &str, c: &'a Call) -> Option<Fut<'a>> {
@@ -17,7 +17,7 @@ pub fn dispatch<'a>(name: &str, c: &'a Call) -> Option<Fut<'a>> {
         "deaccession_dataset" => Box::pin(deaccession(c)),
         "register_datafile_pid" => Box::pin(register_pid(c)),
         "register_all_datafile_pids" => {
-            Box::pin(async move { Ok(json!(api.register_all_datafile_pids().await?)) })
+            Box::pin(async move { ok(json!(api.register_all_datafile_pids().await?)) })
         }
         "get_dataset_download_size" => Box::pin(download_size(c)),
         "get_file_download_count" => Box::pin(download_count(c)),
@@ -29,13 +29,13 @@ pub fn dispatch<'a>(name: &str, c: &'a Call) -> Option<Fut<'a>> {
         "get_facetable_dataset_fields" => {
             Box::pin(async move { to_json(&api.get_facetable_dataset_fields().await?) })
         }
-        "logout" => Box::pin(async move { Ok(json!(api.logout().await?)) }),
+        "logout" => Box::pin(async move { ok(json!(api.logout().await?)) }),
         "wait_for_unlock" => Box::pin(wait_for_unlock(c)),
         _ => return None,
     })
 }
 
-async fn deaccession(c: &Call) -> Result<Value, Error> {
+async fn deaccession(c: &Call) -> Result<Json, Error> {
     let a = &c.args;
     let version = a.version("version")?.unwrap_or(Version::LatestPublished);
     let reason = a.str("reason")?;
@@ -47,12 +47,12 @@ async fn deaccession(c: &Call) -> Result<Value, Error> {
     )
 }
 
-async fn register_pid(c: &Call) -> Result<Value, Error> {
+async fn register_pid(c: &Call) -> Result<Json, Error> {
     let id = c.args.str("identifier")?;
-    Ok(json!(c.api.register_datafile_pid(id).await?))
+    ok(json!(c.api.register_datafile_pid(id).await?))
 }
 
-async fn download_size(c: &Call) -> Result<Value, Error> {
+async fn download_size(c: &Call) -> Result<Json, Error> {
     let a = &c.args;
     let version = a.version("version")?.unwrap_or(Version::Latest);
     let mut query = DownloadSizeQuery {
@@ -74,28 +74,28 @@ async fn download_size(c: &Call) -> Result<Value, Error> {
     )
 }
 
-async fn download_count(c: &Call) -> Result<Value, Error> {
+async fn download_count(c: &Call) -> Result<Json, Error> {
     let id = c.args.str("identifier")?;
-    Ok(json!(c.api.get_file_download_count(id).await?))
+    ok(json!(c.api.get_file_download_count(id).await?))
 }
 
-async fn data_tables(c: &Call) -> Result<Value, Error> {
+async fn data_tables(c: &Call) -> Result<Json, Error> {
     let id = c.args.str("identifier")?;
     to_json(&c.api.get_file_data_tables(id).await?)
 }
 
-async fn persistent_url(c: &Call) -> Result<Value, Error> {
+async fn persistent_url(c: &Call) -> Result<Json, Error> {
     let id = c.args.str("identifier")?;
-    Ok(json!(c.api.get_dataset_persistent_url(id).await?))
+    ok(json!(c.api.get_dataset_persistent_url(id).await?))
 }
 
 /// `wait_for_unlock(identifier, lock_type, timeout_seconds=300)`: `None` once unlocked.
-async fn wait_for_unlock(c: &Call) -> Result<Value, Error> {
+async fn wait_for_unlock(c: &Call) -> Result<Json, Error> {
     let a = &c.args;
     let lock = LockType::from(a.str("lock_type")?.as_str());
     let timeout = Duration::from_secs(a.opt_u64("timeout_seconds")?.unwrap_or(300));
     c.api
         .wait_for_unlock(a.str("identifier")?, lock, timeout)
         .await?;
-    Ok(Value::Null)
+    ok(Value::Null)
 }

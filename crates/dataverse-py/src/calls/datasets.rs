@@ -6,10 +6,9 @@ use std::sync::Arc;
 use dataverse_client::models::datasets::{LockType, ReleaseType};
 use dataverse_client::models::metadata::{DatasetCreateBody, EditMetadataBody};
 use dataverse_client::{Error, Version};
-use serde_json::{Value, json};
+use serde_json::Value;
 
-use super::{Call, Fut, to_json};
-use crate::errors::error_json;
+use super::{Call, Fut, Json, ok, outcomes, to_json};
 
 /// The dataset methods; `None` when `name` is not one.
 pub fn dispatch<'a>(name: &str, c: &'a Call) -> Option<Fut<'a>> {
@@ -39,19 +38,7 @@ pub fn dispatch<'a>(name: &str, c: &'a Call) -> Option<Fut<'a>> {
     })
 }
 
-/// A list of per-item outcomes: `{"ok": value}` or `{"error": {...}}` each.
-fn outcomes<T: serde::Serialize>(results: Vec<Result<T, Error>>) -> Result<Value, Error> {
-    let items: Vec<Value> = results
-        .into_iter()
-        .map(|r| match r {
-            Ok(v) => Ok(json!({ "ok": to_json(&v)? })),
-            Err(e) => Ok(error_json(&e)),
-        })
-        .collect::<Result<_, Error>>()?;
-    Ok(Value::Array(items))
-}
-
-async fn get_dataset(c: &Call) -> Result<Value, Error> {
+async fn get_dataset(c: &Call) -> Result<Json, Error> {
     let version = c.args.version("version")?;
     to_json(
         &c.api
@@ -60,7 +47,7 @@ async fn get_dataset(c: &Call) -> Result<Value, Error> {
     )
 }
 
-async fn versions(c: &Call) -> Result<Value, Error> {
+async fn versions(c: &Call) -> Result<Json, Error> {
     to_json(
         &c.api
             .get_dataset_versions(c.args.str("identifier")?)
@@ -68,7 +55,7 @@ async fn versions(c: &Call) -> Result<Value, Error> {
     )
 }
 
-async fn version(c: &Call) -> Result<Value, Error> {
+async fn version(c: &Call) -> Result<Json, Error> {
     let v = c.args.version("version")?.unwrap_or(Version::Latest);
     to_json(
         &c.api
@@ -77,16 +64,16 @@ async fn version(c: &Call) -> Result<Value, Error> {
     )
 }
 
-async fn get_datasets(c: &Call) -> Result<Value, Error> {
+async fn get_datasets(c: &Call) -> Result<Json, Error> {
     let ids = c.args.strs("identifiers")?;
     let progress = c.progress.clone().map(|p| {
         Arc::new(move |done: usize, total: usize| p.report(done as u64, Some(total as u64)))
             as Arc<dyn Fn(usize, usize) + Send + Sync>
     });
-    outcomes(c.api.get_datasets_with_progress(ids, progress).await)
+    outcomes(&c.api.get_datasets_with_progress(ids, progress).await)
 }
 
-async fn create(c: &Call) -> Result<Value, Error> {
+async fn create(c: &Call) -> Result<Json, Error> {
     let body: DatasetCreateBody = c.args.body("metadata")?;
     let pid = c.args.opt_str("identifier")?;
     let publish = c.args.bool_or("publish", false)?;
@@ -97,7 +84,7 @@ async fn create(c: &Call) -> Result<Value, Error> {
     to_json(&created)
 }
 
-async fn validate(c: &Call) -> Result<Value, Error> {
+async fn validate(c: &Call) -> Result<Json, Error> {
     let body: DatasetCreateBody = c.args.body("metadata")?;
     to_json(
         &c.api
@@ -106,18 +93,18 @@ async fn validate(c: &Call) -> Result<Value, Error> {
     )
 }
 
-async fn preflight(c: &Call) -> Result<Value, Error> {
+async fn preflight(c: &Call) -> Result<Json, Error> {
     let body: DatasetCreateBody = c.args.body("metadata")?;
     to_json(&c.api.preflight_dataset(&body).await?)
 }
 
-async fn preflight_edit(c: &Call) -> Result<Value, Error> {
+async fn preflight_edit(c: &Call) -> Result<Json, Error> {
     let body: EditMetadataBody = c.args.body("metadata")?;
     let id = c.args.str("identifier")?;
     to_json(&c.api.preflight_edit(id, &body).await?)
 }
 
-async fn edit(c: &Call) -> Result<Value, Error> {
+async fn edit(c: &Call) -> Result<Json, Error> {
     let body: EditMetadataBody = c.args.body("metadata")?;
     let replace = c.args.bool_or("replace", false)?;
     to_json(
@@ -127,7 +114,7 @@ async fn edit(c: &Call) -> Result<Value, Error> {
     )
 }
 
-async fn publish(c: &Call) -> Result<Value, Error> {
+async fn publish(c: &Call) -> Result<Json, Error> {
     let release = ReleaseType::from(
         c.args
             .opt_str("release_type")?
@@ -146,7 +133,7 @@ async fn publish(c: &Call) -> Result<Value, Error> {
     to_json(&published)
 }
 
-async fn locks(c: &Call) -> Result<Value, Error> {
+async fn locks(c: &Call) -> Result<Json, Error> {
     let lock = c
         .args
         .opt_str("lock_type")?
@@ -158,7 +145,7 @@ async fn locks(c: &Call) -> Result<Value, Error> {
     )
 }
 
-async fn assignments(c: &Call) -> Result<Value, Error> {
+async fn assignments(c: &Call) -> Result<Json, Error> {
     to_json(
         &c.api
             .get_dataset_assignments(c.args.str("identifier")?)
@@ -166,15 +153,15 @@ async fn assignments(c: &Call) -> Result<Value, Error> {
     )
 }
 
-async fn delete(c: &Call) -> Result<Value, Error> {
+async fn delete(c: &Call) -> Result<Json, Error> {
     to_json(&c.api.delete_dataset(c.args.str("identifier")?).await?)
 }
 
-async fn destroy(c: &Call) -> Result<Value, Error> {
+async fn destroy(c: &Call) -> Result<Json, Error> {
     to_json(&c.api.destroy_dataset(c.args.str("identifier")?).await?)
 }
 
-async fn submit(c: &Call) -> Result<Value, Error> {
+async fn submit(c: &Call) -> Result<Json, Error> {
     to_json(
         &c.api
             .submit_dataset_for_review(c.args.str("identifier")?)
@@ -182,7 +169,7 @@ async fn submit(c: &Call) -> Result<Value, Error> {
     )
 }
 
-async fn return_to_author(c: &Call) -> Result<Value, Error> {
+async fn return_to_author(c: &Call) -> Result<Json, Error> {
     let reason = c.args.str("reason")?;
     to_json(
         &c.api
@@ -191,7 +178,7 @@ async fn return_to_author(c: &Call) -> Result<Value, Error> {
     )
 }
 
-async fn private_url(c: &Call, what: &str) -> Result<Value, Error> {
+async fn private_url(c: &Call, what: &str) -> Result<Json, Error> {
     let id = c.args.str("identifier")?;
     match what {
         "create" => to_json(&c.api.create_dataset_private_url(id).await?),
@@ -200,7 +187,7 @@ async fn private_url(c: &Call, what: &str) -> Result<Value, Error> {
     }
 }
 
-async fn export(c: &Call) -> Result<Value, Error> {
+async fn export(c: &Call) -> Result<Json, Error> {
     let format = c.args.str("export_format")?;
     let id = c.args.str("identifier")?;
     let text = match c.args.version("version")? {
@@ -211,12 +198,12 @@ async fn export(c: &Call) -> Result<Value, Error> {
         }
         None => c.api.get_dataset_export(id, &format).await?,
     };
-    Ok(Value::String(text))
+    ok(Value::String(text))
 }
 
-async fn exports(c: &Call) -> Result<Value, Error> {
+async fn exports(c: &Call) -> Result<Json, Error> {
     let format = c.args.str("export_format")?;
     let as_dict = c.args.bool_or("as_dict", false)?;
     let ids = c.args.strs("identifiers")?;
-    outcomes(c.api.get_datasets_export(ids, &format, as_dict).await)
+    outcomes(&c.api.get_datasets_export(ids, &format, as_dict).await)
 }

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use dataverse_client::{Error, UploadBody};
 use serde_json::{Value, json};
 
-use super::{Call, Fut, to_json};
+use super::{Call, Fut, Json, ok, to_json};
 use crate::args::body_from;
 use crate::errors::invalid;
 
@@ -21,7 +21,7 @@ pub fn dispatch<'a>(name: &str, c: &'a Call) -> Option<Fut<'a>> {
     })
 }
 
-async fn urls(c: &Call) -> Result<Value, Error> {
+async fn urls(c: &Call) -> Result<Json, Error> {
     let size = c
         .args
         .opt_u64("size")?
@@ -33,7 +33,7 @@ async fn urls(c: &Call) -> Result<Value, Error> {
     )
 }
 
-async fn register(c: &Call) -> Result<Value, Error> {
+async fn register(c: &Call) -> Result<Json, Error> {
     let entries = match c.args.raw("entries") {
         Some(Value::Array(items)) => items
             .into_iter()
@@ -51,7 +51,7 @@ async fn register(c: &Call) -> Result<Value, Error> {
     )
 }
 
-async fn complete(c: &Call) -> Result<Value, Error> {
+async fn complete(c: &Call) -> Result<Json, Error> {
     let etags = match c.args.raw("etags") {
         Some(Value::Object(map)) => map
             .into_iter()
@@ -70,10 +70,10 @@ async fn complete(c: &Call) -> Result<Value, Error> {
     c.api
         .complete_multipart_upload(&c.args.str("link")?, &etags)
         .await?;
-    Ok(json!(true))
+    ok(json!(true))
 }
 
-async fn abort(c: &Call) -> Result<Value, Error> {
+async fn abort(c: &Call) -> Result<Json, Error> {
     c.api.abort_multipart_upload(&c.args.str("link")?).await?;
-    Ok(json!(true))
+    ok(json!(true))
 }

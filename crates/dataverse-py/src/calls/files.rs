@@ -1,9 +1,9 @@
 //! Files: metadata (one, a dataset's), update, delete, redetect, (re/un)ingest, restrict.
 
 use dataverse_client::{Error, UploadBody};
-use serde_json::{Value, json};
+use serde_json::json;
 
-use super::{Call, Fut, to_json};
+use super::{Call, Fut, Json, ok, to_json};
 
 /// The file methods; `None` when `name` is not one.
 pub fn dispatch<'a>(name: &str, c: &'a Call) -> Option<Fut<'a>> {
@@ -25,7 +25,7 @@ pub fn mime_filters(c: &Call) -> Result<Vec<String>, Error> {
     c.args.strs("filter_mime_types")
 }
 
-async fn list(c: &Call) -> Result<Value, Error> {
+async fn list(c: &Call) -> Result<Json, Error> {
     let filters = mime_filters(c)?;
     let filters: Vec<&str> = filters.iter().map(String::as_str).collect();
     let version = c.args.version("version")?;
@@ -36,7 +36,7 @@ async fn list(c: &Call) -> Result<Value, Error> {
     )
 }
 
-async fn one(c: &Call) -> Result<Value, Error> {
+async fn one(c: &Call) -> Result<Json, Error> {
     let draft = c.args.bool_or("is_draft", false)?;
     to_json(
         &c.api
@@ -45,7 +45,7 @@ async fn one(c: &Call) -> Result<Value, Error> {
     )
 }
 
-async fn update(c: &Call) -> Result<Value, Error> {
+async fn update(c: &Call) -> Result<Json, Error> {
     let body: UploadBody = c.args.body("metadata")?;
     to_json(
         &c.api
@@ -54,12 +54,12 @@ async fn update(c: &Call) -> Result<Value, Error> {
     )
 }
 
-async fn delete(c: &Call) -> Result<Value, Error> {
+async fn delete(c: &Call) -> Result<Json, Error> {
     let deleted = c.api.delete_datafile(c.args.str("identifier")?).await?;
-    Ok(json!(deleted))
+    ok(json!(deleted))
 }
 
-async fn redetect(c: &Call) -> Result<Value, Error> {
+async fn redetect(c: &Call) -> Result<Json, Error> {
     let dry_run = c.args.bool_or("dry_run", false)?;
     to_json(
         &c.api
@@ -68,17 +68,17 @@ async fn redetect(c: &Call) -> Result<Value, Error> {
     )
 }
 
-async fn reingest(c: &Call, ingest: bool) -> Result<Value, Error> {
+async fn reingest(c: &Call, ingest: bool) -> Result<Json, Error> {
     let id = c.args.str("identifier")?;
     let message = if ingest {
         c.api.reingest_datafile(id).await?
     } else {
         c.api.uningest_datafile(id).await?
     };
-    Ok(json!({ "message": message }))
+    ok(json!({ "message": message }))
 }
 
-async fn restrict(c: &Call) -> Result<Value, Error> {
+async fn restrict(c: &Call) -> Result<Json, Error> {
     let restrict = c.args.bool_or("restrict", true)?;
     let request = c.args.opt_bool("enable_access_request")?;
     let terms = c.args.opt_str("terms_of_access")?;
@@ -91,5 +91,5 @@ async fn restrict(c: &Call) -> Result<Value, Error> {
             terms.as_deref(),
         )
         .await?;
-    Ok(json!({ "message": message }))
+    ok(json!({ "message": message }))
 }

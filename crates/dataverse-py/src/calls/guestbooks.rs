@@ -3,9 +3,9 @@
 
 use dataverse_client::Error;
 use dataverse_client::models::guestbooks::Guestbook;
-use serde_json::{Value, json};
+use serde_json::json;
 
-use super::{Call, Fut, to_json};
+use super::{Call, Fut, Json, ok, to_json};
 use crate::errors::invalid;
 
 /// The guestbook methods; `None` when `name` is not one.
@@ -67,11 +67,11 @@ fn id(c: &Call) -> Result<u64, Error> {
         .ok_or_else(|| invalid("id is required"))
 }
 
-fn message(m: String) -> Result<Value, Error> {
-    Ok(json!({ "message": m }))
+fn message(m: String) -> Result<Json, Error> {
+    ok(json!({ "message": m }))
 }
 
-async fn list(c: &Call) -> Result<Value, Error> {
+async fn list(c: &Call) -> Result<Json, Error> {
     let inherited = c.args.bool_or("include_inherited", false)?;
     let stats = c.args.bool_or("include_stats", false)?;
     to_json(
@@ -81,7 +81,7 @@ async fn list(c: &Call) -> Result<Value, Error> {
     )
 }
 
-async fn enable(c: &Call) -> Result<Value, Error> {
+async fn enable(c: &Call) -> Result<Json, Error> {
     let enabled = c.args.bool_or("enabled", true)?;
     message(
         c.api

@@ -2,10 +2,10 @@
 
 use dataverse_client::Error;
 use dataverse_client::api::access::DatafileDdiOptions;
-use serde_json::{Value, json};
+use serde_json::json;
 
 use super::access::BytesFut;
-use super::{Call, Fut};
+use super::{Call, Fut, Json, ok};
 
 /// `get_datafile_ddi` (the codebook's XML as a string); `None` for other names.
 pub fn dispatch<'a>(name: &str, c: &'a Call) -> Option<Fut<'a>> {
@@ -39,7 +39,7 @@ pub fn in_memory<'a>(name: &str, c: &'a Call) -> Option<BytesFut<'a>> {
     })
 }
 
-async fn ddi(c: &Call) -> Result<Value, Error> {
+async fn ddi(c: &Call) -> Result<Json, Error> {
     let mut options = DatafileDdiOptions::new()
         .exclude(c.args.strs("exclude")?)
         .include(c.args.strs("include")?);
@@ -50,5 +50,5 @@ async fn ddi(c: &Call) -> Result<Value, Error> {
         .api
         .get_datafile_ddi(c.args.str("identifier")?, &options)
         .await?;
-    Ok(json!(xml))
+    ok(json!(xml))
 }

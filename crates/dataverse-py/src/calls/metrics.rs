@@ -3,9 +3,9 @@
 
 use dataverse_client::Error;
 use dataverse_client::api::metrics::{DataLocation, Metric, MetricList, MetricsApi};
-use serde_json::{Value, json};
+use serde_json::json;
 
-use super::{Call, Fut, to_json};
+use super::{Call, Fut, Json, ok, to_json};
 use crate::errors::invalid;
 
 /// The metrics methods; `None` when `name` is not one.
@@ -54,10 +54,10 @@ fn scoped(c: &Call) -> Result<MetricsApi<'_>, Error> {
     Ok(m)
 }
 
-async fn total(c: &Call) -> Result<Value, Error> {
+async fn total(c: &Call) -> Result<Json, Error> {
     let metric = metric(c, "data_type")?;
     let m = scoped(c)?;
-    Ok(json!(match c.args.opt_str("date_str")? {
+    ok(json!(match c.args.opt_str("date_str")? {
         Some(month) => m.to_month(metric, &month).await?,
         None => m.total(metric).await?,
     }))
@@ -73,32 +73,32 @@ fn days(c: &Call, arg: &str) -> Result<Option<u32>, Error> {
         .transpose()
 }
 
-async fn past_days(c: &Call) -> Result<Value, Error> {
+async fn past_days(c: &Call) -> Result<Json, Error> {
     let metric = metric(c, "data_type")?;
     let days = days(c, "days_str")?.ok_or_else(|| invalid("days_str is required"))?;
-    Ok(json!(scoped(c)?.past_days(metric, days).await?))
+    ok(json!(scoped(c)?.past_days(metric, days).await?))
 }
 
-async fn by_location(c: &Call) -> Result<Value, Error> {
+async fn by_location(c: &Call) -> Result<Json, Error> {
     let l = location(&c.args.str("data_location")?)?;
     let m = c.api.metrics().data_location(l);
     let m = match c.args.opt_str("parent_alias")? {
         Some(a) => m.parent_alias(a),
         None => m,
     };
-    Ok(json!(m.total(Metric::Datasets).await?))
+    ok(json!(m.total(Metric::Datasets).await?))
 }
 
-async fn list(c: &Call, list: MetricList) -> Result<Value, Error> {
+async fn list(c: &Call, list: MetricList) -> Result<Json, Error> {
     let month = c.args.opt_str("date_str")?;
     rows(c, list, month.as_deref()).await
 }
 
 /// A list as rows, or as the server's CSV text with `csv=True`.
-async fn rows(c: &Call, list: MetricList, month: Option<&str>) -> Result<Value, Error> {
+async fn rows(c: &Call, list: MetricList, month: Option<&str>) -> Result<Json, Error> {
     let m = scoped(c)?;
     if c.args.bool_or("csv", false)? {
-        Ok(json!(m.csv_to(list, month).await?))
+        ok(json!(m.csv_to(list, month).await?))
     } else {
         to_json(&m.list_to(list, month).await?)
     }
@@ -123,7 +123,7 @@ fn lists() -> impl Iterator<Item = MetricList> {
 
 /// `metrics(name, to_month=, past_days=, parent_alias=, data_location=, csv=)`: a count
 /// (`datasets`, ...) or a list (`datasets/bySubject`, `files/monthly`, ...).
-async fn general(c: &Call) -> Result<Value, Error> {
+async fn general(c: &Call) -> Result<Json, Error> {
     let name = c.args.str("name")?;
     let month = c.args.opt_str("to_month")?;
     let past = days(c, "past_days")?;
@@ -134,7 +134,7 @@ async fn general(c: &Call) -> Result<Value, Error> {
             )));
         }
         let m = scoped(c)?;
-        return Ok(json!(match (month, past) {
+        return ok(json!(match (month, past) {
             (Some(_), Some(_)) => {
                 return Err(invalid("give to_month or past_days, not both"));
             }

@@ -1,9 +1,8 @@
 //! What the caller may do on a collection, a dataset or a file.
 
 use dataverse_client::Error;
-use serde_json::Value;
 
-use super::{Call, Fut, to_json};
+use super::{Call, Fut, Json, to_json};
 
 /// The permission methods; `None` when `name` is not one.
 pub fn dispatch<'a>(name: &str, c: &'a Call) -> Option<Fut<'a>> {
@@ -15,17 +14,17 @@ pub fn dispatch<'a>(name: &str, c: &'a Call) -> Option<Fut<'a>> {
     })
 }
 
-async fn collection(c: &Call) -> Result<Value, Error> {
+async fn collection(c: &Call) -> Result<Json, Error> {
     let id = c.args.str("identifier")?;
     to_json(&c.api.get_collection_user_permissions(id).await?)
 }
 
-async fn dataset(c: &Call) -> Result<Value, Error> {
+async fn dataset(c: &Call) -> Result<Json, Error> {
     let id = c.args.str("identifier")?;
     to_json(&c.api.get_dataset_user_permissions(id).await?)
 }
 
-async fn datafile(c: &Call) -> Result<Value, Error> {
+async fn datafile(c: &Call) -> Result<Json, Error> {
     let id = c.args.str("identifier")?;
     to_json(&c.api.get_datafile_user_permissions(id).await?)
 }

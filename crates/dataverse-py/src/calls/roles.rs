@@ -3,9 +3,9 @@
 
 use dataverse_client::Error;
 use dataverse_client::models::roles::{RoleDefinition, RoleRef};
-use serde_json::{Value, json};
+use serde_json::json;
 
-use super::{Call, Fut, to_json};
+use super::{Call, Fut, Json, ok, to_json};
 use crate::errors::invalid;
 
 /// The role methods; `None` when `name` is not one.
@@ -28,7 +28,7 @@ fn role(c: &Call) -> Result<RoleRef, Error> {
     Ok(RoleRef::from(c.args.str("role_id")?))
 }
 
-async fn create(c: &Call) -> Result<Value, Error> {
+async fn create(c: &Call) -> Result<Json, Error> {
     let permissions = c.args.strs("permissions")?;
     let mut def = RoleDefinition::new(c.args.str("alias")?, c.args.str("name")?, permissions);
     if let Some(d) = c.args.opt_str("description")? {
@@ -37,16 +37,16 @@ async fn create(c: &Call) -> Result<Value, Error> {
     to_json(&c.api.create_role(c.args.str("dataverse_id")?, &def).await?)
 }
 
-async fn show(c: &Call) -> Result<Value, Error> {
+async fn show(c: &Call) -> Result<Json, Error> {
     to_json(&c.api.show_role(role(c)?).await?)
 }
 
-async fn delete(c: &Call) -> Result<Value, Error> {
+async fn delete(c: &Call) -> Result<Json, Error> {
     let message = c.api.delete_role(role(c)?).await?;
-    Ok(json!({ "message": message }))
+    ok(json!({ "message": message }))
 }
 
-async fn assignments(c: &Call) -> Result<Value, Error> {
+async fn assignments(c: &Call) -> Result<Json, Error> {
     to_json(
         &c.api
             .get_dataverse_assignments(c.args.str("identifier")?)
@@ -54,7 +54,7 @@ async fn assignments(c: &Call) -> Result<Value, Error> {
     )
 }
 
-async fn assign(c: &Call, dataset: bool) -> Result<Value, Error> {
+async fn assign(c: &Call, dataset: bool) -> Result<Json, Error> {
     let id = c.args.str("identifier")?;
     let assignee = c.args.str("assignee")?;
     let role = c.args.str("role")?;
@@ -68,7 +68,7 @@ async fn assign(c: &Call, dataset: bool) -> Result<Value, Error> {
     to_json(&a)
 }
 
-async fn unassign(c: &Call, dataset: bool) -> Result<Value, Error> {
+async fn unassign(c: &Call, dataset: bool) -> Result<Json, Error> {
     let id = c.args.str("identifier")?;
     let assignment = c
         .args
@@ -79,5 +79,5 @@ async fn unassign(c: &Call, dataset: bool) -> Result<Value, Error> {
     } else {
         c.api.remove_collection_assignment(id, assignment).await?
     };
-    Ok(json!({ "message": message }))
+    ok(json!({ "message": message }))
 }

@@ -5,7 +5,7 @@ use dataverse_client::Error;
 use dataverse_client::models::jsonld::jsonld_triples;
 use serde_json::{Value, json};
 
-use super::{Call, Fut, to_json};
+use super::{Call, Fut, Json, ok, to_json, to_value};
 use crate::errors::{error_info, invalid};
 
 /// The JSON-LD methods; `None` when `name` is not one.
@@ -26,18 +26,19 @@ fn document(c: &Call) -> Result<Value, Error> {
         .ok_or_else(|| invalid("metadata is required"))
 }
 
-async fn one(c: &Call) -> Result<Value, Error> {
+async fn one(c: &Call) -> Result<Json, Error> {
     let version = c.args.version("version")?;
     c.api
         .get_dataset_jsonld(c.args.str("identifier")?, version)
         .await
+        .map(Json::from)
 }
 
-async fn many(c: &Call) -> Result<Value, Error> {
+async fn many(c: &Call) -> Result<Json, Error> {
     let ids = c.args.strs("identifiers")?;
     let version = c.args.version("version")?;
     let results = c.api.get_datasets_jsonld(ids, version).await;
-    Ok(Value::Array(
+    ok(Value::Array(
         results
             .into_iter()
             .map(|r| match r {
@@ -48,7 +49,7 @@ async fn many(c: &Call) -> Result<Value, Error> {
     ))
 }
 
-async fn update(c: &Call) -> Result<Value, Error> {
+async fn update(c: &Call) -> Result<Json, Error> {
     let replace = c.args.bool_or("replace", false)?;
     let doc = document(c)?;
     to_json(
@@ -58,7 +59,7 @@ async fn update(c: &Call) -> Result<Value, Error> {
     )
 }
 
-async fn delete(c: &Call) -> Result<Value, Error> {
+async fn delete(c: &Call) -> Result<Json, Error> {
     let doc = document(c)?;
     to_json(
         &c.api
@@ -67,17 +68,17 @@ async fn delete(c: &Call) -> Result<Value, Error> {
     )
 }
 
-async fn triples(c: &Call) -> Result<Value, Error> {
+async fn triples(c: &Call) -> Result<Json, Error> {
     let doc = document(c)?;
     let triples = jsonld_triples(&doc)?;
-    Ok(Value::Array(
+    ok(Value::Array(
         triples
             .iter()
             .map(|t| {
                 Ok(json!({
-                    "subject": to_json(&t.subject)?,
+                    "subject": to_value(&t.subject)?,
                     "predicate": t.predicate,
-                    "object": to_json(&t.object)?,
+                    "object": to_value(&t.object)?,
                     "ntriples": t.to_string(),
                 }))
             })

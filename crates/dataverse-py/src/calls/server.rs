@@ -1,9 +1,9 @@
 //! The installation: info, export formats, metadata blocks, licenses, users, search.
 
 use dataverse_client::Error;
-use serde_json::{Value, json};
+use serde_json::json;
 
-use super::{Call, Fut, to_json};
+use super::{Call, Fut, Json, ok, to_json};
 
 /// The installation-wide methods; `None` when `name` is not one.
 pub fn dispatch<'a>(name: &str, c: &'a Call) -> Option<Fut<'a>> {
@@ -47,16 +47,16 @@ pub fn dispatch<'a>(name: &str, c: &'a Call) -> Option<Fut<'a>> {
     })
 }
 
-async fn blocks(c: &Call) -> Result<Value, Error> {
+async fn blocks(c: &Call) -> Result<Json, Error> {
     let full = c.args.bool_or("full", false)?;
     to_json(&c.api.get_metadatablocks(full).await?)
 }
 
-async fn block(c: &Call) -> Result<Value, Error> {
+async fn block(c: &Call) -> Result<Json, Error> {
     to_json(&c.api.get_metadatablock(&c.args.str("name")?).await?)
 }
 
-async fn collection_blocks(c: &Call) -> Result<Value, Error> {
+async fn collection_blocks(c: &Call) -> Result<Json, Error> {
     to_json(
         &c.api
             .get_collection_metadatablocks(c.args.str("identifier")?)
@@ -64,12 +64,12 @@ async fn collection_blocks(c: &Call) -> Result<Value, Error> {
     )
 }
 
-async fn dataset_blocks(c: &Call) -> Result<Value, Error> {
+async fn dataset_blocks(c: &Call) -> Result<Json, Error> {
     let id = c.args.str("identifier")?;
     to_json(&c.api.get_dataset_metadatablocks(id).await?)
 }
 
-async fn license(c: &Call) -> Result<Value, Error> {
+async fn license(c: &Call) -> Result<Json, Error> {
     let id = c.args.str("identifier")?;
     let license = match id.parse::<u64>() {
         Ok(n) => c.api.get_license(n).await?,
@@ -79,9 +79,9 @@ async fn license(c: &Call) -> Result<Value, Error> {
 }
 
 /// The new token goes back to the caller (who needs it) but never into `message`.
-async fn recreate_token(c: &Call) -> Result<Value, Error> {
+async fn recreate_token(c: &Call) -> Result<Json, Error> {
     let t = c.api.recreate_user_api_token().await?;
-    Ok(json!({
+    ok(json!({
         "message": t.message,
         "userIdentifier": t.user_identifier,
         "expiresOn": t.expires_on,
@@ -89,10 +89,10 @@ async fn recreate_token(c: &Call) -> Result<Value, Error> {
     }))
 }
 
-async fn search(c: &Call, count_only: bool) -> Result<Value, Error> {
+async fn search(c: &Call, count_only: bool) -> Result<Json, Error> {
     let q = super::search_query::query(&c.args)?;
     if count_only {
-        return Ok(json!(c.api.search_count(&q).await?));
+        return ok(json!(c.api.search_count(&q).await?));
     }
     to_json(&c.api.search(&q).await?)
 }

@@ -2,9 +2,9 @@
 //! stores a collection may use.
 
 use dataverse_client::Error;
-use serde_json::{Value, json};
+use serde_json::json;
 
-use super::{Call, Fut, to_json};
+use super::{Call, Fut, Json, ok, to_json};
 
 /// The storage-driver methods; `None` when `name` is not one.
 pub fn dispatch<'a>(name: &str, c: &'a Call) -> Option<Fut<'a>> {
@@ -20,7 +20,7 @@ pub fn dispatch<'a>(name: &str, c: &'a Call) -> Option<Fut<'a>> {
     })
 }
 
-async fn get_dataset(c: &Call) -> Result<Value, Error> {
+async fn get_dataset(c: &Call) -> Result<Json, Error> {
     to_json(
         &c.api
             .get_dataset_storage_driver(c.args.str("identifier")?)
@@ -28,7 +28,7 @@ async fn get_dataset(c: &Call) -> Result<Value, Error> {
     )
 }
 
-async fn get_collection(c: &Call) -> Result<Value, Error> {
+async fn get_collection(c: &Call) -> Result<Json, Error> {
     let effective = c.args.bool_or("effective", false)?;
     to_json(
         &c.api
@@ -37,7 +37,7 @@ async fn get_collection(c: &Call) -> Result<Value, Error> {
     )
 }
 
-async fn set(c: &Call, dataset: bool) -> Result<Value, Error> {
+async fn set(c: &Call, dataset: bool) -> Result<Json, Error> {
     let id = c.args.str("identifier")?;
     let label = c.args.str("label")?;
     let message = if dataset {
@@ -45,20 +45,20 @@ async fn set(c: &Call, dataset: bool) -> Result<Value, Error> {
     } else {
         c.api.set_collection_storage_driver(id, &label).await?
     };
-    Ok(json!({ "message": message }))
+    ok(json!({ "message": message }))
 }
 
-async fn reset(c: &Call, dataset: bool) -> Result<Value, Error> {
+async fn reset(c: &Call, dataset: bool) -> Result<Json, Error> {
     let id = c.args.str("identifier")?;
     let message = if dataset {
         c.api.reset_dataset_storage_driver(id).await?
     } else {
         c.api.reset_collection_storage_driver(id).await?
     };
-    Ok(json!({ "message": message }))
+    ok(json!({ "message": message }))
 }
 
-async fn list(c: &Call) -> Result<Value, Error> {
+async fn list(c: &Call) -> Result<Json, Error> {
     to_json(
         &c.api
             .list_storage_drivers(c.args.str("identifier")?)

@@ -3,7 +3,7 @@
 use dataverse_client::{Error, NativeApi};
 use futures_util::StreamExt;
 
-use super::to_json;
+use super::to_value;
 use crate::args::Args;
 use crate::item_stream::{Items, unknown};
 
@@ -13,12 +13,12 @@ pub fn open(api: &NativeApi, kind: &str, args: &Args) -> Result<Items, Error> {
         "search_stream" => {
             let query = super::search_query::query(args)?;
             let items = api.search_stream(&query)?;
-            Ok(Box::pin(items.map(|r| r.and_then(|item| to_json(&item)))))
+            Ok(Box::pin(items.map(|r| r.and_then(|item| to_value(&item)))))
         }
         "crawl_collection_stream" => {
             let options = super::collections::crawl_options(args)?;
             let items = api.crawl_collection_stream(args.str("identifier")?, options)?;
-            Ok(Box::pin(items.map(|r| r.and_then(|item| to_json(&item)))))
+            Ok(Box::pin(items.map(|r| r.and_then(|item| to_value(&item)))))
         }
         other => Err(unknown(other)),
     }

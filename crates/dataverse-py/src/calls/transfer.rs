@@ -10,7 +10,7 @@ use dataverse_client::{
 };
 use serde_json::{Value, json};
 
-use super::{Call, Fut, to_json};
+use super::{Call, Fut, Json, ok, to_value};
 use crate::errors::{error_info, invalid};
 
 /// The transfer methods; `None` when `name` is not one.
@@ -53,13 +53,13 @@ fn path(c: &Call, name: &str) -> Result<PathBuf, Error> {
 }
 
 /// `{"response": <server's answer>, "report": {checksum, bytes, ...}}`.
-fn upload_json(report: &UploadReport) -> Result<Value, Error> {
-    Ok(json!({
-        "response": to_json(&report.response)?,
+fn upload_json(report: &UploadReport) -> Result<Json, Error> {
+    ok(json!({
+        "response": to_value(&report.response)?,
         "report": {
-            "checksum": to_json(&report.checksum)?,
+            "checksum": to_value(&report.checksum)?,
             "bytes": report.bytes,
-            "server_checksum": to_json(&report.server_checksum)?,
+            "server_checksum": to_value(&report.server_checksum)?,
             "checksum_verified": report.checksum_verified,
             "attempts": report.attempts,
             "recovered_from": report.recovered_from,
@@ -68,7 +68,7 @@ fn upload_json(report: &UploadReport) -> Result<Value, Error> {
     }))
 }
 
-async fn upload(c: &Call, replace: bool) -> Result<Value, Error> {
+async fn upload(c: &Call, replace: bool) -> Result<Json, Error> {
     let body: UploadBody = c.args.body_or_default("metadata")?;
     let file = path(c, "file")?;
     let mut options = UploadOptions::new().mode(upload_mode(c)?);
@@ -95,7 +95,7 @@ async fn upload(c: &Call, replace: bool) -> Result<Value, Error> {
     upload_json(&report)
 }
 
-async fn upload_directory(c: &Call) -> Result<Value, Error> {
+async fn upload_directory(c: &Call) -> Result<Json, Error> {
     let dir = path(c, "directory")?;
     let mut options = UploadDirectoryOptions::new()
         .metadata(c.args.body_or_default("metadata")?)
@@ -129,11 +129,11 @@ async fn upload_directory(c: &Call) -> Result<Value, Error> {
         .await?;
     let files = |list: &[dataverse_client::api::upload::DirectoryFile]| -> Result<Value, Error> {
         list.iter()
-            .map(|f| Ok(json!({"path": f.path.display().to_string(), "file": to_json(&f.file)?})))
+            .map(|f| Ok(json!({"path": f.path.display().to_string(), "file": to_value(&f.file)?})))
             .collect::<Result<Vec<_>, Error>>()
             .map(Value::Array)
     };
-    Ok(json!({
+    ok(json!({
         "uploaded": files(&summary.uploaded)?,
         "skipped": files(&summary.skipped)?,
         "replaced": files(&summary.replaced)?,
@@ -177,23 +177,24 @@ fn file_options(c: &Call) -> Result<DownloadOptions, Error> {
         .original(c.args.bool_or("original", false)?)
         .overwrite(c.args.bool_or("overwrite", false)?)
         .resume(c.args.bool_or("resume", true)?)
-        .skip_identical(c.args.bool_or("skip_identical", false)?);
+        .skip_identical(c.args.bool_or("skip_identical", false)?)
+        .sync(c.args.bool_or("sync", true)?);
     if let Some(p) = c.progress.clone() {
         options = options.progress(move |done, total| p.report(done, total));
     }
     Ok(options)
 }
 
-async fn download(c: &Call) -> Result<Value, Error> {
+async fn download(c: &Call) -> Result<Json, Error> {
     let options = file_options(c)?;
     let report = c
         .api
         .download_datafile(c.args.str("identifier")?, path(c, "destination")?, &options)
         .await?;
-    Ok(download_json(&report))
+    ok(download_json(&report))
 }
 
-async fn download_dataset(c: &Call) -> Result<Value, Error> {
+async fn download_dataset(c: &Call) -> Result<Json, Error> {
     let mode = match c.args.opt_str("mode")?.as_deref() {
         None | Some("files") => DatasetDownloadMode::Files,
         Some("zip") => DatasetDownloadMode::Zip,
@@ -212,7 +213,7 @@ async fn download_dataset(c: &Call) -> Result<Value, Error> {
         .api
         .download_dataset(c.args.str("identifier")?, path(c, "destination")?, &options)
         .await?;
-    Ok(json!({
+    ok(json!({
         "zip": report.zip.as_ref().map(download_json),
         "files": report.files.iter().map(|f| json!({
             "file_id": f.file_id,
