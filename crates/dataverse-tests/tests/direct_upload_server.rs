@@ -397,7 +397,7 @@ async fn downloads_redirect_to_a_presigned_get_when_configured() {
         .register(
             ds,
             "add",
-            json!({"storageIdentifier": sid, "fileName": "h.txt", "mimeType": "text/plain",
+            json!({"storageIdentifier": sid, "fileName": "h i.txt", "mimeType": "text/plain",
                    "md5Hash": md5_hex(b"hello")}),
         )
         .await;
@@ -418,6 +418,26 @@ async fn downloads_redirect_to_a_presigned_get_when_configured() {
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     let location = r.headers()["location"].to_str().unwrap().to_string();
     assert!(location.starts_with(&env.s3.endpoint), "{location}");
+    // S3AccessIO.generateTemporaryDownloadUrl: `filename*=`, spaces as %20.
+    let asked: Vec<(String, String)> = reqwest::Url::parse(&location)
+        .unwrap()
+        .query_pairs()
+        .filter(|(k, _)| k.starts_with("response-"))
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        .collect();
+    assert_eq!(
+        asked,
+        [
+            (
+                "response-content-disposition".to_string(),
+                "attachment; filename*=UTF-8''h%20i.txt".to_string()
+            ),
+            (
+                "response-content-type".to_string(),
+                "text/plain".to_string()
+            )
+        ]
+    );
     let r = env.http.get(&location).send().await.unwrap();
     assert_eq!(r.status(), StatusCode::OK);
     assert_eq!(r.text().await.unwrap(), "hello");

@@ -1059,6 +1059,41 @@ async fn async_ingest_holds_a_lock() {
     env.server.stop().await;
 }
 
+/// `DownloadInstanceWriter` URL-encodes the name into both headers and turns `+` back into
+/// `%20`; the library names a file downloaded into a folder from that header.
+#[tokio::test]
+async fn download_names_are_encoded_as_dataverse_encodes_them() {
+    let env = Env::start().await;
+    let (ds, _) = env.create_dataset().await;
+    let name = "my data (ü) + more.bin";
+    let fm = env.upload_ok(ds, name, b"abc", None).await;
+    let id = fm["dataFile"]["id"].as_i64().unwrap();
+    let r = env
+        .download(&format!("/api/access/datafile/{id}"), env.admin())
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let encoded = "my%20data%20%28%C3%BC%29%20%2B%20more.bin";
+    assert_eq!(
+        r.headers()[reqwest::header::CONTENT_DISPOSITION],
+        format!("attachment; filename=\"{encoded}\"").as_str()
+    );
+    assert_eq!(
+        r.headers()[reqwest::header::CONTENT_TYPE],
+        format!("text/plain; name=\"{encoded}\"").as_str()
+    );
+
+    let dir = tempfile::tempdir().unwrap();
+    let report = env
+        .server
+        .admin()
+        .download_datafile(id as u64, dir.path(), &Default::default())
+        .await
+        .unwrap();
+    assert_eq!(report.path, dir.path().join(name));
+    assert_eq!(std::fs::read(dir.path().join(name)).unwrap(), b"abc");
+    env.server.stop().await;
+}
+
 #[tokio::test]
 async fn ranges_restriction_and_permissions() {
     let env = Env::start().await;

@@ -144,19 +144,36 @@ pub(super) fn sendable(
     }))
 }
 
-/// `java.net.URLEncoder.encode(name, "UTF-8")`.
-pub(super) fn url_encode(s: &str) -> String {
+/// A file name as Dataverse puts it in a download's headers:
+/// `URLEncoder.encode(name, "UTF-8").replaceAll("\\+", "%20")` (`DownloadInstanceWriter`,
+/// and `S3AccessIO.generateTemporaryDownloadUrl` for a redirect), so a space is `%20`.
+pub(super) fn encoded_file_name(s: &str) -> String {
     let mut out = String::new();
     for b in s.bytes() {
         match b {
             b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'.' | b'-' | b'*' | b'_' => {
                 out.push(b as char)
             }
-            b' ' => out.push('+'),
             _ => out.push_str(&format!("%{b:02X}")),
         }
     }
     out
+}
+
+/// The `Content-Type` and `Content-disposition` of a download, as `DownloadInstanceWriter`
+/// writes them: both carry the encoded name.
+fn download_headers(file: &Sendable) -> [(header::HeaderName, HeaderValue); 2] {
+    let name = encoded_file_name(&file.name);
+    [
+        (
+            header::CONTENT_TYPE,
+            header_value(&format!("{}; name=\"{name}\"", file.content_type)),
+        ),
+        (
+            header::CONTENT_DISPOSITION,
+            header_value(&format!("attachment; filename=\"{name}\"")),
+        ),
+    ]
 }
 
 /// A single `Range: bytes=...` against `size`: `Ok(None)` without a header, `Err` when it
@@ -384,22 +401,7 @@ pub(super) async fn datafile(
                 .into_response());
         }
     };
-    let mut resp_headers = HeaderMap::new();
-    resp_headers.insert(
-        header::CONTENT_TYPE,
-        header_value(&format!(
-            "{}; name=\"{}\"",
-            file.content_type,
-            file.name.replace('"', "")
-        )),
-    );
-    resp_headers.insert(
-        header::CONTENT_DISPOSITION,
-        header_value(&format!(
-            "attachment; filename=\"{}\"",
-            url_encode(&file.name)
-        )),
-    );
+    let mut resp_headers = HeaderMap::from_iter(download_headers(&file));
     resp_headers.insert(header::ACCEPT_RANGES, HeaderValue::from_static("bytes"));
     let (status, start, len) = match range {
         Some((start, end)) => {
@@ -465,8 +467,12 @@ async fn from_bucket(
     let Some((bucket, config)) = em.s3() else {
         return Err(Error::Storage("a file is in S3 but no S3 store is configured".into()).into());
     };
-    let disposition = format!("attachment; filename=\"{}\"", url_encode(&file.name));
     if config.download_redirect {
+        // S3AccessIO names the file with `filename*=` here.
+        let disposition = format!(
+            "attachment; filename*=UTF-8''{}",
+            encoded_file_name(&file.name)
+        );
         let url = bucket.presign_get(
             key,
             &disposition,
@@ -498,16 +504,7 @@ async fn from_bucket(
         Err(e) => return Err(Error::Storage(e.to_string()).into()),
     };
     let status = StatusCode::from_u16(resp.status().as_u16()).unwrap_or(StatusCode::OK);
-    let mut out = HeaderMap::new();
-    out.insert(
-        header::CONTENT_TYPE,
-        header_value(&format!(
-            "{}; name=\"{}\"",
-            file.content_type,
-            file.name.replace('"', "")
-        )),
-    );
-    out.insert(header::CONTENT_DISPOSITION, header_value(&disposition));
+    let mut out = HeaderMap::from_iter(download_headers(file));
     out.insert(header::ACCEPT_RANGES, HeaderValue::from_static("bytes"));
     for name in [header::CONTENT_LENGTH, header::CONTENT_RANGE] {
         if let Some(v) = resp
@@ -863,7 +860,8 @@ mod tests {
         ] {
             assert_eq!(parse_range(&h(bad), 10), Err(()), "{bad}");
         }
-        assert_eq!(url_encode("a b/ü.csv"), "a+b%2F%C3%BC.csv");
+        assert_eq!(encoded_file_name("a b/ü.csv"), "a%20b%2F%C3%BC.csv");
+        assert_eq!(encoded_file_name("x+\"y\".txt"), "x%2B%22y%22.txt");
         assert_eq!(pid_slug("doi:10.5072/FK2/ABC"), "doi-10.5072-fk2-abc");
     }
 }
