@@ -270,6 +270,17 @@ async fn bytes_streams_zips_counts_and_sizes() {
     let vars = &tables[0].data_variables;
     let names: Vec<&str> = vars.iter().map(|v| v.name.as_str()).collect();
     assert_eq!(names, ["name", "count"]);
+    // JsonPrinter leaves out what the CSV ingest never sets (null).
+    assert!(!tables[0].extra.contains_key("recordsPerCase"));
+    for key in [
+        "fileStartPosition",
+        "fileEndPosition",
+        "recordSegmentNumber",
+        "numberOfDecimalPoints",
+    ] {
+        assert!(vars.iter().all(|v| !v.extra.contains_key(key)), "{key}");
+    }
+    assert_eq!(vars[1].file_order, Some(1));
     assert_eq!(vars[0].variable_format_type.as_deref(), Some("CHARACTER"));
     assert_eq!(vars[1].variable_format_type.as_deref(), Some("NUMERIC"));
     let stats = vars[1].summary_statistics.as_ref().unwrap();

@@ -103,7 +103,9 @@ pub(super) async fn download_count(
 }
 
 /// One column of a stored `.tab`: `JsonPrinter.json(DataVariable)` with the summary
-/// statistics the CSV ingest computes for numeric columns.
+/// statistics the CSV ingest computes for numeric columns. The printer leaves out null
+/// values, and the CSV ingest sets no file positions, record segment or decimal points, so
+/// those keys are absent (as `recordsPerCase` is from the table).
 fn variable(file_id: i64, order: usize, var: &Variable) -> serde_json::Value {
     let mut v = json!({
         "id": file_id * 10_000 + order as i64 + 1,
@@ -114,10 +116,6 @@ fn variable(file_id: i64, order: usize, var: &Variable) -> serde_json::Value {
         "variableFormatType": if var.numeric { "NUMERIC" } else { "CHARACTER" },
         "isOrderedCategorical": false,
         "fileOrder": order,
-        "fileStartPosition": 0,
-        "fileEndPosition": 0,
-        "recordSegmentNumber": 0,
-        "numberOfDecimalPoints": 0,
         "variableMetadata": [],
     });
     if !var.stats.is_empty() {
@@ -180,7 +178,6 @@ pub(super) async fn data_tables(
             Ok(json!([{
                 "varQuantity": table.variables.len(),
                 "caseQuantity": table.cases,
-                "recordsPerCase": 1,
                 "dataVariables": vars,
             }]))
         })
