@@ -523,6 +523,20 @@ pub fn message(format: OutputFormat, text: &str) -> CliResult {
     emit(format, &v, || line(text))
 }
 
+/// Write `bytes` to `-O FILE` (atomically: never half-written) or stdout (a closed pipe is
+/// not an error).
+pub fn write_out(out: Option<&Path>, bytes: &[u8]) -> CliResult {
+    if let Some(path) = out {
+        return write_atomically(path, bytes);
+    }
+    let mut stdout = std::io::stdout().lock();
+    match stdout.write_all(bytes).and_then(|()| stdout.flush()) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        Err(e) => Err(CliError::io_at("cannot write to stdout", e)),
+    }
+}
+
 /// Write `bytes` to a temporary file next to `path`, then rename it into place.
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> CliResult {
     let dir = match path.parent() {

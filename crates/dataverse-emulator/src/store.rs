@@ -11,6 +11,7 @@ pub(crate) mod datasets;
 pub(crate) mod deaccession;
 pub(crate) mod file_pids;
 pub(crate) mod files;
+pub(crate) mod guestbook_responses;
 pub(crate) mod guestbooks;
 pub(crate) mod licenses;
 pub(crate) mod locks;

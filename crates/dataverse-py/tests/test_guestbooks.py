@@ -1,13 +1,15 @@
-"""Guestbooks (create, read, list, update, enable, responses, a dataset's guestbook) and
-downloads answering one (``guestbook_response=``), against the embedded Dataverse."""
+"""Guestbooks (create, read, list, update, enable, responses, a collection's responses as
+CSV, a dataset's guestbook) and downloads answering one (``guestbook_response=``), against
+the embedded Dataverse."""
 
 import asyncio
 import io
+import re
 import zipfile
 from pathlib import Path
 
 import pytest
-from conftest import make_dataset, upload, write
+from conftest import make_collection, make_dataset, upload, write
 
 from dataverse_rs import (
     AsyncNativeApi,
@@ -191,3 +193,50 @@ def test_async_guestbooks(local_dataverse, tmp_path: Path):
     data, responses = asyncio.run(download())
     assert data == b"alpha\n"
     assert [r.name for r in responses.responses] == ["Ada"]
+
+
+CSV_HEADER = (
+    "Guestbook, Dataset, Dataset PID, Date, Type, File Name, File Id, File PID, User Name, Email,"
+    " Institution, Position, Custom Questions\n"
+)
+
+
+def test_collection_guestbook_responses_csv(api, local_dataverse, dataverse_user, tmp_path: Path):
+    alias = make_collection(api)
+    api.publish_collection(alias)
+    pid = make_dataset(api, alias)
+    a = upload(api, pid, write(tmp_path, "a.txt", "alpha\n"))
+    api.publish_dataset(pid=pid, release_type="major", wait_seconds=30)
+    gb = api.create_guestbook(alias, downloaders("Lab readers"))
+    purpose, comments = (q.id for q in gb.custom_questions)
+    api.set_dataset_guestbook(pid, gb.id)
+    bob = dataverse_user["api"]
+    answer = GuestbookResponse(
+        name="Bob Tester", institution="Example U", answers={purpose: "Research", comments: ["one", "two, three"]}
+    )
+    assert bob.get_datafile(a, guestbook_response=answer) == b"alpha\n"
+
+    csv = api.get_collection_guestbook_responses(alias)
+    assert isinstance(csv, str) and csv.startswith(CSV_HEADER)
+    line = csv[len(CSV_HEADER):]
+    # One response: guestbook, dataset title and PID first; the custom answers last, a
+    # multi-line answer quoted.
+    assert line.startswith(f"Lab readers,Darwin's Finches,{pid},"), line
+    # The email and position are the account's; the date is MM/d/yyyy.
+    email = dataverse_user["email"]
+    tail = f',Download,a.txt,{a},N/A,Bob Tester,{email},Example U,Tester,Purpose?,Research,Comments,"one\ntwo, three"\n'
+    assert line.endswith(tail), line
+    assert re.fullmatch(r"\d\d/\d{1,2}/\d{4}", line[: -len(tail)].rsplit(",", 1)[1]), line
+    assert api.get_collection_guestbook_responses(alias, guestbook_id=gb.id) == csv
+    assert api.get_collection_guestbook_responses(alias, guestbook_id=999_999) == CSV_HEADER
+
+    with pytest.raises(REFUSED):
+        bob.get_collection_guestbook_responses(alias)
+    with pytest.raises(NotFound, match="Can't find dataverse"):
+        api.get_collection_guestbook_responses("no-such-collection")
+
+    async def main():
+        aapi = AsyncNativeApi(local_dataverse.url, api_token=local_dataverse.admin_token)
+        return await aapi.get_collection_guestbook_responses(alias, guestbook_id=gb.id)
+
+    assert asyncio.run(main()) == csv

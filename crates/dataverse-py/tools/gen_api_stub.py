@@ -162,6 +162,7 @@ RETURNS = {
     "update_guestbook": "Guestbook",
     "enable_guestbook": "Message",
     "get_guestbook_responses": "GuestbookResponses",
+    "get_collection_guestbook_responses": "str",
     "set_dataset_guestbook": "Message",
     "remove_dataset_guestbook": "Message",
     "set_guestbook_entry_at_request": "Message",
@@ -224,6 +225,7 @@ TYPES = {
     "exclude": "Optional[Sequence[str]]",
     "include": "Optional[Sequence[str]]",
     "choice": "Optional[bool]",
+    "guestbook_id": "Optional[int]",
 }
 
 

@@ -2,7 +2,8 @@
 //! endpoints with their refusals (Dataverse's words), a dataset's guestbook, downloads
 //! refused without an answer and served with one (the POST-then-signed-GET dance, for a
 //! file, zips and the bundle), the responses recorded and listed page by page, a tampered
-//! signed URL refused, and an access request that needs a guestbook answer.
+//! signed URL refused, an access request that needs a guestbook answer, and a collection's
+//! responses as CSV (`/api/dataverses/{id}/guestbookResponses`).
 
 mod common;
 
@@ -701,4 +702,256 @@ async fn guestbook_entry_at_request_needs_the_installation_setting() {
         "Not set on dataset, using the default: false"
     );
     server.stop().await;
+}
+
+/// `DATE_FORMAT` (`MM/d/yyyy`) of a response's recorded `yyyy-MM-ddT...` time.
+fn csv_date(iso: &str) -> String {
+    let (y, rest) = iso.split_once('-').unwrap();
+    let (m, rest) = rest.split_once('-').unwrap();
+    let d: u32 = rest[..2].parse().unwrap();
+    format!("{m}/{d}/{y}")
+}
+
+/// Bob's answer: his name and institution, and the answers to `downloaders()`'s questions
+/// when given their ids.
+fn bobs_answer(questions: Option<(u64, u64)>) -> GuestbookResponse {
+    let mut r = GuestbookResponse {
+        name: Some("Bob Tester".into()),
+        institution: Some("Example U".into()),
+        ..GuestbookResponse::new()
+    };
+    if let Some((purpose, comments)) = questions {
+        r.answers = vec![
+            GuestbookAnswer {
+                id: comments,
+                value: AnswerValue::Lines(vec!["line one".into(), "say \"hi\"".into()]),
+            },
+            GuestbookAnswer {
+                id: purpose,
+                value: AnswerValue::Text("Research".into()),
+            },
+        ];
+    }
+    r
+}
+
+#[tokio::test]
+async fn collection_guestbook_responses_as_csv() {
+    let server = TestServer::start().await;
+    let admin = server.admin();
+    let http = reqwest::Client::new();
+    let bob_token = create_user(&http, &server.base_url, "bob").await;
+    let bob = common::client(&server.base_url, Some(&bob_token));
+    let dir = tempfile::tempdir().unwrap();
+    admin
+        .create_collection(":root", &CollectionCreateBody::new("Lab", "lab", "l@b.org"))
+        .await
+        .unwrap();
+    admin.publish_collection("lab").await.unwrap();
+    admin
+        .create_collection("lab", &CollectionCreateBody::new("Sub", "sub", "s@b.org"))
+        .await
+        .unwrap();
+    admin.publish_collection("sub").await.unwrap();
+    let gb = admin.create_guestbook("lab", &downloaders()).await.unwrap();
+    let gb_id = gb.id.unwrap();
+    let questions = (
+        gb.custom_questions[0].id.unwrap(),
+        gb.custom_questions[1].id.unwrap(),
+    );
+    let quick = admin
+        .create_guestbook("lab", &Guestbook::new("Quick, short"))
+        .await
+        .unwrap()
+        .id
+        .unwrap();
+
+    // Three published datasets: two in `lab` (one file each), one in `lab/sub`.
+    let finch2: DatasetCreateBody =
+        serde_json::from_value(fixture_json("requests/dataset-create-finch2.json")).unwrap();
+    let mut made = Vec::new();
+    for (owner, body, file, guestbook) in [
+        ("lab", finch(), "a.txt", gb_id),
+        ("lab", finch2, "notes, v2.txt", quick),
+        ("sub", finch(), "c.txt", gb_id),
+    ] {
+        let ds = admin
+            .create_dataset(owner, &body, None, false)
+            .await
+            .unwrap()
+            .id;
+        let f = upload(
+            &admin,
+            ds,
+            dir.path(),
+            file,
+            b"data\n",
+            UploadBody::default(),
+        )
+        .await;
+        admin
+            .publish_dataset_and_wait(ds, ReleaseType::Major, std::time::Duration::from_secs(10))
+            .await
+            .unwrap();
+        admin.set_dataset_guestbook(ds, guestbook).await.unwrap();
+        made.push((ds, f));
+    }
+    let plain = DataAccessOptions::new();
+    for (i, (_, f)) in made.iter().enumerate() {
+        let answer = bobs_answer((i != 1).then_some(questions));
+        bob.get_datafile(*f, &plain.clone().guestbook_response(answer))
+            .await
+            .unwrap();
+    }
+
+    // What the lines are made of, read through the other endpoints.
+    let pid = |ds: u64| {
+        let admin = admin.clone();
+        async move {
+            admin
+                .get_dataset(ds, None)
+                .await
+                .unwrap()
+                .persistent_id()
+                .unwrap()
+        }
+    };
+    let (pid1, pid2) = (pid(made[0].0).await, pid(made[1].0).await);
+    let listed = admin
+        .get_guestbook_responses(gb_id, None, None)
+        .await
+        .unwrap();
+    let date = csv_date(&listed.responses[0].date);
+    let header = "Guestbook, Dataset, Dataset PID, Date, Type, File Name, File Id, File PID, User Name, Email, Institution, Position, Custom Questions\n";
+    // Custom answers in question order, quoted as commons-text's `escapeCsv` does; the
+    // `Quick, short` guestbook has no questions.
+    let line1 = format!(
+        "Downloaders,Darwin's Finches,{pid1},{date},Download,a.txt,{},N/A,Bob Tester,bob@example.edu,Example U,,Purpose?,Research,Comments,\"line one\nsay \"\"hi\"\"\"\n",
+        made[0].1
+    );
+    let line2 = format!(
+        "\"Quick, short\",HTML & More,{pid2},{date},Download,\"notes, v2.txt\",{},N/A,Bob Tester,bob@example.edu,Example U,\n",
+        made[1].1
+    );
+
+    // Newest first; the sub-collection's dataset is not the collection's own.
+    let csv = admin
+        .get_collection_guestbook_responses("lab", None)
+        .await
+        .unwrap();
+    assert_eq!(csv, format!("{header}{line2}{line1}"));
+    let lab_id = admin.get_collection("lab").await.unwrap().id.unwrap();
+    assert_eq!(
+        admin
+            .get_collection_guestbook_responses(lab_id, None)
+            .await
+            .unwrap(),
+        csv
+    );
+    assert_eq!(
+        admin
+            .get_collection_guestbook_responses("lab", Some(gb_id))
+            .await
+            .unwrap(),
+        format!("{header}{line1}")
+    );
+    assert_eq!(
+        admin
+            .get_collection_guestbook_responses("lab", Some(quick))
+            .await
+            .unwrap(),
+        format!("{header}{line2}")
+    );
+    assert_eq!(
+        admin
+            .get_collection_guestbook_responses("lab", Some(4242))
+            .await
+            .unwrap(),
+        header
+    );
+    let sub = admin
+        .get_collection_guestbook_responses("sub", None)
+        .await
+        .unwrap();
+    let pid3 = pid(made[2].0).await;
+    assert_eq!(
+        sub,
+        format!(
+            "{header}{}",
+            line1.replace(&pid1, &pid3).replace(
+                &format!(",a.txt,{},", made[0].1),
+                &format!(",c.txt,{},", made[2].1)
+            )
+        )
+    );
+
+    // Refusals: a non-editor, a guest, an unknown collection.
+    assert_eq!(
+        refusal(
+            &bob.get_collection_guestbook_responses("lab", None)
+                .await
+                .unwrap_err()
+        ),
+        (403, "Not authorized".into())
+    );
+    assert_eq!(
+        refusal(
+            &server
+                .anonymous()
+                .get_collection_guestbook_responses("lab", None)
+                .await
+                .unwrap_err()
+        ),
+        (403, "Not authorized".into())
+    );
+    assert_eq!(
+        refusal(
+            &admin
+                .get_collection_guestbook_responses("nope", None)
+                .await
+                .unwrap_err()
+        ),
+        (404, "Can't find dataverse with identifier='nope'".into())
+    );
+
+    // On the wire: JAX-RS's type for a `StreamingOutput` without `@Produces` follows
+    // `Accept` (`*/*`: application/octet-stream); the trailing slash is the same endpoint.
+    for (path, accept, ty) in [
+        (
+            "/api/dataverses/lab/guestbookResponses",
+            "*/*",
+            "application/octet-stream",
+        ),
+        (
+            "/api/dataverses/lab/guestbookResponses/",
+            "*/*",
+            "application/octet-stream",
+        ),
+        (
+            "/api/dataverses/lab/guestbookResponses",
+            "text/csv",
+            "text/csv",
+        ),
+    ] {
+        let resp = http
+            .get(format!("{}{path}", server.base_url))
+            .header("X-Dataverse-key", &server.admin_token)
+            .header("Accept", accept)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(resp.status(), 200);
+        assert_eq!(resp.headers()["content-type"], ty, "{path} {accept}");
+        assert_eq!(resp.text().await.unwrap(), csv);
+    }
+    let resp = http
+        .get(format!(
+            "{}/api/dataverses/lab/guestbookResponses?guestbookId=x",
+            server.base_url
+        ))
+        .header("X-Dataverse-key", &server.admin_token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 404, "a guestbookId that is not a Long");
 }

@@ -100,7 +100,10 @@ fn check_output(command: &Command, global: &GlobalArgs) -> CliResult {
     if global.format() == Some(OutputFormat::Parquet)
         && !matches!(command, Command::Dataset(cmd) if cmd.writes_files())
         && !matches!(command, Command::File(file::FileCommand::List(_)))
-        && !matches!(command, Command::Collection(cmd) if cmd.writes_files())
+        && !matches!(
+            command,
+            Command::Collection(collection::CollectionCommand::Crawl(_))
+        )
     {
         return Err(CliError::Usage(
             "Parquet output is only for `dv dataset files` and `dv collection crawl`".into(),

@@ -1,7 +1,7 @@
 //! `dv guestbook list|show|create|update|enable|disable|responses`, `dv dataset guestbook
 //! set|remove`, and `--guestbook-response` on `dv file get-bytes`, `dv file download` and
 //! `dv file access request`: a download refused in one line without an answer, served
-//! with one, the answer listed.
+//! with one, the answer listed (and as CSV: `dv collection guestbook-responses`).
 
 use tempfile::TempDir;
 
@@ -172,6 +172,62 @@ fn guestbooks_downloads_and_responses() {
         text.contains("Purpose?: Teaching") && text.contains("3 response(s) in all"),
         "{text}"
     );
+
+    // The collection's responses as Dataverse's CSV: to stdout, or to a file written whole.
+    let out = s
+        .run(s.dv().args(["collection", "guestbook-responses", ":root"]))
+        .success();
+    let csv = stdout(&out);
+    let mut lines = csv.lines();
+    assert_eq!(
+        lines.next(),
+        Some(
+            "Guestbook, Dataset, Dataset PID, Date, Type, File Name, File Id, File PID, User Name, Email, Institution, Position, Custom Questions"
+        )
+    );
+    let rows: Vec<&str> = lines.collect();
+    assert_eq!(rows.len(), 3, "{csv}");
+    // Institution and position default to the account's (affiliation X, position Y).
+    let tail = format!(",Download,a.txt,{file},N/A,Bob,bob@example.edu,X,Y,Purpose?,Teaching");
+    for row in &rows {
+        assert!(
+            row.starts_with(&format!("Visitors,Darwin's Finches,{pid},")) && row.ends_with(&tail),
+            "{row}"
+        );
+    }
+    let saved = dir.path().join("responses.csv");
+    s.run(s.dv().args([
+        "collection",
+        "guestbook-responses",
+        ":root",
+        "--guestbook-id",
+        &id,
+        "-O",
+        ps(&saved),
+    ]))
+    .success();
+    assert_eq!(std::fs::read_to_string(&saved).unwrap(), csv);
+    let out = s
+        .run(s.dv().args([
+            "collection",
+            "guestbook-responses",
+            ":root",
+            "--guestbook-id",
+            "4242",
+        ]))
+        .success();
+    assert_eq!(stdout(&out).lines().count(), 1);
+    let refused = s
+        .run(
+            s.dv_with_token(&bob)
+                .args(["collection", "guestbook-responses", ":root"]),
+        )
+        .failure();
+    assert!(one_error_line(&refused).contains("Not authorized"));
+    let refused = s
+        .run(s.dv().args(["collection", "guestbook-responses", "nope"]))
+        .failure();
+    assert!(one_error_line(&refused).contains("Can't find dataverse with identifier='nope'"));
 
     // Remove: plain downloads again.
     let out = ok(&s, &["dataset", "guestbook", "remove", &pid]);

@@ -123,6 +123,27 @@ impl NativeApi {
         self.execute(req).await
     }
 
+    /// The guestbook responses of the datasets a collection holds directly (not those of
+    /// its sub-collections), newest first, as Dataverse's CSV text: a header line, then one
+    /// line per response with its custom questions and answers at the end. With
+    /// `guestbook_id`, only that guestbook's responses. Needs `EditDataverse`.
+    ///
+    /// Endpoint: `GET /api/dataverses/{id}/guestbookResponses?guestbookId=`
+    pub async fn get_collection_guestbook_responses(
+        &self,
+        identifier: impl IntoCollectionId,
+        guestbook_id: Option<u64>,
+    ) -> Result<String> {
+        let c = identifier.into_collection_id()?;
+        let mut req = Request::get("dataverses")
+            .seg(c.segment())
+            .seg("guestbookResponses");
+        if let Some(g) = guestbook_id {
+            req = req.query("guestbookId", g);
+        }
+        self.execute_text(req).await
+    }
+
     /// Make a dataset use a guestbook its collection (or an owner) offers, enabled.
     /// Needs `EditDataset`; Dataverse answers 400 `Failed to update dataset guestbook.`
     /// otherwise. Returns the server's message (`Guestbook 3 set`).

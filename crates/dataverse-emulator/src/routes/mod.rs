@@ -38,6 +38,7 @@ mod file_register;
 mod file_stats;
 mod files;
 mod guestbook_access;
+mod guestbook_responses;
 mod guestbooks;
 mod info;
 mod licenses;
@@ -209,6 +210,11 @@ fn api_routes() -> Router<Emulator> {
             post(collections::publish),
         )
         .route("/api/dataverses/{id}/contents", get(collections::contents))
+        // guestbook_responses.rs: a collection's guestbook responses as CSV
+        .route(
+            "/api/dataverses/{id}/guestbookResponses",
+            get(guestbook_responses::csv),
+        )
         // collection_setup.rs: blocks, input levels, attributes of a collection
         .route(
             "/api/dataverses/{id}/metadatablocks",

@@ -78,6 +78,16 @@ pub(crate) fn local_date_time_ms(ms: i64) -> String {
     )
 }
 
+/// `new SimpleDateFormat("MM/d/yyyy")` of a UTC instant: `12/3/2026` (the guestbook
+/// responses CSV's date).
+pub(crate) fn java_month_day_year(ms: i64) -> String {
+    let Ok(t) = OffsetDateTime::from_unix_timestamp_nanos(ms as i128 * 1_000_000) else {
+        return ms.to_string();
+    };
+    let fmt = format_description!("[month]/[day padding:none]/[year]");
+    t.format(&fmt).unwrap_or_default()
+}
+
 /// Unix milliseconds of a `yyyy-MM-dd'T'HH:mm:ss'Z'` time ([`iso`]).
 pub(crate) fn parse_iso_ms(s: &str) -> Option<i64> {
     let fmt = format_description!("[year]-[month]-[day]T[hour]:[minute]:[second]Z");
@@ -96,5 +106,7 @@ mod tests {
         assert_eq!(java_timestamp(345), "1970-01-01 00:00:00.345");
         assert_eq!(one_year_after(0), 365 * 86_400_000);
         assert_eq!(java_date(1_534_518_351_000), "Fri Aug 17 15:05:51 UTC 2018");
+        assert_eq!(java_month_day_year(1_534_518_351_000), "08/17/2018");
+        assert_eq!(java_month_day_year(1_533_081_600_000), "08/1/2018");
     }
 }

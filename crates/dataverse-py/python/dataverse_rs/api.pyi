@@ -474,6 +474,9 @@ class NativeApi:
     def enable_guestbook(self, collection: Identifier, id: int, enabled: bool = True) -> Message:
         """Turn a collection's guestbook on (or with ``enabled=False`` off): the server's :class:`Message`. ``PUT /api/guestbooks/{collection}/{id}/enabled``"""
         ...
+    def get_collection_guestbook_responses(self, identifier: Identifier, guestbook_id: Optional[int] = None) -> str:
+        """The guestbook responses of the datasets a collection holds directly (not its sub-collections'), newest first, as Dataverse's CSV text (``str``): a header line, then one line per response ending with its custom questions and answers; with ``guestbook_id`` only that guestbook's (``EditDataverse``). ``GET /api/dataverses/{id}/guestbookResponses``"""
+        ...
     def get_guestbook(self, id: int) -> Guestbook:
         """A guestbook by id (anyone may read one): a :class:`Guestbook`. ``GET /api/guestbooks/{id}``"""
         ...
@@ -958,6 +961,9 @@ class AsyncNativeApi(NativeApi):
         ...
     async def enable_guestbook(self, collection: Identifier, id: int, enabled: bool = True) -> Message:
         """Turn a collection's guestbook on (or with ``enabled=False`` off): the server's :class:`Message`. ``PUT /api/guestbooks/{collection}/{id}/enabled``"""
+        ...
+    async def get_collection_guestbook_responses(self, identifier: Identifier, guestbook_id: Optional[int] = None) -> str:
+        """The guestbook responses of the datasets a collection holds directly (not its sub-collections'), newest first, as Dataverse's CSV text (``str``): a header line, then one line per response ending with its custom questions and answers; with ``guestbook_id`` only that guestbook's (``EditDataverse``). ``GET /api/dataverses/{id}/guestbookResponses``"""
         ...
     async def get_guestbook(self, id: int) -> Guestbook:
         """A guestbook by id (anyone may read one): a :class:`Guestbook`. ``GET /api/guestbooks/{id}``"""

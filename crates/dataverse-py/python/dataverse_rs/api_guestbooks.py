@@ -1,6 +1,6 @@
 """Guestbooks on :class:`NativeApi` and :class:`AsyncNativeApi`: a collection's
-guestbooks (read, list, create, update, enable), the responses recorded for one, and
-which guestbook a dataset uses. Answers to a guestbook go with the data access methods
+guestbooks (read, list, create, update, enable), the responses recorded for one (and for
+a whole collection, as CSV), and which guestbook a dataset uses. Answers to a guestbook go with the data access methods
 and ``request_access`` as ``guestbook_response=``."""
 
 from __future__ import annotations
@@ -20,6 +20,10 @@ def _guestbook(value: Any) -> Dict[str, Any]:
     if isinstance(value, dict):
         return bodies.GuestbookBody.from_dict(value).to_dict()
     raise TypeError(f"a guestbook is a GuestbookBody or a dict, not a {type(value).__name__}")
+
+
+def _identity(value: Any) -> Any:
+    return value
 
 
 def _list(value: Any) -> Any:
@@ -71,6 +75,16 @@ class _GuestbooksMethods:
         :class:`GuestbookResponses`. ``GET /api/guestbooks/{id}/responses``"""
         return self._do(
             "get_guestbook_responses", models_guestbooks.GuestbookResponses, id=id, limit=limit, offset=offset
+        )
+
+    def get_collection_guestbook_responses(self, identifier: Identifier, guestbook_id: Optional[int] = None):
+        """The guestbook responses of the datasets a collection holds directly (not its
+        sub-collections'), newest first, as Dataverse's CSV text (``str``): a header line,
+        then one line per response ending with its custom questions and answers; with
+        ``guestbook_id`` only that guestbook's (``EditDataverse``).
+        ``GET /api/dataverses/{id}/guestbookResponses``"""
+        return self._do(
+            "get_collection_guestbook_responses", _identity, identifier=identifier, guestbook_id=guestbook_id
         )
 
     def set_dataset_guestbook(self, dataset: Identifier, guestbook: int):

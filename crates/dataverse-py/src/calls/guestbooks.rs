@@ -1,5 +1,6 @@
 //! Guestbooks: a collection's guestbooks (read, list, create, update, enable), the
-//! responses recorded for one, and which guestbook a dataset uses.
+//! responses recorded for one (or a collection's, as CSV), and which guestbook a dataset
+//! uses.
 
 use dataverse_client::Error;
 use dataverse_client::models::guestbooks::Guestbook;
@@ -29,6 +30,14 @@ pub fn dispatch<'a>(name: &str, c: &'a Call) -> Option<Fut<'a>> {
         "get_guestbook_responses" => Box::pin(async move {
             let (limit, offset) = (c.args.opt_u64("limit")?, c.args.opt_u64("offset")?);
             to_json(&c.api.get_guestbook_responses(id(c)?, limit, offset).await?)
+        }),
+        "get_collection_guestbook_responses" => Box::pin(async move {
+            let guestbook = c.args.opt_u64("guestbook_id")?;
+            ok(json!(
+                c.api
+                    .get_collection_guestbook_responses(c.args.str("identifier")?, guestbook)
+                    .await?
+            ))
         }),
         "set_dataset_guestbook" => Box::pin(async move {
             let guestbook = c

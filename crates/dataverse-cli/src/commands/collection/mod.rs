@@ -1,5 +1,6 @@
 //! `dv collection get|create|update|publish|delete|contents|assignments|assign|unassign|roles|
-//! facets|crawl|permissions|storage-driver|metadatablocks|input-levels|attribute`
+//! facets|crawl|permissions|storage-driver|metadatablocks|input-levels|attribute|
+//! guestbook-responses`
 
 mod assign;
 mod assignments;
@@ -12,6 +13,7 @@ mod display;
 mod facets;
 mod fields;
 mod get;
+mod guestbook_responses;
 mod input_levels;
 mod metadatablocks;
 mod permissions;
@@ -78,12 +80,19 @@ pub enum CollectionCommand {
     /// Change one attribute of a collection (alias, name, description, affiliation,
     /// filePIDsEnabled, requireFilesToPublishDataset, allowedDatasetTypes).
     Attribute(attribute::Args),
+    /// The guestbook responses of the datasets a collection holds directly, as Dataverse's
+    /// CSV (newest first; custom questions and answers end each line), to stdout or
+    /// `-O FILE`. Needs the right to edit the collection.
+    GuestbookResponses(guestbook_responses::Args),
 }
 
 impl CollectionCommand {
     /// Whether this command writes a file to `-O/--out`.
     pub fn writes_files(&self) -> bool {
-        matches!(self, CollectionCommand::Crawl(_))
+        matches!(
+            self,
+            CollectionCommand::Crawl(_) | CollectionCommand::GuestbookResponses(_)
+        )
     }
 }
 
@@ -116,5 +125,8 @@ pub async fn run(ctx: &Context, cmd: CollectionCommand) -> CliResult {
         CollectionCommand::Metadatablocks(args) => metadatablocks::execute(ctx, args).await,
         CollectionCommand::InputLevels(args) => input_levels::execute(ctx, args).await,
         CollectionCommand::Attribute(args) => attribute::execute(ctx, args).await,
+        CollectionCommand::GuestbookResponses(args) => {
+            guestbook_responses::execute(ctx, args).await
+        }
     }
 }

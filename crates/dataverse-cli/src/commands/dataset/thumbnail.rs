@@ -21,5 +21,5 @@ pub(crate) async fn execute(ctx: &Context, args: Args) -> CliResult {
     } else {
         ctx.api.get_dataset_thumbnail(args.id.as_str()).await?
     };
-    crate::commands::file::write_out(ctx, &png)
+    crate::output::write_out(ctx.out.as_deref(), &png)
 }

@@ -5,7 +5,7 @@
 use dataverse_client::api::access::DatafileDdiOptions;
 
 use crate::context::Context;
-use crate::error::{CliError, CliResult};
+use crate::error::CliResult;
 
 /// `dv file ddi`
 #[derive(Debug, clap::Args)]
@@ -37,19 +37,5 @@ pub(crate) async fn execute(ctx: &Context, args: Args) -> CliResult {
     if ctx.out.is_none() && !bytes.ends_with(b"\n") {
         bytes.push(b'\n');
     }
-    write_out(ctx, &bytes)
-}
-
-/// Write `bytes` to `-O FILE` (atomically) or stdout (a closed pipe is not an error).
-pub(crate) fn write_out(ctx: &Context, bytes: &[u8]) -> CliResult {
-    if let Some(path) = &ctx.out {
-        return crate::output::write_atomically(path, bytes);
-    }
-    use std::io::Write;
-    let mut out = std::io::stdout().lock();
-    match out.write_all(bytes).and_then(|()| out.flush()) {
-        Ok(()) => Ok(()),
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-        Err(e) => Err(CliError::io_at("cannot write to stdout", e)),
-    }
+    crate::output::write_out(ctx.out.as_deref(), &bytes)
 }

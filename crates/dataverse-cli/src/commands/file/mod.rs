@@ -25,8 +25,6 @@ mod uploaded;
 
 use clap::Subcommand;
 
-pub(crate) use ddi::write_out;
-
 use crate::context::Context;
 use crate::error::CliResult;
 

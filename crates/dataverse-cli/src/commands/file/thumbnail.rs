@@ -21,5 +21,5 @@ pub(crate) async fn execute(ctx: &Context, args: Args) -> CliResult {
         .api
         .get_datafile_thumbnail(args.id.as_str(), args.size)
         .await?;
-    super::ddi::write_out(ctx, &png)
+    crate::output::write_out(ctx.out.as_deref(), &png)
 }
