@@ -61,7 +61,7 @@ impl LocalServer {
     /// Open (or create) the data directory and serve it on `127.0.0.1` at a free port.
     #[new]
     #[pyo3(signature = (data_dir, latency_ms=0, faults=None, generate=None, admin_token=None,
-        max_upload_bytes=None, s3=false, s3_part_size=None))]
+        max_upload_bytes=None, s3=false, s3_part_size=None, guestbook_at_request=None))]
     #[allow(clippy::too_many_arguments)]
     fn new(
         py: Python<'_>,
@@ -73,6 +73,7 @@ impl LocalServer {
         max_upload_bytes: Option<u64>,
         s3: bool,
         s3_part_size: Option<u64>,
+        guestbook_at_request: Option<bool>,
     ) -> PyResult<Self> {
         let faults = faults
             .map(|f| f.parse::<FaultSpec>())
@@ -88,6 +89,7 @@ impl LocalServer {
         config.faults = faults;
         config.admin_token = admin_token;
         config.max_upload_bytes = max_upload_bytes;
+        config.guestbook_at_request = guestbook_at_request;
         let rt = server_runtime()?;
         py.detach(|| {
             let store = if s3 {

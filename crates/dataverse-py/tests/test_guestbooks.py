@@ -18,6 +18,7 @@ from dataverse_rs import (
     GuestbookBody,
     GuestbookResponse,
     InvalidArgument,
+    LocalDataverse,
     NotFound,
     Unauthorized,
 )
@@ -162,6 +163,22 @@ def test_guestbook_at_request_time(api, dataverse_user, tmp_path: Path):
     answered = bob.request_access(secret, guestbook_response=GuestbookResponse(name="Bob"))
     assert answered.message
     assert len(api.list_file_access_requests(secret)) == 1
+
+
+def test_installation_setting_lets_superusers_choose(tmp_path: Path):
+    # `guestbook_at_request` is the installation's setting: its value is every dataset's
+    # default, and once set either way a superuser may choose per dataset.
+    for setting in (True, False):
+        with LocalDataverse(guestbook_at_request=setting) as dv:
+            api = dv.api()
+            pid = make_dataset(api)
+            default = api.get_guestbook_entry_at_request(pid)
+            assert (default.at_request, default.set_on_dataset) == (setting, False)
+            api.set_guestbook_entry_at_request(pid, not setting)
+            own = api.get_guestbook_entry_at_request(pid)
+            assert (own.at_request, own.set_on_dataset) == (not setting, True)
+            with pytest.raises(NotFound):
+                api.get_guestbook_entry_at_request(999_999)
 
 
 def test_async_guestbooks(local_dataverse, tmp_path: Path):

@@ -165,6 +165,7 @@ RETURNS = {
     "get_collection_guestbook_responses": "str",
     "set_dataset_guestbook": "Message",
     "remove_dataset_guestbook": "Message",
+    "get_guestbook_entry_at_request": "GuestbookAtRequest",
     "set_guestbook_entry_at_request": "Message",
     "get_datafile_ddi": "str",
     "get_datafile_thumbnail": "bytes",

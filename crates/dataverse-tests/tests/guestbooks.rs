@@ -16,7 +16,8 @@ use dataverse_client::models::collections::CollectionCreateBody;
 use dataverse_client::models::datasets::ReleaseType;
 use dataverse_client::models::files::UploadBody;
 use dataverse_client::models::guestbooks::{
-    AnswerValue, CustomQuestion, Guestbook, GuestbookAnswer, GuestbookResponse, QuestionOption,
+    AnswerValue, CustomQuestion, Guestbook, GuestbookAnswer, GuestbookAtRequest, GuestbookResponse,
+    QuestionOption,
 };
 use dataverse_client::models::metadata::DatasetCreateBody;
 use dataverse_client::{Error, NativeApi};
@@ -588,6 +589,19 @@ async fn access_request_needing_a_guestbook_answer() {
     let gb_id = gb.id.unwrap();
     admin.set_dataset_guestbook(ds, gb_id).await.unwrap();
 
+    // The installation's default until a superuser chooses; anyone who sees it may ask.
+    let default = GuestbookAtRequest {
+        at_request: false,
+        set_on_dataset: false,
+    };
+    assert_eq!(
+        bob.get_guestbook_entry_at_request(ds).await.unwrap(),
+        default
+    );
+    assert!(matches!(
+        admin.get_guestbook_entry_at_request(999_999).await,
+        Err(Error::NotFound(_))
+    ));
     // Superusers only; the installation allows it here.
     assert_eq!(
         refusal(
@@ -603,6 +617,13 @@ async fn access_request_needing_a_guestbook_answer() {
             .await
             .unwrap(),
         "Guestbook Entry At Request set to: true"
+    );
+    assert_eq!(
+        bob.get_guestbook_entry_at_request(ds).await.unwrap(),
+        GuestbookAtRequest {
+            at_request: true,
+            set_on_dataset: true
+        }
     );
     assert_eq!(
         refusal(&bob.request_access(secret).await.unwrap_err()),
@@ -654,6 +675,10 @@ async fn access_request_needing_a_guestbook_answer() {
             .await
             .unwrap(),
         "Guestbook Entry At Request reset to default: false"
+    );
+    assert_eq!(
+        admin.get_guestbook_entry_at_request(ds).await.unwrap(),
+        default
     );
     let carol_token = create_user(&http, &server.base_url, "carol").await;
     let carol = common::client(&server.base_url, Some(&carol_token));

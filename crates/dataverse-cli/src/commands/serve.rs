@@ -114,6 +114,12 @@ pub struct Args {
     /// object tagging.
     #[arg(long)]
     pub s3_no_tagging: bool,
+    /// Dataverse's `dataverse.files.guestbook-at-request` setting: `true` asks for a
+    /// dataset's guestbook answer when access to a restricted file is requested, `false` at
+    /// download. Set either way, superusers may also choose per dataset
+    /// (`PUT /api/datasets/{id}/guestbookEntryAtRequest`); unset, they may not.
+    #[arg(long, value_name = "BOOL")]
+    pub guestbook_at_request: Option<bool>,
 }
 
 /// The S3 store of `--store s3://BUCKET`, with the credentials from the environment.
@@ -202,6 +208,7 @@ pub async fn execute(global: &GlobalArgs, args: Args) -> CliResult {
     config.hostname = args.hostname;
     config.latency = std::time::Duration::from_millis(args.latency);
     config.faults = args.faults.clone();
+    config.guestbook_at_request = args.guestbook_at_request;
     let emulator = tokio::task::spawn_blocking(move || Emulator::open(config))
         .await
         .map_err(|e| CliError::io(format!("the local Dataverse failed to open: {e}")))??;

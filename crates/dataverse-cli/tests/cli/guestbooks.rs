@@ -1,5 +1,5 @@
 //! `dv guestbook list|show|create|update|enable|disable|responses`, `dv dataset guestbook
-//! set|remove`, and `--guestbook-response` on `dv file get-bytes`, `dv file download` and
+//! set|remove|at-request`, and `--guestbook-response` on `dv file get-bytes`, `dv file download` and
 //! `dv file access request`: a download refused in one line without an answer, served
 //! with one, the answer listed (and as CSV: `dv collection guestbook-responses`).
 
@@ -286,4 +286,45 @@ fn access_request_with_a_guestbook_answer() {
     );
     assert_eq!(page["responses"][0]["type"], "AccessRequest");
     assert_eq!(page["responses"][0]["name"], "Uma User");
+
+    // When the guestbook is answered: the installation's default, then the dataset's own
+    // choice (superusers), then the default again.
+    let choice = ok(&s, &["dataset", "guestbook", "at-request", &pid]);
+    assert_eq!(
+        choice,
+        serde_json::json!({"at_request": true, "set_on_dataset": false})
+    );
+    let set = ["dataset", "guestbook", "at-request", &pid, "--set", "false"];
+    let refused = s.run(s.dv_with_token(&bob).args(set)).failure();
+    assert!(one_error_line(&refused).contains("Superusers only."));
+    let out = s.run(s.dv().args(set)).success();
+    assert!(stdout(&out).contains("Guestbook Entry At Request set to: false"));
+    let out = s
+        .run(
+            s.dv()
+                .args(["-o", "table", "dataset", "guestbook", "at-request", &pid]),
+        )
+        .success();
+    let text = stdout(&out);
+    assert!(
+        text.contains("false") && text.contains("the dataset"),
+        "{text}"
+    );
+    let out = s
+        .run(
+            s.dv()
+                .args(["dataset", "guestbook", "at-request", &pid, "--reset"]),
+        )
+        .success();
+    assert!(stdout(&out).contains("reset to default: true"));
+    s.run(s.dv().args([
+        "dataset",
+        "guestbook",
+        "at-request",
+        &pid,
+        "--set",
+        "true",
+        "--reset",
+    ]))
+    .code(2);
 }

@@ -1,9 +1,11 @@
-//! `dv serve`'s admin API options: `--blocked-api-policy`, `--blocked-api-key`,
-//! `--blocked-api-endpoints` and `--admin-password`.
+//! `dv serve`'s options for the installation's policies: the admin API
+//! (`--blocked-api-policy`, `--blocked-api-key`, `--blocked-api-endpoints`,
+//! `--admin-password`) and `--guestbook-at-request`.
 
 use std::io::{BufRead, BufReader};
 use std::net::SocketAddr;
-use std::process::Stdio;
+use std::path::Path;
+use std::process::{Child, Stdio};
 
 use predicates::prelude::*;
 
@@ -12,17 +14,14 @@ use crate::common::{Sandbox, http_get, http_raw};
 const KEY: &str = "unblock-me-7f3a";
 const PASSWORD: &str = "s3cret-pw-91";
 
-#[test]
-fn serve_applies_the_admin_api_policy_and_password() {
-    let sb = Sandbox::new();
-    let data = tempfile::tempdir().expect("temp dir");
+/// Start `dv serve` on a free port with `args` (and the unblock key in the environment);
+/// the child, its banner lines and its address.
+fn serve(sb: &Sandbox, data: &Path, args: &[&str]) -> (Child, Vec<String>, SocketAddr) {
     let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("dv"))
         .args(["serve", "--addr", "127.0.0.1:0"])
-        .args(["--blocked-api-policy", "unblock-key"])
-        .args(["--blocked-api-endpoints", "admin,builtin-users,info/server"])
-        .args(["--admin-password", PASSWORD])
+        .args(args)
         .arg("--data")
-        .arg(data.path())
+        .arg(data)
         .env_remove("DATAVERSE_URL")
         .env_remove("DATAVERSE_API_TOKEN")
         .env_remove("DATAVERSE_PROFILE")
@@ -45,21 +44,40 @@ fn serve_applies_the_admin_api_policy_and_password() {
             break;
         }
     }
+    // Keep reading what the server writes later, so that its stderr stays open.
+    std::thread::spawn(move || lines.for_each(drop));
+    let addr = banner
+        .iter()
+        .find_map(|l| l.trim().strip_prefix("URL:"))
+        .and_then(|url| url.trim().strip_prefix("http://"))
+        .and_then(|a| a.parse().ok());
+    let Some(addr) = addr else {
+        let _ = child.kill();
+        panic!("dv serve printed no URL: {banner:?}");
+    };
+    (child, banner, addr)
+}
+
+#[test]
+fn serve_applies_the_admin_api_policy_and_password() {
+    let sb = Sandbox::new();
+    let data = tempfile::tempdir().expect("temp dir");
+    let (mut child, banner, addr) = serve(
+        &sb,
+        data.path(),
+        &[
+            "--blocked-api-policy",
+            "unblock-key",
+            "--blocked-api-endpoints",
+            "admin,builtin-users,info/server",
+            "--admin-password",
+            PASSWORD,
+        ],
+    );
     let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         let text = banner.join("\n");
         assert!(text.contains("admin API:  unblock-key"), "{text}");
         assert!(!text.contains(KEY) && !text.contains(PASSWORD), "{text}");
-        let url = banner
-            .iter()
-            .find_map(|l| l.trim().strip_prefix("URL:"))
-            .expect("dv serve printed its URL")
-            .trim()
-            .to_string();
-        let addr: SocketAddr = url
-            .strip_prefix("http://")
-            .expect("http URL")
-            .parse()
-            .expect("addr");
 
         // Even a loopback client needs the key under this policy.
         let (status, v) = http_get(addr, "/api/admin/settings");
@@ -100,6 +118,45 @@ fn serve_applies_the_admin_api_policy_and_password() {
 }
 
 #[test]
+fn serve_sets_guestbook_at_request() {
+    let sb = Sandbox::new();
+    // Without the setting, a dataset uses `false`; with it, the value given.
+    for (args, default) in [
+        (&[][..], "false"),
+        (&["--guestbook-at-request", "true"][..], "true"),
+        (&["--guestbook-at-request", "false"][..], "false"),
+    ] {
+        let data = tempfile::tempdir().expect("temp dir");
+        let mut args = args.to_vec();
+        args.extend(["--generate", "collections=1,datasets=1,depth=1,seed=3"]);
+        let (mut child, _, addr) = serve(&sb, data.path(), &args);
+        let result = std::panic::catch_unwind(|| {
+            let (status, v) = http_get(addr, "/api/search?q=*&type=dataset");
+            assert_eq!(status, 200, "{v}");
+            let pid = v["data"]["items"][0]["global_id"]
+                .as_str()
+                .expect("a generated dataset")
+                .to_string();
+            let (status, v) = http_get(
+                addr,
+                &format!("/api/datasets/:persistentId/guestbookEntryAtRequest?persistentId={pid}"),
+            );
+            assert_eq!(status, 200, "{v}");
+            assert_eq!(
+                v["data"]["message"],
+                format!("Not set on dataset, using the default: {default}"),
+                "{args:?}"
+            );
+        });
+        let _ = child.kill();
+        let _ = child.wait();
+        if let Err(panic) = result {
+            std::panic::resume_unwind(panic);
+        }
+    }
+}
+
+#[test]
 fn bad_policy_options_are_usage_errors() {
     let sb = Sandbox::new();
     sb.run(sb.dv().args(["serve", "--blocked-api-policy", "allow"]))
@@ -112,4 +169,7 @@ fn bad_policy_options_are_usage_errors() {
     ]))
     .code(2)
     .stderr(predicate::str::contains("--blocked-api-key"));
+    sb.run(sb.dv().args(["serve", "--guestbook-at-request", "maybe"]))
+        .code(2)
+        .stderr(predicate::str::contains("maybe"));
 }

@@ -7,7 +7,7 @@
 use crate::client::{NativeApi, Request};
 use crate::error::{Error, Result};
 use crate::ids::{IntoCollectionId, IntoPersistentOrId};
-use crate::models::guestbooks::{Guestbook, GuestbookResponses};
+use crate::models::guestbooks::{Guestbook, GuestbookAtRequest, GuestbookResponses};
 
 fn body(gb: &Guestbook) -> Result<serde_json::Value> {
     if gb.name.as_deref().is_none_or(|n| n.trim().is_empty()) {
@@ -173,6 +173,24 @@ impl NativeApi {
         let id = dataset.into_persistent_or_id()?;
         self.execute_message(Request::delete("datasets").id(&id).seg("guestbook"))
             .await
+    }
+
+    /// When a dataset's guestbook is answered: at access request or at download, and
+    /// whether that is the dataset's own choice or the installation's default. Anyone who
+    /// can see the dataset may ask.
+    ///
+    /// Endpoint: `GET /api/datasets/{id}/guestbookEntryAtRequest`
+    pub async fn get_guestbook_entry_at_request(
+        &self,
+        dataset: impl IntoPersistentOrId,
+    ) -> Result<GuestbookAtRequest> {
+        let id = dataset.into_persistent_or_id()?;
+        self.execute(
+            Request::get("datasets")
+                .id(&id)
+                .seg("guestbookEntryAtRequest"),
+        )
+        .await
     }
 
     /// Whether a dataset's guestbook is answered when access is requested rather than on

@@ -273,6 +273,55 @@ pub struct GuestbookResponses {
     pub pagination: Option<ResponsesPagination>,
 }
 
+/// A dataset's choice of when its guestbook is answered
+/// (`GET /api/datasets/{id}/guestbookEntryAtRequest`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "AtRequestAnswer")]
+pub struct GuestbookAtRequest {
+    /// Whether the guestbook is answered when access is requested (else on download).
+    pub at_request: bool,
+    /// Whether the dataset has a choice of its own (else the installation's default
+    /// applies).
+    pub set_on_dataset: bool,
+}
+
+/// What the server answers: the dataset's own choice as a JSON boolean, or
+/// `{"message": "Not set on dataset, using the default: true"}`.
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum AtRequestAnswer {
+    Own(bool),
+    Default { message: String },
+}
+
+impl TryFrom<AtRequestAnswer> for GuestbookAtRequest {
+    type Error = String;
+
+    fn try_from(answer: AtRequestAnswer) -> Result<Self, String> {
+        match answer {
+            AtRequestAnswer::Own(at_request) => Ok(GuestbookAtRequest {
+                at_request,
+                set_on_dataset: true,
+            }),
+            AtRequestAnswer::Default { message } => {
+                match message.rsplit_once(':').map(|(_, v)| v.trim()) {
+                    Some("true") => Ok(GuestbookAtRequest {
+                        at_request: true,
+                        set_on_dataset: false,
+                    }),
+                    Some("false") => Ok(GuestbookAtRequest {
+                        at_request: false,
+                        set_on_dataset: false,
+                    }),
+                    _ => Err(format!(
+                        "expected a boolean or a message ending in the default, got {message:?}"
+                    )),
+                }
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -301,5 +350,21 @@ mod tests {
         let back: GuestbookResponse =
             serde_json::from_value(r.to_body()["guestbookResponse"].clone()).unwrap();
         assert_eq!(back, r);
+    }
+
+    fn at_request(json: &str) -> Result<GuestbookAtRequest, serde_json::Error> {
+        serde_json::from_str(json)
+    }
+
+    #[test]
+    fn at_request_own_choice_default_and_nonsense() {
+        let own = at_request("true").unwrap();
+        assert!(own.at_request && own.set_on_dataset);
+        let default =
+            at_request(r#"{"message":"Not set on dataset, using the default: false"}"#).unwrap();
+        assert!(!default.at_request && !default.set_on_dataset);
+        let err = at_request(r#"{"message":"Something else"}"#).unwrap_err();
+        assert!(err.to_string().contains("Something else"), "{err}");
+        assert!(at_request(r#""yes""#).is_err());
     }
 }

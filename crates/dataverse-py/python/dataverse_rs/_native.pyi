@@ -61,6 +61,7 @@ class LocalServer:
         max_upload_bytes: Optional[int] = None,
         s3: bool = False,
         s3_part_size: Optional[int] = None,
+        guestbook_at_request: Optional[bool] = None,
     ) -> None: ...
     @property
     def url(self) -> str: ...

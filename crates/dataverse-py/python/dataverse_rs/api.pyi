@@ -480,6 +480,9 @@ class NativeApi:
     def get_guestbook(self, id: int) -> Guestbook:
         """A guestbook by id (anyone may read one): a :class:`Guestbook`. ``GET /api/guestbooks/{id}``"""
         ...
+    def get_guestbook_entry_at_request(self, dataset: Identifier) -> GuestbookAtRequest:
+        """When a dataset's guestbook is answered, as a :class:`GuestbookAtRequest`: ``at_request`` and whether that is the dataset's own choice (``set_on_dataset``). ``GET /api/datasets/{id}/guestbookEntryAtRequest``"""
+        ...
     def get_guestbook_responses(self, id: int, limit: Optional[int] = None, offset: Optional[int] = None) -> GuestbookResponses:
         """The responses recorded for a guestbook, newest first (``limit`` of them from ``offset``; all by default), with the guestbook and its counts: a :class:`GuestbookResponses`. ``GET /api/guestbooks/{id}/responses``"""
         ...
@@ -967,6 +970,9 @@ class AsyncNativeApi(NativeApi):
         ...
     async def get_guestbook(self, id: int) -> Guestbook:
         """A guestbook by id (anyone may read one): a :class:`Guestbook`. ``GET /api/guestbooks/{id}``"""
+        ...
+    async def get_guestbook_entry_at_request(self, dataset: Identifier) -> GuestbookAtRequest:
+        """When a dataset's guestbook is answered, as a :class:`GuestbookAtRequest`: ``at_request`` and whether that is the dataset's own choice (``set_on_dataset``). ``GET /api/datasets/{id}/guestbookEntryAtRequest``"""
         ...
     async def get_guestbook_responses(self, id: int, limit: Optional[int] = None, offset: Optional[int] = None) -> GuestbookResponses:
         """The responses recorded for a guestbook, newest first (``limit`` of them from ``offset``; all by default), with the guestbook and its counts: a :class:`GuestbookResponses`. ``GET /api/guestbooks/{id}/responses``"""

@@ -98,6 +98,12 @@ class _GuestbooksMethods:
         ``DELETE /api/datasets/{id}/guestbook``"""
         return self._do("remove_dataset_guestbook", models.Message, dataset=dataset)
 
+    def get_guestbook_entry_at_request(self, dataset: Identifier):
+        """When a dataset's guestbook is answered, as a :class:`GuestbookAtRequest`:
+        ``at_request`` and whether that is the dataset's own choice (``set_on_dataset``).
+        ``GET /api/datasets/{id}/guestbookEntryAtRequest``"""
+        return self._do("get_guestbook_entry_at_request", models_guestbooks.GuestbookAtRequest, dataset=dataset)
+
     def set_guestbook_entry_at_request(self, dataset: Identifier, choice: Optional[bool]):
         """Whether a dataset's guestbook is answered when access is requested rather than
         on download (superusers): ``True``/``False`` sets it, ``None`` resets it to the

@@ -34,6 +34,10 @@ class LocalDataverse:
       bucket folder under ``data_dir/s3`` (needs a build with the cargo feature ``s3``, as
       ``.ci/run`` makes). ``s3_part_size``: the part size it hands out for multipart uploads
       (default Dataverse's 1 GiB; at least 5 MiB).
+    - ``guestbook_at_request``: Dataverse's ``dataverse.files.guestbook-at-request``
+      setting: ``True`` asks for a guestbook answer when access is requested, ``False`` at
+      download. Set either way, superusers may also choose per dataset
+      (:meth:`NativeApi.set_guestbook_entry_at_request`); ``None`` (unset), they may not.
 
     Use it as a context manager, or call :meth:`stop`. ``url`` and ``admin_token`` are
     what a client needs; :meth:`api` makes one, :meth:`create_user` a plain user.
@@ -50,6 +54,7 @@ class LocalDataverse:
         max_upload_bytes: Optional[int] = None,
         s3: bool = False,
         s3_part_size: Optional[int] = None,
+        guestbook_at_request: Optional[bool] = None,
     ) -> None:
         self._tmp: Optional[tempfile.TemporaryDirectory] = None
         if data_dir is None:
@@ -58,7 +63,15 @@ class LocalDataverse:
         self.data_dir = os.fspath(data_dir)
         try:
             self._server = _native.LocalServer(
-                self.data_dir, latency_ms, faults, generate, admin_token, max_upload_bytes, s3, s3_part_size
+                self.data_dir,
+                latency_ms,
+                faults,
+                generate,
+                admin_token,
+                max_upload_bytes,
+                s3,
+                s3_part_size,
+                guestbook_at_request,
             )
         except BaseException:
             self._cleanup()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from .models import Model, _simple
 
-__all__ = ["Guestbook", "RecordedResponse", "GuestbookResponses"]
+__all__ = ["Guestbook", "RecordedResponse", "GuestbookResponses", "GuestbookAtRequest"]
 
 Guestbook = _simple(
     "Guestbook",
@@ -34,3 +34,13 @@ class GuestbookResponses(Model):
     _repr_keys = ("guestbook",)
     _optional = ("pagination",)
     _nested = {"guestbook": Guestbook, "responses": RecordedResponse}
+
+
+GuestbookAtRequest = _simple(
+    "GuestbookAtRequest",
+    ("at_request", "set_on_dataset"),
+    "When a dataset's guestbook is answered: ``at_request`` (``True``: when access is "
+    "requested; ``False``: at download) and ``set_on_dataset`` (the dataset's own choice, "
+    "else the installation's default).",
+    (),
+)

@@ -35,3 +35,7 @@ class GuestbookResponses(Model):
     guestbook: Guestbook
     responses: List[RecordedResponse]
     pagination: Optional[Model]
+
+class GuestbookAtRequest(Model):
+    at_request: bool
+    set_on_dataset: bool

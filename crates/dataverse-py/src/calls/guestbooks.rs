@@ -57,6 +57,13 @@ pub fn dispatch<'a>(name: &str, c: &'a Call) -> Option<Fut<'a>> {
                     .await?,
             )
         }),
+        "get_guestbook_entry_at_request" => Box::pin(async move {
+            to_json(
+                &c.api
+                    .get_guestbook_entry_at_request(c.args.str("dataset")?)
+                    .await?,
+            )
+        }),
         "set_guestbook_entry_at_request" => Box::pin(async move {
             let choice = c.args.opt_bool("choice")?;
             message(

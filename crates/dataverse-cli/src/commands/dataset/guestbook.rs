@@ -1,4 +1,4 @@
-//! `dv dataset guestbook set|remove`
+//! `dv dataset guestbook set|remove|at-request`
 
 use clap::Subcommand;
 
@@ -22,6 +22,19 @@ pub enum GuestbookCommand {
         /// Numeric id or PID.
         id: String,
     },
+    /// When the guestbook is answered: at access request or at download. Without an
+    /// option, show it; `--set` and `--reset` (superusers) choose for the dataset, or go back
+    /// to the installation's default (`dv serve --guestbook-at-request`).
+    AtRequest {
+        /// Numeric id or PID.
+        id: String,
+        /// Answer the guestbook when access is requested (`true`) or at download (`false`).
+        #[arg(long, value_name = "BOOL", conflicts_with = "reset")]
+        set: Option<bool>,
+        /// Use the installation's default again.
+        #[arg(long)]
+        reset: bool,
+    },
 }
 
 /// Run `dv dataset guestbook ...`.
@@ -33,6 +46,28 @@ pub(crate) async fn execute(ctx: &Context, cmd: GuestbookCommand) -> CliResult {
                 .await?
         }
         GuestbookCommand::Remove { id } => ctx.api.remove_dataset_guestbook(id.as_str()).await?,
+        GuestbookCommand::AtRequest { id, set, reset } => {
+            if set.is_none() && !reset {
+                let choice = ctx.api.get_guestbook_entry_at_request(id.as_str()).await?;
+                return output::emit(ctx.output, &choice, || {
+                    output::pairs(vec![
+                        ("at request", choice.at_request.to_string()),
+                        (
+                            "chosen by",
+                            if choice.set_on_dataset {
+                                "the dataset"
+                            } else {
+                                "the installation's default"
+                            }
+                            .to_string(),
+                        ),
+                    ])
+                });
+            }
+            ctx.api
+                .set_guestbook_entry_at_request(id.as_str(), set)
+                .await?
+        }
     };
     output::message(ctx.output, &message)
 }
