@@ -30,13 +30,41 @@ fn answer(
     })
 }
 
-fn call(client: &Client, args: &str) -> Result<Call, dataverse_client::Error> {
-    Ok(Call {
-        api: client.shared_api(),
-        args: Args::parse(args)?,
-        progress: None,
+/// Run the method `method` that `lookup` knows (`kind` names the family in the error for
+/// a method it does not know) with the GIL released: its result, or the error.
+fn run<T, L>(
+    py: Python<'_>,
+    client: &Client,
+    kind: &'static str,
+    lookup: L,
+    method: String,
+    args: &str,
+    cancel: Option<&CancelToken>,
+) -> PyResult<Result<T, dataverse_client::Error>>
+where
+    T: Send + 'static,
+    L: for<'a> Fn(&str, &'a Call) -> Option<CallFut<'a, T>> + Send + 'static,
+{
+    let call = match Args::parse(args) {
+        Ok(args) => Call {
+            api: client.shared_api(),
+            args,
+            progress: None,
+        },
+        Err(e) => return Ok(Err(e)),
+    };
+    block(py, cancel, async move {
+        match lookup(&method, &call) {
+            Some(fut) => fut.await,
+            None => Err(invalid(format!("NativeApi has no {kind} method {method}"))),
+        }
     })
 }
+
+/// A byte or stream method's future.
+type CallFut<'a, T> = std::pin::Pin<
+    Box<dyn std::future::Future<Output = Result<T, dataverse_client::Error>> + Send + 'a>,
+>;
 
 /// Run the byte method `method` (`get_datafile`, `get_datafiles`,
 /// `download_all_datafiles`, `get_datafile_bundle`): its bytes, or the error as JSON text.
@@ -49,16 +77,15 @@ fn call_bytes(
     args: &str,
     cancel: Option<PyRef<'_, CancelToken>>,
 ) -> PyResult<Py<PyAny>> {
-    let call = match call(&client, args) {
-        Ok(c) => c,
-        Err(e) => return answer(py, Err(e)),
-    };
-    let result = block(py, cancel.as_deref(), async move {
-        match in_memory(&method, &call) {
-            Some(fut) => fut.await,
-            None => Err(invalid(format!("NativeApi has no byte method {method}"))),
-        }
-    })?;
+    let result = run(
+        py,
+        &client,
+        "byte",
+        in_memory,
+        method,
+        args,
+        cancel.as_deref(),
+    )?;
     let result = result.map(|b| PyBytes::new(py, &b).into_any().unbind());
     answer(py, result)
 }
@@ -75,16 +102,15 @@ fn open_byte_stream(
     args: &str,
     cancel: Option<PyRef<'_, CancelToken>>,
 ) -> PyResult<Py<PyAny>> {
-    let call = match call(&client, args) {
-        Ok(c) => c,
-        Err(e) => return answer(py, Err(e)),
-    };
-    let result = block(py, cancel.as_deref(), async move {
-        match stream(&method, &call) {
-            Some(fut) => fut.await,
-            None => Err(invalid(format!("NativeApi has no stream method {method}"))),
-        }
-    })?;
+    let result = run(
+        py,
+        &client,
+        "stream",
+        stream,
+        method,
+        args,
+        cancel.as_deref(),
+    )?;
     let result = result.and_then(|s| {
         Py::new(
             py,

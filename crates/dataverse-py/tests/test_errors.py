@@ -235,3 +235,24 @@ def test_a_dropped_local_dataverse_stops_serving():
     gc.collect()
     with pytest.raises(TransportError):
         NativeApi(url, max_retries=0, connect_timeout=2).get_info_version()
+
+
+def test_an_unknown_native_method_is_invalid_argument(local_dataverse):
+    # The native entry points refuse a method they do not have, each in its own words.
+    import json
+
+    from dataverse_rs import _native
+    from dataverse_rs.api import _answer
+    from dataverse_rs.api_access import _checked
+
+    client = NativeApi(local_dataverse.url)._client
+    with pytest.raises(InvalidArgument, match="has no method no_such"):
+        _answer(client.call("no_such", "{}", None, None))
+    with pytest.raises(InvalidArgument, match="has no byte method no_such"):
+        _checked(_native.call_bytes(client, "no_such", "{}"))
+    with pytest.raises(InvalidArgument, match="has no stream method no_such"):
+        _checked(_native.open_byte_stream(client, "no_such", "{}"))
+    with pytest.raises(InvalidArgument):
+        _checked(_native.call_bytes(client, "get_datafile", json.dumps({"identifier": []})))
+    with pytest.raises(InvalidArgument):
+        _checked(_native.open_byte_stream(client, "stream_datafile", "not json"))
